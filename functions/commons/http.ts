@@ -1,0 +1,85 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { InvalidArgumentError, ProblemError } from '../domain/errors.ts';
+import { logger } from './logger.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** A JSON response; `undefined` body means 204 No Content. */
+export function json(statusCode: number, body?: unknown): HttpResult {
+  return body === undefined
+    ? { statusCode }
+    : { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** RFC 9457 problem detail, shaped as Camunda 8 returns it. */
+export function problem(status: number, title: string, detail: string, instance?: string): HttpResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type: 'about:blank', title, status, detail, instance }),
+  };
+}
+
+/** middy middleware: every error leaves the API as a problem detail; unexpected ones are logged. */
+export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const { error, event } = request;
+      const path = event?.rawPath;
+      if (error instanceof ProblemError) {
+        request.response = problem(error.status, error.title, error.message, path);
+        return;
+      }
+      const status = (error as { statusCode?: number } | null)?.statusCode;
+      if (status && status >= 400 && status < 500) {
+        // Raised by middy's parsers (malformed JSON, unsupported content type).
+        request.response = problem(status, 'INVALID_ARGUMENT', describeParserError(error), path);
+        return;
+      }
+      logger.error('Unexpected error', { error, path });
+      request.response = problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; see the service logs', path);
+    },
+  };
+}
+
+function describeParserError(error: unknown): string {
+  const cause = (error as { cause?: { message?: string } }).cause?.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return cause ? `${message}: ${cause}` : message;
+}
+
+type RouteHandler = (event: HttpEvent & { body: unknown }, context: Context) => Promise<HttpResult>;
+
+/**
+ * A JSON API handler: body parsing and problem details in one visible line. Requests without a body
+ * arrive with `body` undefined.
+ */
+export function jsonApi(handler: RouteHandler) {
+  return middy<HttpEvent, HttpResult>()
+    .use(problemDetails())
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
+}
+
+/** Validates a request body against a zod schema and turns failures into INVALID_ARGUMENT. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    });
+    throw new InvalidArgumentError(`Invalid request body: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function pathParameter(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new InvalidArgumentError(`Missing path parameter ${name}`);
+  return value;
+}

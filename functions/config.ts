@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The service's one typed configuration, read from the environment (Lambda, embedded runtime)
+ * and validated once. Every limit carries the reason for its default.
+ */
+const configSchema = z.object({
+  /** Instances are spread over this many shards by key; each shard initializes and executes on its own. */
+  SHARD_COUNT: z.coerce.number().int().min(1).max(64).default(8),
+  /** Keys per chunk record: large enough to amortize a worker invocation, small enough for one record. */
+  CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Instances read per store page during initialization (DynamoDB returns at most 1 MB per page anyway). */
+  QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Instance commands in flight per chunk: tens, bounded, so one shard's worker keeps the table busy. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  /** Seconds between progress checks of the execution phase on AWS (backed off from here). */
+  PROGRESS_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  BATCHES_TABLE: z.string().min(1).default('Batches'),
+  BATCH_ITEMS_TABLE: z.string().min(1).default('BatchItems'),
+  PROCESS_DEFINITIONS_TABLE: z.string().min(1).default('ProcessDefinitions'),
+  PROCESS_INSTANCES_TABLE: z.string().min(1).default('ProcessInstances'),
+  KEY_SEQUENCES_TABLE: z.string().min(1).default('KeySequences'),
+  CHUNK_QUEUE_URL: z.string().default(''),
+  STATE_MACHINE_ARN: z.string().default(''),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigurationError extends Error {}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

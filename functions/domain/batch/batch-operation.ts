@@ -1,0 +1,102 @@
+export const BATCH_OPERATION_TYPES = [
+  'CANCEL_PROCESS_INSTANCE',
+  'RESOLVE_INCIDENT',
+  'MIGRATE_PROCESS_INSTANCE',
+  'MODIFY_PROCESS_INSTANCE',
+  'DELETE_PROCESS_INSTANCE',
+] as const;
+export type BatchOperationType = (typeof BATCH_OPERATION_TYPES)[number];
+
+export const BATCH_OPERATION_STATES = [
+  'CREATED',
+  'ACTIVE',
+  'SUSPENDED',
+  'COMPLETED',
+  'PARTIALLY_COMPLETED',
+  'CANCELED',
+  'FAILED',
+] as const;
+export type BatchOperationState = (typeof BATCH_OPERATION_STATES)[number];
+
+export const FINAL_BATCH_STATES: readonly BatchOperationState[] = ['COMPLETED', 'PARTIALLY_COMPLETED', 'CANCELED', 'FAILED'];
+
+export const BATCH_ERROR_TYPES = ['QUERY_FAILED', 'RESULT_BUFFER_SIZE_EXCEEDED', 'UNKNOWN'] as const;
+export type BatchErrorType = (typeof BATCH_ERROR_TYPES)[number];
+
+/** Camunda reports errors per partition; a shard is this service's partition. */
+export interface BatchError {
+  partitionId: number;
+  type: BatchErrorType;
+  message: string;
+}
+
+/** Who asked for the batch: stored with it so that execution acts under the caller's authority. */
+export interface AuthorizationClaims {
+  [claim: string]: string | number | boolean | string[];
+}
+
+/** The batch as stored: the command, its filter as given, and its lifecycle dates. */
+export interface BatchOperation {
+  batchOperationKey: string;
+  batchOperationType: BatchOperationType;
+  state: BatchOperationState;
+  /** The request's filter JSON, kept verbatim so each shard parses and plans it the same way. */
+  filter: unknown;
+  shardCount: number;
+  startDate: string;
+  endDate?: string;
+  claims: AuthorizationClaims;
+  executionArn?: string;
+  /** A failure of the orchestration itself (not of an item or shard), recorded by the fail handler. */
+  failureReason?: string;
+}
+
+export const SHARD_STATES = ['INITIALIZING', 'EXECUTING', 'COMPLETED', 'FAILED'] as const;
+export type ShardState = (typeof SHARD_STATES)[number];
+
+/**
+ * One shard's part of a batch: how many items and chunks initialization found, and counters that
+ * the worker moves once per finished chunk.
+ */
+export interface BatchShard {
+  shard: number;
+  state: ShardState;
+  totalCount: number;
+  chunkCount: number;
+  chunksDone: number;
+  completedCount: number;
+  failedCount: number;
+  error?: BatchError;
+}
+
+export function isShardFinished(shard: BatchShard): boolean {
+  return shard.state === 'FAILED' || (shard.state !== 'INITIALIZING' && shard.chunksDone >= shard.chunkCount);
+}
+
+export interface BatchProgress {
+  operationsTotalCount: number;
+  operationsCompletedCount: number;
+  operationsFailedCount: number;
+  errors: BatchError[];
+}
+
+export function progressOf(shards: readonly BatchShard[]): BatchProgress {
+  const sum = (pick: (shard: BatchShard) => number) => shards.reduce((total, shard) => total + pick(shard), 0);
+  return {
+    operationsTotalCount: sum((shard) => shard.totalCount),
+    operationsCompletedCount: sum((shard) => shard.completedCount),
+    operationsFailedCount: sum((shard) => shard.failedCount),
+    errors: shards.flatMap((shard) => (shard.error ? [shard.error] : [])),
+  };
+}
+
+/**
+ * The leader's verdict once every shard has finished, as Camunda defines it: COMPLETED when every
+ * shard finished its items (items may have failed), PARTIALLY_COMPLETED when some shards failed,
+ * FAILED when all did.
+ */
+export function finalStateOf(shards: readonly BatchShard[]): BatchOperationState {
+  const failed = shards.filter((shard) => shard.state === 'FAILED').length;
+  if (failed === 0) return 'COMPLETED';
+  return failed === shards.length ? 'FAILED' : 'PARTIALLY_COMPLETED';
+}

@@ -1,0 +1,17 @@
+export const DEFAULT_TENANT_ID = '<default>';
+
+export interface ProcessDefinition {
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  name?: string;
+  version: number;
+  versionTag?: string;
+  tenantId: string;
+  resourceName: string;
+  /** Element ids of the executable process, from the deployed BPMN. */
+  elementIds: string[];
+  /** Where a new instance's token waits: the first activity after the none start event. */
+  initialElementId: string;
+  /** The BPMN XML as deployed. */
+  bpmnXml: string;
+}

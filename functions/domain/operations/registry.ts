@@ -1,0 +1,13 @@
+import type { BatchOperationType } from '../batch/batch-operation.ts';
+import { cancelProcessInstance } from './cancel-process-instance.ts';
+import type { OperationHandler } from './operation-handler.ts';
+
+const handlers: Partial<Record<BatchOperationType, OperationHandler>> = {
+  CANCEL_PROCESS_INSTANCE: cancelProcessInstance,
+};
+
+export function operationHandlerFor(type: BatchOperationType): OperationHandler {
+  const handler = handlers[type];
+  if (!handler) throw new Error(`No handler for batch operation type ${type}`);
+  return handler;
+}

@@ -1,0 +1,45 @@
+import type { BatchError, BatchOperation, BatchOperationState, BatchShard } from '../domain/batch/batch-operation.ts';
+import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '../domain/batch/chunk.ts';
+
+export interface BatchWithShards {
+  batch: BatchOperation;
+  shards: BatchShard[];
+}
+
+export interface ItemPage {
+  items: (ItemOutcome & { batchOperationKey: string })[];
+  cursor?: string;
+}
+
+export interface BatchStore {
+  /** Stores a new batch with one INITIALIZING record per shard. */
+  createBatch(batch: BatchOperation): Promise<void>;
+  getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined>;
+  /** CREATED → ACTIVE, remembering the execution; a no-op when already active (redriven step). */
+  activateBatch(batchOperationKey: string, executionArn: string): Promise<void>;
+  /** Writes item chunks (never one record per item). */
+  putChunks(chunks: readonly Chunk[]): Promise<void>;
+  /** Fixes a shard's totals once its items are all written, and drops chunks of an earlier attempt. */
+  finishShardInitialization(batchOperationKey: string, shard: number, totals: { totalCount: number; chunkCount: number }): Promise<void>;
+  failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void>;
+  pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId>;
+  getChunk(id: ChunkId): Promise<Chunk | undefined>;
+  /**
+   * Records a chunk's item outcomes and adds its tally to the shard's counters in one transaction,
+   * exactly once: returns false when the chunk was already recorded (a redelivery).
+   */
+  completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean>;
+  /** Moves an ACTIVE batch to a final state; returns false when it had already left ACTIVE. */
+  finishBatch(batchOperationKey: string, state: BatchOperationState, endDate: string, failureReason?: string): Promise<boolean>;
+  /** Item outcomes of one batch, chunk by chunk, in shard and key order. */
+  listItems(batchOperationKey: string, page: { cursor?: string; limit: number }): Promise<ItemPage>;
+}
+
+export interface ChunkQueue {
+  sendChunks(chunks: readonly ChunkId[]): Promise<void>;
+}
+
+export interface BatchWorkflow {
+  /** Starts the batch's state-machine execution, named after the batch key. */
+  start(batchOperationKey: string): Promise<void>;
+}

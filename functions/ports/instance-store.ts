@@ -1,0 +1,42 @@
+import type { QueryPlan } from '../domain/filter/plan-query.ts';
+import type { ProcessDefinition } from '../domain/instance/process-definition.ts';
+import type { ProcessInstance } from '../domain/instance/process-instance.ts';
+import type { InstanceCommand } from '../domain/operations/operation-handler.ts';
+
+/** A page of candidate instances; `cursor` is absent on the last page. */
+export interface InstancePage {
+  instances: ProcessInstance[];
+  cursor?: string;
+}
+
+export type CommandResult =
+  | { applied: true }
+  /** Refused by the store's condition; `current` is the instance as it was (absent if it does not exist). */
+  | { applied: false; current?: ProcessInstance };
+
+export interface ProcessDefinitionStore {
+  putDefinition(definition: ProcessDefinition): Promise<void>;
+  getDefinition(processDefinitionKey: string): Promise<ProcessDefinition | undefined>;
+  /** Highest version of a process id, or the given version, within a tenant. */
+  findDefinition(processDefinitionId: string, tenantId: string, version?: number): Promise<ProcessDefinition | undefined>;
+}
+
+export interface ProcessInstanceStore {
+  putInstances(instances: readonly ProcessInstance[]): Promise<void>;
+  getInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;
+  /**
+   * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates satisfy the
+   * plan's pushdown; the caller still decides with the filter evaluator.
+   */
+  queryShard(plan: QueryPlan, shard: number, page: { cursor?: string; pageSize: number }): Promise<InstancePage>;
+  /**
+   * Applies a command in one conditional write that also records the batch on the instance, so the
+   * same batch can never apply it twice.
+   */
+  applyCommand(processInstanceKey: string, batchOperationKey: string, command: InstanceCommand): Promise<CommandResult>;
+}
+
+/** Unique keys for definitions, instances, element instances and batches. */
+export interface KeyGenerator {
+  nextKeys(count: number): Promise<string[]>;
+}

@@ -1,0 +1,14 @@
+/**
+ * Settings of the chunk queue shared by the CDK stack and the embedded runtime's queue and poller.
+ */
+export const CHUNK_QUEUE_NAME = 'batch-chunks.fifo';
+export const CHUNK_DLQ_NAME = 'batch-chunks-dlq.fifo';
+/** A chunk is retried this many times before it goes to the dead-letter queue. */
+export const CHUNK_MAX_RECEIVE_COUNT = 5;
+/** Worker timeout; AWS requires the queue's visibility timeout to be at least the function timeout (6x is advised). */
+export const WORKER_TIMEOUT_SECONDS = 120;
+export const CHUNK_VISIBILITY_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS * 6;
+/** Messages per worker invocation; FIFO delivers one group's messages in order within a batch. */
+export const WORKER_BATCH_SIZE = 5;
+/** DLQ retention: long enough for an operator to inspect what was accounted for. */
+export const DLQ_RETENTION_DAYS = 14;

