@@ -1,0 +1,40 @@
+import { DynamoBatchStore } from '../adapters/dynamodb/batch-store.ts';
+import { DynamoKeyGenerator } from '../adapters/dynamodb/key-generator.ts';
+import { DynamoProcessDefinitionStore } from '../adapters/dynamodb/process-definition-store.ts';
+import { DynamoProcessInstanceStore } from '../adapters/dynamodb/process-instance-store.ts';
+import { StepFunctionsBatchWorkflow } from '../adapters/sfn/batch-workflow.ts';
+import { SqsChunkQueue } from '../adapters/sqs/chunk-queue.ts';
+import { type Config, readConfig } from '../config.ts';
+import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
+
+/**
+ * The adapters every handler uses, wired once per process from the configuration (as handlers wire
+ * their store at module scope). Lazy, so that the embedded runtime can set the environment first.
+ */
+let cached: Services | undefined;
+
+export interface Services {
+  config: Config;
+  definitions: DynamoProcessDefinitionStore;
+  instances: DynamoProcessInstanceStore;
+  keys: DynamoKeyGenerator;
+  batches: DynamoBatchStore;
+  chunkQueue: SqsChunkQueue;
+  workflow: StepFunctionsBatchWorkflow;
+}
+
+export function services(): Services {
+  if (cached) return cached;
+  const config = readConfig();
+  const db = dynamoDocumentClient();
+  cached = {
+    config,
+    definitions: new DynamoProcessDefinitionStore(db, config.PROCESS_DEFINITIONS_TABLE),
+    instances: new DynamoProcessInstanceStore(db, config.PROCESS_INSTANCES_TABLE, config.SHARD_COUNT),
+    keys: new DynamoKeyGenerator(db, config.KEY_SEQUENCES_TABLE),
+    batches: new DynamoBatchStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
+    chunkQueue: new SqsChunkQueue(sqs(), config.CHUNK_QUEUE_URL),
+    workflow: new StepFunctionsBatchWorkflow(stepFunctions(), config.STATE_MACHINE_ARN),
+  };
+  return cached;
+}
