@@ -83,3 +83,18 @@ export function pathParameter(event: HttpEvent, name: string): string {
   if (!value) throw new InvalidArgumentError(`Missing path parameter ${name}`);
   return value;
 }
+
+/**
+ * The caller's identity as API Gateway's authorizer established it (IAM: the signing principal;
+ * JWT: the token's claims); stored with a batch so execution acts under the caller's authority.
+ */
+export function callerClaims(event: HttpEvent): Record<string, string | number | boolean | string[]> {
+  const authorizer = (event.requestContext as { authorizer?: { iam?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer;
+  const source = authorizer?.jwt?.claims ?? authorizer?.iam ?? {};
+  const claims: Record<string, string | number | boolean | string[]> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') claims[name] = value;
+  }
+  return claims;
+}

@@ -6,11 +6,6 @@ export interface BatchWithShards {
   shards: BatchShard[];
 }
 
-export interface ItemPage {
-  items: (ItemOutcome & { batchOperationKey: string })[];
-  cursor?: string;
-}
-
 export interface BatchStore {
   /** Stores a new batch with one INITIALIZING record per shard. */
   createBatch(batch: BatchOperation): Promise<void>;
@@ -31,8 +26,11 @@ export interface BatchStore {
   completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean>;
   /** Moves an ACTIVE batch to a final state; returns false when it had already left ACTIVE. */
   finishBatch(batchOperationKey: string, state: BatchOperationState, endDate: string, failureReason?: string): Promise<boolean>;
-  /** Item outcomes of one batch, chunk by chunk, in shard and key order. */
-  listItems(batchOperationKey: string, page: { cursor?: string; limit: number }): Promise<ItemPage>;
+  /**
+   * Chunk records in shard and chunk order: of one batch, or of every batch when no key is given,
+   * starting at the given chunk. Streamed page by page, never collected whole.
+   */
+  chunks(from: { batchOperationKey?: string; startAt?: ChunkId }): AsyncIterable<Chunk>;
 }
 
 export interface ChunkQueue {

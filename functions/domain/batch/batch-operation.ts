@@ -51,7 +51,7 @@ export interface BatchOperation {
   failureReason?: string;
 }
 
-export const SHARD_STATES = ['INITIALIZING', 'EXECUTING', 'COMPLETED', 'FAILED'] as const;
+export const SHARD_STATES = ['INITIALIZING', 'EXECUTING', 'FAILED'] as const;
 export type ShardState = (typeof SHARD_STATES)[number];
 
 /**

@@ -1,0 +1,25 @@
+import { ConfigurationError } from '../functions/config.ts';
+import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
+
+/**
+ * `npm start`: the service on http://127.0.0.1:$PORT with embedded emulators (no Docker, no AWS).
+ * DATA_DIR keeps the data across restarts; Ctrl-C stops everything.
+ */
+const port = Number(process.env.PORT ?? 8080);
+try {
+  const runtime = await startEmbeddedRuntime({ port, dataDir: process.env.DATA_DIR });
+  console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (error) {
+  console.error(error instanceof ConfigurationError ? error.message : error);
+  process.exit(1);
+}

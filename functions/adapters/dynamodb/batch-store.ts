@@ -1,0 +1,303 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { BatchError, BatchOperation, BatchOperationState, BatchShard } from '../../domain/batch/batch-operation.ts';
+import { type Chunk, type ChunkId, type ChunkTally, chunkSortKey, type ItemOutcome, parseChunkSortKey } from '../../domain/batch/chunk.ts';
+import type { BatchStore, BatchWithShards } from '../../ports/batch-store.ts';
+import { batchWrite } from './batch-write.ts';
+
+/** TransactWriteItems takes at most 100 actions (DynamoDB API limit): one batch record plus its shards. */
+export const DDB_TRANSACT_MAX = 100;
+const BATCH_RECORD = 'BATCH';
+const shardRecord = (shard: number) => `SHARD#${String(shard).padStart(4, '0')}`;
+const LAST_CHUNK = 999_999;
+
+/**
+ * Batches and their chunks in DynamoDB. The Batches table holds, per batch, one batch record and one
+ * counter record per shard; the BatchItems table holds one record per chunk of item keys.
+ */
+export class DynamoBatchStore implements BatchStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly batchesTable: string,
+    private readonly itemsTable: string,
+  ) {}
+
+  async createBatch(batch: BatchOperation): Promise<void> {
+    if (batch.shardCount + 1 > DDB_TRANSACT_MAX) throw new Error(`At most ${DDB_TRANSACT_MAX - 1} shards are supported`);
+    const shards: BatchShard[] = Array.from({ length: batch.shardCount }, (_, shard) => ({
+      shard,
+      state: 'INITIALIZING',
+      totalCount: 0,
+      chunkCount: 0,
+      chunksDone: 0,
+      completedCount: 0,
+      failedCount: 0,
+    }));
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.batchesTable,
+              Item: { ...batch, record: BATCH_RECORD },
+              ConditionExpression: 'attribute_not_exists(batchOperationKey)',
+            },
+          },
+          ...shards.map((shard) => ({
+            Put: {
+              TableName: this.batchesTable,
+              Item: { ...shard, batchOperationKey: batch.batchOperationKey, record: shardRecord(shard.shard) },
+            },
+          })),
+        ],
+      }),
+    );
+  }
+
+  async getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined> {
+    const records: Record<string, unknown>[] = [];
+    for await (const page of this.pages({
+      TableName: this.batchesTable,
+      KeyConditionExpression: 'batchOperationKey = :key',
+      ExpressionAttributeValues: { ':key': batchOperationKey },
+      ConsistentRead: true,
+    })) {
+      records.push(...page);
+    }
+    const batchRecord = records.find((record) => record.record === BATCH_RECORD);
+    if (!batchRecord) return undefined;
+    const { record: _batch, ...batch } = batchRecord;
+    const shards = records
+      .filter((record) => record.record !== BATCH_RECORD)
+      .map(({ record: _shard, batchOperationKey: _key, ...shard }) => shard as unknown as BatchShard)
+      .sort((a, b) => a.shard - b.shard);
+    return { batch: batch as unknown as BatchOperation, shards };
+  }
+
+  async activateBatch(batchOperationKey: string, executionArn: string): Promise<void> {
+    await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET #state = :active, executionArn = :arn',
+        ConditionExpression: '#state = :created',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':active': 'ACTIVE', ':created': 'CREATED', ':arn': executionArn },
+      }),
+    );
+  }
+
+  async putChunks(chunks: readonly Chunk[]): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.itemsTable,
+      chunks.map(({ batchOperationKey, shard, chunk, state, items }) => ({
+        PutRequest: { Item: { batchOperationKey, chunk: chunkSortKey(shard, chunk), state, items } },
+      })),
+    );
+  }
+
+  async finishShardInitialization(
+    batchOperationKey: string,
+    shard: number,
+    totals: { totalCount: number; chunkCount: number },
+  ): Promise<void> {
+    // Chunks beyond the count were written by an earlier, interrupted attempt: they are not items.
+    const stale = await this.chunkKeysBetween(batchOperationKey, chunkSortKey(shard, totals.chunkCount), chunkSortKey(shard, LAST_CHUNK));
+    await batchWrite(
+      this.db,
+      this.itemsTable,
+      stale.map((chunk) => ({ DeleteRequest: { Key: { batchOperationKey, chunk } } })),
+    );
+    await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: shardRecord(shard) },
+        UpdateExpression: 'SET #state = :executing, totalCount = :total, chunkCount = :chunks',
+        ConditionExpression: '#state = :initializing',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':executing': 'EXECUTING',
+          ':initializing': 'INITIALIZING',
+          ':total': totals.totalCount,
+          ':chunks': totals.chunkCount,
+        },
+      }),
+    );
+  }
+
+  async failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void> {
+    await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: shardRecord(shard) },
+        UpdateExpression: 'SET #state = :failed, #error = :error',
+        ConditionExpression: '#state = :initializing',
+        ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':initializing': 'INITIALIZING', ':error': error },
+      }),
+    );
+  }
+
+  async *pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId> {
+    for await (const page of this.pages({
+      TableName: this.itemsTable,
+      KeyConditionExpression: 'batchOperationKey = :key AND begins_with(chunk, :shard)',
+      FilterExpression: '#state = :pending',
+      ProjectionExpression: 'chunk',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':key': batchOperationKey, ':shard': shardPrefix(shard), ':pending': 'PENDING' },
+    })) {
+      for (const record of page) yield { batchOperationKey, ...parseChunkSortKey(record.chunk as string) };
+    }
+  }
+
+  async getChunk(id: ChunkId): Promise<Chunk | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.itemsTable,
+        Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toChunk(Item) : undefined;
+  }
+
+  async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.itemsTable,
+                Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
+                UpdateExpression: 'SET #state = :done, #items = :items',
+                ConditionExpression: '#state = :pending',
+                ExpressionAttributeNames: { '#state': 'state', '#items': 'items' },
+                ExpressionAttributeValues: { ':done': 'DONE', ':pending': 'PENDING', ':items': items },
+              },
+            },
+            {
+              Update: {
+                TableName: this.batchesTable,
+                Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+                UpdateExpression: 'ADD chunksDone :one, completedCount :completed, failedCount :failed',
+                ExpressionAttributeValues: { ':one': 1, ':completed': tally.completed, ':failed': tally.failed },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      // The chunk's condition failed: an earlier delivery already recorded it and moved the counters.
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async finishBatch(batchOperationKey: string, state: BatchOperationState, endDate: string, failureReason?: string): Promise<boolean> {
+    return this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: `SET #state = :state, endDate = :endDate${failureReason ? ', failureReason = :reason' : ''}`,
+        ConditionExpression: '#state IN (:created, :active)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':state': state,
+          ':endDate': endDate,
+          ':created': 'CREATED',
+          ':active': 'ACTIVE',
+          ...(failureReason ? { ':reason': failureReason } : {}),
+        },
+      }),
+    );
+  }
+
+  async *chunks(from: { batchOperationKey?: string; startAt?: ChunkId }): AsyncIterable<Chunk> {
+    const { batchOperationKey, startAt } = from;
+    if (batchOperationKey) {
+      const start = startAt ? chunkSortKey(startAt.shard, startAt.chunk) : chunkSortKey(0, 0);
+      for await (const page of this.pages({
+        TableName: this.itemsTable,
+        KeyConditionExpression: 'batchOperationKey = :key AND chunk >= :start',
+        ExpressionAttributeValues: { ':key': batchOperationKey, ':start': start },
+      })) {
+        yield* page.map(toChunk);
+      }
+      return;
+    }
+    // Across batches: a scan in table order, resumed at a chunk by reading it and scanning past it.
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    if (startAt) {
+      const first = await this.getChunk(startAt);
+      if (first) yield first;
+      ExclusiveStartKey = { batchOperationKey: startAt.batchOperationKey, chunk: chunkSortKey(startAt.shard, startAt.chunk) };
+    }
+    do {
+      const page = await this.db.send(new ScanCommand({ TableName: this.itemsTable, ExclusiveStartKey }));
+      yield* (page.Items ?? []).map(toChunk);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  private async chunkKeysBetween(batchOperationKey: string, from: string, to: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of this.pages({
+      TableName: this.itemsTable,
+      KeyConditionExpression: 'batchOperationKey = :key AND chunk BETWEEN :from AND :to',
+      ProjectionExpression: 'chunk',
+      ExpressionAttributeValues: { ':key': batchOperationKey, ':from': from, ':to': to },
+    })) {
+      keys.push(...page.map((record) => record.chunk as string));
+    }
+    return keys;
+  }
+
+  private async *pages(input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      yield page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  /** Runs a conditional update; false when the condition did not hold (the transition happened before). */
+  private async ignoringConditionFailure(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.db.send(command);
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}
+
+function shardPrefix(shard: number): string {
+  return chunkSortKey(shard, 0).split('#')[0] + '#';
+}
+
+function toChunk(record: Record<string, unknown>): Chunk {
+  const { shard, chunk } = parseChunkSortKey(record.chunk as string);
+  return {
+    batchOperationKey: record.batchOperationKey as string,
+    shard,
+    chunk,
+    state: record.state as Chunk['state'],
+    items: record.items as ItemOutcome[],
+  };
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { callerClaims, json, jsonApi, parseBody } from '../commons/http.ts';
+import { services } from '../commons/services.ts';
+import { createBatch } from '../domain/batch/lifecycle/create-batch.ts';
+
+const body = z.object({ filter: z.unknown() }).strict();
+
+/** POST /v2/process-instances/cancellation: cancel every instance matching the filter, as a batch. */
+export const handler = jsonApi(async (event) => {
+  const { filter } = parseBody(body, event.body);
+  const { batches, keys, workflow, config } = services();
+  const created = await createBatch(
+    { batches, keys, workflow, shardCount: config.SHARD_COUNT, now: () => new Date() },
+    { batchOperationType: 'CANCEL_PROCESS_INSTANCE', filter, claims: callerClaims(event) },
+  );
+  return json(200, created);
+});

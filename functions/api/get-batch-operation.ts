@@ -1,0 +1,12 @@
+import { json, jsonApi, pathParameter } from '../commons/http.ts';
+import { services } from '../commons/services.ts';
+import { toBatchOperationResult } from '../domain/batch/batch-operation-result.ts';
+import { NotFoundError } from '../domain/errors.ts';
+
+/** GET /v2/batch-operations/{batchOperationKey} */
+export const handler = jsonApi(async (event) => {
+  const key = pathParameter(event, 'batchOperationKey');
+  const found = await services().batches.getBatch(key);
+  if (!found) throw new NotFoundError(`Batch operation with key '${key}' not found`);
+  return json(200, toBatchOperationResult(found));
+});

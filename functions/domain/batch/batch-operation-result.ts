@@ -1,0 +1,21 @@
+import type { BatchWithShards } from '../../ports/batch-store.ts';
+import { progressOf } from './batch-operation.ts';
+
+/** A batch as Camunda 8's BatchOperationResponse shows it: counts are the sum of its shards. */
+export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
+  const progress = progressOf(shards);
+  const errors = batch.failureReason
+    ? [...progress.errors, { partitionId: -1, type: 'UNKNOWN' as const, message: batch.failureReason }]
+    : progress.errors;
+  return {
+    batchOperationKey: batch.batchOperationKey,
+    state: batch.state,
+    batchOperationType: batch.batchOperationType,
+    startDate: batch.startDate,
+    ...(batch.endDate ? { endDate: batch.endDate } : {}),
+    operationsTotalCount: progress.operationsTotalCount,
+    operationsFailedCount: progress.operationsFailedCount,
+    operationsCompletedCount: progress.operationsCompletedCount,
+    errors,
+  };
+}

@@ -1,0 +1,20 @@
+import { NotFoundError } from '../../errors.ts';
+import { shardIds } from '../../keys.ts';
+import type { BatchStore } from '../../../ports/batch-store.ts';
+
+export interface BatchExecutionInput {
+  batchOperationKey: string;
+  shards: number[];
+  pollSeconds: number;
+}
+
+/** The first state of the execution: the batch becomes ACTIVE and learns its execution. */
+export async function startBatch(
+  deps: { batches: BatchStore; pollSeconds: number },
+  input: { batchOperationKey: string; executionArn: string },
+): Promise<BatchExecutionInput> {
+  const found = await deps.batches.getBatch(input.batchOperationKey);
+  if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
+  await deps.batches.activateBatch(input.batchOperationKey, input.executionArn);
+  return { batchOperationKey: input.batchOperationKey, shards: shardIds(found.batch.shardCount), pollSeconds: deps.pollSeconds };
+}

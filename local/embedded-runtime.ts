@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { readConfig } from '../functions/config.ts';
+import { apiRoutes } from '../lib/api-routes.ts';
+import {
+  CHUNK_DLQ_NAME,
+  CHUNK_MAX_RECEIVE_COUNT,
+  CHUNK_QUEUE_NAME,
+  CHUNK_VISIBILITY_TIMEOUT_SECONDS,
+  WORKER_BATCH_SIZE,
+  WORKER_TIMEOUT_SECONDS,
+} from '../lib/chunk-queue-settings.ts';
+import { createTables, type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createHttpApi } from './http-api.ts';
+import { loadHandler } from './lambda-runtime.ts';
+import { startQueuePoller } from './queue-poller.ts';
+import { startSqsEmulator } from './sqs-emulator.ts';
+import { synthesizedStateMachineDefinition } from './state-machine-definition.ts';
+import { closeServer, LOCAL_STATE_MACHINE_ARN, type StepFunctionsEmulator, startStepFunctionsEmulator } from './step-functions-emulator.ts';
+
+export interface EmbeddedRuntimeOptions {
+  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  /** Where DynamoDB Local keeps its data; a fresh temporary directory when absent. */
+  dataDir?: string;
+  /** Configuration overrides (SHARD_COUNT, CHUNK_SIZE, ...), as environment variables. */
+  config?: Record<string, string>;
+  /** The execution phase's poll interval (the definition's Wait state), shortened here. */
+  pollIntervalMs?: number;
+  /** How soon a failed chunk is retried here (on AWS: the queue's visibility timeout). */
+  retryDelaySeconds?: number;
+}
+
+export interface EmbeddedRuntime {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly stepFunctions: StepFunctionsEmulator;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service on one machine: DynamoDB Local and the fauxqs SQS emulator as child processes,
+ * a Step Functions endpoint running the CDK-synthesized state machine, a queue poller standing in
+ * for the worker's event source mapping, and the API handlers over HTTP. Everything talks through
+ * the real AWS SDK clients on loopback; nothing here holds business rules.
+ */
+export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
+  Object.assign(process.env, options.config ?? {});
+  const config = readConfig(); // refuses to start on an invalid configuration
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batch-operations-'));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const [dynamo, sqsEmulator] = await Promise.all([startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }), startSqsEmulator()]);
+    stops.push(dynamo.stop, sqsEmulator.stop);
+    pointClientsAt(dynamo, sqsEmulator);
+
+    const dynamoClient = new DynamoDBClient({});
+    await createTables(dynamoClient, process.env as Record<string, string>);
+    dynamoClient.destroy();
+    const sqs = new SQSClient({});
+    const queue = await createChunkQueues(sqs);
+    process.env.CHUNK_QUEUE_URL = queue.url;
+    process.env.STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
+
+    const stepFunctions = await startStepFunctionsEmulator({
+      definition: synthesizedStateMachineDefinition(),
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+    });
+    stops.push(stepFunctions.stop);
+    process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      handler: await loadHandler('functions/worker/execute-chunk.ts'),
+      functionName: 'Worker',
+      batchSize: WORKER_BATCH_SIZE,
+      concurrency: config.SHARD_COUNT,
+      retryDelaySeconds: options.retryDelaySeconds ?? 1,
+      timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
+    });
+    stops.push(async () => {
+      await poller.stop();
+      sqs.destroy();
+    });
+
+    const handlers = await Promise.all(apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })));
+    const server = createHttpApi(handlers);
+    await listen(server, options.port);
+    stops.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, dataDir, stepFunctions, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function pointClientsAt(dynamo: Emulator, sqs: Emulator): void {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+  });
+}
+
+async function createChunkQueues(sqs: SQSClient): Promise<{ url: string; arn: string }> {
+  const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: CHUNK_DLQ_NAME, Attributes: fifo }));
+  const dlqArn = await queueArn(sqs, dlq.QueueUrl as string);
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: CHUNK_QUEUE_NAME,
+      Attributes: {
+        ...fifo,
+        VisibilityTimeout: String(CHUNK_VISIBILITY_TIMEOUT_SECONDS),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: CHUNK_MAX_RECEIVE_COUNT }),
+      },
+    }),
+  );
+  return { url: queue.QueueUrl as string, arn: await queueArn(sqs, queue.QueueUrl as string) };
+}
+
+async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  return Attributes?.QueueArn as string;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}

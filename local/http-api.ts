@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ApiRoute } from '../lib/api-routes.ts';
+import { problem } from '../functions/commons/http.ts';
+import { type LambdaHandler, lambdaContext } from './lambda-runtime.ts';
+
+interface BoundRoute {
+  route: ApiRoute;
+  pattern: RegExp;
+  parameterNames: string[];
+  handler: LambdaHandler;
+}
+
+const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
+
+/**
+ * Serves the API routes over HTTP the way API Gateway's HTTP API does: each request becomes a
+ * payload-format-2.0 event for the route's handler, and its result becomes the response.
+ */
+export function createHttpApi(routes: readonly { route: ApiRoute; handler: LambdaHandler }[]): Server {
+  const bound: BoundRoute[] = routes.map(({ route, handler }) => {
+    const parameterNames: string[] = [];
+    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      parameterNames.push(name);
+      return '([^/]+)';
+    });
+    return { route, handler, parameterNames, pattern: new RegExp(`^${source}$`) };
+  });
+  // Literal paths win over parameterized ones, as in API Gateway.
+  bound.sort((a, b) => a.parameterNames.length - b.parameterNames.length);
+
+  return createServer(async (req, res) => {
+    const result = await handle(req, bound).catch((error: unknown) =>
+      problem(500, 'INTERNAL_ERROR', `The embedded API failed: ${String(error)}`),
+    );
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+  });
+}
+
+async function handle(req: IncomingMessage, routes: BoundRoute[]): Promise<APIGatewayProxyStructuredResultV2> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  const matches = routes.filter((candidate) => candidate.pattern.test(url.pathname));
+  const match = matches.find((candidate) => candidate.route.method === method);
+  if (!match) {
+    return matches.length > 0
+      ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname)
+      : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
+  }
+  const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
+  const pathParameters = Object.fromEntries(match.parameterNames.map((name, index) => [name, decodeURIComponent(values[index])]));
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+  );
+  const isText = TEXT_CONTENT.test(headers['content-type'] ?? 'application/json');
+  const routeKey = `${match.route.method} ${match.route.path}`;
+  const now = new Date();
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    pathParameters: match.parameterNames.length > 0 ? pathParameters : undefined,
+    body: body.length > 0 ? body.toString(isText ? 'utf8' : 'base64') : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'embedded',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'embedded',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+  return (await match.handler(event, lambdaContext(match.route.id))) as APIGatewayProxyStructuredResultV2;
+}
