@@ -5,6 +5,8 @@ import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
  * `npm start`: the service on http://127.0.0.1:$PORT with embedded emulators (no Docker, no AWS).
  * DATA_DIR keeps the data across restarts; Ctrl-C stops everything.
  */
+// The SDK warns that Node 20 support ends in 2027; the embedded run says which Node it needs in the README.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 8080);
 try {
   const runtime = await startEmbeddedRuntime({ port, dataDir: process.env.DATA_DIR });

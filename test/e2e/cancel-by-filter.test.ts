@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+
+/**
+ * The walking skeleton end to end, through HTTP only, on the embedded runtime: deploy, start 1,000
+ * instances across two definitions and two tenants, cancel one definition's instances by filter.
+ */
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  runtime = await startEmbeddedRuntime({ port: 0, config: { SHARD_COUNT: '4', CHUNK_SIZE: '25' }, pollIntervalMs: 100 });
+  api = apiClient(runtime.url);
+});
+afterAll(() => runtime?.stop());
+
+type Instance = { processInstanceKey: string; state: string; endDate?: string; tenantId: string; processDefinitionKey: string };
+
+async function awaitFinalBatch(batchOperationKey: string) {
+  let last: unknown;
+  return eventually(
+    async () => {
+      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
+      last = body;
+      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state) ? body : undefined;
+    },
+    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
+  );
+}
+
+async function allInstances(): Promise<Instance[]> {
+  const found: Instance[] = [];
+  let after: string | undefined;
+  do {
+    const { body } = await api.post('/v2/process-instances/search', { page: { limit: 400, ...(after ? { after } : {}) } });
+    found.push(...body.items);
+    after = body.items.length > 0 ? body.page.endCursor : undefined;
+  } while (after);
+  return found;
+}
+
+describe('cancel process instances by filter', () => {
+  it('cancels exactly the matching instances and completes the batch with exact counts', async () => {
+    // Prepare: order in two tenants, invoice in one; 1,000 instances in all.
+    const orderA = await api.deploy(['e2e-order.bpmn'], 'tenant-a');
+    const orderB = await api.deploy(['e2e-order.bpmn'], 'tenant-b');
+    const invoiceA = await api.deploy(['e2e-invoice.bpmn'], 'tenant-a');
+    expect([orderA.status, orderB.status, invoiceA.status]).toEqual([200, 200, 200]);
+    const targetKey = orderA.body.deployments[0].processDefinition.processDefinitionKey as string;
+    const plan = [
+      ...Array.from({ length: 400 }, () => ({ processDefinitionId: 'e2e-order', tenantId: 'tenant-a' })),
+      ...Array.from({ length: 300 }, () => ({ processDefinitionId: 'e2e-order', tenantId: 'tenant-b' })),
+      ...Array.from({ length: 300 }, () => ({ processDefinitionId: 'e2e-invoice', tenantId: 'tenant-a' })),
+    ];
+    const created = await inParallel(plan.length, 25, async (index) => {
+      const { status, body } = await api.post('/v2/process-instances', { ...plan[index], variables: { index } });
+      expect(status).toBe(200);
+      return body as Instance;
+    });
+    const targets = new Set(created.filter((instance) => instance.processDefinitionKey === targetKey).map((i) => i.processInstanceKey));
+    expect(targets.size).toBe(400);
+
+    // Act
+    const creation = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionKey: targetKey } });
+    expect(creation.status).toBe(200);
+    expect(creation.body.batchOperationType).toBe('CANCEL_PROCESS_INSTANCE');
+    const batch = await awaitFinalBatch(creation.body.batchOperationKey);
+
+    // Assess: the batch
+    expect(batch).toMatchObject({
+      batchOperationKey: creation.body.batchOperationKey,
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      state: 'COMPLETED',
+      operationsTotalCount: 400,
+      operationsCompletedCount: 400,
+      operationsFailedCount: 0,
+      errors: [],
+    });
+    expect(Date.parse(batch.endDate)).toBeGreaterThanOrEqual(Date.parse(batch.startDate));
+    // Assess: every instance
+    const instances = await allInstances();
+    expect(instances).toHaveLength(1000);
+    for (const instance of instances) {
+      if (targets.has(instance.processInstanceKey)) {
+        expect(instance.state).toBe('CANCELED');
+        expect(instance.endDate).toBeDefined();
+      } else {
+        expect(instance.state).toBe('ACTIVE');
+        expect(instance.endDate).toBeUndefined();
+      }
+    }
+    // Assess: every item
+    const items = await api.post('/v2/batch-operation-items/search', {
+      filter: { batchOperationKey: creation.body.batchOperationKey },
+      page: { limit: 1000 },
+    });
+    expect(items.body.page.totalItems).toBe(400);
+    expect(new Set(items.body.items.map((item: { itemKey: string }) => item.itemKey))).toEqual(targets);
+    for (const item of items.body.items) {
+      expect(item).toMatchObject({ state: 'COMPLETED', operationType: 'CANCEL_PROCESS_INSTANCE' });
+      expect(item.processInstanceKey).toBe(item.itemKey);
+      expect(item.processedDate).toBeDefined();
+    }
+  });
+
+  it('completes a batch whose filter matches nothing with a total of 0', async () => {
+    const creation = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionId: 'no-such-process' } });
+    const batch = await awaitFinalBatch(creation.body.batchOperationKey);
+    expect(batch).toMatchObject({ state: 'COMPLETED', operationsTotalCount: 0, operationsCompletedCount: 0, operationsFailedCount: 0 });
+  });
+
+  it('rejects an empty filter with a 400 problem detail', async () => {
+    const { status, contentType, body } = await api.post('/v2/process-instances/cancellation', { filter: {} });
+    expect(status).toBe(400);
+    expect(contentType).toContain('application/problem+json');
+    expect(body).toMatchObject({ title: 'INVALID_ARGUMENT', status: 400 });
+    expect(body.detail).toContain('filter must not be empty');
+  });
+
+  it('rejects an unknown filter field naming it', async () => {
+    const { status, body } = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionIdd: 'x' } });
+    expect(status).toBe(400);
+    expect(body.detail).toContain('filter.processDefinitionIdd');
+  });
+
+  it('answers 404 for an unknown batch key', async () => {
+    const { status, body } = await api.get('/v2/batch-operations/2251799813999999');
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ title: 'NOT_FOUND', status: 404 });
+  });
+});

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoBatchStore } from '../../../../functions/adapters/dynamodb/batch-store.ts';
+import type { BatchOperation } from '../../../../functions/domain/batch/batch-operation.ts';
+import { type Chunk, pendingItem } from '../../../../functions/domain/batch/chunk.ts';
+import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
+
+let dynamo: TestDynamo;
+let store: DynamoBatchStore;
+let nextKey = 1;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  store = new DynamoBatchStore(dynamo.db, 'Batches', 'BatchItems');
+});
+afterAll(() => dynamo.stop());
+
+function batch(shardCount = 2): BatchOperation {
+  return {
+    batchOperationKey: String(900 + nextKey++),
+    batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+    state: 'CREATED',
+    filter: { processDefinitionId: 'order-process' },
+    shardCount,
+    startDate: '2026-01-01T00:00:00.000Z',
+    claims: { principal: 'tester' },
+  };
+}
+
+function chunk(batchOperationKey: string, shard: number, number: number, keys: string[]): Chunk {
+  return { batchOperationKey, shard, chunk: number, state: 'PENDING', items: keys.map(pendingItem) };
+}
+
+describe('DynamoBatchStore', () => {
+  it('stores a batch with one INITIALIZING counter record per shard', async () => {
+    // Prepare
+    const created = batch(3);
+    // Act
+    await store.createBatch(created);
+    const found = await store.getBatch(created.batchOperationKey);
+    // Assess
+    expect(found?.batch).toEqual(created);
+    expect(found?.shards.map((shard) => [shard.shard, shard.state, shard.chunksDone])).toEqual([
+      [0, 'INITIALIZING', 0],
+      [1, 'INITIALIZING', 0],
+      [2, 'INITIALIZING', 0],
+    ]);
+  });
+
+  it('refuses to create the same batch twice', async () => {
+    const created = batch();
+    await store.createBatch(created);
+    await expect(store.createBatch(created)).rejects.toThrow();
+  });
+
+  it('activates a created batch once and remembers its execution', async () => {
+    const created = batch();
+    await store.createBatch(created);
+    await store.activateBatch(created.batchOperationKey, 'arn:one');
+    await store.activateBatch(created.batchOperationKey, 'arn:two');
+    const found = await store.getBatch(created.batchOperationKey);
+    expect(found?.batch).toMatchObject({ state: 'ACTIVE', executionArn: 'arn:one' });
+  });
+
+  it('adds a chunk to its shard counters exactly once, however often it is completed', async () => {
+    // Prepare
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    await store.putChunks([chunk(key, 1, 0, ['11', '12', '13'])]);
+    await store.finishShardInitialization(key, 1, { totalCount: 3, chunkCount: 1 });
+    const outcomes = [
+      { ...pendingItem('11'), state: 'COMPLETED' as const },
+      { ...pendingItem('12'), state: 'COMPLETED' as const },
+      { ...pendingItem('13'), state: 'FAILED' as const, errorMessage: 'no' },
+    ];
+    // Act
+    const first = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, { completed: 2, failed: 1 });
+    const second = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, { completed: 2, failed: 1 });
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    const shard = (await store.getBatch(key))?.shards[1];
+    expect(shard).toMatchObject({ state: 'EXECUTING', totalCount: 3, chunkCount: 1, chunksDone: 1, completedCount: 2, failedCount: 1 });
+    expect((await store.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(outcomes);
+  });
+
+  it('drops chunks an interrupted initialization left beyond the final count', async () => {
+    // Prepare: an earlier attempt wrote three chunks, the final one found only one.
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 0, 2, ['3']), chunk(key, 1, 0, ['4'])]);
+    // Act
+    await store.finishShardInitialization(key, 0, { totalCount: 1, chunkCount: 1 });
+    // Assess
+    const remaining: string[] = [];
+    for await (const found of store.chunks({ batchOperationKey: key })) remaining.push(`${found.shard}/${found.chunk}`);
+    expect(remaining).toEqual(['0/0', '1/0']);
+  });
+
+  it('lists only pending chunks of a shard for dispatch', async () => {
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], { completed: 0, failed: 0 });
+    const pending = [];
+    for await (const id of store.pendingChunks(key, 0)) pending.push(id);
+    expect(pending).toEqual([{ batchOperationKey: key, shard: 0, chunk: 1 }]);
+  });
+
+  it('fails a shard during initialization with its error, and only then', async () => {
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    const error = { partitionId: 0, type: 'QUERY_FAILED' as const, message: 'index missing' };
+    await store.failShard(key, 0, error);
+    await store.finishShardInitialization(key, 1, { totalCount: 0, chunkCount: 0 });
+    await store.failShard(key, 1, error);
+    const shards = (await store.getBatch(key))?.shards;
+    expect(shards?.map((shard) => [shard.state, shard.error])).toEqual([
+      ['FAILED', error],
+      ['EXECUTING', undefined],
+    ]);
+  });
+
+  it('moves a batch to a final state once', async () => {
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    expect(await store.finishBatch(key, 'COMPLETED', '2026-01-02T00:00:00.000Z')).toBe(true);
+    expect(await store.finishBatch(key, 'FAILED', '2026-01-03T00:00:00.000Z', 'late')).toBe(false);
+    expect((await store.getBatch(key))?.batch).toMatchObject({ state: 'COMPLETED', endDate: '2026-01-02T00:00:00.000Z' });
+  });
+
+  it('streams chunks of one batch starting at a given chunk', async () => {
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+    const seen = [];
+    for await (const found of store.chunks({ batchOperationKey: key, startAt: { batchOperationKey: key, shard: 0, chunk: 1 } })) {
+      seen.push(found.items[0].itemKey);
+    }
+    expect(seen).toEqual(['2', '3']);
+  });
+});

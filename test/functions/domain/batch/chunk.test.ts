@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { chunked, chunkSortKey, parseChunkSortKey, pendingItem, tallyOf } from '../../../../functions/domain/batch/chunk.ts';
+
+async function* numbers(count: number) {
+  for (let index = 0; index < count; index++) yield index;
+}
+
+describe('chunk', () => {
+  it('groups a stream into chunks of the given size with a shorter last chunk', async () => {
+    const chunks: number[][] = [];
+    for await (const chunk of chunked(numbers(7), 3)) chunks.push(chunk);
+    expect(chunks).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('yields no chunk for an empty stream', async () => {
+    const chunks: number[][] = [];
+    for await (const chunk of chunked(numbers(0), 3)) chunks.push(chunk);
+    expect(chunks).toEqual([]);
+  });
+
+  it('orders chunk sort keys by shard then chunk number and parses them back', () => {
+    expect(chunkSortKey(3, 17)).toBe('0003#000017');
+    expect([chunkSortKey(1, 10), chunkSortKey(0, 2), chunkSortKey(1, 9)].sort()).toEqual(['0000#000002', '0001#000009', '0001#000010']);
+    expect(parseChunkSortKey('0003#000017')).toEqual({ shard: 3, chunk: 17 });
+  });
+
+  it('tallies completed and skipped items as completed, failed as failed, pending as neither', () => {
+    const items = [
+      { ...pendingItem('1'), state: 'COMPLETED' as const },
+      { ...pendingItem('2'), state: 'SKIPPED' as const },
+      { ...pendingItem('3'), state: 'FAILED' as const },
+      pendingItem('4'),
+    ];
+    expect(tallyOf(items)).toEqual({ completed: 2, failed: 1 });
+  });
+});

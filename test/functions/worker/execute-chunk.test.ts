@@ -1,0 +1,148 @@
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
+import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
+import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
+import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
+import { LOCAL_CREDENTIALS } from '../../../local/dynamodb-local.ts';
+import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
+import { processInstance } from '../../helpers/process-instances.ts';
+import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
+
+/**
+ * The worker handler against DynamoDB Local, wired as in Lambda: counters must be exact when SQS
+ * delivers a chunk twice and when the worker dies half-way through a chunk.
+ */
+const SHARDS = 2;
+const CHUNK_SIZE = 50;
+let dynamo: TestDynamo;
+let handler: (event: unknown, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let batches: DynamoBatchStore;
+let instances: DynamoProcessInstanceStore;
+let dynamoClient: { middlewareStack: { add: (...args: never[]) => void; remove: (name: string) => boolean } };
+let batchSequence = 10_000;
+let instanceSequence = 100;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    SHARD_COUNT: String(SHARDS),
+    CHUNK_SIZE: String(CHUNK_SIZE),
+  });
+  ({ handler } = (await import('../../../functions/worker/execute-chunk.ts')) as unknown as { handler: typeof handler });
+  const { services } = await import('../../../functions/commons/services.ts');
+  const { dynamoDocumentClient } = await import('../../../functions/commons/clients.ts');
+  ({ batches, instances } = services());
+  dynamoClient = dynamoDocumentClient() as unknown as typeof dynamoClient;
+});
+afterAll(() => dynamo.stop());
+
+const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
+
+/** A batch canceling `count` fresh instances of one definition, initialized, with shard 0's chunk ids. */
+async function initializedBatch(count: number) {
+  const processDefinitionId = `process-${batchSequence}`;
+  const created = Array.from({ length: count }, () => processInstance(instanceSequence++, { processDefinitionId }));
+  await instances.putInstances(created);
+  const batchOperationKey = keyFromSequence(batchSequence++);
+  await batches.createBatch({
+    batchOperationKey,
+    batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+    state: 'CREATED',
+    filter: { processDefinitionId },
+    shardCount: SHARDS,
+    startDate: new Date().toISOString(),
+    claims: {},
+  });
+  await batches.activateBatch(batchOperationKey, 'arn:test');
+  await initializeShard({ batches, instances, chunkSize: CHUNK_SIZE, queryPageSize: 1000 }, { batchOperationKey, shard: 0 });
+  const inShard = created.filter((instance) => shardOf(instance.processInstanceKey, SHARDS) === 0);
+  return { batchOperationKey, inShard };
+}
+
+async function shardZero(batchOperationKey: string) {
+  return (await batches.getBatch(batchOperationKey))?.shards[0];
+}
+
+describe('chunk worker', () => {
+  it('cancels every item of a chunk and moves the counters once', async () => {
+    // Prepare
+    const { batchOperationKey, inShard } = await initializedBatch(40);
+    // Act
+    const response = await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await shardZero(batchOperationKey)).toMatchObject({ totalCount: inShard.length, chunksDone: 1, completedCount: inShard.length, failedCount: 0 });
+    for (const instance of inShard) {
+      const stored = await instances.getInstance(instance.processInstanceKey);
+      expect(stored?.state).toBe('CANCELED');
+      expect(stored?.endDate).toBeDefined();
+      expect(stored?.batchOperationIds).toEqual([batchOperationKey]);
+    }
+  });
+
+  it('counts a chunk delivered twice only once', async () => {
+    // Prepare
+    const { batchOperationKey, inShard } = await initializedBatch(60);
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    // Act: the same chunk twice in one batch of records, then once more in a later invocation.
+    await handler(sqsEvent(sqsRecord(message), sqsRecord(message)), context);
+    await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
+    // Assess
+    const shard = await shardZero(batchOperationKey);
+    expect(shard).toMatchObject({ chunksDone: 1, completedCount: inShard.length, failedCount: 0 });
+  });
+
+  it('finishes a chunk exactly once after the worker died half-way through it', async () => {
+    // Prepare: the instance store fails after 7 instance writes, as if the worker had been killed.
+    const { batchOperationKey, inShard } = await initializedBatch(80);
+    let writes = 0;
+    dynamoClient.middlewareStack.add(
+      ((next: (args: { input: { TableName?: string } }) => Promise<unknown>) => async (args: { input: { TableName?: string } }) => {
+        if (args.input.TableName === 'ProcessInstances' && ++writes > 7) throw new Error('worker killed');
+        return next(args);
+      }) as never,
+      { step: 'initialize', name: 'crashAfterSevenWrites' } as never,
+    );
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    // Act
+    const crashed = await handler(sqsEvent(sqsRecord(message)), context);
+    dynamoClient.middlewareStack.remove('crashAfterSevenWrites');
+    const afterCrash = await shardZero(batchOperationKey);
+    const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
+    // Assess
+    expect(crashed.batchItemFailures).toHaveLength(1);
+    expect(afterCrash).toMatchObject({ chunksDone: 0, completedCount: 0 });
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 1, completedCount: inShard.length, failedCount: 0 });
+    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
+  });
+
+  it('fails an item whose instance finished meanwhile, with the engine reason, and goes on', async () => {
+    // Prepare
+    const { batchOperationKey, inShard } = await initializedBatch(20);
+    const [finished] = inShard;
+    await instances.putInstances([{ ...finished, state: 'COMPLETED', endDate: new Date().toISOString() }]);
+    // Act
+    await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
+    // Assess
+    expect(await shardZero(batchOperationKey)).toMatchObject({ completedCount: inShard.length - 1, failedCount: 1 });
+    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    const failed = chunk?.items.find((item) => item.processInstanceKey === finished.processInstanceKey);
+    expect(failed).toMatchObject({ state: 'FAILED' });
+    expect(failed?.errorMessage).toContain('it is COMPLETED');
+  });
+
+  it('leaves chunks of a batch that is no longer active untouched', async () => {
+    const { batchOperationKey, inShard } = await initializedBatch(10);
+    await batches.finishBatch(batchOperationKey, 'CANCELED', new Date().toISOString());
+    await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
+    expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 0 });
+    expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
+  });
+});

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** Response bodies are asserted field by field, so they are loosely typed here. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON under test
+type Json = any;
+
+/** A small HTTP client for the service's public API, as a Camunda 8 client would call it. */
+export function apiClient(baseUrl: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : undefined) as Json };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown) => call('POST', path, body),
+    /** POST /v2/deployments with BPMN fixture files as multipart `resources`. */
+    deploy: async (fixtures: string[], tenantId?: string) => {
+      const form = new FormData();
+      for (const fixture of fixtures) {
+        const xml = readFileSync(resolve(import.meta.dirname, '../fixtures', fixture));
+        form.append('resources', new Blob([xml], { type: 'application/xml' }), fixture);
+      }
+      if (tenantId) form.append('tenantId', tenantId);
+      const response = await fetch(`${baseUrl}/v2/deployments`, { method: 'POST', body: form });
+      return { status: response.status, body: (await response.json()) as Json };
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value, failing with the last seen state after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, describe: () => string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms: ${describe()}`);
+}
+
+/** Runs `work` for 0..count-1 with `limit` in flight. */
+export async function inParallel<T>(count: number, limit: number, work: (index: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await work(index);
+      }
+    }),
+  );
+  return results;
+}
