@@ -1,0 +1,137 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { QueryPlan } from '../../domain/filter/plan-query.ts';
+import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
+import { shardOf } from '../../domain/keys.ts';
+import type { InstanceCommand } from '../../domain/operations/operation-handler.ts';
+import type { CommandResult, InstancePage, ProcessInstanceStore } from '../../ports/instance-store.ts';
+import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '../../../lib/table-schema.ts';
+import { batchWrite } from './batch-write.ts';
+import { ExpressionBuilder } from './expression.ts';
+
+/** BatchGetItem takes at most 100 keys per call (DynamoDB API limit). */
+export const DDB_BATCH_GET_MAX = 100;
+
+type StoredInstance = Omit<ProcessInstance, 'batchOperationIds'> & {
+  shard: number;
+  shardProcessDefinitionId: string;
+  batchOperationIds?: Set<string>;
+};
+
+/**
+ * Process instances in DynamoDB. Each item carries its shard and a shard-qualified definition id,
+ * the keys of the two per-shard indexes the query planner chooses between.
+ */
+export class DynamoProcessInstanceStore implements ProcessInstanceStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly shardCount: number,
+  ) {}
+
+  async putInstances(instances: readonly ProcessInstance[]): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.tableName,
+      instances.map((instance) => ({ PutRequest: { Item: this.toItem(instance) } })),
+    );
+  }
+
+  async getInstance(processInstanceKey: string): Promise<ProcessInstance | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { processInstanceKey }, ConsistentRead: true }));
+    return Item ? fromItem(Item as StoredInstance) : undefined;
+  }
+
+  async queryShard(plan: QueryPlan, shard: number, page: { cursor?: string; pageSize: number }): Promise<InstancePage> {
+    if (plan.access.kind === 'keys') return this.getShardKeys(plan.access.keys, shard, page);
+    const builder = new ExpressionBuilder();
+    const [IndexName, partition] =
+      plan.access.kind === 'processDefinitionId'
+        ? [INSTANCES_BY_SHARD_DEFINITION_INDEX, ['shardProcessDefinitionId', `${shard}#${plan.access.processDefinitionId}`] as const]
+        : [INSTANCES_BY_SHARD_INDEX, ['shard', shard] as const];
+    const KeyConditionExpression = `${builder.name(partition[0])} = ${builder.value(partition[1])}`;
+    const FilterExpression = plan.pushdown ? builder.filter(plan.pushdown) : undefined;
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName,
+        KeyConditionExpression,
+        FilterExpression,
+        ...builder.attributes(),
+        Limit: page.pageSize,
+        ExclusiveStartKey: page.cursor ? JSON.parse(Buffer.from(page.cursor, 'base64url').toString()) : undefined,
+      }),
+    );
+    return {
+      instances: (result.Items ?? []).map((item) => fromItem(item as StoredInstance)),
+      cursor: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
+    };
+  }
+
+  async applyCommand(processInstanceKey: string, batchOperationKey: string, command: InstanceCommand): Promise<CommandResult> {
+    const builder = new ExpressionBuilder();
+    const sets = Object.entries(command.set).map(([attribute, value]) => `${builder.name(attribute)} = ${builder.value(value)}`);
+    const batchIds = builder.name('batchOperationIds');
+    const required = command.requiredStates.map((state) => builder.value(state)).join(', ');
+    const batchKey = builder.value(batchOperationKey);
+    const batchKeySet = builder.value(new Set([batchOperationKey]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { processInstanceKey },
+          UpdateExpression: `SET ${sets.join(', ')} ADD ${batchIds} ${batchKeySet}`,
+          ConditionExpression: `attribute_exists(${builder.name('processInstanceKey')}) AND ${builder.name('state')} IN (${required}) AND NOT contains(${batchIds}, ${batchKey})`,
+          ...builder.attributes(),
+          // The refused item comes back with the refusal: no second read to explain it.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { applied: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item as Record<string, AttributeValue> | undefined;
+      return { applied: false, current: old ? fromItem(unmarshall(old) as StoredInstance) : undefined };
+    }
+  }
+
+  private async getShardKeys(keys: readonly string[], shard: number, page: { cursor?: string; pageSize: number }): Promise<InstancePage> {
+    const shardKeys = keys.filter((key) => shardOf(key, this.shardCount) === shard);
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const slice = shardKeys.slice(start, start + Math.min(page.pageSize, DDB_BATCH_GET_MAX));
+    const found: ProcessInstance[] = [];
+    let pending: Record<string, unknown>[] = slice.map((processInstanceKey) => ({ processInstanceKey }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => fromItem(item as StoredInstance)));
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    const next = start + slice.length;
+    return {
+      instances: found.sort((a, b) => a.processInstanceKey.localeCompare(b.processInstanceKey)),
+      cursor: next < shardKeys.length ? String(next) : undefined,
+    };
+  }
+
+  private toItem(instance: ProcessInstance): StoredInstance {
+    const shard = shardOf(instance.processInstanceKey, this.shardCount);
+    const { batchOperationIds, ...rest } = instance;
+    return {
+      ...rest,
+      shard,
+      shardProcessDefinitionId: `${shard}#${instance.processDefinitionId}`,
+      // A string set (ADD-able) and absent when empty: DynamoDB stores no empty sets.
+      ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
+    };
+  }
+}
+
+function fromItem(item: StoredInstance): ProcessInstance {
+  const { shard: _shard, shardProcessDefinitionId: _index, batchOperationIds, ...instance } = item;
+  return { ...instance, batchOperationIds: batchOperationIds ? [...batchOperationIds].sort() : [] };
+}

@@ -1,0 +1,64 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { readConfig } from '../functions/config.ts';
+import { Api } from './api.ts';
+import { ChunkQueue } from './chunk-queue.ts';
+import { ServiceFunction } from './service-function.ts';
+import { tableSchemas } from './table-schema.ts';
+import { Tables } from './tables.ts';
+import { BatchWorkflow, type WorkflowFunctions } from './workflow.ts';
+import { workflowTasks } from './workflow-tasks.ts';
+
+/** CDK context keys of the per-deployment settings and the variables they become. */
+const CONTEXT_SETTINGS = {
+  shardCount: 'SHARD_COUNT',
+  chunkSize: 'CHUNK_SIZE',
+  queryPageSize: 'QUERY_PAGE_SIZE',
+  workerConcurrency: 'WORKER_CONCURRENCY',
+  progressPollSeconds: 'PROGRESS_POLL_SECONDS',
+} as const;
+
+/** The whole service: tables, chunk queue and worker, the batch state machine, and the HTTP API. */
+export class BatchOperationsStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const environment = settingsFromContext(this);
+    const { tables } = new Tables(this, 'Tables');
+    const chunkQueue = new ChunkQueue(this, 'ChunkQueue', { tables, environment });
+
+    const fn = (task: (typeof workflowTasks)[keyof typeof workflowTasks], timeout = Duration.minutes(1)) =>
+      new ServiceFunction(this, task.id, { entry: task.entry, environment, timeout }).bindTable(
+        tableSchemas.batches,
+        tables.batches,
+        'readWrite',
+      );
+    const initializeShard = fn(workflowTasks.initializeShard, Duration.minutes(15))
+      .bindTable(tableSchemas.processInstances, tables.processInstances, 'read')
+      .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
+      .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite');
+    const dispatchChunks = fn(workflowTasks.dispatchChunks).bindTable(tableSchemas.batchItems, tables.batchItems, 'read');
+    dispatchChunks.function.addEnvironment('CHUNK_QUEUE_URL', chunkQueue.queue.queueUrl);
+    chunkQueue.queue.grantSendMessages(dispatchChunks.function);
+    const functions: WorkflowFunctions = {
+      startBatch: fn(workflowTasks.startBatch).function,
+      initializeShard: initializeShard.function,
+      dispatchChunks: dispatchChunks.function,
+      checkProgress: fn(workflowTasks.checkProgress).function,
+      completeBatch: fn(workflowTasks.completeBatch).function,
+      failBatch: fn(workflowTasks.failBatch).function,
+    };
+    const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions });
+    new Api(this, 'Api', { tables, stateMachine, environment });
+  }
+}
+
+/** Per-deployment settings from CDK context, validated like the runtime's: a bad value stops synth. */
+function settingsFromContext(scope: Construct): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [contextKey, variable] of Object.entries(CONTEXT_SETTINGS)) {
+    const value = scope.node.tryGetContext(contextKey);
+    if (value !== undefined) environment[variable] = String(value);
+  }
+  const config = readConfig(environment);
+  return Object.fromEntries(Object.values(CONTEXT_SETTINGS).map((variable) => [variable, String(config[variable])]));
+}

@@ -1,0 +1,60 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  CHUNK_MAX_RECEIVE_COUNT,
+  CHUNK_VISIBILITY_TIMEOUT_SECONDS,
+  DLQ_RETENTION_DAYS,
+  WORKER_BATCH_SIZE,
+  WORKER_TIMEOUT_SECONDS,
+} from './chunk-queue-settings.ts';
+import { ServiceFunction } from './service-function.ts';
+import { tableSchemas } from './table-schema.ts';
+import type { TableName } from './tables.ts';
+
+export interface ChunkQueueProps {
+  readonly tables: Record<TableName, dynamodb.Table>;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * The execution phase's transport: a FIFO queue of chunk addresses (one message group per batch
+ * and shard), its dead-letter queue, and the worker fed by it with partial batch responses.
+ */
+export class ChunkQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly worker: ServiceFunction;
+
+  constructor(scope: Construct, id: string, { tables, environment }: ChunkQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      fifo: true,
+      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      fifo: true,
+      // Messages carry the chunk address as explicit deduplication id.
+      contentBasedDeduplication: false,
+      // High-throughput FIFO: deduplication and throughput limits per message group (= batch shard).
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      visibilityTimeout: Duration.seconds(CHUNK_VISIBILITY_TIMEOUT_SECONDS),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: CHUNK_MAX_RECEIVE_COUNT },
+    });
+    this.worker = new ServiceFunction(this, 'Worker', {
+      entry: 'functions/worker/execute-chunk.ts',
+      environment,
+      timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
+      memorySize: 1024,
+    })
+      .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
+      .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
+      .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite');
+    this.worker.function.addEventSource(new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }));
+  }
+}
