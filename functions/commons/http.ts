@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { InvalidArgumentError, ProblemError } from '../domain/errors.ts';
@@ -63,6 +64,20 @@ export function jsonApi(handler: RouteHandler) {
     .use(problemDetails())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
+}
+
+/** A multipart/form-data API handler (uploads): the body arrives parsed into fields and files. */
+export function multipartApi(handler: RouteHandler) {
+  return middy<HttpEvent, HttpResult>()
+    .use(problemDetails())
+    .use(httpMultipartBodyParser())
+    .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
+}
+
+/** An uploaded file as the multipart parser hands it over. */
+export interface UploadedFile {
+  filename: string;
+  content: Buffer;
 }
 
 /** Validates a request body against a zod schema and turns failures into INVALID_ARGUMENT. */

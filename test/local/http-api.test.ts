@@ -57,7 +57,7 @@ describe('embedded HTTP API', () => {
     const missing = await fetch(`${base}/v2/nothing`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
-    expect((await missing.json()).title).toBe('NOT_FOUND');
+    expect(((await missing.json()) as { title: string }).title).toBe('NOT_FOUND');
     const wrongMethod = await fetch(`${base}/v2/things/42`, { method: 'POST' });
     expect(wrongMethod.status).toBe(405);
   });

@@ -10,8 +10,8 @@ export interface ProcessDefinition {
   resourceName: string;
   /** Element ids of the executable process, from the deployed BPMN. */
   elementIds: string[];
-  /** Where a new instance's token waits: the first activity after the none start event. */
-  initialElementId: string;
+  /** Where a new instance's token waits: the first activity after the none start event (none: it ends at once). */
+  initialElementId?: string;
   /** The BPMN XML as deployed. */
   bpmnXml: string;
 }

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { json, jsonApi, parseBody } from '../commons/http.ts';
+import { services } from '../commons/services.ts';
+import { startProcessInstance } from '../domain/instance/start-process-instance.ts';
+
+const body = z
+  .object({
+    processDefinitionKey: z.string().regex(/^\d+$/, 'must be a key (a string of digits)').optional(),
+    processDefinitionId: z.string().min(1).optional(),
+    processDefinitionVersion: z.number().int().optional(),
+    tenantId: z.string().min(1).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    startInstructions: z.array(z.object({ elementId: z.string().min(1) }).strict()).optional(),
+    tags: z.array(z.string()).optional(),
+    operationReference: z.number().int().optional(),
+  })
+  .strict();
+
+/** POST /v2/process-instances */
+export const handler = jsonApi(async (event) => {
+  const { definitions, instances, keys } = services();
+  return json(200, await startProcessInstance({ definitions, instances, keys, now: () => new Date() }, parseBody(body, event.body)));
+});

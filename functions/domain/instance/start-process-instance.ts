@@ -1,0 +1,89 @@
+import type { KeyGenerator, ProcessDefinitionStore, ProcessInstanceStore } from '../../ports/instance-store.ts';
+import { InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { DEFAULT_TENANT_ID, type ProcessDefinition } from './process-definition.ts';
+import type { ProcessInstance } from './process-instance.ts';
+
+export interface StartProcessInstanceRequest {
+  processDefinitionKey?: string;
+  processDefinitionId?: string;
+  processDefinitionVersion?: number;
+  tenantId?: string;
+  variables?: Record<string, unknown>;
+  startInstructions?: { elementId: string }[];
+  tags?: string[];
+}
+
+/**
+ * Creates an instance of a deployed definition, ACTIVE with one token on the definition's first wait
+ * element, or one per start instruction. A definition whose start leads straight to an end creates
+ * a COMPLETED instance, as the engine would.
+ */
+export async function startProcessInstance(
+  deps: { definitions: ProcessDefinitionStore; instances: ProcessInstanceStore; keys: KeyGenerator; now: () => Date },
+  request: StartProcessInstanceRequest,
+) {
+  const definition = await findDefinition(deps.definitions, request);
+  const startElements = request.startInstructions?.map((instruction) => instruction.elementId) ?? [];
+  for (const elementId of startElements) {
+    if (!definition.elementIds.includes(elementId)) {
+      throw new InvalidArgumentError(
+        `startInstructions: element '${elementId}' does not exist in process ${definition.processDefinitionId} version ${definition.version}`,
+      );
+    }
+  }
+  const waitElements = startElements.length > 0 ? startElements : definition.initialElementId ? [definition.initialElementId] : [];
+  const [processInstanceKey, ...elementKeys] = await deps.keys.nextKeys(1 + waitElements.length);
+  const startDate = deps.now().toISOString();
+  const variables = Object.fromEntries(Object.entries(request.variables ?? {}).map(([name, value]) => [name, JSON.stringify(value)]));
+  const instance: ProcessInstance = {
+    processInstanceKey,
+    processDefinitionKey: definition.processDefinitionKey,
+    processDefinitionId: definition.processDefinitionId,
+    ...(definition.name ? { processDefinitionName: definition.name } : {}),
+    processDefinitionVersion: definition.version,
+    ...(definition.versionTag ? { processDefinitionVersionTag: definition.versionTag } : {}),
+    tenantId: definition.tenantId,
+    state: waitElements.length > 0 ? 'ACTIVE' : 'COMPLETED',
+    startDate,
+    ...(waitElements.length > 0 ? {} : { endDate: startDate }),
+    hasIncident: false,
+    variables,
+    tags: request.tags ?? [],
+    elementInstances: waitElements.map((elementId, index) => ({ elementInstanceKey: elementKeys[index], elementId, state: 'ACTIVE' })),
+    batchOperationIds: [],
+  };
+  await deps.instances.putInstances([instance]);
+  return {
+    processDefinitionId: instance.processDefinitionId,
+    processDefinitionVersion: instance.processDefinitionVersion,
+    tenantId: instance.tenantId,
+    variables: request.variables ?? {},
+    processDefinitionKey: instance.processDefinitionKey,
+    processInstanceKey,
+    tags: instance.tags,
+  };
+}
+
+async function findDefinition(store: ProcessDefinitionStore, request: StartProcessInstanceRequest): Promise<ProcessDefinition> {
+  const tenantId = request.tenantId || DEFAULT_TENANT_ID;
+  if (request.processDefinitionKey) {
+    const definition = await store.getDefinition(request.processDefinitionKey);
+    if (!definition || (request.tenantId && definition.tenantId !== tenantId)) {
+      throw new NotFoundError(`Expected to find process definition with key '${request.processDefinitionKey}', but none found`);
+    }
+    return definition;
+  }
+  if (!request.processDefinitionId) {
+    throw new InvalidArgumentError('Name the process to start: processDefinitionKey, or processDefinitionId (+ processDefinitionVersion)');
+  }
+  // Camunda uses -1 for "the latest version".
+  const version = request.processDefinitionVersion === undefined || request.processDefinitionVersion < 0 ? undefined : request.processDefinitionVersion;
+  const definition = await store.findDefinition(request.processDefinitionId, tenantId, version);
+  if (!definition) {
+    const which = version === undefined ? 'latest version' : `version ${version}`;
+    throw new NotFoundError(
+      `Expected to find the ${which} of process definition '${request.processDefinitionId}' in tenant '${tenantId}', but none found`,
+    );
+  }
+  return definition;
+}
