@@ -19,7 +19,8 @@ let dynamo: TestDynamo;
 let handler: (event: unknown, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let batches: DynamoBatchStore;
 let instances: DynamoProcessInstanceStore;
-let dynamoClient: { middlewareStack: { add: (...args: never[]) => void; remove: (name: string) => boolean } };
+/** Fault injection through an SDK middleware: instance writes fail once this many have been made. */
+let crashAfterInstanceWrites: number | undefined;
 let batchSequence = 10_000;
 let instanceSequence = 100;
 
@@ -37,7 +38,18 @@ beforeAll(async () => {
   const { services } = await import('../../../functions/commons/services.ts');
   const { dynamoDocumentClient } = await import('../../../functions/commons/clients.ts');
   ({ batches, instances } = services());
-  dynamoClient = dynamoDocumentClient() as unknown as typeof dynamoClient;
+  let writes = 0;
+  dynamoDocumentClient().middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { TableName?: string; UpdateExpression?: string };
+      if (crashAfterInstanceWrites === undefined) writes = 0;
+      else if (input.UpdateExpression && input.TableName === 'ProcessInstances' && ++writes > crashAfterInstanceWrites) {
+        throw new Error('worker killed');
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'faultInjection' },
+  );
 });
 afterAll(() => dynamo.stop());
 
@@ -100,27 +112,25 @@ describe('chunk worker', () => {
   it('finishes a chunk exactly once after the worker died half-way through it', async () => {
     // Prepare: the instance store fails after 7 instance writes, as if the worker had been killed.
     const { batchOperationKey, inShard } = await initializedBatch(80);
-    let writes = 0;
-    dynamoClient.middlewareStack.add(
-      ((next: (args: { input: { TableName?: string } }) => Promise<unknown>) => async (args: { input: { TableName?: string } }) => {
-        if (args.input.TableName === 'ProcessInstances' && ++writes > 7) throw new Error('worker killed');
-        return next(args);
-      }) as never,
-      { step: 'initialize', name: 'crashAfterSevenWrites' } as never,
-    );
+    crashAfterInstanceWrites = 7;
     const message = { batchOperationKey, shard: 0, chunk: 0 };
     // Act
-    const crashed = await handler(sqsEvent(sqsRecord(message)), context);
-    dynamoClient.middlewareStack.remove('crashAfterSevenWrites');
+    const crashed = handler(sqsEvent(sqsRecord(message)), context);
+    // Every record of the invocation failed: Lambda returns the whole batch to the queue.
+    await expect(crashed).rejects.toThrow('All records failed processing');
+    crashAfterInstanceWrites = undefined;
     const afterCrash = await shardZero(batchOperationKey);
+    const states = async () => Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
+    const canceledBeforeRetry = (await states()).filter((state) => state === 'CANCELED').length;
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
     // Assess
-    expect(crashed.batchItemFailures).toHaveLength(1);
+    expect(canceledBeforeRetry).toBe(7);
     expect(afterCrash).toMatchObject({ chunksDone: 0, completedCount: 0 });
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 1, completedCount: inShard.length, failedCount: 0 });
     const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
+    expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
   });
 
   it('fails an item whose instance finished meanwhile, with the engine reason, and goes on', async () => {
