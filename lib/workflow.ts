@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -26,12 +26,14 @@ export class BatchWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, { functions }: BatchWorkflowProps) {
     super(scope, id);
-    const invoke = (task: WorkflowTask, fn: IFunction, payload: Record<string, unknown>, resultPath?: string) =>
+    // A task's result either replaces the state (ResultPath left out: aws-local-stepfunctions 3.0.0
+    // mistakes an explicit "$" for a key named "$") or is discarded, keeping the input.
+    const invoke = (task: WorkflowTask, fn: IFunction, payload: Record<string, unknown>, result: 'replace' | 'discard' = 'discard') =>
       new tasks.LambdaInvoke(this, task.stateName, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
         payload: sfn.TaskInput.fromObject(payload),
-        resultPath: resultPath ?? sfn.JsonPath.DISCARD,
+        ...(result === 'discard' ? { resultPath: sfn.JsonPath.DISCARD } : {}),
         retryOnServiceExceptions: true,
       });
     const batchKey = { batchOperationKey: sfn.JsonPath.stringAt('$.batchOperationKey') };
@@ -46,7 +48,7 @@ export class BatchWorkflow extends Construct {
       workflowTasks.startBatch,
       functions.startBatch,
       { ...batchKey, executionArn: sfn.JsonPath.stringAt('$$.Execution.Id') },
-      '$',
+      'replace',
     );
 
     const perShard = { ...batchKey, shard: sfn.JsonPath.numberAt('$$.Map.Item.Value') };
@@ -67,7 +69,7 @@ export class BatchWorkflow extends Construct {
       workflowTasks.checkProgress,
       functions.checkProgress,
       { ...batchKey, shards: sfn.JsonPath.listAt('$.shards'), pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds') },
-      '$',
+      'replace',
     );
     const awaitWorkers = waitForWorkers.next(checkProgress).next(
       new sfn.Choice(this, 'All shards finished?')
@@ -93,7 +95,6 @@ export class BatchWorkflow extends Construct {
         level: sfn.LogLevel.ERROR,
         includeExecutionData: false,
       },
-      timeout: Duration.days(30),
     });
   }
 }

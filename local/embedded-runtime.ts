@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQS_CLIENT_CONFIG } from '../functions/commons/clients.ts';
 import { readConfig } from '../functions/config.ts';
 import { apiRoutes } from '../lib/api-routes.ts';
 import {
@@ -67,7 +68,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const dynamoClient = new DynamoDBClient({});
     await createTables(dynamoClient, process.env as Record<string, string>);
     dynamoClient.destroy();
-    const sqs = new SQSClient({});
+    const sqs = new SQSClient(SQS_CLIENT_CONFIG);
     const queue = await createChunkQueues(sqs);
     process.env.CHUNK_QUEUE_URL = queue.url;
     process.env.STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;

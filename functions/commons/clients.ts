@@ -19,8 +19,11 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
   return documentClient;
 }
 
+/** Requests go to the configured endpoint, not the host inside a queue URL (emulators' URLs are not resolvable). */
+export const SQS_CLIENT_CONFIG = { useQueueUrlAsEndpoint: false };
+
 export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({});
+  sqsClient ??= new SQSClient(SQS_CLIENT_CONFIG);
   return sqsClient;
 }
 
