@@ -12,8 +12,18 @@ export interface ApiRoute {
 }
 
 export const apiRoutes: readonly ApiRoute[] = [
-  { id: 'CreateDeployment', method: 'POST', path: '/v2/deployments', entry: 'functions/api/create-deployment.ts' },
-  { id: 'CreateProcessInstance', method: 'POST', path: '/v2/process-instances', entry: 'functions/api/create-process-instance.ts' },
+  {
+    id: 'CreateDeployment',
+    method: 'POST',
+    path: '/v2/deployments',
+    entry: 'functions/api/create-deployment.ts',
+  },
+  {
+    id: 'CreateProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances',
+    entry: 'functions/api/create-process-instance.ts',
+  },
   {
     id: 'SearchProcessInstances',
     method: 'POST',

@@ -41,6 +41,9 @@ export class Api extends Construct {
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
       });
     }
-    new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint, description: 'Base URL of the batch operations API' });
+    new CfnOutput(this, 'Url', {
+      value: this.httpApi.apiEndpoint,
+      description: 'Base URL of the batch operations API',
+    });
   }
 }

@@ -36,7 +36,11 @@ export class BatchOperationsStack extends Stack {
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'read')
       .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite');
-    const dispatchChunks = fn(workflowTasks.dispatchChunks).bindTable(tableSchemas.batchItems, tables.batchItems, 'read');
+    const dispatchChunks = fn(workflowTasks.dispatchChunks).bindTable(
+      tableSchemas.batchItems,
+      tables.batchItems,
+      'read',
+    );
     dispatchChunks.function.addEnvironment('CHUNK_QUEUE_URL', chunkQueue.queue.queueUrl);
     chunkQueue.queue.grantSendMessages(dispatchChunks.function);
     const functions: WorkflowFunctions = {
@@ -60,5 +64,7 @@ function settingsFromContext(scope: Construct): Record<string, string> {
     if (value !== undefined) environment[variable] = String(value);
   }
   const config = readConfig(environment);
-  return Object.fromEntries(Object.values(CONTEXT_SETTINGS).map((variable) => [variable, String(config[variable])]));
+  return Object.fromEntries(
+    Object.values(CONTEXT_SETTINGS).map((variable) => [variable, String(config[variable])]),
+  );
 }

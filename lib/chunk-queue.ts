@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -55,6 +55,8 @@ export class ChunkQueue extends Construct {
       .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite');
-    this.worker.function.addEventSource(new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }));
+    this.worker.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
   }
 }

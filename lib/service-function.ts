@@ -41,7 +41,11 @@ export class ServiceFunction extends Construct {
       timeout: props.timeout ?? Duration.minutes(1),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
-      environment: { POWERTOOLS_SERVICE_NAME: 'batch-operations', NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'batch-operations',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
       bundling: {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],

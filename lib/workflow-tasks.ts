@@ -11,10 +11,26 @@ export interface WorkflowTask {
 
 export const workflowTasks = {
   startBatch: { id: 'StartBatch', stateName: 'Creation', entry: 'functions/workflow/start-batch.ts' },
-  initializeShard: { id: 'InitializeShard', stateName: 'Initialize shard', entry: 'functions/workflow/initialize-shard.ts' },
-  dispatchChunks: { id: 'DispatchChunks', stateName: 'Dispatch shard chunks', entry: 'functions/workflow/dispatch-chunks.ts' },
-  checkProgress: { id: 'CheckProgress', stateName: 'Check progress', entry: 'functions/workflow/check-progress.ts' },
-  completeBatch: { id: 'CompleteBatch', stateName: 'Completion', entry: 'functions/workflow/complete-batch.ts' },
+  initializeShard: {
+    id: 'InitializeShard',
+    stateName: 'Initialize shard',
+    entry: 'functions/workflow/initialize-shard.ts',
+  },
+  dispatchChunks: {
+    id: 'DispatchChunks',
+    stateName: 'Dispatch shard chunks',
+    entry: 'functions/workflow/dispatch-chunks.ts',
+  },
+  checkProgress: {
+    id: 'CheckProgress',
+    stateName: 'Check progress',
+    entry: 'functions/workflow/check-progress.ts',
+  },
+  completeBatch: {
+    id: 'CompleteBatch',
+    stateName: 'Completion',
+    entry: 'functions/workflow/complete-batch.ts',
+  },
   failBatch: { id: 'FailBatch', stateName: 'Record failure', entry: 'functions/workflow/fail-batch.ts' },
 } as const satisfies Record<string, WorkflowTask>;
 

@@ -28,7 +28,12 @@ export class BatchWorkflow extends Construct {
     super(scope, id);
     // A task's result either replaces the state (ResultPath left out: aws-local-stepfunctions 3.0.0
     // mistakes an explicit "$" for a key named "$") or is discarded, keeping the input.
-    const invoke = (task: WorkflowTask, fn: IFunction, payload: Record<string, unknown>, result: 'replace' | 'discard' = 'discard') =>
+    const invoke = (
+      task: WorkflowTask,
+      fn: IFunction,
+      payload: Record<string, unknown>,
+      result: 'replace' | 'discard' = 'discard',
+    ) =>
       new tasks.LambdaInvoke(this, task.stateName, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
@@ -42,7 +47,12 @@ export class BatchWorkflow extends Construct {
       ...batchKey,
       error: sfn.JsonPath.stringAt('$.failure.Error'),
       cause: sfn.JsonPath.stringAt('$.failure.Cause'),
-    }).next(new sfn.Fail(this, 'Batch failed', { error: 'BatchFailed', cause: 'See the batch record for the reason' }));
+    }).next(
+      new sfn.Fail(this, 'Batch failed', {
+        error: 'BatchFailed',
+        cause: 'See the batch record for the reason',
+      }),
+    );
 
     const creation = invoke(
       workflowTasks.startBatch,
@@ -64,18 +74,26 @@ export class BatchWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     }).itemProcessor(invoke(workflowTasks.dispatchChunks, functions.dispatchChunks, selectFromItem()));
 
-    const waitForWorkers = new sfn.Wait(this, PROGRESS_WAIT_STATE, { time: sfn.WaitTime.secondsPath('$.pollSeconds') });
+    const waitForWorkers = new sfn.Wait(this, PROGRESS_WAIT_STATE, {
+      time: sfn.WaitTime.secondsPath('$.pollSeconds'),
+    });
     const checkProgress = invoke(
       workflowTasks.checkProgress,
       functions.checkProgress,
-      { ...batchKey, shards: sfn.JsonPath.listAt('$.shards'), pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds') },
+      {
+        ...batchKey,
+        shards: sfn.JsonPath.listAt('$.shards'),
+        pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds'),
+      },
       'replace',
     );
-    const awaitWorkers = waitForWorkers.next(checkProgress).next(
-      new sfn.Choice(this, 'All shards finished?')
-        .when(sfn.Condition.booleanEquals('$.finished', true), new sfn.Succeed(this, 'Shards finished'))
-        .otherwise(waitForWorkers),
-    );
+    const awaitWorkers = waitForWorkers
+      .next(checkProgress)
+      .next(
+        new sfn.Choice(this, 'All shards finished?')
+          .when(sfn.Condition.booleanEquals('$.finished', true), new sfn.Succeed(this, 'Shards finished'))
+          .otherwise(waitForWorkers),
+      );
     const execution = new sfn.Parallel(this, 'Execution', { resultPath: sfn.JsonPath.DISCARD }).branch(
       dispatch.next(awaitWorkers),
     );
@@ -87,11 +105,16 @@ export class BatchWorkflow extends Construct {
     }
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(creation.next(initialization).next(execution).next(completion)),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        creation.next(initialization).next(execution).next(completion),
+      ),
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
       logs: {
-        destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        destination: new logs.LogGroup(this, 'Logs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
         level: sfn.LogLevel.ERROR,
         includeExecutionData: false,
       },
@@ -101,5 +124,8 @@ export class BatchWorkflow extends Construct {
 
 /** Inside a shard Map iteration the input is `{batchOperationKey, shard}`: pass it on as it is. */
 function selectFromItem(): Record<string, unknown> {
-  return { batchOperationKey: sfn.JsonPath.stringAt('$.batchOperationKey'), shard: sfn.JsonPath.numberAt('$.shard') };
+  return {
+    batchOperationKey: sfn.JsonPath.stringAt('$.batchOperationKey'),
+    shard: sfn.JsonPath.numberAt('$.shard'),
+  };
 }

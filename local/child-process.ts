@@ -14,7 +14,11 @@ export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
 }
 
 /** Polls until `probe` succeeds or the deadline passes, then fails with `what` in the message. */
-export async function waitUntilReady(what: string, probe: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilReady(
+  what: string,
+  probe: () => Promise<unknown>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { type TableSchema, tableSchemas } from '../lib/table-schema.ts';
 import { stopChild, waitUntilReady } from './child-process.ts';
 import { freePort } from './free-port.ts';
@@ -51,7 +56,9 @@ export async function createTables(client: DynamoDBClient, names: Record<string,
   await Promise.all(
     Object.values(tableSchemas).map(async (schema: TableSchema) => {
       try {
-        await client.send(new CreateTableCommand(createTableInput(schema, names[schema.envVar] ?? schema.id)));
+        await client.send(
+          new CreateTableCommand(createTableInput(schema, names[schema.envVar] ?? schema.id)),
+        );
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
       }

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SQS_CLIENT_CONFIG } from '../functions/commons/clients.ts';
@@ -16,13 +16,24 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_TIMEOUT_SECONDS,
 } from '../lib/chunk-queue-settings.ts';
-import { createTables, type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  createTables,
+  type Emulator,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { createHttpApi } from './http-api.ts';
 import { loadHandler } from './lambda-runtime.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
 import { synthesizedStateMachineDefinition } from './state-machine-definition.ts';
-import { closeServer, LOCAL_STATE_MACHINE_ARN, type StepFunctionsEmulator, startStepFunctionsEmulator } from './step-functions-emulator.ts';
+import {
+  closeServer,
+  LOCAL_STATE_MACHINE_ARN,
+  type StepFunctionsEmulator,
+  startStepFunctionsEmulator,
+} from './step-functions-emulator.ts';
 
 export interface EmbeddedRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -61,7 +72,10 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const [dynamo, sqsEmulator] = await Promise.all([startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }), startSqsEmulator()]);
+    const [dynamo, sqsEmulator] = await Promise.all([
+      startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }),
+      startSqsEmulator(),
+    ]);
     stops.push(dynamo.stop, sqsEmulator.stop);
     pointClientsAt(dynamo, sqsEmulator);
 
@@ -96,7 +110,9 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       sqs.destroy();
     });
 
-    const handlers = await Promise.all(apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })));
+    const handlers = await Promise.all(
+      apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })),
+    );
     const server = createHttpApi(handlers);
     await listen(server, options.port);
     stops.push(() => closeServer(server));
@@ -128,7 +144,10 @@ async function createChunkQueues(sqs: SQSClient): Promise<{ url: string; arn: st
       Attributes: {
         ...fifo,
         VisibilityTimeout: String(CHUNK_VISIBILITY_TIMEOUT_SECONDS),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: CHUNK_MAX_RECEIVE_COUNT }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: CHUNK_MAX_RECEIVE_COUNT,
+        }),
       },
     }),
   );
@@ -136,7 +155,9 @@ async function createChunkQueues(sqs: SQSClient): Promise<{ url: string; arn: st
 }
 
 async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   return Attributes?.QueueArn as string;
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ApiRoute } from '../lib/api-routes.ts';
 import { problem } from '../functions/commons/http.ts';
+import type { ApiRoute } from '../lib/api-routes.ts';
 import { type LambdaHandler, lambdaContext } from './lambda-runtime.ts';
 
 interface BoundRoute {
@@ -35,11 +35,18 @@ export function createHttpApi(routes: readonly { route: ApiRoute; handler: Lambd
       problem(500, 'INTERNAL_ERROR', `The embedded API failed: ${String(error)}`),
     );
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-    res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    res.end(
+      result.body === undefined
+        ? undefined
+        : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
+    );
   });
 }
 
-async function handle(req: IncomingMessage, routes: BoundRoute[]): Promise<APIGatewayProxyStructuredResultV2> {
+async function handle(
+  req: IncomingMessage,
+  routes: BoundRoute[],
+): Promise<APIGatewayProxyStructuredResultV2> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const matches = routes.filter((candidate) => candidate.pattern.test(url.pathname));
@@ -50,12 +57,17 @@ async function handle(req: IncomingMessage, routes: BoundRoute[]): Promise<APIGa
       : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
   }
   const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-  const pathParameters = Object.fromEntries(match.parameterNames.map((name, index) => [name, decodeURIComponent(values[index])]));
+  const pathParameters = Object.fromEntries(
+    match.parameterNames.map((name, index) => [name, decodeURIComponent(values[index])]),
+  );
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
   const headers = Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+    Object.entries(req.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(',') : (value ?? ''),
+    ]),
   );
   const isText = TEXT_CONTENT.test(headers['content-type'] ?? 'application/json');
   const routeKey = `${match.route.method} ${match.route.path}`;
@@ -75,7 +87,13 @@ async function handle(req: IncomingMessage, routes: BoundRoute[]): Promise<APIGa
       apiId: 'embedded',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'embedded',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',

@@ -10,7 +10,9 @@ const repositoryRoot = resolve(import.meta.dirname, '..');
 
 /** Loads a handler module by its entry path (the same path the CDK stack bundles). */
 export async function loadHandler(entry: string): Promise<LambdaHandler> {
-  const module = (await import(pathToFileURL(resolve(repositoryRoot, entry)).href)) as { handler?: LambdaHandler };
+  const module = (await import(pathToFileURL(resolve(repositoryRoot, entry)).href)) as {
+    handler?: LambdaHandler;
+  };
   if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
   return module.handler;
 }

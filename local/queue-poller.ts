@@ -64,7 +64,9 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
   const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, options)) };
   let failedIds: Set<string>;
   try {
-    const response = (await options.handler(event, lambdaContext(options.functionName, options.timeoutMs))) as SQSBatchResponse | undefined;
+    const response = (await options.handler(event, lambdaContext(options.functionName, options.timeoutMs))) as
+      | SQSBatchResponse
+      | undefined;
     failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
   } catch (error) {
     logger.error('Worker invocation failed', { error });
@@ -76,7 +78,10 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
     await options.sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: options.queueUrl,
-        Entries: succeeded.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        Entries: succeeded.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+        })),
       }),
     );
   }
@@ -110,7 +115,11 @@ function toRecord(message: Message, options: QueuePollerOptions): SQSRecord {
       SequenceNumber: attributes.SequenceNumber,
     },
     messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? createHash('md5').update(message.Body ?? '').digest('hex'),
+    md5OfBody:
+      message.MD5OfBody ??
+      createHash('md5')
+        .update(message.Body ?? '')
+        .digest('hex'),
     eventSource: 'aws:sqs',
     eventSourceARN: options.queueArn,
     awsRegion: 'us-east-1',

@@ -10,7 +10,10 @@ export async function startSqsEmulator(): Promise<Emulator> {
   const port = await freePort();
   const script = fileURLToPath(new URL('./fauxqs-process.ts', import.meta.url));
   // The IPC channel makes the child exit by itself if this process dies without stopping it.
-  const child = fork(script, [String(port)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(script, [String(port)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {

@@ -1,15 +1,24 @@
 import { synthesizeTemplate } from '../lib/synthesize.ts';
 
-type TemplateValue = string | { 'Fn::Join'?: [string, TemplateValue[]]; 'Fn::GetAtt'?: [string, string]; Ref?: string };
+type TemplateValue =
+  | string
+  | { 'Fn::Join'?: [string, TemplateValue[]]; 'Fn::GetAtt'?: [string, string]; Ref?: string };
 
 /**
  * The state machine definition exactly as the CDK app synthesizes it, with CloudFormation's
  * references resolved to local placeholders (Lambda ARNs carry the function's logical id).
  */
-export function synthesizedStateMachineDefinition(context: Record<string, unknown> = {}): Record<string, unknown> {
-  const template = synthesizeTemplate(context) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-  const machines = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`Expected one state machine in the template, found ${machines.length}`);
+export function synthesizedStateMachineDefinition(
+  context: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const template = synthesizeTemplate(context) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const machines = Object.values(template.Resources).filter(
+    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
+  );
+  if (machines.length !== 1)
+    throw new Error(`Expected one state machine in the template, found ${machines.length}`);
   const definition = resolveValue(machines[0].Properties.DefinitionString as TemplateValue);
   return JSON.parse(definition) as Record<string, unknown>;
 }

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { PROGRESS_WAIT_STATE, workflowTasks } from '../lib/workflow-tasks.ts';
-import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 import type { Emulator } from './dynamodb-local.ts';
+import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:BatchOperations';
 
@@ -39,7 +39,9 @@ export async function startStepFunctionsEmulator(options: {
   pollIntervalMs: number;
   onExecutionEnd?: (execution: { name: string; status: string; error?: string; cause?: string }) => void;
 }): Promise<StepFunctionsEmulator> {
-  const stateMachine = new StateMachine(options.definition as never, { validationOptions: { checkArn: false } });
+  const stateMachine = new StateMachine(options.definition as never, {
+    validationOptions: { checkArn: false },
+  });
   const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const task of Object.values(workflowTasks)) {
     const handler = await loadHandler(task.entry);
@@ -50,7 +52,8 @@ export async function startStepFunctionsEmulator(options: {
   const startExecution = (request: { stateMachineArn?: string; name?: string; input?: string }) => {
     const name = request.name ?? crypto.randomUUID();
     const executionArn = `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
-    if (executions.has(executionArn)) throw new ServiceError('ExecutionAlreadyExists', `Execution already exists: '${executionArn}'`);
+    if (executions.has(executionArn))
+      throw new ServiceError('ExecutionAlreadyExists', `Execution already exists: '${executionArn}'`);
     const input = request.input ?? '{}';
     const startDate = Date.now();
     const run = stateMachine.run(JSON.parse(input), {
@@ -59,7 +62,12 @@ export async function startStepFunctionsEmulator(options: {
         waitTimeOverrides: { [PROGRESS_WAIT_STATE]: options.pollIntervalMs },
       },
       context: {
-        Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: new Date(startDate).toISOString() },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          Input: JSON.parse(input),
+          StartTime: new Date(startDate).toISOString(),
+        },
         StateMachine: { Id: LOCAL_STATE_MACHINE_ARN, Name: 'BatchOperations' },
       } as never,
       noThrowOnAbort: true,
@@ -71,20 +79,22 @@ export async function startStepFunctionsEmulator(options: {
       startDate,
       input,
       abort: run.abort,
-      done: run.result.then(
-        (output) => {
-          if (execution.status === 'RUNNING') execution.status = 'SUCCEEDED';
-          execution.output = JSON.stringify(output);
-        },
-        (error: { name?: string; message?: string; cause?: unknown }) => {
-          execution.status = 'FAILED';
-          execution.error = error?.name ?? 'Error';
-          execution.cause = error?.message ?? String(error);
-        },
-      ).finally(() => {
-        execution.stopDate = Date.now();
-        options.onExecutionEnd?.(execution);
-      }),
+      done: run.result
+        .then(
+          (output) => {
+            if (execution.status === 'RUNNING') execution.status = 'SUCCEEDED';
+            execution.output = JSON.stringify(output);
+          },
+          (error: { name?: string; message?: string; cause?: unknown }) => {
+            execution.status = 'FAILED';
+            execution.error = error?.name ?? 'Error';
+            execution.cause = error?.message ?? String(error);
+          },
+        )
+        .finally(() => {
+          execution.stopDate = Date.now();
+          options.onExecutionEnd?.(execution);
+        }),
     };
     executions.set(executionArn, execution);
     return { executionArn, startDate: startDate / 1000 };
@@ -92,9 +102,15 @@ export async function startStepFunctionsEmulator(options: {
 
   const describe = (executionArn: string) => {
     const execution = executions.get(executionArn);
-    if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
+    if (!execution)
+      throw new ServiceError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
     const { abort: _abort, done: _done, startDate, stopDate, ...rest } = execution;
-    return { ...rest, stateMachineArn: LOCAL_STATE_MACHINE_ARN, startDate: startDate / 1000, ...(stopDate ? { stopDate: stopDate / 1000 } : {}) };
+    return {
+      ...rest,
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      startDate: startDate / 1000,
+      ...(stopDate ? { stopDate: stopDate / 1000 } : {}),
+    };
   };
 
   const actions: Record<string, (request: Record<string, string>) => unknown> = {
@@ -102,7 +118,11 @@ export async function startStepFunctionsEmulator(options: {
     DescribeExecution: (request) => describe(request.executionArn),
     StopExecution: (request) => {
       const execution = executions.get(request.executionArn);
-      if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution does not exist: '${request.executionArn}'`);
+      if (!execution)
+        throw new ServiceError(
+          'ExecutionDoesNotExist',
+          `Execution does not exist: '${request.executionArn}'`,
+        );
       execution.status = 'ABORTED';
       execution.abort();
       return { stopDate: Date.now() / 1000 };
@@ -133,7 +153,11 @@ class ServiceError extends Error {
   }
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, actions: Record<string, (request: Record<string, string>) => unknown>) {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  actions: Record<string, (request: Record<string, string>) => unknown>,
+) {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const action = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
@@ -143,7 +167,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, actions: Record<
   };
   try {
     const handler = actions[action];
-    if (!handler) return reply(400, { __type: 'UnknownOperationException', message: `${action} is not emulated locally` });
+    if (!handler)
+      return reply(400, {
+        __type: 'UnknownOperationException',
+        message: `${action} is not emulated locally`,
+      });
     reply(200, handler(JSON.parse(Buffer.concat(chunks).toString() || '{}')));
   } catch (error) {
     if (error instanceof ServiceError) return reply(400, { __type: error.type, message: error.message });

@@ -9,14 +9,18 @@ export const handler = multipartApi(async (event) => {
   if (body.tenantId !== undefined && typeof body.tenantId !== 'string') {
     throw new InvalidArgumentError('tenantId must be a single text field');
   }
-  const files = body.resources === undefined ? [] : Array.isArray(body.resources) ? body.resources : [body.resources];
+  const files =
+    body.resources === undefined ? [] : Array.isArray(body.resources) ? body.resources : [body.resources];
   if (files.some((file) => typeof file !== 'object' || !Buffer.isBuffer(file.content))) {
     throw new InvalidArgumentError('resources must be files (multipart parts with a filename)');
   }
   const { definitions, keys } = services();
   const deployment = await deployResources(
     { definitions, keys },
-    { resources: files.map((file) => ({ name: file.filename, content: file.content.toString('utf8') })), tenantId: body.tenantId },
+    {
+      resources: files.map((file) => ({ name: file.filename, content: file.content.toString('utf8') })),
+      tenantId: body.tenantId,
+    },
   );
   return json(200, deployment);
 });

@@ -7,7 +7,8 @@ import { isKey } from '../domain/keys.ts';
 /** GET /v2/process-instances/{processInstanceKey} */
 export const handler = jsonApi(async (event) => {
   const key = pathParameter(event, 'processInstanceKey');
-  if (!isKey(key)) throw new InvalidArgumentError(`processInstanceKey must be a key (a string of digits), got '${key}'`);
+  if (!isKey(key))
+    throw new InvalidArgumentError(`processInstanceKey must be a key (a string of digits), got '${key}'`);
   const instance = await services().instances.getInstance(key);
   if (!instance) throw new NotFoundError(`Process instance with key '${key}' not found`);
   return json(200, toProcessInstanceResult(instance));

@@ -1,9 +1,19 @@
 import { json, jsonApi, parseBody } from '../commons/http.ts';
 import { services } from '../commons/services.ts';
-import { processInstanceSearchSchema, searchProcessInstances } from '../domain/instance/search-process-instances.ts';
+import {
+  processInstanceSearchSchema,
+  searchProcessInstances,
+} from '../domain/instance/search-process-instances.ts';
 
 /** POST /v2/process-instances/search */
 export const handler = jsonApi(async (event) => {
   const { instances, config } = services();
-  return json(200, await searchProcessInstances(instances, config.SHARD_COUNT, parseBody(processInstanceSearchSchema, event.body)));
+  return json(
+    200,
+    await searchProcessInstances(
+      instances,
+      config.SHARD_COUNT,
+      parseBody(processInstanceSearchSchema, event.body),
+    ),
+  );
 });

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidArgumentError, ProblemError } from '../domain/errors.ts';
 import { logger } from './logger.ts';
 
@@ -42,7 +42,12 @@ export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
         return;
       }
       logger.error('Unexpected error', { error, path });
-      request.response = problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; see the service logs', path);
+      request.response = problem(
+        500,
+        'INTERNAL_ERROR',
+        'An unexpected error occurred; see the service logs',
+        path,
+      );
     },
   };
 }
@@ -104,12 +109,16 @@ export function pathParameter(event: HttpEvent, name: string): string {
  * JWT: the token's claims); stored with a batch so execution acts under the caller's authority.
  */
 export function callerClaims(event: HttpEvent): Record<string, string | number | boolean | string[]> {
-  const authorizer = (event.requestContext as { authorizer?: { iam?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer;
+  const authorizer = (
+    event.requestContext as {
+      authorizer?: { iam?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } };
+    }
+  ).authorizer;
   const source = authorizer?.jwt?.claims ?? authorizer?.iam ?? {};
   const claims: Record<string, string | number | boolean | string[]> = {};
   for (const [name, value] of Object.entries(source)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') claims[name] = value;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      claims[name] = value;
   }
   return claims;
 }

@@ -1,4 +1,9 @@
-import type { BatchError, BatchOperation, BatchOperationState, BatchShard } from '../domain/batch/batch-operation.ts';
+import type {
+  BatchError,
+  BatchOperation,
+  BatchOperationState,
+  BatchShard,
+} from '../domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '../domain/batch/chunk.ts';
 
 export interface BatchWithShards {
@@ -15,7 +20,11 @@ export interface BatchStore {
   /** Writes item chunks (never one record per item). */
   putChunks(chunks: readonly Chunk[]): Promise<void>;
   /** Fixes a shard's totals once its items are all written, and drops chunks of an earlier attempt. */
-  finishShardInitialization(batchOperationKey: string, shard: number, totals: { totalCount: number; chunkCount: number }): Promise<void>;
+  finishShardInitialization(
+    batchOperationKey: string,
+    shard: number,
+    totals: { totalCount: number; chunkCount: number },
+  ): Promise<void>;
   failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void>;
   pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId>;
   getChunk(id: ChunkId): Promise<Chunk | undefined>;
@@ -25,7 +34,12 @@ export interface BatchStore {
    */
   completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean>;
   /** Moves an ACTIVE batch to a final state; returns false when it had already left ACTIVE. */
-  finishBatch(batchOperationKey: string, state: BatchOperationState, endDate: string, failureReason?: string): Promise<boolean>;
+  finishBatch(
+    batchOperationKey: string,
+    state: BatchOperationState,
+    endDate: string,
+    failureReason?: string,
+  ): Promise<boolean>;
   /**
    * Chunk records in shard and chunk order: of one batch, or of every batch when no key is given,
    * starting at the given chunk. Streamed page by page, never collected whole.

@@ -18,7 +18,11 @@ export interface ProcessDefinitionStore {
   putDefinition(definition: ProcessDefinition): Promise<void>;
   getDefinition(processDefinitionKey: string): Promise<ProcessDefinition | undefined>;
   /** Highest version of a process id, or the given version, within a tenant. */
-  findDefinition(processDefinitionId: string, tenantId: string, version?: number): Promise<ProcessDefinition | undefined>;
+  findDefinition(
+    processDefinitionId: string,
+    tenantId: string,
+    version?: number,
+  ): Promise<ProcessDefinition | undefined>;
 }
 
 export interface ProcessInstanceStore {
@@ -28,12 +32,20 @@ export interface ProcessInstanceStore {
    * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates satisfy the
    * plan's pushdown; the caller still decides with the filter evaluator.
    */
-  queryShard(plan: QueryPlan, shard: number, page: { cursor?: string; pageSize: number }): Promise<InstancePage>;
+  queryShard(
+    plan: QueryPlan,
+    shard: number,
+    page: { cursor?: string; pageSize: number },
+  ): Promise<InstancePage>;
   /**
    * Applies a command in one conditional write that also records the batch on the instance, so the
    * same batch can never apply it twice.
    */
-  applyCommand(processInstanceKey: string, batchOperationKey: string, command: InstanceCommand): Promise<CommandResult>;
+  applyCommand(
+    processInstanceKey: string,
+    batchOperationKey: string,
+    command: InstanceCommand,
+  ): Promise<CommandResult>;
 }
 
 /** Unique keys for definitions, instances, element instances and batches. */

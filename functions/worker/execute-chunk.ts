@@ -11,7 +11,10 @@ const processor = new SqsFifoPartialProcessorAsync();
 async function recordHandler(record: SQSRecord): Promise<void> {
   const { batches, instances, config } = services();
   const chunk = parseChunkMessage(record.body);
-  const outcome = await executeChunk({ batches, instances, concurrency: config.WORKER_CONCURRENCY, now: () => new Date() }, chunk);
+  const outcome = await executeChunk(
+    { batches, instances, concurrency: config.WORKER_CONCURRENCY, now: () => new Date() },
+    chunk,
+  );
   logger.debug('Chunk processed', { ...chunk, outcome });
 }
 

@@ -9,4 +9,5 @@ const input = z.object({
 });
 
 /** State "Check progress" of the execution phase's backed-off poll. */
-export const handler = async (event: unknown) => checkProgress({ batches: services().batches }, input.parse(event));
+export const handler = async (event: unknown) =>
+  checkProgress({ batches: services().batches }, input.parse(event));

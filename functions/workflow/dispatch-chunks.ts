@@ -3,7 +3,7 @@ import { dispatchChunks } from '../domain/batch/lifecycle/dispatch-chunks.ts';
 import { shardInput } from './shard-input.ts';
 
 /** State "Dispatch shard chunks" (one Map iteration per shard). */
-export const handler = async (event: unknown) => {
+export const handler = (event: unknown) => {
   const { batches, chunkQueue } = services();
   return dispatchChunks({ batches, queue: chunkQueue }, shardInput.parse(event));
 };

@@ -10,20 +10,32 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({ port: 0, config: { SHARD_COUNT: '4', CHUNK_SIZE: '25' }, pollIntervalMs: 100 });
+  runtime = await startEmbeddedRuntime({
+    port: 0,
+    config: { SHARD_COUNT: '4', CHUNK_SIZE: '25' },
+    pollIntervalMs: 100,
+  });
   api = apiClient(runtime.url);
 });
 afterAll(() => runtime?.stop());
 
-type Instance = { processInstanceKey: string; state: string; endDate?: string; tenantId: string; processDefinitionKey: string };
+type Instance = {
+  processInstanceKey: string;
+  state: string;
+  endDate?: string;
+  tenantId: string;
+  processDefinitionKey: string;
+};
 
-async function awaitFinalBatch(batchOperationKey: string) {
+function awaitFinalBatch(batchOperationKey: string) {
   let last: unknown;
   return eventually(
     async () => {
       const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
       last = body;
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state) ? body : undefined;
+      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
+        ? body
+        : undefined;
     },
     () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
   );
@@ -33,7 +45,9 @@ async function allInstances(): Promise<Instance[]> {
   const found: Instance[] = [];
   let after: string | undefined;
   do {
-    const { body } = await api.post('/v2/process-instances/search', { page: { limit: 400, ...(after ? { after } : {}) } });
+    const { body } = await api.post('/v2/process-instances/search', {
+      page: { limit: 400, ...(after ? { after } : {}) },
+    });
     found.push(...body.items);
     after = body.items.length > 0 ? body.page.endCursor : undefined;
   } while (after);
@@ -54,15 +68,24 @@ describe('cancel process instances by filter', () => {
       ...Array.from({ length: 300 }, () => ({ processDefinitionId: 'e2e-invoice', tenantId: 'tenant-a' })),
     ];
     const created = await inParallel(plan.length, 25, async (index) => {
-      const { status, body } = await api.post('/v2/process-instances', { ...plan[index], variables: { index } });
+      const { status, body } = await api.post('/v2/process-instances', {
+        ...plan[index],
+        variables: { index },
+      });
       expect(status).toBe(200);
       return body as Instance;
     });
-    const targets = new Set(created.filter((instance) => instance.processDefinitionKey === targetKey).map((i) => i.processInstanceKey));
+    const targets = new Set(
+      created
+        .filter((instance) => instance.processDefinitionKey === targetKey)
+        .map((i) => i.processInstanceKey),
+    );
     expect(targets.size).toBe(400);
 
     // Act
-    const creation = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionKey: targetKey } });
+    const creation = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: targetKey },
+    });
     expect(creation.status).toBe(200);
     expect(creation.body.batchOperationType).toBe('CANCEL_PROCESS_INSTANCE');
     const batch = await awaitFinalBatch(creation.body.batchOperationKey);
@@ -105,13 +128,22 @@ describe('cancel process instances by filter', () => {
   });
 
   it('completes a batch whose filter matches nothing with a total of 0', async () => {
-    const creation = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionId: 'no-such-process' } });
+    const creation = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'no-such-process' },
+    });
     const batch = await awaitFinalBatch(creation.body.batchOperationKey);
-    expect(batch).toMatchObject({ state: 'COMPLETED', operationsTotalCount: 0, operationsCompletedCount: 0, operationsFailedCount: 0 });
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 0,
+      operationsCompletedCount: 0,
+      operationsFailedCount: 0,
+    });
   });
 
   it('rejects an empty filter with a 400 problem detail', async () => {
-    const { status, contentType, body } = await api.post('/v2/process-instances/cancellation', { filter: {} });
+    const { status, contentType, body } = await api.post('/v2/process-instances/cancellation', {
+      filter: {},
+    });
     expect(status).toBe(400);
     expect(contentType).toContain('application/problem+json');
     expect(body).toMatchObject({ title: 'INVALID_ARGUMENT', status: 400 });
@@ -119,7 +151,9 @@ describe('cancel process instances by filter', () => {
   });
 
   it('rejects an unknown filter field naming it', async () => {
-    const { status, body } = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionIdd: 'x' } });
+    const { status, body } = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionIdd: 'x' },
+    });
     expect(status).toBe(400);
     expect(body.detail).toContain('filter.processDefinitionIdd');
   });

@@ -14,7 +14,11 @@ export function apiClient(baseUrl: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : undefined) as Json };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: (text ? JSON.parse(text) : undefined) as Json,
+    };
   };
   return {
     get: (path: string) => call('GET', path),
@@ -34,7 +38,11 @@ export function apiClient(baseUrl: string) {
 }
 
 /** Polls `probe` until it returns a value, failing with the last seen state after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, describe: () => string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  describe: () => string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -45,7 +53,11 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, describ
 }
 
 /** Runs `work` for 0..count-1 with `limit` in flight. */
-export async function inParallel<T>(count: number, limit: number, work: (index: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(
+  count: number,
+  limit: number,
+  work: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   await Promise.all(

@@ -1,6 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTables, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import {
+  createTables,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+} from '../../local/dynamodb-local.ts';
 
 export interface TestDynamo {
   db: DynamoDBDocumentClient;
@@ -11,7 +16,11 @@ export interface TestDynamo {
 /** DynamoDB Local in memory with the service's tables, and a document client pointed at it. */
 export async function startTestDynamo(): Promise<TestDynamo> {
   const emulator = await startDynamoDbLocal();
-  const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: emulator.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   await createTables(client, {});
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {

@@ -1,5 +1,5 @@
-import { keyFromSequence } from '../../functions/domain/keys.ts';
 import type { ProcessInstance } from '../../functions/domain/instance/process-instance.ts';
+import { keyFromSequence } from '../../functions/domain/keys.ts';
 
 /** An ACTIVE instance of `order-process` waiting at one user task; override what the test is about. */
 export function processInstance(sequence: number, overrides: Partial<ProcessInstance> = {}): ProcessInstance {
@@ -15,7 +15,9 @@ export function processInstance(sequence: number, overrides: Partial<ProcessInst
     hasIncident: false,
     variables: {},
     tags: [],
-    elementInstances: [{ elementInstanceKey: keyFromSequence(1_000_000 + sequence), elementId: 'review', state: 'ACTIVE' }],
+    elementInstances: [
+      { elementInstanceKey: keyFromSequence(1_000_000 + sequence), elementId: 'review', state: 'ACTIVE' },
+    ],
     batchOperationIds: [],
     ...overrides,
   };

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** An SQS FIFO record as Lambda's event source mapping delivers it. */
-export function sqsRecord(body: unknown, overrides: { messageGroupId?: string; receiveCount?: number } = {}): SQSRecord {
+export function sqsRecord(
+  body: unknown,
+  overrides: { messageGroupId?: string; receiveCount?: number } = {},
+): SQSRecord {
   return {
     messageId: randomUUID(),
     receiptHandle: randomUUID(),

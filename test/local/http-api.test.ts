@@ -7,9 +7,13 @@ import { closeServer } from '../../local/step-functions-emulator.ts';
 
 /** The embedded HTTP API must hand handlers the same payload-format-2.0 events API Gateway does. */
 const seen: APIGatewayProxyEventV2[] = [];
-const echo = async (event: unknown) => {
+const echo = (event: unknown) => {
   seen.push(event as APIGatewayProxyEventV2);
-  return { statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true }) };
+  return Promise.resolve({
+    statusCode: 201,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ok: true }),
+  });
 };
 const routes: ApiRoute[] = [
   { id: 'Search', method: 'POST', path: '/v2/things/search', entry: '' },
@@ -40,8 +44,16 @@ describe('embedded HTTP API', () => {
   });
 
   it('prefers a literal path over a parameterized one and keeps JSON bodies as text', async () => {
-    await fetch(`${base}/v2/things/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
-    expect(seen.at(-1)).toMatchObject({ routeKey: 'POST /v2/things/search', body: '{"a":1}', isBase64Encoded: false });
+    await fetch(`${base}/v2/things/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
+    expect(seen.at(-1)).toMatchObject({
+      routeKey: 'POST /v2/things/search',
+      body: '{"a":1}',
+      isBase64Encoded: false,
+    });
   });
 
   it('base64-encodes binary bodies such as multipart uploads, as API Gateway does', async () => {

@@ -8,8 +8,20 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { BatchError, BatchOperation, BatchOperationState, BatchShard } from '../../domain/batch/batch-operation.ts';
-import { type Chunk, type ChunkId, type ChunkTally, chunkSortKey, type ItemOutcome, parseChunkSortKey } from '../../domain/batch/chunk.ts';
+import type {
+  BatchError,
+  BatchOperation,
+  BatchOperationState,
+  BatchShard,
+} from '../../domain/batch/batch-operation.ts';
+import {
+  type Chunk,
+  type ChunkId,
+  type ChunkTally,
+  chunkSortKey,
+  type ItemOutcome,
+  parseChunkSortKey,
+} from '../../domain/batch/chunk.ts';
 import type { BatchStore, BatchWithShards } from '../../ports/batch-store.ts';
 import { batchWrite } from './batch-write.ts';
 
@@ -31,7 +43,8 @@ export class DynamoBatchStore implements BatchStore {
   ) {}
 
   async createBatch(batch: BatchOperation): Promise<void> {
-    if (batch.shardCount + 1 > DDB_TRANSACT_MAX) throw new Error(`At most ${DDB_TRANSACT_MAX - 1} shards are supported`);
+    if (batch.shardCount + 1 > DDB_TRANSACT_MAX)
+      throw new Error(`At most ${DDB_TRANSACT_MAX - 1} shards are supported`);
     const shards: BatchShard[] = Array.from({ length: batch.shardCount }, (_, shard) => ({
       shard,
       state: 'INITIALIZING',
@@ -54,7 +67,11 @@ export class DynamoBatchStore implements BatchStore {
           ...shards.map((shard) => ({
             Put: {
               TableName: this.batchesTable,
-              Item: { ...shard, batchOperationKey: batch.batchOperationKey, record: shardRecord(shard.shard) },
+              Item: {
+                ...shard,
+                batchOperationKey: batch.batchOperationKey,
+                record: shardRecord(shard.shard),
+              },
             },
           })),
         ],
@@ -111,7 +128,11 @@ export class DynamoBatchStore implements BatchStore {
     totals: { totalCount: number; chunkCount: number },
   ): Promise<void> {
     // Chunks beyond the count were written by an earlier, interrupted attempt: they are not items.
-    const stale = await this.chunkKeysBetween(batchOperationKey, chunkSortKey(shard, totals.chunkCount), chunkSortKey(shard, LAST_CHUNK));
+    const stale = await this.chunkKeysBetween(
+      batchOperationKey,
+      chunkSortKey(shard, totals.chunkCount),
+      chunkSortKey(shard, LAST_CHUNK),
+    );
     await batchWrite(
       this.db,
       this.itemsTable,
@@ -154,7 +175,11 @@ export class DynamoBatchStore implements BatchStore {
       FilterExpression: '#state = :pending',
       ProjectionExpression: 'chunk',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':key': batchOperationKey, ':shard': shardPrefix(shard), ':pending': 'PENDING' },
+      ExpressionAttributeValues: {
+        ':key': batchOperationKey,
+        ':shard': shardPrefix(shard),
+        ':pending': 'PENDING',
+      },
     })) {
       for (const record of page) yield { batchOperationKey, ...parseChunkSortKey(record.chunk as string) };
     }
@@ -191,7 +216,11 @@ export class DynamoBatchStore implements BatchStore {
                 TableName: this.batchesTable,
                 Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
                 UpdateExpression: 'ADD chunksDone :one, completedCount :completed, failedCount :failed',
-                ExpressionAttributeValues: { ':one': 1, ':completed': tally.completed, ':failed': tally.failed },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':completed': tally.completed,
+                  ':failed': tally.failed,
+                },
               },
             },
           ],
@@ -200,14 +229,22 @@ export class DynamoBatchStore implements BatchStore {
       return true;
     } catch (error) {
       // The chunk's condition failed: an earlier delivery already recorded it and moved the counters.
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
         return false;
       }
       throw error;
     }
   }
 
-  async finishBatch(batchOperationKey: string, state: BatchOperationState, endDate: string, failureReason?: string): Promise<boolean> {
+  finishBatch(
+    batchOperationKey: string,
+    state: BatchOperationState,
+    endDate: string,
+    failureReason?: string,
+  ): Promise<boolean> {
     return this.ignoringConditionFailure(
       new UpdateCommand({
         TableName: this.batchesTable,
@@ -244,7 +281,10 @@ export class DynamoBatchStore implements BatchStore {
     if (startAt) {
       const first = await this.getChunk(startAt);
       if (first) yield first;
-      ExclusiveStartKey = { batchOperationKey: startAt.batchOperationKey, chunk: chunkSortKey(startAt.shard, startAt.chunk) };
+      ExclusiveStartKey = {
+        batchOperationKey: startAt.batchOperationKey,
+        chunk: chunkSortKey(startAt.shard, startAt.chunk),
+      };
     }
     do {
       const page = await this.db.send(new ScanCommand({ TableName: this.itemsTable, ExclusiveStartKey }));
@@ -288,7 +328,7 @@ export class DynamoBatchStore implements BatchStore {
 }
 
 function shardPrefix(shard: number): string {
-  return chunkSortKey(shard, 0).split('#')[0] + '#';
+  return `${chunkSortKey(shard, 0).split('#')[0]}#`;
 }
 
 function toChunk(record: Record<string, unknown>): Chunk {

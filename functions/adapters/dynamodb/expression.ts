@@ -57,12 +57,17 @@ export class ExpressionBuilder {
         return `NOT (${this.filter(pushdown.item)})`;
       case 'and':
       case 'or':
-        return pushdown.items.map((item) => `(${this.filter(item)})`).join(pushdown.kind === 'and' ? ' AND ' : ' OR ');
+        return pushdown.items
+          .map((item) => `(${this.filter(item)})`)
+          .join(pushdown.kind === 'and' ? ' AND ' : ' OR ');
     }
   }
 
   /** Names and values for a command, omitted when empty (DynamoDB rejects empty maps). */
-  attributes(): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+  attributes(): {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  } {
     return {
       ...(this.nameCount > 0 ? { ExpressionAttributeNames: this.names } : {}),
       ...(this.valueCount > 0 ? { ExpressionAttributeValues: this.values } : {}),

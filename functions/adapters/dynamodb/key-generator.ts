@@ -31,21 +31,23 @@ export class DynamoKeyGenerator implements KeyGenerator {
 
   /** One reservation at a time; a caller that waited re-checks whether a block is left. */
   private reserve(size: number): Promise<void> {
-    this.reservation = this.reservation.catch(() => undefined).then(async () => {
-      if (this.next < this.end) return;
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { sequence: 'keys' },
-          UpdateExpression: 'ADD #value :size',
-          ExpressionAttributeNames: { '#value': 'value' },
-          ExpressionAttributeValues: { ':size': size },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      this.end = Number(Attributes?.value);
-      this.next = this.end - size;
-    });
+    this.reservation = this.reservation
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.next < this.end) return;
+        const { Attributes } = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { sequence: 'keys' },
+            UpdateExpression: 'ADD #value :size',
+            ExpressionAttributeNames: { '#value': 'value' },
+            ExpressionAttributeValues: { ':size': size },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        this.end = Number(Attributes?.value);
+        this.next = this.end - size;
+      });
     return this.reservation;
   }
 }

@@ -21,11 +21,17 @@ export class DynamoProcessDefinitionStore implements ProcessDefinitionStore {
   }
 
   async getDefinition(processDefinitionKey: string): Promise<ProcessDefinition | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { processDefinitionKey } }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { processDefinitionKey } }),
+    );
     return Item as ProcessDefinition | undefined;
   }
 
-  async findDefinition(processDefinitionId: string, tenantId: string, version?: number): Promise<ProcessDefinition | undefined> {
+  async findDefinition(
+    processDefinitionId: string,
+    tenantId: string,
+    version?: number,
+  ): Promise<ProcessDefinition | undefined> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -33,9 +39,15 @@ export class DynamoProcessDefinitionStore implements ProcessDefinitionStore {
           TableName: this.tableName,
           IndexName: DEFINITIONS_BY_ID_INDEX,
           KeyConditionExpression:
-            version === undefined ? 'processDefinitionId = :id' : 'processDefinitionId = :id AND version = :version',
+            version === undefined
+              ? 'processDefinitionId = :id'
+              : 'processDefinitionId = :id AND version = :version',
           FilterExpression: 'tenantId = :tenant',
-          ExpressionAttributeValues: { ':id': processDefinitionId, ':tenant': tenantId, ...(version === undefined ? {} : { ':version': version }) },
+          ExpressionAttributeValues: {
+            ':id': processDefinitionId,
+            ':tenant': tenantId,
+            ...(version === undefined ? {} : { ':version': version }),
+          },
           ScanIndexForward: false,
           ExclusiveStartKey,
         }),

@@ -1,13 +1,18 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '../../../lib/table-schema.ts';
 import type { QueryPlan } from '../../domain/filter/plan-query.ts';
 import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
 import { shardOf } from '../../domain/keys.ts';
 import type { InstanceCommand } from '../../domain/operations/operation-handler.ts';
 import type { CommandResult, InstancePage, ProcessInstanceStore } from '../../ports/instance-store.ts';
-import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '../../../lib/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
 import { ExpressionBuilder } from './expression.ts';
 
@@ -40,16 +45,25 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
   }
 
   async getInstance(processInstanceKey: string): Promise<ProcessInstance | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { processInstanceKey }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { processInstanceKey }, ConsistentRead: true }),
+    );
     return Item ? fromItem(Item as StoredInstance) : undefined;
   }
 
-  async queryShard(plan: QueryPlan, shard: number, page: { cursor?: string; pageSize: number }): Promise<InstancePage> {
+  async queryShard(
+    plan: QueryPlan,
+    shard: number,
+    page: { cursor?: string; pageSize: number },
+  ): Promise<InstancePage> {
     if (plan.access.kind === 'keys') return this.getShardKeys(plan.access.keys, shard, page);
     const builder = new ExpressionBuilder();
     const [IndexName, partition] =
       plan.access.kind === 'processDefinitionId'
-        ? [INSTANCES_BY_SHARD_DEFINITION_INDEX, ['shardProcessDefinitionId', `${shard}#${plan.access.processDefinitionId}`] as const]
+        ? [
+            INSTANCES_BY_SHARD_DEFINITION_INDEX,
+            ['shardProcessDefinitionId', `${shard}#${plan.access.processDefinitionId}`] as const,
+          ]
         : [INSTANCES_BY_SHARD_INDEX, ['shard', shard] as const];
     const KeyConditionExpression = `${builder.name(partition[0])} = ${builder.value(partition[1])}`;
     const FilterExpression = plan.pushdown ? builder.filter(plan.pushdown) : undefined;
@@ -61,18 +75,28 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
         FilterExpression,
         ...builder.attributes(),
         Limit: page.pageSize,
-        ExclusiveStartKey: page.cursor ? JSON.parse(Buffer.from(page.cursor, 'base64url').toString()) : undefined,
+        ExclusiveStartKey: page.cursor
+          ? JSON.parse(Buffer.from(page.cursor, 'base64url').toString())
+          : undefined,
       }),
     );
     return {
       instances: (result.Items ?? []).map((item) => fromItem(item as StoredInstance)),
-      cursor: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
+      cursor: result.LastEvaluatedKey
+        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
+        : undefined,
     };
   }
 
-  async applyCommand(processInstanceKey: string, batchOperationKey: string, command: InstanceCommand): Promise<CommandResult> {
+  async applyCommand(
+    processInstanceKey: string,
+    batchOperationKey: string,
+    command: InstanceCommand,
+  ): Promise<CommandResult> {
     const builder = new ExpressionBuilder();
-    const sets = Object.entries(command.set).map(([attribute, value]) => `${builder.name(attribute)} = ${builder.value(value)}`);
+    const sets = Object.entries(command.set).map(
+      ([attribute, value]) => `${builder.name(attribute)} = ${builder.value(value)}`,
+    );
     const batchIds = builder.name('batchOperationIds');
     const required = command.requiredStates.map((state) => builder.value(state)).join(', ');
     const batchKey = builder.value(batchOperationKey);
@@ -97,7 +121,11 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     }
   }
 
-  private async getShardKeys(keys: readonly string[], shard: number, page: { cursor?: string; pageSize: number }): Promise<InstancePage> {
+  private async getShardKeys(
+    keys: readonly string[],
+    shard: number,
+    page: { cursor?: string; pageSize: number },
+  ): Promise<InstancePage> {
     const shardKeys = keys.filter((key) => shardOf(key, this.shardCount) === shard);
     const start = page.cursor ? Number(page.cursor) : 0;
     const slice = shardKeys.slice(start, start + Math.min(page.pageSize, DDB_BATCH_GET_MAX));
@@ -108,7 +136,9 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       const result = await this.db.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
-      found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => fromItem(item as StoredInstance)));
+      found.push(
+        ...(result.Responses?.[this.tableName] ?? []).map((item) => fromItem(item as StoredInstance)),
+      );
       pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
     }
     const next = start + slice.length;

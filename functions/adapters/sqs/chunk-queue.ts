@@ -27,11 +27,17 @@ export class SqsChunkQueue implements ChunkQueue {
     for (let start = 0; start < chunks.length; start += SQS_SEND_BATCH_MAX) {
       const entries = chunks.slice(start, start + SQS_SEND_BATCH_MAX).map((chunk, index) => ({
         Id: String(index),
-        MessageBody: JSON.stringify({ batchOperationKey: chunk.batchOperationKey, shard: chunk.shard, chunk: chunk.chunk } satisfies ChunkMessage),
+        MessageBody: JSON.stringify({
+          batchOperationKey: chunk.batchOperationKey,
+          shard: chunk.shard,
+          chunk: chunk.chunk,
+        } satisfies ChunkMessage),
         MessageGroupId: messageGroupOf(chunk),
         MessageDeduplicationId: `${chunk.batchOperationKey}#${chunkSortKey(chunk.shard, chunk.chunk)}`,
       }));
-      const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+      const result = await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+      );
       if (result.Failed && result.Failed.length > 0) {
         const reasons = result.Failed.map((failure) => `${failure.Code}: ${failure.Message}`).join('; ');
         throw new Error(`SQS refused ${result.Failed.length} chunk messages: ${reasons}`);
@@ -46,7 +52,11 @@ export function messageGroupOf(chunk: Pick<ChunkId, 'batchOperationKey' | 'shard
 
 export function parseChunkMessage(body: string): ChunkMessage {
   const message = JSON.parse(body) as Partial<ChunkMessage>;
-  if (typeof message.batchOperationKey !== 'string' || !Number.isInteger(message.shard) || !Number.isInteger(message.chunk)) {
+  if (
+    typeof message.batchOperationKey !== 'string' ||
+    !Number.isInteger(message.shard) ||
+    !Number.isInteger(message.chunk)
+  ) {
     throw new Error(`Not a chunk message: ${body.slice(0, 200)}`);
   }
   return message as ChunkMessage;

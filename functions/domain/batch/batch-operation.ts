@@ -18,7 +18,12 @@ export const BATCH_OPERATION_STATES = [
 ] as const;
 export type BatchOperationState = (typeof BATCH_OPERATION_STATES)[number];
 
-export const FINAL_BATCH_STATES: readonly BatchOperationState[] = ['COMPLETED', 'PARTIALLY_COMPLETED', 'CANCELED', 'FAILED'];
+export const FINAL_BATCH_STATES: readonly BatchOperationState[] = [
+  'COMPLETED',
+  'PARTIALLY_COMPLETED',
+  'CANCELED',
+  'FAILED',
+];
 
 export const BATCH_ERROR_TYPES = ['QUERY_FAILED', 'RESULT_BUFFER_SIZE_EXCEEDED', 'UNKNOWN'] as const;
 export type BatchErrorType = (typeof BATCH_ERROR_TYPES)[number];
@@ -81,7 +86,8 @@ export interface BatchProgress {
 }
 
 export function progressOf(shards: readonly BatchShard[]): BatchProgress {
-  const sum = (pick: (shard: BatchShard) => number) => shards.reduce((total, shard) => total + pick(shard), 0);
+  const sum = (pick: (shard: BatchShard) => number) =>
+    shards.reduce((total, shard) => total + pick(shard), 0);
   return {
     operationsTotalCount: sum((shard) => shard.totalCount),
     operationsCompletedCount: sum((shard) => shard.completedCount),

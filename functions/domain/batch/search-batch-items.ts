@@ -9,8 +9,14 @@ const MAX_LIMIT = 10_000;
 /** Like Camunda, totals are exact up to this many; beyond it `hasMoreTotalItems` says there are more. */
 const TOTAL_COUNT_CAP = 10_000;
 
-const stringFilter = z.union([z.string(), z.object({ $eq: z.string().optional(), $in: z.array(z.string()).optional() }).strict()]);
-const stateFilter = z.union([z.enum(ITEM_STATES), z.object({ $eq: z.enum(ITEM_STATES).optional(), $in: z.array(z.enum(ITEM_STATES)).optional() }).strict()]);
+const stringFilter = z.union([
+  z.string(),
+  z.object({ $eq: z.string().optional(), $in: z.array(z.string()).optional() }).strict(),
+]);
+const stateFilter = z.union([
+  z.enum(ITEM_STATES),
+  z.object({ $eq: z.enum(ITEM_STATES).optional(), $in: z.array(z.enum(ITEM_STATES)).optional() }).strict(),
+]);
 
 export const batchItemSearchSchema = z
   .object({
@@ -24,11 +30,19 @@ export const batchItemSearchSchema = z
       })
       .strict()
       .optional(),
-    sort: z.array(z.object({ field: z.string(), order: z.enum(['ASC', 'DESC']).optional() }).strict()).max(0, {
-      message: 'sorting batch operation items is not supported: items are returned in shard and chunk order',
-    }).optional(),
+    sort: z
+      .array(z.object({ field: z.string(), order: z.enum(['ASC', 'DESC']).optional() }).strict())
+      .max(0, {
+        message:
+          'sorting batch operation items is not supported: items are returned in shard and chunk order',
+      })
+      .optional(),
     page: z
-      .object({ from: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(MAX_LIMIT).optional(), after: z.string().optional() })
+      .object({
+        from: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(MAX_LIMIT).optional(),
+        after: z.string().optional(),
+      })
       .strict()
       .optional(),
   })
@@ -48,7 +62,10 @@ type StringFilter = z.infer<typeof stringFilter>;
 function accepts(filter: StringFilter | undefined, value: string | undefined): boolean {
   if (filter === undefined) return true;
   if (typeof filter === 'string') return value === filter;
-  return (filter.$eq === undefined || value === filter.$eq) && (filter.$in === undefined || (value !== undefined && filter.$in.includes(value)));
+  return (
+    (filter.$eq === undefined || value === filter.$eq) &&
+    (filter.$in === undefined || (value !== undefined && filter.$in.includes(value)))
+  );
 }
 
 /**
@@ -60,7 +77,8 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
   const from = request.page?.from ?? 0;
   const limit = request.page?.limit ?? DEFAULT_LIMIT;
   const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
-  const singleBatch = typeof filter.batchOperationKey === 'string' ? filter.batchOperationKey : filter.batchOperationKey?.$eq;
+  const singleBatch =
+    typeof filter.batchOperationKey === 'string' ? filter.batchOperationKey : filter.batchOperationKey?.$eq;
   const types = new Map<string, BatchOperationType | undefined>();
   const typeOf = async (key: string) => {
     if (!types.has(key)) types.set(key, (await batches.getBatch(key))?.batch.batchOperationType);
@@ -75,14 +93,27 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
     const operationType = await typeOf(chunk.batchOperationKey);
     if (!accepts(filter.operationType, operationType)) continue;
     for (const [index, item] of chunk.items.entries()) {
-      const isSameChunk = after && after.batchOperationKey === chunk.batchOperationKey && after.shard === chunk.shard && after.chunk === chunk.chunk;
+      const isSameChunk =
+        after &&
+        after.batchOperationKey === chunk.batchOperationKey &&
+        after.shard === chunk.shard &&
+        after.chunk === chunk.chunk;
       if (isSameChunk && index <= after.index) continue;
-      if (!accepts(filter.itemKey, item.itemKey) || !accepts(filter.processInstanceKey, item.processInstanceKey)) continue;
+      if (
+        !accepts(filter.itemKey, item.itemKey) ||
+        !accepts(filter.processInstanceKey, item.processInstanceKey)
+      )
+        continue;
       if (!accepts(filter.state as StringFilter | undefined, item.state)) continue;
       matched++;
       if (matched > from && page.length < limit) {
         page.push({ ...item, batchOperationKey: chunk.batchOperationKey, operationType });
-        cursors.push({ batchOperationKey: chunk.batchOperationKey, shard: chunk.shard, chunk: chunk.chunk, index });
+        cursors.push({
+          batchOperationKey: chunk.batchOperationKey,
+          shard: chunk.shard,
+          chunk: chunk.chunk,
+          index,
+        });
       }
     }
     if (page.length === limit && matched > TOTAL_COUNT_CAP) break;
@@ -101,7 +132,9 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
     page: {
       totalItems: Math.min(matched, TOTAL_COUNT_CAP),
       hasMoreTotalItems: matched > TOTAL_COUNT_CAP,
-      ...(cursors.length > 0 ? { startCursor: encodeCursor(cursors[0]), endCursor: encodeCursor(cursors[cursors.length - 1]) } : {}),
+      ...(cursors.length > 0
+        ? { startCursor: encodeCursor(cursors[0]), endCursor: encodeCursor(cursors[cursors.length - 1]) }
+        : {}),
     },
   };
 }
@@ -113,7 +146,11 @@ function encodeCursor(cursor: ItemCursor): string {
 function decodeCursor(cursor: string): ItemCursor {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as ItemCursor;
-    if (typeof parsed.batchOperationKey === 'string' && [parsed.shard, parsed.chunk, parsed.index].every(Number.isInteger)) return parsed;
+    if (
+      typeof parsed.batchOperationKey === 'string' &&
+      [parsed.shard, parsed.chunk, parsed.index].every(Number.isInteger)
+    )
+      return parsed;
   } catch {
     // fall through to the error below
   }

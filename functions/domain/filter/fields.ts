@@ -8,7 +8,17 @@ import { PROCESS_INSTANCE_STATES } from '../instance/process-instance.ts';
  */
 export type FieldKind = 'string' | 'key' | 'integer' | 'date' | 'boolean' | 'state';
 
-export type Operator = '$eq' | '$neq' | '$exists' | '$in' | '$notIn' | '$like' | '$gt' | '$gte' | '$lt' | '$lte';
+export type Operator =
+  | '$eq'
+  | '$neq'
+  | '$exists'
+  | '$in'
+  | '$notIn'
+  | '$like'
+  | '$gt'
+  | '$gte'
+  | '$lt'
+  | '$lte';
 
 export const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
   string: ['$eq', '$neq', '$exists', '$in', '$notIn', '$like'],

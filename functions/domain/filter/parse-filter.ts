@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { isKey } from '../keys.ts';
-import { FILTER_FIELDS, type FieldSpec, type FilterField, isFilterField, OPERATORS_BY_KIND, type Operator } from './fields.ts';
+import {
+  FILTER_FIELDS,
+  type FieldSpec,
+  type FilterField,
+  isFilterField,
+  OPERATORS_BY_KIND,
+  type Operator,
+} from './fields.ts';
 import type { Condition, ProcessInstanceFilter, Scalar } from './process-instance-filter.ts';
 
 /**
@@ -18,7 +25,9 @@ export function parseProcessInstanceFilter(json: unknown, path = 'filter'): Proc
       if (!Array.isArray(value) || value.length === 0) {
         throw new InvalidArgumentError(`${fieldPath} must be a non-empty array of filters`);
       }
-      anyOf = value.map((alternative, index) => parseProcessInstanceFilter(alternative, `${fieldPath}[${index}]`));
+      anyOf = value.map((alternative, index) =>
+        parseProcessInstanceFilter(alternative, `${fieldPath}[${index}]`),
+      );
     } else if (name === 'variables') {
       all.push(...parseVariables(value, fieldPath));
     } else if (isFilterField(name)) {
@@ -43,11 +52,14 @@ function parseField(field: FilterField, value: unknown, path: string): Condition
   return entries.map(([operator, operand]) => {
     const operatorPath = `${path}.${operator}`;
     if (!(allowed as readonly string[]).includes(operator)) {
-      throw new InvalidArgumentError(`${operatorPath} is not allowed on ${field}; allowed: ${allowed.join(', ')}`);
+      throw new InvalidArgumentError(
+        `${operatorPath} is not allowed on ${field}; allowed: ${allowed.join(', ')}`,
+      );
     }
     const op = operator as Operator;
     if (op === '$exists') {
-      if (typeof operand !== 'boolean') throw new InvalidArgumentError(`${operatorPath} must be true or false`);
+      if (typeof operand !== 'boolean')
+        throw new InvalidArgumentError(`${operatorPath} must be true or false`);
       return { kind: 'field', field, operator: op, value: operand };
     }
     if (op === '$in' || op === '$notIn') {
@@ -62,7 +74,12 @@ function parseField(field: FilterField, value: unknown, path: string): Condition
     if (op === '$like' && typeof operand !== 'string') {
       throw new InvalidArgumentError(`${operatorPath} must be a string pattern`);
     }
-    return { kind: 'field', field, operator: op, value: op === '$like' ? (operand as string) : parseValue(spec, operand, operatorPath) };
+    return {
+      kind: 'field',
+      field,
+      operator: op,
+      value: op === '$like' ? (operand as string) : parseValue(spec, operand, operatorPath),
+    };
   });
 }
 
@@ -72,7 +89,8 @@ function parseValue(spec: FieldSpec, value: unknown, path: string): Scalar {
       if (typeof value === 'string') return value;
       throw new InvalidArgumentError(`${path} must be a string`);
     case 'key':
-      if ((typeof value === 'string' || typeof value === 'number') && isKey(String(value))) return String(value);
+      if ((typeof value === 'string' || typeof value === 'number') && isKey(String(value)))
+        return String(value);
       throw new InvalidArgumentError(`${path} must be a key (a string of digits)`);
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
@@ -81,8 +99,12 @@ function parseValue(spec: FieldSpec, value: unknown, path: string): Scalar {
       if (typeof value === 'boolean') return value;
       throw new InvalidArgumentError(`${path} must be true or false`);
     case 'date': {
-      const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-      if (Number.isNaN(time)) throw new InvalidArgumentError(`${path} must be an ISO 8601 date-time, e.g. 2024-01-31T12:00:00.000Z`);
+      const time =
+        typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+      if (Number.isNaN(time))
+        throw new InvalidArgumentError(
+          `${path} must be an ISO 8601 date-time, e.g. 2024-01-31T12:00:00.000Z`,
+        );
       // Stored dates are UTC ISO strings, so a normalized bound compares correctly as a string.
       return new Date(time).toISOString();
     }
@@ -100,9 +122,12 @@ function parseVariables(value: unknown, path: string): Condition[] {
     if (Object.keys(rest).length > 0) {
       throw new InvalidArgumentError(`${entryPath} has unknown fields: ${Object.keys(rest).join(', ')}`);
     }
-    if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError(`${entryPath}.name must be a non-empty string`);
+    if (typeof name !== 'string' || name.length === 0)
+      throw new InvalidArgumentError(`${entryPath}.name must be a non-empty string`);
     if (typeof variableValue !== 'string') {
-      throw new InvalidArgumentError(`${entryPath}.value must be the variable's JSON-serialized value as a string, e.g. "\\"gold\\"" or "42"`);
+      throw new InvalidArgumentError(
+        `${entryPath}.value must be the variable's JSON-serialized value as a string, e.g. "\\"gold\\"" or "42"`,
+      );
     }
     return { kind: 'variable', name, value: normalizeJson(variableValue, `${entryPath}.value`) };
   });

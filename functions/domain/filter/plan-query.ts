@@ -12,7 +12,12 @@ export type AccessPath =
   | { readonly kind: 'shard' };
 
 export type Pushdown =
-  | { readonly kind: 'compare'; readonly path: readonly string[]; readonly op: '=' | '<' | '<=' | '>' | '>='; readonly value: Scalar }
+  | {
+      readonly kind: 'compare';
+      readonly path: readonly string[];
+      readonly op: '=' | '<' | '<=' | '>' | '>=';
+      readonly value: Scalar;
+    }
   | { readonly kind: 'in'; readonly path: readonly string[]; readonly values: readonly Scalar[] }
   | { readonly kind: 'exists'; readonly path: readonly string[]; readonly exists: boolean }
   | { readonly kind: 'not'; readonly item: Pushdown }
@@ -29,7 +34,10 @@ export function planQuery(filter: ProcessInstanceFilter): QueryPlan {
 
 function chooseAccess(filter: ProcessInstanceFilter): AccessPath {
   const keyConditions = filter.all.filter(
-    (c): c is FieldCondition => c.kind === 'field' && c.field === 'processInstanceKey' && (c.operator === '$eq' || c.operator === '$in'),
+    (c): c is FieldCondition =>
+      c.kind === 'field' &&
+      c.field === 'processInstanceKey' &&
+      (c.operator === '$eq' || c.operator === '$in'),
   );
   if (keyConditions.length > 0) {
     // Several key conditions must all hold: only keys in every one of them can match.
@@ -38,7 +46,8 @@ function chooseAccess(filter: ProcessInstanceFilter): AccessPath {
     return { kind: 'keys', keys: keys.sort() };
   }
   const definition = filter.all.find(
-    (c): c is FieldCondition => c.kind === 'field' && c.field === 'processDefinitionId' && c.operator === '$eq',
+    (c): c is FieldCondition =>
+      c.kind === 'field' && c.field === 'processDefinitionId' && c.operator === '$eq',
   );
   if (definition) return { kind: 'processDefinitionId', processDefinitionId: String(definition.value) };
   return { kind: 'shard' };

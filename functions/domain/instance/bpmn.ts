@@ -16,7 +16,9 @@ interface BpmnElement {
   versionTag?: string;
 }
 
-type Moddle = { fromXML(xml: string): Promise<{ rootElement: BpmnElement; warnings: { message: string }[] }> };
+type Moddle = {
+  fromXML(xml: string): Promise<{ rootElement: BpmnElement; warnings: { message: string }[] }>;
+};
 const { BpmnModdle } = bpmnModdle as unknown as { BpmnModdle: new () => Moddle };
 
 export interface ParsedProcess {
@@ -42,12 +44,16 @@ export async function parseBpmn(xml: string, resourceName: string): Promise<Pars
   try {
     ({ rootElement: definitions } = await new BpmnModdle().fromXML(xml));
   } catch (error) {
-    throw new InvalidArgumentError(`${resourceName} is not valid BPMN 2.0 XML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidArgumentError(
+      `${resourceName} is not valid BPMN 2.0 XML: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (definitions?.$type !== 'bpmn:Definitions') {
     throw new InvalidArgumentError(`${resourceName} is not a BPMN 2.0 definitions document`);
   }
-  const processes = (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process' && element.isExecutable);
+  const processes = (definitions.rootElements ?? []).filter(
+    (element) => element.$type === 'bpmn:Process' && element.isExecutable,
+  );
   if (processes.length === 0) {
     throw new InvalidArgumentError(
       `${resourceName} contains no executable process: mark the process to deploy with isExecutable="true"`,
@@ -73,7 +79,9 @@ function initialElement(process: BpmnElement, resourceName: string): { initialEl
     (element) => element.$type === 'bpmn:StartEvent' && (element.eventDefinitions ?? []).length === 0,
   );
   if (!start) {
-    throw new InvalidArgumentError(`${resourceName}: process ${process.id} has no none start event to start instances at`);
+    throw new InvalidArgumentError(
+      `${resourceName}: process ${process.id} has no none start event to start instances at`,
+    );
   }
   // Flows are read from their sourceRef: <outgoing> children are optional in BPMN XML.
   const outgoing = new Map<string, BpmnElement[]>();
@@ -90,5 +98,7 @@ function initialElement(process: BpmnElement, resourceName: string): { initialEl
     const flow: BpmnElement | undefined = current.default ?? outgoing.get(current.id)?.[0];
     current = flow?.targetRef;
   }
-  throw new InvalidArgumentError(`${resourceName}: process ${process.id} has no path from its start event to a task or an end event`);
+  throw new InvalidArgumentError(
+    `${resourceName}: process ${process.id} has no path from its start event to a task or an end event`,
+  );
 }

@@ -18,11 +18,16 @@ export async function deployResources(
   request: { resources: DeploymentResource[]; tenantId?: string },
 ) {
   if (request.resources.length === 0) {
-    throw new InvalidArgumentError('No resources: send at least one BPMN file as multipart field "resources"');
+    throw new InvalidArgumentError(
+      'No resources: send at least one BPMN file as multipart field "resources"',
+    );
   }
   const tenantId = request.tenantId || DEFAULT_TENANT_ID;
   const parsed = await Promise.all(
-    request.resources.map(async (resource) => ({ resource, processes: await parseBpmn(resource.content, resource.name) })),
+    request.resources.map(async (resource) => ({
+      resource,
+      processes: await parseBpmn(resource.content, resource.name),
+    })),
   );
   const [deploymentKey] = await deps.keys.nextKeys(1);
   const deployments = [];

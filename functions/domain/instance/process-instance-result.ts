@@ -7,10 +7,16 @@ export function toProcessInstanceResult(instance: ProcessInstance) {
     processDefinitionId: instance.processDefinitionId,
     ...(instance.processDefinitionName ? { processDefinitionName: instance.processDefinitionName } : {}),
     processDefinitionVersion: instance.processDefinitionVersion,
-    ...(instance.processDefinitionVersionTag ? { processDefinitionVersionTag: instance.processDefinitionVersionTag } : {}),
+    ...(instance.processDefinitionVersionTag
+      ? { processDefinitionVersionTag: instance.processDefinitionVersionTag }
+      : {}),
     processDefinitionKey: instance.processDefinitionKey,
-    ...(instance.parentProcessInstanceKey ? { parentProcessInstanceKey: instance.parentProcessInstanceKey } : {}),
-    ...(instance.parentElementInstanceKey ? { parentElementInstanceKey: instance.parentElementInstanceKey } : {}),
+    ...(instance.parentProcessInstanceKey
+      ? { parentProcessInstanceKey: instance.parentProcessInstanceKey }
+      : {}),
+    ...(instance.parentElementInstanceKey
+      ? { parentElementInstanceKey: instance.parentElementInstanceKey }
+      : {}),
     startDate: instance.startDate,
     ...(instance.endDate ? { endDate: instance.endDate } : {}),
     state: instance.state,

@@ -21,7 +21,9 @@ const sortFields = Object.keys(FILTER_FIELDS) as [FilterField, ...FilterField[]]
 export const processInstanceSearchSchema = z
   .object({
     filter: z.unknown().optional(),
-    sort: z.array(z.object({ field: z.enum(sortFields), order: z.enum(['ASC', 'DESC']).optional() }).strict()).optional(),
+    sort: z
+      .array(z.object({ field: z.enum(sortFields), order: z.enum(['ASC', 'DESC']).optional() }).strict())
+      .optional(),
     page: z
       .object({
         from: z.number().int().min(0).optional(),
@@ -42,7 +44,11 @@ type SortValue = string | number | boolean | null;
  * decides, and only the best `from + limit` instances in sort order are kept (never the whole result
  * set). Cursors carry the sort values of an item, so `after`/`before` page stably.
  */
-export async function searchProcessInstances(store: ProcessInstanceStore, shardCount: number, request: ProcessInstanceSearch) {
+export async function searchProcessInstances(
+  store: ProcessInstanceStore,
+  shardCount: number,
+  request: ProcessInstanceSearch,
+) {
   const filter = parseProcessInstanceFilter(request.filter ?? {});
   const plan = planQuery(filter);
   const sort = [...(request.sort ?? []).map((s) => ({ field: s.field, descending: s.order === 'DESC' }))];
@@ -88,7 +94,10 @@ export async function searchProcessInstances(store: ProcessInstanceStore, shardC
       totalItems: Math.min(matched, TOTAL_COUNT_CAP),
       hasMoreTotalItems: matched > TOTAL_COUNT_CAP,
       ...(selected.length > 0
-        ? { startCursor: encodeCursor(selected[0].key), endCursor: encodeCursor(selected[selected.length - 1].key) }
+        ? {
+            startCursor: encodeCursor(selected[0].key),
+            endCursor: encodeCursor(selected[selected.length - 1].key),
+          }
         : {}),
     },
   };

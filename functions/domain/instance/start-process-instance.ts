@@ -1,4 +1,8 @@
-import type { KeyGenerator, ProcessDefinitionStore, ProcessInstanceStore } from '../../ports/instance-store.ts';
+import type {
+  KeyGenerator,
+  ProcessDefinitionStore,
+  ProcessInstanceStore,
+} from '../../ports/instance-store.ts';
 import { InvalidArgumentError, NotFoundError } from '../errors.ts';
 import { DEFAULT_TENANT_ID, type ProcessDefinition } from './process-definition.ts';
 import type { ProcessInstance } from './process-instance.ts';
@@ -19,7 +23,12 @@ export interface StartProcessInstanceRequest {
  * a COMPLETED instance, as the engine would.
  */
 export async function startProcessInstance(
-  deps: { definitions: ProcessDefinitionStore; instances: ProcessInstanceStore; keys: KeyGenerator; now: () => Date },
+  deps: {
+    definitions: ProcessDefinitionStore;
+    instances: ProcessInstanceStore;
+    keys: KeyGenerator;
+    now: () => Date;
+  },
   request: StartProcessInstanceRequest,
 ) {
   const definition = await findDefinition(deps.definitions, request);
@@ -31,10 +40,17 @@ export async function startProcessInstance(
       );
     }
   }
-  const waitElements = startElements.length > 0 ? startElements : definition.initialElementId ? [definition.initialElementId] : [];
+  const waitElements =
+    startElements.length > 0
+      ? startElements
+      : definition.initialElementId
+        ? [definition.initialElementId]
+        : [];
   const [processInstanceKey, ...elementKeys] = await deps.keys.nextKeys(1 + waitElements.length);
   const startDate = deps.now().toISOString();
-  const variables = Object.fromEntries(Object.entries(request.variables ?? {}).map(([name, value]) => [name, JSON.stringify(value)]));
+  const variables = Object.fromEntries(
+    Object.entries(request.variables ?? {}).map(([name, value]) => [name, JSON.stringify(value)]),
+  );
   const instance: ProcessInstance = {
     processInstanceKey,
     processDefinitionKey: definition.processDefinitionKey,
@@ -49,7 +65,11 @@ export async function startProcessInstance(
     hasIncident: false,
     variables,
     tags: request.tags ?? [],
-    elementInstances: waitElements.map((elementId, index) => ({ elementInstanceKey: elementKeys[index], elementId, state: 'ACTIVE' })),
+    elementInstances: waitElements.map((elementId, index) => ({
+      elementInstanceKey: elementKeys[index],
+      elementId,
+      state: 'ACTIVE',
+    })),
     batchOperationIds: [],
   };
   await deps.instances.putInstances([instance]);
@@ -64,20 +84,30 @@ export async function startProcessInstance(
   };
 }
 
-async function findDefinition(store: ProcessDefinitionStore, request: StartProcessInstanceRequest): Promise<ProcessDefinition> {
+async function findDefinition(
+  store: ProcessDefinitionStore,
+  request: StartProcessInstanceRequest,
+): Promise<ProcessDefinition> {
   const tenantId = request.tenantId || DEFAULT_TENANT_ID;
   if (request.processDefinitionKey) {
     const definition = await store.getDefinition(request.processDefinitionKey);
     if (!definition || (request.tenantId && definition.tenantId !== tenantId)) {
-      throw new NotFoundError(`Expected to find process definition with key '${request.processDefinitionKey}', but none found`);
+      throw new NotFoundError(
+        `Expected to find process definition with key '${request.processDefinitionKey}', but none found`,
+      );
     }
     return definition;
   }
   if (!request.processDefinitionId) {
-    throw new InvalidArgumentError('Name the process to start: processDefinitionKey, or processDefinitionId (+ processDefinitionVersion)');
+    throw new InvalidArgumentError(
+      'Name the process to start: processDefinitionKey, or processDefinitionId (+ processDefinitionVersion)',
+    );
   }
   // Camunda uses -1 for "the latest version".
-  const version = request.processDefinitionVersion === undefined || request.processDefinitionVersion < 0 ? undefined : request.processDefinitionVersion;
+  const version =
+    request.processDefinitionVersion === undefined || request.processDefinitionVersion < 0
+      ? undefined
+      : request.processDefinitionVersion;
   const definition = await store.findDefinition(request.processDefinitionId, tenantId, version);
   if (!definition) {
     const which = version === undefined ? 'latest version' : `version ${version}`;

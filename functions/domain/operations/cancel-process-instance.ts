@@ -6,5 +6,6 @@ export const cancelProcessInstance: OperationHandler = {
   command: (now) => ({ requiredStates: ['ACTIVE'], set: { state: 'CANCELED', endDate: now } }),
   rejection: (instance) =>
     `Expected to cancel process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE instances can be canceled`,
-  missing: (key) => `Expected to cancel process instance with key '${key}', but no such process instance was found`,
+  missing: (key) =>
+    `Expected to cancel process instance with key '${key}', but no such process instance was found`,
 };

@@ -16,7 +16,10 @@ import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
 const SHARDS = 2;
 const CHUNK_SIZE = 50;
 let dynamo: TestDynamo;
-let handler: (event: unknown, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let handler: (
+  event: unknown,
+  context: Context,
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let batches: DynamoBatchStore;
 let instances: DynamoProcessInstanceStore;
 /** Fault injection through an SDK middleware: instance writes fail once this many have been made. */
@@ -34,16 +37,22 @@ beforeAll(async () => {
     SHARD_COUNT: String(SHARDS),
     CHUNK_SIZE: String(CHUNK_SIZE),
   });
-  ({ handler } = (await import('../../../functions/worker/execute-chunk.ts')) as unknown as { handler: typeof handler });
+  ({ handler } = (await import('../../../functions/worker/execute-chunk.ts')) as unknown as {
+    handler: typeof handler;
+  });
   const { services } = await import('../../../functions/commons/services.ts');
   const { dynamoDocumentClient } = await import('../../../functions/commons/clients.ts');
   ({ batches, instances } = services());
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
-    (next) => async (args) => {
+    (next) => (args) => {
       const input = args.input as { TableName?: string; UpdateExpression?: string };
       if (crashAfterInstanceWrites === undefined) writes = 0;
-      else if (input.UpdateExpression && input.TableName === 'ProcessInstances' && ++writes > crashAfterInstanceWrites) {
+      else if (
+        input.UpdateExpression &&
+        input.TableName === 'ProcessInstances' &&
+        ++writes > crashAfterInstanceWrites
+      ) {
         throw new Error('worker killed');
       }
       return next(args);
@@ -58,7 +67,9 @@ const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 }
 /** A batch canceling `count` fresh instances of one definition, initialized, with shard 0's chunk ids. */
 async function initializedBatch(count: number) {
   const processDefinitionId = `process-${batchSequence}`;
-  const created = Array.from({ length: count }, () => processInstance(instanceSequence++, { processDefinitionId }));
+  const created = Array.from({ length: count }, () =>
+    processInstance(instanceSequence++, { processDefinitionId }),
+  );
   await instances.putInstances(created);
   const batchOperationKey = keyFromSequence(batchSequence++);
   await batches.createBatch({
@@ -71,7 +82,10 @@ async function initializedBatch(count: number) {
     claims: {},
   });
   await batches.activateBatch(batchOperationKey, 'arn:test');
-  await initializeShard({ batches, instances, chunkSize: CHUNK_SIZE, queryPageSize: 1000 }, { batchOperationKey, shard: 0 });
+  await initializeShard(
+    { batches, instances, chunkSize: CHUNK_SIZE, queryPageSize: 1000 },
+    { batchOperationKey, shard: 0 },
+  );
   const inShard = created.filter((instance) => shardOf(instance.processInstanceKey, SHARDS) === 0);
   return { batchOperationKey, inShard };
 }
@@ -88,7 +102,12 @@ describe('chunk worker', () => {
     const response = await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(await shardZero(batchOperationKey)).toMatchObject({ totalCount: inShard.length, chunksDone: 1, completedCount: inShard.length, failedCount: 0 });
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      totalCount: inShard.length,
+      chunksDone: 1,
+      completedCount: inShard.length,
+      failedCount: 0,
+    });
     for (const instance of inShard) {
       const stored = await instances.getInstance(instance.processInstanceKey);
       expect(stored?.state).toBe('CANCELED');
@@ -120,14 +139,19 @@ describe('chunk worker', () => {
     await expect(crashed).rejects.toThrow('All records failed processing');
     crashAfterInstanceWrites = undefined;
     const afterCrash = await shardZero(batchOperationKey);
-    const states = async () => Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
+    const states = async () =>
+      Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
     const canceledBeforeRetry = (await states()).filter((state) => state === 'CANCELED').length;
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
     // Assess
     expect(canceledBeforeRetry).toBe(7);
     expect(afterCrash).toMatchObject({ chunksDone: 0, completedCount: 0 });
     expect(redelivered.batchItemFailures).toEqual([]);
-    expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 1, completedCount: inShard.length, failedCount: 0 });
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: inShard.length,
+      failedCount: 0,
+    });
     const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
     expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
@@ -141,7 +165,10 @@ describe('chunk worker', () => {
     // Act
     await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
     // Assess
-    expect(await shardZero(batchOperationKey)).toMatchObject({ completedCount: inShard.length - 1, failedCount: 1 });
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      completedCount: inShard.length - 1,
+      failedCount: 1,
+    });
     const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     const failed = chunk?.items.find((item) => item.processInstanceKey === finished.processInstanceKey);
     expect(failed).toMatchObject({ state: 'FAILED' });

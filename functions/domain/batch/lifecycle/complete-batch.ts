@@ -3,7 +3,10 @@ import { NotFoundError } from '../../errors.ts';
 import { finalStateOf } from '../batch-operation.ts';
 
 /** Phase 4, Completion: the leader aggregates the shards into the batch's final state and end date. */
-export async function completeBatch(deps: { batches: BatchStore; now: () => Date }, input: { batchOperationKey: string }) {
+export async function completeBatch(
+  deps: { batches: BatchStore; now: () => Date },
+  input: { batchOperationKey: string },
+) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
   const state = finalStateOf(found.shards);

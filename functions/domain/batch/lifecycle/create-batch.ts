@@ -1,8 +1,8 @@
+import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
+import type { KeyGenerator } from '../../../ports/instance-store.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { parseProcessInstanceFilter } from '../../filter/parse-filter.ts';
 import { isEmptyFilter } from '../../filter/process-instance-filter.ts';
-import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
-import type { KeyGenerator } from '../../../ports/instance-store.ts';
 import type { AuthorizationClaims, BatchOperationType } from '../batch-operation.ts';
 
 export interface CreateBatchDeps {
@@ -48,7 +48,12 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
     await deps.workflow.start(batchOperationKey);
   } catch (error) {
     // The batch must not sit in CREATED without an execution: record why it never started.
-    await deps.batches.finishBatch(batchOperationKey, 'FAILED', deps.now().toISOString(), `Could not start the batch: ${String(error)}`);
+    await deps.batches.finishBatch(
+      batchOperationKey,
+      'FAILED',
+      deps.now().toISOString(),
+      `Could not start the batch: ${String(error)}`,
+    );
     throw error;
   }
   return { batchOperationKey, batchOperationType: request.batchOperationType };

@@ -8,7 +8,10 @@ const DISPATCH_GROUP = 10;
  * Phase 3 begins: every pending chunk of a shard goes to the queue. Only chunks not yet executed are
  * sent, so dispatching again (a retried step, a recovered batch) never repeats finished work.
  */
-export async function dispatchChunks(deps: { batches: BatchStore; queue: ChunkQueue }, input: { batchOperationKey: string; shard: number }) {
+export async function dispatchChunks(
+  deps: { batches: BatchStore; queue: ChunkQueue },
+  input: { batchOperationKey: string; shard: number },
+) {
   let group: ChunkId[] = [];
   let dispatched = 0;
   for await (const chunk of deps.batches.pendingChunks(input.batchOperationKey, input.shard)) {

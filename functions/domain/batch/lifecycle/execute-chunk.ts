@@ -21,7 +21,7 @@ export type ChunkExecution = 'executed' | 'duplicate' | 'batch-not-active';
  */
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
   const found = await deps.batches.getBatch(id.batchOperationKey);
-  if (!found || found.batch.state !== 'ACTIVE') return 'batch-not-active';
+  if (found?.batch.state !== 'ACTIVE') return 'batch-not-active';
   const chunk = await deps.batches.getChunk(id);
   if (!chunk || chunk.state === 'DONE') return 'duplicate';
 
@@ -40,7 +40,11 @@ async function executeItem(
   item: ItemOutcome,
 ): Promise<ItemOutcome> {
   const key = item.processInstanceKey;
-  const result = await deps.instances.applyCommand(key, batchOperationKey, handler.command(deps.now().toISOString()));
+  const result = await deps.instances.applyCommand(
+    key,
+    batchOperationKey,
+    handler.command(deps.now().toISOString()),
+  );
   const processedDate = deps.now().toISOString();
   if (result.applied || result.current?.batchOperationIds.includes(batchOperationKey)) {
     return { ...item, state: 'COMPLETED', processedDate };
@@ -53,7 +57,11 @@ async function executeItem(
  * Runs `work` over `items` with at most `limit` in flight, keeping the order of results. After the
  * first failure no new item is started, so a failed chunk stops writing before it is retried.
  */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -21,11 +21,15 @@ export interface InitializeShardDeps {
  * are in memory. Safe to run again: a shard that finished initializing is left alone, and an
  * interrupted attempt's chunks are overwritten or dropped.
  */
-export async function initializeShard(deps: InitializeShardDeps, input: { batchOperationKey: string; shard: number }) {
+export async function initializeShard(
+  deps: InitializeShardDeps,
+  input: { batchOperationKey: string; shard: number },
+) {
   const { batchOperationKey, shard } = input;
   const found = await deps.batches.getBatch(batchOperationKey);
   const shardRecord = found?.shards.find((candidate) => candidate.shard === shard);
-  if (!found || !shardRecord || shardRecord.state !== 'INITIALIZING') return { batchOperationKey, shard, skipped: true };
+  if (!found || !shardRecord || shardRecord.state !== 'INITIALIZING')
+    return { batchOperationKey, shard, skipped: true };
 
   const matchingKeys = matchingInstanceKeys(deps, found.batch.filter, shard);
   let totalCount = 0;
@@ -33,7 +37,13 @@ export async function initializeShard(deps: InitializeShardDeps, input: { batchO
   let group: Chunk[] = [];
   try {
     for await (const keys of chunked(matchingKeys, deps.chunkSize)) {
-      group.push({ batchOperationKey, shard, chunk: chunkCount++, state: 'PENDING', items: keys.map(pendingItem) });
+      group.push({
+        batchOperationKey,
+        shard,
+        chunk: chunkCount++,
+        state: 'PENDING',
+        items: keys.map(pendingItem),
+      });
       totalCount += keys.length;
       if (group.length === CHUNK_WRITE_GROUP) {
         await deps.batches.putChunks(group);
@@ -43,7 +53,11 @@ export async function initializeShard(deps: InitializeShardDeps, input: { batchO
     await deps.batches.putChunks(group);
   } catch (error) {
     if (!(error instanceof QueryFailedError)) throw error;
-    await deps.batches.failShard(batchOperationKey, shard, { partitionId: shard, type: 'QUERY_FAILED', message: error.message });
+    await deps.batches.failShard(batchOperationKey, shard, {
+      partitionId: shard,
+      type: 'QUERY_FAILED',
+      message: error.message,
+    });
     return { batchOperationKey, shard, failed: true };
   }
   await deps.batches.finishShardInitialization(batchOperationKey, shard, { totalCount, chunkCount });
@@ -53,7 +67,11 @@ export async function initializeShard(deps: InitializeShardDeps, input: { batchO
 /** A failure of the instance query itself: fails the shard with QUERY_FAILED instead of the batch. */
 export class QueryFailedError extends Error {}
 
-async function* matchingInstanceKeys(deps: InitializeShardDeps, filterJson: unknown, shard: number): AsyncGenerator<string> {
+async function* matchingInstanceKeys(
+  deps: InitializeShardDeps,
+  filterJson: unknown,
+  shard: number,
+): AsyncGenerator<string> {
   const filter = parseProcessInstanceFilter(filterJson);
   const plan = planQuery(filter);
   let cursor: string | undefined;
@@ -62,7 +80,9 @@ async function* matchingInstanceKeys(deps: InitializeShardDeps, filterJson: unkn
     try {
       page = await deps.instances.queryShard(plan, shard, { cursor, pageSize: deps.queryPageSize });
     } catch (error) {
-      throw new QueryFailedError(`Querying shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new QueryFailedError(
+        `Querying shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     for (const instance of page.instances) {
       if (matchesFilter(filter, instance)) yield instance.processInstanceKey;

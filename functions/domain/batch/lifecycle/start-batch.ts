@@ -1,6 +1,6 @@
+import type { BatchStore } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
 import { shardIds } from '../../keys.ts';
-import type { BatchStore } from '../../../ports/batch-store.ts';
 
 export interface BatchExecutionInput {
   batchOperationKey: string;
@@ -16,5 +16,9 @@ export async function startBatch(
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
   await deps.batches.activateBatch(input.batchOperationKey, input.executionArn);
-  return { batchOperationKey: input.batchOperationKey, shards: shardIds(found.batch.shardCount), pollSeconds: deps.pollSeconds };
+  return {
+    batchOperationKey: input.batchOperationKey,
+    shards: shardIds(found.batch.shardCount),
+    pollSeconds: deps.pollSeconds,
+  };
 }

@@ -74,12 +74,25 @@ describe('DynamoBatchStore', () => {
       { ...pendingItem('13'), state: 'FAILED' as const, errorMessage: 'no' },
     ];
     // Act
-    const first = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, { completed: 2, failed: 1 });
-    const second = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, { completed: 2, failed: 1 });
+    const first = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, {
+      completed: 2,
+      failed: 1,
+    });
+    const second = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, {
+      completed: 2,
+      failed: 1,
+    });
     // Assess
     expect([first, second]).toEqual([true, false]);
     const shard = (await store.getBatch(key))?.shards[1];
-    expect(shard).toMatchObject({ state: 'EXECUTING', totalCount: 3, chunkCount: 1, chunksDone: 1, completedCount: 2, failedCount: 1 });
+    expect(shard).toMatchObject({
+      state: 'EXECUTING',
+      totalCount: 3,
+      chunkCount: 1,
+      chunksDone: 1,
+      completedCount: 2,
+      failedCount: 1,
+    });
     expect((await store.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(outcomes);
   });
 
@@ -88,12 +101,18 @@ describe('DynamoBatchStore', () => {
     const created = batch();
     await store.createBatch(created);
     const key = created.batchOperationKey;
-    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 0, 2, ['3']), chunk(key, 1, 0, ['4'])]);
+    await store.putChunks([
+      chunk(key, 0, 0, ['1']),
+      chunk(key, 0, 1, ['2']),
+      chunk(key, 0, 2, ['3']),
+      chunk(key, 1, 0, ['4']),
+    ]);
     // Act
     await store.finishShardInitialization(key, 0, { totalCount: 1, chunkCount: 1 });
     // Assess
     const remaining: string[] = [];
-    for await (const found of store.chunks({ batchOperationKey: key })) remaining.push(`${found.shard}/${found.chunk}`);
+    for await (const found of store.chunks({ batchOperationKey: key }))
+      remaining.push(`${found.shard}/${found.chunk}`);
     expect(remaining).toEqual(['0/0', '1/0']);
   });
 
@@ -102,7 +121,10 @@ describe('DynamoBatchStore', () => {
     await store.createBatch(created);
     const key = created.batchOperationKey;
     await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
-    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], { completed: 0, failed: 0 });
+    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], {
+      completed: 0,
+      failed: 0,
+    });
     const pending = [];
     for await (const id of store.pendingChunks(key, 0)) pending.push(id);
     expect(pending).toEqual([{ batchOperationKey: key, shard: 0, chunk: 1 }]);
@@ -129,7 +151,10 @@ describe('DynamoBatchStore', () => {
     const key = created.batchOperationKey;
     expect(await store.finishBatch(key, 'COMPLETED', '2026-01-02T00:00:00.000Z')).toBe(true);
     expect(await store.finishBatch(key, 'FAILED', '2026-01-03T00:00:00.000Z', 'late')).toBe(false);
-    expect((await store.getBatch(key))?.batch).toMatchObject({ state: 'COMPLETED', endDate: '2026-01-02T00:00:00.000Z' });
+    expect((await store.getBatch(key))?.batch).toMatchObject({
+      state: 'COMPLETED',
+      endDate: '2026-01-02T00:00:00.000Z',
+    });
   });
 
   it('streams chunks of one batch starting at a given chunk', async () => {
@@ -138,7 +163,10 @@ describe('DynamoBatchStore', () => {
     const key = created.batchOperationKey;
     await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
     const seen = [];
-    for await (const found of store.chunks({ batchOperationKey: key, startAt: { batchOperationKey: key, shard: 0, chunk: 1 } })) {
+    for await (const found of store.chunks({
+      batchOperationKey: key,
+      startAt: { batchOperationKey: key, shard: 0, chunk: 1 },
+    })) {
       seen.push(found.items[0].itemKey);
     }
     expect(seen).toEqual(['2', '3']);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchShard, finalStateOf, isShardFinished, progressOf } from '../../../../functions/domain/batch/batch-operation.ts';
+import {
+  type BatchShard,
+  finalStateOf,
+  isShardFinished,
+  progressOf,
+} from '../../../../functions/domain/batch/batch-operation.ts';
 
 const shard = (overrides: Partial<BatchShard>): BatchShard => ({
   shard: 0,
@@ -43,6 +48,11 @@ describe('batch operation', () => {
       shard({ shard: 2, totalCount: 5, completedCount: 5 }),
     ]);
     // Assess
-    expect(progress).toEqual({ operationsTotalCount: 15, operationsCompletedCount: 12, operationsFailedCount: 3, errors: [error] });
+    expect(progress).toEqual({
+      operationsTotalCount: 15,
+      operationsCompletedCount: 12,
+      operationsFailedCount: 3,
+      errors: [error],
+    });
   });
 });

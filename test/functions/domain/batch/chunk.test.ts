@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { chunked, chunkSortKey, parseChunkSortKey, pendingItem, tallyOf } from '../../../../functions/domain/batch/chunk.ts';
+import {
+  chunked,
+  chunkSortKey,
+  parseChunkSortKey,
+  pendingItem,
+  tallyOf,
+} from '../../../../functions/domain/batch/chunk.ts';
 
+/** A stream of numbers, arriving asynchronously as store pages do. */
 async function* numbers(count: number) {
-  for (let index = 0; index < count; index++) yield index;
+  for (let index = 0; index < count; index++) yield await Promise.resolve(index);
 }
 
 describe('chunk', () => {
@@ -20,7 +27,11 @@ describe('chunk', () => {
 
   it('orders chunk sort keys by shard then chunk number and parses them back', () => {
     expect(chunkSortKey(3, 17)).toBe('0003#000017');
-    expect([chunkSortKey(1, 10), chunkSortKey(0, 2), chunkSortKey(1, 9)].sort()).toEqual(['0000#000002', '0001#000009', '0001#000010']);
+    expect([chunkSortKey(1, 10), chunkSortKey(0, 2), chunkSortKey(1, 9)].sort()).toEqual([
+      '0000#000002',
+      '0001#000009',
+      '0001#000010',
+    ]);
     expect(parseChunkSortKey('0003#000017')).toEqual({ shard: 3, chunk: 17 });
   });
 
