@@ -1,0 +1,112 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../lib/api-routes.ts';
+import { CHUNK_MAX_RECEIVE_COUNT, CHUNK_VISIBILITY_TIMEOUT_SECONDS } from '../../lib/chunk-queue-settings.ts';
+import { synthesizeTemplate } from '../../lib/synthesize.ts';
+import { tableSchemas } from '../../lib/table-schema.ts';
+
+let template: Template;
+beforeAll(() => {
+  template = Template.fromJSON(synthesizeTemplate());
+});
+
+function stateMachineDefinition(): { StartAt: string; States: Record<string, Record<string, unknown>> } {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const join = machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]];
+  const text = join[1].map((part) => (typeof part === 'string' ? part : '"arn"')).join('');
+  return JSON.parse(text.replace(/""arn""/g, '"arn"'));
+}
+
+describe('BatchOperationsStack', () => {
+  it('has a FIFO chunk queue without content-based deduplication and a FIFO dead-letter queue behind it', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      VisibilityTimeout: CHUNK_VISIBILITY_TIMEOUT_SECONDS,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: CHUNK_MAX_RECEIVE_COUNT },
+    });
+  });
+
+  it('feeds the worker from the queue with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: Match.anyValue(),
+    });
+  });
+
+  it('creates every table on demand, with point-in-time recovery and encryption', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', Object.keys(tableSchemas).length);
+    for (const [_, table] of Object.entries(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    }
+  });
+
+  it('gives the instances table the per-shard indexes the query planner uses', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'processInstanceKey', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: tableSchemas.processInstances.globalIndexes.map((index) =>
+        Match.objectLike({ IndexName: index.indexName, Projection: { ProjectionType: 'ALL' } }),
+      ),
+    });
+  });
+
+  it('runs every function on Node 22 and arm64 with active tracing', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBe(apiRoutes.length + 6 + 1);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+
+  it('routes every API path to its own function with IAM authorization', () => {
+    for (const route of apiRoutes) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: 'AWS_IAM',
+      });
+    }
+  });
+
+  it('shows the four phases as the state machine top-level states, each task a Lambda returning its payload', () => {
+    const definition = stateMachineDefinition();
+    expect(definition.StartAt).toBe('Creation');
+    expect(Object.keys(definition.States)).toEqual(
+      expect.arrayContaining(['Creation', 'Initialization', 'Execution', 'Completion']),
+    );
+    expect(definition.States.Initialization.Type).toBe('Map');
+    expect(definition.States.Execution.Type).toBe('Parallel');
+    // payloadResponseOnly: the resource is the function itself, not the lambda:invoke integration.
+    expect(definition.States.Creation.Resource).toBe('arn');
+    expect(definition.States.Completion.Resource).toBe('arn');
+  });
+
+  it('logs the state machine at ERROR without execution data, with tracing on', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+    });
+  });
+
+  it('passes the validated settings from context to the functions', () => {
+    const custom = Template.fromJSON(synthesizeTemplate({ shardCount: 16 }));
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SHARD_COUNT: '16', CHUNK_SIZE: '100' }) },
+    });
+  });
+
+  it('refuses to synthesize with an invalid setting, naming it', () => {
+    expect(() => synthesizeTemplate({ shardCount: 0 })).toThrow(/SHARD_COUNT/);
+  });
+});
