@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
+import { DynamoProcessDefinitionStore } from '../../../../functions/adapters/dynamodb/process-definition-store.ts';
+import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
+import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
+import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
+import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
+import { keyFromSequence, shardOf } from '../../../../functions/domain/keys.ts';
+import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
+import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
+import { processInstance } from '../../../helpers/process-instances.ts';
+
+const SHARDS = 3;
+let dynamo: TestDynamo;
+let store: DynamoProcessInstanceStore;
+const instances: ProcessInstance[] = Array.from({ length: 30 }, (_, index) =>
+  processInstance(100 + index, {
+    processDefinitionId: index % 2 === 0 ? 'even' : 'odd',
+    tenantId: index < 15 ? 'a' : 'b',
+    variables: { index: String(index) },
+  }),
+);
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  store = new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', SHARDS);
+  await store.putInstances(instances);
+});
+afterAll(() => dynamo.stop());
+
+async function readShard(filter: unknown, shard: number, pageSize = 4): Promise<string[]> {
+  const plan = planQuery(parseProcessInstanceFilter(filter));
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.queryShard(plan, shard, { cursor, pageSize });
+    keys.push(...page.instances.map((instance) => instance.processInstanceKey));
+    cursor = page.cursor;
+  } while (cursor);
+  return keys;
+}
+
+const expected = (predicate: (instance: ProcessInstance) => boolean, shard: number) =>
+  instances
+    .filter((i) => predicate(i) && shardOf(i.processInstanceKey, SHARDS) === shard)
+    .map((i) => i.processInstanceKey);
+
+describe('DynamoProcessInstanceStore', () => {
+  it('stores and reads an instance back unchanged', async () => {
+    expect(await store.getInstance(instances[3].processInstanceKey)).toEqual(instances[3]);
+    expect(await store.getInstance(keyFromSequence(99_999))).toBeUndefined();
+  });
+
+  it('pages a shard through the shard index with the pushdown applied, in key order', async () => {
+    for (let shard = 0; shard < SHARDS; shard++) {
+      expect(await readShard({ tenantId: 'a' }, shard)).toEqual(expected((i) => i.tenantId === 'a', shard));
+    }
+  });
+
+  it('pages a shard through the definition index when the filter pins processDefinitionId', async () => {
+    for (let shard = 0; shard < SHARDS; shard++) {
+      expect(
+        await readShard({ processDefinitionId: 'odd', variables: [{ name: 'index', value: '7' }] }, shard),
+      ).toEqual(expected((i) => i.processDefinitionId === 'odd' && i.variables.index === '7', shard));
+    }
+  });
+
+  it('reads pinned keys of the shard only', async () => {
+    const keys = instances.slice(0, 6).map((i) => i.processInstanceKey);
+    for (let shard = 0; shard < SHARDS; shard++) {
+      expect(await readShard({ processInstanceKey: { $in: keys } }, shard, 1)).toEqual(
+        expected((i) => keys.includes(i.processInstanceKey), shard),
+      );
+    }
+  });
+
+  it('applies a command once per batch and returns the refused instance otherwise', async () => {
+    // Prepare
+    const key = instances[10].processInstanceKey;
+    const command = cancelProcessInstance.command('2026-05-01T00:00:00.000Z');
+    // Act
+    const first = await store.applyCommand(key, '900', command);
+    const again = await store.applyCommand(key, '900', command);
+    const otherBatch = await store.applyCommand(key, '901', command);
+    const missing = await store.applyCommand(keyFromSequence(99_998), '900', command);
+    // Assess
+    expect(first).toEqual({ applied: true });
+    expect(again).toMatchObject({
+      applied: false,
+      current: { state: 'CANCELED', batchOperationIds: ['900'] },
+    });
+    expect(otherBatch).toMatchObject({ applied: false, current: { state: 'CANCELED' } });
+    expect(missing).toEqual({ applied: false, current: undefined });
+    expect(await store.getInstance(key)).toMatchObject({
+      state: 'CANCELED',
+      endDate: '2026-05-01T00:00:00.000Z',
+      batchOperationIds: ['900'],
+    });
+  });
+});
+
+describe('DynamoProcessDefinitionStore', () => {
+  it('finds the latest version of an id within a tenant, or a given version', async () => {
+    const definitions = new DynamoProcessDefinitionStore(dynamo.db, 'ProcessDefinitions');
+    const base = { processDefinitionId: 'p', resourceName: 'p.bpmn', elementIds: ['a'], bpmnXml: '<x/>' };
+    await definitions.putDefinition({ ...base, processDefinitionKey: '11', version: 1, tenantId: 't1' });
+    await definitions.putDefinition({ ...base, processDefinitionKey: '12', version: 2, tenantId: 't1' });
+    await definitions.putDefinition({ ...base, processDefinitionKey: '13', version: 3, tenantId: 't2' });
+    expect((await definitions.findDefinition('p', 't1'))?.processDefinitionKey).toBe('12');
+    expect((await definitions.findDefinition('p', 't1', 1))?.processDefinitionKey).toBe('11');
+    expect((await definitions.findDefinition('p', 't2'))?.version).toBe(3);
+    expect(await definitions.findDefinition('p', 't3')).toBeUndefined();
+    expect((await definitions.getDefinition('13'))?.tenantId).toBe('t2');
+  });
+});
+
+describe('DynamoKeyGenerator', () => {
+  it('never hands out a key twice, across concurrent callers and generators', async () => {
+    const generators = [
+      new DynamoKeyGenerator(dynamo.db, 'KeySequences'),
+      new DynamoKeyGenerator(dynamo.db, 'KeySequences'),
+    ];
+    const batches = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => generators[index % 2].nextKeys(97)),
+    );
+    const keys = batches.flat();
+    expect(keys).toHaveLength(40 * 97);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.every((key) => key.length === 16)).toBe(true);
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { matchesFilter } from '../../../../functions/domain/filter/evaluate-filter.ts';
+import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
+import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
+import { isEmptyFilter } from '../../../../functions/domain/filter/process-instance-filter.ts';
+import { processInstance } from '../../../helpers/process-instances.ts';
+
+const instance = processInstance(7, {
+  processDefinitionId: 'order-process',
+  processDefinitionVersion: 3,
+  tenantId: 'tenant-a',
+  startDate: '2026-03-01T10:00:00.000Z',
+  variables: { region: '"EU"', amount: '42' },
+});
+const matches = (filter: unknown) => matchesFilter(parseProcessInstanceFilter(filter), instance);
+
+describe('process instance filter', () => {
+  it('matches plain values as equality', () => {
+    expect(matches({ processDefinitionId: 'order-process', tenantId: 'tenant-a', state: 'ACTIVE' })).toBe(
+      true,
+    );
+    expect(matches({ processDefinitionId: 'invoice' })).toBe(false);
+  });
+
+  it('applies $eq, $neq, $in and $notIn', () => {
+    expect(matches({ processDefinitionVersion: { $eq: 3 } })).toBe(true);
+    expect(matches({ processDefinitionVersion: { $neq: 3 } })).toBe(false);
+    expect(matches({ processInstanceKey: { $in: [instance.processInstanceKey, '1'] } })).toBe(true);
+    expect(matches({ state: { $notIn: ['COMPLETED', 'CANCELED'] } })).toBe(true);
+    expect(matches({ state: { $notIn: ['ACTIVE'] } })).toBe(false);
+  });
+
+  it('compares dates and numbers with $gt, $gte, $lt and $lte, whatever the offset of the bound', () => {
+    expect(matches({ startDate: { $gt: '2026-03-01T09:59:59.999Z', $lt: '2026-03-01T10:00:00.001Z' } })).toBe(
+      true,
+    );
+    expect(matches({ startDate: { $gte: '2026-03-01T11:00:00+01:00' } })).toBe(true);
+    expect(matches({ startDate: { $lt: '2026-03-01T10:00:00.000Z' } })).toBe(false);
+    expect(matches({ processDefinitionVersion: { $gte: 3, $lte: 3 } })).toBe(true);
+  });
+
+  it('treats a missing attribute as not existing and not equal', () => {
+    expect(matches({ endDate: { $exists: false } })).toBe(true);
+    expect(matches({ endDate: { $exists: true } })).toBe(false);
+    expect(matches({ parentProcessInstanceKey: { $neq: '5' } })).toBe(true);
+  });
+
+  it('matches $like with * and ? wildcards and escapes', () => {
+    expect(matches({ processDefinitionId: { $like: 'order-*' } })).toBe(true);
+    expect(matches({ processDefinitionId: { $like: 'order?process' } })).toBe(true);
+    expect(matches({ processDefinitionId: { $like: 'order\\*' } })).toBe(false);
+    expect(
+      matchesFilter(parseProcessInstanceFilter({ processDefinitionId: { $like: 'a\\*b' } }), {
+        ...instance,
+        processDefinitionId: 'a*b',
+      }),
+    ).toBe(true);
+  });
+
+  it('compares variables by their JSON value', () => {
+    expect(matches({ variables: [{ name: 'region', value: '"EU"' }] })).toBe(true);
+    expect(matches({ variables: [{ name: 'amount', value: ' 42 ' }] })).toBe(true);
+    expect(matches({ variables: [{ name: 'region', value: '"US"' }] })).toBe(false);
+    expect(matches({ variables: [{ name: 'missing', value: '1' }] })).toBe(false);
+  });
+
+  it('requires one alternative of $or besides the other conditions', () => {
+    expect(
+      matches({ tenantId: 'tenant-a', $or: [{ processDefinitionId: 'x' }, { processDefinitionVersion: 3 }] }),
+    ).toBe(true);
+    expect(matches({ tenantId: 'tenant-b', $or: [{ processDefinitionVersion: 3 }] })).toBe(false);
+    expect(matches({ $or: [{ processDefinitionId: 'x' }, { state: 'COMPLETED' }] })).toBe(false);
+  });
+
+  it.each([
+    [{ processDefinitionIdd: 'x' }, 'filter.processDefinitionIdd is not a supported filter field'],
+    [{ processDefinitionVersion: '3' }, 'filter.processDefinitionVersion must be an integer'],
+    [{ startDate: { $gt: 'yesterday' } }, 'filter.startDate.$gt must be an ISO 8601 date-time'],
+    [{ state: 'RUNNING' }, 'filter.state must be one of ACTIVE, COMPLETED, CANCELED, TERMINATED'],
+    [
+      { processInstanceKey: { $like: '1*' } },
+      'filter.processInstanceKey.$like is not allowed on processInstanceKey',
+    ],
+    [{ processInstanceKey: 'abc' }, 'filter.processInstanceKey must be a key'],
+    [{ processInstanceKey: { $in: '1' } }, 'filter.processInstanceKey.$in must be an array'],
+    [{ variables: [{ name: 'a', value: 'not json' }] }, 'filter.variables[0].value is not valid JSON'],
+    [{ $or: [] }, 'filter.$or must be a non-empty array'],
+    [[], 'filter must be an object'],
+  ])('rejects %j with a message naming the problem', (filter, message) => {
+    expect(() => parseProcessInstanceFilter(filter)).toThrow(message);
+  });
+
+  it('knows an empty filter, also one whose alternatives are all empty', () => {
+    expect(isEmptyFilter(parseProcessInstanceFilter({}))).toBe(true);
+    expect(isEmptyFilter(parseProcessInstanceFilter({ $or: [{}] }))).toBe(true);
+    expect(isEmptyFilter(parseProcessInstanceFilter({ tenantId: 'a' }))).toBe(false);
+  });
+});
+
+describe('query planner', () => {
+  it('reads pinned instance keys directly, keeping only keys every key condition allows', () => {
+    const plan = planQuery(
+      parseProcessInstanceFilter({ processInstanceKey: { $in: ['3', '1', '2'], $eq: '2' } }),
+    );
+    expect(plan.access).toEqual({ kind: 'keys', keys: ['2'] });
+  });
+
+  it('uses the definition index when the filter pins processDefinitionId', () => {
+    const plan = planQuery(
+      parseProcessInstanceFilter({ processDefinitionId: 'order-process', state: 'ACTIVE' }),
+    );
+    expect(plan.access).toEqual({ kind: 'processDefinitionId', processDefinitionId: 'order-process' });
+  });
+
+  it('falls back to the shard index and pushes what it can into the expression', () => {
+    const plan = planQuery(
+      parseProcessInstanceFilter({ tenantId: { $neq: 'a' }, processDefinitionId: { $like: 'o*' } }),
+    );
+    expect(plan.access).toEqual({ kind: 'shard' });
+    expect(plan.pushdown).toEqual({
+      kind: 'not',
+      item: { kind: 'compare', path: ['tenantId'], op: '=', value: 'a' },
+    });
+  });
+
+  it('pushes $or only when every alternative can be expressed', () => {
+    const partial = planQuery(
+      parseProcessInstanceFilter({ $or: [{ tenantId: 'a' }, { processDefinitionId: { $like: 'x*' } }] }),
+    );
+    expect(partial.pushdown).toBeUndefined();
+    const whole = planQuery(
+      parseProcessInstanceFilter({ $or: [{ tenantId: 'a' }, { variables: [{ name: 'v', value: '1' }] }] }),
+    );
+    expect(whole.pushdown).toEqual({
+      kind: 'or',
+      items: [
+        { kind: 'compare', path: ['tenantId'], op: '=', value: 'a' },
+        { kind: 'compare', path: ['variables', 'v'], op: '=', value: '1' },
+      ],
+    });
+  });
+});
