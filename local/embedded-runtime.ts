@@ -16,13 +16,8 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_TIMEOUT_SECONDS,
 } from '../lib/chunk-queue-settings.ts';
-import {
-  createTables,
-  type Emulator,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startDynamoDbLocal,
-} from './dynamodb-local.ts';
+import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
+import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
 import { loadHandler } from './lambda-runtime.ts';
 import { startQueuePoller } from './queue-poller.ts';
@@ -77,7 +72,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       startSqsEmulator(),
     ]);
     stops.push(dynamo.stop, sqsEmulator.stop);
-    pointClientsAt(dynamo, sqsEmulator);
+    pointSdkAt({ dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint });
 
     const dynamoClient = new DynamoDBClient({});
     await createTables(dynamoClient, process.env as Record<string, string>);
@@ -92,7 +87,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       pollIntervalMs: options.pollIntervalMs ?? 250,
     });
     stops.push(stepFunctions.stop);
-    process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+    pointSdkAt({ sfn: stepFunctions.endpoint });
 
     const poller = startQueuePoller({
       sqs,
@@ -122,16 +117,6 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     await stopAll();
     throw error;
   }
-}
-
-function pointClientsAt(dynamo: Emulator, sqs: Emulator): void {
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-  });
 }
 
 async function createChunkQueues(sqs: SQSClient): Promise<{ url: string; arn: string }> {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { PROGRESS_WAIT_STATE, workflowTasks } from '../lib/workflow-tasks.ts';
-import type { Emulator } from './dynamodb-local.ts';
+import type { Emulator } from './emulator-process.ts';
 import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:BatchOperations';

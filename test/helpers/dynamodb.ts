@@ -1,11 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  createTables,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startDynamoDbLocal,
-} from '../../local/dynamodb-local.ts';
+import { createTables, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
 
 export interface TestDynamo {
   db: DynamoDBDocumentClient;

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import type { BatchStore } from '../../ports/batch-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
 import type { BatchOperationType } from './batch-operation.ts';
 import { ITEM_STATES, type ItemOutcome } from './chunk.ts';
-
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 10_000;
-/** Like Camunda, totals are exact up to this many; beyond it `hasMoreTotalItems` says there are more. */
-const TOTAL_COUNT_CAP = 10_000;
 
 const stringFilter = z.union([
   z.string(),
@@ -37,14 +33,7 @@ export const batchItemSearchSchema = z
           'sorting batch operation items is not supported: items are returned in shard and chunk order',
       })
       .optional(),
-    page: z
-      .object({
-        from: z.number().int().min(0).optional(),
-        limit: z.number().int().min(1).max(MAX_LIMIT).optional(),
-        after: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    page: searchPageSchema.optional(),
   })
   .strict();
 
@@ -75,7 +64,7 @@ function accepts(filter: StringFilter | undefined, value: string | undefined): b
 export async function searchBatchItems(batches: BatchStore, request: BatchItemSearch) {
   const filter = request.filter ?? {};
   const from = request.page?.from ?? 0;
-  const limit = request.page?.limit ?? DEFAULT_LIMIT;
+  const limit = request.page?.limit ?? DEFAULT_PAGE_LIMIT;
   const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
   const singleBatch =
     typeof filter.batchOperationKey === 'string' ? filter.batchOperationKey : filter.batchOperationKey?.$eq;
@@ -86,7 +75,7 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
   };
 
   const page: (ItemOutcome & { batchOperationKey: string; operationType?: BatchOperationType })[] = [];
-  let cursors: ItemCursor[] = [];
+  const cursors: ItemCursor[] = [];
   let matched = 0;
   for await (const chunk of batches.chunks({ batchOperationKey: singleBatch, startAt: after })) {
     if (!accepts(filter.batchOperationKey, chunk.batchOperationKey)) continue;
@@ -118,7 +107,6 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
     }
     if (page.length === limit && matched > TOTAL_COUNT_CAP) break;
   }
-  if (page.length === 0) cursors = [];
   return {
     items: page.map((item) => ({
       operationType: item.operationType,
@@ -129,13 +117,12 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
       ...(item.processedDate ? { processedDate: item.processedDate } : {}),
       ...(item.errorMessage ? { errorMessage: item.errorMessage } : {}),
     })),
-    page: {
-      totalItems: Math.min(matched, TOTAL_COUNT_CAP),
-      hasMoreTotalItems: matched > TOTAL_COUNT_CAP,
-      ...(cursors.length > 0
-        ? { startCursor: encodeCursor(cursors[0]), endCursor: encodeCursor(cursors[cursors.length - 1]) }
-        : {}),
-    },
+    page: pageResult(
+      matched,
+      cursors.length > 0
+        ? { start: encodeCursor(cursors[0]), end: encodeCursor(cursors[cursors.length - 1]) }
+        : undefined,
+    ),
   };
 }
 

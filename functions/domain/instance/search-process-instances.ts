@@ -6,14 +6,10 @@ import { FILTER_FIELDS, type FilterField } from '../filter/fields.ts';
 import { parseProcessInstanceFilter } from '../filter/parse-filter.ts';
 import { planQuery } from '../filter/plan-query.ts';
 import { shardIds } from '../keys.ts';
+import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema } from '../search-page.ts';
 import type { ProcessInstance } from './process-instance.ts';
 import { toProcessInstanceResult } from './process-instance-result.ts';
 
-const DEFAULT_LIMIT = 100;
-/** Camunda's largest page; also the bound on results held in memory per search. */
-const MAX_LIMIT = 10_000;
-/** Like Camunda, totals are exact up to this many; beyond it `hasMoreTotalItems` is true. */
-const TOTAL_COUNT_CAP = 10_000;
 const PAGE_SIZE = 1000;
 
 const sortFields = Object.keys(FILTER_FIELDS) as [FilterField, ...FilterField[]];
@@ -24,15 +20,7 @@ export const processInstanceSearchSchema = z
     sort: z
       .array(z.object({ field: z.enum(sortFields), order: z.enum(['ASC', 'DESC']).optional() }).strict())
       .optional(),
-    page: z
-      .object({
-        from: z.number().int().min(0).optional(),
-        limit: z.number().int().min(1).max(MAX_LIMIT).optional(),
-        after: z.string().optional(),
-        before: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    page: searchPageSchema.extend({ before: z.string().optional() }).strict().optional(),
   })
   .strict();
 
@@ -59,7 +47,7 @@ export async function searchProcessInstances(
   const directions = [...sort.map((s) => s.descending), false];
   const compare = (a: SortValue[], b: SortValue[]) => compareSortKeys(a, b, directions);
 
-  const limit = request.page?.limit ?? DEFAULT_LIMIT;
+  const limit = request.page?.limit ?? DEFAULT_PAGE_LIMIT;
   const from = request.page?.from ?? 0;
   const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
   const before = request.page?.before ? decodeCursor(request.page.before) : undefined;
@@ -90,16 +78,12 @@ export async function searchProcessInstances(
   const selected = before ? best.reverse() : best.slice(from);
   return {
     items: selected.map(({ instance }) => toProcessInstanceResult(instance)),
-    page: {
-      totalItems: Math.min(matched, TOTAL_COUNT_CAP),
-      hasMoreTotalItems: matched > TOTAL_COUNT_CAP,
-      ...(selected.length > 0
-        ? {
-            startCursor: encodeCursor(selected[0].key),
-            endCursor: encodeCursor(selected[selected.length - 1].key),
-          }
-        : {}),
-    },
+    page: pageResult(
+      matched,
+      selected.length > 0
+        ? { start: encodeCursor(selected[0].key), end: encodeCursor(selected[selected.length - 1].key) }
+        : undefined,
+    ),
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../../local/dynamodb-local.ts';
+import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';
 
@@ -17,11 +17,8 @@ const context = { awsRequestId: 'test' } as Context;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
+  pointSdkAt({ dynamodb: dynamo.endpoint });
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     SHARD_COUNT: '3',
   });
   for (const name of [

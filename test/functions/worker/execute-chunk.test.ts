@@ -4,7 +4,7 @@ import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batc
 import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
 import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
 import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
-import { LOCAL_CREDENTIALS } from '../../../local/dynamodb-local.ts';
+import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
 import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
@@ -29,11 +29,8 @@ let instanceSequence = 100;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
+  pointSdkAt({ dynamodb: dynamo.endpoint });
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     SHARD_COUNT: String(SHARDS),
     CHUNK_SIZE: String(CHUNK_SIZE),
   });

@@ -1,0 +1,54 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stopChild, waitUntilReady } from './child-process.ts';
+import { freePort } from './free-port.ts';
+
+export interface Emulator {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Credentials the emulators accept; never real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+/**
+ * Starts an emulator script of this folder as a child process on a free loopback port (passed as its
+ * first argument) and waits until `probe(endpoint)` answers. The IPC channel makes the child end by
+ * itself if this process dies without stopping it.
+ */
+export async function startEmulatorProcess(
+  name: string,
+  script: string,
+  args: readonly string[],
+  probe: (endpoint: string) => Promise<unknown>,
+): Promise<Emulator> {
+  const port = await freePort();
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [String(port), ...args], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(name, () => probe(endpoint));
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+/**
+ * Points every AWS SDK client this process creates afterwards at the emulators, through the SDK's
+ * own per-service endpoint variables, with local credentials.
+ */
+export function pointSdkAt(endpoints: { dynamodb?: string; sqs?: string; sfn?: string }): void {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ...(endpoints.dynamodb ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb } : {}),
+    ...(endpoints.sqs ? { AWS_ENDPOINT_URL_SQS: endpoints.sqs } : {}),
+    ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
+  });
+}
