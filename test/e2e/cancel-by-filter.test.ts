@@ -1,5 +1,10 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoBatchStore } from '../../functions/adapters/dynamodb/batch-store.ts';
+import { StepFunctionsBatchWorkflow } from '../../functions/adapters/sfn/batch-workflow.ts';
+import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
 
 /**
@@ -156,6 +161,33 @@ describe('cancel process instances by filter', () => {
     });
     expect(status).toBe(400);
     expect(body.detail).toContain('filter.processDefinitionIdd');
+  });
+
+  it('ends a batch whose workflow step fails as FAILED with the reason, instead of leaving it ACTIVE', async () => {
+    // Prepare: a batch stored with a filter no shard can evaluate (as if written by an older version).
+    const batches = new DynamoBatchStore(dynamoDocumentClient(), 'Batches', 'BatchItems');
+    const batchOperationKey = '2251799813999001';
+    await batches.createBatch({
+      batchOperationKey,
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      state: 'CREATED',
+      filter: { retired: 'field' },
+      shardCount: 4,
+      startDate: new Date().toISOString(),
+      claims: {},
+    });
+    // Act: start its execution through the Step Functions API, as the creation endpoint does.
+    await new StepFunctionsBatchWorkflow(new SFNClient({}), LOCAL_STATE_MACHINE_ARN).start(batchOperationKey);
+    const batch = await awaitFinalBatch(batchOperationKey);
+    // Assess
+    expect(batch.state).toBe('FAILED');
+    expect(batch.endDate).toBeDefined();
+    expect(batch.errors).toEqual([
+      expect.objectContaining({
+        type: 'UNKNOWN',
+        message: expect.stringContaining('filter.retired is not a supported filter field'),
+      }),
+    ]);
   });
 
   it('answers 404 for an unknown batch key', async () => {
