@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
+import { operationHandlerFor } from '../../../../functions/domain/operations/registry.ts';
+import { processInstance } from '../../../helpers/process-instances.ts';
+
+describe('cancel process instance', () => {
+  it('applies only to ACTIVE instances and ends them CANCELED with an end date', () => {
+    expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z')).toEqual({
+      requiredStates: ['ACTIVE'],
+      set: { state: 'CANCELED', endDate: '2026-01-01T00:00:00.000Z' },
+    });
+  });
+
+  it('explains why a finished instance cannot be canceled', () => {
+    const finished = processInstance(5, { state: 'COMPLETED' });
+    expect(cancelProcessInstance.rejection(finished)).toBe(
+      `Expected to cancel process instance with key '${finished.processInstanceKey}', but it is COMPLETED: only ACTIVE instances can be canceled`,
+    );
+    expect(cancelProcessInstance.missing('42')).toContain('no such process instance was found');
+  });
+
+  it('is the registered handler of CANCEL_PROCESS_INSTANCE batches', () => {
+    expect(operationHandlerFor('CANCEL_PROCESS_INSTANCE')).toBe(cancelProcessInstance);
+    expect(() => operationHandlerFor('MIGRATE_PROCESS_INSTANCE')).toThrow('No handler');
+  });
+});
