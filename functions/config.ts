@@ -15,6 +15,8 @@ const configSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
   /** Seconds between progress checks of the execution phase on AWS (backed off from here). */
   PROGRESS_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** A batch whose finished-item count has not moved for this long is reported stalled (metric + alarm). */
+  STALL_ALARM_SECONDS: z.coerce.number().int().min(60).default(900),
   BATCHES_TABLE: z.string().min(1).default('Batches'),
   BATCH_ITEMS_TABLE: z.string().min(1).default('BatchItems'),
   PROCESS_DEFINITIONS_TABLE: z.string().min(1).default('ProcessDefinitions'),

@@ -84,6 +84,7 @@ export class BatchWorkflow extends Construct {
         ...batchKey,
         shards: sfn.JsonPath.listAt('$.shards'),
         pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds'),
+        progress: sfn.JsonPath.objectAt('$.progress'),
       },
       'replace',
     );

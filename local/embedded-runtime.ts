@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SQS_CLIENT_CONFIG } from '../functions/commons/clients.ts';
+import { setMetricsSink } from '../functions/commons/metrics.ts';
 import { readConfig } from '../functions/config.ts';
 import { apiRoutes } from '../lib/api-routes.ts';
 import {
@@ -20,6 +21,7 @@ import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
 import { loadHandler } from './lambda-runtime.ts';
+import { MetricsRegistry } from './metrics-registry.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
 import { synthesizedStateMachineDefinition } from './state-machine-definition.ts';
@@ -47,6 +49,7 @@ export interface EmbeddedRuntime {
   readonly url: string;
   readonly dataDir: string;
   readonly stepFunctions: StepFunctionsEmulator;
+  readonly metrics: MetricsRegistry;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,8 @@ export interface EmbeddedRuntime {
 export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
   Object.assign(process.env, options.config ?? {});
   const config = readConfig(); // refuses to start on an invalid configuration
+  const metrics = new MetricsRegistry();
+  setMetricsSink((document) => metrics.record(document));
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batch-operations-'));
   const stops: (() => Promise<void>)[] = [];
@@ -108,11 +113,11 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const handlers = await Promise.all(
       apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })),
     );
-    const server = createHttpApi(handlers);
+    const server = createHttpApi(handlers, { metricsText: () => metrics.prometheusText() });
     await listen(server, options.port);
     stops.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, dataDir, stepFunctions, stop: stopAll };
+    return { url: `http://127.0.0.1:${port}`, dataDir, stepFunctions, metrics, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -18,7 +18,10 @@ const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
  * Serves the API routes over HTTP the way API Gateway's HTTP API does: each request becomes a
  * payload-format-2.0 event for the route's handler, and its result becomes the response.
  */
-export function createHttpApi(routes: readonly { route: ApiRoute; handler: LambdaHandler }[]): Server {
+export function createHttpApi(
+  routes: readonly { route: ApiRoute; handler: LambdaHandler }[],
+  options: { metricsText?: () => string } = {},
+): Server {
   const bound: BoundRoute[] = routes.map(({ route, handler }) => {
     const parameterNames: string[] = [];
     const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -31,6 +34,12 @@ export function createHttpApi(routes: readonly { route: ApiRoute; handler: Lambd
   bound.sort((a, b) => a.parameterNames.length - b.parameterNames.length);
 
   return createServer(async (req, res) => {
+    // Embedded only: the metrics CloudWatch would hold on AWS, in Prometheus text format.
+    if (options.metricsText && req.method === 'GET' && req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(options.metricsText());
+      return;
+    }
     const result = await handle(req, bound).catch((error: unknown) =>
       problem(500, 'INTERNAL_ERROR', `The embedded API failed: ${String(error)}`),
     );

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { callerClaims, json, jsonApi, parseBody } from '../commons/http.ts';
+import { logger } from '../commons/logger.ts';
+import { MetricName, recordMetrics } from '../commons/metrics.ts';
 import { services } from '../commons/services.ts';
 import { createBatch } from '../domain/batch/lifecycle/create-batch.ts';
 
@@ -13,5 +15,9 @@ export const handler = jsonApi(async (event) => {
     { batches, keys, workflow, shardCount: config.SHARD_COUNT, now: () => new Date() },
     { batchOperationType: 'CANCEL_PROCESS_INSTANCE', filter, claims: callerClaims(event) },
   );
+  logger.info('Batch created', created);
+  recordMetrics({ OperationType: created.batchOperationType }, [
+    { name: MetricName.BatchesCreated, unit: 'Count', value: 1 },
+  ]);
   return json(200, created);
 });

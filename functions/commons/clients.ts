@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from './tracer.ts';
 
 /**
  * AWS clients, created once per process. The SDK reads `AWS_ENDPOINT_URL` (and the per-service
@@ -13,9 +14,12 @@ let sqsClient: SQSClient | undefined;
 let sfnClient: SFNClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  documentClient ??= DynamoDBDocumentClient.from(
+    tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 8 })),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
   return documentClient;
 }
 
@@ -23,11 +27,11 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export const SQS_CLIENT_CONFIG = { useQueueUrlAsEndpoint: false };
 
 export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient(SQS_CLIENT_CONFIG);
+  sqsClient ??= tracer.captureAWSv3Client(new SQSClient(SQS_CLIENT_CONFIG));
   return sqsClient;
 }
 
 export function stepFunctions(): SFNClient {
-  sfnClient ??= new SFNClient({});
+  sfnClient ??= tracer.captureAWSv3Client(new SFNClient({}));
   return sfnClient;
 }

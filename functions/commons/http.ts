@@ -1,3 +1,5 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
@@ -5,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { InvalidArgumentError, ProblemError } from '../domain/errors.ts';
 import { logger } from './logger.ts';
+import { tracer } from './tracer.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -66,6 +69,8 @@ type RouteHandler = (event: HttpEvent & { body: unknown }, context: Context) => 
  */
 export function jsonApi(handler: RouteHandler) {
   return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
     .use(problemDetails())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
@@ -74,6 +79,8 @@ export function jsonApi(handler: RouteHandler) {
 /** A multipart/form-data API handler (uploads): the body arrives parsed into fields and files. */
 export function multipartApi(handler: RouteHandler) {
   return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
     .use(problemDetails())
     .use(httpMultipartBodyParser())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SERVICE_NAME } from './metrics.ts';
 
-/** The one logger of every function: structured JSON, the service name as a persistent key. */
-export const logger = new Logger({ serviceName: 'batch-operations' });
+/** The one logger of every function: structured JSON with the service name and request id as keys. */
+export const logger = new Logger({ serviceName: SERVICE_NAME });

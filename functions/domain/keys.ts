@@ -12,9 +12,17 @@ export function isKey(value: string): boolean {
   return /^\d{1,19}$/.test(value);
 }
 
-/** The shard an instance belongs to: derived from its key alone, so it never changes. */
+/** 2^64 / golden ratio: multiplying by it scatters any run of keys over the whole 64-bit range. */
+const FIBONACCI_MULTIPLIER = 0x9e3779b97f4a7c15n;
+
+/**
+ * The shard an instance belongs to: derived from its key alone, so it never changes. The key is
+ * hashed first (Fibonacci hashing, high bits) because keys come in strides (an instance and its
+ * element instances take consecutive keys): `key mod N` would leave whole shards empty.
+ */
 export function shardOf(key: string, shardCount: number): number {
-  return Number(BigInt(key) % BigInt(shardCount));
+  const hashed = BigInt.asUintN(64, BigInt(key) * FIBONACCI_MULTIPLIER) >> 32n;
+  return Number(hashed % BigInt(shardCount));
 }
 
 export function shardIds(shardCount: number): number[] {

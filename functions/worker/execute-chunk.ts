@@ -2,22 +2,61 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseChunkMessage } from '../adapters/sqs/chunk-queue.ts';
 import { logger } from '../commons/logger.ts';
+import { MetricName, recordMetrics } from '../commons/metrics.ts';
+import { observed } from '../commons/observed.ts';
 import { services } from '../commons/services.ts';
 import { executeChunk } from '../domain/batch/lifecycle/execute-chunk.ts';
 
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
 const processor = new SqsFifoPartialProcessorAsync();
 
+/** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord): Promise<void> {
   const { batches, instances, config } = services();
   const chunk = parseChunkMessage(record.body);
-  const outcome = await executeChunk(
+  const started = Date.now();
+  const result = await executeChunk(
     { batches, instances, concurrency: config.WORKER_CONCURRENCY, now: () => new Date() },
     chunk,
   );
-  logger.debug('Chunk processed', { ...chunk, outcome });
+  const context = { ...chunk, receiveCount: record.attributes.ApproximateReceiveCount };
+  if (result.status !== 'executed') {
+    logger.info(
+      result.status === 'duplicate'
+        ? 'Chunk already recorded: redelivery ignored'
+        : 'Batch not active: chunk skipped',
+      context,
+    );
+    if (result.status === 'duplicate')
+      recordMetrics({}, [{ name: MetricName.DuplicateChunkDeliveries, unit: 'Count', value: 1 }]);
+    return;
+  }
+  const durationMs = Date.now() - started;
+  logger.info('Chunk executed', {
+    ...context,
+    batchOperationType: result.batchOperationType,
+    completed: result.completed,
+    failed: result.failed,
+    durationMs,
+  });
+  const counts = [
+    { name: MetricName.ItemsProcessed, unit: 'Count' as const, value: result.completed + result.failed },
+    { name: MetricName.ItemsFailed, unit: 'Count' as const, value: result.failed },
+  ];
+  // Per operation type for the dashboard, and service-wide for the failed-item ratio alarm.
+  recordMetrics({ OperationType: result.batchOperationType }, [
+    ...counts,
+    { name: MetricName.ChunkDuration, unit: 'Milliseconds', value: durationMs },
+  ]);
+  recordMetrics({}, counts);
+  for (const [errorClass, failed] of Object.entries(result.failedByClass)) {
+    recordMetrics({ OperationType: result.batchOperationType, ErrorClass: errorClass }, [
+      { name: MetricName.ItemsFailed, unit: 'Count', value: failed },
+    ]);
+  }
 }
 
 /** The chunk worker: SQS FIFO event source with partial batch responses. */
-export const handler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context });
+export const handler = observed((event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordHandler, processor, { context }),
+);

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { logger } from '../commons/logger.ts';
+import { MetricName, recordMetrics } from '../commons/metrics.ts';
+import { observed } from '../commons/observed.ts';
 import { services } from '../commons/services.ts';
 import { checkProgress } from '../domain/batch/lifecycle/check-progress.ts';
 
@@ -6,8 +9,24 @@ const input = z.object({
   batchOperationKey: z.string(),
   shards: z.array(z.number().int()),
   pollSeconds: z.number().int().min(1),
+  progress: z.object({ done: z.number().int(), since: z.string() }),
 });
 
-/** State "Check progress" of the execution phase's backed-off poll. */
-export const handler = async (event: unknown) =>
-  checkProgress({ batches: services().batches }, input.parse(event));
+/** State "Check progress" of the execution phase's backed-off poll; also the batch's watchdog. */
+export const handler = observed(async (event: unknown) => {
+  const { batches, config } = services();
+  const request = input.parse(event);
+  logger.appendKeys({ batchOperationKey: request.batchOperationKey });
+  const { batchOperationType, ...result } = await checkProgress(
+    { batches, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
+    request,
+  );
+  if (result.stalled) {
+    logger.warn('Batch without progress', { since: result.progress.since, done: result.progress.done });
+    recordMetrics({ OperationType: batchOperationType }, [
+      { name: MetricName.StalledBatches, unit: 'Count', value: 1 },
+    ]);
+    recordMetrics({}, [{ name: MetricName.StalledBatches, unit: 'Count', value: 1 }]);
+  }
+  return result;
+});

@@ -1,9 +1,17 @@
 import { z } from 'zod';
+import { logger } from '../commons/logger.ts';
+import { observed } from '../commons/observed.ts';
 import { services } from '../commons/services.ts';
 import { completeBatch } from '../domain/batch/lifecycle/complete-batch.ts';
+import { reportFinishedBatch } from './finished-batch-metrics.ts';
 
 const input = z.object({ batchOperationKey: z.string() });
 
 /** State "Completion": the leader's aggregation into the final state. */
-export const handler = async (event: unknown) =>
-  completeBatch({ batches: services().batches, now: () => new Date() }, input.parse(event));
+export const handler = observed(async (event: unknown) => {
+  const request = input.parse(event);
+  logger.appendKeys(request);
+  const result = await completeBatch({ batches: services().batches, now: () => new Date() }, request);
+  reportFinishedBatch(result);
+  return result;
+});

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { logger } from '../commons/logger.ts';
+import { observed } from '../commons/observed.ts';
 import { services } from '../commons/services.ts';
 import { failBatch } from '../domain/batch/lifecycle/complete-batch.ts';
+import { reportFinishedBatch } from './finished-batch-metrics.ts';
 
 const input = z.object({
   batchOperationKey: z.string(),
@@ -9,5 +12,11 @@ const input = z.object({
 });
 
 /** State "Record failure": reached through Catch from any phase. */
-export const handler = async (event: unknown) =>
-  failBatch({ batches: services().batches, now: () => new Date() }, input.parse(event));
+export const handler = observed(async (event: unknown) => {
+  const request = input.parse(event);
+  logger.appendKeys({ batchOperationKey: request.batchOperationKey });
+  logger.error('Batch workflow failed', { error: request.error, cause: request.cause });
+  const result = await failBatch({ batches: services().batches, now: () => new Date() }, request);
+  reportFinishedBatch(result);
+  return result;
+});

@@ -1,12 +1,33 @@
+import { logger } from '../commons/logger.ts';
+import { MetricName, recordMetrics } from '../commons/metrics.ts';
+import { observed } from '../commons/observed.ts';
 import { services } from '../commons/services.ts';
 import { initializeShard } from '../domain/batch/lifecycle/initialize-shard.ts';
 import { shardInput } from './shard-input.ts';
 
 /** State "Initialize shard" (one Map iteration per shard). */
-export const handler = (event: unknown) => {
+export const handler = observed(async (event: unknown) => {
   const { batches, instances, config } = services();
-  return initializeShard(
+  const request = shardInput.parse(event);
+  logger.appendKeys(request);
+  const started = Date.now();
+  const result = await initializeShard(
     { batches, instances, chunkSize: config.CHUNK_SIZE, queryPageSize: config.QUERY_PAGE_SIZE },
-    shardInput.parse(event),
+    request,
   );
-};
+  if (result.outcome === 'skipped') return result;
+  logger.appendKeys({ batchOperationType: result.batchOperationType });
+  if (result.outcome === 'failed') {
+    logger.error('Shard initialization failed: QUERY_FAILED');
+    recordMetrics({ OperationType: result.batchOperationType }, [
+      { name: MetricName.ShardsFailed, unit: 'Count', value: 1 },
+    ]);
+    return result;
+  }
+  logger.info('Shard initialized', { totalCount: result.totalCount, chunkCount: result.chunkCount });
+  recordMetrics({ OperationType: result.batchOperationType }, [
+    { name: MetricName.InitializationDuration, unit: 'Milliseconds', value: Date.now() - started },
+    { name: MetricName.ItemsFound, unit: 'Count', value: result.totalCount },
+  ]);
+  return result;
+});

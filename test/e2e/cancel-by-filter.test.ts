@@ -130,6 +130,22 @@ describe('cancel process instances by filter', () => {
       expect(item.processInstanceKey).toBe(item.itemKey);
       expect(item.processedDate).toBeDefined();
     }
+    // Assess: the metric records the handlers emitted (EMF), as the embedded /metrics shows them.
+    const metrics = await (await fetch(`${runtime.url}/metrics`)).text();
+    const type = 'operation_type="CANCEL_PROCESS_INSTANCE"';
+    expect(metrics).toContain(`batch_operations_batches_created_total{service="batch-operations",${type}} 1`);
+    expect(metrics).toContain(`batch_operations_items_found_total{service="batch-operations",${type}} 400`);
+    expect(metrics).toContain(
+      `batch_operations_items_processed_total{service="batch-operations",${type}} 400`,
+    );
+    expect(metrics).toContain(`batch_operations_items_failed_total{service="batch-operations",${type}} 0`);
+    expect(metrics).toContain(
+      `batch_operations_batches_finished_total{service="batch-operations",${type},final_state="COMPLETED"} 1`,
+    );
+    const chunkCount = Number(
+      /batch_operations_chunk_duration_milliseconds_count\{[^}]*\} (\d+)/.exec(metrics)?.[1],
+    );
+    expect(chunkCount).toBeGreaterThanOrEqual(400 / 25);
   });
 
   it('completes a batch whose filter matches nothing with a total of 0', async () => {

@@ -9,11 +9,15 @@ describe('keys and shards', () => {
     expect([...keys].sort()).toEqual([keyFromSequence(9), keyFromSequence(10), keyFromSequence(100)]);
   });
 
-  it('derives an instance shard from its key alone, spreading consecutive keys evenly', () => {
-    const counts = [0, 0, 0, 0];
-    for (let sequence = 0; sequence < 400; sequence++) counts[shardOf(keyFromSequence(sequence), 4)]++;
-    expect(counts).toEqual([100, 100, 100, 100]);
+  it.each([1, 2, 3, 8])('spreads keys taken in strides of %i evenly over the shards', (stride) => {
+    const counts = new Array(8).fill(0);
+    for (let index = 0; index < 8000; index++) counts[shardOf(keyFromSequence(index * stride), 8)]++;
+    for (const count of counts) expect(Math.abs(count - 1000)).toBeLessThan(150);
+  });
+
+  it('derives the shard from the key alone', () => {
     expect(shardOf('2251799813685249', 8)).toBe(shardOf('2251799813685249', 8));
+    expect(shardOf('2251799813685249', 1)).toBe(0);
   });
 
   it('lists the shard ids and recognizes keys', () => {

@@ -14,7 +14,7 @@ import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
  * delivers a chunk twice and when the worker dies half-way through a chunk.
  */
 const SHARDS = 2;
-const CHUNK_SIZE = 50;
+const CHUNK_SIZE = 100;
 let dynamo: TestDynamo;
 let handler: (
   event: unknown,

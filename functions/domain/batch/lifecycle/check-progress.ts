@@ -1,6 +1,6 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
-import { FINAL_BATCH_STATES, isShardFinished } from '../batch-operation.ts';
+import { FINAL_BATCH_STATES, isShardFinished, progressOf } from '../batch-operation.ts';
 import type { BatchExecutionInput } from './start-batch.ts';
 
 /** The poll backs off to this interval: a long batch costs few transitions, a short one ends soon. */
@@ -9,10 +9,30 @@ export const MAX_POLL_SECONDS = 60;
 /**
  * The execution phase's poll: finished once every shard has finished its chunks (or failed), or the
  * batch left ACTIVE by other means. Reads one partition; cost does not depend on the item count.
+ * It is also the batch's watchdog: when the number of finished items has not moved for
+ * `stallSeconds`, the batch is reported stalled (a metric the stalled-batch alarm watches).
  */
-export async function checkProgress(deps: { batches: BatchStore }, input: BatchExecutionInput) {
+export async function checkProgress(
+  deps: { batches: BatchStore; now: () => Date; stallSeconds: number },
+  input: BatchExecutionInput,
+) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
   const finished = FINAL_BATCH_STATES.includes(found.batch.state) || found.shards.every(isShardFinished);
-  return { ...input, pollSeconds: Math.min(input.pollSeconds * 2, MAX_POLL_SECONDS), finished };
+  const counts = progressOf(found.shards);
+  const done =
+    counts.operationsCompletedCount +
+    counts.operationsFailedCount +
+    found.shards.filter((shard) => shard.state !== 'INITIALIZING').length;
+  const now = deps.now();
+  const progress = done === input.progress.done ? input.progress : { done, since: now.toISOString() };
+  const stalledSeconds = (now.getTime() - Date.parse(progress.since)) / 1000;
+  return {
+    ...input,
+    pollSeconds: Math.min(input.pollSeconds * 2, MAX_POLL_SECONDS),
+    progress,
+    finished,
+    stalled: !finished && stalledSeconds >= deps.stallSeconds,
+    batchOperationType: found.batch.batchOperationType,
+  };
 }

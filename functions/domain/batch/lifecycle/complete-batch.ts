@@ -1,6 +1,22 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
-import { finalStateOf } from '../batch-operation.ts';
+import { type BatchOperation, type BatchOperationState, finalStateOf } from '../batch-operation.ts';
+
+/** What a final step did: `finished` is false when the batch had already left ACTIVE (nothing changed). */
+function finishedBatch(
+  batch: BatchOperation,
+  state: BatchOperationState,
+  endDate: string,
+  finished: boolean,
+) {
+  return {
+    batchOperationKey: batch.batchOperationKey,
+    batchOperationType: batch.batchOperationType,
+    state,
+    finished,
+    durationMs: Date.parse(endDate) - Date.parse(batch.startDate),
+  };
+}
 
 /** Phase 4, Completion: the leader aggregates the shards into the batch's final state and end date. */
 export async function completeBatch(
@@ -10,8 +26,9 @@ export async function completeBatch(
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
   const state = finalStateOf(found.shards);
-  await deps.batches.finishBatch(input.batchOperationKey, state, deps.now().toISOString());
-  return { batchOperationKey: input.batchOperationKey, state };
+  const endDate = deps.now().toISOString();
+  const finished = await deps.batches.finishBatch(input.batchOperationKey, state, endDate);
+  return finishedBatch(found.batch, finished ? state : found.batch.state, endDate, finished);
 }
 
 /** A phase failed beyond its retries: the batch ends FAILED with the reason, never stuck ACTIVE. */
@@ -20,6 +37,9 @@ export async function failBatch(
   input: { batchOperationKey: string; error?: string; cause?: string },
 ) {
   const reason = [input.error, input.cause].filter(Boolean).join(': ') || 'The batch workflow failed';
-  await deps.batches.finishBatch(input.batchOperationKey, 'FAILED', deps.now().toISOString(), reason);
-  return { batchOperationKey: input.batchOperationKey, state: 'FAILED' as const };
+  const found = await deps.batches.getBatch(input.batchOperationKey);
+  if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
+  const endDate = deps.now().toISOString();
+  const finished = await deps.batches.finishBatch(input.batchOperationKey, 'FAILED', endDate, reason);
+  return finishedBatch(found.batch, finished ? 'FAILED' : found.batch.state, endDate, finished);
 }

@@ -2,6 +2,7 @@ import type { BatchStore } from '../../../ports/batch-store.ts';
 import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
 import type { OperationHandler } from '../../operations/operation-handler.ts';
 import { operationHandlerFor } from '../../operations/registry.ts';
+import type { BatchOperationType } from '../batch-operation.ts';
 import { type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
 
 export interface ExecuteChunkDeps {
@@ -11,7 +12,18 @@ export interface ExecuteChunkDeps {
   now: () => Date;
 }
 
-export type ChunkExecution = 'executed' | 'duplicate' | 'batch-not-active';
+/** Why an item failed, as a low-cardinality class (a metric dimension): the instance was gone or in the wrong state. */
+export type ItemErrorClass = 'NOT_FOUND' | 'INVALID_STATE';
+
+export type ChunkExecution =
+  | {
+      status: 'executed';
+      batchOperationType: BatchOperationType;
+      completed: number;
+      failed: number;
+      failedByClass: Partial<Record<ItemErrorClass, number>>;
+    }
+  | { status: 'duplicate' | 'batch-not-active' };
 
 /**
  * Phase 3, Execution of one chunk: apply the batch's command to every pending item with bounded
@@ -21,16 +33,22 @@ export type ChunkExecution = 'executed' | 'duplicate' | 'batch-not-active';
  */
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
   const found = await deps.batches.getBatch(id.batchOperationKey);
-  if (found?.batch.state !== 'ACTIVE') return 'batch-not-active';
+  if (found?.batch.state !== 'ACTIVE') return { status: 'batch-not-active' };
   const chunk = await deps.batches.getChunk(id);
-  if (!chunk || chunk.state === 'DONE') return 'duplicate';
+  if (!chunk || chunk.state === 'DONE') return { status: 'duplicate' };
 
   const handler = operationHandlerFor(found.batch.batchOperationType);
-  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, (item) =>
-    item.state === 'ACTIVE' ? executeItem(deps, handler, id.batchOperationKey, item) : Promise.resolve(item),
-  );
-  const recorded = await deps.batches.completeChunk(id, outcomes, tallyOf(outcomes));
-  return recorded ? 'executed' : 'duplicate';
+  const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
+  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item) => {
+    if (item.state !== 'ACTIVE') return item;
+    const { outcome, errorClass } = await executeItem(deps, handler, id.batchOperationKey, item);
+    if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
+    return outcome;
+  });
+  const tally = tallyOf(outcomes);
+  const recorded = await deps.batches.completeChunk(id, outcomes, tally);
+  if (!recorded) return { status: 'duplicate' };
+  return { status: 'executed', batchOperationType: found.batch.batchOperationType, ...tally, failedByClass };
 }
 
 async function executeItem(
@@ -38,7 +56,7 @@ async function executeItem(
   handler: OperationHandler,
   batchOperationKey: string,
   item: ItemOutcome,
-): Promise<ItemOutcome> {
+): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
   const key = item.processInstanceKey;
   const result = await deps.instances.applyCommand(
     key,
@@ -47,10 +65,18 @@ async function executeItem(
   );
   const processedDate = deps.now().toISOString();
   if (result.applied || result.current?.batchOperationIds.includes(batchOperationKey)) {
-    return { ...item, state: 'COMPLETED', processedDate };
+    return { outcome: { ...item, state: 'COMPLETED', processedDate } };
   }
-  const errorMessage = result.current ? handler.rejection(result.current) : handler.missing(key);
-  return { ...item, state: 'FAILED', processedDate, errorMessage };
+  if (!result.current) {
+    return {
+      outcome: { ...item, state: 'FAILED', processedDate, errorMessage: handler.missing(key) },
+      errorClass: 'NOT_FOUND',
+    };
+  }
+  return {
+    outcome: { ...item, state: 'FAILED', processedDate, errorMessage: handler.rejection(result.current) },
+    errorClass: 'INVALID_STATE',
+  };
 }
 
 /**

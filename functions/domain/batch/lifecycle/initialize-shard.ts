@@ -29,7 +29,7 @@ export async function initializeShard(
   const found = await deps.batches.getBatch(batchOperationKey);
   const shardRecord = found?.shards.find((candidate) => candidate.shard === shard);
   if (!found || !shardRecord || shardRecord.state !== 'INITIALIZING')
-    return { batchOperationKey, shard, skipped: true };
+    return { batchOperationKey, shard, outcome: 'skipped' as const };
 
   const matchingKeys = matchingInstanceKeys(deps, found.batch.filter, shard);
   let totalCount = 0;
@@ -58,10 +58,22 @@ export async function initializeShard(
       type: 'QUERY_FAILED',
       message: error.message,
     });
-    return { batchOperationKey, shard, failed: true };
+    return {
+      batchOperationKey,
+      shard,
+      outcome: 'failed' as const,
+      batchOperationType: found.batch.batchOperationType,
+    };
   }
   await deps.batches.finishShardInitialization(batchOperationKey, shard, { totalCount, chunkCount });
-  return { batchOperationKey, shard, totalCount, chunkCount };
+  return {
+    batchOperationKey,
+    shard,
+    outcome: 'initialized' as const,
+    batchOperationType: found.batch.batchOperationType,
+    totalCount,
+    chunkCount,
+  };
 }
 
 /** A failure of the instance query itself: fails the shard with QUERY_FAILED instead of the batch. */

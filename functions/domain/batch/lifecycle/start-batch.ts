@@ -2,15 +2,22 @@ import type { BatchStore } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
 import { shardIds } from '../../keys.ts';
 
+/** What the watchdog saw last: items finished (plus failed shards) and since when that number stood. */
+export interface ProgressMark {
+  done: number;
+  since: string;
+}
+
 export interface BatchExecutionInput {
   batchOperationKey: string;
   shards: number[];
   pollSeconds: number;
+  progress: ProgressMark;
 }
 
 /** The first state of the execution: the batch becomes ACTIVE and learns its execution. */
 export async function startBatch(
-  deps: { batches: BatchStore; pollSeconds: number },
+  deps: { batches: BatchStore; pollSeconds: number; now: () => Date },
   input: { batchOperationKey: string; executionArn: string },
 ): Promise<BatchExecutionInput> {
   const found = await deps.batches.getBatch(input.batchOperationKey);
@@ -20,5 +27,6 @@ export async function startBatch(
     batchOperationKey: input.batchOperationKey,
     shards: shardIds(found.batch.shardCount),
     pollSeconds: deps.pollSeconds,
+    progress: { done: -1, since: deps.now().toISOString() },
   };
 }
