@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { apiRoutes } from './api-routes.ts';
@@ -22,6 +23,7 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
+  readonly functions: IFunction[] = [];
 
   constructor(scope: Construct, id: string, { tables, stateMachine, environment }: ApiProps) {
     super(scope, id);
@@ -34,6 +36,7 @@ export class Api extends Construct {
       for (const name of Object.keys(tableSchemas) as TableName[]) {
         fn.bindTable(tableSchemas[name], tables[name], route.method === 'GET' ? 'read' : 'readWrite');
       }
+      this.functions.push(fn.function);
       if (route.id === 'CancelProcessInstancesBatch') stateMachine.grantStartExecution(fn.function);
       this.httpApi.addRoutes({
         path: route.path,

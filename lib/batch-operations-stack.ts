@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { readConfig } from '../functions/config.ts';
 import { Api } from './api.ts';
 import { ChunkQueue } from './chunk-queue.ts';
+import { Monitoring } from './monitoring.ts';
 import { ServiceFunction } from './service-function.ts';
 import { tableSchemas } from './table-schema.ts';
 import { Tables } from './tables.ts';
@@ -52,7 +53,16 @@ export class BatchOperationsStack extends Stack {
       failBatch: fn(workflowTasks.failBatch).function,
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions });
-    new Api(this, 'Api', { tables, stateMachine, environment });
+    const api = new Api(this, 'Api', { tables, stateMachine, environment });
+    new Monitoring(this, 'Monitoring', {
+      stateMachine,
+      queue: chunkQueue.queue,
+      deadLetterQueue: chunkQueue.deadLetterQueue,
+      worker: chunkQueue.worker.function,
+      functions: [chunkQueue.worker.function, ...Object.values(functions), ...api.functions],
+      httpApi: api.httpApi,
+      tables: Object.values(tables),
+    });
   }
 }
 
