@@ -9,7 +9,7 @@ let template: Template;
 let alarms: Record<string, { Properties: Record<string, unknown> }>;
 beforeAll(() => {
   template = Template.fromJSON(synthesizeTemplate());
-  alarms = template.findResources('AWS::CloudWatch::Alarm');
+  alarms = template.findResources('AWS::CloudWatch::Alarm') as typeof alarms;
 });
 
 /** The alarm whose logical id starts with the construct id, e.g. `MonitoringChunkDeadLetters…`. */
