@@ -215,6 +215,7 @@ export class Monitoring extends Construct {
         left: [
           search(MetricName.ItemsFailed, ['OperationType', 'ErrorClass'], 'Sum', 'failed items'),
           search(MetricName.ShardsFailed, ['OperationType'], 'Sum', 'failed shards'),
+          search(MetricName.QueryRetries, ['OperationType'], 'Sum', 'query retries'),
           search(MetricName.StalledBatches, ['OperationType'], 'Sum', 'stalled batches'),
         ],
         right: [

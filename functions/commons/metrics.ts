@@ -12,6 +12,7 @@ export const MetricName = {
   InitializationDuration: 'InitializationDuration',
   ItemsFound: 'ItemsFound',
   ShardsFailed: 'ShardsFailed',
+  QueryRetries: 'QueryRetries',
   ItemsProcessed: 'ItemsProcessed',
   ItemsFailed: 'ItemsFailed',
   ChunkDuration: 'ChunkDuration',

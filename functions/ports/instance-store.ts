@@ -7,6 +7,8 @@ import type { InstanceCommand } from '../domain/operations/operation-handler.ts'
 export interface InstancePage {
   instances: ProcessInstance[];
   cursor?: string;
+  /** Requests the store had to repeat for this page (throttling, transient errors): the query-retry metric. */
+  retries: number;
 }
 
 export type CommandResult =

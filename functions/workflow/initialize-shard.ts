@@ -17,10 +17,12 @@ export const handler = observed(async (event: unknown) => {
   );
   if (result.outcome === 'skipped') return result;
   logger.appendKeys({ batchOperationType: result.batchOperationType });
+  const queryRetries = { name: MetricName.QueryRetries, unit: 'Count' as const, value: result.queryRetries };
   if (result.outcome === 'failed') {
     logger.error('Shard initialization failed: QUERY_FAILED');
     recordMetrics({ OperationType: result.batchOperationType }, [
       { name: MetricName.ShardsFailed, unit: 'Count', value: 1 },
+      queryRetries,
     ]);
     return result;
   }
@@ -28,6 +30,7 @@ export const handler = observed(async (event: unknown) => {
   recordMetrics({ OperationType: result.batchOperationType }, [
     { name: MetricName.InitializationDuration, unit: 'Milliseconds', value: Date.now() - started },
     { name: MetricName.ItemsFound, unit: 'Count', value: result.totalCount },
+    queryRetries,
   ]);
   return result;
 });

@@ -135,6 +135,7 @@ describe('cancel process instances by filter', () => {
     const type = 'operation_type="CANCEL_PROCESS_INSTANCE"';
     expect(metrics).toContain(`batch_operations_batches_created_total{service="batch-operations",${type}} 1`);
     expect(metrics).toContain(`batch_operations_items_found_total{service="batch-operations",${type}} 400`);
+    expect(metrics).toContain(`batch_operations_query_retries_total{service="batch-operations",${type}} 0`);
     expect(metrics).toContain(
       `batch_operations_items_processed_total{service="batch-operations",${type}} 400`,
     );

@@ -81,6 +81,7 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       }),
     );
     return {
+      retries: retriesOf(result),
       instances: (result.Items ?? []).map((item) => fromItem(item as StoredInstance)),
       cursor: result.LastEvaluatedKey
         ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
@@ -130,12 +131,17 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     const start = page.cursor ? Number(page.cursor) : 0;
     const slice = shardKeys.slice(start, start + Math.min(page.pageSize, DDB_BATCH_GET_MAX));
     const found: ProcessInstance[] = [];
+    let retries = 0;
     let pending: Record<string, unknown>[] = slice.map((processInstanceKey) => ({ processInstanceKey }));
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      if (attempt > 0) {
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
       const result = await this.db.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
+      retries += retriesOf(result);
       found.push(
         ...(result.Responses?.[this.tableName] ?? []).map((item) => fromItem(item as StoredInstance)),
       );
@@ -143,6 +149,7 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     }
     const next = start + slice.length;
     return {
+      retries,
       instances: found.sort((a, b) => a.processInstanceKey.localeCompare(b.processInstanceKey)),
       cursor: next < shardKeys.length ? String(next) : undefined,
     };
@@ -159,6 +166,11 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
     };
   }
+}
+
+/** Attempts the SDK made beyond the first (its own retries with backoff). */
+function retriesOf(result: { $metadata: { attempts?: number } }): number {
+  return Math.max(0, (result.$metadata.attempts ?? 1) - 1);
 }
 
 function fromItem(item: StoredInstance): ProcessInstance {

@@ -31,7 +31,8 @@ export async function initializeShard(
   if (!found || !shardRecord || shardRecord.state !== 'INITIALIZING')
     return { batchOperationKey, shard, outcome: 'skipped' as const };
 
-  const matchingKeys = matchingInstanceKeys(deps, found.batch.filter, shard);
+  const stats = { queryRetries: 0 };
+  const matchingKeys = matchingInstanceKeys(deps, found.batch.filter, shard, stats);
   let totalCount = 0;
   let chunkCount = 0;
   let group: Chunk[] = [];
@@ -63,6 +64,7 @@ export async function initializeShard(
       shard,
       outcome: 'failed' as const,
       batchOperationType: found.batch.batchOperationType,
+      queryRetries: stats.queryRetries,
     };
   }
   await deps.batches.finishShardInitialization(batchOperationKey, shard, { totalCount, chunkCount });
@@ -73,6 +75,7 @@ export async function initializeShard(
     batchOperationType: found.batch.batchOperationType,
     totalCount,
     chunkCount,
+    queryRetries: stats.queryRetries,
   };
 }
 
@@ -83,6 +86,7 @@ async function* matchingInstanceKeys(
   deps: InitializeShardDeps,
   filterJson: unknown,
   shard: number,
+  stats: { queryRetries: number },
 ): AsyncGenerator<string> {
   const filter = parseProcessInstanceFilter(filterJson);
   const plan = planQuery(filter);
@@ -96,6 +100,7 @@ async function* matchingInstanceKeys(
         `Querying shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    stats.queryRetries += page.retries;
     for (const instance of page.instances) {
       if (matchesFilter(filter, instance)) yield instance.processInstanceKey;
     }
