@@ -17,9 +17,37 @@ export interface ApiProps {
   readonly environment: Record<string, string>;
 }
 
+/** What one route's function may touch: tables it reads or writes, and whether it starts batches. */
+export interface RouteAccess {
+  readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
+  readonly startsBatches?: boolean;
+}
+
+/**
+ * The narrowest access of every route, by the route's construct id (see the handlers under
+ * functions/api). A route of `apiRoutes` missing here stops synthesis rather than getting a guess.
+ */
+export const routeAccess: Readonly<Record<string, RouteAccess>> = {
+  // Stores definitions (reads the latest version to number the next) and allocates keys.
+  CreateDeployment: { tables: { processDefinitions: 'readWrite', keySequences: 'readWrite' } },
+  CreateProcessInstance: {
+    tables: { processDefinitions: 'read', processInstances: 'readWrite', keySequences: 'readWrite' },
+  },
+  SearchProcessInstances: { tables: { processInstances: 'read' } },
+  // Creation: allocates the batch key, stores the batch and starts its execution.
+  CancelProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
+  GetProcessInstance: { tables: { processInstances: 'read' } },
+  GetBatchOperation: { tables: { batches: 'read' } },
+  SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
+};
+
 /**
  * The HTTP API (API Gateway v2): one Lambda per route of `apiRoutes`, IAM-authorized (callers sign
- * with SigV4; the caller's identity becomes a batch's claims).
+ * with SigV4; the caller's identity becomes a batch's claims). Every function knows every table's name
+ * and the state machine's ARN (the configuration requires them), but is granted only its route's access.
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
@@ -28,16 +56,28 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, { tables, stateMachine, environment }: ApiProps) {
     super(scope, id);
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', { defaultAuthorizer: new HttpIamAuthorizer() });
+    const tableNames = Object.fromEntries(
+      (Object.keys(tableSchemas) as TableName[]).map((name) => [
+        tableSchemas[name].envVar,
+        tables[name].tableName,
+      ]),
+    );
     for (const route of apiRoutes) {
+      const access = routeAccess[route.id];
+      if (!access) {
+        throw new Error(
+          `API route ${route.id} (${route.method} ${route.path}) has no entry in routeAccess (lib/api.ts)`,
+        );
+      }
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
-        environment: { ...environment, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
+        environment: { ...environment, ...tableNames, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
       });
-      for (const name of Object.keys(tableSchemas) as TableName[]) {
-        fn.bindTable(tableSchemas[name], tables[name], route.method === 'GET' ? 'read' : 'readWrite');
+      for (const [name, mode] of Object.entries(access.tables) as [TableName, 'read' | 'readWrite'][]) {
+        fn.bindTable(tableSchemas[name], tables[name], mode);
       }
+      if (access.startsBatches) stateMachine.grantStartExecution(fn.function);
       this.functions.push(fn.function);
-      if (route.id === 'CancelProcessInstancesBatch') stateMachine.grantStartExecution(fn.function);
       this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],

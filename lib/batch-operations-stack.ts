@@ -59,7 +59,12 @@ export class BatchOperationsStack extends Stack {
       queue: chunkQueue.queue,
       deadLetterQueue: chunkQueue.deadLetterQueue,
       worker: chunkQueue.worker.function,
-      functions: [chunkQueue.worker.function, ...Object.values(functions), ...api.functions],
+      functions: [
+        chunkQueue.worker.function,
+        chunkQueue.deadChunkAccounting.function,
+        ...Object.values(functions),
+        ...api.functions,
+      ],
       httpApi: api.httpApi,
       tables: Object.values(tables),
     });

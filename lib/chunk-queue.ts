@@ -27,11 +27,15 @@ export class ChunkQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly worker: ServiceFunction;
+  /** Accounts for chunks that reached the dead-letter queue, so no item is silently lost. */
+  readonly deadChunkAccounting: ServiceFunction;
 
   constructor(scope: Construct, id: string, { tables, environment }: ChunkQueueProps) {
     super(scope, id);
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       fifo: true,
+      // It feeds the dead-chunk accounting: at least the function timeout, as for the chunk queue.
+      visibilityTimeout: Duration.seconds(CHUNK_VISIBILITY_TIMEOUT_SECONDS),
       retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
     });
@@ -55,6 +59,20 @@ export class ChunkQueue extends Construct {
       .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite');
+    this.deadChunkAccounting = new ServiceFunction(this, 'DeadChunkAccounting', {
+      entry: 'functions/worker/account-dead-chunk.ts',
+      environment,
+      timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
+    })
+      .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
+      .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
+      .bindTable(tableSchemas.processInstances, tables.processInstances, 'read');
+    this.deadChunkAccounting.function.addEventSource(
+      new SqsEventSource(this.deadLetterQueue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+      }),
+    );
     this.worker.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }),
     );

@@ -72,14 +72,22 @@ export class Monitoring extends Construct {
     const itemsFailed = serviceMetric(MetricName.ItemsFailed, Duration.minutes(15));
 
     this.alarm('ChunkDeadLetters', {
+      metric: serviceMetric(MetricName.DeadLetteredChunks),
+      threshold: 1,
+      description:
+        'A chunk failed on every delivery and went to the dead-letter queue: its unprocessed items were marked FAILED.',
+      anchor: 'chunkdeadletters',
+    });
+    this.alarm('DeadLetterBacklog', {
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
+        period: Duration.minutes(5),
         statistic: 'Maximum',
       }),
       threshold: 1,
+      evaluationPeriods: 3,
       description:
-        'Chunks are in the dead-letter queue: a chunk failed on every delivery, so its items were not processed.',
-      anchor: 'chunkdeadletters',
+        'Chunks wait in the dead-letter queue unaccounted for: the dead-chunk accounting function is failing.',
+      anchor: 'deadletterbacklog',
     });
     this.alarm('ExecutionsFailed', {
       metric: props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -217,6 +225,7 @@ export class Monitoring extends Construct {
           search(MetricName.ShardsFailed, ['OperationType'], 'Sum', 'failed shards'),
           search(MetricName.QueryRetries, ['OperationType'], 'Sum', 'query retries'),
           search(MetricName.StalledBatches, ['OperationType'], 'Sum', 'stalled batches'),
+          search(MetricName.DeadLetteredItems, ['OperationType'], 'Sum', 'dead-lettered items'),
         ],
         right: [
           props.stateMachine.metricFailed(),

@@ -105,8 +105,19 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     });
+    const deadChunkPoller = startQueuePoller({
+      sqs,
+      queueUrl: queue.deadLetterUrl,
+      queueArn: queue.deadLetterArn,
+      handler: await loadHandler('functions/worker/account-dead-chunk.ts'),
+      functionName: 'DeadChunkAccounting',
+      batchSize: WORKER_BATCH_SIZE,
+      concurrency: 1,
+      retryDelaySeconds: options.retryDelaySeconds ?? 1,
+      timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
+    });
     stops.push(async () => {
-      await poller.stop();
+      await Promise.all([poller.stop(), deadChunkPoller.stop()]);
       sqs.destroy();
     });
 
@@ -124,7 +135,9 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   }
 }
 
-async function createChunkQueues(sqs: SQSClient): Promise<{ url: string; arn: string }> {
+async function createChunkQueues(
+  sqs: SQSClient,
+): Promise<{ url: string; arn: string; deadLetterUrl: string; deadLetterArn: string }> {
   const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: CHUNK_DLQ_NAME, Attributes: fifo }));
   const dlqArn = await queueArn(sqs, dlq.QueueUrl as string);
@@ -141,7 +154,12 @@ async function createChunkQueues(sqs: SQSClient): Promise<{ url: string; arn: st
       },
     }),
   );
-  return { url: queue.QueueUrl as string, arn: await queueArn(sqs, queue.QueueUrl as string) };
+  return {
+    url: queue.QueueUrl as string,
+    arn: await queueArn(sqs, queue.QueueUrl as string),
+    deadLetterUrl: dlq.QueueUrl as string,
+    deadLetterArn: dlqArn,
+  };
 }
 
 async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {

@@ -17,6 +17,8 @@ export const MetricName = {
   ItemsFailed: 'ItemsFailed',
   ChunkDuration: 'ChunkDuration',
   DuplicateChunkDeliveries: 'DuplicateChunkDeliveries',
+  DeadLetteredChunks: 'DeadLetteredChunks',
+  DeadLetteredItems: 'DeadLetteredItems',
   StalledBatches: 'StalledBatches',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];

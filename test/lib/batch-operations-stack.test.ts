@@ -30,8 +30,9 @@ describe('BatchOperationsStack', () => {
     });
   });
 
-  it('feeds the worker from the queue with partial batch responses', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+  it('feeds the worker from the queue, and the dead-chunk accounting from the DLQ, with partial batch responses', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: Match.anyValue(),
     });
@@ -59,7 +60,8 @@ describe('BatchOperationsStack', () => {
 
   it('runs every function on Node 22 and arm64 with active tracing', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBe(apiRoutes.length + 6 + 1);
+    // API routes, workflow tasks, the worker and the dead-chunk accounting.
+    expect(functions.length).toBe(apiRoutes.length + 6 + 2);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',

@@ -24,7 +24,7 @@ const runbook = readFileSync(resolve(import.meta.dirname, '../../docs/runbook.md
 describe('monitoring', () => {
   it('sends every alarm to the alarm topic and explains it with a link into the runbook', () => {
     const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
-    expect(Object.keys(alarms)).toHaveLength(10);
+    expect(Object.keys(alarms)).toHaveLength(11);
     for (const { Properties } of Object.values(alarms)) {
       expect(Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       const description = Properties.AlarmDescription as string;
@@ -44,12 +44,17 @@ describe('monitoring', () => {
     });
   });
 
-  it('alarms on any chunk in the dead-letter queue', () => {
+  it('alarms on any chunk accounted from the dead-letter queue, and on chunks left there unaccounted', () => {
     expect(alarm('ChunkDeadLetters')).toMatchObject({
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
+      MetricName: 'DeadLetteredChunks',
+      Namespace: 'BatchOperations',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarm('DeadLetterBacklog')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      EvaluationPeriods: 3,
     });
   });
 

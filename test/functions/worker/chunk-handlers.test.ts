@@ -10,8 +10,9 @@ import { processInstance } from '../../helpers/process-instances.ts';
 import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
 
 /**
- * The worker handler against DynamoDB Local, wired as in Lambda: counters must be exact when SQS
- * delivers a chunk twice and when the worker dies half-way through a chunk.
+ * The chunk worker and the dead-chunk accounting against DynamoDB Local, wired as in Lambda: counters
+ * must be exact when SQS delivers a chunk twice, when the worker dies half-way through a chunk, and
+ * when a chunk ends in the dead-letter queue.
  */
 const SHARDS = 2;
 const CHUNK_SIZE = 100;
@@ -20,6 +21,7 @@ let handler: (
   event: unknown,
   context: Context,
 ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let deadChunkHandler: typeof handler;
 let batches: DynamoBatchStore;
 let instances: DynamoProcessInstanceStore;
 /** Fault injection through an SDK middleware: instance writes fail once this many have been made. */
@@ -35,6 +37,11 @@ beforeAll(async () => {
     CHUNK_SIZE: String(CHUNK_SIZE),
   });
   ({ handler } = (await import('../../../functions/worker/execute-chunk.ts')) as unknown as {
+    handler: typeof handler;
+  });
+  ({ handler: deadChunkHandler } = (await import(
+    '../../../functions/worker/account-dead-chunk.ts'
+  )) as unknown as {
     handler: typeof handler;
   });
   const { services } = await import('../../../functions/commons/services.ts');
@@ -178,5 +185,46 @@ describe('chunk worker', () => {
     await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
     expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 0 });
     expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
+  });
+});
+
+describe('dead-chunk accounting', () => {
+  it('records a dead chunk once: changed items COMPLETED, the rest FAILED with the reason, the shard finished', async () => {
+    // Prepare: the worker died after 3 instance writes on every delivery; the chunk went to the DLQ.
+    const { batchOperationKey, inShard } = await initializedBatch(30);
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    crashAfterInstanceWrites = 3;
+    await expect(handler(sqsEvent(sqsRecord(message)), context)).rejects.toThrow(
+      'All records failed processing',
+    );
+    crashAfterInstanceWrites = undefined;
+    // Act: the DLQ delivers the chunk to the accounting, twice.
+    const first = await deadChunkHandler(sqsEvent(sqsRecord(message)), context);
+    const second = await deadChunkHandler(sqsEvent(sqsRecord(message)), context);
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: 3,
+      failedCount: inShard.length - 3,
+    });
+    const chunk = await batches.getChunk(message);
+    const failed = chunk?.items.filter((item) => item.state === 'FAILED') ?? [];
+    expect(failed).toHaveLength(inShard.length - 3);
+    expect(failed[0].errorMessage).toContain('moved to the dead-letter queue');
+    expect(chunk?.items.filter((item) => item.state === 'COMPLETED')).toHaveLength(3);
+  });
+
+  it('leaves a chunk alone that was recorded after all', async () => {
+    const { batchOperationKey, inShard } = await initializedBatch(10);
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    await handler(sqsEvent(sqsRecord(message)), context);
+    await deadChunkHandler(sqsEvent(sqsRecord(message)), context);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: inShard.length,
+      failedCount: 0,
+    });
   });
 });
