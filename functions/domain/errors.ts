@@ -22,15 +22,3 @@ export class NotFoundError extends ProblemError {
     super(404, 'NOT_FOUND', detail);
   }
 }
-
-export class NotAuthorizedError extends ProblemError {
-  constructor(detail: string) {
-    super(403, 'NOT_AUTHORIZED', detail);
-  }
-}
-
-export class InvalidStateError extends ProblemError {
-  constructor(detail: string) {
-    super(409, 'INVALID_STATE', detail);
-  }
-}

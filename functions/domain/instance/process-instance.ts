@@ -31,7 +31,3 @@ export interface ProcessInstance {
   /** Batch operations that changed this instance: what makes a redelivered command idempotent. */
   batchOperationIds: string[];
 }
-
-export function isFinished(instance: Pick<ProcessInstance, 'state'>): boolean {
-  return instance.state !== 'ACTIVE';
-}
