@@ -37,18 +37,20 @@ export class BatchOperationsStack extends Stack {
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'read')
       .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite');
-    const dispatchChunks = fn(workflowTasks.dispatchChunks).bindTable(
-      tableSchemas.batchItems,
-      tables.batchItems,
-      'read',
+    // Both send pending chunks: the dispatch step, and the progress poll when it finds a batch stalled.
+    const [dispatchChunks, checkProgress] = [workflowTasks.dispatchChunks, workflowTasks.checkProgress].map(
+      (task) => {
+        const sender = fn(task).bindTable(tableSchemas.batchItems, tables.batchItems, 'read');
+        sender.function.addEnvironment('CHUNK_QUEUE_URL', chunkQueue.queue.queueUrl);
+        chunkQueue.queue.grantSendMessages(sender.function);
+        return sender;
+      },
     );
-    dispatchChunks.function.addEnvironment('CHUNK_QUEUE_URL', chunkQueue.queue.queueUrl);
-    chunkQueue.queue.grantSendMessages(dispatchChunks.function);
     const functions: WorkflowFunctions = {
       startBatch: fn(workflowTasks.startBatch).function,
       initializeShard: initializeShard.function,
       dispatchChunks: dispatchChunks.function,
-      checkProgress: fn(workflowTasks.checkProgress).function,
+      checkProgress: checkProgress.function,
       completeBatch: fn(workflowTasks.completeBatch).function,
       failBatch: fn(workflowTasks.failBatch).function,
     };

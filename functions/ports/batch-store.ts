@@ -48,7 +48,11 @@ export interface BatchStore {
 }
 
 export interface ChunkQueue {
-  sendChunks(chunks: readonly ChunkId[]): Promise<void>;
+  /**
+   * Sends chunk addresses. `redispatch` names a later round of sending the same chunks again (the
+   * watchdog's recovery): its messages must not be dropped as duplicates of the first round.
+   */
+  sendChunks(chunks: readonly ChunkId[], redispatch?: string): Promise<void>;
 }
 
 export interface BatchWorkflow {

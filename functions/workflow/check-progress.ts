@@ -14,15 +14,18 @@ const input = z.object({
 
 /** State "Check progress" of the execution phase's backed-off poll; also the batch's watchdog. */
 export const handler = observed(async (event: unknown) => {
-  const { batches, config } = services();
+  const { batches, chunkQueue, config } = services();
   const request = input.parse(event);
   logger.appendKeys({ batchOperationKey: request.batchOperationKey });
   const { batchOperationType, ...result } = await checkProgress(
-    { batches, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
+    { batches, queue: chunkQueue, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
     request,
   );
   if (result.stalled) {
-    logger.warn('Batch without progress', { since: result.progress.since, done: result.progress.done });
+    logger.warn('Batch without progress: pending chunks sent again', {
+      done: result.progress.done,
+      redispatched: result.redispatched,
+    });
     recordMetrics({ OperationType: batchOperationType }, [
       { name: MetricName.StalledBatches, unit: 'Count', value: 1 },
     ]);

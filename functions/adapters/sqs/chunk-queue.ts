@@ -23,7 +23,7 @@ export class SqsChunkQueue implements ChunkQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async sendChunks(chunks: readonly ChunkId[]): Promise<void> {
+  async sendChunks(chunks: readonly ChunkId[], redispatch?: string): Promise<void> {
     for (let start = 0; start < chunks.length; start += SQS_SEND_BATCH_MAX) {
       const entries = chunks.slice(start, start + SQS_SEND_BATCH_MAX).map((chunk, index) => ({
         Id: String(index),
@@ -33,7 +33,9 @@ export class SqsChunkQueue implements ChunkQueue {
           chunk: chunk.chunk,
         } satisfies ChunkMessage),
         MessageGroupId: messageGroupOf(chunk),
-        MessageDeduplicationId: `${chunk.batchOperationKey}#${chunkSortKey(chunk.shard, chunk.chunk)}`,
+        MessageDeduplicationId: [chunk.batchOperationKey, chunkSortKey(chunk.shard, chunk.chunk), redispatch]
+          .filter(Boolean)
+          .join('#'),
       }));
       const result = await this.sqs.send(
         new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),

@@ -1,6 +1,7 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
+import type { BatchStore, ChunkQueue } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
 import { FINAL_BATCH_STATES, isShardFinished, progressOf } from '../batch-operation.ts';
+import { dispatchChunks } from './dispatch-chunks.ts';
 import type { BatchExecutionInput } from './start-batch.ts';
 
 /** The poll backs off to this interval: a long batch costs few transitions, a short one ends soon. */
@@ -9,11 +10,15 @@ export const MAX_POLL_SECONDS = 60;
 /**
  * The execution phase's poll: finished once every shard has finished its chunks (or failed), or the
  * batch left ACTIVE by other means. Reads one partition; cost does not depend on the item count.
+ *
  * It is also the batch's watchdog: when the number of finished items has not moved for
- * `stallSeconds`, the batch is reported stalled (a metric the stalled-batch alarm watches).
+ * `stallSeconds`, the batch is reported stalled and the pending chunks of its unfinished shards are
+ * sent again. Chunk records, not queue messages, say what is left to do, so a lost message cannot
+ * leave a batch stuck, and a chunk that was only slow is recognized as a duplicate when it arrives
+ * twice. The clock then starts again, so a stalled batch is re-sent once per stall period.
  */
 export async function checkProgress(
-  deps: { batches: BatchStore; now: () => Date; stallSeconds: number },
+  deps: { batches: BatchStore; queue: ChunkQueue; now: () => Date; stallSeconds: number },
   input: BatchExecutionInput,
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
@@ -25,14 +30,28 @@ export async function checkProgress(
     counts.operationsFailedCount +
     found.shards.filter((shard) => shard.state !== 'INITIALIZING').length;
   const now = deps.now();
-  const progress = done === input.progress.done ? input.progress : { done, since: now.toISOString() };
-  const stalledSeconds = (now.getTime() - Date.parse(progress.since)) / 1000;
+  let progress = done === input.progress.done ? input.progress : { done, since: now.toISOString() };
+  const stalled = !finished && (now.getTime() - Date.parse(progress.since)) / 1000 >= deps.stallSeconds;
+  let redispatched = 0;
+  if (stalled) {
+    const redispatch = `r${now.getTime()}`;
+    for (const shard of found.shards.filter((candidate) => !isShardFinished(candidate))) {
+      const sent = await dispatchChunks(
+        deps,
+        { batchOperationKey: input.batchOperationKey, shard: shard.shard },
+        redispatch,
+      );
+      redispatched += sent.dispatched;
+    }
+    progress = { done, since: now.toISOString() };
+  }
   return {
     ...input,
     pollSeconds: Math.min(input.pollSeconds * 2, MAX_POLL_SECONDS),
     progress,
     finished,
-    stalled: !finished && stalledSeconds >= deps.stallSeconds,
+    stalled,
+    redispatched,
     batchOperationType: found.batch.batchOperationType,
   };
 }

@@ -11,18 +11,19 @@ const DISPATCH_GROUP = 10;
 export async function dispatchChunks(
   deps: { batches: BatchStore; queue: ChunkQueue },
   input: { batchOperationKey: string; shard: number },
+  redispatch?: string,
 ) {
   let group: ChunkId[] = [];
   let dispatched = 0;
   for await (const chunk of deps.batches.pendingChunks(input.batchOperationKey, input.shard)) {
     group.push(chunk);
     if (group.length === DISPATCH_GROUP) {
-      await deps.queue.sendChunks(group);
+      await deps.queue.sendChunks(group, redispatch);
       dispatched += group.length;
       group = [];
     }
   }
-  await deps.queue.sendChunks(group);
+  await deps.queue.sendChunks(group, redispatch);
   dispatched += group.length;
   return { ...input, dispatched };
 }

@@ -1,0 +1,172 @@
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoBatchStore } from '../../../../../functions/adapters/dynamodb/batch-store.ts';
+import { SqsChunkQueue } from '../../../../../functions/adapters/sqs/chunk-queue.ts';
+import { SQS_CLIENT_CONFIG } from '../../../../../functions/commons/clients.ts';
+import { pendingItem } from '../../../../../functions/domain/batch/chunk.ts';
+import { checkProgress } from '../../../../../functions/domain/batch/lifecycle/check-progress.ts';
+import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../../local/emulator-process.ts';
+import { startSqsEmulator } from '../../../../../local/sqs-emulator.ts';
+import { startTestDynamo, type TestDynamo } from '../../../../helpers/dynamodb.ts';
+
+/** The progress poll as the batch's watchdog, against DynamoDB Local and fauxqs. */
+const STALL_SECONDS = 600;
+let dynamo: TestDynamo;
+let sqsEmulator: Emulator;
+let sqs: SQSClient;
+let batches: DynamoBatchStore;
+let queue: SqsChunkQueue;
+let queueUrl: string;
+
+beforeAll(async () => {
+  [dynamo, sqsEmulator] = await Promise.all([startTestDynamo(), startSqsEmulator()]);
+  sqs = new SQSClient({
+    ...SQS_CLIENT_CONFIG,
+    endpoint: sqsEmulator.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  queueUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: 'chunks.fifo', Attributes: { FifoQueue: 'true' } }))
+  ).QueueUrl as string;
+  batches = new DynamoBatchStore(dynamo.db, 'Batches', 'BatchItems');
+  queue = new SqsChunkQueue(sqs, queueUrl);
+});
+afterAll(async () => {
+  sqs.destroy();
+  await Promise.all([dynamo.stop(), sqsEmulator.stop()]);
+});
+
+/** Receives and deletes every message now in the queue (one per group at a time, as FIFO hands them out). */
+async function drain(): Promise<string[]> {
+  const bodies: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return bodies;
+    for (const message of Messages) {
+      bodies.push(message.Body as string);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+}
+
+/** Shard 0 has two pending chunks, shard 1 has finished its one chunk. */
+async function executingBatch(batchOperationKey: string) {
+  await batches.createBatch({
+    batchOperationKey,
+    batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+    state: 'ACTIVE',
+    filter: { tenantId: 'x' },
+    shardCount: 2,
+    startDate: '2026-01-01T00:00:00.000Z',
+    claims: {},
+  });
+  const chunk = (shard: number, number: number) => ({
+    batchOperationKey,
+    shard,
+    chunk: number,
+    state: 'PENDING' as const,
+    items: [pendingItem(`${shard}${number}`)],
+  });
+  await batches.putChunks([chunk(0, 0), chunk(0, 1), chunk(1, 0)]);
+  await batches.finishShardInitialization(batchOperationKey, 0, { totalCount: 2, chunkCount: 2 });
+  await batches.finishShardInitialization(batchOperationKey, 1, { totalCount: 1, chunkCount: 1 });
+  await batches.completeChunk(
+    { batchOperationKey, shard: 1, chunk: 0 },
+    [{ ...pendingItem('10'), state: 'COMPLETED' }],
+    {
+      completed: 1,
+      failed: 0,
+    },
+  );
+}
+
+const at = (seconds: number) => () => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+
+describe('progress poll as watchdog', () => {
+  it('sends the pending chunks of unfinished shards again once a batch has made no progress for the stall period', async () => {
+    // Prepare
+    await executingBatch('700');
+    const input = {
+      batchOperationKey: '700',
+      shards: [0, 1],
+      pollSeconds: 5,
+      progress: { done: -1, since: at(0)().toISOString() },
+    };
+    // Act
+    const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
+    const quiet = await checkProgress(
+      { batches, queue, now: at(STALL_SECONDS - 1), stallSeconds: STALL_SECONDS },
+      first,
+    );
+    const beforeStall = await drain();
+    const stalled = await checkProgress(
+      { batches, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      quiet,
+    );
+    const resent = await drain();
+    const again = await checkProgress(
+      { batches, queue, now: at(2 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      stalled,
+    );
+    const resentAgain = await drain();
+    // Assess
+    expect([first.stalled, quiet.stalled, stalled.stalled, again.stalled]).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(beforeStall).toEqual([]);
+    expect(stalled.redispatched).toBe(2);
+    expect(resent.map((body) => JSON.parse(body))).toEqual([
+      { batchOperationKey: '700', shard: 0, chunk: 0 },
+      { batchOperationKey: '700', shard: 0, chunk: 1 },
+    ]);
+    // A later round is not dropped as a duplicate of the earlier one.
+    expect(resentAgain).toHaveLength(2);
+    expect(stalled.progress.since).toBe(at(STALL_SECONDS)().toISOString());
+  });
+
+  it('restarts the stall clock whenever an item finishes, and never re-sends for a finished batch', async () => {
+    await executingBatch('701');
+    const input = {
+      batchOperationKey: '701',
+      shards: [0, 1],
+      pollSeconds: 5,
+      progress: { done: -1, since: at(0)().toISOString() },
+    };
+    const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
+    await batches.completeChunk(
+      { batchOperationKey: '701', shard: 0, chunk: 0 },
+      [{ ...pendingItem('00'), state: 'COMPLETED' }],
+      {
+        completed: 1,
+        failed: 0,
+      },
+    );
+    const moved = await checkProgress(
+      { batches, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      first,
+    );
+    expect(moved).toMatchObject({
+      stalled: false,
+      redispatched: 0,
+      progress: { since: at(STALL_SECONDS)().toISOString() },
+    });
+    await batches.finishBatch('701', 'CANCELED', at(STALL_SECONDS)().toISOString());
+    const ended = await checkProgress(
+      { batches, queue, now: at(10 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      moved,
+    );
+    expect(ended).toMatchObject({ finished: true, stalled: false, redispatched: 0 });
+    expect(await drain()).toEqual([]);
+  });
+});
