@@ -49,6 +49,24 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-batch-operation.ts',
   },
   {
+    id: 'SuspendBatchOperation',
+    method: 'POST',
+    path: '/v2/batch-operations/{batchOperationKey}/suspension',
+    entry: 'functions/api/suspend-batch-operation.ts',
+  },
+  {
+    id: 'ResumeBatchOperation',
+    method: 'POST',
+    path: '/v2/batch-operations/{batchOperationKey}/resumption',
+    entry: 'functions/api/resume-batch-operation.ts',
+  },
+  {
+    id: 'CancelBatchOperation',
+    method: 'POST',
+    path: '/v2/batch-operations/{batchOperationKey}/cancellation',
+    entry: 'functions/api/cancel-batch-operation.ts',
+  },
+  {
     id: 'SearchBatchOperationItems',
     method: 'POST',
     path: '/v2/batch-operation-items/search',

@@ -21,6 +21,8 @@ export interface ApiProps {
 export interface RouteAccess {
   readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
   readonly startsBatches?: boolean;
+  /** Wakes a batch's execution waiting for resumption (SendTaskSuccess). */
+  readonly wakesBatches?: boolean;
 }
 
 /**
@@ -41,6 +43,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
+  // Lifecycle commands: one conditional write on the batch record, then wake a waiting execution.
+  SuspendBatchOperation: { tables: { batches: 'readWrite' } },
+  ResumeBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
+  CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
 };
 
@@ -77,6 +83,7 @@ export class Api extends Construct {
         fn.bindTable(tableSchemas[name], tables[name], mode);
       }
       if (access.startsBatches) stateMachine.grantStartExecution(fn.function);
+      if (access.wakesBatches) stateMachine.grantTaskResponse(fn.function);
       this.functions.push(fn.function);
       this.httpApi.addRoutes({
         path: route.path,

@@ -22,3 +22,10 @@ export class NotFoundError extends ProblemError {
     super(404, 'NOT_FOUND', detail);
   }
 }
+
+/** The request is valid but the resource's current state does not allow it (Camunda: INVALID_STATE). */
+export class InvalidStateError extends ProblemError {
+  constructor(detail: string) {
+    super(409, 'INVALID_STATE', detail);
+  }
+}

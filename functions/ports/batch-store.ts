@@ -2,6 +2,7 @@ import type {
   BatchError,
   BatchOperation,
   BatchOperationState,
+  BatchOperationType,
   BatchShard,
 } from '../domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '../domain/batch/chunk.ts';
@@ -10,6 +11,12 @@ export interface BatchWithShards {
   batch: BatchOperation;
   shards: BatchShard[];
 }
+
+/** What a lifecycle command found: it changed the batch, or the batch was missing or in another state. */
+export type BatchTransition =
+  | { outcome: 'changed'; batchOperationType: BatchOperationType; resumptionToken?: string }
+  | { outcome: 'refused'; state: BatchOperationState }
+  | { outcome: 'missing' };
 
 export interface BatchStore {
   /** Stores a new batch with one INITIALIZING record per shard. */
@@ -33,7 +40,20 @@ export interface BatchStore {
    * exactly once: returns false when the chunk was already recorded (a redelivery).
    */
   completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean>;
-  /** Moves an ACTIVE batch to a final state; returns false when it had already left ACTIVE. */
+  /**
+   * Moves the batch from one of `from` to `to` in one conditional write and takes the token of an
+   * execution waiting for resumption, if one is stored.
+   */
+  transitionBatch(
+    batchOperationKey: string,
+    change: { from: readonly BatchOperationState[]; to: BatchOperationState; endDate?: string },
+  ): Promise<BatchTransition>;
+  /**
+   * Stores the token of the execution now waiting for the batch to be resumed; false when the batch is
+   * no longer SUSPENDED (then nobody else will wake the execution).
+   */
+  awaitResumption(batchOperationKey: string, taskToken: string): Promise<boolean>;
+  /** Moves a batch that has not ended (CREATED, ACTIVE, SUSPENDED) to a final state; false when it had already ended. */
   finishBatch(
     batchOperationKey: string,
     state: BatchOperationState,
@@ -58,4 +78,6 @@ export interface ChunkQueue {
 export interface BatchWorkflow {
   /** Starts the batch's state-machine execution, named after the batch key. */
   start(batchOperationKey: string): Promise<void>;
+  /** Wakes an execution waiting for resumption; a token whose wait already ended is ignored. */
+  resume(taskToken: string): Promise<void>;
 }

@@ -10,6 +10,12 @@ import { executeChunk } from '../domain/batch/lifecycle/execute-chunk.ts';
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
 const processor = new SqsFifoPartialProcessorAsync();
 
+const skipReasons = {
+  duplicate: 'Chunk already recorded: redelivery ignored',
+  'batch-suspended': 'Batch suspended: chunk left pending until resumption',
+  'unknown-batch': 'Chunk of an unknown batch: dropped',
+} as const;
+
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord): Promise<void> {
   const { batches, instances, config } = services();
@@ -20,13 +26,15 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     chunk,
   );
   const context = { ...chunk, receiveCount: record.attributes.ApproximateReceiveCount };
+  if (result.status === 'canceled') {
+    logger.info('Batch ended: unprocessed items of the chunk accounted for as CANCELED', {
+      ...context,
+      completed: result.completed,
+    });
+    return;
+  }
   if (result.status !== 'executed') {
-    logger.info(
-      result.status === 'duplicate'
-        ? 'Chunk already recorded: redelivery ignored'
-        : 'Batch not active: chunk skipped',
-      context,
-    );
+    logger.info(skipReasons[result.status], context);
     if (result.status === 'duplicate')
       recordMetrics({}, [{ name: MetricName.DuplicateChunkDeliveries, unit: 'Count', value: 1 }]);
     return;

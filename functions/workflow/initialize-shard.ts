@@ -2,6 +2,7 @@ import { logger } from '../commons/logger.ts';
 import { MetricName, recordMetrics } from '../commons/metrics.ts';
 import { observed } from '../commons/observed.ts';
 import { services } from '../commons/services.ts';
+import { queryRetrySettings } from '../config.ts';
 import { initializeShard } from '../domain/batch/lifecycle/initialize-shard.ts';
 import { shardInput } from './shard-input.ts';
 
@@ -12,7 +13,14 @@ export const handler = observed(async (event: unknown) => {
   logger.appendKeys(request);
   const started = Date.now();
   const result = await initializeShard(
-    { batches, instances, chunkSize: config.CHUNK_SIZE, queryPageSize: config.QUERY_PAGE_SIZE },
+    {
+      batches,
+      instances,
+      chunkSize: config.CHUNK_SIZE,
+      queryPageSize: config.QUERY_PAGE_SIZE,
+      queryRetry: queryRetrySettings(config),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
     request,
   );
   if (result.outcome === 'skipped') return result;

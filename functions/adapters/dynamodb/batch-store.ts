@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,10 +8,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   BatchError,
   BatchOperation,
   BatchOperationState,
+  BatchOperationType,
   BatchShard,
 } from '../../domain/batch/batch-operation.ts';
 import {
@@ -22,7 +24,7 @@ import {
   type ItemOutcome,
   parseChunkSortKey,
 } from '../../domain/batch/chunk.ts';
-import type { BatchStore, BatchWithShards } from '../../ports/batch-store.ts';
+import type { BatchStore, BatchTransition, BatchWithShards } from '../../ports/batch-store.ts';
 import { batchWrite } from './batch-write.ts';
 
 /** TransactWriteItems takes at most 100 actions (DynamoDB API limit): one batch record plus its shards. */
@@ -53,6 +55,7 @@ export class DynamoBatchStore implements BatchStore {
       chunksDone: 0,
       completedCount: 0,
       failedCount: 0,
+      itemErrors: {},
     }));
     await this.db.send(
       new TransactWriteCommand({
@@ -211,18 +214,7 @@ export class DynamoBatchStore implements BatchStore {
                 ExpressionAttributeValues: { ':done': 'DONE', ':pending': 'PENDING', ':items': items },
               },
             },
-            {
-              Update: {
-                TableName: this.batchesTable,
-                Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-                UpdateExpression: 'ADD chunksDone :one, completedCount :completed, failedCount :failed',
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ':completed': tally.completed,
-                  ':failed': tally.failed,
-                },
-              },
-            },
+            { Update: this.shardCountersUpdate(id, tally) },
           ],
         }),
       );
@@ -239,6 +231,81 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
+  async transitionBatch(
+    batchOperationKey: string,
+    change: { from: readonly BatchOperationState[]; to: BatchOperationState; endDate?: string },
+  ): Promise<BatchTransition> {
+    const from = Object.fromEntries(change.from.map((state, index) => [`:from${index}`, state]));
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.batchesTable,
+          Key: { batchOperationKey, record: BATCH_RECORD },
+          UpdateExpression: `SET #state = :to${change.endDate ? ', endDate = :endDate' : ''} REMOVE resumptionToken`,
+          ConditionExpression: `#state IN (${Object.keys(from).join(', ')})`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':to': change.to,
+            ...from,
+            ...(change.endDate ? { ':endDate': change.endDate } : {}),
+          },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return {
+        outcome: 'changed',
+        batchOperationType: Attributes?.batchOperationType as BatchOperationType,
+        resumptionToken: Attributes?.resumptionToken as string | undefined,
+      };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!error.Item) return { outcome: 'missing' };
+      return { outcome: 'refused', state: unmarshall(error.Item).state as BatchOperationState };
+    }
+  }
+
+  awaitResumption(batchOperationKey: string, taskToken: string): Promise<boolean> {
+    return this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET resumptionToken = :token',
+        ConditionExpression: '#state = :suspended',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':token': taskToken, ':suspended': 'SUSPENDED' },
+      }),
+    );
+  }
+
+  /** The shard's counters and error summary, moved by one chunk's tally. */
+  private shardCountersUpdate(id: ChunkId, tally: ChunkTally) {
+    const errors = Object.entries(tally.errors);
+    // ADD works on top-level attributes only; summary lines are keys of the shard's itemErrors map.
+    const sums = errors.map(
+      (_, index) => `itemErrors.#e${index} = if_not_exists(itemErrors.#e${index}, :zero) + :e${index}`,
+    );
+    return {
+      TableName: this.batchesTable,
+      Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+      UpdateExpression: `ADD chunksDone :one, completedCount :completed, failedCount :failed${sums.length ? ` SET ${sums.join(', ')}` : ''}`,
+      ...(errors.length
+        ? {
+            ExpressionAttributeNames: Object.fromEntries(
+              errors.map(([message], index) => [`#e${index}`, message]),
+            ),
+          }
+        : {}),
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':completed': tally.completed,
+        ':failed': tally.failed,
+        ...(errors.length ? { ':zero': 0 } : {}),
+        ...Object.fromEntries(errors.map(([, count], index) => [`:e${index}`, count])),
+      },
+    };
+  }
+
   finishBatch(
     batchOperationKey: string,
     state: BatchOperationState,
@@ -250,13 +317,14 @@ export class DynamoBatchStore implements BatchStore {
         TableName: this.batchesTable,
         Key: { batchOperationKey, record: BATCH_RECORD },
         UpdateExpression: `SET #state = :state, endDate = :endDate${failureReason ? ', failureReason = :reason' : ''}`,
-        ConditionExpression: '#state IN (:created, :active)',
+        ConditionExpression: '#state IN (:created, :active, :suspended)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':state': state,
           ':endDate': endDate,
           ':created': 'CREATED',
           ':active': 'ACTIVE',
+          ':suspended': 'SUSPENDED',
           ...(failureReason ? { ':reason': failureReason } : {}),
         },
       }),

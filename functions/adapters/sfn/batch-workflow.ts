@@ -1,4 +1,12 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import type { BatchWorkflow } from '../../ports/batch-store.ts';
 
 /** Starts one state-machine execution per batch, named after the batch key (so a retry cannot start two). */
@@ -19,6 +27,17 @@ export class StepFunctionsBatchWorkflow implements BatchWorkflow {
       );
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async resume(taskToken: string): Promise<void> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
+    } catch (error) {
+      // The wait already ended (the execution was stopped or redriven): there is nothing to wake.
+      const ended =
+        error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken;
+      if (!ended) throw error;
     }
   }
 }

@@ -17,5 +17,7 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     operationsFailedCount: progress.operationsFailedCount,
     operationsCompletedCount: progress.operationsCompletedCount,
     errors,
+    // Extension: why items failed, aggregated (Camunda lists failures only item by item).
+    itemErrorSummary: progress.itemErrorSummary,
   };
 }

@@ -71,6 +71,8 @@ export interface BatchShard {
   chunksDone: number;
   completedCount: number;
   failedCount: number;
+  /** Failed items per error message (see `errorSummaryLine`), moved with the counters once per chunk. */
+  itemErrors?: Record<string, number>;
   error?: BatchError;
 }
 
@@ -83,6 +85,8 @@ export interface BatchProgress {
   operationsCompletedCount: number;
   operationsFailedCount: number;
   errors: BatchError[];
+  /** Why items failed: one line per distinct message with its count, most frequent first. */
+  itemErrorSummary: { errorMessage: string; count: number }[];
 }
 
 export function progressOf(shards: readonly BatchShard[]): BatchProgress {
@@ -93,7 +97,20 @@ export function progressOf(shards: readonly BatchShard[]): BatchProgress {
     operationsCompletedCount: sum((shard) => shard.completedCount),
     operationsFailedCount: sum((shard) => shard.failedCount),
     errors: shards.flatMap((shard) => (shard.error ? [shard.error] : [])),
+    itemErrorSummary: summarizeItemErrors(shards),
   };
+}
+
+function summarizeItemErrors(shards: readonly BatchShard[]) {
+  const counts = new Map<string, number>();
+  for (const shard of shards) {
+    for (const [errorMessage, count] of Object.entries(shard.itemErrors ?? {})) {
+      counts.set(errorMessage, (counts.get(errorMessage) ?? 0) + count);
+    }
+  }
+  return [...counts]
+    .map(([errorMessage, count]) => ({ errorMessage, count }))
+    .sort((a, b) => b.count - a.count || a.errorMessage.localeCompare(b.errorMessage));
 }
 
 /**

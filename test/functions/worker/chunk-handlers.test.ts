@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
 import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
+import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
 import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
 import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
@@ -87,7 +88,14 @@ async function initializedBatch(count: number) {
   });
   await batches.activateBatch(batchOperationKey, 'arn:test');
   await initializeShard(
-    { batches, instances, chunkSize: CHUNK_SIZE, queryPageSize: 1000 },
+    {
+      batches,
+      instances,
+      chunkSize: CHUNK_SIZE,
+      queryPageSize: 1000,
+      queryRetry: queryRetrySettings(readConfig({})),
+      sleep: async () => undefined,
+    },
     { batchOperationKey, shard: 0 },
   );
   const inShard = created.filter((instance) => shardOf(instance.processInstanceKey, SHARDS) === 0);
@@ -179,11 +187,30 @@ describe('chunk worker', () => {
     expect(failed?.errorMessage).toContain('it is COMPLETED');
   });
 
-  it('leaves chunks of a batch that is no longer active untouched', async () => {
+  it('leaves the chunk of a suspended batch pending and its instances untouched', async () => {
     const { batchOperationKey, inShard } = await initializedBatch(10);
-    await batches.finishBatch(batchOperationKey, 'CANCELED', new Date().toISOString());
+    await batches.transitionBatch(batchOperationKey, { from: ['ACTIVE'], to: 'SUSPENDED' });
     await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
     expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 0 });
+    expect((await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 }))?.state).toBe('PENDING');
+    expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
+  });
+
+  it('accounts for the chunk of a canceled batch: its unprocessed items CANCELED, instances untouched', async () => {
+    const { batchOperationKey, inShard } = await initializedBatch(10);
+    await batches.transitionBatch(batchOperationKey, {
+      from: ['ACTIVE'],
+      to: 'CANCELED',
+      endDate: new Date().toISOString(),
+    });
+    await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: 0,
+      failedCount: 0,
+    });
+    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    expect(chunk?.items.map((item) => item.state)).toEqual(inShard.map(() => 'CANCELED'));
     expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
   });
 });

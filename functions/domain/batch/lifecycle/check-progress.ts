@@ -1,6 +1,6 @@
 import type { BatchStore, ChunkQueue } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
-import { FINAL_BATCH_STATES, isShardFinished, progressOf } from '../batch-operation.ts';
+import { type BatchShard, FINAL_BATCH_STATES, isShardFinished, progressOf } from '../batch-operation.ts';
 import { dispatchChunks } from './dispatch-chunks.ts';
 import type { BatchExecutionInput } from './start-batch.ts';
 
@@ -23,13 +23,25 @@ export async function checkProgress(
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
-  const finished = FINAL_BATCH_STATES.includes(found.batch.state) || found.shards.every(isShardFinished);
-  const counts = progressOf(found.shards);
-  const done =
-    counts.operationsCompletedCount +
-    counts.operationsFailedCount +
-    found.shards.filter((shard) => shard.state !== 'INITIALIZING').length;
+  const { state, batchOperationType } = found.batch;
+  // A canceled batch still runs until its chunks are accounted for; one that ended otherwise is done.
+  const finished =
+    found.shards.every(isShardFinished) || (FINAL_BATCH_STATES.includes(state) && state !== 'CANCELED');
   const now = deps.now();
+  const done = doneCount(found.shards);
+  if (!finished && state === 'SUSPENDED') {
+    // The execution now waits to be woken; the next round of sending starts after resumption.
+    return {
+      ...input,
+      progress: { done, since: now.toISOString() },
+      dispatchRound: input.dispatchRound + 1,
+      finished,
+      suspended: true,
+      stalled: false,
+      redispatched: 0,
+      batchOperationType,
+    };
+  }
   let progress = done === input.progress.done ? input.progress : { done, since: now.toISOString() };
   const stalled = !finished && (now.getTime() - Date.parse(progress.since)) / 1000 >= deps.stallSeconds;
   let redispatched = 0;
@@ -50,8 +62,20 @@ export async function checkProgress(
     pollSeconds: Math.min(input.pollSeconds * 2, MAX_POLL_SECONDS),
     progress,
     finished,
+    suspended: false,
     stalled,
     redispatched,
-    batchOperationType: found.batch.batchOperationType,
+    batchOperationType,
   };
+}
+
+/** Items finished plus shards past initialization: any movement here is progress. */
+function doneCount(shards: readonly BatchShard[]): number {
+  const counts = progressOf(shards);
+  return (
+    counts.operationsCompletedCount +
+    counts.operationsFailedCount +
+    shards.reduce((sum, shard) => sum + shard.chunksDone, 0) +
+    shards.filter((shard) => shard.state !== 'INITIALIZING').length
+  );
 }

@@ -13,6 +13,11 @@ export interface BatchExecutionInput {
   shards: number[];
   pollSeconds: number;
   progress: ProgressMark;
+  /**
+   * How many times the chunks were sent: 0 at first, one more after each suspension. A later round's
+   * messages must not be taken for duplicates of an earlier round's.
+   */
+  dispatchRound: number;
 }
 
 /** The first state of the execution: the batch becomes ACTIVE and learns its execution. */
@@ -28,5 +33,6 @@ export async function startBatch(
     shards: shardIds(found.batch.shardCount),
     pollSeconds: deps.pollSeconds,
     progress: { done: -1, since: deps.now().toISOString() },
+    dispatchRound: 0,
   };
 }

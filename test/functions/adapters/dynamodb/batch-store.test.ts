@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '../../../../functions/adapters/dynamodb/batch-store.ts';
 import type { BatchOperation } from '../../../../functions/domain/batch/batch-operation.ts';
-import { type Chunk, pendingItem } from '../../../../functions/domain/batch/chunk.ts';
+import { type Chunk, pendingItem, tallyOf } from '../../../../functions/domain/batch/chunk.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 let dynamo: TestDynamo;
@@ -74,14 +74,16 @@ describe('DynamoBatchStore', () => {
       { ...pendingItem('13'), state: 'FAILED' as const, errorMessage: 'no' },
     ];
     // Act
-    const first = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, {
-      completed: 2,
-      failed: 1,
-    });
-    const second = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, {
-      completed: 2,
-      failed: 1,
-    });
+    const first = await store.completeChunk(
+      { batchOperationKey: key, shard: 1, chunk: 0 },
+      outcomes,
+      tallyOf(outcomes),
+    );
+    const second = await store.completeChunk(
+      { batchOperationKey: key, shard: 1, chunk: 0 },
+      outcomes,
+      tallyOf(outcomes),
+    );
     // Assess
     expect([first, second]).toEqual([true, false]);
     const shard = (await store.getBatch(key))?.shards[1];
@@ -92,6 +94,7 @@ describe('DynamoBatchStore', () => {
       chunksDone: 1,
       completedCount: 2,
       failedCount: 1,
+      itemErrors: { no: 1 },
     });
     expect((await store.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(outcomes);
   });
@@ -121,10 +124,7 @@ describe('DynamoBatchStore', () => {
     await store.createBatch(created);
     const key = created.batchOperationKey;
     await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
-    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], {
-      completed: 0,
-      failed: 0,
-    });
+    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], tallyOf([]));
     const pending = [];
     for await (const id of store.pendingChunks(key, 0)) pending.push(id);
     expect(pending).toEqual([{ batchOperationKey: key, shard: 0, chunk: 1 }]);

@@ -81,10 +81,7 @@ async function executingBatch(batchOperationKey: string) {
   await batches.completeChunk(
     { batchOperationKey, shard: 1, chunk: 0 },
     [{ ...pendingItem('10'), state: 'COMPLETED' }],
-    {
-      completed: 1,
-      failed: 0,
-    },
+    { completed: 1, failed: 0, errors: {} },
   );
 }
 
@@ -99,6 +96,7 @@ describe('progress poll as watchdog', () => {
       shards: [0, 1],
       pollSeconds: 5,
       progress: { done: -1, since: at(0)().toISOString() },
+      dispatchRound: 0,
     };
     // Act
     const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
@@ -142,15 +140,13 @@ describe('progress poll as watchdog', () => {
       shards: [0, 1],
       pollSeconds: 5,
       progress: { done: -1, since: at(0)().toISOString() },
+      dispatchRound: 0,
     };
     const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
     await batches.completeChunk(
       { batchOperationKey: '701', shard: 0, chunk: 0 },
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
-      {
-        completed: 1,
-        failed: 0,
-      },
+      { completed: 1, failed: 0, errors: {} },
     );
     const moved = await checkProgress(
       { batches, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
@@ -161,7 +157,7 @@ describe('progress poll as watchdog', () => {
       redispatched: 0,
       progress: { since: at(STALL_SECONDS)().toISOString() },
     });
-    await batches.finishBatch('701', 'CANCELED', at(STALL_SECONDS)().toISOString());
+    await batches.finishBatch('701', 'FAILED', at(STALL_SECONDS)().toISOString());
     const ended = await checkProgress(
       { batches, queue, now: at(10 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
       moved,
