@@ -94,6 +94,21 @@ describe('BatchOperationsStack', () => {
     expect(definition.States.Completion.Resource).toBe('ARN');
   });
 
+  it('parks a suspended batch on a task token instead of polling, then dispatches its chunks again', () => {
+    const branch = stateMachineDefinition().States.Execution.Branches as {
+      States: Record<
+        string,
+        { Type: string; Resource?: string; Next?: string; Choices?: { Next: string }[] }
+      >;
+    }[];
+    const states = branch[0].States;
+    expect(states['All shards finished?'].Choices?.map((choice) => choice.Next)).toContain(
+      'Await resumption',
+    );
+    expect(states['Await resumption'].Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(states['Await resumption'].Next).toBe('Dispatch chunks');
+  });
+
   it('logs the state machine at ERROR without execution data, with tracing on', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
