@@ -5,6 +5,7 @@ import { readConfig } from '../functions/config.ts';
 import { Api } from './api.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import { Monitoring } from './monitoring.ts';
+import { Recovery } from './recovery.ts';
 import { ServiceFunction } from './service-function.ts';
 import { tableSchemas } from './table-schema.ts';
 import { Tables } from './tables.ts';
@@ -79,6 +80,7 @@ export class BatchOperationsStack extends Stack {
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
     const api = new Api(this, 'Api', { tables, stateMachine, environment });
+    const recovery = new Recovery(this, 'Recovery', { batchesTable: tables.batches, stateMachine, environment });
     new Monitoring(this, 'Monitoring', {
       stateMachine,
       queue: chunkQueue.queue,
@@ -89,6 +91,7 @@ export class BatchOperationsStack extends Stack {
         chunkQueue.deadChunkAccounting.function,
         ...Object.values(functions),
         ...api.functions,
+        recovery.sweep.function,
       ],
       httpApi: api.httpApi,
       tables: Object.values(tables),

@@ -9,6 +9,7 @@ import { SQS_CLIENT_CONFIG } from '../functions/commons/clients.ts';
 import { setMetricsSink } from '../functions/commons/metrics.ts';
 import { readConfig } from '../functions/config.ts';
 import { apiRoutes } from '../lib/api-routes.ts';
+import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
 import {
   CHUNK_DLQ_NAME,
   CHUNK_MAX_RECEIVE_COUNT,
@@ -20,7 +21,7 @@ import {
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
-import { loadHandler } from './lambda-runtime.ts';
+import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
@@ -120,6 +121,13 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       await Promise.all([poller.stop(), deadChunkPoller.stop()]);
       sqs.destroy();
     });
+
+    // As the scheduled sweep does on AWS: batches whose execution died with an earlier run go on.
+    const recoverBatches = await loadHandler('functions/workflow/recover-batches.ts');
+    const sweep = () => recoverBatches({}, lambdaContext('RecoverBatches', 5 * 60_000));
+    await sweep();
+    const sweeps = setInterval(() => void sweep().catch(() => undefined), RECOVERY_SWEEP_MINUTES * 60_000);
+    stops.push(async () => clearInterval(sweeps));
 
     const handlers = await Promise.all(
       apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })),

@@ -22,8 +22,13 @@ export interface BatchStore {
   /** Stores a new batch with one INITIALIZING record per shard. */
   createBatch(batch: BatchOperation): Promise<void>;
   getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined>;
-  /** CREATED → ACTIVE, remembering the execution; a no-op when already active (redriven step). */
+  /** CREATED → ACTIVE; in any case records the execution now running the batch (a recovery starts a new one). */
   activateBatch(batchOperationKey: string, executionArn: string): Promise<void>;
+  /**
+   * Batches whose execution may still have work to do: not yet ended, or canceled (their pending
+   * chunks are accounted for by the execution). Streamed; a scan, for the rare recovery sweep.
+   */
+  unfinishedBatches(): AsyncIterable<BatchOperation>;
   /** Writes item chunks (never one record per item). */
   putChunks(chunks: readonly Chunk[]): Promise<void>;
   /** Fixes a shard's totals once its items are all written, and drops chunks of an earlier attempt. */
@@ -76,8 +81,13 @@ export interface ChunkQueue {
 }
 
 export interface BatchWorkflow {
-  /** Starts the batch's state-machine execution, named after the batch key. */
-  start(batchOperationKey: string): Promise<void>;
+  /**
+   * Starts the batch's state-machine execution, named after the batch key; a recovery names its
+   * attempt, since execution names cannot be reused.
+   */
+  start(batchOperationKey: string, recoveryAttempt?: string): Promise<void>;
+  /** Whether the batch's execution (the recorded one, else the first) is still running. */
+  isRunning(batchOperationKey: string, executionArn?: string): Promise<boolean>;
   /** Wakes an execution waiting for resumption; a token whose wait already ended is ignored. */
   resume(taskToken: string): Promise<void>;
 }

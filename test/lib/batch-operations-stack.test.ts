@@ -61,8 +61,8 @@ describe('BatchOperationsStack', () => {
 
   it('runs every function on Node 22 and arm64 with active tracing', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // API routes, workflow tasks, the worker and the dead-chunk accounting.
-    expect(functions.length).toBe(apiRoutes.length + Object.keys(workflowTasks).length + 2);
+    // API routes, workflow tasks, the worker, the recovery sweep and the dead-chunk accounting.
+    expect(functions.length).toBe(apiRoutes.length + Object.keys(workflowTasks).length + 3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',

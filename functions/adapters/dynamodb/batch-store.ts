@@ -103,16 +103,51 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   async activateBatch(batchOperationKey: string, executionArn: string): Promise<void> {
-    await this.ignoringConditionFailure(
+    const key = { batchOperationKey, record: BATCH_RECORD };
+    const activated = await this.ignoringConditionFailure(
       new UpdateCommand({
         TableName: this.batchesTable,
-        Key: { batchOperationKey, record: BATCH_RECORD },
+        Key: key,
         UpdateExpression: 'SET #state = :active, executionArn = :arn',
         ConditionExpression: '#state = :created',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':active': 'ACTIVE', ':created': 'CREATED', ':arn': executionArn },
       }),
     );
+    if (activated) return;
+    // Already past CREATED (a retried step, or a recovery execution): only the execution is recorded.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: key,
+        UpdateExpression: 'SET executionArn = :arn',
+        ConditionExpression: 'attribute_exists(batchOperationKey)',
+        ExpressionAttributeValues: { ':arn': executionArn },
+      }),
+    );
+  }
+
+  async *unfinishedBatches(): AsyncIterable<BatchOperation> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.batchesTable,
+          FilterExpression: '#record = :batch AND #state IN (:created, :active, :suspended, :canceled)',
+          ExpressionAttributeNames: { '#record': 'record', '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':batch': BATCH_RECORD,
+            ':created': 'CREATED',
+            ':active': 'ACTIVE',
+            ':suspended': 'SUSPENDED',
+            ':canceled': 'CANCELED',
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const { record: _record, ...batch } of page.Items ?? []) yield batch as BatchOperation;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   async putChunks(chunks: readonly Chunk[]): Promise<void> {

@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
@@ -16,17 +18,29 @@ export class StepFunctionsBatchWorkflow implements BatchWorkflow {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(batchOperationKey: string): Promise<void> {
+  async start(batchOperationKey: string, recoveryAttempt?: string): Promise<void> {
     try {
       await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: batchOperationKey,
+          name: recoveryAttempt ? `${batchOperationKey}-${recoveryAttempt}` : batchOperationKey,
           input: JSON.stringify({ batchOperationKey }),
         }),
       );
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async isRunning(batchOperationKey: string, executionArn?: string): Promise<boolean> {
+    const arn =
+      executionArn ?? `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${batchOperationKey}`;
+    try {
+      const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+      return status === 'RUNNING';
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return false;
+      throw error;
     }
   }
 

@@ -20,7 +20,10 @@ export interface BatchExecutionInput {
   dispatchRound: number;
 }
 
-/** The first state of the execution: the batch becomes ACTIVE and learns its execution. */
+/**
+ * The first state of the execution: the batch becomes ACTIVE and learns its execution (the first one,
+ * named after the batch key, or a recovery execution picking the batch up again).
+ */
 export async function startBatch(
   deps: { batches: BatchStore; pollSeconds: number; now: () => Date },
   input: { batchOperationKey: string; executionArn: string },
@@ -33,6 +36,7 @@ export async function startBatch(
     shards: shardIds(found.batch.shardCount),
     pollSeconds: deps.pollSeconds,
     progress: { done: -1, since: deps.now().toISOString() },
-    dispatchRound: 0,
+    // A recovery execution's messages must not be dropped as duplicates of the first execution's.
+    dispatchRound: input.executionArn.endsWith(`:${input.batchOperationKey}`) ? 0 : deps.now().getTime(),
   };
 }

@@ -52,13 +52,31 @@ describe('DynamoBatchStore', () => {
     await expect(store.createBatch(created)).rejects.toThrow();
   });
 
-  it('activates a created batch once and remembers its execution', async () => {
+  it('activates a created batch and remembers the execution running it, also a recovery execution', async () => {
     const created = batch();
     await store.createBatch(created);
     await store.activateBatch(created.batchOperationKey, 'arn:one');
-    await store.activateBatch(created.batchOperationKey, 'arn:two');
-    const found = await store.getBatch(created.batchOperationKey);
-    expect(found?.batch).toMatchObject({ state: 'ACTIVE', executionArn: 'arn:one' });
+    expect((await store.getBatch(created.batchOperationKey))?.batch).toMatchObject({
+      state: 'ACTIVE',
+      executionArn: 'arn:one',
+    });
+    await store.transitionBatch(created.batchOperationKey, { from: ['ACTIVE'], to: 'SUSPENDED' });
+    await store.activateBatch(created.batchOperationKey, 'arn:recovery');
+    expect((await store.getBatch(created.batchOperationKey))?.batch).toMatchObject({
+      state: 'SUSPENDED',
+      executionArn: 'arn:recovery',
+    });
+  });
+
+  it('lists the batches that may still need their execution, not those that ended otherwise', async () => {
+    const [running, canceled, completed] = [batch(), batch(), batch()];
+    for (const created of [running, canceled, completed]) await store.createBatch(created);
+    await store.transitionBatch(canceled.batchOperationKey, { from: ['CREATED'], to: 'CANCELED' });
+    await store.finishBatch(completed.batchOperationKey, 'COMPLETED', new Date().toISOString());
+    const listed: string[] = [];
+    for await (const found of store.unfinishedBatches()) listed.push(found.batchOperationKey);
+    expect(listed).toEqual(expect.arrayContaining([running.batchOperationKey, canceled.batchOperationKey]));
+    expect(listed).not.toContain(completed.batchOperationKey);
   });
 
   it('adds a chunk to its shard counters exactly once, however often it is completed', async () => {
