@@ -55,3 +55,17 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/search-batch-operation-items.ts',
   },
 ];
+
+/**
+ * The path parameters of a request path under a route's path template (`{name}` is one segment), or
+ * undefined when the path is not the route's.
+ */
+export function matchRoutePath(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const source = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const values = new RegExp(`^${source}$`).exec(path)?.slice(1);
+  return values && Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(values[index])]));
+}
