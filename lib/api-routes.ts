@@ -9,6 +9,12 @@ export interface ApiRoute {
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
+  /**
+   * The handler streams its response (functions/commons/streaming.ts). On AWS such a route is a
+   * Lambda function URL in RESPONSE_STREAM mode, not an HTTP API route: API Gateway HTTP APIs buffer
+   * a Lambda's response and cap it at 6 MB.
+   */
+  readonly streaming?: true;
 }
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -53,6 +59,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/v2/batch-operation-items/search',
     entry: 'functions/api/search-batch-operation-items.ts',
+  },
+  // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
+  {
+    id: 'GetBatchOperationReport',
+    method: 'GET',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/report',
+    entry: 'functions/api/get-batch-operation-report.ts',
+    streaming: true,
   },
 ];
 

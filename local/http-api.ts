@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem } from '../functions/commons/http.ts';
+import { isStreamed, type StreamedResult } from '../functions/commons/streaming.ts';
 import { type ApiRoute, matchRoutePath } from '../lib/api-routes.ts';
 import { type LambdaHandler, lambdaContext } from './lambda-runtime.ts';
 
@@ -14,7 +16,8 @@ const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
 
 /**
  * Serves the API routes over HTTP the way API Gateway's HTTP API does: each request becomes a
- * payload-format-2.0 event for the route's handler, and its result becomes the response.
+ * payload-format-2.0 event for the route's handler, and its result becomes the response. A streamed
+ * result (a function URL's response stream on AWS) is piped to the client as it is produced.
  */
 export function createHttpApi(
   routes: readonly { route: ApiRoute; handler: LambdaHandler }[],
@@ -35,6 +38,12 @@ export function createHttpApi(
       problem(500, 'INTERNAL_ERROR', `The embedded API failed: ${String(error)}`),
     );
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    if (isStreamed(result)) {
+      // Sent as produced, never buffered whole. A failure midway destroys the response, so the
+      // client sees a cut connection rather than a complete-looking body (the handler logged it).
+      await pipeline(result.body, res).catch(() => undefined);
+      return;
+    }
     res.end(
       result.body === undefined
         ? undefined
@@ -46,7 +55,7 @@ export function createHttpApi(
 async function handle(
   req: IncomingMessage,
   routes: BoundRoute[],
-): Promise<APIGatewayProxyStructuredResultV2> {
+): Promise<APIGatewayProxyStructuredResultV2 | StreamedResult> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   const matches = routes.flatMap((candidate) => {
@@ -100,5 +109,7 @@ async function handle(
       timeEpoch: now.getTime(),
     },
   };
-  return (await match.handler(event, lambdaContext(match.route.id))) as APIGatewayProxyStructuredResultV2;
+  return (await match.handler(event, lambdaContext(match.route.id))) as
+    | APIGatewayProxyStructuredResultV2
+    | StreamedResult;
 }
