@@ -62,6 +62,12 @@ export const apiRoutes: readonly ApiRoute[] = [
   },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
+    id: 'DryRunCancelProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/extensions/process-instances/cancellation/dry-run',
+    entry: 'functions/api/dry-run-cancel-process-instances-batch.ts',
+  },
+  {
     id: 'GetBatchOperationReport',
     method: 'GET',
     path: '/v2/extensions/batch-operations/{batchOperationKey}/report',

@@ -43,6 +43,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
   SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
+  // Reads what Initialization reads, writes nothing and starts nothing.
+  DryRunCancelProcessInstancesBatch: { tables: { processInstances: 'read' } },
   GetBatchOperationReport: { tables: { batches: 'read', batchItems: 'read' } },
 };
 

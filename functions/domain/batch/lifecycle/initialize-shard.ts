@@ -82,8 +82,12 @@ export async function initializeShard(
 /** A failure of the instance query itself: fails the shard with QUERY_FAILED instead of the batch. */
 export class QueryFailedError extends Error {}
 
-async function* matchingInstanceKeys(
-  deps: InitializeShardDeps,
+/**
+ * The keys of a shard's instances that match a batch's filter, in key order, page by page: the
+ * planner picks the reads and the one evaluator decides. The dry run counts with it too.
+ */
+export async function* matchingInstanceKeys(
+  deps: Pick<InitializeShardDeps, 'instances' | 'queryPageSize'>,
   filterJson: unknown,
   shard: number,
   stats: { queryRetries: number },
