@@ -1,15 +1,12 @@
-import { z } from 'zod';
 import { callerClaims, json, jsonApi, parseBody } from '../commons/http.ts';
 import { logger } from '../commons/logger.ts';
 import { MetricName, recordMetrics } from '../commons/metrics.ts';
 import { services } from '../commons/services.ts';
-import { createBatch } from '../domain/batch/lifecycle/create-batch.ts';
-
-const body = z.object({ filter: z.unknown() }).strict();
+import { createBatch, filterBatchRequestSchema } from '../domain/batch/lifecycle/create-batch.ts';
 
 /** POST /v2/process-instances/cancellation: cancel every instance matching the filter, as a batch. */
 export const handler = jsonApi(async (event) => {
-  const { filter } = parseBody(body, event.body);
+  const { filter } = parseBody(filterBatchRequestSchema, event.body);
   const { batches, keys, workflow, config } = services();
   const created = await createBatch(
     { batches, keys, workflow, shardCount: config.SHARD_COUNT, now: () => new Date() },
