@@ -37,6 +37,10 @@ export interface BatchStore {
     shard: number,
     totals: { totalCount: number; chunkCount: number },
   ): Promise<void>;
+  /**
+   * Fails a shard still initializing with its error, and drops the chunks it wrote so far: a failed
+   * shard has no items and executes nothing.
+   */
   failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void>;
   pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId>;
   getChunk(id: ChunkId): Promise<Chunk | undefined>;
