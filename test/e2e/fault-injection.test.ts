@@ -345,6 +345,32 @@ describe('a failing initialization query', () => {
     expect(await instanceStates(shardOne)).toEqual({ ACTIVE: 20 });
   });
 
+  it('does not execute the chunks a shard wrote before its query failed on a later page', async () => {
+    // Prepare: shard 0's first page fills a write group of chunks; its second page fails for good.
+    const { processDefinitionId, seeded } = await seed(QUERY_PAGE_SIZE + 10, 10);
+    let shardZeroQueries = 0;
+    faults.use((call) =>
+      isInstanceQuery(call, processDefinitionId, 0) && ++shardZeroQueries === 2
+        ? { kind: 'fail', error: validationError('The provided starting key is invalid (injected)') }
+        : undefined,
+    );
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    expect(shardZeroQueries).toBe(2);
+    await assertBatchInvariants(batch, { state: 'PARTIALLY_COMPLETED', matching: keysOf(seeded) });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(batch.errors).toEqual([expect.objectContaining({ partitionId: 0, type: 'QUERY_FAILED' })]);
+    const shardZero = keysOf(seeded).filter((key) => shardOf(key, SHARDS) === 0);
+    expect(await instanceStates(shardZero)).toEqual({ ACTIVE: QUERY_PAGE_SIZE + 10 });
+  });
+
   it('ends the batch FAILED when the query fails for good on every shard', async () => {
     // Prepare
     const { processDefinitionId, seeded } = await seed(10, 10);
