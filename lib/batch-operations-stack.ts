@@ -80,7 +80,11 @@ export class BatchOperationsStack extends Stack {
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
     const api = new Api(this, 'Api', { tables, stateMachine, environment });
-    const recovery = new Recovery(this, 'Recovery', { batchesTable: tables.batches, stateMachine, environment });
+    const recovery = new Recovery(this, 'Recovery', {
+      batchesTable: tables.batches,
+      stateMachine,
+      environment,
+    });
     new Monitoring(this, 'Monitoring', {
       stateMachine,
       queue: chunkQueue.queue,
