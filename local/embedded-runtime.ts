@@ -9,7 +9,6 @@ import { SQS_CLIENT_CONFIG } from '../functions/commons/clients.ts';
 import { setMetricsSink } from '../functions/commons/metrics.ts';
 import { readConfig } from '../functions/config.ts';
 import { apiRoutes } from '../lib/api-routes.ts';
-import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
 import {
   CHUNK_DLQ_NAME,
   CHUNK_MAX_RECEIVE_COUNT,
@@ -18,6 +17,7 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_TIMEOUT_SECONDS,
 } from '../lib/chunk-queue-settings.ts';
+import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';

@@ -3,7 +3,7 @@ import { jsonApi, parseBody } from '../commons/http.ts';
 import { filterBatchRequestSchema } from '../domain/batch/lifecycle/create-batch.ts';
 
 /** POST /v2/process-instances/cancellation: cancel every instance matching the filter, as a batch. */
-export const handler = jsonApi(async (event) => {
+export const handler = jsonApi((event) => {
   const { filter, ...controls } = parseBody(filterBatchRequestSchema, event.body);
   return createBatchForRequest(event, 'CANCEL_PROCESS_INSTANCE', { filter }, controls);
 });

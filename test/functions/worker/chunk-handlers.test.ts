@@ -202,8 +202,9 @@ describe('chunk worker', () => {
         instances,
         concurrency: 1,
         now: () => clock,
-        sleep: async (ms) => {
+        sleep: (ms) => {
           waits.push(ms);
+          return Promise.resolve();
         },
       },
       { batchOperationKey, shard: 0, chunk: 0 },
