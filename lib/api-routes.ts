@@ -73,6 +73,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/cancel-batch-operation.ts',
   },
   {
+    id: 'RetryFailedItems',
+    method: 'POST',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/failed-items-retry',
+    entry: 'functions/api/retry-failed-items.ts',
+  },
+  {
     id: 'SearchBatchOperationItems',
     method: 'POST',
     path: '/v2/batch-operation-items/search',

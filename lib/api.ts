@@ -45,6 +45,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
   // Lifecycle commands: one conditional write on the batch record, then wake a waiting execution.
+  // Creation of a batch over an ended batch's failed items.
+  RetryFailedItems: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
   SuspendBatchOperation: { tables: { batches: 'readWrite' } },
   ResumeBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },

@@ -5,7 +5,7 @@
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],
   limit: number,
-  work: (item: T) => Promise<R>,
+  work: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -14,7 +14,7 @@ export async function mapWithConcurrency<T, R>(
     while (next < items.length && !failed) {
       const index = next++;
       try {
-        results[index] = await work(items[index]);
+        results[index] = await work(items[index], index);
       } catch (error) {
         failed = true;
         throw error;

@@ -12,8 +12,9 @@ export class ProblemError extends Error {
 }
 
 export class InvalidArgumentError extends ProblemError {
-  constructor(detail: string) {
-    super(400, 'INVALID_ARGUMENT', detail);
+  /** 422 where the request is well-formed but cannot be taken as it is (a reused Idempotency-Key). */
+  constructor(detail: string, status: 400 | 422 = 400) {
+    super(status, 'INVALID_ARGUMENT', detail);
   }
 }
 

@@ -18,9 +18,25 @@ export type BatchTransition =
   | { outcome: 'refused'; state: BatchOperationState }
   | { outcome: 'missing' };
 
+/** A caller's Idempotency-Key, bound to the request it first came with, until it expires. */
+export interface IdempotencyRecord {
+  scope: string;
+  requestHash: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export type BatchCreation =
+  | { created: true }
+  /** The idempotency key was used before (and has not expired): the batch it created. */
+  | { created: false; batchOperationKey: string; requestHash: string };
+
 export interface BatchStore {
-  /** Stores a new batch with one INITIALIZING record per shard. */
-  createBatch(batch: BatchOperation): Promise<void>;
+  /**
+   * Stores a new batch with one INITIALIZING record per shard, and the idempotency record with it in
+   * the same transaction, so a repeated request finds either both or neither.
+   */
+  createBatch(batch: BatchOperation, idempotency?: IdempotencyRecord): Promise<BatchCreation>;
   getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined>;
   /** CREATED → ACTIVE; in any case records the execution now running the batch (a recovery starts a new one). */
   activateBatch(batchOperationKey: string, executionArn: string): Promise<void>;
@@ -37,6 +53,8 @@ export interface BatchStore {
     shard: number,
     totals: { totalCount: number; chunkCount: number },
   ): Promise<void>;
+  /** Marks the batch stalled since the given time, or clears the mark (undefined). */
+  reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
   /**
    * Fails a shard still initializing with its error, and drops the chunks it wrote so far: a failed
    * shard has no items and executes nothing.

@@ -22,7 +22,13 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
   const result = await executeChunk(
-    { batches, instances, concurrency: config.WORKER_CONCURRENCY, now: () => new Date() },
+    {
+      batches,
+      instances,
+      concurrency: config.WORKER_CONCURRENCY,
+      now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
     chunk,
   );
   const context = { ...chunk, receiveCount: record.attributes.ApproximateReceiveCount };
@@ -40,6 +46,8 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     return;
   }
   const durationMs = Date.now() - started;
+  if (result.thresholdExceeded)
+    logger.warn('Batch ended FAILED', { ...context, reason: result.thresholdExceeded });
   logger.info('Chunk executed', {
     ...context,
     batchOperationType: result.batchOperationType,

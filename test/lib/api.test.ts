@@ -99,14 +99,14 @@ describe('the HTTP API functions', () => {
     },
   );
 
-  it('let only the batch creation route start executions of the state machine', () => {
+  it('let only the batch creation routes start executions of the state machine', () => {
     // Act
     const starters = apiRoutes.filter((route) =>
       [...grantsOf(route.id).byResource.values()].some((actions) => actions.has('states:StartExecution')),
     );
 
     // Assess
-    expect(starters.map((route) => route.id)).toEqual(['CancelProcessInstancesBatch']);
+    expect(starters.map((route) => route.id)).toEqual(['CancelProcessInstancesBatch', 'RetryFailedItems']);
   });
 });
 

@@ -24,12 +24,19 @@ import {
   type ItemOutcome,
   parseChunkSortKey,
 } from '../../domain/batch/chunk.ts';
-import type { BatchStore, BatchTransition, BatchWithShards } from '../../ports/batch-store.ts';
+import type {
+  BatchCreation,
+  BatchStore,
+  BatchTransition,
+  BatchWithShards,
+  IdempotencyRecord,
+} from '../../ports/batch-store.ts';
 import { batchWrite } from './batch-write.ts';
 
 /** TransactWriteItems takes at most 100 actions (DynamoDB API limit): one batch record plus its shards. */
 export const DDB_TRANSACT_MAX = 100;
 const BATCH_RECORD = 'BATCH';
+const IDEMPOTENCY_RECORD = 'IDEMPOTENCY';
 const shardRecord = (shard: number) => `SHARD#${String(shard).padStart(4, '0')}`;
 const LAST_CHUNK = 999_999;
 
@@ -44,9 +51,9 @@ export class DynamoBatchStore implements BatchStore {
     private readonly itemsTable: string,
   ) {}
 
-  async createBatch(batch: BatchOperation): Promise<void> {
-    if (batch.shardCount + 1 > DDB_TRANSACT_MAX)
-      throw new Error(`At most ${DDB_TRANSACT_MAX - 1} shards are supported`);
+  async createBatch(batch: BatchOperation, idempotency?: IdempotencyRecord): Promise<BatchCreation> {
+    if (batch.shardCount + 2 > DDB_TRANSACT_MAX)
+      throw new Error(`At most ${DDB_TRANSACT_MAX - 2} shards are supported`);
     const shards: BatchShard[] = Array.from({ length: batch.shardCount }, (_, shard) => ({
       shard,
       state: 'INITIALIZING',
@@ -57,29 +64,68 @@ export class DynamoBatchStore implements BatchStore {
       failedCount: 0,
       itemErrors: {},
     }));
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.batchesTable,
-              Item: { ...batch, record: BATCH_RECORD },
-              ConditionExpression: 'attribute_not_exists(batchOperationKey)',
-            },
-          },
-          ...shards.map((shard) => ({
-            Put: {
-              TableName: this.batchesTable,
-              Item: {
-                ...shard,
-                batchOperationKey: batch.batchOperationKey,
-                record: shardRecord(shard.shard),
+    const idempotencyKey = idempotency && {
+      batchOperationKey: idempotency.scope,
+      record: IDEMPOTENCY_RECORD,
+    };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...(idempotency
+              ? [
+                  {
+                    Put: {
+                      TableName: this.batchesTable,
+                      Item: {
+                        ...idempotencyKey,
+                        createdBatchOperationKey: batch.batchOperationKey,
+                        requestHash: idempotency.requestHash,
+                        expiresAt: idempotency.expiresAt,
+                      },
+                      // TTL deletes lazily: an expired record no longer binds the key.
+                      ConditionExpression: 'attribute_not_exists(batchOperationKey) OR expiresAt < :now',
+                      ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+                    },
+                  },
+                ]
+              : []),
+            {
+              Put: {
+                TableName: this.batchesTable,
+                Item: { ...batch, record: BATCH_RECORD },
+                ConditionExpression: 'attribute_not_exists(batchOperationKey)',
               },
             },
-          })),
-        ],
-      }),
-    );
+            ...shards.map((shard) => ({
+              Put: {
+                TableName: this.batchesTable,
+                Item: {
+                  ...shard,
+                  batchOperationKey: batch.batchOperationKey,
+                  record: shardRecord(shard.shard),
+                },
+              },
+            })),
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      const keyUsed =
+        idempotencyKey &&
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (!keyUsed) throw error;
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.batchesTable, Key: idempotencyKey, ConsistentRead: true }),
+      );
+      return {
+        created: false,
+        batchOperationKey: Item?.createdBatchOperationKey as string,
+        requestHash: Item?.requestHash as string,
+      };
+    }
   }
 
   async getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined> {
@@ -189,6 +235,17 @@ export class DynamoBatchStore implements BatchStore {
           ':total': totals.totalCount,
           ':chunks': totals.chunkCount,
         },
+      }),
+    );
+  }
+
+  async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: stalledSince ? 'SET stalledSince = :since' : 'REMOVE stalledSince',
+        ExpressionAttributeValues: stalledSince ? { ':since': stalledSince } : undefined,
       }),
     );
   }

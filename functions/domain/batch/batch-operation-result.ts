@@ -19,5 +19,7 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     errors,
     // Extension: why items failed, aggregated (Camunda lists failures only item by item).
     itemErrorSummary: progress.itemErrorSummary,
+    // Extension: the watchdog's mark while the batch makes no progress.
+    ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
   };
 }

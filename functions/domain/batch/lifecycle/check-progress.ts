@@ -1,6 +1,6 @@
 import type { BatchStore, ChunkQueue } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
-import { type BatchShard, FINAL_BATCH_STATES, isShardFinished, progressOf } from '../batch-operation.ts';
+import { type BatchShard, isShardFinished, progressOf } from '../batch-operation.ts';
 import { dispatchChunks } from './dispatch-chunks.ts';
 import type { BatchExecutionInput } from './start-batch.ts';
 
@@ -24,9 +24,9 @@ export async function checkProgress(
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
   const { state, batchOperationType } = found.batch;
-  // A canceled batch still runs until its chunks are accounted for; one that ended otherwise is done.
+  // A batch canceled (or failed by its failure threshold) still runs until its chunks are accounted for.
   const finished =
-    found.shards.every(isShardFinished) || (FINAL_BATCH_STATES.includes(state) && state !== 'CANCELED');
+    found.shards.every(isShardFinished) || state === 'COMPLETED' || state === 'PARTIALLY_COMPLETED';
   const now = deps.now();
   const done = doneCount(found.shards);
   if (!finished && state === 'SUSPENDED') {
@@ -42,8 +42,13 @@ export async function checkProgress(
       batchOperationType,
     };
   }
-  let progress = done === input.progress.done ? input.progress : { done, since: now.toISOString() };
+  const moved = done !== input.progress.done;
+  let progress = moved ? { done, since: now.toISOString() } : input.progress;
   const stalled = !finished && (now.getTime() - Date.parse(progress.since)) / 1000 >= deps.stallSeconds;
+  // The batch shows since when it has been stuck, until it moves again.
+  if (stalled && !found.batch.stalledSince)
+    await deps.batches.reportStall(input.batchOperationKey, progress.since);
+  if (moved && found.batch.stalledSince) await deps.batches.reportStall(input.batchOperationKey, undefined);
   let redispatched = 0;
   if (stalled) {
     const redispatch = `r${now.getTime()}`;

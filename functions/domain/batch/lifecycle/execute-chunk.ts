@@ -3,7 +3,7 @@ import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
 import { mapWithConcurrency } from '../../concurrency.ts';
 import type { OperationHandler } from '../../operations/operation-handler.ts';
 import { operationHandlerFor } from '../../operations/registry.ts';
-import type { BatchOperationType } from '../batch-operation.ts';
+import { type BatchOperation, type BatchOperationType, progressOf } from '../batch-operation.ts';
 import { type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
 import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 
@@ -12,6 +12,7 @@ export interface ExecuteChunkDeps {
   instances: ProcessInstanceStore;
   concurrency: number;
   now: () => Date;
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Why an item failed, as a low-cardinality class (a metric dimension): the instance was gone or in the wrong state. */
@@ -24,6 +25,8 @@ export type ChunkExecution =
       completed: number;
       failed: number;
       failedByClass: Partial<Record<ItemErrorClass, number>>;
+      /** This chunk pushed the batch over its failure threshold: the batch ended FAILED. */
+      thresholdExceeded?: string;
     }
   /** The batch ended before this chunk ran: its unprocessed items were accounted for as CANCELED. */
   | { status: 'canceled'; batchOperationType: BatchOperationType; completed: number; failed: number }
@@ -60,8 +63,10 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
 
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
-  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item) => {
+  const pace = pacing(deps, found.batch);
+  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
+    await pace(index);
     const { outcome, errorClass } = await executeItem(deps, handler, id.batchOperationKey, item);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
@@ -75,7 +80,45 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     completed: tally.completed,
     failed: tally.failed,
     failedByClass,
+    thresholdExceeded: tally.failed > 0 ? await enforceFailureThreshold(deps, found.batch) : undefined,
   };
+}
+
+/**
+ * The batch's rate limit, shared evenly by its shards (one chunk per shard runs at a time): item
+ * `index` of the chunk starts no earlier than `index / rate` seconds after the chunk began.
+ */
+function pacing(deps: ExecuteChunkDeps, batch: BatchOperation) {
+  if (!batch.itemsPerSecond) return async (_index: number) => undefined;
+  const perShard = batch.itemsPerSecond / batch.shardCount;
+  const started = deps.now().getTime();
+  return async (index: number) => {
+    const wait = started + (index * 1000) / perShard - deps.now().getTime();
+    if (wait > 0) await deps.sleep(wait);
+  };
+}
+
+/**
+ * Ends the batch FAILED once more than the threshold's share of its processed items failed (and at
+ * least its minimum were processed). The remaining chunks are then accounted for as not processed.
+ */
+async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOperation) {
+  if (!batch.failureThreshold) return undefined;
+  const { percentage, minProcessedItems } = batch.failureThreshold;
+  const current = await deps.batches.getBatch(batch.batchOperationKey);
+  if (!current) return undefined;
+  const { operationsCompletedCount, operationsFailedCount } = progressOf(current.shards);
+  const processed = operationsCompletedCount + operationsFailedCount;
+  if (processed < minProcessedItems || operationsFailedCount * 100 <= percentage * processed)
+    return undefined;
+  const reason = `Failure threshold exceeded: ${operationsFailedCount} of ${processed} processed items failed, more than ${percentage}%`;
+  const ended = await deps.batches.finishBatch(
+    batch.batchOperationKey,
+    'FAILED',
+    deps.now().toISOString(),
+    reason,
+  );
+  return ended ? reason : undefined;
 }
 
 async function executeItem(

@@ -1,6 +1,7 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
 import { FINAL_BATCH_STATES } from '../batch-operation.ts';
 import { type Chunk, chunked, pendingItem } from '../chunk.ts';
+import { failedItemKeys } from '../item-provider/failed-item-keys.ts';
 import {
   type ItemProviderDeps,
   matchingInstanceKeys,
@@ -36,7 +37,13 @@ export async function initializeShard(
   try {
     const totals = FINAL_BATCH_STATES.includes(found.batch.state)
       ? { totalCount: 0, chunkCount: 0 }
-      : await writeChunks(deps, input, matchingInstanceKeys(deps, found.batch.filter, shard, stats));
+      : await writeChunks(
+          deps,
+          input,
+          found.batch.source
+            ? failedItemKeys(deps.batches, found.batch.source.failedItemsOf, shard)
+            : matchingInstanceKeys(deps, found.batch.filter, shard, stats),
+        );
     await deps.batches.finishShardInitialization(batchOperationKey, shard, totals);
     return { ...input, outcome: 'initialized' as const, batchOperationType, ...totals, ...stats };
   } catch (error) {
