@@ -102,6 +102,7 @@ export class BatchWorkflow extends Construct {
         shards: sfn.JsonPath.listAt('$.shards'),
         pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds'),
         progress: sfn.JsonPath.objectAt('$.progress'),
+        suspensionsSeen: sfn.JsonPath.numberAt('$.suspensionsSeen'),
         ...dispatchRound,
       },
       'replace',

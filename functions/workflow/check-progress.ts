@@ -11,6 +11,7 @@ const input = z.object({
   pollSeconds: z.number().int().min(1),
   progress: z.object({ done: z.number().int(), since: z.string() }),
   dispatchRound: z.number().int().min(0),
+  suspensionsSeen: z.number().int().min(0),
 });
 
 /** State "Check progress" of the execution phase's backed-off poll; also the batch's watchdog. */
@@ -23,6 +24,8 @@ export const handler = observed(async (event: unknown) => {
     request,
   );
   if (result.suspended) logger.info('Batch suspended: the execution waits for resumption');
+  if (!result.stalled && result.redispatched > 0)
+    logger.info('Chunks held back by a suspension sent again', { redispatched: result.redispatched });
   if (result.stalled) {
     logger.warn('Batch without progress: pending chunks sent again', {
       done: result.progress.done,

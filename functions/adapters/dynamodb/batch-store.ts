@@ -340,18 +340,20 @@ export class DynamoBatchStore implements BatchStore {
     change: { from: readonly BatchOperationState[]; to: BatchOperationState; endDate?: string },
   ): Promise<BatchTransition> {
     const from = Object.fromEntries(change.from.map((state, index) => [`:from${index}`, state]));
+    const suspends = change.to === 'SUSPENDED';
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.batchesTable,
           Key: { batchOperationKey, record: BATCH_RECORD },
-          UpdateExpression: `SET #state = :to${change.endDate ? ', endDate = :endDate' : ''} REMOVE resumptionToken`,
+          UpdateExpression: `SET #state = :to${change.endDate ? ', endDate = :endDate' : ''} REMOVE resumptionToken${suspends ? ' ADD suspensions :one' : ''}`,
           ConditionExpression: `#state IN (${Object.keys(from).join(', ')})`,
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':to': change.to,
             ...from,
             ...(change.endDate ? { ':endDate': change.endDate } : {}),
+            ...(suspends ? { ':one': 1 } : {}),
           },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

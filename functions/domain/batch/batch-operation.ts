@@ -73,6 +73,11 @@ export interface BatchOperation extends BatchControls {
   executionArn?: string;
   /** Set by the watchdog while the batch makes no progress: the time of its last progress. */
   stalledSince?: string;
+  /**
+   * How often the batch was suspended. Chunks skipped or dropped while it was suspended are sent again
+   * once it is not (see `checkProgress`), under a message id of their own per suspension.
+   */
+  suspensions?: number;
   /** A failure of the orchestration itself (not of an item or shard), recorded by the fail handler. */
   failureReason?: string;
 }

@@ -16,6 +16,10 @@ export const MAX_POLL_SECONDS = 60;
  * sent again. Chunk records, not queue messages, say what is left to do, so a lost message cannot
  * leave a batch stuck, and a chunk that was only slow is recognized as a duplicate when it arrives
  * twice. The clock then starts again, so a stalled batch is re-sent once per stall period.
+ *
+ * A suspension the execution did not park for (suspended and resumed or canceled between two polls,
+ * or before the first dispatch) may have kept chunks from being sent or had the worker drop them: the
+ * pending chunks are then sent again at once, under the suspension's own message id.
  */
 export async function checkProgress(
   deps: { batches: BatchStore; queue: ChunkQueue; now: () => Date; stallSeconds: number },
@@ -29,12 +33,13 @@ export async function checkProgress(
     found.shards.every(isShardFinished) || state === 'COMPLETED' || state === 'PARTIALLY_COMPLETED';
   const now = deps.now();
   const done = doneCount(found.shards);
+  const suspensions = found.batch.suspensions ?? 0;
   if (!finished && state === 'SUSPENDED') {
-    // The execution now waits to be woken; the next round of sending starts after resumption.
+    // The execution now waits to be woken, then sends the pending chunks under this suspension's id.
     return {
       ...input,
       progress: { done, since: now.toISOString() },
-      dispatchRound: input.dispatchRound + 1,
+      suspensionsSeen: suspensions,
       finished,
       suspended: true,
       stalled: false,
@@ -49,21 +54,28 @@ export async function checkProgress(
   if (stalled && !found.batch.stalledSince)
     await deps.batches.reportStall(input.batchOperationKey, progress.since);
   if (moved && found.batch.stalledSince) await deps.batches.reportStall(input.batchOperationKey, undefined);
+  const missedSuspension = !finished && suspensions > input.suspensionsSeen;
   let redispatched = 0;
-  if (stalled) {
-    const redispatch = `r${now.getTime()}`;
+  if (stalled || missedSuspension) {
+    // A stall is re-sent under a fresh id; a missed suspension under its own (a repeat is dropped).
+    const redispatch = stalled ? `r${now.getTime()}` : undefined;
     for (const shard of found.shards.filter((candidate) => !isShardFinished(candidate))) {
       const sent = await dispatchChunks(
         deps,
-        { batchOperationKey: input.batchOperationKey, shard: shard.shard },
+        {
+          batchOperationKey: input.batchOperationKey,
+          shard: shard.shard,
+          dispatchRound: input.dispatchRound,
+        },
         redispatch,
       );
       redispatched += sent.dispatched;
     }
-    progress = { done, since: now.toISOString() };
   }
+  if (stalled) progress = { done, since: now.toISOString() };
   return {
     ...input,
+    suspensionsSeen: suspensions,
     pollSeconds: Math.min(input.pollSeconds * 2, MAX_POLL_SECONDS),
     progress,
     finished,

@@ -8,26 +8,36 @@ const DISPATCH_GROUP = 10;
  * Phase 3 begins: every pending chunk of a shard goes to the queue. Only chunks not yet executed are
  * sent, so dispatching again (after a resumption, a retried step, a recovered batch) never repeats
  * finished work. A suspended batch sends nothing: its resumption starts the next round.
+ *
+ * The message id names the round (an execution's, and the batch's suspension count), so sending the
+ * same round twice is dropped by the queue as a duplicate, while a later round's messages go through.
  */
 export async function dispatchChunks(
   deps: { batches: BatchStore; queue: ChunkQueue },
   input: { batchOperationKey: string; shard: number; dispatchRound?: number },
-  redispatch = input.dispatchRound ? `round${input.dispatchRound}` : undefined,
+  redispatch?: string,
 ) {
   const { batchOperationKey, shard } = input;
   const found = await deps.batches.getBatch(batchOperationKey);
   if (!found || found.batch.state === 'SUSPENDED') return { batchOperationKey, shard, dispatched: 0 };
+  const round = redispatch ?? dispatchId(input.dispatchRound ?? 0, found.batch.suspensions ?? 0);
   let group: ChunkId[] = [];
   let dispatched = 0;
   for await (const chunk of deps.batches.pendingChunks(batchOperationKey, shard)) {
     group.push(chunk);
     if (group.length === DISPATCH_GROUP) {
-      await deps.queue.sendChunks(group, redispatch);
+      await deps.queue.sendChunks(group, round);
       dispatched += group.length;
       group = [];
     }
   }
-  await deps.queue.sendChunks(group, redispatch);
+  await deps.queue.sendChunks(group, round);
   dispatched += group.length;
   return { batchOperationKey, shard, dispatched };
+}
+
+/** The first execution's first round has no id suffix, as before suspensions were counted. */
+function dispatchId(dispatchRound: number, suspensions: number): string | undefined {
+  const parts = [dispatchRound ? `round${dispatchRound}` : '', suspensions ? `s${suspensions}` : ''];
+  return parts.filter(Boolean).join('.') || undefined;
 }

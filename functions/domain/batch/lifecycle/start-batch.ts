@@ -14,10 +14,12 @@ export interface BatchExecutionInput {
   pollSeconds: number;
   progress: ProgressMark;
   /**
-   * How many times the chunks were sent: 0 at first, one more after each suspension. A later round's
-   * messages must not be taken for duplicates of an earlier round's.
+   * The execution's dispatch round: 0 for the batch's first execution, the start time for a recovery
+   * execution, whose messages must not be taken for duplicates of the first one's.
    */
   dispatchRound: number;
+  /** The batch's suspension count when the execution last sent (or parked to send) its chunks. */
+  suspensionsSeen: number;
 }
 
 /**
@@ -38,5 +40,6 @@ export async function startBatch(
     progress: { done: -1, since: deps.now().toISOString() },
     // A recovery execution's messages must not be dropped as duplicates of the first execution's.
     dispatchRound: input.executionArn.endsWith(`:${input.batchOperationKey}`) ? 0 : deps.now().getTime(),
+    suspensionsSeen: 0,
   };
 }

@@ -87,6 +87,44 @@ async function executingBatch(batchOperationKey: string) {
 
 const at = (seconds: number) => () => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
 
+describe('progress poll after a suspension', () => {
+  it('sends the pending chunks at once when a suspension ended between two polls, once per suspension', async () => {
+    // Prepare: suspended and resumed before the execution saw it; the worker dropped what it got meanwhile.
+    await executingBatch('702');
+    const input = {
+      batchOperationKey: '702',
+      shards: [0, 1],
+      pollSeconds: 5,
+      progress: { done: -1, since: at(0)().toISOString() },
+      dispatchRound: 0,
+      suspensionsSeen: 0,
+    };
+    const deps = { batches, queue, now: at(1), stallSeconds: STALL_SECONDS };
+    await batches.transitionBatch('702', { from: ['ACTIVE'], to: 'SUSPENDED' });
+    await batches.transitionBatch('702', { from: ['SUSPENDED'], to: 'ACTIVE' });
+    // Act
+    const first = await checkProgress(deps, input);
+    const resent = await drain();
+    const second = await checkProgress(deps, first);
+    const resentAgain = await drain();
+    await batches.transitionBatch('702', { from: ['ACTIVE'], to: 'SUSPENDED' });
+    const parked = await checkProgress(deps, second);
+    await batches.transitionBatch('702', { from: ['SUSPENDED'], to: 'ACTIVE' });
+    const afterPark = await checkProgress(deps, parked);
+    // Assess: not a stall; only shard 0's pending chunks; nothing again for the same suspension.
+    expect(first).toMatchObject({ stalled: false, suspended: false, redispatched: 2, suspensionsSeen: 1 });
+    expect(resent.map((body) => JSON.parse(body))).toEqual([
+      { batchOperationKey: '702', shard: 0, chunk: 0 },
+      { batchOperationKey: '702', shard: 0, chunk: 1 },
+    ]);
+    expect(second.redispatched).toBe(0);
+    expect(resentAgain).toEqual([]);
+    // A suspension the execution parked for is sent by the dispatch step after it wakes, not here.
+    expect(parked).toMatchObject({ suspended: true, suspensionsSeen: 2 });
+    expect(afterPark.redispatched).toBe(0);
+  });
+});
+
 describe('progress poll as watchdog', () => {
   it('sends the pending chunks of unfinished shards again once a batch has made no progress for the stall period', async () => {
     // Prepare
@@ -97,6 +135,7 @@ describe('progress poll as watchdog', () => {
       pollSeconds: 5,
       progress: { done: -1, since: at(0)().toISOString() },
       dispatchRound: 0,
+      suspensionsSeen: 0,
     };
     // Act
     const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
@@ -153,6 +192,7 @@ describe('progress poll as watchdog', () => {
       pollSeconds: 5,
       progress: { done: -1, since: at(0)().toISOString() },
       dispatchRound: 0,
+      suspensionsSeen: 0,
     };
     const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
     await batches.completeChunk(
