@@ -22,3 +22,10 @@ export class NotFoundError extends ProblemError {
     super(404, 'NOT_FOUND', detail);
   }
 }
+
+/** The command does not fit the entity's state (Camunda's rejection type INVALID_STATE, a 409). */
+export class InvalidStateError extends ProblemError {
+  constructor(detail: string) {
+    super(409, 'INVALID_STATE', detail);
+  }
+}
