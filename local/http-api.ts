@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem } from '../functions/commons/http.ts';
 import type { ApiRoute } from '../lib/api-routes.ts';
-import { type LambdaHandler, lambdaContext } from './lambda-runtime.ts';
+import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 interface BoundRoute {
   route: ApiRoute;
@@ -110,5 +110,5 @@ async function handle(
       timeEpoch: now.getTime(),
     },
   };
-  return (await match.handler(event, lambdaContext(match.route.id))) as APIGatewayProxyStructuredResultV2;
+  return (await invoke(match.handler, event, match.route.id)) as APIGatewayProxyStructuredResultV2;
 }
