@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BenchmarkResult, runBenchmark } from './benchmark.ts';
-import { formatReport, writeResult } from './report.ts';
+import type { BenchmarkResult } from './benchmark.ts';
 
 /**
  * `npm run bench -- --instances 100000 [--shards 8] [--operation cancel] [--no-baseline] [--scale]`:
@@ -12,6 +11,9 @@ import { formatReport, writeResult } from './report.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// Imported after the environment is set: the Powertools singletons read it when they load.
+const { runBenchmark } = await import('./benchmark.ts');
+const { formatReport, writeResult } = await import('./report.ts');
 
 const { values } = parseArgs({
   options: {
