@@ -84,9 +84,12 @@ export class RequestCounter {
     },
   };
 
-  /** The counts since the last reset, and a fresh start. */
+  /**
+   * The counts since the last reset, and a fresh start. A copy: calls still in flight (the poller's
+   * long polls) finish into the old tallies, not into the window just closed.
+   */
   take(): RequestCounts {
-    const taken = this.counts;
+    const taken = structuredClone(this.counts);
     this.counts = {};
     return taken;
   }
