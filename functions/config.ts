@@ -11,6 +11,13 @@ const configSchema = z.object({
   CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** Instances read per store page during initialization (DynamoDB returns at most 1 MB per page anyway). */
   QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Retries of a failed instance query during initialization before its shard fails with QUERY_FAILED (Zeebe: 3). */
+  QUERY_RETRY_MAX: z.coerce.number().int().min(0).max(20).default(3),
+  /** First wait before retrying a query; each further wait is `QUERY_RETRY_BACKOFF_FACTOR` times longer (Zeebe: 1 s). */
+  QUERY_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Longest wait between query retries (Zeebe: 60 s); keeps a shard within one Lambda's 15 minutes. */
+  QUERY_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(60_000),
+  QUERY_RETRY_BACKOFF_FACTOR: z.coerce.number().min(1).max(10).default(2),
   /** Instance commands in flight per chunk: tens, bounded, so one shard's worker keeps the table busy. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
   /** Seconds between progress checks of the execution phase on AWS (backed off from here). */
@@ -37,4 +44,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** The query retry settings as the item provider takes them. */
+export function queryRetrySettings(config: Config) {
+  return {
+    maxRetries: config.QUERY_RETRY_MAX,
+    initialDelayMs: config.QUERY_RETRY_INITIAL_DELAY_MS,
+    maxDelayMs: config.QUERY_RETRY_MAX_DELAY_MS,
+    backoffFactor: config.QUERY_RETRY_BACKOFF_FACTOR,
+  };
 }

@@ -9,6 +9,12 @@ export interface ApiRoute {
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
+  /**
+   * The handler streams its response (functions/commons/streaming.ts). On AWS such a route is a
+   * Lambda function URL in RESPONSE_STREAM mode, not an HTTP API route: API Gateway HTTP APIs buffer
+   * a Lambda's response and cap it at 6 MB.
+   */
+  readonly streaming?: true;
 }
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -55,9 +61,61 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-batch-operation.ts',
   },
   {
+    id: 'SuspendBatchOperation',
+    method: 'POST',
+    path: '/v2/batch-operations/{batchOperationKey}/suspension',
+    entry: 'functions/api/suspend-batch-operation.ts',
+  },
+  {
+    id: 'ResumeBatchOperation',
+    method: 'POST',
+    path: '/v2/batch-operations/{batchOperationKey}/resumption',
+    entry: 'functions/api/resume-batch-operation.ts',
+  },
+  {
+    id: 'CancelBatchOperation',
+    method: 'POST',
+    path: '/v2/batch-operations/{batchOperationKey}/cancellation',
+    entry: 'functions/api/cancel-batch-operation.ts',
+  },
+  {
+    id: 'RetryFailedItems',
+    method: 'POST',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/failed-items-retry',
+    entry: 'functions/api/retry-failed-items.ts',
+  },
+  {
     id: 'SearchBatchOperationItems',
     method: 'POST',
     path: '/v2/batch-operation-items/search',
     entry: 'functions/api/search-batch-operation-items.ts',
   },
+  // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
+  {
+    id: 'DryRunCancelProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/extensions/process-instances/cancellation/dry-run',
+    entry: 'functions/api/dry-run-cancel-process-instances-batch.ts',
+  },
+  {
+    id: 'GetBatchOperationReport',
+    method: 'GET',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/report',
+    entry: 'functions/api/get-batch-operation-report.ts',
+    streaming: true,
+  },
 ];
+
+/**
+ * The path parameters of a request path under a route's path template (`{name}` is one segment), or
+ * undefined when the path is not the route's.
+ */
+export function matchRoutePath(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const source = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const values = new RegExp(`^${source}$`).exec(path)?.slice(1);
+  return values && Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(values[index])]));
+}

@@ -8,6 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { apiRoutes } from './api-routes.ts';
 import { ServiceFunction } from './service-function.ts';
+import { STREAMING_ROUTE_TIMEOUT, StreamingRoute } from './streaming-route.ts';
 import { tableSchemas } from './table-schema.ts';
 import type { TableName } from './tables.ts';
 
@@ -21,6 +22,8 @@ export interface ApiProps {
 export interface RouteAccess {
   readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
   readonly startsBatches?: boolean;
+  /** Wakes a batch's execution waiting for resumption (SendTaskSuccess). */
+  readonly wakesBatches?: boolean;
 }
 
 /**
@@ -43,13 +46,26 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
+  // Lifecycle commands: one conditional write on the batch record, then wake a waiting execution.
+  // Creation of a batch over an ended batch's failed items.
+  RetryFailedItems: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
+  SuspendBatchOperation: { tables: { batches: 'readWrite' } },
+  ResumeBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
+  CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
+  // Reads what Initialization reads, writes nothing and starts nothing.
+  DryRunCancelProcessInstancesBatch: { tables: { processInstances: 'read' } },
+  GetBatchOperationReport: { tables: { batches: 'read', batchItems: 'read' } },
 };
 
 /**
  * The HTTP API (API Gateway v2): one Lambda per route of `apiRoutes`, IAM-authorized (callers sign
  * with SigV4; the caller's identity becomes a batch's claims). Every function knows every table's name
  * and the state machine's ARN (the configuration requires them), but is granted only its route's access.
+ * A streaming route is served by its function's own URL instead (lib/streaming-route.ts).
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
@@ -74,12 +90,18 @@ export class Api extends Construct {
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
         environment: { ...environment, ...tableNames, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
+        timeout: route.streaming ? STREAMING_ROUTE_TIMEOUT : undefined,
       });
       for (const [name, mode] of Object.entries(access.tables) as [TableName, 'read' | 'readWrite'][]) {
         fn.bindTable(tableSchemas[name], tables[name], mode);
       }
       if (access.startsBatches) stateMachine.grantStartExecution(fn.function);
+      if (access.wakesBatches) stateMachine.grantTaskResponse(fn.function);
       this.functions.push(fn.function);
+      if (route.streaming) {
+        new StreamingRoute(this, `${route.id}Route`, { route, function: fn.function });
+        continue;
+      }
       this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],

@@ -1,9 +1,11 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { readConfig } from '../functions/config.ts';
 import { Api } from './api.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import { Monitoring } from './monitoring.ts';
+import { Recovery } from './recovery.ts';
 import { ServiceFunction } from './service-function.ts';
 import { tableSchemas } from './table-schema.ts';
 import { Tables } from './tables.ts';
@@ -17,6 +19,11 @@ const CONTEXT_SETTINGS = {
   queryPageSize: 'QUERY_PAGE_SIZE',
   workerConcurrency: 'WORKER_CONCURRENCY',
   progressPollSeconds: 'PROGRESS_POLL_SECONDS',
+  stallAlarmSeconds: 'STALL_ALARM_SECONDS',
+  queryRetryMax: 'QUERY_RETRY_MAX',
+  queryRetryInitialDelay: 'QUERY_RETRY_INITIAL_DELAY_MS',
+  queryRetryMaxDelay: 'QUERY_RETRY_MAX_DELAY_MS',
+  queryRetryBackoffFactor: 'QUERY_RETRY_BACKOFF_FACTOR',
 } as const;
 
 /** The whole service: tables, chunk queue and worker, the batch state machine, and the HTTP API. */
@@ -46,16 +53,38 @@ export class BatchOperationsStack extends Stack {
         return sender;
       },
     );
+    const stateMachineName = `${this.stackName}-Batches`;
+    // Wakes its own execution when the batch was resumed before the token was stored.
+    const awaitResumption = fn(workflowTasks.awaitResumption);
+    awaitResumption.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [
+          this.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: stateMachineName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     const functions: WorkflowFunctions = {
       startBatch: fn(workflowTasks.startBatch).function,
       initializeShard: initializeShard.function,
       dispatchChunks: dispatchChunks.function,
       checkProgress: checkProgress.function,
+      awaitResumption: awaitResumption.function,
       completeBatch: fn(workflowTasks.completeBatch).function,
       failBatch: fn(workflowTasks.failBatch).function,
     };
-    const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions });
+    const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
     const api = new Api(this, 'Api', { tables, stateMachine, environment });
+    const recovery = new Recovery(this, 'Recovery', {
+      batchesTable: tables.batches,
+      stateMachine,
+      environment,
+    });
     new Monitoring(this, 'Monitoring', {
       stateMachine,
       queue: chunkQueue.queue,
@@ -66,6 +95,7 @@ export class BatchOperationsStack extends Stack {
         chunkQueue.deadChunkAccounting.function,
         ...Object.values(functions),
         ...api.functions,
+        recovery.sweep.function,
       ],
       httpApi: api.httpApi,
       tables: Object.values(tables),

@@ -154,6 +154,13 @@ export class Monitoring extends Construct {
         'A batch has made no progress for longer than STALL_ALARM_SECONDS (reported by its progress poll).',
       anchor: 'stalledbatches',
     });
+    this.alarm('RecoveredBatches', {
+      metric: serviceMetric(MetricName.RecoveredBatches),
+      threshold: 1,
+      description:
+        'A batch had lost its state-machine execution and was picked up again by the recovery sweep; find out why it was lost.',
+      anchor: 'recoveredbatches',
+    });
     this.alarm('OldestChunkAge', {
       metric: props.queue.metricApproximateAgeOfOldestMessage({
         period: Duration.minutes(1),

@@ -22,6 +22,8 @@ export interface TableSchema {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly globalIndexes: readonly IndexSchema[];
+  /** Records carrying this epoch-seconds attribute expire (DynamoDB TTL). */
+  readonly timeToLiveAttribute?: string;
 }
 
 export const INSTANCES_BY_SHARD_INDEX = 'byShard';
@@ -32,10 +34,12 @@ export const tableSchemas = {
   batches: {
     id: 'Batches',
     envVar: 'BATCHES_TABLE',
-    // One partition per batch: the batch record plus one counter record per shard.
+    // One partition per batch: the batch record plus one counter record per shard. Idempotency
+    // records (one partition per caller's key) expire.
     partitionKey: { name: 'batchOperationKey', type: 'S' },
     sortKey: { name: 'record', type: 'S' },
     globalIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
   },
   batchItems: {
     id: 'BatchItems',

@@ -24,6 +24,7 @@ export class Tables extends Construct {
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         removalPolicy: RemovalPolicy.RETAIN,
+        timeToLiveAttribute: schema.timeToLiveAttribute,
       });
       for (const index of schema.globalIndexes) {
         table.addGlobalSecondaryIndex({

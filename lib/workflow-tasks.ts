@@ -7,6 +7,8 @@ export interface WorkflowTask {
   readonly id: string;
   readonly stateName: string;
   readonly entry: string;
+  /** Invoked with a task token: the state ends when the token is sent back, not when the handler returns. */
+  readonly waitsForTaskToken?: boolean;
 }
 
 export const workflowTasks = {
@@ -25,6 +27,12 @@ export const workflowTasks = {
     id: 'CheckProgress',
     stateName: 'Check progress',
     entry: 'functions/workflow/check-progress.ts',
+  },
+  awaitResumption: {
+    id: 'AwaitResumption',
+    stateName: 'Await resumption',
+    entry: 'functions/workflow/await-resumption.ts',
+    waitsForTaskToken: true,
   },
   completeBatch: {
     id: 'CompleteBatch',

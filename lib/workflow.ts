@@ -10,6 +10,8 @@ export type WorkflowFunctions = Record<keyof typeof workflowTasks, IFunction>;
 
 export interface BatchWorkflowProps {
   readonly functions: WorkflowFunctions;
+  /** Known before synthesis so the function that wakes the execution can be granted it without a cycle. */
+  readonly stateMachineName: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface BatchWorkflowProps {
 export class BatchWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, { functions }: BatchWorkflowProps) {
+  constructor(scope: Construct, id: string, { functions, stateMachineName }: BatchWorkflowProps) {
     super(scope, id);
     // A task's result either replaces the state (ResultPath left out: aws-local-stepfunctions 3.0.0
     // mistakes an explicit "$" for a key named "$") or is discarded, keeping the input.
@@ -62,6 +64,7 @@ export class BatchWorkflow extends Construct {
     );
 
     const perShard = { ...batchKey, shard: sfn.JsonPath.numberAt('$$.Map.Item.Value') };
+    const dispatchRound = { dispatchRound: sfn.JsonPath.numberAt('$.dispatchRound') };
     const initialization = new sfn.Map(this, 'Initialization', {
       itemsPath: '$.shards',
       itemSelector: perShard,
@@ -70,9 +73,23 @@ export class BatchWorkflow extends Construct {
 
     const dispatch = new sfn.Map(this, 'Dispatch chunks', {
       itemsPath: '$.shards',
-      itemSelector: perShard,
+      itemSelector: { ...perShard, ...dispatchRound },
       resultPath: sfn.JsonPath.DISCARD,
-    }).itemProcessor(invoke(workflowTasks.dispatchChunks, functions.dispatchChunks, selectFromItem()));
+    }).itemProcessor(
+      invoke(workflowTasks.dispatchChunks, functions.dispatchChunks, {
+        ...selectFromItem(),
+        ...dispatchRound,
+      }),
+    );
+
+    // A suspended batch parks on a task token (no polling, no transitions) until resumed or canceled,
+    // then sends its pending chunks again.
+    const awaitResumption = new tasks.LambdaInvoke(this, workflowTasks.awaitResumption.stateName, {
+      lambdaFunction: functions.awaitResumption,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ ...batchKey, taskToken: sfn.JsonPath.taskToken }),
+      resultPath: sfn.JsonPath.DISCARD,
+    }).next(dispatch);
 
     const waitForWorkers = new sfn.Wait(this, PROGRESS_WAIT_STATE, {
       time: sfn.WaitTime.secondsPath('$.pollSeconds'),
@@ -85,6 +102,7 @@ export class BatchWorkflow extends Construct {
         shards: sfn.JsonPath.listAt('$.shards'),
         pollSeconds: sfn.JsonPath.numberAt('$.pollSeconds'),
         progress: sfn.JsonPath.objectAt('$.progress'),
+        ...dispatchRound,
       },
       'replace',
     );
@@ -93,6 +111,7 @@ export class BatchWorkflow extends Construct {
       .next(
         new sfn.Choice(this, 'All shards finished?')
           .when(sfn.Condition.booleanEquals('$.finished', true), new sfn.Succeed(this, 'Shards finished'))
+          .when(sfn.Condition.booleanEquals('$.suspended', true), awaitResumption)
           .otherwise(waitForWorkers),
       );
     const execution = new sfn.Parallel(this, 'Execution', { resultPath: sfn.JsonPath.DISCARD }).branch(
@@ -106,6 +125,7 @@ export class BatchWorkflow extends Construct {
     }
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(
         creation.next(initialization).next(execution).next(completion),
       ),

@@ -17,10 +17,11 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_TIMEOUT_SECONDS,
 } from '../lib/chunk-queue-settings.ts';
+import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
-import { loadHandler } from './lambda-runtime.ts';
+import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
@@ -125,6 +126,13 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       await Promise.all([poller.stop(), deadChunkPoller.stop()]);
       sqs.destroy();
     });
+
+    // As the scheduled sweep does on AWS: batches whose execution died with an earlier run go on.
+    const recoverBatches = await loadHandler('functions/workflow/recover-batches.ts');
+    const sweep = () => recoverBatches({}, lambdaContext('RecoverBatches', 5 * 60_000));
+    await sweep();
+    const sweeps = setInterval(() => void sweep().catch(() => undefined), RECOVERY_SWEEP_MINUTES * 60_000);
+    stops.push(async () => clearInterval(sweeps));
 
     const handlers = await Promise.all(
       apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })),

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem } from '../functions/commons/http.ts';
-import type { ApiRoute } from '../lib/api-routes.ts';
+import { isStreamed, type StreamedResult } from '../functions/commons/streaming.ts';
+import { type ApiRoute, matchRoutePath } from '../lib/api-routes.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 interface BoundRoute {
   route: ApiRoute;
-  pattern: RegExp;
-  parameterNames: string[];
   handler: LambdaHandler;
 }
 
@@ -16,22 +16,16 @@ const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
 
 /**
  * Serves the API routes over HTTP the way API Gateway's HTTP API does: each request becomes a
- * payload-format-2.0 event for the route's handler, and its result becomes the response.
+ * payload-format-2.0 event for the route's handler, and its result becomes the response. A streamed
+ * result (a function URL's response stream on AWS) is piped to the client as it is produced.
  */
 export function createHttpApi(
   routes: readonly { route: ApiRoute; handler: LambdaHandler }[],
   options: { metricsText?: () => string } = {},
 ): Server {
-  const bound: BoundRoute[] = routes.map(({ route, handler }) => {
-    const parameterNames: string[] = [];
-    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      parameterNames.push(name);
-      return '([^/]+)';
-    });
-    return { route, handler, parameterNames, pattern: new RegExp(`^${source}$`) };
-  });
   // Literal paths win over parameterized ones, as in API Gateway.
-  bound.sort((a, b) => a.parameterNames.length - b.parameterNames.length);
+  const parameterCount = ({ route }: BoundRoute) => route.path.split('{').length;
+  const bound = [...routes].sort((a, b) => parameterCount(a) - parameterCount(b));
 
   return createServer(async (req, res) => {
     // Embedded only: the metrics CloudWatch would hold on AWS, in Prometheus text format.
@@ -44,6 +38,12 @@ export function createHttpApi(
       problem(500, 'INTERNAL_ERROR', `The embedded API failed: ${String(error)}`),
     );
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    if (isStreamed(result)) {
+      // Sent as produced, never buffered whole. A failure midway destroys the response, so the
+      // client sees a cut connection rather than a complete-looking body (the handler logged it).
+      await pipeline(result.body, res).catch(() => undefined);
+      return;
+    }
     res.end(
       result.body === undefined
         ? undefined
@@ -55,20 +55,19 @@ export function createHttpApi(
 async function handle(
   req: IncomingMessage,
   routes: BoundRoute[],
-): Promise<APIGatewayProxyStructuredResultV2> {
+): Promise<APIGatewayProxyStructuredResultV2 | StreamedResult> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
-  const matches = routes.filter((candidate) => candidate.pattern.test(url.pathname));
+  const matches = routes.flatMap((candidate) => {
+    const parameters = matchRoutePath(candidate.route.path, url.pathname);
+    return parameters ? [{ ...candidate, parameters }] : [];
+  });
   const match = matches.find((candidate) => candidate.route.method === method);
   if (!match) {
     return matches.length > 0
       ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname)
       : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
   }
-  const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-  const pathParameters = Object.fromEntries(
-    match.parameterNames.map((name, index) => [name, decodeURIComponent(values[index])]),
-  );
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
@@ -88,7 +87,7 @@ async function handle(
     rawQueryString: url.search.slice(1),
     headers,
     queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-    pathParameters: match.parameterNames.length > 0 ? pathParameters : undefined,
+    pathParameters: Object.keys(match.parameters).length > 0 ? match.parameters : undefined,
     body: body.length > 0 ? body.toString(isText ? 'utf8' : 'base64') : undefined,
     isBase64Encoded: body.length > 0 && !isText,
     requestContext: {
@@ -110,5 +109,7 @@ async function handle(
       timeEpoch: now.getTime(),
     },
   };
-  return (await invoke(match.handler, event, match.route.id)) as APIGatewayProxyStructuredResultV2;
+  return (await invoke(match.handler, event, match.route.id)) as
+    | APIGatewayProxyStructuredResultV2
+    | StreamedResult;
 }

@@ -2,7 +2,7 @@ import './polyfills.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { PROGRESS_WAIT_STATE, workflowTasks } from '../lib/workflow-tasks.ts';
+import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '../lib/workflow-tasks.ts';
 import type { Emulator } from './emulator-process.ts';
 import { invoke, loadHandler } from './lambda-runtime.ts';
 
@@ -52,10 +52,15 @@ export async function startStepFunctionsEmulator(
   const stateMachine = new StateMachine(options.definition as never, {
     validationOptions: { checkArn: false },
   });
+  // Executions parked on a task token, woken by SendTaskSuccess or SendTaskFailure.
+  const waiting = new Map<string, { succeed: (output: unknown) => void; fail: (error: Error) => void }>();
   const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const task of Object.values(workflowTasks)) {
+  for (const task of Object.values<WorkflowTask>(workflowTasks)) {
     const handler = await loadHandler(task.entry);
-    taskHandlers[task.stateName] = (input) => invoke(handler, input, task.id, 15 * 60_000);
+    const run = (input: unknown) => invoke(handler, input, task.id, 15 * 60_000);
+    taskHandlers[task.stateName] = task.waitsForTaskToken
+      ? (input) => invokeWithTaskToken(run, input as { Payload: Record<string, unknown> }, waiting)
+      : run;
   }
   const executions = new Map<string, Execution>();
 
@@ -79,6 +84,8 @@ export async function startStepFunctionsEmulator(
           StartTime: new Date(startDate).toISOString(),
         },
         StateMachine: { Id: LOCAL_STATE_MACHINE_ARN, Name: 'BatchOperations' },
+        // Replaced by a fresh token per invocation (see invokeWithTaskToken).
+        Task: { Token: TASK_TOKEN_PLACEHOLDER },
       } as never,
       noThrowOnAbort: true,
     });
@@ -128,6 +135,15 @@ export async function startStepFunctionsEmulator(
   const actions: Record<string, (request: Record<string, string>) => unknown> = {
     StartExecution: startExecution,
     DescribeExecution: (request) => describe(request.executionArn),
+    SendTaskSuccess: (request) => {
+      takeWaiting(waiting, request.taskToken).succeed(JSON.parse(request.output ?? '{}'));
+      return {};
+    },
+    SendTaskFailure: (request) => {
+      const error = Object.assign(new Error(request.cause ?? ''), { name: request.error ?? 'TaskFailed' });
+      takeWaiting(waiting, request.taskToken).fail(error);
+      return {};
+    },
     StopExecution: (request) => {
       const execution = executions.get(request.executionArn);
       if (!execution)
@@ -161,6 +177,43 @@ async function forwardEvents(
   onEvent: (event: StateMachineEvent) => void,
 ) {
   for await (const event of events) onEvent(event);
+}
+
+const TASK_TOKEN_PLACEHOLDER = 'local-task-token';
+
+/**
+ * A `.waitForTaskToken` task: the Lambda is invoked with a token of its own (as Step Functions does)
+ * and the state ends when the token comes back, not when the handler returns.
+ */
+async function invokeWithTaskToken(
+  run: (payload: unknown) => Promise<unknown>,
+  input: { Payload: Record<string, unknown> },
+  waiting: Map<string, { succeed: (output: unknown) => void; fail: (error: Error) => void }>,
+): Promise<unknown> {
+  const taskToken = crypto.randomUUID();
+  const payload = Object.fromEntries(
+    Object.entries(input.Payload).map(([name, value]) => [
+      name,
+      value === TASK_TOKEN_PLACEHOLDER ? taskToken : value,
+    ]),
+  );
+  // Registered before the handler runs: it may send the token back before it returns.
+  const result = new Promise((succeed, fail) => waiting.set(taskToken, { succeed, fail }));
+  try {
+    await run(payload);
+  } catch (error) {
+    waiting.delete(taskToken);
+    throw error;
+  }
+  return result;
+}
+
+function takeWaiting<T>(waiting: Map<string, T>, taskToken: string | undefined): T {
+  const waiter = taskToken ? waiting.get(taskToken) : undefined;
+  if (!waiter || !taskToken)
+    throw new ServiceError('TaskDoesNotExist', `Task does not exist: '${taskToken}'`);
+  waiting.delete(taskToken);
+  return waiter;
 }
 
 class ServiceError extends Error {

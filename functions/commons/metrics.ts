@@ -20,6 +20,7 @@ export const MetricName = {
   DeadLetteredChunks: 'DeadLetteredChunks',
   DeadLetteredItems: 'DeadLetteredItems',
   StalledBatches: 'StalledBatches',
+  RecoveredBatches: 'RecoveredBatches',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

@@ -4,7 +4,8 @@ import { DynamoProcessDefinitionStore } from '../adapters/dynamodb/process-defin
 import { DynamoProcessInstanceStore } from '../adapters/dynamodb/process-instance-store.ts';
 import { StepFunctionsBatchWorkflow } from '../adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '../adapters/sqs/chunk-queue.ts';
-import { type Config, readConfig } from '../config.ts';
+import { type Config, queryRetrySettings, readConfig } from '../config.ts';
+import type { ItemProviderDeps } from '../domain/batch/item-provider/matching-instance-keys.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 
 /**
@@ -37,4 +38,15 @@ export function services(): Services {
     workflow: new StepFunctionsBatchWorkflow(stepFunctions(), config.STATE_MACHINE_ARN),
   };
   return cached;
+}
+
+/** What reads a filter's matching instances (initialization, dry run): one set of query settings. */
+export function itemProvider(): ItemProviderDeps {
+  const { instances, config } = services();
+  return {
+    instances,
+    queryPageSize: config.QUERY_PAGE_SIZE,
+    queryRetry: queryRetrySettings(config),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
 }

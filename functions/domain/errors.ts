@@ -12,8 +12,9 @@ export class ProblemError extends Error {
 }
 
 export class InvalidArgumentError extends ProblemError {
-  constructor(detail: string) {
-    super(400, 'INVALID_ARGUMENT', detail);
+  /** 422 where the request is well-formed but cannot be taken as it is (a reused Idempotency-Key). */
+  constructor(detail: string, status: 400 | 422 = 400) {
+    super(status, 'INVALID_ARGUMENT', detail);
   }
 }
 
@@ -23,7 +24,7 @@ export class NotFoundError extends ProblemError {
   }
 }
 
-/** The command does not fit the entity's state (Camunda's rejection type INVALID_STATE, a 409). */
+/** The request is valid but the resource's current state does not allow it (Camunda: INVALID_STATE). */
 export class InvalidStateError extends ProblemError {
   constructor(detail: string) {
     super(409, 'INVALID_STATE', detail);

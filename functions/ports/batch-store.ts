@@ -2,6 +2,7 @@ import type {
   BatchError,
   BatchOperation,
   BatchOperationState,
+  BatchOperationType,
   BatchShard,
 } from '../domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '../domain/batch/chunk.ts';
@@ -11,12 +12,39 @@ export interface BatchWithShards {
   shards: BatchShard[];
 }
 
+/** What a lifecycle command found: it changed the batch, or the batch was missing or in another state. */
+export type BatchTransition =
+  | { outcome: 'changed'; batchOperationType: BatchOperationType; resumptionToken?: string }
+  | { outcome: 'refused'; state: BatchOperationState }
+  | { outcome: 'missing' };
+
+/** A caller's Idempotency-Key, bound to the request it first came with, until it expires. */
+export interface IdempotencyRecord {
+  scope: string;
+  requestHash: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export type BatchCreation =
+  | { created: true }
+  /** The idempotency key was used before (and has not expired): the batch it created. */
+  | { created: false; batchOperationKey: string; requestHash: string };
+
 export interface BatchStore {
-  /** Stores a new batch with one INITIALIZING record per shard. */
-  createBatch(batch: BatchOperation): Promise<void>;
+  /**
+   * Stores a new batch with one INITIALIZING record per shard, and the idempotency record with it in
+   * the same transaction, so a repeated request finds either both or neither.
+   */
+  createBatch(batch: BatchOperation, idempotency?: IdempotencyRecord): Promise<BatchCreation>;
   getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined>;
-  /** CREATED → ACTIVE, remembering the execution; a no-op when already active (redriven step). */
+  /** CREATED → ACTIVE; in any case records the execution now running the batch (a recovery starts a new one). */
   activateBatch(batchOperationKey: string, executionArn: string): Promise<void>;
+  /**
+   * Batches whose execution may still have work to do: not yet ended, or canceled (their pending
+   * chunks are accounted for by the execution). Streamed; a scan, for the rare recovery sweep.
+   */
+  unfinishedBatches(): AsyncIterable<BatchOperation>;
   /** Writes item chunks (never one record per item). */
   putChunks(chunks: readonly Chunk[]): Promise<void>;
   /** Fixes a shard's totals once its items are all written, and drops chunks of an earlier attempt. */
@@ -25,6 +53,8 @@ export interface BatchStore {
     shard: number,
     totals: { totalCount: number; chunkCount: number },
   ): Promise<void>;
+  /** Marks the batch stalled since the given time, or clears the mark (undefined). */
+  reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
   failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void>;
   pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId>;
   getChunk(id: ChunkId): Promise<Chunk | undefined>;
@@ -33,7 +63,20 @@ export interface BatchStore {
    * exactly once: returns false when the chunk was already recorded (a redelivery).
    */
   completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean>;
-  /** Moves an ACTIVE batch to a final state; returns false when it had already left ACTIVE. */
+  /**
+   * Moves the batch from one of `from` to `to` in one conditional write and takes the token of an
+   * execution waiting for resumption, if one is stored.
+   */
+  transitionBatch(
+    batchOperationKey: string,
+    change: { from: readonly BatchOperationState[]; to: BatchOperationState; endDate?: string },
+  ): Promise<BatchTransition>;
+  /**
+   * Stores the token of the execution now waiting for the batch to be resumed; false when the batch is
+   * no longer SUSPENDED (then nobody else will wake the execution).
+   */
+  awaitResumption(batchOperationKey: string, taskToken: string): Promise<boolean>;
+  /** Moves a batch that has not ended (CREATED, ACTIVE, SUSPENDED) to a final state; false when it had already ended. */
   finishBatch(
     batchOperationKey: string,
     state: BatchOperationState,
@@ -56,6 +99,13 @@ export interface ChunkQueue {
 }
 
 export interface BatchWorkflow {
-  /** Starts the batch's state-machine execution, named after the batch key. */
-  start(batchOperationKey: string): Promise<void>;
+  /**
+   * Starts the batch's state-machine execution, named after the batch key; a recovery names its
+   * attempt, since execution names cannot be reused.
+   */
+  start(batchOperationKey: string, recoveryAttempt?: string): Promise<void>;
+  /** Whether the batch's execution (the recorded one, else the first) is still running. */
+  isRunning(batchOperationKey: string, executionArn?: string): Promise<boolean>;
+  /** Wakes an execution waiting for resumption; a token whose wait already ended is ignored. */
+  resume(taskToken: string): Promise<void>;
 }

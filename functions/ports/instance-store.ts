@@ -55,3 +55,9 @@ export interface ProcessInstanceStore {
 export interface KeyGenerator {
   nextKeys(count: number): Promise<string[]>;
 }
+
+/**
+ * A store failure worth trying again (throttling, a server error, a dropped connection), after the
+ * client's own retries gave up. Adapters throw it so the domain can tell it from a permanent one.
+ */
+export class TransientStoreError extends Error {}

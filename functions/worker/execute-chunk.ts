@@ -10,28 +10,44 @@ import { executeChunk } from '../domain/batch/lifecycle/execute-chunk.ts';
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
 const processor = new SqsFifoPartialProcessorAsync();
 
+const skipReasons = {
+  duplicate: 'Chunk already recorded: redelivery ignored',
+  'batch-suspended': 'Batch suspended: chunk left pending until resumption',
+  'unknown-batch': 'Chunk of an unknown batch: dropped',
+} as const;
+
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord): Promise<void> {
   const { batches, instances, config } = services();
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
   const result = await executeChunk(
-    { batches, instances, concurrency: config.WORKER_CONCURRENCY, now: () => new Date() },
+    {
+      batches,
+      instances,
+      concurrency: config.WORKER_CONCURRENCY,
+      now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
     chunk,
   );
   const context = { ...chunk, receiveCount: record.attributes.ApproximateReceiveCount };
+  if (result.status === 'canceled') {
+    logger.info('Batch ended: unprocessed items of the chunk accounted for as CANCELED', {
+      ...context,
+      completed: result.completed,
+    });
+    return;
+  }
   if (result.status !== 'executed') {
-    logger.info(
-      result.status === 'duplicate'
-        ? 'Chunk already recorded: redelivery ignored'
-        : 'Batch not active: chunk skipped',
-      context,
-    );
+    logger.info(skipReasons[result.status], context);
     if (result.status === 'duplicate')
       recordMetrics({}, [{ name: MetricName.DuplicateChunkDeliveries, unit: 'Count', value: 1 }]);
     return;
   }
   const durationMs = Date.now() - started;
+  if (result.thresholdExceeded)
+    logger.warn('Batch ended FAILED', { ...context, reason: result.thresholdExceeded });
   logger.info('Chunk executed', {
     ...context,
     batchOperationType: result.batchOperationType,

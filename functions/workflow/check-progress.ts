@@ -10,6 +10,7 @@ const input = z.object({
   shards: z.array(z.number().int()),
   pollSeconds: z.number().int().min(1),
   progress: z.object({ done: z.number().int(), since: z.string() }),
+  dispatchRound: z.number().int().min(0),
 });
 
 /** State "Check progress" of the execution phase's backed-off poll; also the batch's watchdog. */
@@ -21,6 +22,7 @@ export const handler = observed(async (event: unknown) => {
     { batches, queue: chunkQueue, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
     request,
   );
+  if (result.suspended) logger.info('Batch suspended: the execution waits for resumption');
   if (result.stalled) {
     logger.warn('Batch without progress: pending chunks sent again', {
       done: result.progress.done,

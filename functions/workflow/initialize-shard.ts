@@ -1,20 +1,17 @@
 import { logger } from '../commons/logger.ts';
 import { MetricName, recordMetrics } from '../commons/metrics.ts';
 import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
+import { itemProvider, services } from '../commons/services.ts';
 import { initializeShard } from '../domain/batch/lifecycle/initialize-shard.ts';
 import { shardInput } from './shard-input.ts';
 
 /** State "Initialize shard" (one Map iteration per shard). */
 export const handler = observed(async (event: unknown) => {
-  const { batches, instances, config } = services();
+  const { batches, config } = services();
   const request = shardInput.parse(event);
   logger.appendKeys(request);
   const started = Date.now();
-  const result = await initializeShard(
-    { batches, instances, chunkSize: config.CHUNK_SIZE, queryPageSize: config.QUERY_PAGE_SIZE },
-    request,
-  );
+  const result = await initializeShard({ ...itemProvider(), batches, chunkSize: config.CHUNK_SIZE }, request);
   if (result.outcome === 'skipped') return result;
   logger.appendKeys({ batchOperationType: result.batchOperationType });
   const queryRetries = { name: MetricName.QueryRetries, unit: 'Count' as const, value: result.queryRetries };

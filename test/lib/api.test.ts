@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeAccess } from '../../lib/api.ts';
 import { apiRoutes } from '../../lib/api-routes.ts';
+import { STREAMING_ROUTE_TIMEOUT } from '../../lib/streaming-route.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
 import { tableSchemas } from '../../lib/table-schema.ts';
 
@@ -11,9 +12,11 @@ interface Statement {
   Resource: unknown;
 }
 
+let template: Template;
 let resources: Resources;
 beforeAll(() => {
-  resources = Template.fromJSON(synthesizeTemplate()).toJSON().Resources as Resources;
+  template = Template.fromJSON(synthesizeTemplate());
+  resources = template.toJSON().Resources as Resources;
 });
 
 const logicalId = (prefix: string, type: string) => {
@@ -96,13 +99,57 @@ describe('the HTTP API functions', () => {
     },
   );
 
-  it('let only the batch creation route start executions of the state machine', () => {
+  it('let only the batch creation routes start executions of the state machine', () => {
     // Act
     const starters = apiRoutes.filter((route) =>
       [...grantsOf(route.id).byResource.values()].some((actions) => actions.has('states:StartExecution')),
     );
 
     // Assess
-    expect(starters.map((route) => route.id)).toEqual(['CancelProcessInstancesBatch']);
+    expect(starters.map((route) => route.id)).toEqual(['CancelProcessInstancesBatch', 'RetryFailedItems']);
+  });
+});
+
+describe('the streaming routes', () => {
+  const streamingRoutes = apiRoutes.filter((route) => route.streaming);
+
+  it('include the batch report', () => {
+    expect(streamingRoutes.map((route) => route.id)).toEqual(['GetBatchOperationReport']);
+  });
+
+  it.each(streamingRoutes.map((route) => [route.id, route]))(
+    'serve %s from its function URL in RESPONSE_STREAM mode, IAM-authorized, not through the HTTP API',
+    (routeId, route) => {
+      // Prepare
+      const functionId = logicalId(`Api${routeId}Function`, 'AWS::Lambda::Function');
+
+      // Act
+      const urls = template.findResources('AWS::Lambda::Url', {
+        Properties: { TargetFunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+      });
+      const httpApiRoutes = template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: `${route.method} ${route.path}` },
+      });
+
+      // Assess
+      expect(Object.values(urls).map((url) => url.Properties)).toEqual([
+        {
+          TargetFunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          AuthType: 'AWS_IAM',
+          InvokeMode: 'RESPONSE_STREAM',
+        },
+      ]);
+      expect(httpApiRoutes).toEqual({});
+      expect(resources[functionId].Properties.Timeout).toBe(STREAMING_ROUTE_TIMEOUT.toSeconds());
+    },
+  );
+
+  it('publish the function URL as a stack output', () => {
+    // Act
+    const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>);
+
+    // Assess
+    const urlId = logicalId('ApiGetBatchOperationReportRoute', 'AWS::Lambda::Url');
+    expect(outputs.map((output) => output.Value)).toContainEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
   });
 });

@@ -4,6 +4,7 @@ import { apiRoutes } from '../../lib/api-routes.ts';
 import { CHUNK_MAX_RECEIVE_COUNT, CHUNK_VISIBILITY_TIMEOUT_SECONDS } from '../../lib/chunk-queue-settings.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
 import { tableSchemas } from '../../lib/table-schema.ts';
+import { workflowTasks } from '../../lib/workflow-tasks.ts';
 
 let template: Template;
 beforeAll(() => {
@@ -13,8 +14,8 @@ beforeAll(() => {
 function stateMachineDefinition(): { StartAt: string; States: Record<string, Record<string, unknown>> } {
   const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
   const join = machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]];
-  const text = join[1].map((part) => (typeof part === 'string' ? part : '"arn"')).join('');
-  return JSON.parse(text.replace(/""arn""/g, '"arn"'));
+  // Tokens (function ARNs, the partition) sit inside JSON strings: each becomes the text ARN.
+  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'ARN')).join(''));
 }
 
 describe('BatchOperationsStack', () => {
@@ -60,8 +61,8 @@ describe('BatchOperationsStack', () => {
 
   it('runs every function on Node 22 and arm64 with active tracing', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // API routes, workflow tasks, the worker and the dead-chunk accounting.
-    expect(functions.length).toBe(apiRoutes.length + 6 + 2);
+    // API routes, workflow tasks, the worker, the recovery sweep and the dead-chunk accounting.
+    expect(functions.length).toBe(apiRoutes.length + Object.keys(workflowTasks).length + 3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -71,8 +72,8 @@ describe('BatchOperationsStack', () => {
     }
   });
 
-  it('routes every API path to its own function with IAM authorization', () => {
-    for (const route of apiRoutes) {
+  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function with IAM authorization', () => {
+    for (const route of apiRoutes.filter((candidate) => !candidate.streaming)) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
         AuthorizationType: 'AWS_IAM',
@@ -89,8 +90,23 @@ describe('BatchOperationsStack', () => {
     expect(definition.States.Initialization.Type).toBe('Map');
     expect(definition.States.Execution.Type).toBe('Parallel');
     // payloadResponseOnly: the resource is the function itself, not the lambda:invoke integration.
-    expect(definition.States.Creation.Resource).toBe('arn');
-    expect(definition.States.Completion.Resource).toBe('arn');
+    expect(definition.States.Creation.Resource).toBe('ARN');
+    expect(definition.States.Completion.Resource).toBe('ARN');
+  });
+
+  it('parks a suspended batch on a task token instead of polling, then dispatches its chunks again', () => {
+    const branch = stateMachineDefinition().States.Execution.Branches as {
+      States: Record<
+        string,
+        { Type: string; Resource?: string; Next?: string; Choices?: { Next: string }[] }
+      >;
+    }[];
+    const states = branch[0].States;
+    expect(states['All shards finished?'].Choices?.map((choice) => choice.Next)).toContain(
+      'Await resumption',
+    );
+    expect(states['Await resumption'].Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
+    expect(states['Await resumption'].Next).toBe('Dispatch chunks');
   });
 
   it('logs the state machine at ERROR without execution data, with tracing on', () => {

@@ -24,7 +24,7 @@ const runbook = readFileSync(resolve(import.meta.dirname, '../../docs/runbook.md
 describe('monitoring', () => {
   it('sends every alarm to the alarm topic and explains it with a link into the runbook', () => {
     const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
-    expect(Object.keys(alarms)).toHaveLength(11);
+    expect(Object.keys(alarms)).toHaveLength(12);
     for (const { Properties } of Object.values(alarms)) {
       expect(Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       const description = Properties.AlarmDescription as string;

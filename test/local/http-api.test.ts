@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiRoute } from '../../lib/api-routes.ts';
@@ -15,11 +16,39 @@ const echo = (event: unknown) => {
     body: JSON.stringify({ ok: true }),
   });
 };
+/** A streamed body whose second part is produced only once the test has seen the first arrive. */
+let releaseSecondPart: () => void = () => undefined;
+const stream = () => {
+  const secondPart = new Promise<void>((resolve) => {
+    releaseSecondPart = resolve;
+  });
+  return Promise.resolve({
+    statusCode: 200,
+    headers: { 'content-type': 'text/csv' },
+    body: Readable.from(
+      (async function* () {
+        yield 'first\n';
+        await secondPart;
+        yield 'second\n';
+      })(),
+    ),
+  });
+};
 const routes: ApiRoute[] = [
   { id: 'Search', method: 'POST', path: '/v2/things/search', entry: '' },
   { id: 'Get', method: 'GET', path: '/v2/things/{thingKey}', entry: '' },
 ];
-const server = createHttpApi(routes.map((route) => ({ route, handler: echo })));
+const streamingRoute: ApiRoute = {
+  id: 'Report',
+  method: 'GET',
+  path: '/v2/things/{thingKey}/report',
+  entry: '',
+  streaming: true,
+};
+const server = createHttpApi([
+  ...routes.map((route) => ({ route, handler: echo })),
+  { route: streamingRoute, handler: stream },
+]);
 let base: string;
 
 beforeAll(async () => {
@@ -72,5 +101,23 @@ describe('embedded HTTP API', () => {
     expect(((await missing.json()) as { title: string }).title).toBe('NOT_FOUND');
     const wrongMethod = await fetch(`${base}/v2/things/42`, { method: 'POST' });
     expect(wrongMethod.status).toBe(405);
+  });
+
+  it('sends a streamed body as it is produced, before the handler has finished it', async () => {
+    // Act
+    const response = await fetch(`${base}/v2/things/42/report`);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    releaseSecondPart();
+    let rest = '';
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      rest += new TextDecoder().decode(part.value);
+    }
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv');
+    expect(first).toBe('first\n');
+    expect(rest).toBe('second\n');
   });
 });

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,10 +8,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
   BatchError,
   BatchOperation,
   BatchOperationState,
+  BatchOperationType,
   BatchShard,
 } from '../../domain/batch/batch-operation.ts';
 import {
@@ -22,12 +24,19 @@ import {
   type ItemOutcome,
   parseChunkSortKey,
 } from '../../domain/batch/chunk.ts';
-import type { BatchStore, BatchWithShards } from '../../ports/batch-store.ts';
+import type {
+  BatchCreation,
+  BatchStore,
+  BatchTransition,
+  BatchWithShards,
+  IdempotencyRecord,
+} from '../../ports/batch-store.ts';
 import { batchWrite } from './batch-write.ts';
 
 /** TransactWriteItems takes at most 100 actions (DynamoDB API limit): one batch record plus its shards. */
 export const DDB_TRANSACT_MAX = 100;
 const BATCH_RECORD = 'BATCH';
+const IDEMPOTENCY_RECORD = 'IDEMPOTENCY';
 const shardRecord = (shard: number) => `SHARD#${String(shard).padStart(4, '0')}`;
 const LAST_CHUNK = 999_999;
 
@@ -42,9 +51,9 @@ export class DynamoBatchStore implements BatchStore {
     private readonly itemsTable: string,
   ) {}
 
-  async createBatch(batch: BatchOperation): Promise<void> {
-    if (batch.shardCount + 1 > DDB_TRANSACT_MAX)
-      throw new Error(`At most ${DDB_TRANSACT_MAX - 1} shards are supported`);
+  async createBatch(batch: BatchOperation, idempotency?: IdempotencyRecord): Promise<BatchCreation> {
+    if (batch.shardCount + 2 > DDB_TRANSACT_MAX)
+      throw new Error(`At most ${DDB_TRANSACT_MAX - 2} shards are supported`);
     const shards: BatchShard[] = Array.from({ length: batch.shardCount }, (_, shard) => ({
       shard,
       state: 'INITIALIZING',
@@ -53,30 +62,70 @@ export class DynamoBatchStore implements BatchStore {
       chunksDone: 0,
       completedCount: 0,
       failedCount: 0,
+      itemErrors: {},
     }));
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.batchesTable,
-              Item: { ...batch, record: BATCH_RECORD },
-              ConditionExpression: 'attribute_not_exists(batchOperationKey)',
-            },
-          },
-          ...shards.map((shard) => ({
-            Put: {
-              TableName: this.batchesTable,
-              Item: {
-                ...shard,
-                batchOperationKey: batch.batchOperationKey,
-                record: shardRecord(shard.shard),
+    const idempotencyKey = idempotency && {
+      batchOperationKey: idempotency.scope,
+      record: IDEMPOTENCY_RECORD,
+    };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...(idempotency
+              ? [
+                  {
+                    Put: {
+                      TableName: this.batchesTable,
+                      Item: {
+                        ...idempotencyKey,
+                        createdBatchOperationKey: batch.batchOperationKey,
+                        requestHash: idempotency.requestHash,
+                        expiresAt: idempotency.expiresAt,
+                      },
+                      // TTL deletes lazily: an expired record no longer binds the key.
+                      ConditionExpression: 'attribute_not_exists(batchOperationKey) OR expiresAt < :now',
+                      ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+                    },
+                  },
+                ]
+              : []),
+            {
+              Put: {
+                TableName: this.batchesTable,
+                Item: { ...batch, record: BATCH_RECORD },
+                ConditionExpression: 'attribute_not_exists(batchOperationKey)',
               },
             },
-          })),
-        ],
-      }),
-    );
+            ...shards.map((shard) => ({
+              Put: {
+                TableName: this.batchesTable,
+                Item: {
+                  ...shard,
+                  batchOperationKey: batch.batchOperationKey,
+                  record: shardRecord(shard.shard),
+                },
+              },
+            })),
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      const keyUsed =
+        idempotencyKey &&
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (!keyUsed) throw error;
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.batchesTable, Key: idempotencyKey, ConsistentRead: true }),
+      );
+      return {
+        created: false,
+        batchOperationKey: Item?.createdBatchOperationKey as string,
+        requestHash: Item?.requestHash as string,
+      };
+    }
   }
 
   async getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined> {
@@ -100,16 +149,51 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   async activateBatch(batchOperationKey: string, executionArn: string): Promise<void> {
-    await this.ignoringConditionFailure(
+    const key = { batchOperationKey, record: BATCH_RECORD };
+    const activated = await this.ignoringConditionFailure(
       new UpdateCommand({
         TableName: this.batchesTable,
-        Key: { batchOperationKey, record: BATCH_RECORD },
+        Key: key,
         UpdateExpression: 'SET #state = :active, executionArn = :arn',
         ConditionExpression: '#state = :created',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':active': 'ACTIVE', ':created': 'CREATED', ':arn': executionArn },
       }),
     );
+    if (activated) return;
+    // Already past CREATED (a retried step, or a recovery execution): only the execution is recorded.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: key,
+        UpdateExpression: 'SET executionArn = :arn',
+        ConditionExpression: 'attribute_exists(batchOperationKey)',
+        ExpressionAttributeValues: { ':arn': executionArn },
+      }),
+    );
+  }
+
+  async *unfinishedBatches(): AsyncIterable<BatchOperation> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.batchesTable,
+          FilterExpression: '#record = :batch AND #state IN (:created, :active, :suspended, :canceled)',
+          ExpressionAttributeNames: { '#record': 'record', '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':batch': BATCH_RECORD,
+            ':created': 'CREATED',
+            ':active': 'ACTIVE',
+            ':suspended': 'SUSPENDED',
+            ':canceled': 'CANCELED',
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const { record: _record, ...batch } of page.Items ?? []) yield batch as BatchOperation;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   async putChunks(chunks: readonly Chunk[]): Promise<void> {
@@ -151,6 +235,17 @@ export class DynamoBatchStore implements BatchStore {
           ':total': totals.totalCount,
           ':chunks': totals.chunkCount,
         },
+      }),
+    );
+  }
+
+  async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: stalledSince ? 'SET stalledSince = :since' : 'REMOVE stalledSince',
+        ExpressionAttributeValues: stalledSince ? { ':since': stalledSince } : undefined,
       }),
     );
   }
@@ -211,18 +306,7 @@ export class DynamoBatchStore implements BatchStore {
                 ExpressionAttributeValues: { ':done': 'DONE', ':pending': 'PENDING', ':items': items },
               },
             },
-            {
-              Update: {
-                TableName: this.batchesTable,
-                Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-                UpdateExpression: 'ADD chunksDone :one, completedCount :completed, failedCount :failed',
-                ExpressionAttributeValues: {
-                  ':one': 1,
-                  ':completed': tally.completed,
-                  ':failed': tally.failed,
-                },
-              },
-            },
+            { Update: this.shardCountersUpdate(id, tally) },
           ],
         }),
       );
@@ -239,6 +323,81 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
+  async transitionBatch(
+    batchOperationKey: string,
+    change: { from: readonly BatchOperationState[]; to: BatchOperationState; endDate?: string },
+  ): Promise<BatchTransition> {
+    const from = Object.fromEntries(change.from.map((state, index) => [`:from${index}`, state]));
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.batchesTable,
+          Key: { batchOperationKey, record: BATCH_RECORD },
+          UpdateExpression: `SET #state = :to${change.endDate ? ', endDate = :endDate' : ''} REMOVE resumptionToken`,
+          ConditionExpression: `#state IN (${Object.keys(from).join(', ')})`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':to': change.to,
+            ...from,
+            ...(change.endDate ? { ':endDate': change.endDate } : {}),
+          },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return {
+        outcome: 'changed',
+        batchOperationType: Attributes?.batchOperationType as BatchOperationType,
+        resumptionToken: Attributes?.resumptionToken as string | undefined,
+      };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!error.Item) return { outcome: 'missing' };
+      return { outcome: 'refused', state: unmarshall(error.Item).state as BatchOperationState };
+    }
+  }
+
+  awaitResumption(batchOperationKey: string, taskToken: string): Promise<boolean> {
+    return this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET resumptionToken = :token',
+        ConditionExpression: '#state = :suspended',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':token': taskToken, ':suspended': 'SUSPENDED' },
+      }),
+    );
+  }
+
+  /** The shard's counters and error summary, moved by one chunk's tally. */
+  private shardCountersUpdate(id: ChunkId, tally: ChunkTally) {
+    const errors = Object.entries(tally.errors);
+    // ADD works on top-level attributes only; summary lines are keys of the shard's itemErrors map.
+    const sums = errors.map(
+      (_, index) => `itemErrors.#e${index} = if_not_exists(itemErrors.#e${index}, :zero) + :e${index}`,
+    );
+    return {
+      TableName: this.batchesTable,
+      Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+      UpdateExpression: `ADD chunksDone :one, completedCount :completed, failedCount :failed${sums.length ? ` SET ${sums.join(', ')}` : ''}`,
+      ...(errors.length
+        ? {
+            ExpressionAttributeNames: Object.fromEntries(
+              errors.map(([message], index) => [`#e${index}`, message]),
+            ),
+          }
+        : {}),
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':completed': tally.completed,
+        ':failed': tally.failed,
+        ...(errors.length ? { ':zero': 0 } : {}),
+        ...Object.fromEntries(errors.map(([, count], index) => [`:e${index}`, count])),
+      },
+    };
+  }
+
   finishBatch(
     batchOperationKey: string,
     state: BatchOperationState,
@@ -250,13 +409,14 @@ export class DynamoBatchStore implements BatchStore {
         TableName: this.batchesTable,
         Key: { batchOperationKey, record: BATCH_RECORD },
         UpdateExpression: `SET #state = :state, endDate = :endDate${failureReason ? ', failureReason = :reason' : ''}`,
-        ConditionExpression: '#state IN (:created, :active)',
+        ConditionExpression: '#state IN (:created, :active, :suspended)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':state': state,
           ':endDate': endDate,
           ':created': 'CREATED',
           ':active': 'ACTIVE',
+          ':suspended': 'SUSPENDED',
           ...(failureReason ? { ':reason': failureReason } : {}),
         },
       }),

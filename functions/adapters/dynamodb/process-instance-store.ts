@@ -12,7 +12,12 @@ import type { QueryPlan } from '../../domain/filter/plan-query.ts';
 import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
 import { shardOf } from '../../domain/keys.ts';
 import type { InstanceCommand } from '../../domain/operations/operation-handler.ts';
-import type { CommandResult, InstancePage, ProcessInstanceStore } from '../../ports/instance-store.ts';
+import {
+  type CommandResult,
+  type InstancePage,
+  type ProcessInstanceStore,
+  TransientStoreError,
+} from '../../ports/instance-store.ts';
 import { batchWrite } from './batch-write.ts';
 import { ExpressionBuilder } from './expression.ts';
 
@@ -56,7 +61,21 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     shard: number,
     page: { cursor?: string; pageSize: number },
   ): Promise<InstancePage> {
-    if (plan.access.kind === 'keys') return this.getShardKeys(plan.access.keys, shard, page);
+    try {
+      return plan.access.kind === 'keys'
+        ? await this.getShardKeys(plan.access.keys, shard, page)
+        : await this.queryShardIndex({ ...plan, access: plan.access }, shard, page);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      throw new TransientStoreError(error instanceof Error ? error.message : String(error), { cause: error });
+    }
+  }
+
+  private async queryShardIndex(
+    plan: QueryPlan & { access: Exclude<QueryPlan['access'], { kind: 'keys' }> },
+    shard: number,
+    page: { cursor?: string; pageSize: number },
+  ): Promise<InstancePage> {
     const builder = new ExpressionBuilder();
     const [IndexName, partition] =
       plan.access.kind === 'processDefinitionId'
@@ -173,6 +192,22 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
     };
   }
+}
+
+/** Worth another try once the SDK's retries gave up: throttling, a server error, or no response at all. */
+function isTransient(error: unknown): boolean {
+  const { $retryable, $metadata, name } = (error ?? {}) as {
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    name?: string;
+  };
+  const status = $metadata?.httpStatusCode;
+  return (
+    Boolean($retryable) ||
+    (status !== undefined && status >= 500) ||
+    (status === undefined && name !== 'ValidationException') ||
+    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name ?? '')
+  );
 }
 
 /** Attempts the SDK made beyond the first (its own retries with backoff). */

@@ -1,4 +1,14 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import type { BatchWorkflow } from '../../ports/batch-store.ts';
 
 /** Starts one state-machine execution per batch, named after the batch key (so a retry cannot start two). */
@@ -8,17 +18,40 @@ export class StepFunctionsBatchWorkflow implements BatchWorkflow {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(batchOperationKey: string): Promise<void> {
+  async start(batchOperationKey: string, recoveryAttempt?: string): Promise<void> {
     try {
       await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: batchOperationKey,
+          name: recoveryAttempt ? `${batchOperationKey}-${recoveryAttempt}` : batchOperationKey,
           input: JSON.stringify({ batchOperationKey }),
         }),
       );
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async isRunning(batchOperationKey: string, executionArn?: string): Promise<boolean> {
+    const arn =
+      executionArn ?? `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${batchOperationKey}`;
+    try {
+      const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+      return status === 'RUNNING';
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return false;
+      throw error;
+    }
+  }
+
+  async resume(taskToken: string): Promise<void> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
+    } catch (error) {
+      // The wait already ended (the execution was stopped or redriven): there is nothing to wake.
+      const ended =
+        error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken;
+      if (!ended) throw error;
     }
   }
 }

@@ -17,5 +17,9 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     operationsFailedCount: progress.operationsFailedCount,
     operationsCompletedCount: progress.operationsCompletedCount,
     errors,
+    // Extension: why items failed, aggregated (Camunda lists failures only item by item).
+    itemErrorSummary: progress.itemErrorSummary,
+    // Extension: the watchdog's mark while the batch makes no progress.
+    ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
   };
 }

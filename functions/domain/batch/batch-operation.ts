@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 export const BATCH_OPERATION_TYPES = [
   'CANCEL_PROCESS_INSTANCE',
   'RESOLVE_INCIDENT',
@@ -40,18 +42,37 @@ export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
 }
 
-/** The batch as stored: the command, its filter as given, and its lifecycle dates. */
-export interface BatchOperation {
+/** Extensions of the creation request: optional limits on how a batch runs. */
+export const batchControlsSchema = z.object({
+  /** At most this many items per second for the whole batch, spread evenly over its shards. */
+  itemsPerSecond: z.number().positive().optional(),
+  /** The batch ends FAILED once more than `percentage` % of at least `minProcessedItems` processed items failed. */
+  failureThreshold: z
+    .object({
+      percentage: z.number().min(0).max(100),
+      minProcessedItems: z.number().int().min(1).default(1),
+    })
+    .strict()
+    .optional(),
+});
+export type BatchControls = z.infer<typeof batchControlsSchema>;
+
+/** The batch as stored: the command, the items it acts on, and its lifecycle dates. */
+export interface BatchOperation extends BatchControls {
   batchOperationKey: string;
   batchOperationType: BatchOperationType;
   state: BatchOperationState;
   /** The request's filter JSON, kept verbatim so each shard parses and plans it the same way. */
-  filter: unknown;
+  filter?: unknown;
+  /** Instead of a filter: a retry acts on the items that failed in an earlier batch. */
+  source?: { failedItemsOf: string };
   shardCount: number;
   startDate: string;
   endDate?: string;
   claims: AuthorizationClaims;
   executionArn?: string;
+  /** Set by the watchdog while the batch makes no progress: the time of its last progress. */
+  stalledSince?: string;
   /** A failure of the orchestration itself (not of an item or shard), recorded by the fail handler. */
   failureReason?: string;
 }
@@ -71,6 +92,8 @@ export interface BatchShard {
   chunksDone: number;
   completedCount: number;
   failedCount: number;
+  /** Failed items per error message (see `errorSummaryLine`), moved with the counters once per chunk. */
+  itemErrors?: Record<string, number>;
   error?: BatchError;
 }
 
@@ -83,6 +106,8 @@ export interface BatchProgress {
   operationsCompletedCount: number;
   operationsFailedCount: number;
   errors: BatchError[];
+  /** Why items failed: one line per distinct message with its count, most frequent first. */
+  itemErrorSummary: { errorMessage: string; count: number }[];
 }
 
 export function progressOf(shards: readonly BatchShard[]): BatchProgress {
@@ -93,7 +118,20 @@ export function progressOf(shards: readonly BatchShard[]): BatchProgress {
     operationsCompletedCount: sum((shard) => shard.completedCount),
     operationsFailedCount: sum((shard) => shard.failedCount),
     errors: shards.flatMap((shard) => (shard.error ? [shard.error] : [])),
+    itemErrorSummary: summarizeItemErrors(shards),
   };
+}
+
+function summarizeItemErrors(shards: readonly BatchShard[]) {
+  const counts = new Map<string, number>();
+  for (const shard of shards) {
+    for (const [errorMessage, count] of Object.entries(shard.itemErrors ?? {})) {
+      counts.set(errorMessage, (counts.get(errorMessage) ?? 0) + count);
+    }
+  }
+  return [...counts]
+    .map(([errorMessage, count]) => ({ errorMessage, count }))
+    .sort((a, b) => b.count - a.count || a.errorMessage.localeCompare(b.errorMessage));
 }
 
 /**

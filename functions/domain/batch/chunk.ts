@@ -51,14 +51,37 @@ export function pendingItem(processInstanceKey: string): ItemOutcome {
   return { itemKey: processInstanceKey, processInstanceKey, state: 'ACTIVE' };
 }
 
+/** Distinct failure messages kept per chunk; the rest are counted under one line (bounds the shard record). */
+export const MAX_ERROR_MESSAGES_PER_CHUNK = 10;
+export const OTHER_ERRORS = 'Other errors (more distinct messages than are summarized)';
+
 export interface ChunkTally {
   completed: number;
   failed: number;
+  /** Failed items per error message, with the item's own key taken out so that messages aggregate. */
+  errors: Record<string, number>;
 }
 
 export function tallyOf(items: readonly ItemOutcome[]): ChunkTally {
+  const errors: Record<string, number> = {};
+  for (const item of items) {
+    if (item.state !== 'FAILED') continue;
+    let message = errorSummaryLine(item);
+    if (!(message in errors) && Object.keys(errors).length >= MAX_ERROR_MESSAGES_PER_CHUNK)
+      message = OTHER_ERRORS;
+    errors[message] = (errors[message] ?? 0) + 1;
+  }
   return {
     completed: items.filter((item) => item.state === 'COMPLETED' || item.state === 'SKIPPED').length,
     failed: items.filter((item) => item.state === 'FAILED').length,
+    errors,
   };
+}
+
+/** An item's error message as one line of the batch's error summary: the same reason reads the same. */
+export function errorSummaryLine(item: ItemOutcome): string {
+  return (item.errorMessage ?? 'No reason recorded').replaceAll(
+    item.processInstanceKey,
+    '{processInstanceKey}',
+  );
 }

@@ -2,6 +2,9 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
 import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
+import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
+import type { BatchControls } from '../../../functions/domain/batch/batch-operation.ts';
+import { executeChunk } from '../../../functions/domain/batch/lifecycle/execute-chunk.ts';
 import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
 import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
@@ -69,7 +72,7 @@ afterAll(() => dynamo.stop());
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 
 /** A batch canceling `count` fresh instances of one definition, initialized, with shard 0's chunk ids. */
-async function initializedBatch(count: number) {
+async function initializedBatch(count: number, controls: BatchControls = {}) {
   const processDefinitionId = `process-${batchSequence}`;
   const created = Array.from({ length: count }, () =>
     processInstance(instanceSequence++, { processDefinitionId }),
@@ -84,10 +87,18 @@ async function initializedBatch(count: number) {
     shardCount: SHARDS,
     startDate: new Date().toISOString(),
     claims: {},
+    ...controls,
   });
   await batches.activateBatch(batchOperationKey, 'arn:test');
   await initializeShard(
-    { batches, instances, chunkSize: CHUNK_SIZE, queryPageSize: 1000 },
+    {
+      batches,
+      instances,
+      chunkSize: CHUNK_SIZE,
+      queryPageSize: 1000,
+      queryRetry: queryRetrySettings(readConfig({})),
+      sleep: async () => undefined,
+    },
     { batchOperationKey, shard: 0 },
   );
   const inShard = created.filter((instance) => shardOf(instance.processInstanceKey, SHARDS) === 0);
@@ -179,11 +190,55 @@ describe('chunk worker', () => {
     expect(failed?.errorMessage).toContain('it is COMPLETED');
   });
 
-  it('leaves chunks of a batch that is no longer active untouched', async () => {
+  it('paces the items of a rate-limited batch: each shard takes its share of the rate', async () => {
+    // Prepare: 20 items per second over 2 shards is one item every 100 ms per shard.
+    const { batchOperationKey, inShard } = await initializedBatch(6, { itemsPerSecond: 20 });
+    const waits: number[] = [];
+    const clock = new Date(Date.UTC(2026, 0, 1));
+    // Act
+    const result = await executeChunk(
+      {
+        batches,
+        instances,
+        concurrency: 1,
+        now: () => clock,
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
+      },
+      { batchOperationKey, shard: 0, chunk: 0 },
+    );
+    // Assess: the clock stands still, so each item waits its full slot.
+    expect(inShard.length).toBeGreaterThan(1);
+    expect(result).toMatchObject({ status: 'executed', completed: inShard.length });
+    expect(waits).toEqual(inShard.slice(1).map((_, index) => (index + 1) * 100));
+  });
+
+  it('leaves the chunk of a suspended batch pending and its instances untouched', async () => {
     const { batchOperationKey, inShard } = await initializedBatch(10);
-    await batches.finishBatch(batchOperationKey, 'CANCELED', new Date().toISOString());
+    await batches.transitionBatch(batchOperationKey, { from: ['ACTIVE'], to: 'SUSPENDED' });
     await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
     expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 0 });
+    expect((await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 }))?.state).toBe('PENDING');
+    expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
+  });
+
+  it('accounts for the chunk of a canceled batch: its unprocessed items CANCELED, instances untouched', async () => {
+    const { batchOperationKey, inShard } = await initializedBatch(10);
+    await batches.transitionBatch(batchOperationKey, {
+      from: ['ACTIVE'],
+      to: 'CANCELED',
+      endDate: new Date().toISOString(),
+    });
+    await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: 0,
+      failedCount: 0,
+    });
+    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    expect(chunk?.items.map((item) => item.state)).toEqual(inShard.map(() => 'CANCELED'));
     expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
   });
 });

@@ -1,6 +1,6 @@
 import type { BatchStore, ChunkQueue } from '../../../ports/batch-store.ts';
 import { NotFoundError } from '../../errors.ts';
-import { FINAL_BATCH_STATES, isShardFinished, progressOf } from '../batch-operation.ts';
+import { type BatchShard, isShardFinished, progressOf } from '../batch-operation.ts';
 import { dispatchChunks } from './dispatch-chunks.ts';
 import type { BatchExecutionInput } from './start-batch.ts';
 
@@ -23,15 +23,32 @@ export async function checkProgress(
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
-  const finished = FINAL_BATCH_STATES.includes(found.batch.state) || found.shards.every(isShardFinished);
-  const counts = progressOf(found.shards);
-  const done =
-    counts.operationsCompletedCount +
-    counts.operationsFailedCount +
-    found.shards.filter((shard) => shard.state !== 'INITIALIZING').length;
+  const { state, batchOperationType } = found.batch;
+  // A batch canceled (or failed by its failure threshold) still runs until its chunks are accounted for.
+  const finished =
+    found.shards.every(isShardFinished) || state === 'COMPLETED' || state === 'PARTIALLY_COMPLETED';
   const now = deps.now();
-  let progress = done === input.progress.done ? input.progress : { done, since: now.toISOString() };
+  const done = doneCount(found.shards);
+  if (!finished && state === 'SUSPENDED') {
+    // The execution now waits to be woken; the next round of sending starts after resumption.
+    return {
+      ...input,
+      progress: { done, since: now.toISOString() },
+      dispatchRound: input.dispatchRound + 1,
+      finished,
+      suspended: true,
+      stalled: false,
+      redispatched: 0,
+      batchOperationType,
+    };
+  }
+  const moved = done !== input.progress.done;
+  let progress = moved ? { done, since: now.toISOString() } : input.progress;
   const stalled = !finished && (now.getTime() - Date.parse(progress.since)) / 1000 >= deps.stallSeconds;
+  // The batch shows since when it has been stuck, until it moves again.
+  if (stalled && !found.batch.stalledSince)
+    await deps.batches.reportStall(input.batchOperationKey, progress.since);
+  if (moved && found.batch.stalledSince) await deps.batches.reportStall(input.batchOperationKey, undefined);
   let redispatched = 0;
   if (stalled) {
     const redispatch = `r${now.getTime()}`;
@@ -50,8 +67,20 @@ export async function checkProgress(
     pollSeconds: Math.min(input.pollSeconds * 2, MAX_POLL_SECONDS),
     progress,
     finished,
+    suspended: false,
     stalled,
     redispatched,
-    batchOperationType: found.batch.batchOperationType,
+    batchOperationType,
   };
+}
+
+/** Items finished plus shards past initialization: any movement here is progress. */
+function doneCount(shards: readonly BatchShard[]): number {
+  const counts = progressOf(shards);
+  return (
+    counts.operationsCompletedCount +
+    counts.operationsFailedCount +
+    shards.reduce((sum, shard) => sum + shard.chunksDone, 0) +
+    shards.filter((shard) => shard.state !== 'INITIALIZING').length
+  );
 }

@@ -1,49 +1,97 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
 import type { KeyGenerator } from '../../../ports/instance-store.ts';
-import { InvalidArgumentError } from '../../errors.ts';
+import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../../errors.ts';
 import { parseProcessInstanceFilter } from '../../filter/parse-filter.ts';
 import { isEmptyFilter } from '../../filter/process-instance-filter.ts';
-import type { AuthorizationClaims, BatchOperationType } from '../batch-operation.ts';
+import {
+  type AuthorizationClaims,
+  type BatchControls,
+  type BatchOperationType,
+  batchControlsSchema,
+  FINAL_BATCH_STATES,
+} from '../batch-operation.ts';
 
 export interface CreateBatchDeps {
   batches: BatchStore;
   keys: KeyGenerator;
   workflow: BatchWorkflow;
   shardCount: number;
+  chunkSize: number;
   now: () => Date;
 }
 
+/** A paced chunk may take at most this long: half the worker's 120-second timeout. */
+export const MAX_PACED_CHUNK_SECONDS = 60;
+
 export interface CreateBatchRequest {
   batchOperationType: BatchOperationType;
-  filter: unknown;
+  /** The instances to act on: a filter, or the failed items of an earlier batch (a retry). */
+  items: { filter: unknown } | { failedItemsOf: string };
   claims: AuthorizationClaims;
+  controls?: BatchControls;
+  /** The caller's Idempotency-Key header: the same key with the same request creates one batch. */
+  idempotencyKey?: string;
 }
 
+/** How long an Idempotency-Key binds its request (as the IETF draft suggests: at least a day). */
+export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
+
+/** The body of a creation request that names its instances by a filter, with this service's optional controls. */
+export const filterBatchRequestSchema = z
+  .object({ filter: z.unknown(), ...batchControlsSchema.shape })
+  .strict();
+
 /**
- * Phase 1, Creation (inside the API call): validate the filter, allocate the batch key, store the
+ * Phase 1, Creation (inside the API call): validate the request, allocate the batch key, store the
  * batch with the caller's claims and start its execution. The filter is validated here so a bad one
- * is a 400 now, not a failed batch later.
+ * is a 400 now, not a failed batch later. With an Idempotency-Key, a repeated request answers with
+ * the batch the first one created.
  */
 export async function createBatch(deps: CreateBatchDeps, request: CreateBatchRequest) {
-  if (request.filter === undefined || request.filter === null) {
-    throw new InvalidArgumentError('filter is required: name the process instances to act on');
-  }
-  const filter = parseProcessInstanceFilter(request.filter);
-  if (isEmptyFilter(filter)) {
-    throw new InvalidArgumentError(
-      'filter must not be empty: an empty filter would match every process instance; name at least one criterion, e.g. {"processDefinitionId": "order-process"}',
-    );
-  }
+  if ('filter' in request.items) validateBatchFilter(request.items.filter);
+  const source =
+    'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
+  const shardCount = source?.shardCount ?? deps.shardCount;
+  validateRate(request.controls?.itemsPerSecond, shardCount, deps.chunkSize);
   const [batchOperationKey] = await deps.keys.nextKeys(1);
-  await deps.batches.createBatch({
-    batchOperationKey,
-    batchOperationType: request.batchOperationType,
-    state: 'CREATED',
-    filter: request.filter,
-    shardCount: deps.shardCount,
-    startDate: deps.now().toISOString(),
-    claims: request.claims,
-  });
+  const now = deps.now();
+  const creation = await deps.batches.createBatch(
+    {
+      batchOperationKey,
+      batchOperationType: request.batchOperationType,
+      state: 'CREATED',
+      ...('filter' in request.items
+        ? { filter: request.items.filter }
+        : { source: { failedItemsOf: request.items.failedItemsOf } }),
+      // A retry keeps its source's shards: an item stays in the shard that found it.
+      shardCount,
+      startDate: now.toISOString(),
+      claims: request.claims,
+      ...request.controls,
+    },
+    request.idempotencyKey
+      ? {
+          scope: idempotencyScope(request),
+          requestHash: requestHash(request),
+          expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_KEY_TTL_SECONDS,
+        }
+      : undefined,
+  );
+  if (!creation.created) {
+    if (creation.requestHash !== requestHash(request)) {
+      throw new InvalidArgumentError(
+        `Idempotency-Key '${request.idempotencyKey}' was already used with a different request; use a new key for a new request`,
+        422,
+      );
+    }
+    return {
+      batchOperationKey: creation.batchOperationKey,
+      batchOperationType: request.batchOperationType,
+      replayed: true,
+    };
+  }
   try {
     await deps.workflow.start(batchOperationKey);
   } catch (error) {
@@ -56,5 +104,51 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
     );
     throw error;
   }
-  return { batchOperationKey, batchOperationType: request.batchOperationType };
+  return { batchOperationKey, batchOperationType: request.batchOperationType, replayed: false };
+}
+
+/** A retry's source must exist and have ended: only then are its failed items known. */
+async function retrySource(deps: CreateBatchDeps, sourceKey: string) {
+  const found = await deps.batches.getBatch(sourceKey);
+  if (!found) throw new NotFoundError(`Batch operation with key '${sourceKey}' not found`);
+  if (!FINAL_BATCH_STATES.includes(found.batch.state))
+    throw new InvalidStateError(
+      `Cannot retry the failed items of batch operation '${sourceKey}' yet: it is ${found.batch.state}; wait until it has ended`,
+    );
+  return found.batch;
+}
+
+/** Each shard's worker paces its chunk within the worker's time: a rate too low for that is refused. */
+function validateRate(itemsPerSecond: number | undefined, shardCount: number, chunkSize: number) {
+  const lowest = (chunkSize * shardCount) / MAX_PACED_CHUNK_SECONDS;
+  if (itemsPerSecond !== undefined && itemsPerSecond < lowest) {
+    throw new InvalidArgumentError(
+      `itemsPerSecond must be at least ${Math.ceil(lowest)}: the rate is shared by ${shardCount} shards, and each shard's chunk of ${chunkSize} items must finish within ${MAX_PACED_CHUNK_SECONDS} s`,
+    );
+  }
+}
+
+/** Keys are per caller and per operation type, so two callers cannot collide on the same key. */
+function idempotencyScope(request: CreateBatchRequest): string {
+  const caller = request.claims.userArn ?? request.claims.sub ?? 'anonymous';
+  return `IDEMPOTENCY#${request.batchOperationType}#${String(caller)}#${request.idempotencyKey}`;
+}
+
+function requestHash(request: CreateBatchRequest): string {
+  const { batchOperationType, items, controls } = request;
+  return createHash('sha256')
+    .update(JSON.stringify({ batchOperationType, items, controls }))
+    .digest('base64url');
+}
+
+/** A batch's filter must be present, valid and not empty; the dry run checks it by the same rule. */
+export function validateBatchFilter(filterJson: unknown): void {
+  if (filterJson === undefined || filterJson === null) {
+    throw new InvalidArgumentError('filter is required: name the process instances to act on');
+  }
+  if (isEmptyFilter(parseProcessInstanceFilter(filterJson))) {
+    throw new InvalidArgumentError(
+      'filter must not be empty: an empty filter would match every process instance; name at least one criterion, e.g. {"processDefinitionId": "order-process"}',
+    );
+  }
 }

@@ -6,16 +6,20 @@ const DISPATCH_GROUP = 10;
 
 /**
  * Phase 3 begins: every pending chunk of a shard goes to the queue. Only chunks not yet executed are
- * sent, so dispatching again (a retried step, a recovered batch) never repeats finished work.
+ * sent, so dispatching again (after a resumption, a retried step, a recovered batch) never repeats
+ * finished work. A suspended batch sends nothing: its resumption starts the next round.
  */
 export async function dispatchChunks(
   deps: { batches: BatchStore; queue: ChunkQueue },
-  input: { batchOperationKey: string; shard: number },
-  redispatch?: string,
+  input: { batchOperationKey: string; shard: number; dispatchRound?: number },
+  redispatch = input.dispatchRound ? `round${input.dispatchRound}` : undefined,
 ) {
+  const { batchOperationKey, shard } = input;
+  const found = await deps.batches.getBatch(batchOperationKey);
+  if (!found || found.batch.state === 'SUSPENDED') return { batchOperationKey, shard, dispatched: 0 };
   let group: ChunkId[] = [];
   let dispatched = 0;
-  for await (const chunk of deps.batches.pendingChunks(input.batchOperationKey, input.shard)) {
+  for await (const chunk of deps.batches.pendingChunks(batchOperationKey, shard)) {
     group.push(chunk);
     if (group.length === DISPATCH_GROUP) {
       await deps.queue.sendChunks(group, redispatch);
@@ -25,5 +29,5 @@ export async function dispatchChunks(
   }
   await deps.queue.sendChunks(group, redispatch);
   dispatched += group.length;
-  return { ...input, dispatched };
+  return { batchOperationKey, shard, dispatched };
 }

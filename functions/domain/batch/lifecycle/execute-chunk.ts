@@ -1,15 +1,18 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
 import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
+import { mapWithConcurrency } from '../../concurrency.ts';
 import type { OperationHandler } from '../../operations/operation-handler.ts';
 import { operationHandlerFor } from '../../operations/registry.ts';
-import type { BatchOperationType } from '../batch-operation.ts';
+import { type BatchOperation, type BatchOperationType, progressOf } from '../batch-operation.ts';
 import { type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 
 export interface ExecuteChunkDeps {
   batches: BatchStore;
   instances: ProcessInstanceStore;
   concurrency: number;
   now: () => Date;
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Why an item failed, as a low-cardinality class (a metric dimension): the instance was gone or in the wrong state. */
@@ -22,8 +25,13 @@ export type ChunkExecution =
       completed: number;
       failed: number;
       failedByClass: Partial<Record<ItemErrorClass, number>>;
+      /** This chunk pushed the batch over its failure threshold: the batch ended FAILED. */
+      thresholdExceeded?: string;
     }
-  | { status: 'duplicate' | 'batch-not-active' };
+  /** The batch ended before this chunk ran: its unprocessed items were accounted for as CANCELED. */
+  | { status: 'canceled'; batchOperationType: BatchOperationType; completed: number; failed: number }
+  /** Suspended (or not yet started): the chunk stays pending; resumption sends it again. */
+  | { status: 'duplicate' | 'batch-suspended' | 'unknown-batch' };
 
 /**
  * Phase 3, Execution of one chunk: apply the batch's command to every pending item with bounded
@@ -32,15 +40,33 @@ export type ChunkExecution =
  * refuses a second change by the same batch and the item is recognized as already done.
  */
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
-  const found = await deps.batches.getBatch(id.batchOperationKey);
-  if (found?.batch.state !== 'ACTIVE') return { status: 'batch-not-active' };
-  const chunk = await deps.batches.getChunk(id);
+  const [found, chunk] = await Promise.all([
+    deps.batches.getBatch(id.batchOperationKey),
+    deps.batches.getChunk(id),
+  ]);
+  if (!found) return { status: 'unknown-batch' };
   if (!chunk || chunk.state === 'DONE') return { status: 'duplicate' };
+  const { state, batchOperationType } = found.batch;
+  if (state === 'CREATED' || state === 'SUSPENDED') return { status: 'batch-suspended' };
+  if (state !== 'ACTIVE') {
+    const accounted = await accountUnprocessedChunk(
+      deps,
+      id,
+      batchOperationType,
+      state === 'CANCELED'
+        ? { state: 'CANCELED' }
+        : { state: 'CANCELED', errorMessage: `The batch ended ${state} before this item was processed` },
+      chunk,
+    );
+    return accounted.status === 'accounted' ? { ...accounted, status: 'canceled' } : { status: 'duplicate' };
+  }
 
-  const handler = operationHandlerFor(found.batch.batchOperationType);
+  const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
-  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item) => {
+  const pace = pacing(deps, found.batch);
+  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
+    await pace(index);
     const { outcome, errorClass } = await executeItem(deps, handler, id.batchOperationKey, item);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
@@ -48,7 +74,51 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const tally = tallyOf(outcomes);
   const recorded = await deps.batches.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
-  return { status: 'executed', batchOperationType: found.batch.batchOperationType, ...tally, failedByClass };
+  return {
+    status: 'executed',
+    batchOperationType,
+    completed: tally.completed,
+    failed: tally.failed,
+    failedByClass,
+    thresholdExceeded: tally.failed > 0 ? await enforceFailureThreshold(deps, found.batch) : undefined,
+  };
+}
+
+/**
+ * The batch's rate limit, shared evenly by its shards (one chunk per shard runs at a time): item
+ * `index` of the chunk starts no earlier than `index / rate` seconds after the chunk began.
+ */
+function pacing(deps: ExecuteChunkDeps, batch: BatchOperation) {
+  if (!batch.itemsPerSecond) return async (_index: number) => undefined;
+  const perShard = batch.itemsPerSecond / batch.shardCount;
+  const started = deps.now().getTime();
+  return async (index: number) => {
+    const wait = started + (index * 1000) / perShard - deps.now().getTime();
+    if (wait > 0) await deps.sleep(wait);
+  };
+}
+
+/**
+ * Ends the batch FAILED once more than the threshold's share of its processed items failed (and at
+ * least its minimum were processed). The remaining chunks are then accounted for as not processed.
+ */
+async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOperation) {
+  if (!batch.failureThreshold) return undefined;
+  const { percentage, minProcessedItems } = batch.failureThreshold;
+  const current = await deps.batches.getBatch(batch.batchOperationKey);
+  if (!current) return undefined;
+  const { operationsCompletedCount, operationsFailedCount } = progressOf(current.shards);
+  const processed = operationsCompletedCount + operationsFailedCount;
+  if (processed < minProcessedItems || operationsFailedCount * 100 <= percentage * processed)
+    return undefined;
+  const reason = `Failure threshold exceeded: ${operationsFailedCount} of ${processed} processed items failed, more than ${percentage}%`;
+  const ended = await deps.batches.finishBatch(
+    batch.batchOperationKey,
+    'FAILED',
+    deps.now().toISOString(),
+    reason,
+  );
+  return ended ? reason : undefined;
 }
 
 async function executeItem(
@@ -77,31 +147,4 @@ async function executeItem(
     outcome: { ...item, state: 'FAILED', processedDate, errorMessage: handler.rejection(result.current) },
     errorClass: 'INVALID_STATE',
   };
-}
-
-/**
- * Runs `work` over `items` with at most `limit` in flight, keeping the order of results. After the
- * first failure no new item is started, so a failed chunk stops writing before it is retried.
- */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (next < items.length && !failed) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index]);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }

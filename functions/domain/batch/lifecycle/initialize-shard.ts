@@ -1,25 +1,27 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
-import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
-import { matchesFilter } from '../../filter/evaluate-filter.ts';
-import { parseProcessInstanceFilter } from '../../filter/parse-filter.ts';
-import { planQuery } from '../../filter/plan-query.ts';
+import { FINAL_BATCH_STATES } from '../batch-operation.ts';
 import { type Chunk, chunked, pendingItem } from '../chunk.ts';
+import { failedItemKeys } from '../item-provider/failed-item-keys.ts';
+import {
+  type ItemProviderDeps,
+  matchingInstanceKeys,
+  QueryFailedError,
+} from '../item-provider/matching-instance-keys.ts';
 
 /** Chunk records are written in groups of this many: one BatchWriteItem call (DynamoDB's limit is 25). */
 const CHUNK_WRITE_GROUP = 25;
 
-export interface InitializeShardDeps {
+export interface InitializeShardDeps extends ItemProviderDeps {
   batches: BatchStore;
-  instances: ProcessInstanceStore;
   chunkSize: number;
-  queryPageSize: number;
 }
 
 /**
  * Phase 2, Initialization of one shard: page through the shard's matching instances, write their
  * keys as chunk records, and fix the shard's totals. Streams: at most one page and one write group
  * are in memory. Safe to run again: a shard that finished initializing is left alone, and an
- * interrupted attempt's chunks are overwritten or dropped.
+ * interrupted attempt's chunks are overwritten or dropped. A batch canceled meanwhile stops looking
+ * for more items; the chunks written so far are accounted for as canceled by the workers.
  */
 export async function initializeShard(
   deps: InitializeShardDeps,
@@ -30,28 +32,20 @@ export async function initializeShard(
   const shardRecord = found?.shards.find((candidate) => candidate.shard === shard);
   if (!found || !shardRecord || shardRecord.state !== 'INITIALIZING')
     return { batchOperationKey, shard, outcome: 'skipped' as const };
-
+  const { batchOperationType } = found.batch;
   const stats = { queryRetries: 0 };
-  const matchingKeys = matchingInstanceKeys(deps, found.batch.filter, shard, stats);
-  let totalCount = 0;
-  let chunkCount = 0;
-  let group: Chunk[] = [];
   try {
-    for await (const keys of chunked(matchingKeys, deps.chunkSize)) {
-      group.push({
-        batchOperationKey,
-        shard,
-        chunk: chunkCount++,
-        state: 'PENDING',
-        items: keys.map(pendingItem),
-      });
-      totalCount += keys.length;
-      if (group.length === CHUNK_WRITE_GROUP) {
-        await deps.batches.putChunks(group);
-        group = [];
-      }
-    }
-    await deps.batches.putChunks(group);
+    const totals = FINAL_BATCH_STATES.includes(found.batch.state)
+      ? { totalCount: 0, chunkCount: 0 }
+      : await writeChunks(
+          deps,
+          input,
+          found.batch.source
+            ? failedItemKeys(deps.batches, found.batch.source.failedItemsOf, shard)
+            : matchingInstanceKeys(deps, found.batch.filter, shard, stats),
+        );
+    await deps.batches.finishShardInitialization(batchOperationKey, shard, totals);
+    return { ...input, outcome: 'initialized' as const, batchOperationType, ...totals, ...stats };
   } catch (error) {
     if (!(error instanceof QueryFailedError)) throw error;
     await deps.batches.failShard(batchOperationKey, shard, {
@@ -59,51 +53,38 @@ export async function initializeShard(
       type: 'QUERY_FAILED',
       message: error.message,
     });
-    return {
-      batchOperationKey,
-      shard,
-      outcome: 'failed' as const,
-      batchOperationType: found.batch.batchOperationType,
-      queryRetries: stats.queryRetries,
-    };
+    return { ...input, outcome: 'failed' as const, batchOperationType, ...stats };
   }
-  await deps.batches.finishShardInitialization(batchOperationKey, shard, { totalCount, chunkCount });
-  return {
-    batchOperationKey,
-    shard,
-    outcome: 'initialized' as const,
-    batchOperationType: found.batch.batchOperationType,
-    totalCount,
-    chunkCount,
-    queryRetries: stats.queryRetries,
-  };
 }
 
-/** A failure of the instance query itself: fails the shard with QUERY_FAILED instead of the batch. */
-export class QueryFailedError extends Error {}
-
-async function* matchingInstanceKeys(
+async function writeChunks(
   deps: InitializeShardDeps,
-  filterJson: unknown,
-  shard: number,
-  stats: { queryRetries: number },
-): AsyncGenerator<string> {
-  const filter = parseProcessInstanceFilter(filterJson);
-  const plan = planQuery(filter);
-  let cursor: string | undefined;
-  do {
-    let page: Awaited<ReturnType<ProcessInstanceStore['queryShard']>>;
-    try {
-      page = await deps.instances.queryShard(plan, shard, { cursor, pageSize: deps.queryPageSize });
-    } catch (error) {
-      throw new QueryFailedError(
-        `Querying shard ${shard} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+  { batchOperationKey, shard }: { batchOperationKey: string; shard: number },
+  keys: AsyncIterable<string>,
+) {
+  let totalCount = 0;
+  let chunkCount = 0;
+  let group: Chunk[] = [];
+  for await (const chunkKeys of chunked(keys, deps.chunkSize)) {
+    group.push({
+      batchOperationKey,
+      shard,
+      chunk: chunkCount++,
+      state: 'PENDING',
+      items: chunkKeys.map(pendingItem),
+    });
+    totalCount += chunkKeys.length;
+    if (group.length === CHUNK_WRITE_GROUP) {
+      await deps.batches.putChunks(group);
+      group = [];
+      if (await hasEnded(deps.batches, batchOperationKey)) return { totalCount, chunkCount };
     }
-    stats.queryRetries += page.retries;
-    for (const instance of page.instances) {
-      if (matchesFilter(filter, instance)) yield instance.processInstanceKey;
-    }
-    cursor = page.cursor;
-  } while (cursor);
+  }
+  await deps.batches.putChunks(group);
+  return { totalCount, chunkCount };
+}
+
+async function hasEnded(batches: BatchStore, batchOperationKey: string): Promise<boolean> {
+  const current = await batches.getBatch(batchOperationKey);
+  return !current || FINAL_BATCH_STATES.includes(current.batch.state);
 }

@@ -13,9 +13,17 @@ export interface BatchExecutionInput {
   shards: number[];
   pollSeconds: number;
   progress: ProgressMark;
+  /**
+   * How many times the chunks were sent: 0 at first, one more after each suspension. A later round's
+   * messages must not be taken for duplicates of an earlier round's.
+   */
+  dispatchRound: number;
 }
 
-/** The first state of the execution: the batch becomes ACTIVE and learns its execution. */
+/**
+ * The first state of the execution: the batch becomes ACTIVE and learns its execution (the first one,
+ * named after the batch key, or a recovery execution picking the batch up again).
+ */
 export async function startBatch(
   deps: { batches: BatchStore; pollSeconds: number; now: () => Date },
   input: { batchOperationKey: string; executionArn: string },
@@ -28,5 +36,7 @@ export async function startBatch(
     shards: shardIds(found.batch.shardCount),
     pollSeconds: deps.pollSeconds,
     progress: { done: -1, since: deps.now().toISOString() },
+    // A recovery execution's messages must not be dropped as duplicates of the first execution's.
+    dispatchRound: input.executionArn.endsWith(`:${input.batchOperationKey}`) ? 0 : deps.now().getTime(),
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '../../../../functions/adapters/dynamodb/batch-store.ts';
 import type { BatchOperation } from '../../../../functions/domain/batch/batch-operation.ts';
-import { type Chunk, pendingItem } from '../../../../functions/domain/batch/chunk.ts';
+import { type Chunk, pendingItem, tallyOf } from '../../../../functions/domain/batch/chunk.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 let dynamo: TestDynamo;
@@ -52,13 +52,31 @@ describe('DynamoBatchStore', () => {
     await expect(store.createBatch(created)).rejects.toThrow();
   });
 
-  it('activates a created batch once and remembers its execution', async () => {
+  it('activates a created batch and remembers the execution running it, also a recovery execution', async () => {
     const created = batch();
     await store.createBatch(created);
     await store.activateBatch(created.batchOperationKey, 'arn:one');
-    await store.activateBatch(created.batchOperationKey, 'arn:two');
-    const found = await store.getBatch(created.batchOperationKey);
-    expect(found?.batch).toMatchObject({ state: 'ACTIVE', executionArn: 'arn:one' });
+    expect((await store.getBatch(created.batchOperationKey))?.batch).toMatchObject({
+      state: 'ACTIVE',
+      executionArn: 'arn:one',
+    });
+    await store.transitionBatch(created.batchOperationKey, { from: ['ACTIVE'], to: 'SUSPENDED' });
+    await store.activateBatch(created.batchOperationKey, 'arn:recovery');
+    expect((await store.getBatch(created.batchOperationKey))?.batch).toMatchObject({
+      state: 'SUSPENDED',
+      executionArn: 'arn:recovery',
+    });
+  });
+
+  it('lists the batches that may still need their execution, not those that ended otherwise', async () => {
+    const [running, canceled, completed] = [batch(), batch(), batch()];
+    for (const created of [running, canceled, completed]) await store.createBatch(created);
+    await store.transitionBatch(canceled.batchOperationKey, { from: ['CREATED'], to: 'CANCELED' });
+    await store.finishBatch(completed.batchOperationKey, 'COMPLETED', new Date().toISOString());
+    const listed: string[] = [];
+    for await (const found of store.unfinishedBatches()) listed.push(found.batchOperationKey);
+    expect(listed).toEqual(expect.arrayContaining([running.batchOperationKey, canceled.batchOperationKey]));
+    expect(listed).not.toContain(completed.batchOperationKey);
   });
 
   it('adds a chunk to its shard counters exactly once, however often it is completed', async () => {
@@ -74,14 +92,16 @@ describe('DynamoBatchStore', () => {
       { ...pendingItem('13'), state: 'FAILED' as const, errorMessage: 'no' },
     ];
     // Act
-    const first = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, {
-      completed: 2,
-      failed: 1,
-    });
-    const second = await store.completeChunk({ batchOperationKey: key, shard: 1, chunk: 0 }, outcomes, {
-      completed: 2,
-      failed: 1,
-    });
+    const first = await store.completeChunk(
+      { batchOperationKey: key, shard: 1, chunk: 0 },
+      outcomes,
+      tallyOf(outcomes),
+    );
+    const second = await store.completeChunk(
+      { batchOperationKey: key, shard: 1, chunk: 0 },
+      outcomes,
+      tallyOf(outcomes),
+    );
     // Assess
     expect([first, second]).toEqual([true, false]);
     const shard = (await store.getBatch(key))?.shards[1];
@@ -92,6 +112,7 @@ describe('DynamoBatchStore', () => {
       chunksDone: 1,
       completedCount: 2,
       failedCount: 1,
+      itemErrors: { no: 1 },
     });
     expect((await store.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(outcomes);
   });
@@ -121,10 +142,7 @@ describe('DynamoBatchStore', () => {
     await store.createBatch(created);
     const key = created.batchOperationKey;
     await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
-    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], {
-      completed: 0,
-      failed: 0,
-    });
+    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], tallyOf([]));
     const pending = [];
     for await (const id of store.pendingChunks(key, 0)) pending.push(id);
     expect(pending).toEqual([{ batchOperationKey: key, shard: 0, chunk: 1 }]);

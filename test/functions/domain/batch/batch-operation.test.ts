@@ -38,14 +38,19 @@ describe('batch operation', () => {
     expect(isShardFinished(shard({ state: 'FAILED', chunkCount: 5 }))).toBe(true);
   });
 
-  it('sums the shard counters and collects their errors', () => {
+  it('sums the shard counters, collects their errors and aggregates why items failed', () => {
     // Prepare
     const error = { partitionId: 1, type: 'QUERY_FAILED' as const, message: 'boom' };
     // Act
     const progress = progressOf([
-      shard({ totalCount: 10, completedCount: 7, failedCount: 3 }),
+      shard({
+        totalCount: 10,
+        completedCount: 7,
+        failedCount: 3,
+        itemErrors: { 'is COMPLETED': 2, gone: 1 },
+      }),
       shard({ shard: 1, state: 'FAILED', error }),
-      shard({ shard: 2, totalCount: 5, completedCount: 5 }),
+      shard({ shard: 2, totalCount: 5, completedCount: 5, itemErrors: { gone: 2 } }),
     ]);
     // Assess
     expect(progress).toEqual({
@@ -53,6 +58,10 @@ describe('batch operation', () => {
       operationsCompletedCount: 12,
       operationsFailedCount: 3,
       errors: [error],
+      itemErrorSummary: [
+        { errorMessage: 'gone', count: 3 },
+        { errorMessage: 'is COMPLETED', count: 2 },
+      ],
     });
   });
 });

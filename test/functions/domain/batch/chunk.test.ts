@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   chunked,
   chunkSortKey,
+  MAX_ERROR_MESSAGES_PER_CHUNK,
+  OTHER_ERRORS,
   parseChunkSortKey,
   pendingItem,
   tallyOf,
@@ -39,9 +41,26 @@ describe('chunk', () => {
     const items = [
       { ...pendingItem('1'), state: 'COMPLETED' as const },
       { ...pendingItem('2'), state: 'SKIPPED' as const },
-      { ...pendingItem('3'), state: 'FAILED' as const },
+      { ...pendingItem('3'), state: 'FAILED' as const, errorMessage: "Instance '3' is COMPLETED" },
       pendingItem('4'),
     ];
-    expect(tallyOf(items)).toEqual({ completed: 2, failed: 1 });
+    expect(tallyOf(items)).toEqual({
+      completed: 2,
+      failed: 1,
+      errors: { "Instance '{processInstanceKey}' is COMPLETED": 1 },
+    });
+  });
+
+  it('aggregates failure messages without the item key and bounds the distinct lines per chunk', () => {
+    const items = Array.from({ length: MAX_ERROR_MESSAGES_PER_CHUNK + 5 }, (_, index) => ({
+      ...pendingItem(`7${index}`),
+      state: 'FAILED' as const,
+      errorMessage: index < 3 ? `Instance '7${index}' is gone` : `reason ${index}`,
+    }));
+    const { errors } = tallyOf(items);
+    expect(errors["Instance '{processInstanceKey}' is gone"]).toBe(3);
+    expect(Object.keys(errors)).toHaveLength(MAX_ERROR_MESSAGES_PER_CHUNK + 1);
+    // One line for the three 'gone' items, nine more distinct reasons, and the last three under one line.
+    expect(errors[OTHER_ERRORS]).toBe(3);
   });
 });

@@ -81,10 +81,7 @@ async function executingBatch(batchOperationKey: string) {
   await batches.completeChunk(
     { batchOperationKey, shard: 1, chunk: 0 },
     [{ ...pendingItem('10'), state: 'COMPLETED' }],
-    {
-      completed: 1,
-      failed: 0,
-    },
+    { completed: 1, failed: 0, errors: {} },
   );
 }
 
@@ -99,6 +96,7 @@ describe('progress poll as watchdog', () => {
       shards: [0, 1],
       pollSeconds: 5,
       progress: { done: -1, since: at(0)().toISOString() },
+      dispatchRound: 0,
     };
     // Act
     const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
@@ -133,6 +131,18 @@ describe('progress poll as watchdog', () => {
     // A later round is not dropped as a duplicate of the earlier one.
     expect(resentAgain).toHaveLength(2);
     expect(stalled.progress.since).toBe(at(STALL_SECONDS)().toISOString());
+    // The batch shows since when it is stuck (its last progress), until it moves again.
+    expect((await batches.getBatch('700'))?.batch.stalledSince).toBe(at(0)().toISOString());
+    await batches.completeChunk(
+      { batchOperationKey: '700', shard: 0, chunk: 0 },
+      [{ ...pendingItem('00'), state: 'COMPLETED' }],
+      { completed: 1, failed: 0, errors: {} },
+    );
+    await checkProgress(
+      { batches, queue, now: at(2 * STALL_SECONDS + 1), stallSeconds: STALL_SECONDS },
+      again,
+    );
+    expect((await batches.getBatch('700'))?.batch.stalledSince).toBeUndefined();
   });
 
   it('restarts the stall clock whenever an item finishes, and never re-sends for a finished batch', async () => {
@@ -142,15 +152,13 @@ describe('progress poll as watchdog', () => {
       shards: [0, 1],
       pollSeconds: 5,
       progress: { done: -1, since: at(0)().toISOString() },
+      dispatchRound: 0,
     };
     const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
     await batches.completeChunk(
       { batchOperationKey: '701', shard: 0, chunk: 0 },
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
-      {
-        completed: 1,
-        failed: 0,
-      },
+      { completed: 1, failed: 0, errors: {} },
     );
     const moved = await checkProgress(
       { batches, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
@@ -161,7 +169,7 @@ describe('progress poll as watchdog', () => {
       redispatched: 0,
       progress: { since: at(STALL_SECONDS)().toISOString() },
     });
-    await batches.finishBatch('701', 'CANCELED', at(STALL_SECONDS)().toISOString());
+    await batches.finishBatch('701', 'COMPLETED', at(STALL_SECONDS)().toISOString());
     const ended = await checkProgress(
       { batches, queue, now: at(10 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
       moved,

@@ -1,0 +1,45 @@
+import type { BatchControls, BatchOperationType } from '../domain/batch/batch-operation.ts';
+import { type CreateBatchRequest, createBatch } from '../domain/batch/lifecycle/create-batch.ts';
+import { callerClaims, type HttpEvent, type HttpResult, header, json } from './http.ts';
+import { logger } from './logger.ts';
+import { MetricName, recordMetrics } from './metrics.ts';
+import { services } from './services.ts';
+
+/**
+ * Creates a batch for an API request: the caller's claims and Idempotency-Key come from the request,
+ * and a replay answers with the batch the key created before (not counted as a new batch).
+ */
+export async function createBatchForRequest(
+  event: HttpEvent,
+  batchOperationType: BatchOperationType,
+  items: CreateBatchRequest['items'],
+  controls: BatchControls,
+): Promise<HttpResult> {
+  const { batches, keys, workflow, config } = services();
+  const { replayed, ...created } = await createBatch(
+    {
+      batches,
+      keys,
+      workflow,
+      shardCount: config.SHARD_COUNT,
+      chunkSize: config.CHUNK_SIZE,
+      now: () => new Date(),
+    },
+    {
+      batchOperationType,
+      items,
+      controls,
+      claims: callerClaims(event),
+      idempotencyKey: header(event, 'Idempotency-Key'),
+    },
+  );
+  if (replayed) {
+    logger.info('Idempotent replay: answered with the batch this key created', created);
+    return json(200, created);
+  }
+  logger.info('Batch created', created);
+  recordMetrics({ OperationType: created.batchOperationType }, [
+    { name: MetricName.BatchesCreated, unit: 'Count', value: 1 },
+  ]);
+  return json(200, created);
+}

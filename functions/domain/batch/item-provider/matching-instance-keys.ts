@@ -1,0 +1,67 @@
+import { type ProcessInstanceStore, TransientStoreError } from '../../../ports/instance-store.ts';
+import { matchesFilter } from '../../filter/evaluate-filter.ts';
+import { parseProcessInstanceFilter } from '../../filter/parse-filter.ts';
+import { planQuery } from '../../filter/plan-query.ts';
+import { decideQueryRetry, type QueryRetrySettings } from './query-retry-policy.ts';
+
+/** The instance query failed for good: the shard fails with QUERY_FAILED instead of the batch. */
+export class QueryFailedError extends Error {}
+
+export interface ItemProviderDeps {
+  instances: ProcessInstanceStore;
+  queryPageSize: number;
+  queryRetry: QueryRetrySettings;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * The keys of one shard's instances that match a filter, in key order, page by page: the planner
+ * picks the access path, the store reads candidates, and the one evaluator decides. At most one page
+ * is in memory. `stats.queryRetries` counts the store's own retries and this provider's.
+ */
+export async function* matchingInstanceKeys(
+  deps: ItemProviderDeps,
+  filterJson: unknown,
+  shard: number,
+  stats: { queryRetries: number },
+): AsyncGenerator<string> {
+  const filter = parseProcessInstanceFilter(filterJson);
+  const plan = planQuery(filter);
+  let cursor: string | undefined;
+  do {
+    const page = await fetchWithRetry(deps, shard, stats, () =>
+      deps.instances.queryShard(plan, shard, { cursor, pageSize: deps.queryPageSize }),
+    );
+    stats.queryRetries += page.retries;
+    for (const instance of page.instances) {
+      if (matchesFilter(filter, instance)) yield instance.processInstanceKey;
+    }
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+async function fetchWithRetry<T>(
+  deps: ItemProviderDeps,
+  shard: number,
+  stats: { queryRetries: number },
+  fetch: () => Promise<T>,
+): Promise<T> {
+  for (let retriesSoFar = 0; ; retriesSoFar++) {
+    try {
+      return await fetch();
+    } catch (error) {
+      const decision = decideQueryRetry(deps.queryRetry, {
+        retryable: error instanceof TransientStoreError,
+        retriesSoFar,
+      });
+      if (!decision.retry) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new QueryFailedError(
+          `Querying the process instances of shard ${shard} failed and ${decision.reason}: ${message}`,
+        );
+      }
+      stats.queryRetries++;
+      await deps.sleep(decision.delayMs);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { BatchStore } from '../../../ports/batch-store.ts';
+import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
+import { mapWithConcurrency } from '../../concurrency.ts';
+import type { BatchOperationType } from '../batch-operation.ts';
+import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+
+/** Instance reads in flight while accounting for a chunk (one read per pending item). */
+const ACCOUNTING_CONCURRENCY = 10;
+
+/** What becomes of a chunk's items that will never be processed, and why. */
+export interface Disposition {
+  state: 'FAILED' | 'CANCELED';
+  errorMessage?: string;
+}
+
+export type ChunkAccounting =
+  | { status: 'accounted'; batchOperationType: BatchOperationType; completed: number; failed: number }
+  | { status: 'already-recorded' | 'unknown-chunk' };
+
+/**
+ * A chunk whose items will not be processed (it failed on every delivery, or its batch was canceled)
+ * is recorded like any other instead of being lost: each item the batch did change before counts as
+ * COMPLETED (the instance carries the batch's key), every other pending item takes the disposition.
+ * Its shard can then finish and the batch reaches a final state. Exact because a shard's chunks run
+ * one at a time (one FIFO message group per shard): no other delivery of this shard is in flight.
+ */
+export async function accountUnprocessedChunk(
+  deps: { batches: BatchStore; instances: ProcessInstanceStore; now: () => Date },
+  id: ChunkId,
+  batchOperationType: BatchOperationType,
+  disposition: Disposition,
+  chunk?: Chunk,
+): Promise<ChunkAccounting> {
+  const found = chunk ?? (await deps.batches.getChunk(id));
+  if (!found) return { status: 'unknown-chunk' };
+  if (found.state === 'DONE') return { status: 'already-recorded' };
+  const processedDate = deps.now().toISOString();
+  const outcomes = await mapWithConcurrency(
+    found.items,
+    ACCOUNTING_CONCURRENCY,
+    async (item): Promise<ItemOutcome> => {
+      if (item.state !== 'ACTIVE') return item;
+      const instance = await deps.instances.getInstance(item.processInstanceKey);
+      return instance?.batchOperationIds.includes(id.batchOperationKey)
+        ? { ...item, state: 'COMPLETED', processedDate }
+        : { ...item, ...disposition, processedDate };
+    },
+  );
+  const tally = tallyOf(outcomes);
+  const recorded = await deps.batches.completeChunk(id, outcomes, tally);
+  if (!recorded) return { status: 'already-recorded' };
+  return { status: 'accounted', batchOperationType, completed: tally.completed, failed: tally.failed };
+}

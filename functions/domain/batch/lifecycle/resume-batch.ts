@@ -1,0 +1,9 @@
+import type { BatchStateChange } from './change-batch-state.ts';
+
+/** Resume: the execution sends the chunks still pending again; chunks already done are not repeated. */
+export const resumeBatch: BatchStateChange = {
+  verb: 'resume',
+  from: ['SUSPENDED'],
+  to: 'ACTIVE',
+  ends: false,
+};

@@ -1,0 +1,42 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function.ts';
+import { tableSchemas } from './table-schema.ts';
+
+/** How often the sweep looks for batches whose execution was lost. */
+export const RECOVERY_SWEEP_MINUTES = 5;
+
+export interface RecoveryProps {
+  readonly batchesTable: dynamodb.Table;
+  readonly stateMachine: sfn.StateMachine;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * The recovery sweep: on a schedule, a function finds unfinished batches without a running execution
+ * and starts a new one, which resumes from the stored chunk records (the embedded runtime runs the
+ * same handler when it starts).
+ */
+export class Recovery extends Construct {
+  readonly sweep: ServiceFunction;
+
+  constructor(scope: Construct, id: string, { batchesTable, stateMachine, environment }: RecoveryProps) {
+    super(scope, id);
+    this.sweep = new ServiceFunction(this, 'RecoverBatches', {
+      entry: 'functions/workflow/recover-batches.ts',
+      environment: { ...environment, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
+      timeout: Duration.minutes(5),
+    }).bindTable(tableSchemas.batches, batchesTable, 'read');
+    stateMachine.grantStartExecution(this.sweep.function);
+    stateMachine.grantRead(this.sweep.function);
+    new events.Rule(this, 'Schedule', {
+      description: 'Re-drives batch operations whose state-machine execution was lost',
+      schedule: events.Schedule.rate(Duration.minutes(RECOVERY_SWEEP_MINUTES)),
+      targets: [new targets.LambdaFunction(this.sweep.function, { retryAttempts: 0 })],
+    });
+  }
+}
