@@ -8,8 +8,12 @@ export const CHUNK_MAX_RECEIVE_COUNT = 5;
 /** Worker timeout; AWS requires the queue's visibility timeout to be at least the function timeout (6x is advised). */
 export const WORKER_TIMEOUT_SECONDS = 120;
 export const CHUNK_VISIBILITY_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS * 6;
-/** Messages per worker invocation; FIFO delivers one group's messages in order within a batch. */
-export const WORKER_BATCH_SIZE = 5;
+/**
+ * One chunk per worker invocation. With more, a chunk that keeps failing fails the chunks after it in
+ * the same batch too (FIFO order), so healthy chunks would use up their receives and be dead-lettered
+ * with it. A chunk is hundreds of items, so the extra invocations cost little.
+ */
+export const WORKER_BATCH_SIZE = 1;
 /** DLQ retention: long enough for an operator to inspect what was accounted for. */
 export const DLQ_RETENTION_DAYS = 14;
 /** The worker's memory (MB): more memory is more CPU for its writes in flight. */

@@ -55,6 +55,10 @@ export interface BatchStore {
   ): Promise<void>;
   /** Marks the batch stalled since the given time, or clears the mark (undefined). */
   reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
+  /**
+   * Fails a shard still initializing with its error, and drops the chunks it wrote so far: a failed
+   * shard has no items and executes nothing.
+   */
   failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void>;
   pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId>;
   getChunk(id: ChunkId): Promise<Chunk | undefined>;

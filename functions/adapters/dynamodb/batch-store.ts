@@ -251,7 +251,7 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   async failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void> {
-    await this.ignoringConditionFailure(
+    const failed = await this.ignoringConditionFailure(
       new UpdateCommand({
         TableName: this.batchesTable,
         Key: { batchOperationKey, record: shardRecord(shard) },
@@ -260,6 +260,18 @@ export class DynamoBatchStore implements BatchStore {
         ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
         ExpressionAttributeValues: { ':failed': 'FAILED', ':initializing': 'INITIALIZING', ':error': error },
       }),
+    );
+    if (!failed) return;
+    // Chunks written before the query failed are not items of the batch: a failed shard executes nothing.
+    const written = await this.chunkKeysBetween(
+      batchOperationKey,
+      chunkSortKey(shard, 0),
+      chunkSortKey(shard, LAST_CHUNK),
+    );
+    await batchWrite(
+      this.db,
+      this.itemsTable,
+      written.map((chunk) => ({ DeleteRequest: { Key: { batchOperationKey, chunk } } })),
     );
   }
 

@@ -163,6 +163,21 @@ describe('DynamoBatchStore', () => {
     ]);
   });
 
+  it("drops the chunks a shard wrote before it failed, leaving the other shards' chunks", async () => {
+    // Prepare: shard 0 wrote two chunks before its query failed; shard 1 has one.
+    const created = batch();
+    await store.createBatch(created);
+    const key = created.batchOperationKey;
+    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+    // Act
+    await store.failShard(key, 0, { partitionId: 0, type: 'QUERY_FAILED', message: 'page 2 failed' });
+    // Assess
+    const remaining: string[] = [];
+    for await (const found of store.chunks({ batchOperationKey: key }))
+      remaining.push(`${found.shard}/${found.chunk}`);
+    expect(remaining).toEqual(['1/0']);
+  });
+
   it('moves a batch to a final state once', async () => {
     const created = batch();
     await store.createBatch(created);

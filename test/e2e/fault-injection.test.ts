@@ -1,0 +1,493 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
+import { services } from '../../functions/commons/services.ts';
+import type { ProcessInstance } from '../../functions/domain/instance/process-instance.ts';
+import { shardOf } from '../../functions/domain/keys.ts';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+import { apiClient, eventually } from '../helpers/api-client.ts';
+import { assertBatchInvariants, type BatchBody } from '../helpers/batch-invariants.ts';
+import {
+  type DynamoCall,
+  type DynamoFaults,
+  injectDynamoFaults,
+  throttlingError,
+  validationError,
+  workerKilled,
+} from '../helpers/dynamodb-faults.ts';
+import { processInstance } from '../helpers/process-instances.ts';
+
+/**
+ * Issue 4, "nothing lost, nothing counted twice": faults injected into the service's own DynamoDB
+ * client while batches run on the embedded runtime (the handlers run in this process). Whatever
+ * fails, every matching instance ends processed once or FAILED with a reason, the counters equal
+ * the item states, and the batch reaches its final state.
+ */
+const SHARDS = 2;
+const CHUNK_SIZE = 5;
+/** Large enough that one page fills a write group of 25 chunks before the next page is read. */
+const QUERY_PAGE_SIZE = 130;
+const QUERY_RETRY_INITIAL_DELAY_MS = 50;
+const QUERY_RETRY_BACKOFF_FACTOR = 4;
+const TYPE = 'operation_type="CANCEL_PROCESS_INSTANCE"';
+const CANCEL_REJECTED = (state: string) =>
+  `Expected to cancel process instance with key '{processInstanceKey}', but it is ${state}: only ACTIVE instances can be canceled`;
+
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+let faults: DynamoFaults;
+let nextSequence = 50_000;
+
+beforeAll(async () => {
+  runtime = await startEmbeddedRuntime({
+    port: 0,
+    config: {
+      SHARD_COUNT: String(SHARDS),
+      CHUNK_SIZE: String(CHUNK_SIZE),
+      QUERY_PAGE_SIZE: String(QUERY_PAGE_SIZE),
+      QUERY_RETRY_MAX: '3',
+      QUERY_RETRY_INITIAL_DELAY_MS: String(QUERY_RETRY_INITIAL_DELAY_MS),
+      QUERY_RETRY_MAX_DELAY_MS: '1000',
+      QUERY_RETRY_BACKOFF_FACTOR: String(QUERY_RETRY_BACKOFF_FACTOR),
+    },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+  faults = injectDynamoFaults(dynamoDocumentClient());
+});
+afterEach(() => {
+  faults?.use(undefined);
+  faults?.onSuccess(undefined);
+});
+afterAll(() => runtime?.stop());
+
+/**
+ * Seeds ACTIVE instances of a definition of their own straight into the instance store: `perShard[s]`
+ * of them in shard s.
+ */
+async function seed(
+  ...perShard: number[]
+): Promise<{ processDefinitionId: string; seeded: ProcessInstance[] }> {
+  const processDefinitionId = `faults-${nextSequence}`;
+  const wanted = [...perShard];
+  const seeded: ProcessInstance[] = [];
+  while (wanted.some((count) => count > 0)) {
+    const instance = processInstance(nextSequence++, { processDefinitionId });
+    const shard = shardOf(instance.processInstanceKey, SHARDS);
+    if (wanted[shard] > 0) {
+      wanted[shard]--;
+      seeded.push(instance);
+    }
+  }
+  await services().instances.putInstances(seeded);
+  return { processDefinitionId, seeded };
+}
+
+const keysOf = (instances: readonly ProcessInstance[]) => instances.map((i) => i.processInstanceKey);
+
+async function cancelByDefinition(processDefinitionId: string): Promise<string> {
+  const { status, body } = await api.post('/v2/process-instances/cancellation', {
+    filter: { processDefinitionId },
+  });
+  expect(status).toBe(200);
+  return body.batchOperationKey;
+}
+
+function awaitFinalBatch(batchOperationKey: string): Promise<BatchBody> {
+  let last: unknown;
+  return eventually(
+    async () => {
+      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
+      last = body;
+      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
+        ? (body as BatchBody)
+        : undefined;
+    },
+    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
+    90_000,
+  );
+}
+
+/** A counter of the embedded /metrics (Prometheus text), 0 while it has no series yet. */
+async function metric(name: string, labels: string | undefined = TYPE): Promise<number> {
+  const series = `${name}{service="batch-operations"${labels ? `,${labels}` : ''}} `;
+  const text = await (await fetch(`${runtime.url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(series));
+  return line ? Number(line.slice(series.length)) : 0;
+}
+
+async function instanceStates(keys: readonly string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) {
+    const state = (await services().instances.getInstance(key))?.state ?? 'MISSING';
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The worker's conditional write on one of `keys` (the instance command). */
+function isInstanceWrite(call: DynamoCall, keys: ReadonlySet<string>): boolean {
+  return (
+    call.operation === 'UpdateItem' &&
+    call.input.TableName === services().config.PROCESS_INSTANCES_TABLE &&
+    keys.has(String(call.input.Key?.processInstanceKey))
+  );
+}
+
+/** The worker's transaction recording a chunk and moving its shard's counters. */
+function isChunkCompletion(call: DynamoCall): boolean {
+  return (
+    call.operation === 'TransactWriteItems' &&
+    call.input.TransactItems?.[0]?.Update?.TableName === services().config.BATCH_ITEMS_TABLE
+  );
+}
+
+/** Initialization's instance query for a definition, on one shard or any: its per-shard index key. */
+function isInstanceQuery(call: DynamoCall, processDefinitionId: string, shard?: number): boolean {
+  if (call.operation !== 'Query' || call.input.TableName !== services().config.PROCESS_INSTANCES_TABLE)
+    return false;
+  return Object.values(call.input.ExpressionAttributeValues ?? {}).some(
+    (value) =>
+      typeof value === 'string' &&
+      (shard === undefined
+        ? value.endsWith(`#${processDefinitionId}`)
+        : value === `${shard}#${processDefinitionId}`),
+  );
+}
+
+function shardOfQuery(call: DynamoCall, processDefinitionId: string): number {
+  const value = Object.values(call.input.ExpressionAttributeValues ?? {}).find(
+    (candidate) => typeof candidate === 'string' && candidate.endsWith(`#${processDefinitionId}`),
+  );
+  return Number(String(value).split('#')[0]);
+}
+
+describe('an instance that changed between initialization and execution', () => {
+  it('fails its item with the engine reason, summarizes the reasons, and completes the batch with exact counts', async () => {
+    // Prepare: the batch is suspended before any shard has read an instance, so nothing runs yet.
+    const { processDefinitionId, seeded } = await seed(30, 30);
+    let release = () => {};
+    const initializationHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    faults.use((call) =>
+      isInstanceQuery(call, processDefinitionId) ? { kind: 'hold', until: initializationHeld } : undefined,
+    );
+    const key = await cancelByDefinition(processDefinitionId);
+    expect((await api.post(`/v2/batch-operations/${key}/suspension`)).status).toBe(204);
+    release();
+    await eventually(
+      async () => {
+        const shards = (await services().batches.getBatch(key))?.shards ?? [];
+        return shards.every((shard) => shard.state === 'EXECUTING') ? true : undefined;
+      },
+      () => `batch ${key} still initializing`,
+    );
+    expect((await api.get(`/v2/batch-operations/${key}`)).body).toMatchObject({
+      state: 'SUSPENDED',
+      operationsTotalCount: 60,
+      operationsCompletedCount: 0,
+    });
+    // Someone else completes six of the instances and cancels four.
+    const now = new Date().toISOString();
+    const completedElsewhere = seeded
+      .slice(0, 6)
+      .map((i) => ({ ...i, state: 'COMPLETED' as const, endDate: now }));
+    const canceledElsewhere = seeded
+      .slice(6, 10)
+      .map((i) => ({ ...i, state: 'CANCELED' as const, endDate: now }));
+    await services().instances.putInstances([...completedElsewhere, ...canceledElsewhere]);
+
+    // Act
+    expect((await api.post(`/v2/batch-operations/${key}/resumption`)).status).toBe(204);
+    const batch = await awaitFinalBatch(key);
+
+    // Assess
+    const { items, itemStates } = await assertBatchInvariants(batch, {
+      state: 'COMPLETED',
+      matching: keysOf(seeded),
+    });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 60,
+      operationsCompletedCount: 50,
+      operationsFailedCount: 10,
+      errors: [],
+    });
+    expect(itemStates).toEqual({ COMPLETED: 50, FAILED: 10 });
+    const failed = new Map(
+      items.filter((item) => item.state === 'FAILED').map((i) => [i.processInstanceKey, i]),
+    );
+    for (const instance of completedElsewhere)
+      expect(failed.get(instance.processInstanceKey)?.errorMessage).toBe(
+        CANCEL_REJECTED('COMPLETED').replace('{processInstanceKey}', instance.processInstanceKey),
+      );
+    for (const instance of canceledElsewhere)
+      expect(failed.get(instance.processInstanceKey)?.errorMessage).toContain('but it is CANCELED');
+    expect(batch.itemErrorSummary).toEqual([
+      { errorMessage: CANCEL_REJECTED('COMPLETED'), count: 6 },
+      { errorMessage: CANCEL_REJECTED('CANCELED'), count: 4 },
+    ]);
+    expect(await instanceStates(keysOf(completedElsewhere))).toEqual({ COMPLETED: 6 });
+    expect(await instanceStates(keysOf(seeded.slice(10)))).toEqual({ CANCELED: 50 });
+  });
+});
+
+describe('DynamoDB throttling and transient errors during execution', () => {
+  it('completes the batch with exact counts when requests are throttled and some failures outlast the SDK retries', async () => {
+    // Prepare: every 5th instance write, chunk record or query is throttled once or twice (the SDK
+    // retries it); the 7th and 31st instance write and the 3rd chunk record fail beyond the SDK's
+    // retries, so the queue delivers their chunks again.
+    const { processDefinitionId, seeded } = await seed(40, 40);
+    const mine = new Set(keysOf(seeded));
+    let candidates = 0;
+    let instanceWrites = 0;
+    let chunkCompletions = 0;
+    let escaped = 0;
+    faults.use((call) => {
+      const instanceWrite = isInstanceWrite(call, mine);
+      if (instanceWrite && [7, 31].includes(++instanceWrites)) {
+        escaped++;
+        return { kind: 'fail', error: throttlingError() };
+      }
+      if (isChunkCompletion(call) && ++chunkCompletions === 3) {
+        escaped++;
+        return { kind: 'fail', error: throttlingError() };
+      }
+      const candidate = instanceWrite || isChunkCompletion(call) || call.operation === 'Query';
+      if (!candidate || ++candidates % 5 !== 0) return undefined;
+      return { kind: 'throttled', times: candidates % 3 === 0 ? 2 : 1 };
+    });
+    const applied = new Map<string, number>();
+    faults.onSuccess((call) => {
+      if (!isInstanceWrite(call, mine)) return;
+      const instanceKey = String(call.input.Key?.processInstanceKey);
+      applied.set(instanceKey, (applied.get(instanceKey) ?? 0) + 1);
+    });
+    const throttledBefore = faults.throttled;
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    expect(faults.throttled - throttledBefore).toBeGreaterThan(10);
+    expect(escaped).toBe(3);
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: [...mine] });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 80,
+      operationsCompletedCount: 80,
+      operationsFailedCount: 0,
+    });
+    expect(await instanceStates([...mine])).toEqual({ CANCELED: 80 });
+    // Each instance was changed by exactly one write; the writes repeated on redelivery were refused.
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+    expect(applied.size).toBe(80);
+    expect(instanceWrites).toBeGreaterThan(80);
+  });
+});
+
+describe('a failing initialization query', () => {
+  it('retries throttled instance queries with backoff, completes the batch and reports the retries', async () => {
+    // Prepare: each shard's instance query is throttled beyond the SDK's retries twice.
+    const { processDefinitionId, seeded } = await seed(20, 20);
+    const attempts: number[][] = [[], []];
+    faults.use((call) => {
+      if (!isInstanceQuery(call, processDefinitionId)) return undefined;
+      const shardAttempts = attempts[shardOfQuery(call, processDefinitionId)];
+      shardAttempts.push(performance.now());
+      return shardAttempts.length <= 2 ? { kind: 'fail', error: throttlingError() } : undefined;
+    });
+    const retriesBefore = await metric('batch_operations_query_retries_total');
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keysOf(seeded) });
+    expect(batch).toMatchObject({ operationsTotalCount: 40, operationsCompletedCount: 40, errors: [] });
+    expect((await metric('batch_operations_query_retries_total')) - retriesBefore).toBe(2 * SHARDS);
+    for (const [first, second, third] of attempts) {
+      // Backed off: at least the initial delay, then that times the factor (a lower bound only).
+      expect(second - first).toBeGreaterThanOrEqual(QUERY_RETRY_INITIAL_DELAY_MS - 1);
+      expect(third - second).toBeGreaterThanOrEqual(
+        QUERY_RETRY_INITIAL_DELAY_MS * QUERY_RETRY_BACKOFF_FACTOR - 1,
+      );
+    }
+  });
+
+  it('fails only the shard whose query fails for good, records QUERY_FAILED, and ends PARTIALLY_COMPLETED', async () => {
+    // Prepare
+    const { processDefinitionId, seeded } = await seed(20, 20);
+    faults.use((call) =>
+      isInstanceQuery(call, processDefinitionId, 1)
+        ? { kind: 'fail', error: validationError('Invalid KeyConditionExpression (injected)') }
+        : undefined,
+    );
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    await assertBatchInvariants(batch, { state: 'PARTIALLY_COMPLETED', matching: keysOf(seeded) });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 20,
+      operationsCompletedCount: 20,
+      operationsFailedCount: 0,
+    });
+    expect(batch.errors).toEqual([
+      {
+        partitionId: 1,
+        type: 'QUERY_FAILED',
+        message: expect.stringMatching(
+          /shard 1 failed and the error is not retryable: Invalid KeyConditionExpression/,
+        ),
+      },
+    ]);
+    const shardOne = keysOf(seeded).filter((key) => shardOf(key, SHARDS) === 1);
+    expect(await instanceStates(shardOne)).toEqual({ ACTIVE: 20 });
+  });
+
+  it('does not execute the chunks a shard wrote before its query failed on a later page', async () => {
+    // Prepare: shard 0's first page fills a write group of chunks; its second page fails for good.
+    const { processDefinitionId, seeded } = await seed(QUERY_PAGE_SIZE + 10, 10);
+    let shardZeroQueries = 0;
+    faults.use((call) =>
+      isInstanceQuery(call, processDefinitionId, 0) && ++shardZeroQueries === 2
+        ? { kind: 'fail', error: validationError('The provided starting key is invalid (injected)') }
+        : undefined,
+    );
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    expect(shardZeroQueries).toBe(2);
+    await assertBatchInvariants(batch, { state: 'PARTIALLY_COMPLETED', matching: keysOf(seeded) });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(batch.errors).toEqual([expect.objectContaining({ partitionId: 0, type: 'QUERY_FAILED' })]);
+    const shardZero = keysOf(seeded).filter((key) => shardOf(key, SHARDS) === 0);
+    expect(await instanceStates(shardZero)).toEqual({ ACTIVE: QUERY_PAGE_SIZE + 10 });
+  });
+
+  it('ends the batch FAILED when the query fails for good on every shard', async () => {
+    // Prepare
+    const { processDefinitionId, seeded } = await seed(10, 10);
+    faults.use((call) =>
+      isInstanceQuery(call, processDefinitionId)
+        ? { kind: 'fail', error: validationError('Invalid KeyConditionExpression (injected)') }
+        : undefined,
+    );
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    await assertBatchInvariants(batch, { state: 'FAILED', matching: keysOf(seeded) });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 0,
+      operationsCompletedCount: 0,
+      operationsFailedCount: 0,
+    });
+    expect(batch.errors.map((error) => [error.partitionId, error.type])).toEqual([
+      [0, 'QUERY_FAILED'],
+      [1, 'QUERY_FAILED'],
+    ]);
+    expect(await instanceStates(keysOf(seeded))).toEqual({ ACTIVE: 20 });
+  });
+});
+
+describe('a worker that dies half-way through a chunk', () => {
+  it('redelivers the chunk and processes every item once when the worker is killed between instance writes', async () => {
+    // Prepare: the 13th instance write never happens, and the 21st is applied but the worker dies
+    // before it hears back.
+    const { processDefinitionId, seeded } = await seed(25, 25);
+    const mine = new Set(keysOf(seeded));
+    let writes = 0;
+    faults.use((call) => {
+      if (!isInstanceWrite(call, mine)) return undefined;
+      writes++;
+      if (writes === 13) return { kind: 'fail', error: workerKilled() };
+      if (writes === 21) return { kind: 'lose-response', error: workerKilled() };
+      return undefined;
+    });
+    const applied = new Map<string, number>();
+    faults.onSuccess((call) => {
+      if (!isInstanceWrite(call, mine)) return;
+      const instanceKey = String(call.input.Key?.processInstanceKey);
+      applied.set(instanceKey, (applied.get(instanceKey) ?? 0) + 1);
+    });
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    expect(writes).toBeGreaterThan(50);
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: [...mine] });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 50,
+      operationsCompletedCount: 50,
+      operationsFailedCount: 0,
+    });
+    expect(await instanceStates([...mine])).toEqual({ CANCELED: 50 });
+    expect(applied.size).toBe(50);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('counts a chunk once when the worker dies right after recording it', async () => {
+    // Prepare: the 2nd chunk record is written (counters moved), then the worker dies unacknowledged.
+    const { processDefinitionId, seeded } = await seed(25, 25);
+    let completions = 0;
+    faults.use((call) =>
+      isChunkCompletion(call) && ++completions === 2
+        ? { kind: 'lose-response', error: workerKilled() }
+        : undefined,
+    );
+    const duplicatesBefore = await metric('batch_operations_duplicate_chunk_deliveries_total', '');
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess: the chunk came back, was recognized as recorded, and moved no counter again.
+    expect(completions).toBeGreaterThan(2);
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keysOf(seeded) });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 50,
+      operationsCompletedCount: 50,
+      operationsFailedCount: 0,
+    });
+    expect(await metric('batch_operations_duplicate_chunk_deliveries_total', '')).toBeGreaterThan(
+      duplicatesBefore,
+    );
+  });
+});
+
+describe('a chunk that fails on every delivery', () => {
+  it('goes to the dead-letter queue, its unprocessed items become FAILED with the reason, and the batch completes', async () => {
+    // Prepare: one instance's write fails on every attempt, so its chunk never succeeds.
+    const { processDefinitionId, seeded } = await seed(25, 25);
+    const [poison] = seeded;
+    const poisoned = new Set([poison.processInstanceKey]);
+    faults.use((call) =>
+      isInstanceWrite(call, poisoned) ? { kind: 'fail', error: workerKilled() } : undefined,
+    );
+    const deadBefore = await metric('batch_operations_dead_lettered_chunks_total');
+
+    // Act
+    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keysOf(seeded) });
+    const failed = items.filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => item.processInstanceKey)).toEqual([poison.processInstanceKey]);
+    expect(failed[0].errorMessage).toContain('moved to the dead-letter queue');
+    expect(batch).toMatchObject({
+      operationsTotalCount: 50,
+      operationsCompletedCount: 49,
+      operationsFailedCount: 1,
+    });
+    expect((await metric('batch_operations_dead_lettered_chunks_total')) - deadBefore).toBe(1);
+    expect(await instanceStates([poison.processInstanceKey])).toEqual({ ACTIVE: 1 });
+  });
+});
