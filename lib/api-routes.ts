@@ -43,6 +43,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/cancel-process-instances-batch.ts',
   },
   {
+    id: 'CancelProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/cancellation',
+    entry: 'functions/api/cancel-process-instance.ts',
+  },
+  {
     id: 'GetProcessInstance',
     method: 'GET',
     path: '/v2/process-instances/{processInstanceKey}',

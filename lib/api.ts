@@ -42,6 +42,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
+  // One conditional write on the instance (the same rule a batch applies).
+  CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
   // Lifecycle commands: one conditional write on the batch record, then wake a waiting execution.

@@ -16,3 +16,5 @@ export const CHUNK_VISIBILITY_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS * 6;
 export const WORKER_BATCH_SIZE = 1;
 /** DLQ retention: long enough for an operator to inspect what was accounted for. */
 export const DLQ_RETENTION_DAYS = 14;
+/** The worker's memory (MB): more memory is more CPU for its writes in flight. */
+export const WORKER_MEMORY_MB = 1024;

@@ -8,6 +8,7 @@ import {
   CHUNK_VISIBILITY_TIMEOUT_SECONDS,
   DLQ_RETENTION_DAYS,
   WORKER_BATCH_SIZE,
+  WORKER_MEMORY_MB,
   WORKER_TIMEOUT_SECONDS,
 } from './chunk-queue-settings.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -54,7 +55,7 @@ export class ChunkQueue extends Construct {
       entry: 'functions/worker/execute-chunk.ts',
       environment,
       timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
-      memorySize: 1024,
+      memorySize: WORKER_MEMORY_MB,
     })
       .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')

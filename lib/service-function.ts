@@ -9,6 +9,9 @@ import type { TableSchema } from './table-schema.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** Memory of a function that sets none (MB); Lambda bills duration per GB configured. */
+export const DEFAULT_MEMORY_MB = 512;
+
 export interface ServiceFunctionProps {
   /** Handler module relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -37,7 +40,7 @@ export class ServiceFunction extends Construct {
       depsLockFilePath: `${repositoryRoot}package-lock.json`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.minutes(1),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,

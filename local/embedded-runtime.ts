@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SQS_CLIENT_CONFIG } from '../functions/commons/clients.ts';
+import { SQS_CLIENT_CONFIG, withClientPlugins } from '../functions/commons/clients.ts';
 import { setMetricsSink } from '../functions/commons/metrics.ts';
 import { readConfig } from '../functions/config.ts';
 import { apiRoutes } from '../lib/api-routes.ts';
@@ -30,6 +30,7 @@ import {
   closeServer,
   LOCAL_STATE_MACHINE_ARN,
   type StepFunctionsEmulator,
+  type StepFunctionsEmulatorOptions,
   startStepFunctionsEmulator,
 } from './step-functions-emulator.ts';
 
@@ -44,6 +45,8 @@ export interface EmbeddedRuntimeOptions {
   pollIntervalMs?: number;
   /** How soon a failed chunk is retried here (on AWS: the queue's visibility timeout). */
   retryDelaySeconds?: number;
+  /** Every state-machine event as it happens (the benchmark's phase times and transitions). */
+  onStateMachineEvent?: StepFunctionsEmulatorOptions['onEvent'];
 }
 
 export interface EmbeddedRuntime {
@@ -83,7 +86,8 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const dynamoClient = new DynamoDBClient({});
     await createTables(dynamoClient, process.env as Record<string, string>);
     dynamoClient.destroy();
-    const sqs = new SQSClient(SQS_CLIENT_CONFIG);
+    // Stands in for Lambda's event source mapping, whose SQS requests are billed too: plugins count them.
+    const sqs = withClientPlugins(new SQSClient(SQS_CLIENT_CONFIG));
     const queue = await createChunkQueues(sqs);
     process.env.CHUNK_QUEUE_URL = queue.url;
     process.env.STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
@@ -91,6 +95,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const stepFunctions = await startStepFunctionsEmulator({
       definition: synthesizedStateMachineDefinition(),
       pollIntervalMs: options.pollIntervalMs ?? 250,
+      onEvent: options.onStateMachineEvent,
     });
     stops.push(stepFunctions.stop);
     pointSdkAt({ sfn: stepFunctions.endpoint });

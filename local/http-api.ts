@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { problem } from '../functions/commons/http.ts';
 import { isStreamed, type StreamedResult } from '../functions/commons/streaming.ts';
 import { type ApiRoute, matchRoutePath } from '../lib/api-routes.ts';
-import { type LambdaHandler, lambdaContext } from './lambda-runtime.ts';
+import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 interface BoundRoute {
   route: ApiRoute;
@@ -109,7 +109,7 @@ async function handle(
       timeEpoch: now.getTime(),
     },
   };
-  return (await match.handler(event, lambdaContext(match.route.id))) as
+  return (await invoke(match.handler, event, match.route.id)) as
     | APIGatewayProxyStructuredResultV2
     | StreamedResult;
 }

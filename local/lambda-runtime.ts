@@ -17,6 +17,29 @@ export async function loadHandler(entry: string): Promise<LambdaHandler> {
   return module.handler;
 }
 
+/** Told of every invocation's function and duration (the benchmark's Lambda figures); none by default. */
+export type InvocationObserver = (functionName: string, durationMs: number) => void;
+let invocationObserver: InvocationObserver | undefined;
+
+export function observeInvocations(observer: InvocationObserver | undefined): void {
+  invocationObserver = observer;
+}
+
+/** Calls a handler as Lambda would: with its Context, timed for the observer. */
+export async function invoke(
+  handler: LambdaHandler,
+  event: unknown,
+  functionName: string,
+  timeoutMs?: number,
+): Promise<unknown> {
+  const started = performance.now();
+  try {
+    return await handler(event, lambdaContext(functionName, timeoutMs));
+  } finally {
+    invocationObserver?.(functionName, performance.now() - started);
+  }
+}
+
 /** The Context object Lambda passes to a handler, with the function's timeout. */
 export function lambdaContext(functionName: string, timeoutMs = 60_000): Context {
   const deadline = Date.now() + timeoutMs;

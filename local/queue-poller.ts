@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../functions/commons/logger.ts';
-import { type LambdaHandler, lambdaContext } from './lambda-runtime.ts';
+import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 export interface QueuePollerOptions {
   sqs: SQSClient;
@@ -64,7 +64,7 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
   const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, options)) };
   let failedIds: Set<string>;
   try {
-    const response = (await options.handler(event, lambdaContext(options.functionName, options.timeoutMs))) as
+    const response = (await invoke(options.handler, event, options.functionName, options.timeoutMs)) as
       | SQSBatchResponse
       | undefined;
     failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));

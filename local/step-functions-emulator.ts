@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '../lib/workflow-tasks.ts';
 import type { Emulator } from './emulator-process.ts';
-import { lambdaContext, loadHandler } from './lambda-runtime.ts';
+import { invoke, loadHandler } from './lambda-runtime.ts';
 
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:BatchOperations';
 
@@ -22,6 +22,19 @@ interface Execution {
   done: Promise<void>;
 }
 
+/** An execution's event (aws-local-stepfunctions does not export the type itself). */
+export type StateMachineEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
+
+export interface StepFunctionsEmulatorOptions {
+  definition: Record<string, unknown>;
+  /** The execution phase's poll interval here, instead of the definition's seconds. */
+  pollIntervalMs: number;
+  onExecutionEnd?: (execution: { name: string; status: string; error?: string; cause?: string }) => void;
+  /** Every event of every execution (states entered and exited, with timestamps), as it happens. */
+  onEvent?: (executionName: string, event: StateMachineEvent) => void;
+}
+
 export interface StepFunctionsEmulator extends Emulator {
   /** Resolves when every execution started so far has ended. */
   idle(): Promise<void>;
@@ -33,12 +46,9 @@ export interface StepFunctionsEmulator extends Emulator {
  * CDK-synthesized definition with aws-local-stepfunctions; every Task state runs the same handler
  * module its Lambda function bundles.
  */
-export async function startStepFunctionsEmulator(options: {
-  definition: Record<string, unknown>;
-  /** The execution phase's poll interval here, instead of the definition's seconds. */
-  pollIntervalMs: number;
-  onExecutionEnd?: (execution: { name: string; status: string; error?: string; cause?: string }) => void;
-}): Promise<StepFunctionsEmulator> {
+export async function startStepFunctionsEmulator(
+  options: StepFunctionsEmulatorOptions,
+): Promise<StepFunctionsEmulator> {
   const stateMachine = new StateMachine(options.definition as never, {
     validationOptions: { checkArn: false },
   });
@@ -47,10 +57,10 @@ export async function startStepFunctionsEmulator(options: {
   const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const task of Object.values<WorkflowTask>(workflowTasks)) {
     const handler = await loadHandler(task.entry);
-    const invoke = (input: unknown) => handler(input, lambdaContext(task.id, 15 * 60_000));
+    const run = (input: unknown) => invoke(handler, input, task.id, 15 * 60_000);
     taskHandlers[task.stateName] = task.waitsForTaskToken
-      ? (input) => invokeWithTaskToken(invoke, input as { Payload: Record<string, unknown> }, waiting)
-      : invoke;
+      ? (input) => invokeWithTaskToken(run, input as { Payload: Record<string, unknown> }, waiting)
+      : run;
   }
   const executions = new Map<string, Execution>();
 
@@ -79,6 +89,8 @@ export async function startStepFunctionsEmulator(options: {
       } as never,
       noThrowOnAbort: true,
     });
+    const onEvent = options.onEvent;
+    if (onEvent) void forwardEvents(run.eventLogs, (event) => onEvent(name, event));
     const execution: Execution = {
       executionArn,
       name,
@@ -160,6 +172,13 @@ export async function startStepFunctionsEmulator(options: {
   };
 }
 
+async function forwardEvents(
+  events: AsyncGenerator<StateMachineEvent>,
+  onEvent: (event: StateMachineEvent) => void,
+) {
+  for await (const event of events) onEvent(event);
+}
+
 const TASK_TOKEN_PLACEHOLDER = 'local-task-token';
 
 /**
@@ -167,7 +186,7 @@ const TASK_TOKEN_PLACEHOLDER = 'local-task-token';
  * and the state ends when the token comes back, not when the handler returns.
  */
 async function invokeWithTaskToken(
-  invoke: (payload: unknown) => Promise<unknown>,
+  run: (payload: unknown) => Promise<unknown>,
   input: { Payload: Record<string, unknown> },
   waiting: Map<string, { succeed: (output: unknown) => void; fail: (error: Error) => void }>,
 ): Promise<unknown> {
@@ -181,7 +200,7 @@ async function invokeWithTaskToken(
   // Registered before the handler runs: it may send the token back before it returns.
   const result = new Promise((succeed, fail) => waiting.set(taskToken, { succeed, fail }));
   try {
-    await invoke(payload);
+    await run(payload);
   } catch (error) {
     waiting.delete(taskToken);
     throw error;

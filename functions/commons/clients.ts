@@ -13,9 +13,32 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let sfnClient: SFNClient | undefined;
 
+/** An SDK plugin (its `applyToStack` adds middleware), structurally typed so one fits every client. */
+export interface ClientPlugin {
+  applyToStack(stack: unknown): void;
+}
+const plugins: ClientPlugin[] = [];
+
+/**
+ * Adds a plugin to every client made here, now and later; none by default. The benchmark counts
+ * AWS requests with it.
+ */
+export function addClientPlugin(plugin: ClientPlugin): void {
+  plugins.push(plugin);
+  for (const client of [documentClient, sqsClient, sfnClient]) client?.middlewareStack.use(plugin);
+}
+
+/** A client with the plugins added so far (for clients made outside this module, e.g. the local poller's). */
+export function withClientPlugins<T extends { middlewareStack: { use(plugin: ClientPlugin): void } }>(
+  client: T,
+): T {
+  for (const plugin of plugins) client.middlewareStack.use(plugin);
+  return client;
+}
+
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(
-    tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 8 })),
+    withClientPlugins(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 8 }))),
     {
       marshallOptions: { removeUndefinedValues: true },
     },
@@ -27,11 +50,11 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export const SQS_CLIENT_CONFIG = { useQueueUrlAsEndpoint: false };
 
 export function sqs(): SQSClient {
-  sqsClient ??= tracer.captureAWSv3Client(new SQSClient(SQS_CLIENT_CONFIG));
+  sqsClient ??= withClientPlugins(tracer.captureAWSv3Client(new SQSClient(SQS_CLIENT_CONFIG)));
   return sqsClient;
 }
 
 export function stepFunctions(): SFNClient {
-  sfnClient ??= tracer.captureAWSv3Client(new SFNClient({}));
+  sfnClient ??= withClientPlugins(tracer.captureAWSv3Client(new SFNClient({})));
   return sfnClient;
 }

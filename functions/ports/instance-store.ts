@@ -40,13 +40,14 @@ export interface ProcessInstanceStore {
     page: { cursor?: string; pageSize: number },
   ): Promise<InstancePage>;
   /**
-   * Applies a command in one conditional write that also records the batch on the instance, so the
-   * same batch can never apply it twice.
+   * Applies a command in one conditional write. With a batch key the write also records the batch on
+   * the instance, so the same batch can never apply it twice; without one (a single-instance API
+   * call) the command's required states are the only condition.
    */
   applyCommand(
     processInstanceKey: string,
-    batchOperationKey: string,
     command: InstanceCommand,
+    batchOperationKey?: string,
   ): Promise<CommandResult>;
 }
 

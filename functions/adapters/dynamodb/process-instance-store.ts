@@ -110,24 +110,31 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
 
   async applyCommand(
     processInstanceKey: string,
-    batchOperationKey: string,
     command: InstanceCommand,
+    batchOperationKey?: string,
   ): Promise<CommandResult> {
     const builder = new ExpressionBuilder();
     const sets = Object.entries(command.set).map(
       ([attribute, value]) => `${builder.name(attribute)} = ${builder.value(value)}`,
     );
-    const batchIds = builder.name('batchOperationIds');
     const required = command.requiredStates.map((state) => builder.value(state)).join(', ');
-    const batchKey = builder.value(batchOperationKey);
-    const batchKeySet = builder.value(new Set([batchOperationKey]));
+    const conditions = [
+      `attribute_exists(${builder.name('processInstanceKey')})`,
+      `${builder.name('state')} IN (${required})`,
+    ];
+    let UpdateExpression = `SET ${sets.join(', ')}`;
+    if (batchOperationKey !== undefined) {
+      const batchIds = builder.name('batchOperationIds');
+      UpdateExpression += ` ADD ${batchIds} ${builder.value(new Set([batchOperationKey]))}`;
+      conditions.push(`NOT contains(${batchIds}, ${builder.value(batchOperationKey)})`);
+    }
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { processInstanceKey },
-          UpdateExpression: `SET ${sets.join(', ')} ADD ${batchIds} ${batchKeySet}`,
-          ConditionExpression: `attribute_exists(${builder.name('processInstanceKey')}) AND ${builder.name('state')} IN (${required}) AND NOT contains(${batchIds}, ${batchKey})`,
+          UpdateExpression,
+          ConditionExpression: conditions.join(' AND '),
           ...builder.attributes(),
           // The refused item comes back with the refusal: no second read to explain it.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -26,6 +26,7 @@ beforeAll(async () => {
     'create-process-instance',
     'get-process-instance',
     'search-process-instances',
+    'cancel-process-instance',
   ]) {
     handlers[name] = ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   }
@@ -213,6 +214,55 @@ describe('process instances', () => {
       pathParameters: { processInstanceKey: 'x' },
     });
     expect(malformed.status).toBe(400);
+  });
+});
+
+describe('single process instance cancellation', () => {
+  const cancel = (key: string, body?: unknown) =>
+    call('cancel-process-instance', {
+      method: 'POST',
+      path: `/v2/process-instances/${key}/cancellation`,
+      pathParameters: { processInstanceKey: key },
+      body,
+    });
+  const start = async () => {
+    const created = await call('create-process-instance', {
+      method: 'POST',
+      path: '/v2/process-instances',
+      body: { processDefinitionId: 'routing' },
+    });
+    return created.body.processInstanceKey as string;
+  };
+
+  it('cancels an ACTIVE instance with 204 and gives it an end date', async () => {
+    const key = await start();
+    const response = await cancel(key, { operationReference: 7 });
+    expect(response.status).toBe(204);
+    expect(response.body).toBeUndefined();
+    const read = await call('get-process-instance', {
+      method: 'GET',
+      path: `/v2/process-instances/${key}`,
+      pathParameters: { processInstanceKey: key },
+    });
+    expect(read.body).toMatchObject({ state: 'CANCELED' });
+    expect(read.body.endDate).toBeDefined();
+  });
+
+  it('refuses an instance that is no longer ACTIVE with 409 INVALID_STATE and the engine reason', async () => {
+    const key = await start();
+    await cancel(key);
+    const again = await cancel(key);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ title: 'INVALID_STATE', status: 409 });
+    expect(again.body.detail).toContain('but it is CANCELED');
+  });
+
+  it('answers 404 for an unknown key and 400 for a malformed key or an unknown body field', async () => {
+    expect((await cancel('2251799813999998')).status).toBe(404);
+    expect((await cancel('x')).status).toBe(400);
+    const key = await start();
+    const unknownField = await cancel(key, { reason: 'x' });
+    expect(unknownField.status).toBe(400);
   });
 });
 

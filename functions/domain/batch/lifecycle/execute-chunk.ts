@@ -130,8 +130,8 @@ async function executeItem(
   const key = item.processInstanceKey;
   const result = await deps.instances.applyCommand(
     key,
-    batchOperationKey,
     handler.command(deps.now().toISOString()),
+    batchOperationKey,
   );
   const processedDate = deps.now().toISOString();
   if (result.applied || result.current?.batchOperationIds.includes(batchOperationKey)) {

@@ -79,10 +79,10 @@ describe('DynamoProcessInstanceStore', () => {
     const key = instances[10].processInstanceKey;
     const command = cancelProcessInstance.command('2026-05-01T00:00:00.000Z');
     // Act
-    const first = await store.applyCommand(key, '900', command);
-    const again = await store.applyCommand(key, '900', command);
-    const otherBatch = await store.applyCommand(key, '901', command);
-    const missing = await store.applyCommand(keyFromSequence(99_998), '900', command);
+    const first = await store.applyCommand(key, command, '900');
+    const again = await store.applyCommand(key, command, '900');
+    const otherBatch = await store.applyCommand(key, command, '901');
+    const missing = await store.applyCommand(keyFromSequence(99_998), command, '900');
     // Assess
     expect(first).toEqual({ applied: true });
     expect(again).toMatchObject({

@@ -1,0 +1,325 @@
+import os from 'node:os';
+import { addClientPlugin } from '../functions/commons/clients.ts';
+import { type EmfDocument, MetricName, setMetricsSink } from '../functions/commons/metrics.ts';
+import { services } from '../functions/commons/services.ts';
+import { apiRoutes } from '../lib/api-routes.ts';
+import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
+import { observeInvocations } from '../local/lambda-runtime.ts';
+import {
+  awsPollLoopTransitions,
+  type Cost,
+  costOf,
+  memoryMbOf,
+  PRICES,
+  perMillionItems,
+} from './cost-model.ts';
+import { measureEmulatorFloor } from './emulator-floor.ts';
+import { type InvocationCount, InvocationRecorder } from './invocations.ts';
+import { runNaiveBaseline } from './naive-baseline.ts';
+import { ProcessMemory } from './process-memory.ts';
+import { isDynamoWrite, RequestCounter, type RequestCounts } from './request-counter.ts';
+import { type Seed, seedInstances, seedKey } from './seed.ts';
+import { PHASES, type Phase, StateMachineEvents } from './state-machine-events.ts';
+
+export interface BenchmarkOptions {
+  instances: number;
+  shards: number;
+  operation: 'cancel';
+  /** Skip the naive baseline (e.g. at a million instances, where it would take hours). */
+  baseline: boolean;
+  /** How often the user asks for the batch's progress over the API while it runs. */
+  progressPollMs?: number;
+}
+
+export interface RequestFigures {
+  byOperation: RequestCounts;
+  perItem: Record<string, number>;
+  dynamoDbWritesPerItem: number;
+  dynamoDbWriteUnitsPerItem: number;
+  sqsRequestsPerItem: number;
+}
+
+export interface BenchmarkResult {
+  options: BenchmarkOptions;
+  date: string;
+  machine: { cpus: number; memoryGiB: number; node: string; platform: string };
+  config: { shards: number; chunkSize: number; workerConcurrency: number; writesInFlight: number };
+  seeding: { serviceMs: number; baselineMs?: number };
+  batch: {
+    state: string;
+    completed: number;
+    failed: number;
+    phasesMs: Record<Phase, number>;
+    endToEndMs: number;
+    itemsPerSecond: number;
+    chunkMs: { count: number; p50: number; p95: number; p99: number };
+    peakRssMiB: Record<string, number>;
+    requests: RequestFigures;
+    lambda: Record<string, InvocationCount & { memoryMb: number }>;
+    transitions: { total: number; pollLoop: number; fixed: number; pollChecks: number; awsPollLoop: number };
+    cost: Cost;
+    costPerMillionItems: Cost;
+  };
+  floor: { durationMs: number; itemsPerSecond: number; peakRssMiB: Record<string, number> };
+  baseline?: {
+    durationMs: number;
+    itemsPerSecond: number;
+    searches: number;
+    canceled: number;
+    refused: number;
+    peakRssMiB: Record<string, number>;
+    requests: RequestFigures;
+    cost: Cost;
+    costPerMillionItems: Cost;
+  };
+  ratios: {
+    serviceToFloor: number;
+    executionToFloor: number;
+    serviceToBaseline?: number;
+  };
+  prices: typeof PRICES;
+}
+
+const SERVICE_SEED = 'bench-service';
+const BASELINE_SEED = 'bench-baseline';
+const FINAL_STATES = new Set(['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED']);
+
+/**
+ * The benchmark in one process tree: the embedded runtime, seeded straight into DynamoDB Local, one
+ * batch cancelling every seeded instance by filter, the emulator floor on the same instances, and the
+ * naive baseline on a fresh seed of the same size. Only the batch window's requests, invocations and
+ * transitions are charged to the service.
+ */
+export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
+  const counter = new RequestCounter();
+  addClientPlugin(counter.plugin);
+  const invocations = new InvocationRecorder();
+  observeInvocations(invocations.observe);
+  const events = new StateMachineEvents();
+  const runtime = await startEmbeddedRuntime({
+    port: 0,
+    config: { SHARD_COUNT: String(options.shards) },
+    onStateMachineEvent: events.observe,
+  });
+  const chunkDurations: number[] = [];
+  setMetricsSink((document) => {
+    runtime.metrics.record(document);
+    chunkDurations.push(...chunkDurationsIn(document));
+  });
+  const memory = new ProcessMemory();
+  try {
+    const { instances, config } = services();
+    const writesInFlight = config.SHARD_COUNT * config.WORKER_CONCURRENCY;
+    const apiFunctions = new Set(apiRoutes.map((route) => route.id));
+    const n = options.instances;
+
+    // Seeding: not part of any figure but its own.
+    const serviceSeed: Seed = { processDefinitionId: SERVICE_SEED, firstSequence: 10_000_000, count: n };
+    const serviceSeedMs = await seedInstances(instances, serviceSeed);
+    globalThis.gc?.();
+
+    // The batch.
+    counter.take();
+    invocations.take();
+    chunkDurations.length = 0;
+    memory.start();
+    const started = Date.now();
+    const creation = await post(runtime.url, '/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: SERVICE_SEED },
+    });
+    const batchKey = creation.batchOperationKey as string;
+    let batch: Record<string, unknown>;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, options.progressPollMs ?? 1000));
+      batch = await get(runtime.url, `/v2/batch-operations/${batchKey}`);
+    } while (!FINAL_STATES.has(batch.state as string));
+    await runtime.stepFunctions.idle();
+    const batchPeak = memory.stop();
+    const batchRequests = counter.take();
+    const batchInvocations = invocations.take();
+    const execution = events.of(batchKey);
+    if (!execution?.endedAt) throw new Error(`No execution events for batch ${batchKey}`);
+    const endToEndMs = execution.endedAt - started;
+    const phasesMs = Object.fromEntries(
+      PHASES.map((phase) => {
+        const span = execution.phases[phase];
+        // Creation starts with the API call, before the execution exists.
+        const from = phase === 'Creation' ? started : (span?.entered ?? 0);
+        return [phase, span?.exited ? span.exited - from : 0];
+      }),
+    ) as Record<Phase, number>;
+    const awsPollLoop = awsPollLoopTransitions(phasesMs.Execution / 1000, config.PROGRESS_POLL_SECONDS);
+    const fixedTransitions = execution.transitions - execution.pollLoopTransitions;
+    const batchCost = costOf({
+      requests: batchRequests,
+      invocations: batchInvocations,
+      apiFunctions,
+      transitions: fixedTransitions + awsPollLoop,
+    });
+
+    // The floor, on the instances the batch changed, before anything else grows the table.
+    memory.start();
+    const floor = await measureEmulatorFloor({
+      tableName: config.PROCESS_INSTANCES_TABLE,
+      keys: (index) => seedKey(serviceSeed, index),
+      count: n,
+      concurrency: writesInFlight,
+    });
+    const floorPeak = memory.stop();
+    counter.take();
+
+    let baseline: BenchmarkResult['baseline'];
+    let baselineSeedMs: number | undefined;
+    if (options.baseline) {
+      const baselineSeed: Seed = { processDefinitionId: BASELINE_SEED, firstSequence: 20_000_000, count: n };
+      baselineSeedMs = await seedInstances(instances, baselineSeed);
+      globalThis.gc?.();
+      counter.take();
+      invocations.take();
+      memory.start();
+      const naive = await runNaiveBaseline({
+        url: runtime.url,
+        processDefinitionId: BASELINE_SEED,
+        pageLimit: 10_000,
+        concurrency: writesInFlight,
+      });
+      const baselinePeak = memory.stop();
+      const baselineRequests = counter.take();
+      const baselineCost = costOf({
+        requests: baselineRequests,
+        invocations: invocations.take(),
+        apiFunctions,
+        transitions: 0,
+      });
+      baseline = {
+        ...naive,
+        itemsPerSecond: rate(n, naive.durationMs),
+        peakRssMiB: baselinePeak,
+        requests: requestFigures(baselineRequests, n),
+        cost: baselineCost,
+        costPerMillionItems: perMillionItems(baselineCost, n),
+      };
+    }
+
+    const itemsPerSecond = rate(n, endToEndMs);
+    const floorRate = rate(n, floor.durationMs);
+    return {
+      options,
+      date: new Date().toISOString(),
+      machine: machine(),
+      config: {
+        shards: config.SHARD_COUNT,
+        chunkSize: config.CHUNK_SIZE,
+        workerConcurrency: config.WORKER_CONCURRENCY,
+        writesInFlight,
+      },
+      seeding: { serviceMs: Math.round(serviceSeedMs), baselineMs: round(baselineSeedMs) },
+      batch: {
+        state: batch.state as string,
+        completed: batch.operationsCompletedCount as number,
+        failed: batch.operationsFailedCount as number,
+        phasesMs,
+        endToEndMs,
+        itemsPerSecond,
+        chunkMs: percentiles(chunkDurations),
+        peakRssMiB: batchPeak,
+        requests: requestFigures(batchRequests, n),
+        lambda: Object.fromEntries(
+          Object.entries(batchInvocations).map(([name, count]) => [
+            name,
+            { ...count, memoryMb: memoryMbOf(name) },
+          ]),
+        ),
+        transitions: {
+          total: execution.transitions,
+          pollLoop: execution.pollLoopTransitions,
+          fixed: fixedTransitions,
+          pollChecks: execution.pollChecks,
+          awsPollLoop,
+        },
+        cost: batchCost,
+        costPerMillionItems: perMillionItems(batchCost, n),
+      },
+      floor: { durationMs: Math.round(floor.durationMs), itemsPerSecond: floorRate, peakRssMiB: floorPeak },
+      baseline,
+      ratios: {
+        serviceToFloor: itemsPerSecond / floorRate,
+        executionToFloor: rate(n, phasesMs.Execution) / floorRate,
+        ...(baseline ? { serviceToBaseline: itemsPerSecond / baseline.itemsPerSecond } : {}),
+      },
+      prices: PRICES,
+    };
+  } finally {
+    observeInvocations(undefined);
+    await runtime.stop();
+  }
+}
+
+function requestFigures(byOperation: RequestCounts, items: number): RequestFigures {
+  const perItem = Object.fromEntries(
+    Object.entries(byOperation).map(([operation, count]) => [operation, count.requests / items]),
+  );
+  const sum = (pick: (operation: string) => boolean, value: (key: string) => number) =>
+    Object.keys(byOperation)
+      .filter(pick)
+      .reduce((total, key) => total + value(key), 0) / items;
+  return {
+    byOperation,
+    perItem,
+    dynamoDbWritesPerItem: sum(isDynamoWrite, (key) => byOperation[key].requests),
+    dynamoDbWriteUnitsPerItem: sum(
+      (key) => key.startsWith('DynamoDB.'),
+      (key) => byOperation[key].writeUnits,
+    ),
+    sqsRequestsPerItem: sum(
+      (key) => key.startsWith('SQS.'),
+      (key) => byOperation[key].attempts,
+    ),
+  };
+}
+
+function chunkDurationsIn(document: EmfDocument): number[] {
+  const value = document[MetricName.ChunkDuration];
+  if (value === undefined) return [];
+  return ([] as unknown[]).concat(value).map(Number);
+}
+
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+function rate(items: number, ms: number): number {
+  return ms > 0 ? Math.round((items / ms) * 1000) : 0;
+}
+
+function round(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value);
+}
+
+function machine() {
+  return {
+    cpus: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function get(url: string, path: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`);
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}

@@ -1,0 +1,140 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BenchmarkResult, RequestFigures } from './benchmark.ts';
+import type { Cost } from './cost-model.ts';
+
+/** The targets of issue 6, checked against a result (and the 10k result for the flat-memory one). */
+export function targetChecks(result: BenchmarkResult, smaller?: BenchmarkResult) {
+  const checks: { target: string; figure: string; met: boolean }[] = [
+    {
+      target: 'DynamoDB write requests per item ≤ 1.2',
+      figure: result.batch.requests.dynamoDbWritesPerItem.toFixed(3),
+      met: result.batch.requests.dynamoDbWritesPerItem <= 1.2,
+    },
+    {
+      target: 'SQS requests per item ≤ 0.05',
+      figure: result.batch.requests.sqsRequestsPerItem.toFixed(4),
+      met: result.batch.requests.sqsRequestsPerItem <= 0.05,
+    },
+    {
+      target: 'throughput ≥ 70% of the emulator floor',
+      figure: `${pct(result.ratios.serviceToFloor)} end to end, ${pct(result.ratios.executionToFloor)} execution phase`,
+      met: result.ratios.serviceToFloor >= 0.7,
+    },
+    {
+      target: 'estimated AWS cost ≤ $1.50 per million items',
+      figure: `$${result.batch.costPerMillionItems.total.toFixed(2)}`,
+      met: result.batch.costPerMillionItems.total <= 1.5,
+    },
+  ];
+  if (result.ratios.serviceToBaseline !== undefined) {
+    checks.push({
+      target: 'faster than the naive baseline',
+      figure: `${result.ratios.serviceToBaseline.toFixed(2)}× the baseline's items/s`,
+      met: result.ratios.serviceToBaseline > 1,
+    });
+  }
+  if (smaller) {
+    const ratio = result.batch.peakRssMiB.service / smaller.batch.peakRssMiB.service;
+    checks.push({
+      target: `service peak RSS at ${result.options.instances} ≤ 1.3× at ${smaller.options.instances}`,
+      figure: `${ratio.toFixed(2)}× (${result.batch.peakRssMiB.service} vs ${smaller.batch.peakRssMiB.service} MiB)`,
+      met: ratio <= 1.3,
+    });
+    checks.push({
+      target: 'state-machine transitions independent of N (poll loop apart)',
+      figure: `${result.batch.transitions.fixed} vs ${smaller.batch.transitions.fixed}`,
+      met: result.batch.transitions.fixed === smaller.batch.transitions.fixed,
+    });
+  }
+  return checks;
+}
+
+/** The result as plain-text tables for the console. */
+export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult): string {
+  const { batch, floor, baseline } = result;
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(44)} ${value}`);
+  lines.push(
+    `Benchmark: ${result.options.operation} ${result.options.instances} instances, ${result.config.shards} shards, chunk ${result.config.chunkSize}, ${result.config.writesInFlight} writes in flight`,
+    `Machine: ${result.machine.cpus} CPUs, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}`,
+    '',
+    'Seeding (not counted)',
+  );
+  row('service seed', ms(result.seeding.serviceMs));
+  if (result.seeding.baselineMs !== undefined) row('baseline seed', ms(result.seeding.baselineMs));
+  lines.push('', `Batch (${batch.state}: ${batch.completed} completed, ${batch.failed} failed)`);
+  for (const [phase, duration] of Object.entries(batch.phasesMs)) row(`phase ${phase}`, ms(duration));
+  row('end to end', ms(batch.endToEndMs));
+  row('items/s', String(batch.itemsPerSecond));
+  row(
+    `chunk time p50 / p95 / p99 (${batch.chunkMs.count} chunks)`,
+    `${batch.chunkMs.p50} / ${batch.chunkMs.p95} / ${batch.chunkMs.p99} ms`,
+  );
+  for (const [role, mib] of Object.entries(batch.peakRssMiB)) row(`peak RSS ${role}`, `${mib} MiB`);
+  row(
+    'state transitions (fixed + local poll loop)',
+    `${batch.transitions.total} = ${batch.transitions.fixed} + ${batch.transitions.pollLoop} (${batch.transitions.pollChecks} checks)`,
+  );
+  row('poll loop transitions on AWS (5 s → 60 s)', String(batch.transitions.awsPollLoop));
+  lines.push('', 'AWS requests of the batch (requests, per item, attempts, WRU, RRU)');
+  lines.push(...requestRows(batch.requests, result.options.instances));
+  lines.push('', 'Lambda (invocations, billed ms, memory)');
+  for (const [name, count] of Object.entries(batch.lambda))
+    row(name, `${count.invocations}, ${count.billedMs} ms, ${count.memoryMb} MB`);
+  lines.push('', 'Estimated AWS cost');
+  lines.push(...costRows('batch', batch.cost), ...costRows('per million items', batch.costPerMillionItems));
+  lines.push('', 'Emulator floor (bare conditional UpdateItem, same writes in flight)');
+  row('duration', ms(floor.durationMs));
+  row('items/s', String(floor.itemsPerSecond));
+  row('service / floor (end to end)', pct(result.ratios.serviceToFloor));
+  row('service / floor (execution phase)', pct(result.ratios.executionToFloor));
+  if (baseline) {
+    lines.push('', 'Naive baseline (search pages + one cancel call per instance)');
+    row('duration', ms(baseline.durationMs));
+    row('items/s', String(baseline.itemsPerSecond));
+    row('searches / canceled / refused', `${baseline.searches} / ${baseline.canceled} / ${baseline.refused}`);
+    row('service / baseline (items/s)', `${result.ratios.serviceToBaseline?.toFixed(2)}×`);
+    for (const [role, mib] of Object.entries(baseline.peakRssMiB)) row(`peak RSS ${role}`, `${mib} MiB`);
+    lines.push(...requestRows(baseline.requests, result.options.instances));
+    lines.push(...costRows('baseline per million items', baseline.costPerMillionItems));
+  }
+  lines.push('', 'Targets');
+  for (const check of targetChecks(result, smaller))
+    lines.push(`  ${check.met ? 'met   ' : 'MISSED'} ${check.target}: ${check.figure}`);
+  return lines.join('\n');
+}
+
+/** Writes the result as JSON under bench/results/, named after the instance count. */
+export function writeResult(result: BenchmarkResult, name?: string): string {
+  const directory = resolve(import.meta.dirname, 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = resolve(directory, name ?? `${result.options.operation}-${result.options.instances}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+function requestRows(requests: RequestFigures, items: number): string[] {
+  const rows = Object.entries(requests.byOperation)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([operation, count]) =>
+        `  ${operation.padEnd(44)} ${count.requests}, ${(count.requests / items).toFixed(4)}/item, ${count.attempts}, ${round1(count.writeUnits)}, ${round1(count.readUnits)}`,
+    );
+  rows.push(
+    `  ${'DynamoDB write requests per item'.padEnd(44)} ${requests.dynamoDbWritesPerItem.toFixed(3)}`,
+    `  ${'DynamoDB write units per item'.padEnd(44)} ${requests.dynamoDbWriteUnitsPerItem.toFixed(3)}`,
+    `  ${'SQS requests per item'.padEnd(44)} ${requests.sqsRequestsPerItem.toFixed(4)}`,
+  );
+  return rows;
+}
+
+function costRows(label: string, cost: Cost): string[] {
+  return [
+    `  ${label.padEnd(44)} $${cost.total.toFixed(4)} (DynamoDB ${cost.dynamoDb.toFixed(4)}, SQS ${cost.sqs.toFixed(4)}, Lambda ${cost.lambda.toFixed(4)}, Step Functions ${cost.stepFunctions.toFixed(4)}, API Gateway ${cost.apiGateway.toFixed(4)})`,
+  ];
+}
+
+const ms = (value: number) => `${(value / 1000).toFixed(2)} s`;
+const pct = (value: number) => `${(value * 100).toFixed(0)}%`;
+const round1 = (value: number) => Math.round(value * 10) / 10;

@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BenchmarkResult } from './benchmark.ts';
+
+/**
+ * `npm run bench -- --instances 100000 [--shards 8] [--operation cancel] [--no-baseline] [--scale]`:
+ * the benchmark on the embedded runtime; a table on the console, the JSON under bench/results/.
+ * `--scale` is the million-instance run (no baseline: it would take hours); it is not part of CI.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// Imported after the environment is set: the Powertools singletons read it when they load.
+const { runBenchmark } = await import('./benchmark.ts');
+const { formatReport, writeResult } = await import('./report.ts');
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '10000' },
+    shards: { type: 'string', default: '8' },
+    operation: { type: 'string', default: 'cancel' },
+    'no-baseline': { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
+    output: { type: 'string' },
+  },
+});
+if (values.operation !== 'cancel') {
+  console.error(`Only --operation cancel exists so far (got ${values.operation})`);
+  process.exit(1);
+}
+const instances = values.scale ? 1_000_000 : Number(values.instances);
+const shards = Number(values.shards);
+if (!Number.isInteger(instances) || instances < 1 || !Number.isInteger(shards) || shards < 1) {
+  console.error('--instances and --shards take positive integers');
+  process.exit(1);
+}
+
+const result = await runBenchmark({
+  instances,
+  shards,
+  operation: 'cancel',
+  baseline: !values['no-baseline'] && !values.scale,
+});
+// The flat-memory target compares with the 10,000-instance run of the same operation, when there is one.
+const smallerFile = resolve(import.meta.dirname, 'results', `${result.options.operation}-10000.json`);
+const smaller =
+  instances > 10_000 && existsSync(smallerFile)
+    ? (JSON.parse(readFileSync(smallerFile, 'utf8')) as BenchmarkResult)
+    : undefined;
+console.log(formatReport(result, smaller));
+console.log(`\nJSON: ${writeResult(result, values.output)}`);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { type BenchmarkResult, runBenchmark } from '../../bench/benchmark.ts';
+
+/**
+ * The benchmark's smoke run at 1,000 instances: it completes and its counts and per-item request
+ * ratios hold. Timing is not asserted (CI machines are noisy); `npm run bench` measures.
+ */
+const SHARDS = 4;
+const INSTANCES = 1000;
+let result: BenchmarkResult;
+
+describe('the benchmark at 1,000 instances', () => {
+  it('cancels every seeded instance in one batch, and every baseline instance one call at a time', async () => {
+    result = await runBenchmark({
+      instances: INSTANCES,
+      shards: SHARDS,
+      operation: 'cancel',
+      baseline: true,
+      progressPollMs: 200,
+    });
+    expect(result.batch).toMatchObject({ state: 'COMPLETED', completed: INSTANCES, failed: 0 });
+    expect(result.baseline).toMatchObject({ canceled: INSTANCES, refused: 0 });
+    expect(result.floor.itemsPerSecond).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('costs about one conditional write per item and records outcomes once per chunk', () => {
+    const { byOperation, dynamoDbWritesPerItem } = result.batch.requests;
+    expect(byOperation['DynamoDB.UpdateItem'].requests).toBeGreaterThanOrEqual(INSTANCES);
+    expect(dynamoDbWritesPerItem).toBeLessThanOrEqual(1.2);
+    // One transaction per chunk records its items and moves the counters, plus the batch's creation.
+    expect(byOperation['DynamoDB.TransactWriteItems'].requests).toBe(result.batch.chunkMs.count + 1);
+    // Chunk addresses go out ten to a message batch.
+    expect(byOperation['SQS.SendMessageBatch'].requests).toBeLessThanOrEqual(
+      Math.ceil(result.batch.chunkMs.count / 10) + SHARDS,
+    );
+    expect(result.batch.requests.dynamoDbWriteUnitsPerItem).toBeGreaterThan(1);
+  });
+
+  it('takes a fixed number of transitions apart from the poll loop, and prices the batch', () => {
+    // Creation, Initialization (+ a task per shard), Execution, Dispatch (+ a task per shard), Shards finished, Completion.
+    expect(result.batch.transitions.fixed).toBe(2 * SHARDS + 6);
+    expect(result.batch.transitions.pollChecks).toBeGreaterThan(0);
+    expect(result.batch.costPerMillionItems.total).toBeGreaterThan(0);
+    expect(Object.keys(result.batch.lambda)).toEqual(expect.arrayContaining(['Worker', 'InitializeShard']));
+  });
+
+  it('reports the peak memory of the service and of both emulators', () => {
+    expect(Object.keys(result.batch.peakRssMiB)).toEqual(
+      expect.arrayContaining(['service', 'DynamoDB Local (Java)', 'SQS emulator (fauxqs)']),
+    );
+    for (const mib of Object.values(result.batch.peakRssMiB)) expect(mib).toBeGreaterThan(0);
+  });
+});
