@@ -8,6 +8,24 @@ export interface ElementInstance {
   elementInstanceKey: string;
   elementId: string;
   state: ElementInstanceState;
+  /** The element instance has an open incident (filter field `hasElementInstanceIncident`). */
+  hasIncident?: boolean;
+}
+
+/**
+ * An incident still open on the instance, kept on the instance so the filter fields `errorMessage`
+ * and `incidentErrorHashCode` read one record. A resolved incident is removed from the list.
+ */
+export interface OpenIncident {
+  incidentKey: string;
+  elementId: string;
+  elementInstanceKey: string;
+  /** Camunda's incident error type, e.g. JOB_NO_RETRIES. */
+  errorType: string;
+  errorMessage: string;
+  /** Camunda's hash of the error message (Java String.hashCode), filter field `incidentErrorHashCode`. */
+  errorHashCode: number;
+  jobKey?: string;
 }
 
 /** A process instance as the instance store keeps it. Variable values are JSON-serialized strings, as in Camunda. */
@@ -30,4 +48,8 @@ export interface ProcessInstance {
   elementInstances: ElementInstance[];
   /** Batch operations that changed this instance: what makes a redelivered command idempotent. */
   batchOperationIds: string[];
+  /** Open incidents (absent on instances stored before incidents existed: none). */
+  incidents?: OpenIncident[];
+  /** Some job of the instance failed and still has retries left (filter field `hasRetriesLeft`). */
+  hasRetriesLeft?: boolean;
 }
