@@ -21,7 +21,7 @@ import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
-import { lambdaContext, loadHandler } from './lambda-runtime.ts';
+import { invoke, loadHandler } from './lambda-runtime.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
@@ -129,7 +129,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
 
     // As the scheduled sweep does on AWS: batches whose execution died with an earlier run go on.
     const recoverBatches = await loadHandler('functions/workflow/recover-batches.ts');
-    const sweep = () => recoverBatches({}, lambdaContext('RecoverBatches', 5 * 60_000));
+    const sweep = () => invoke(recoverBatches, {}, 'RecoverBatches', 5 * 60_000);
     await sweep();
     const sweeps = setInterval(() => void sweep().catch(() => undefined), RECOVERY_SWEEP_MINUTES * 60_000);
     stops.push(async () => clearInterval(sweeps));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 
 /** A Lambda handler module's export, as the embedded runtime calls it. */
@@ -25,7 +26,13 @@ export function observeInvocations(observer: InvocationObserver | undefined): vo
   invocationObserver = observer;
 }
 
-/** Calls a handler as Lambda would: with its Context, timed for the observer. */
+// Invocations here share one process, as on Lambda Managed Instances: with the concurrency variable
+// set and an InvokeStore in place, Powertools keeps each invocation's log keys and context apart.
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+(globalThis as { awslambda?: object }).awslambda ??= {};
+const invokeStore = await InvokeStore.getInstanceAsync(true);
+
+/** Calls a handler as Lambda would: with its Context, in an invocation scope of its own; timed for the observer. */
 export async function invoke(
   handler: LambdaHandler,
   event: unknown,
@@ -34,7 +41,9 @@ export async function invoke(
 ): Promise<unknown> {
   const started = performance.now();
   try {
-    return await handler(event, lambdaContext(functionName, timeoutMs));
+    const context = lambdaContext(functionName, timeoutMs);
+    const scope = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId };
+    return await invokeStore.run(scope, () => handler(event, context));
   } finally {
     invocationObserver?.(functionName, performance.now() - started);
   }
