@@ -9,11 +9,22 @@ export type LambdaHandler = (event: unknown, context: Context) => Promise<unknow
 
 const repositoryRoot = resolve(import.meta.dirname, '..');
 
-/** Loads a handler module by its entry path (the same path the CDK stack bundles). */
+// Invocations here share one process, as on Lambda Managed Instances: with the concurrency variable
+// set and an InvokeStore in place, Powertools keeps each invocation's state apart: log keys and
+// context, and the batch processor's records and partial failures (a module-level singleton the
+// worker's concurrent invocations would otherwise share).
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+(globalThis as { awslambda?: object }).awslambda ??= {};
+const invokeStore = await InvokeStore.getInstanceAsync(true);
+
+/**
+ * Loads a handler module by its entry path (the same path the CDK stack bundles). Its initialization
+ * runs in a scope of its own, as in Lambda's init phase: Powertools singletons write to the store
+ * when they are built.
+ */
 export async function loadHandler(entry: string): Promise<LambdaHandler> {
-  const module = (await import(pathToFileURL(resolve(repositoryRoot, entry)).href)) as {
-    handler?: LambdaHandler;
-  };
+  const url = pathToFileURL(resolve(repositoryRoot, entry)).href;
+  const module = (await invokeStore.run({}, () => import(url))) as { handler?: LambdaHandler };
   if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
   return module.handler;
 }
@@ -25,12 +36,6 @@ let invocationObserver: InvocationObserver | undefined;
 export function observeInvocations(observer: InvocationObserver | undefined): void {
   invocationObserver = observer;
 }
-
-// Invocations here share one process, as on Lambda Managed Instances: with the concurrency variable
-// set and an InvokeStore in place, Powertools keeps each invocation's log keys and context apart.
-process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
-(globalThis as { awslambda?: object }).awslambda ??= {};
-const invokeStore = await InvokeStore.getInstanceAsync(true);
 
 /** Calls a handler as Lambda would: with its Context, in an invocation scope of its own; timed for the observer. */
 export async function invoke(
