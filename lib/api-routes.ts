@@ -126,6 +126,18 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/incidents/{incidentKey}/resolution',
     entry: 'functions/api/resolve-incident.ts',
   },
+  {
+    id: 'SearchProcessDefinitions',
+    method: 'POST',
+    path: '/v2/process-definitions/search',
+    entry: 'functions/api/search-process-definitions.ts',
+  },
+  {
+    id: 'GetProcessDefinition',
+    method: 'GET',
+    path: '/v2/process-definitions/{processDefinitionKey}',
+    entry: 'functions/api/get-process-definition.ts',
+  },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
     id: 'DryRunCancelProcessInstancesBatch',

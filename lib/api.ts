@@ -86,6 +86,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   UpdateJob: { tables: { jobs: 'readWrite' } },
   SearchIncidents: { tables: { incidents: 'read' } },
+  SearchProcessDefinitions: { tables: { processDefinitions: 'read' } },
+  GetProcessDefinition: { tables: { processDefinitions: 'read' } },
   ResolveIncident: { tables: { incidents: 'readWrite', processInstances: 'readWrite', jobs: 'readWrite' } },
 };
 
