@@ -49,7 +49,7 @@ export interface EngineStore {
   commit(change: EngineChange): Promise<boolean>;
   getJob(jobKey: string): Promise<Job | undefined>;
   /**
-   * Jobs of a type a worker may take at `now` (epoch ms), oldest first: activatable ones and activated
+   * Jobs of a type a worker may take at `now` (epoch ms), in the order they became takeable: activatable ones and activated
    * ones past their deadline. Candidates only (the index lags a little); the caller claims each with
    * a commit.
    */

@@ -20,7 +20,7 @@ export interface ActivateJobsRequest {
 const CANDIDATE_PAGE_MIN = 10;
 
 /**
- * Hands a worker up to `maxJobsToActivate` jobs of a type, oldest first: activatable ones (past any
+ * Hands a worker up to `maxJobsToActivate` jobs of a type, in the order they became takeable: activatable ones (past any
  * retry back-off) and activated ones whose worker's time-out passed. Each is claimed with a
  * conditional write, so two workers never get the same job. A job whose instance no longer waits at
  * its element (a cancel writes only the instance) is canceled here instead of handed out. Answers at
