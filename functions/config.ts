@@ -29,6 +29,8 @@ const configSchema = z.object({
   PROCESS_DEFINITIONS_TABLE: z.string().min(1).default('ProcessDefinitions'),
   PROCESS_INSTANCES_TABLE: z.string().min(1).default('ProcessInstances'),
   KEY_SEQUENCES_TABLE: z.string().min(1).default('KeySequences'),
+  JOBS_TABLE: z.string().min(1).default('Jobs'),
+  INCIDENTS_TABLE: z.string().min(1).default('Incidents'),
   CHUNK_QUEUE_URL: z.string().default(''),
   STATE_MACHINE_ARN: z.string().default(''),
 });

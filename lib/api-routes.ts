@@ -5,7 +5,7 @@
 export interface ApiRoute {
   /** Construct id of the route's function. */
   readonly id: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH';
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -89,6 +89,54 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/v2/batch-operation-items/search',
     entry: 'functions/api/search-batch-operation-items.ts',
+  },
+  {
+    id: 'ActivateJobs',
+    method: 'POST',
+    path: '/v2/jobs/activation',
+    entry: 'functions/api/activate-jobs.ts',
+  },
+  {
+    id: 'CompleteJob',
+    method: 'POST',
+    path: '/v2/jobs/{jobKey}/completion',
+    entry: 'functions/api/complete-job.ts',
+  },
+  {
+    id: 'FailJob',
+    method: 'POST',
+    path: '/v2/jobs/{jobKey}/failure',
+    entry: 'functions/api/fail-job.ts',
+  },
+  {
+    id: 'UpdateJob',
+    method: 'PATCH',
+    path: '/v2/jobs/{jobKey}',
+    entry: 'functions/api/update-job.ts',
+  },
+  {
+    id: 'SearchIncidents',
+    method: 'POST',
+    path: '/v2/incidents/search',
+    entry: 'functions/api/search-incidents.ts',
+  },
+  {
+    id: 'ResolveIncident',
+    method: 'POST',
+    path: '/v2/incidents/{incidentKey}/resolution',
+    entry: 'functions/api/resolve-incident.ts',
+  },
+  {
+    id: 'SearchProcessDefinitions',
+    method: 'POST',
+    path: '/v2/process-definitions/search',
+    entry: 'functions/api/search-process-definitions.ts',
+  },
+  {
+    id: 'GetProcessDefinition',
+    method: 'GET',
+    path: '/v2/process-definitions/{processDefinitionKey}',
+    entry: 'functions/api/get-process-definition.ts',
   },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {

@@ -33,8 +33,14 @@ export interface RouteAccess {
 export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Stores definitions (reads the latest version to number the next) and allocates keys.
   CreateDeployment: { tables: { processDefinitions: 'readWrite', keySequences: 'readWrite' } },
+  // Writes the instance with the jobs its token created, in one transaction.
   CreateProcessInstance: {
-    tables: { processDefinitions: 'read', processInstances: 'readWrite', keySequences: 'readWrite' },
+    tables: {
+      processDefinitions: 'read',
+      processInstances: 'readWrite',
+      jobs: 'readWrite',
+      keySequences: 'readWrite',
+    },
   },
   SearchProcessInstances: { tables: { processInstances: 'read' } },
   // Creation: allocates the batch key, stores the batch and starts its execution.
@@ -59,6 +65,30 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Reads what Initialization reads, writes nothing and starts nothing.
   DryRunCancelProcessInstancesBatch: { tables: { processInstances: 'read' } },
   GetBatchOperationReport: { tables: { batches: 'read', batchItems: 'read' } },
+  // Claims jobs (conditional writes), reads their instances; cancels jobs whose instance moved on.
+  ActivateJobs: { tables: { jobs: 'readWrite', processInstances: 'read' } },
+  // Engine steps: job, instance (token moves, variables, incident flags), new jobs and incidents.
+  CompleteJob: {
+    tables: {
+      jobs: 'readWrite',
+      processInstances: 'readWrite',
+      processDefinitions: 'read',
+      keySequences: 'readWrite',
+    },
+  },
+  FailJob: {
+    tables: {
+      jobs: 'readWrite',
+      processInstances: 'readWrite',
+      incidents: 'readWrite',
+      keySequences: 'readWrite',
+    },
+  },
+  UpdateJob: { tables: { jobs: 'readWrite' } },
+  SearchIncidents: { tables: { incidents: 'read' } },
+  SearchProcessDefinitions: { tables: { processDefinitions: 'read' } },
+  GetProcessDefinition: { tables: { processDefinitions: 'read' } },
+  ResolveIncident: { tables: { incidents: 'readWrite', processInstances: 'readWrite', jobs: 'readWrite' } },
 };
 
 /**

@@ -29,6 +29,10 @@ export interface TableSchema {
 export const INSTANCES_BY_SHARD_INDEX = 'byShard';
 export const INSTANCES_BY_SHARD_DEFINITION_INDEX = 'byShardProcessDefinitionId';
 export const DEFINITIONS_BY_ID_INDEX = 'byProcessDefinitionId';
+export const JOBS_BY_TYPE_INDEX = 'byActivatableType';
+export const JOBS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
+export const INCIDENTS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
+export const INCIDENTS_BY_STATE_INDEX = 'byState';
 
 export const tableSchemas = {
   batches: {
@@ -77,6 +81,45 @@ export const tableSchemas = {
         indexName: INSTANCES_BY_SHARD_DEFINITION_INDEX,
         partitionKey: { name: 'shardProcessDefinitionId', type: 'S' },
         sortKey: { name: 'processInstanceKey', type: 'S' },
+      },
+    ],
+  },
+  jobs: {
+    id: 'Jobs',
+    envVar: 'JOBS_TABLE',
+    partitionKey: { name: 'jobKey', type: 'S' },
+    globalIndexes: [
+      // Activation: a type's jobs a worker may take, by the time from which it may (creation, end
+      // of a retry back-off, or the deadline of the worker holding it). Sparse: finished and
+      // failed-without-retries jobs carry no `activatableType`.
+      {
+        indexName: JOBS_BY_TYPE_INDEX,
+        partitionKey: { name: 'activatableType', type: 'S' },
+        sortKey: { name: 'activatableAt', type: 'N' },
+      },
+      // An instance's jobs (whether any other failed with retries left).
+      {
+        indexName: JOBS_BY_INSTANCE_INDEX,
+        partitionKey: { name: 'processInstanceKey', type: 'S' },
+        sortKey: { name: 'jobKey', type: 'S' },
+      },
+    ],
+  },
+  incidents: {
+    id: 'Incidents',
+    envVar: 'INCIDENTS_TABLE',
+    partitionKey: { name: 'incidentKey', type: 'S' },
+    globalIndexes: [
+      // Search pinned to one instance, or to one state (incidents are few next to instances).
+      {
+        indexName: INCIDENTS_BY_INSTANCE_INDEX,
+        partitionKey: { name: 'processInstanceKey', type: 'S' },
+        sortKey: { name: 'incidentKey', type: 'S' },
+      },
+      {
+        indexName: INCIDENTS_BY_STATE_INDEX,
+        partitionKey: { name: 'state', type: 'S' },
+        sortKey: { name: 'incidentKey', type: 'S' },
       },
     ],
   },

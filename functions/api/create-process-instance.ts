@@ -18,11 +18,11 @@ const body = z
 
 /** POST /v2/process-instances */
 export const handler = jsonApi(async (event) => {
-  const { definitions, instances, keys } = services();
+  const { definitions, engine, keys } = services();
   return json(
     200,
     await startProcessInstance(
-      { definitions, instances, keys, now: () => new Date() },
+      { definitions, engine, keys, now: () => new Date() },
       parseBody(body, event.body),
     ),
   );

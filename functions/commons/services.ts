@@ -1,4 +1,5 @@
 import { DynamoBatchStore } from '../adapters/dynamodb/batch-store.ts';
+import { DynamoEngineStore } from '../adapters/dynamodb/engine-store.ts';
 import { DynamoKeyGenerator } from '../adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '../adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '../adapters/dynamodb/process-instance-store.ts';
@@ -6,6 +7,7 @@ import { StepFunctionsBatchWorkflow } from '../adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '../adapters/sqs/chunk-queue.ts';
 import { type Config, queryRetrySettings, readConfig } from '../config.ts';
 import type { ItemProviderDeps } from '../domain/batch/item-provider/matching-instance-keys.ts';
+import type { EngineDeps } from '../domain/instance/engine-step.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 
 /**
@@ -19,6 +21,7 @@ export interface Services {
   definitions: DynamoProcessDefinitionStore;
   instances: DynamoProcessInstanceStore;
   keys: DynamoKeyGenerator;
+  engine: DynamoEngineStore;
   batches: DynamoBatchStore;
   chunkQueue: SqsChunkQueue;
   workflow: StepFunctionsBatchWorkflow;
@@ -33,11 +36,26 @@ export function services(): Services {
     definitions: new DynamoProcessDefinitionStore(db, config.PROCESS_DEFINITIONS_TABLE),
     instances: new DynamoProcessInstanceStore(db, config.PROCESS_INSTANCES_TABLE, config.SHARD_COUNT),
     keys: new DynamoKeyGenerator(db, config.KEY_SEQUENCES_TABLE),
+    engine: new DynamoEngineStore(
+      db,
+      {
+        instances: config.PROCESS_INSTANCES_TABLE,
+        jobs: config.JOBS_TABLE,
+        incidents: config.INCIDENTS_TABLE,
+      },
+      config.SHARD_COUNT,
+    ),
     batches: new DynamoBatchStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
     chunkQueue: new SqsChunkQueue(sqs(), config.CHUNK_QUEUE_URL),
     workflow: new StepFunctionsBatchWorkflow(stepFunctions(), config.STATE_MACHINE_ARN),
   };
   return cached;
+}
+
+/** What the engine's commands (jobs, incidents) read and write, at the current time. */
+export function engineDeps(): EngineDeps {
+  const { engine, instances, definitions, keys } = services();
+  return { engine, instances, definitions, keys, now: () => new Date() };
 }
 
 /** What reads a filter's matching instances (initialization, dry run): one set of query settings. */

@@ -25,6 +25,20 @@ export interface ProcessDefinitionStore {
     tenantId: string,
     version?: number,
   ): Promise<ProcessDefinition | undefined>;
+  /** Every definition, page by page, without its BPMN and flow (what a search shows). */
+  listDefinitions(page: { cursor?: string; limit: number }): Promise<DefinitionPage>;
+}
+
+/** The fields of a definition a search shows. */
+export type DefinitionSummary = Omit<
+  ProcessDefinition,
+  'bpmnXml' | 'flowNodes' | 'elementIds' | 'initialElementId'
+>;
+
+/** A page of definitions; `cursor` is absent on the last page. */
+export interface DefinitionPage {
+  definitions: DefinitionSummary[];
+  cursor?: string;
 }
 
 export interface ProcessInstanceStore {

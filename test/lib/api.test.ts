@@ -99,6 +99,11 @@ describe('the HTTP API functions', () => {
     },
   );
 
+  it('route the job update with PATCH, as Camunda does', () => {
+    // Assess
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'PATCH /v2/jobs/{jobKey}' });
+  });
+
   it('let only the batch creation routes start executions of the state machine', () => {
     // Act
     const starters = apiRoutes.filter((route) =>

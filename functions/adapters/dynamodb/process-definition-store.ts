@@ -1,7 +1,28 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DEFINITIONS_BY_ID_INDEX } from '../../../lib/table-schema.ts';
 import type { ProcessDefinition } from '../../domain/instance/process-definition.ts';
-import type { ProcessDefinitionStore } from '../../ports/instance-store.ts';
+import type {
+  DefinitionPage,
+  DefinitionSummary,
+  ProcessDefinitionStore,
+} from '../../ports/instance-store.ts';
+
+/** What a search shows of a definition: its BPMN and flow are left on the table. */
+const SUMMARY_ATTRIBUTES = [
+  'processDefinitionKey',
+  'processDefinitionId',
+  'name',
+  'version',
+  'versionTag',
+  'tenantId',
+  'resourceName',
+] as const satisfies readonly (keyof DefinitionSummary)[];
 
 /** Deployed process definitions; the by-id index (sorted by version) finds the latest of an id. */
 export class DynamoProcessDefinitionStore implements ProcessDefinitionStore {
@@ -57,5 +78,27 @@ export class DynamoProcessDefinitionStore implements ProcessDefinitionStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return undefined;
+  }
+
+  async listDefinitions(page: { cursor?: string; limit: number }): Promise<DefinitionPage> {
+    const result = await this.db.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        ProjectionExpression: SUMMARY_ATTRIBUTES.map((_, index) => `#a${index}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(
+          SUMMARY_ATTRIBUTES.map((name, index) => [`#a${index}`, name]),
+        ),
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor
+          ? JSON.parse(Buffer.from(page.cursor, 'base64url').toString())
+          : undefined,
+      }),
+    );
+    return {
+      definitions: (result.Items ?? []) as DefinitionSummary[],
+      cursor: result.LastEvaluatedKey
+        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
+        : undefined,
+    };
   }
 }

@@ -24,7 +24,7 @@ import { ExpressionBuilder } from './expression.ts';
 /** BatchGetItem takes at most 100 keys per call (DynamoDB API limit). */
 export const DDB_BATCH_GET_MAX = 100;
 
-type StoredInstance = Omit<ProcessInstance, 'batchOperationIds'> & {
+export type StoredInstance = Omit<ProcessInstance, 'batchOperationIds'> & {
   shard: number;
   shardProcessDefinitionId: string;
   batchOperationIds?: Set<string>;
@@ -45,7 +45,7 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     await batchWrite(
       this.db,
       this.tableName,
-      instances.map((instance) => ({ PutRequest: { Item: this.toItem(instance) } })),
+      instances.map((instance) => ({ PutRequest: { Item: instanceItem(instance, this.shardCount) } })),
     );
   }
 
@@ -180,18 +180,6 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       cursor: next < shardKeys.length ? String(next) : undefined,
     };
   }
-
-  private toItem(instance: ProcessInstance): StoredInstance {
-    const shard = shardOf(instance.processInstanceKey, this.shardCount);
-    const { batchOperationIds, ...rest } = instance;
-    return {
-      ...rest,
-      shard,
-      shardProcessDefinitionId: `${shard}#${instance.processDefinitionId}`,
-      // A string set (ADD-able) and absent when empty: DynamoDB stores no empty sets.
-      ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
-    };
-  }
 }
 
 /** Worth another try once the SDK's retries gave up: throttling, a server error, or no response at all. */
@@ -215,7 +203,20 @@ function retriesOf(result: { $metadata: { attempts?: number } }): number {
   return Math.max(0, (result.$metadata.attempts ?? 1) - 1);
 }
 
-function fromItem(item: StoredInstance): ProcessInstance {
+/** An instance as stored: with its shard and the shard-qualified definition id the indexes key on. */
+export function instanceItem(instance: ProcessInstance, shardCount: number): StoredInstance {
+  const shard = shardOf(instance.processInstanceKey, shardCount);
+  const { batchOperationIds, ...rest } = instance;
+  return {
+    ...rest,
+    shard,
+    shardProcessDefinitionId: `${shard}#${instance.processDefinitionId}`,
+    // A string set (ADD-able) and absent when empty: DynamoDB stores no empty sets.
+    ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
+  };
+}
+
+export function fromItem(item: StoredInstance): ProcessInstance {
   const { shard: _shard, shardProcessDefinitionId: _index, batchOperationIds, ...instance } = item;
   return { ...instance, batchOperationIds: batchOperationIds ? [...batchOperationIds].sort() : [] };
 }

@@ -48,6 +48,7 @@ export async function deployResources(
           resourceName: resource.name,
           elementIds: process.elementIds,
           ...(process.initialElementId ? { initialElementId: process.initialElementId } : {}),
+          flowNodes: process.flowNodes,
           bpmnXml: resource.content,
         };
         await deps.definitions.putDefinition(definition);

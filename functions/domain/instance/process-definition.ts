@@ -1,3 +1,5 @@
+import type { FlowNode } from './flow-model.ts';
+
 export const DEFAULT_TENANT_ID = '<default>';
 
 export interface ProcessDefinition {
@@ -12,6 +14,8 @@ export interface ProcessDefinition {
   elementIds: string[];
   /** Where a new instance's token waits: the first activity after the none start event (none: it ends at once). */
   initialElementId?: string;
+  /** The flow the engine moves tokens along (absent on definitions deployed before the engine: read from bpmnXml). */
+  flowNodes?: FlowNode[];
   /** The BPMN XML as deployed. */
   bpmnXml: string;
 }

@@ -1,11 +1,10 @@
-import type {
-  KeyGenerator,
-  ProcessDefinitionStore,
-  ProcessInstanceStore,
-} from '../../ports/instance-store.ts';
+import type { EngineStore } from '../../ports/engine-store.ts';
+import type { KeyGenerator, ProcessDefinitionStore } from '../../ports/instance-store.ts';
 import { InvalidArgumentError, NotFoundError } from '../errors.ts';
+import { flowNodesOf } from './definition-flow.ts';
 import { DEFAULT_TENANT_ID, type ProcessDefinition } from './process-definition.ts';
 import type { ProcessInstance } from './process-instance.ts';
+import { startTokens, withAllocatedKeys } from './token-flow.ts';
 
 export interface StartProcessInstanceRequest {
   processDefinitionKey?: string;
@@ -18,14 +17,15 @@ export interface StartProcessInstanceRequest {
 }
 
 /**
- * Creates an instance of a deployed definition, ACTIVE with one token on the definition's first wait
- * element, or one per start instruction. A definition whose start leads straight to an end creates
- * a COMPLETED instance, as the engine would.
+ * Creates an instance of a deployed definition: its token leaves the none start event (or starts at
+ * each start instruction's element) and moves on until it waits at a task, creating a job at a service
+ * task. A definition whose start leads straight to an end creates a COMPLETED instance, as the engine
+ * would. The instance and its jobs are written in one transaction.
  */
 export async function startProcessInstance(
   deps: {
     definitions: ProcessDefinitionStore;
-    instances: ProcessInstanceStore;
+    engine: EngineStore;
     keys: KeyGenerator;
     now: () => Date;
   },
@@ -40,18 +40,13 @@ export async function startProcessInstance(
       );
     }
   }
-  const waitElements =
-    startElements.length > 0
-      ? startElements
-      : definition.initialElementId
-        ? [definition.initialElementId]
-        : [];
-  const [processInstanceKey, ...elementKeys] = await deps.keys.nextKeys(1 + waitElements.length);
+  const nodes = await flowNodesOf(definition);
+  const [processInstanceKey] = await deps.keys.nextKeys(1);
   const startDate = deps.now().toISOString();
   const variables = Object.fromEntries(
     Object.entries(request.variables ?? {}).map(([name, value]) => [name, JSON.stringify(value)]),
   );
-  const instance: ProcessInstance = {
+  const created: ProcessInstance = {
     processInstanceKey,
     processDefinitionKey: definition.processDefinitionKey,
     processDefinitionId: definition.processDefinitionId,
@@ -59,20 +54,22 @@ export async function startProcessInstance(
     processDefinitionVersion: definition.version,
     ...(definition.versionTag ? { processDefinitionVersionTag: definition.versionTag } : {}),
     tenantId: definition.tenantId,
-    state: waitElements.length > 0 ? 'ACTIVE' : 'COMPLETED',
+    state: 'ACTIVE',
     startDate,
-    ...(waitElements.length > 0 ? {} : { endDate: startDate }),
     hasIncident: false,
     variables,
     tags: request.tags ?? [],
-    elementInstances: waitElements.map((elementId, index) => ({
-      elementInstanceKey: elementKeys[index],
-      elementId,
-      state: 'ACTIVE',
-    })),
+    elementInstances: [],
     batchOperationIds: [],
   };
-  await deps.instances.putInstances([instance]);
+  const { instance, jobs } = await withAllocatedKeys(
+    (count) => deps.keys.nextKeys(count),
+    (nextKey) => startTokens({ nodes, now: startDate, nextKey }, created, startElements),
+  );
+  // The keys are fresh, so the only refusal left is a key collision: a broken key generator.
+  if (!(await deps.engine.commit({ createInstance: instance, createJobs: jobs }))) {
+    throw new Error(`Process instance key ${processInstanceKey} was taken already`);
+  }
   return {
     processDefinitionId: instance.processDefinitionId,
     processDefinitionVersion: instance.processDefinitionVersion,

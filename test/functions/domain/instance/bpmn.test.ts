@@ -6,14 +6,24 @@ import { parseBpmn } from '../../../../functions/domain/instance/bpmn.ts';
 const fixture = (name: string) =>
   readFileSync(resolve(import.meta.dirname, '../../../fixtures', name), 'utf8');
 
+/** A one-process BPMN document around the given flow elements. */
+const processXml = (elements: string) =>
+  `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d"><bpmn:process id="p" isExecutable="true">${elements}</bpmn:process></bpmn:definitions>`;
+
 describe('BPMN parsing', () => {
-  it('reads the executable process, its element ids and the first task after the start event', async () => {
+  it('reads the executable process, its element ids, its flow and the first task after the start event', async () => {
     const [process] = await parseBpmn(fixture('e2e-order.bpmn'), 'e2e-order.bpmn');
     expect(process).toEqual({
       processDefinitionId: 'e2e-order',
       name: 'Order',
       elementIds: ['order-received', 'check-stock', 'ship', 'order-done'],
       initialElementId: 'check-stock',
+      flowNodes: [
+        { id: 'order-received', kind: 'startEvent', outgoing: ['check-stock'] },
+        { id: 'check-stock', kind: 'serviceTask', outgoing: ['ship'], jobType: 'check-stock', jobRetries: 3 },
+        { id: 'ship', kind: 'userTask', outgoing: ['order-done'] },
+        { id: 'order-done', kind: 'endEvent', outgoing: [] },
+      ],
     });
   });
 
@@ -24,11 +34,17 @@ describe('BPMN parsing', () => {
     expect(processes[0].elementIds).toEqual(
       expect.arrayContaining(['decide', 'auto', 'manual', 'sub', 'sub-start', 'inner']),
     );
+    expect(processes[0].flowNodes.find((node) => node.id === 'inner')).toMatchObject({ scopeId: 'sub' });
   });
 
   it('has no initial element when the start event leads straight to an end event', async () => {
     const [process] = await parseBpmn(fixture('straight-through.bpmn'), 'straight-through.bpmn');
     expect(process.initialElementId).toBeUndefined();
+  });
+
+  it('reads the job retries of a task definition', async () => {
+    const [process] = await parseBpmn(fixture('e2e-payment.bpmn'), 'e2e-payment.bpmn');
+    expect(process.flowNodes[1]).toMatchObject({ jobType: 'e2e-charge-card', jobRetries: 2 });
   });
 
   it('rejects invalid XML naming the resource', async () => {
@@ -43,5 +59,36 @@ describe('BPMN parsing', () => {
     await expect(parseBpmn(xml, 'draft.bpmn')).rejects.toThrow(
       'draft.bpmn contains no executable process: mark the process to deploy with isExecutable="true"',
     );
+  });
+
+  it.each([
+    [
+      'an element the engine does not execute, naming it',
+      '<bpmn:startEvent id="s"/><bpmn:parallelGateway id="fork"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="fork"/>',
+      "element 'fork' (bpmn:ParallelGateway) is not supported",
+    ],
+    [
+      'an event with an event definition',
+      '<bpmn:startEvent id="s"><bpmn:timerEventDefinition/></bpmn:startEvent>',
+      "element 's' (bpmn:StartEvent) is not supported: only none events are",
+    ],
+    [
+      'a service task without a job type, as Zeebe does',
+      '<bpmn:startEvent id="s"/><bpmn:serviceTask id="work"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="work"/>',
+      "service task 'work' has no job type",
+    ],
+    [
+      'a condition on a sequence flow',
+      '<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g"/><bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/><bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="e"><bpmn:conditionExpression>=x &gt; 1</bpmn:conditionExpression></bpmn:sequenceFlow>',
+      "sequence flow 'f2' has a condition",
+    ],
+    ['a process without a none start event', '<bpmn:userTask id="t"/>', 'has 0 none start events'],
+    [
+      'a loop that never waits',
+      '<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="a"/><bpmn:manualTask id="b"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/><bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b"/><bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="a"/>',
+      'would loop through',
+    ],
+  ])('rejects %s', async (_, elements, message) => {
+    await expect(parseBpmn(processXml(elements), 'bad.bpmn')).rejects.toThrow(message);
   });
 });

@@ -1,0 +1,289 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  INCIDENTS_BY_INSTANCE_INDEX,
+  INCIDENTS_BY_STATE_INDEX,
+  JOBS_BY_INSTANCE_INDEX,
+  JOBS_BY_TYPE_INDEX,
+} from '../../../lib/table-schema.ts';
+import type { Incident } from '../../domain/incident/incident.ts';
+import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
+import type { Job } from '../../domain/job/job.ts';
+import type {
+  EngineChange,
+  EngineStore,
+  IncidentAccess,
+  IncidentPage,
+  JobPage,
+  Transition,
+} from '../../ports/engine-store.ts';
+import { ExpressionBuilder } from './expression.ts';
+import { instanceItem } from './process-instance-store.ts';
+
+/** TransactWriteItems takes at most 100 actions (DynamoDB API limit). */
+export const DDB_TRANSACT_MAX = 100;
+
+/** The instance attributes an engine step changes; a step applies only if they are still as it read them. */
+const ENGINE_ATTRIBUTES = [
+  'state',
+  'endDate',
+  'elementInstances',
+  'variables',
+  'incidents',
+  'hasIncident',
+  'hasRetriesLeft',
+] as const satisfies readonly (keyof ProcessInstance)[];
+
+type StoredJob = Job & { activatableType?: string; activatableAt?: number };
+
+export interface EngineTables {
+  instances: string;
+  jobs: string;
+  incidents: string;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Jobs, incidents and the instance changes of engine steps in DynamoDB. A step is one transaction
+ * (one conditional write when it touches a single record). The instance is updated attribute by
+ * attribute, never replaced, so what batches record on it (batchOperationIds) stays untouched.
+ */
+export class DynamoEngineStore implements EngineStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: EngineTables,
+    private readonly shardCount: number,
+  ) {}
+
+  async commit(change: EngineChange): Promise<boolean> {
+    const items: TransactItem[] = [
+      ...(change.createInstance
+        ? [
+            {
+              Put: {
+                TableName: this.tables.instances,
+                Item: instanceItem(change.createInstance, this.shardCount),
+                ConditionExpression: 'attribute_not_exists(processInstanceKey)',
+              },
+            },
+          ]
+        : []),
+      ...(change.instance ? [this.instanceUpdate(change.instance)] : []),
+      ...(change.createJobs ?? []).map((job) => ({
+        Put: {
+          TableName: this.tables.jobs,
+          Item: jobItem(job),
+          ConditionExpression: 'attribute_not_exists(jobKey)',
+        },
+      })),
+      ...(change.jobs ?? []).map(({ before, after }) => ({
+        Put: {
+          TableName: this.tables.jobs,
+          Item: jobItem(after),
+          ConditionExpression: '#revision = :revision',
+          ExpressionAttributeNames: { '#revision': 'revision' },
+          ExpressionAttributeValues: { ':revision': before.revision },
+        },
+      })),
+      ...(change.createIncidents ?? []).map((incident) => ({
+        Put: {
+          TableName: this.tables.incidents,
+          Item: incident,
+          ConditionExpression: 'attribute_not_exists(incidentKey)',
+        },
+      })),
+      ...(change.incidents ?? []).map(({ before, after }) => ({
+        Put: {
+          TableName: this.tables.incidents,
+          Item: after,
+          ConditionExpression: '#state = :state',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':state': before.state },
+        },
+      })),
+    ];
+    if (items.length === 0) return true;
+    if (items.length > DDB_TRANSACT_MAX) {
+      throw new Error(`An engine step of ${items.length} writes exceeds a transaction's ${DDB_TRANSACT_MAX}`);
+    }
+    try {
+      if (items.length === 1) await this.writeOne(items[0]);
+      else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      if (
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')
+      ) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** A single write needs no transaction (which would cost twice). */
+  private async writeOne(item: TransactItem): Promise<void> {
+    if (item.Put) await this.db.send(new PutCommand(item.Put));
+    else if (item.Update) await this.db.send(new UpdateCommand(item.Update));
+    else throw new Error('An engine step wrote neither a put nor an update');
+  }
+
+  private instanceUpdate({ before, after }: Transition<ProcessInstance>): TransactItem {
+    const builder = new ExpressionBuilder();
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const conditions = [`attribute_exists(${builder.name('processInstanceKey')})`];
+    for (const attribute of ENGINE_ATTRIBUTES) {
+      const name = builder.name(attribute);
+      const [old, next] = [before[attribute], after[attribute]];
+      conditions.push(
+        old === undefined ? `attribute_not_exists(${name})` : `${name} = ${builder.value(old)}`,
+      );
+      if (JSON.stringify(old) === JSON.stringify(next)) continue;
+      if (next === undefined) removes.push(name);
+      else sets.push(`${name} = ${builder.value(next)}`);
+    }
+    const update = [
+      ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
+      ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+    ];
+    const common = {
+      TableName: this.tables.instances,
+      Key: { processInstanceKey: before.processInstanceKey },
+      ConditionExpression: conditions.join(' AND '),
+      ...builder.attributes(),
+    };
+    return update.length > 0
+      ? { Update: { ...common, UpdateExpression: update.join(' ') } }
+      : { ConditionCheck: common };
+  }
+
+  async getJob(jobKey: string): Promise<Job | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.jobs, Key: { jobKey }, ConsistentRead: true }),
+    );
+    return Item ? fromJobItem(Item as StoredJob) : undefined;
+  }
+
+  async findActivatableJobs(
+    type: string,
+    now: number,
+    page: { cursor?: string; limit: number },
+  ): Promise<JobPage> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.jobs,
+        IndexName: JOBS_BY_TYPE_INDEX,
+        KeyConditionExpression: 'activatableType = :type AND activatableAt <= :now',
+        ExpressionAttributeValues: { ':type': type, ':now': now },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return {
+      jobs: (result.Items ?? []).map((item) => fromJobItem(item as StoredJob)),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async openJobsOf(processInstanceKey: string): Promise<Job[]> {
+    const jobs: Job[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tables.jobs,
+          IndexName: JOBS_BY_INSTANCE_INDEX,
+          KeyConditionExpression: 'processInstanceKey = :key',
+          FilterExpression: '#state IN (:activatable, :activated, :failed)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':key': processInstanceKey,
+            ':activatable': 'ACTIVATABLE',
+            ':activated': 'ACTIVATED',
+            ':failed': 'FAILED',
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      jobs.push(...(result.Items ?? []).map((item) => fromJobItem(item as StoredJob)));
+      ExclusiveStartKey = result.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return jobs;
+  }
+
+  async getIncident(incidentKey: string): Promise<Incident | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.incidents, Key: { incidentKey }, ConsistentRead: true }),
+    );
+    return Item as Incident | undefined;
+  }
+
+  async queryIncidents(
+    access: IncidentAccess,
+    page: { cursor?: string; limit: number },
+  ): Promise<IncidentPage> {
+    const common = {
+      TableName: this.tables.incidents,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    };
+    const result =
+      access.kind === 'all'
+        ? await this.db.send(new ScanCommand(common))
+        : await this.db.send(
+            new QueryCommand({
+              ...common,
+              ...(access.kind === 'processInstance'
+                ? {
+                    IndexName: INCIDENTS_BY_INSTANCE_INDEX,
+                    KeyConditionExpression: 'processInstanceKey = :value',
+                    ExpressionAttributeValues: { ':value': access.processInstanceKey },
+                  }
+                : {
+                    IndexName: INCIDENTS_BY_STATE_INDEX,
+                    KeyConditionExpression: '#state = :value',
+                    ExpressionAttributeNames: { '#state': 'state' },
+                    ExpressionAttributeValues: { ':value': access.state },
+                  }),
+            }),
+          );
+    return { incidents: (result.Items ?? []) as Incident[], cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+}
+
+/** A job with its activation index keys, present only while a worker may take it (now or later). */
+function jobItem(job: Job): StoredJob {
+  if (job.state === 'ACTIVATABLE') {
+    return { ...job, activatableType: job.type, activatableAt: job.retryAt ?? Date.parse(job.creationTime) };
+  }
+  if (job.state === 'ACTIVATED')
+    return { ...job, activatableType: job.type, activatableAt: job.deadline ?? 0 };
+  return job;
+}
+
+function fromJobItem(item: StoredJob): Job {
+  const { activatableType: _type, activatableAt: _at, ...job } = item;
+  return job;
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  return cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>)
+    : undefined;
+}

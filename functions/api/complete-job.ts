@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { json, jsonApi, parseBody } from '../commons/http.ts';
+import { keyParameter } from '../commons/key-parameter.ts';
+import { engineDeps } from '../commons/services.ts';
+import { completeJob } from '../domain/job/complete-job.ts';
+
+const body = z.object({ variables: z.record(z.string(), z.unknown()).optional() }).strict();
+
+/** POST /v2/jobs/{jobKey}/completion (204) */
+export const handler = jsonApi(async (event) => {
+  const jobKey = keyParameter(event, 'jobKey');
+  await completeJob(engineDeps(), jobKey, parseBody(body, event.body));
+  return json(204);
+});

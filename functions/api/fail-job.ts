@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { json, jsonApi, parseBody } from '../commons/http.ts';
+import { keyParameter } from '../commons/key-parameter.ts';
+import { engineDeps } from '../commons/services.ts';
+import { failJob } from '../domain/job/fail-job.ts';
+
+const body = z
+  .object({
+    retries: z.number().int().min(0).optional(),
+    errorMessage: z.string().optional(),
+    retryBackOff: z.number().int().min(0).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** POST /v2/jobs/{jobKey}/failure (204) */
+export const handler = jsonApi(async (event) => {
+  const jobKey = keyParameter(event, 'jobKey');
+  await failJob(engineDeps(), jobKey, parseBody(body, event.body));
+  return json(204);
+});

@@ -1,0 +1,8 @@
+import { json, jsonApi, parseBody } from '../commons/http.ts';
+import { services } from '../commons/services.ts';
+import { incidentSearchSchema, searchIncidents } from '../domain/incident/search-incidents.ts';
+
+/** POST /v2/incidents/search */
+export const handler = jsonApi(async (event) =>
+  json(200, await searchIncidents(services().engine, parseBody(incidentSearchSchema, event.body))),
+);

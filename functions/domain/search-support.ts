@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { InvalidArgumentError } from './errors.ts';
+
+/**
+ * Pieces the searches of the engine's records share (incidents, process definitions): Camunda's
+ * string filter, sort keys, bounded best-of selection and opaque cursors.
+ */
+export const stringFilterSchema = z.union([
+  z.string(),
+  z
+    .object({
+      $eq: z.string().optional(),
+      $neq: z.string().optional(),
+      $exists: z.boolean().optional(),
+      $in: z.array(z.string()).optional(),
+      $notIn: z.array(z.string()).optional(),
+      $like: z.string().optional(),
+    })
+    .strict(),
+]);
+export type StringFilter = z.infer<typeof stringFilterSchema>;
+
+/** The one value a filter pins the field to, if it does. */
+export function equalityOf(filter: StringFilter | undefined): string | undefined {
+  return typeof filter === 'string' ? filter : filter?.$eq;
+}
+
+export function matchesString(filter: StringFilter | undefined, value: string | undefined): boolean {
+  if (filter === undefined) return true;
+  if (typeof filter === 'string') return value === filter;
+  if (filter.$exists !== undefined && (value !== undefined) !== filter.$exists) return false;
+  if (filter.$eq !== undefined && value !== filter.$eq) return false;
+  if (filter.$neq !== undefined && value === filter.$neq) return false;
+  if (filter.$in && (value === undefined || !filter.$in.includes(value))) return false;
+  if (filter.$notIn && value !== undefined && filter.$notIn.includes(value)) return false;
+  if (filter.$like !== undefined && (value === undefined || !likePattern(filter.$like).test(value)))
+    return false;
+  return true;
+}
+
+/** Camunda's $like: `*` any run, `?` one character, `\` escapes either. */
+function likePattern(like: string): RegExp {
+  let source = '';
+  for (let index = 0; index < like.length; index++) {
+    const char = like[index];
+    if (char === '\\' && index + 1 < like.length) source += escapeRegExp(like[++index]);
+    else if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export type SortValue = string | number | null;
+
+/** Compares sort keys field by field; missing values sort last in ascending order, as in Camunda. */
+export function compareSortKeys(a: SortValue[], b: SortValue[], descending: readonly boolean[]): number {
+  for (let index = 0; index < a.length; index++) {
+    const [x, y] = [a[index], b[index]];
+    if (x === y) continue;
+    const result = x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+    return descending[index] ? -result : result;
+  }
+  return 0;
+}
+
+/** Inserts into a sorted array holding at most `size` entries (the best ones). */
+export function insertBounded<T>(sorted: T[], entry: T, size: number, compare: (a: T, b: T) => number): void {
+  if (sorted.length === size && compare(entry, sorted[size - 1]) >= 0) return;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compare(sorted[middle], entry) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  sorted.splice(low, 0, entry);
+  if (sorted.length > size) sorted.pop();
+}
+
+export function encodeCursor(key: SortValue[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): SortValue[] {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(key)) return key as SortValue[];
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidArgumentError(`page cursor is not one returned by this search: ${cursor}`);
+}
