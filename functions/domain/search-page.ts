@@ -7,20 +7,29 @@ export const MAX_PAGE_LIMIT = 10_000;
 /** Like Camunda, totals are exact up to this many; beyond it `hasMoreTotalItems` is true. */
 export const TOTAL_COUNT_CAP = 10_000;
 
-/** Camunda's search `page`: offset (`from`) or cursor (`after`) paging, `limit` items. */
+/**
+ * Camunda's search `page`: offset (`from`) or cursor paging (`after` the end cursor of a page for the
+ * next one, `before` its start cursor for the previous one), `limit` items.
+ */
 export const searchPageSchema = z
   .object({
     from: z.number().int().min(0).optional(),
     limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
     after: z.string().optional(),
+    before: z.string().optional(),
   })
   .strict();
+export type SearchPage = z.infer<typeof searchPageSchema>;
 
-/** The `page` part of a search response, from the number of matches and the page's cursors. */
+/**
+ * The `page` part of a search response, from the number of matches and the page's cursors. As in
+ * Camunda 8.9+, the cursors are always present: null when the page is empty.
+ */
 export function pageResult(matched: number, cursors?: { start: string; end: string }) {
   return {
     totalItems: Math.min(matched, TOTAL_COUNT_CAP),
     hasMoreTotalItems: matched > TOTAL_COUNT_CAP,
-    ...(cursors ? { startCursor: cursors.start, endCursor: cursors.end } : {}),
+    startCursor: cursors?.start ?? null,
+    endCursor: cursors?.end ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from './errors.ts';
+import { DEFAULT_PAGE_LIMIT, pageResult, type SearchPage } from './search-page.ts';
 
 /**
  * Pieces the searches of the engine's records share (incidents, process definitions): Camunda's
@@ -55,6 +56,13 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 export type SortValue = string | number | null;
 
+/**
+ * Camunda's sort order. Its OpenAPI document spells it `ASC`/`DESC`, its published zod schemas
+ * `asc`/`desc`; both are taken.
+ */
+export const sortOrderSchema = z.enum(['ASC', 'DESC', 'asc', 'desc']);
+export const isDescending = (order: string | undefined) => order?.toUpperCase() === 'DESC';
+
 /** Compares sort keys field by field; missing values sort last in ascending order, as in Camunda. */
 export function compareSortKeys(a: SortValue[], b: SortValue[], descending: readonly boolean[]): number {
   for (let index = 0; index < a.length; index++) {
@@ -92,4 +100,69 @@ export function decodeCursor(cursor: string): SortValue[] {
     // fall through to the error below
   }
   throw new InvalidArgumentError(`page cursor is not one returned by this search: ${cursor}`);
+}
+
+/**
+ * The page a search asks for, kept while candidates stream by in any order: offset paging keeps the
+ * best `from + limit`; `after` keeps the best beyond the cursor; `before` keeps the `limit` closest
+ * below it (the best in reversed order). Never more than one page and its offset in memory.
+ */
+export class PageSelection<T> {
+  private readonly kept: { key: SortValue[]; value: T }[] = [];
+  private readonly after?: SortValue[];
+  private readonly before?: SortValue[];
+  private readonly from: number;
+  private readonly size: number;
+  private matched = 0;
+  private passedBefore = false;
+
+  constructor(
+    page: SearchPage | undefined,
+    private readonly descending: readonly boolean[],
+  ) {
+    this.after = page?.after ? decodeCursor(page.after) : undefined;
+    this.before = page?.before ? decodeCursor(page.before) : undefined;
+    this.from = page?.from ?? 0;
+    this.size = this.from + (page?.limit ?? DEFAULT_PAGE_LIMIT);
+  }
+
+  /** A candidate that matched the filter: counted in the total, kept if it belongs on the page. */
+  offer(key: SortValue[], value: T): void {
+    this.matched++;
+    const compare = (a: SortValue[], b: SortValue[]) => compareSortKeys(a, b, this.descending);
+    if (this.after && compare(key, this.after) <= 0) return;
+    if (this.before && compare(key, this.before) >= 0) {
+      this.passedBefore = true;
+      return;
+    }
+    const order = this.before ? (a: SortValue[], b: SortValue[]) => compare(b, a) : compare;
+    insertBounded(this.kept, { key, value }, this.size, (a, b) => order(a.key, b.key));
+  }
+
+  /**
+   * Whether no later candidate can change the page, provided candidates arrive in sort order: the
+   * page is full, or (paging backwards) the cursor has been passed.
+   */
+  isSettled(): boolean {
+    return this.before ? this.passedBefore : this.kept.length === this.size;
+  }
+
+  /** How many candidates matched so far. */
+  get matchedCount(): number {
+    return this.matched;
+  }
+
+  /** The page's values in sort order and Camunda's `page` answer (totals and cursors). */
+  result(): { values: T[]; page: ReturnType<typeof pageResult> } {
+    const selected = this.before ? this.kept.slice(this.from).reverse() : this.kept.slice(this.from);
+    return {
+      values: selected.map((entry) => entry.value),
+      page: pageResult(
+        this.matched,
+        selected.length > 0
+          ? { start: encodeCursor(selected[0].key), end: encodeCursor(selected[selected.length - 1].key) }
+          : undefined,
+      ),
+    };
+  }
 }

@@ -17,6 +17,16 @@ export interface Incident {
   jobKey?: string;
 }
 
+/** An incident as Camunda 8.10's IncidentResult shows it: absent values are null. */
+export function toIncidentResult(incident: Incident) {
+  return {
+    ...incident,
+    jobKey: incident.jobKey ?? null,
+    // The store keeps an instance's parent, not the root of its call hierarchy.
+    rootProcessInstanceKey: null,
+  };
+}
+
 /** Java's String.hashCode, which Camunda exposes as the incident's error hash code. */
 export function javaStringHashCode(text: string): number {
   let hash = 0;

@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import type { EngineStore, IncidentAccess } from '../../ports/engine-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema } from '../search-page.ts';
+import { searchPageSchema } from '../search-page.ts';
 import {
-  compareSortKeys,
-  decodeCursor,
-  encodeCursor,
   equalityOf,
-  insertBounded,
+  isDescending,
   matchesString,
+  PageSelection,
   type SortValue,
+  sortOrderSchema,
   stringFilterSchema,
 } from '../search-support.ts';
-import { INCIDENT_STATES, type Incident } from './incident.ts';
+import { INCIDENT_STATES, type Incident, toIncidentResult } from './incident.ts';
 
 /** Incidents read per store page. */
 const PAGE_SIZE = 500;
@@ -45,9 +44,7 @@ export const incidentSearchSchema = z
       )
       .strict()
       .optional(),
-    sort: z
-      .array(z.object({ field: z.enum(FIELDS), order: z.enum(['ASC', 'DESC']).optional() }).strict())
-      .optional(),
+    sort: z.array(z.object({ field: z.enum(FIELDS), order: sortOrderSchema.optional() }).strict()).optional(),
     page: searchPageSchema.optional(),
   })
   .strict();
@@ -73,34 +70,18 @@ export async function searchIncidents(engine: EngineStore, request: IncidentSear
       ? { kind: 'state', state: state as Incident['state'] }
       : { kind: 'all' };
   const sort = [...(request.sort ?? []), { field: 'incidentKey' as const, order: 'ASC' as const }];
-  const descending = sort.map((entry) => entry.order === 'DESC');
+  const descending = sort.map((entry) => isDescending(entry.order));
   const sortKey = (incident: Incident): SortValue[] => sort.map(({ field }) => incident[field] ?? null);
-  const compare = (a: SortValue[], b: SortValue[]) => compareSortKeys(a, b, descending);
-  const limit = request.page?.limit ?? DEFAULT_PAGE_LIMIT;
-  const from = request.page?.from ?? 0;
-  const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
-  const best: { key: SortValue[]; incident: Incident }[] = [];
-  let matched = 0;
+  const selection = new PageSelection<Incident>(request.page, descending);
   let cursor: string | undefined;
   do {
     const page = await engine.queryIncidents(access, { cursor, limit: PAGE_SIZE });
     for (const incident of page.incidents) {
       if (!FIELDS.every((field) => matchesString(filter[field], incident[field]))) continue;
-      matched++;
-      const key = sortKey(incident);
-      if (after && compare(key, after) <= 0) continue;
-      insertBounded(best, { key, incident }, from + limit, (a, b) => compare(a.key, b.key));
+      selection.offer(sortKey(incident), incident);
     }
     cursor = page.cursor;
   } while (cursor);
-  const selected = best.slice(from);
-  return {
-    items: selected.map(({ incident }) => incident),
-    page: pageResult(
-      matched,
-      selected.length > 0
-        ? { start: encodeCursor(selected[0].key), end: encodeCursor(selected[selected.length - 1].key) }
-        : undefined,
-    ),
-  };
+  const { values, page } = selection.result();
+  return { items: values.map(toIncidentResult), page };
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { DefinitionSummary, ProcessDefinitionStore } from '../../ports/instance-store.ts';
-import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema } from '../search-page.ts';
+import { searchPageSchema } from '../search-page.ts';
 import {
-  compareSortKeys,
-  decodeCursor,
-  encodeCursor,
+  isDescending,
   matchesString,
+  PageSelection,
   type SortValue,
+  sortOrderSchema,
   stringFilterSchema,
 } from '../search-support.ts';
 
@@ -40,25 +40,27 @@ export const processDefinitionSearchSchema = z
       .strict()
       .optional(),
     sort: z
-      .array(z.object({ field: z.enum(SORT_FIELDS), order: z.enum(['ASC', 'DESC']).optional() }).strict())
+      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
       .optional(),
     page: searchPageSchema.optional(),
   })
   .strict();
 export type ProcessDefinitionSearch = z.infer<typeof processDefinitionSearchSchema>;
 
-/** A definition as Camunda 8's ProcessDefinitionResult shows it (absent optional fields omitted). */
+/** A definition as Camunda 8.10's ProcessDefinitionResult shows it (absent values null). */
 export function toProcessDefinitionResult(definition: DefinitionSummary) {
   return {
     processDefinitionKey: definition.processDefinitionKey,
     processDefinitionId: definition.processDefinitionId,
-    ...(definition.name ? { name: definition.name } : {}),
+    name: definition.name ?? null,
     resourceName: definition.resourceName,
     version: definition.version,
-    ...(definition.versionTag ? { versionTag: definition.versionTag } : {}),
+    versionTag: definition.versionTag ?? null,
     tenantId: definition.tenantId,
     // Start forms (Camunda Forms linked to the start event) are not read from deployments.
     hasStartForm: false,
+    // Definitions are never deleted here, so every one is ACTIVE (Camunda 8.10 adds DRAINING, DELETED).
+    state: 'ACTIVE' as const,
   };
 }
 
@@ -95,25 +97,11 @@ export async function searchProcessDefinitions(
           filter.isLatestVersion),
   );
   const sort = [...(request.sort ?? []), { field: 'processDefinitionKey' as const, order: 'ASC' as const }];
-  const descending = sort.map((entry) => entry.order === 'DESC');
+  const descending = sort.map((entry) => isDescending(entry.order));
   const sortKey = (definition: DefinitionSummary): SortValue[] =>
     sort.map(({ field }) => definition[field] ?? null);
-  const sorted = matching
-    .map((definition) => ({ key: sortKey(definition), definition }))
-    .sort((a, b) => compareSortKeys(a.key, b.key, descending));
-  const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
-  const remaining = after
-    ? sorted.filter((entry) => compareSortKeys(entry.key, after, descending) > 0)
-    : sorted;
-  const from = request.page?.from ?? 0;
-  const selected = remaining.slice(from, from + (request.page?.limit ?? DEFAULT_PAGE_LIMIT));
-  return {
-    items: selected.map(({ definition }) => toProcessDefinitionResult(definition)),
-    page: pageResult(
-      matching.length,
-      selected.length > 0
-        ? { start: encodeCursor(selected[0].key), end: encodeCursor(selected[selected.length - 1].key) }
-        : undefined,
-    ),
-  };
+  const selection = new PageSelection<DefinitionSummary>(request.page, descending);
+  for (const definition of matching) selection.offer(sortKey(definition), definition);
+  const { values, page } = selection.result();
+  return { items: values.map(toProcessDefinitionResult), page };
 }

@@ -7,6 +7,7 @@ import { parseProcessInstanceFilter } from '../filter/parse-filter.ts';
 import { planQuery } from '../filter/plan-query.ts';
 import { shardIds } from '../keys.ts';
 import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema } from '../search-page.ts';
+import { isDescending, sortOrderSchema } from '../search-support.ts';
 import type { ProcessInstance } from './process-instance.ts';
 import { toProcessInstanceResult } from './process-instance-result.ts';
 
@@ -18,7 +19,7 @@ export const processInstanceSearchSchema = z
   .object({
     filter: z.unknown().optional(),
     sort: z
-      .array(z.object({ field: z.enum(sortFields), order: z.enum(['ASC', 'DESC']).optional() }).strict())
+      .array(z.object({ field: z.enum(sortFields), order: sortOrderSchema.optional() }).strict())
       .optional(),
     page: searchPageSchema.extend({ before: z.string().optional() }).strict().optional(),
   })
@@ -39,7 +40,7 @@ export async function searchProcessInstances(
 ) {
   const filter = parseProcessInstanceFilter(request.filter ?? {});
   const plan = planQuery(filter);
-  const sort = [...(request.sort ?? []).map((s) => ({ field: s.field, descending: s.order === 'DESC' }))];
+  const sort = [...(request.sort ?? []).map((s) => ({ field: s.field, descending: isDescending(s.order) }))];
   const sortKey = (instance: ProcessInstance): SortValue[] => [
     ...sort.map(({ field }) => (instance[FILTER_FIELDS[field].attribute] ?? null) as SortValue),
     instance.processInstanceKey,
