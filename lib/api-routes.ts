@@ -55,6 +55,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-process-instance.ts',
   },
   {
+    id: 'SearchBatchOperations',
+    method: 'POST',
+    path: '/v2/batch-operations/search',
+    entry: 'functions/api/search-batch-operations.ts',
+  },
+  {
     id: 'GetBatchOperation',
     method: 'GET',
     path: '/v2/batch-operations/{batchOperationKey}',

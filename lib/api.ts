@@ -52,6 +52,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
+  // Lists batch records from the Batches table's index by start date, then reads the page's batches.
+  SearchBatchOperations: { tables: { batches: 'read' } },
   // Lifecycle commands: one conditional write on the batch record, then wake a waiting execution.
   // Creation of a batch over an ended batch's failed items.
   RetryFailedItems: {

@@ -33,6 +33,7 @@ export const JOBS_BY_TYPE_INDEX = 'byActivatableType';
 export const JOBS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
 export const INCIDENTS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
 export const INCIDENTS_BY_STATE_INDEX = 'byState';
+export const BATCHES_BY_START_DATE_INDEX = 'byRecordStartDate';
 
 export const tableSchemas = {
   batches: {
@@ -42,7 +43,18 @@ export const tableSchemas = {
     // records (one partition per caller's key) expire.
     partitionKey: { name: 'batchOperationKey', type: 'S' },
     sortKey: { name: 'record', type: 'S' },
-    globalIndexes: [],
+    globalIndexes: [
+      // Batch search lists batch records by start date. Sparse: only the batch record has both a
+      // `record` and a `startDate` (shard and idempotency records have no start date), so the index
+      // holds one entry per batch under the one partition value "BATCH". A single partition is fine
+      // here: batches are few next to their items, and a batch record is written a handful of times
+      // in its life (creation, activation, transitions, end), far below a partition's write rate.
+      {
+        indexName: BATCHES_BY_START_DATE_INDEX,
+        partitionKey: { name: 'record', type: 'S' },
+        sortKey: { name: 'startDate', type: 'S' },
+      },
+    ],
     timeToLiveAttribute: 'expiresAt',
   },
   batchItems: {

@@ -45,6 +45,8 @@ export interface BatchStore {
    * chunks are accounted for by the execution). Streamed; a scan, for the rare recovery sweep.
    */
   unfinishedBatches(): AsyncIterable<BatchOperation>;
+  /** Every batch's record (without its shards), newest first. Streamed; for batch search. */
+  listBatches(): AsyncIterable<BatchOperation>;
   /** Writes item chunks (never one record per item). */
   putChunks(chunks: readonly Chunk[]): Promise<void>;
   /** Fixes a shard's totals once its items are all written, and drops chunks of an earlier attempt. */

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BATCHES_BY_START_DATE_INDEX } from '../../../lib/table-schema.ts';
 import type {
   BatchError,
   BatchOperation,
@@ -194,6 +195,19 @@ export class DynamoBatchStore implements BatchStore {
       for (const { record: _record, ...batch } of page.Items ?? []) yield batch as BatchOperation;
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+  }
+
+  async *listBatches(): AsyncIterable<BatchOperation> {
+    for await (const page of this.pages({
+      TableName: this.batchesTable,
+      IndexName: BATCHES_BY_START_DATE_INDEX,
+      KeyConditionExpression: '#record = :batch',
+      ExpressionAttributeNames: { '#record': 'record' },
+      ExpressionAttributeValues: { ':batch': BATCH_RECORD },
+      ScanIndexForward: false,
+    })) {
+      for (const { record: _record, ...batch } of page) yield batch as unknown as BatchOperation;
+    }
   }
 
   async putChunks(chunks: readonly Chunk[]): Promise<void> {
