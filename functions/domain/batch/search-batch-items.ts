@@ -1,37 +1,37 @@
 import { z } from 'zod';
 import type { BatchStore } from '../../ports/batch-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
-import type { BatchOperationType } from './batch-operation.ts';
+import { searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
+import {
+  equalityOf,
+  isDescending,
+  matchesString,
+  PageSelection,
+  type SortValue,
+  sortOrderSchema,
+  stringFilterSchema,
+} from '../search-support.ts';
+import type { BatchOperation, BatchOperationType } from './batch-operation.ts';
 import { ITEM_STATES, type ItemOutcome } from './chunk.ts';
+import { enumFilterSchema, FILTERABLE_OPERATION_TYPES } from './search-batch-operations.ts';
 
-const stringFilter = z.union([
-  z.string(),
-  z.object({ $eq: z.string().optional(), $in: z.array(z.string()).optional() }).strict(),
-]);
-const stateFilter = z.union([
-  z.enum(ITEM_STATES),
-  z.object({ $eq: z.enum(ITEM_STATES).optional(), $in: z.array(z.enum(ITEM_STATES)).optional() }).strict(),
-]);
+const SORT_FIELDS = ['batchOperationKey', 'itemKey', 'processInstanceKey', 'processedDate', 'state'] as const;
 
+/** Camunda's batch operation item search request (`BatchOperationItemSearchQuery`). */
 export const batchItemSearchSchema = z
   .object({
     filter: z
       .object({
-        batchOperationKey: stringFilter.optional(),
-        itemKey: stringFilter.optional(),
-        processInstanceKey: stringFilter.optional(),
-        state: stateFilter.optional(),
-        operationType: stringFilter.optional(),
+        batchOperationKey: stringFilterSchema.optional(),
+        itemKey: stringFilterSchema.optional(),
+        processInstanceKey: stringFilterSchema.optional(),
+        state: enumFilterSchema(ITEM_STATES).optional(),
+        operationType: enumFilterSchema(FILTERABLE_OPERATION_TYPES).optional(),
       })
       .strict()
       .optional(),
     sort: z
-      .array(z.object({ field: z.string(), order: z.enum(['ASC', 'DESC']).optional() }).strict())
-      .max(0, {
-        message:
-          'sorting batch operation items is not supported: items are returned in shard and chunk order',
-      })
+      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
       .optional(),
     page: searchPageSchema.optional(),
   })
@@ -39,107 +39,110 @@ export const batchItemSearchSchema = z
 
 export type BatchItemSearch = z.infer<typeof batchItemSearchSchema>;
 
-interface ItemCursor {
+interface FoundItem extends ItemOutcome {
   batchOperationKey: string;
-  shard: number;
-  chunk: number;
-  index: number;
-}
-
-type StringFilter = z.infer<typeof stringFilter>;
-
-function accepts(filter: StringFilter | undefined, value: string | undefined): boolean {
-  if (filter === undefined) return true;
-  if (typeof filter === 'string') return value === filter;
-  return (
-    (filter.$eq === undefined || value === filter.$eq) &&
-    (filter.$in === undefined || (value !== undefined && filter.$in.includes(value)))
-  );
+  operationType: BatchOperationType;
 }
 
 /**
- * Camunda's batch operation item search over chunk records: items stream chunk by chunk, are
- * filtered, and only one page is kept; totals are counted up to a cap.
+ * Camunda's batch operation item search over chunk records. The batches come first (the ones the
+ * filter pins, else every batch record, matched on key and operation type), in key order; their
+ * chunks stream in shard and chunk order, so that order (batch, shard, chunk, position) is the
+ * default sort and the cursor, and without `sort` the search stops once its page is settled and the
+ * total passed Camunda's cap. A `sort` needs every matching item, so it is taken only where the filter
+ * pins the batches (`batchOperationKey` as a value, `$eq` or `$in`): across all batches it would read
+ * every item the service ever processed.
  */
 export async function searchBatchItems(batches: BatchStore, request: BatchItemSearch) {
   const filter = request.filter ?? {};
-  const from = request.page?.from ?? 0;
-  const limit = request.page?.limit ?? DEFAULT_PAGE_LIMIT;
-  const after = request.page?.after ? decodeCursor(request.page.after) : undefined;
-  const singleBatch =
-    typeof filter.batchOperationKey === 'string' ? filter.batchOperationKey : filter.batchOperationKey?.$eq;
-  const types = new Map<string, BatchOperationType | undefined>();
-  const typeOf = async (key: string) => {
-    if (!types.has(key)) types.set(key, (await batches.getBatch(key))?.batch.batchOperationType);
-    return types.get(key);
-  };
-
-  const page: (ItemOutcome & { batchOperationKey: string; operationType?: BatchOperationType })[] = [];
-  const cursors: ItemCursor[] = [];
-  let matched = 0;
-  for await (const chunk of batches.chunks({ batchOperationKey: singleBatch, startAt: after })) {
-    if (!accepts(filter.batchOperationKey, chunk.batchOperationKey)) continue;
-    const operationType = await typeOf(chunk.batchOperationKey);
-    if (!accepts(filter.operationType, operationType)) continue;
-    for (const [index, item] of chunk.items.entries()) {
-      const isSameChunk =
-        after &&
-        after.batchOperationKey === chunk.batchOperationKey &&
-        after.shard === chunk.shard &&
-        after.chunk === chunk.chunk;
-      if (isSameChunk && index <= after.index) continue;
-      if (
-        !accepts(filter.itemKey, item.itemKey) ||
-        !accepts(filter.processInstanceKey, item.processInstanceKey)
-      )
-        continue;
-      if (!accepts(filter.state as StringFilter | undefined, item.state)) continue;
-      matched++;
-      if (matched > from && page.length < limit) {
-        page.push({ ...item, batchOperationKey: chunk.batchOperationKey, operationType });
-        cursors.push({
-          batchOperationKey: chunk.batchOperationKey,
-          shard: chunk.shard,
-          chunk: chunk.chunk,
-          index,
-        });
-      }
-    }
-    if (page.length === limit && matched > TOTAL_COUNT_CAP) break;
+  const pinnedKeys = pinnedBatchKeys(filter.batchOperationKey);
+  const sort = request.sort ?? [];
+  if (sort.length > 0 && pinnedKeys === undefined) {
+    throw new InvalidArgumentError(
+      'sort: sorting batch operation items needs filter.batchOperationKey as a value, $eq or $in ' +
+        '(across all batches it would read every item); without sort, items come in batch key, shard and chunk order',
+    );
   }
+  const selection = new PageSelection<FoundItem>(request.page, [
+    ...sort.map((entry) => isDescending(entry.order)),
+    false,
+    false,
+    false,
+    false,
+  ]);
+  const inSortOrder = sort.length === 0;
+
+  search: for (const batch of await selectBatches(batches, pinnedKeys, filter)) {
+    for await (const chunk of batches.chunks({ batchOperationKey: batch.batchOperationKey })) {
+      for (const [index, outcome] of chunk.items.entries()) {
+        if (
+          !matchesString(filter.itemKey, outcome.itemKey) ||
+          !matchesString(filter.processInstanceKey, outcome.processInstanceKey) ||
+          !matchesString(filter.state, outcome.state)
+        )
+          continue;
+        const item = {
+          ...outcome,
+          batchOperationKey: batch.batchOperationKey,
+          operationType: batch.batchOperationType,
+        };
+        selection.offer(
+          [
+            ...sort.map(({ field }): SortValue => item[field] ?? null),
+            batch.batchOperationKey,
+            chunk.shard,
+            chunk.chunk,
+            index,
+          ],
+          item,
+        );
+      }
+      if (inSortOrder && selection.isSettled() && selection.matchedCount > TOTAL_COUNT_CAP) break search;
+    }
+  }
+  const { values, page } = selection.result();
   return {
-    items: page.map((item) => ({
-      operationType: item.operationType,
+    items: values.map((item) => ({
       batchOperationKey: item.batchOperationKey,
       itemKey: item.itemKey,
       processInstanceKey: item.processInstanceKey,
+      // Items do not record the instance's call hierarchy.
+      rootProcessInstanceKey: null,
       state: item.state,
-      ...(item.processedDate ? { processedDate: item.processedDate } : {}),
-      ...(item.errorMessage ? { errorMessage: item.errorMessage } : {}),
+      processedDate: item.processedDate ?? null,
+      errorMessage: item.errorMessage ?? null,
+      operationType: item.operationType,
     })),
-    page: pageResult(
-      matched,
-      cursors.length > 0
-        ? { start: encodeCursor(cursors[0]), end: encodeCursor(cursors[cursors.length - 1]) }
-        : undefined,
-    ),
+    page,
   };
 }
 
-function encodeCursor(cursor: ItemCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+type StringFilter = z.infer<typeof stringFilterSchema>;
+
+function pinnedBatchKeys(filter: StringFilter | undefined): string[] | undefined {
+  const key = equalityOf(filter);
+  if (key !== undefined) return [key];
+  return typeof filter === 'object' ? filter.$in : undefined;
 }
 
-function decodeCursor(cursor: string): ItemCursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as ItemCursor;
-    if (
-      typeof parsed.batchOperationKey === 'string' &&
-      [parsed.shard, parsed.chunk, parsed.index].every(Number.isInteger)
-    )
-      return parsed;
-  } catch {
-    // fall through to the error below
+/** The batches whose items are searched, in key order. */
+async function selectBatches(
+  batches: BatchStore,
+  pinnedKeys: string[] | undefined,
+  filter: NonNullable<BatchItemSearch['filter']>,
+): Promise<BatchOperation[]> {
+  const selected: BatchOperation[] = [];
+  if (pinnedKeys) {
+    const found = await Promise.all([...new Set(pinnedKeys)].map((key) => batches.getBatch(key)));
+    for (const batch of found) if (batch) selected.push(batch.batch);
+  } else {
+    for await (const batch of batches.listBatches()) selected.push(batch);
   }
-  throw new InvalidArgumentError(`page.after is not a cursor returned by this search: ${cursor}`);
+  return selected
+    .filter(
+      (batch) =>
+        matchesString(filter.batchOperationKey, batch.batchOperationKey) &&
+        matchesString(filter.operationType, batch.batchOperationType),
+    )
+    .sort((a, b) => (a.batchOperationKey < b.batchOperationKey ? -1 : 1));
 }
