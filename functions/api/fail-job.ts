@@ -9,7 +9,11 @@ const body = z
     retries: z.number().int().min(0).optional(),
     errorMessage: z.string().optional(),
     retryBackOff: z.number().int().min(0).optional(),
-    variables: z.record(z.string(), z.unknown()).optional(),
+    // Camunda 8.10 clients send null for no variables.
+    variables: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((variables) => variables ?? undefined),
   })
   .strict();
 

@@ -12,7 +12,11 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     state: batch.state,
     batchOperationType: batch.batchOperationType,
     startDate: batch.startDate,
-    ...(batch.endDate ? { endDate: batch.endDate } : {}),
+    // Camunda 8.9+ lists absent values as null.
+    endDate: batch.endDate ?? null,
+    // Batches record the caller's claims (IAM principal or JWT), not Camunda's user or client actor.
+    actorType: null,
+    actorId: null,
     operationsTotalCount: progress.operationsTotalCount,
     operationsFailedCount: progress.operationsFailedCount,
     operationsCompletedCount: progress.operationsCompletedCount,

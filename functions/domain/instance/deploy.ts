@@ -61,6 +61,11 @@ export async function deployResources(
           tenantId: definition.tenantId,
           processDefinitionKey: definition.processDefinitionKey,
         },
+        // Camunda 8.9+ lists the other resource kinds of a deployment entry as null.
+        decisionDefinition: null,
+        decisionRequirements: null,
+        form: null,
+        resource: null,
       });
     }
   }

@@ -1,27 +1,30 @@
 import type { ProcessInstance } from './process-instance.ts';
 
-/** An instance as Camunda 8's ProcessInstanceResult shows it (absent optional fields are omitted). */
+/**
+ * An instance as Camunda 8.10's ProcessInstanceResult shows it: absent values are null, as Camunda
+ * 8.9+ lists them.
+ */
 export function toProcessInstanceResult(instance: ProcessInstance) {
   return {
     processInstanceKey: instance.processInstanceKey,
     processDefinitionId: instance.processDefinitionId,
-    ...(instance.processDefinitionName ? { processDefinitionName: instance.processDefinitionName } : {}),
+    // Camunda always names the definition; a BPMN process without a name goes by its id.
+    processDefinitionName: instance.processDefinitionName ?? instance.processDefinitionId,
     processDefinitionVersion: instance.processDefinitionVersion,
-    ...(instance.processDefinitionVersionTag
-      ? { processDefinitionVersionTag: instance.processDefinitionVersionTag }
-      : {}),
+    processDefinitionVersionTag: instance.processDefinitionVersionTag ?? null,
     processDefinitionKey: instance.processDefinitionKey,
-    ...(instance.parentProcessInstanceKey
-      ? { parentProcessInstanceKey: instance.parentProcessInstanceKey }
-      : {}),
-    ...(instance.parentElementInstanceKey
-      ? { parentElementInstanceKey: instance.parentElementInstanceKey }
-      : {}),
+    parentProcessInstanceKey: instance.parentProcessInstanceKey ?? null,
+    parentElementInstanceKey: instance.parentElementInstanceKey ?? null,
+    // The store keeps an instance's parent, not the root of its call hierarchy.
+    rootProcessInstanceKey: null,
     startDate: instance.startDate,
-    ...(instance.endDate ? { endDate: instance.endDate } : {}),
+    endDate: instance.endDate ?? null,
+    // Instances are never suspended here (Camunda 8.10's process-instance suspension is not covered).
+    suspendedDate: null,
     state: instance.state,
     hasIncident: instance.hasIncident,
     tenantId: instance.tenantId,
     tags: instance.tags,
+    businessId: null,
   };
 }

@@ -78,6 +78,8 @@ export async function startProcessInstance(
     processDefinitionKey: instance.processDefinitionKey,
     processInstanceKey,
     tags: instance.tags,
+    // Camunda 8.10's business id is not covered (see README, deviations).
+    businessId: null,
   };
 }
 

@@ -98,5 +98,8 @@ function toActivatedJob(job: Job, instance: ProcessInstance, fetchVariable?: str
     kind: 'BPMN_ELEMENT',
     listenerEventType: 'UNSPECIFIED',
     tags: instance.tags,
+    // The store keeps no call hierarchy; jobs here are never user-task listeners.
+    rootProcessInstanceKey: null,
+    userTask: null,
   };
 }
