@@ -1,0 +1,366 @@
+import * as camunda from '@camunda/camunda-api-zod-schemas/8.10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+import { apiClient, eventually } from '../helpers/api-client.ts';
+
+/**
+ * The service's requests and responses against Camunda's published zod schemas
+ * (@camunda/camunda-api-zod-schemas, Camunda 8.10), over the embedded runtime's real HTTP API: every
+ * request a test sends is first checked to be one a Camunda client may send, every response body
+ * must parse with Camunda's schema for it, and every error is a Camunda problem detail. Documented
+ * deviations (README, "Deviations from Camunda") are asserted as such.
+ */
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  runtime = await startEmbeddedRuntime({ port: 0, config: { SHARD_COUNT: '2', CHUNK_SIZE: '2' } });
+  api = apiClient(runtime.url);
+});
+afterAll(() => runtime?.stop());
+
+/** Fails with Camunda's schema issues (path and message) when the value does not parse. */
+function expectValid(schema: z.ZodType, value: unknown): void {
+  const parsed = schema.safeParse(value);
+  expect(parsed.success ? [] : parsed.error.issues, JSON.stringify(value)).toEqual([]);
+}
+
+// The published package does not name every request schema; these are its own building blocks.
+const processInstanceFilter = camunda.queryProcessInstancesRequestBodySchema.shape.filter.unwrap();
+const filterRequest = z.object({ filter: processInstanceFilter });
+// The package types `variables` of an instance creation as Variable search results, which Camunda's
+// OpenAPI document does not (a map of any JSON values): those two schemas are taken with that fixed.
+const anyVariables = z.record(z.string(), z.unknown());
+const createProcessInstanceRequest = camunda.createProcessInstanceRequestBodySchema.extend({
+  variables: anyVariables.optional(),
+});
+const createProcessInstanceResponse = camunda.createProcessInstanceResponseBodySchema.extend({
+  variables: anyVariables.nullable(),
+});
+
+interface Exchange {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  request?: { schema: z.ZodType; body: unknown };
+  status: number;
+  response?: z.ZodType;
+}
+
+/** Sends a request Camunda's schema accepts and checks the response against Camunda's schema. */
+async function exchange({ method, path, request, status, response }: Exchange) {
+  if (request) expectValid(request.schema, request.body);
+  const sent = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: request ? { 'content-type': 'application/json' } : {},
+    body: request ? JSON.stringify(request.body) : undefined,
+  });
+  const text = await sent.text();
+  // biome-ignore lint/suspicious/noExplicitAny: JSON under test, checked by the schema
+  const body: any = text ? JSON.parse(text) : undefined;
+  expect(sent.status, text).toBe(status);
+  if (status === 204) expect(text).toBe('');
+  if (status >= 400) {
+    expect(sent.headers.get('content-type')).toBe('application/problem+json');
+    expectValid(camunda.problemDetailResponseSchema, body);
+    expect(body).toMatchObject({ status, instance: path.split('?')[0] });
+  } else if (response) {
+    expect(sent.headers.get('content-type')).toMatch(/^application\/json/);
+    expectValid(response, body);
+  }
+  return body;
+}
+
+const problem = (method: Exchange['method'], path: string, status: number, body?: unknown) =>
+  exchange({
+    method,
+    path,
+    status,
+    request: body === undefined ? undefined : { schema: z.unknown(), body },
+  });
+
+describe('the Camunda 8 contract on the embedded runtime', () => {
+  let processDefinitionKey: string;
+  const instanceKeys: string[] = [];
+  let batchOperationKey: string;
+
+  it('deploys a process as Camunda answers a deployment', async () => {
+    const deployment = await api.deploy(['e2e-payment.bpmn']);
+    expect(deployment.status).toBe(200);
+    expectValid(camunda.createDeploymentResponseBodySchema, deployment.body);
+    processDefinitionKey = deployment.body.deployments[0].processDefinition.processDefinitionKey;
+  });
+
+  it('creates, reads and searches process instances in Camunda shape', async () => {
+    for (let order = 0; order < 6; order++) {
+      const created = await exchange({
+        method: 'POST',
+        path: '/v2/process-instances',
+        request: {
+          schema: createProcessInstanceRequest,
+          body: { processDefinitionId: 'e2e-payment', variables: { order } },
+        },
+        status: 200,
+        response: createProcessInstanceResponse,
+      });
+      instanceKeys.push(created.processInstanceKey);
+    }
+    await exchange({
+      method: 'GET',
+      path: `/v2/process-instances/${instanceKeys[0]}`,
+      status: 200,
+      response: camunda.processInstanceSchema,
+    });
+    const first = await exchange({
+      method: 'POST',
+      path: '/v2/process-instances/search',
+      request: {
+        schema: camunda.queryProcessInstancesRequestBodySchema,
+        body: {
+          filter: { processDefinitionId: 'e2e-payment', state: { $eq: 'ACTIVE' } },
+          sort: [{ field: 'startDate', order: 'desc' }],
+          page: { limit: 4 },
+        },
+      },
+      status: 200,
+      response: camunda.queryProcessInstancesResponseBodySchema,
+    });
+    expect(first.page).toMatchObject({ totalItems: 6, hasMoreTotalItems: false });
+    const next = await exchange({
+      method: 'POST',
+      path: '/v2/process-instances/search',
+      request: {
+        schema: camunda.queryProcessInstancesRequestBodySchema,
+        body: {
+          filter: { processDefinitionId: 'e2e-payment' },
+          sort: [{ field: 'startDate', order: 'desc' }],
+          page: { limit: 4, after: first.page.endCursor },
+        },
+      },
+      status: 200,
+      response: camunda.queryProcessInstancesResponseBodySchema,
+    });
+    expect(next.items).toHaveLength(2);
+    const empty = await exchange({
+      method: 'POST',
+      path: '/v2/process-instances/search',
+      request: {
+        schema: camunda.queryProcessInstancesRequestBodySchema,
+        body: { filter: { processDefinitionId: 'no-such-process' } },
+      },
+      status: 200,
+      response: camunda.queryProcessInstancesResponseBodySchema,
+    });
+    expect(empty).toEqual({
+      items: [],
+      page: { totalItems: 0, hasMoreTotalItems: false, startCursor: null, endCursor: null },
+    });
+  });
+
+  it('searches and reads process definitions in Camunda shape', async () => {
+    const found = await exchange({
+      method: 'POST',
+      path: '/v2/process-definitions/search',
+      request: {
+        schema: camunda.queryProcessDefinitionsRequestBodySchema,
+        body: {
+          filter: { processDefinitionId: 'e2e-payment', isLatestVersion: true },
+          sort: [{ field: 'version' }],
+        },
+      },
+      status: 200,
+      response: camunda.queryProcessDefinitionsResponseBodySchema,
+    });
+    expect(found.items).toHaveLength(1);
+    await exchange({
+      method: 'GET',
+      path: `/v2/process-definitions/${processDefinitionKey}`,
+      status: 200,
+      response: camunda.getProcessDefinitionResponseBodySchema,
+    });
+  });
+
+  it('activates, completes, fails and updates jobs, and searches and resolves incidents', async () => {
+    const activated = await exchange({
+      method: 'POST',
+      path: '/v2/jobs/activation',
+      request: {
+        schema: camunda.activateJobsRequestBodySchema,
+        body: { type: 'e2e-charge-card', maxJobsToActivate: 2, timeout: 60_000, worker: 'contract' },
+      },
+      status: 200,
+      response: camunda.activateJobsResponseBodySchema,
+    });
+    const [completed, failed] = activated.jobs as { jobKey: string; processInstanceKey: string }[];
+    await exchange({
+      method: 'POST',
+      path: `/v2/jobs/${completed.jobKey}/completion`,
+      request: { schema: camunda.completeJobRequestBodySchema, body: { variables: { paid: true } } },
+      status: 204,
+    });
+    await exchange({
+      method: 'POST',
+      path: `/v2/jobs/${failed.jobKey}/failure`,
+      request: {
+        schema: camunda.failJobRequestBodySchema,
+        body: { retries: 0, errorMessage: 'card declined', variables: null },
+      },
+      status: 204,
+    });
+    const incidents = await exchange({
+      method: 'POST',
+      path: '/v2/incidents/search',
+      request: {
+        schema: camunda.queryIncidentsRequestBodySchema,
+        body: {
+          filter: { processInstanceKey: failed.processInstanceKey, state: 'ACTIVE' },
+          sort: [{ field: 'creationTime', order: 'asc' }],
+        },
+      },
+      status: 200,
+      response: camunda.queryIncidentsResponseBodySchema,
+    });
+    expect(incidents.items).toHaveLength(1);
+    await exchange({
+      method: 'PATCH',
+      path: `/v2/jobs/${failed.jobKey}`,
+      request: { schema: camunda.updateJobRequestBodySchema, body: { changeset: { retries: 2 } } },
+      status: 204,
+    });
+    await exchange({
+      method: 'POST',
+      path: `/v2/incidents/${incidents.items[0].incidentKey}/resolution`,
+      status: 204,
+    });
+    // A second resolution finds the incident resolved: a Camunda problem detail.
+    await problem('POST', `/v2/incidents/${incidents.items[0].incidentKey}/resolution`, 409);
+    await problem('POST', `/v2/jobs/${completed.jobKey}/completion`, 409, { variables: {} });
+    await problem('POST', '/v2/jobs/2251799813699999/failure', 404, { retries: 1 });
+    await problem('PATCH', '/v2/jobs/2251799813699999', 404, { changeset: { retries: 1 } });
+    await problem('POST', '/v2/jobs/activation', 400, { maxJobsToActivate: 1 });
+  });
+
+  it('cancels one instance as Camunda does, and answers for unknown and finished ones', async () => {
+    await exchange({
+      method: 'POST',
+      path: `/v2/process-instances/${instanceKeys[5]}/cancellation`,
+      status: 204,
+    });
+    await problem('POST', `/v2/process-instances/${instanceKeys[5]}/cancellation`, 409);
+    await problem('POST', '/v2/process-instances/2251799813699999/cancellation', 404);
+    await problem('GET', '/v2/process-instances/2251799813699999', 404);
+    await problem('GET', '/v2/process-definitions/2251799813699999', 404);
+  });
+
+  it('creates a cancellation batch and reports it, its search and its items in Camunda shape', async () => {
+    const created = await exchange({
+      method: 'POST',
+      path: '/v2/process-instances/cancellation',
+      request: {
+        schema: filterRequest,
+        body: { filter: { processDefinitionId: 'e2e-payment', state: { $eq: 'ACTIVE' } } },
+      },
+      status: 200,
+      response: camunda.createCancellationBatchOperationResponseBodySchema,
+    });
+    batchOperationKey = created.batchOperationKey;
+    await eventually(
+      async () => {
+        const batch = await exchange({
+          method: 'GET',
+          path: `/v2/batch-operations/${batchOperationKey}`,
+          status: 200,
+          response: camunda.batchOperationSchema,
+        });
+        return batch.state === 'COMPLETED' ? batch : undefined;
+      },
+      () => `batch ${batchOperationKey} did not complete`,
+    );
+
+    const batches = await exchange({
+      method: 'POST',
+      path: '/v2/batch-operations/search',
+      request: {
+        schema: camunda.queryBatchOperationsRequestBodySchema,
+        body: {
+          filter: { operationType: 'CANCEL_PROCESS_INSTANCE', state: { $in: ['COMPLETED'] } },
+          sort: [{ field: 'startDate', order: 'desc' }],
+          page: { from: 0, limit: 10 },
+        },
+      },
+      status: 200,
+      response: camunda.queryBatchOperationsResponseBodySchema,
+    });
+    expect(batches.items.map((batch: { batchOperationKey: string }) => batch.batchOperationKey)).toEqual([
+      batchOperationKey,
+    ]);
+
+    const items = await exchange({
+      method: 'POST',
+      path: '/v2/batch-operation-items/search',
+      request: {
+        schema: camunda.queryBatchOperationItemsRequestBodySchema,
+        body: {
+          filter: { batchOperationKey },
+          sort: [{ field: 'processInstanceKey', order: 'asc' }],
+          page: { limit: 2 },
+        },
+      },
+      status: 200,
+      response: camunda.queryBatchOperationItemsResponseBodySchema,
+    });
+    // The five instances still active: one job completed its instance, one was canceled alone.
+    expect(items.page.totalItems).toBe(4);
+    const after = await exchange({
+      method: 'POST',
+      path: '/v2/batch-operation-items/search',
+      request: {
+        schema: camunda.queryBatchOperationItemsRequestBodySchema,
+        body: {
+          filter: { batchOperationKey, state: 'COMPLETED' },
+          sort: [{ field: 'processInstanceKey', order: 'asc' }],
+          page: { limit: 2, after: items.page.endCursor },
+        },
+      },
+      status: 200,
+      response: camunda.queryBatchOperationItemsResponseBodySchema,
+    });
+    expect(after.page.totalItems).toBe(4);
+    const back = await exchange({
+      method: 'POST',
+      path: '/v2/batch-operation-items/search',
+      request: {
+        schema: camunda.queryBatchOperationItemsRequestBodySchema,
+        body: {
+          filter: { batchOperationKey },
+          sort: [{ field: 'processInstanceKey', order: 'asc' }],
+          page: { limit: 2, before: after.page.startCursor },
+        },
+      },
+      status: 200,
+      response: camunda.queryBatchOperationItemsResponseBodySchema,
+    });
+    expect(back.items).toEqual(items.items);
+  });
+
+  it('answers batch state changes and unknown batches with Camunda problem details', async () => {
+    for (const change of ['suspension', 'resumption', 'cancellation']) {
+      await problem('POST', `/v2/batch-operations/${batchOperationKey}/${change}`, 409);
+      await problem('POST', `/v2/batch-operations/2251799813699999/${change}`, 404);
+    }
+    await problem('GET', '/v2/batch-operations/2251799813699999', 404);
+  });
+
+  it('rejects invalid requests with Camunda problem details', async () => {
+    await problem('POST', '/v2/process-instances/cancellation', 400, { filter: {} });
+    await problem('POST', '/v2/process-instances/cancellation', 400, { filter: { noSuchField: 1 } });
+    await problem('POST', '/v2/process-instances/search', 400, { filter: { startDate: 'yesterday' } });
+    await problem('POST', '/v2/batch-operations/search', 400, { filter: { state: 'DONE' } });
+    await problem('POST', '/v2/batch-operations/search', 400, { sort: [{ field: 'operationsTotalCount' }] });
+    await problem('POST', '/v2/batch-operation-items/search', 400, { page: { limit: 0 } });
+    await problem('POST', '/v2/incidents/search', 400, { filter: { state: 'BROKEN' } });
+    await problem('POST', '/v2/process-definitions/search', 400, { filter: { version: 'one' } });
+    await problem('POST', '/v2/process-instances', 404, { processDefinitionId: 'no-such-process' });
+    await problem('POST', '/v2/process-instances', 400, { processDefinitionVersion: 1 });
+  });
+});
