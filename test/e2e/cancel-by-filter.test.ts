@@ -115,7 +115,7 @@ describe('cancel process instances by filter', () => {
         expect(instance.endDate).toBeDefined();
       } else {
         expect(instance.state).toBe('ACTIVE');
-        expect(instance.endDate).toBeUndefined();
+        expect(instance.endDate).toBeNull();
       }
     }
     // Assess: every item

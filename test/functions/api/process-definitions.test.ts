@@ -68,8 +68,10 @@ describe('process definitions', () => {
       name: 'Order',
       resourceName: 'order.bpmn',
       version: 2,
+      versionTag: null,
       tenantId: '<default>',
       hasStartForm: false,
+      state: 'ACTIVE',
     });
   });
 
