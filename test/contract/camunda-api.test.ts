@@ -343,6 +343,52 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     expect(back.items).toEqual(items.items);
   });
 
+  it('suspends, resumes and cancels a running batch with 204 as Camunda does', async () => {
+    for (let order = 0; order < 4; order++) {
+      await api.post('/v2/process-instances', { processDefinitionId: 'e2e-payment', variables: { order } });
+    }
+    // Extension: a slow rate keeps the batch running while it is suspended, resumed and canceled.
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'e2e-payment', state: 'ACTIVE' },
+      itemsPerSecond: 0.1,
+    });
+    expect(created.status).toBe(200);
+    const running = created.body.batchOperationKey;
+    for (const change of ['suspension', 'resumption', 'cancellation']) {
+      await exchange({ method: 'POST', path: `/v2/batch-operations/${running}/${change}`, status: 204 });
+    }
+    const canceled = await exchange({
+      method: 'GET',
+      path: `/v2/batch-operations/${running}`,
+      status: 200,
+      response: camunda.batchOperationSchema,
+    });
+    expect(canceled).toMatchObject({ state: 'CANCELED', endDate: expect.any(String) });
+  });
+
+  it('deviates where documented: a failure threshold reason is an UNKNOWN error Camunda 8.10 lacks', async () => {
+    // Extension: every finished instance fails the cancel rule, so the threshold ends the batch.
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'e2e-payment', state: { $neq: 'ACTIVE' } },
+      failureThreshold: { percentage: 0, minProcessedItems: 1 },
+    });
+    expect(created.status).toBe(200);
+    const failed = await eventually(
+      async () => {
+        const batch = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+        return batch.body.state === 'FAILED' ? batch.body : undefined;
+      },
+      () => 'the batch did not end FAILED',
+    );
+    expect(failed.errors).toContainEqual({ partitionId: -1, type: 'UNKNOWN', message: expect.any(String) });
+    const parsed = camunda.batchOperationSchema.safeParse(failed);
+    const paths = parsed.success
+      ? []
+      : parsed.error.issues.map((issue: { path: PropertyKey[] }) => issue.path.join('.'));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.every((path: string) => /^errors\.\d+\.type$/.test(path))).toBe(true);
+  });
+
   it('answers batch state changes and unknown batches with Camunda problem details', async () => {
     for (const change of ['suspension', 'resumption', 'cancellation']) {
       await problem('POST', `/v2/batch-operations/${batchOperationKey}/${change}`, 409);
