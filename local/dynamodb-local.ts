@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type TableSchema, tableSchemas } from '../lib/table-schema.ts';
 import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulatorProcess } from './emulator-process.ts';
@@ -40,19 +42,38 @@ export function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<
   );
 }
 
-/** Creates the service's tables from the same schema the CDK stack uses; existing tables are kept. */
+/**
+ * Creates the service's tables from the same schema the CDK stack uses. Existing tables (a kept
+ * DATA_DIR) are kept, and given the indexes a newer schema added, as a CDK deployment would add them.
+ */
 export async function createTables(client: DynamoDBClient, names: Record<string, string>): Promise<void> {
   await Promise.all(
     Object.values(tableSchemas).map(async (schema: TableSchema) => {
+      const input = createTableInput(schema, names[schema.envVar] ?? schema.id);
       try {
-        await client.send(
-          new CreateTableCommand(createTableInput(schema, names[schema.envVar] ?? schema.id)),
-        );
+        await client.send(new CreateTableCommand(input));
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
+        await addMissingIndexes(client, input);
       }
     }),
   );
+}
+
+async function addMissingIndexes(client: DynamoDBClient, input: ReturnType<typeof createTableInput>) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  // DynamoDB adds one index per UpdateTable call.
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
 }
 
 function createTableInput(schema: TableSchema, tableName: string) {
