@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BatchStore } from '../../ports/batch-store.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
 import {
@@ -14,6 +15,9 @@ import {
 import type { BatchOperation, BatchOperationType } from './batch-operation.ts';
 import { ITEM_STATES, type ItemOutcome } from './chunk.ts';
 import { enumFilterSchema, FILTERABLE_OPERATION_TYPES } from './search-batch-operations.ts';
+
+/** Batches a filter pins read at once. */
+const BATCH_READS_IN_FLIGHT = 32;
 
 const SORT_FIELDS = ['batchOperationKey', 'itemKey', 'processInstanceKey', 'processedDate', 'state'] as const;
 
@@ -133,7 +137,9 @@ async function selectBatches(
 ): Promise<BatchOperation[]> {
   const selected: BatchOperation[] = [];
   if (pinnedKeys) {
-    const found = await Promise.all([...new Set(pinnedKeys)].map((key) => batches.getBatch(key)));
+    const found = await mapWithConcurrency([...new Set(pinnedKeys)], BATCH_READS_IN_FLIGHT, (key) =>
+      batches.getBatch(key),
+    );
     for (const batch of found) if (batch) selected.push(batch.batch);
   } else {
     for await (const batch of batches.listBatches()) selected.push(batch);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BatchStore, BatchWithShards } from '../../ports/batch-store.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
 import { searchPageSchema } from '../search-page.ts';
 import {
   equalityOf,
@@ -52,6 +53,9 @@ export function enumFilterSchema<T extends readonly [string, ...string[]]>(value
       .strict(),
   ]);
 }
+
+/** Batches of a page read at once (a page may hold up to 10,000). */
+const BATCH_READS_IN_FLIGHT = 32;
 
 const SORT_FIELDS = [
   'batchOperationKey',
@@ -120,7 +124,7 @@ export async function searchBatchOperations(batches: BatchStore, request: BatchO
     );
   }
   const { values, page } = selection.result();
-  const found = await Promise.all(values.map((key) => batches.getBatch(key)));
+  const found = await mapWithConcurrency(values, BATCH_READS_IN_FLIGHT, (key) => batches.getBatch(key));
   return {
     // A batch is never deleted, so every selected key is still there.
     items: found.filter((batch): batch is BatchWithShards => batch !== undefined).map(toBatchOperationResult),
