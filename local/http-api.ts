@@ -35,7 +35,12 @@ export function createHttpApi(
       return;
     }
     const result = await handle(req, bound).catch((error: unknown) =>
-      problem(500, 'INTERNAL_ERROR', `The embedded API failed: ${String(error)}`),
+      problem(
+        500,
+        'INTERNAL_ERROR',
+        `The embedded API failed: ${String(error)}`,
+        new URL(req.url ?? '/', 'http://localhost').pathname,
+      ),
     );
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     if (isStreamed(result)) {

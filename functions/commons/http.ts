@@ -38,7 +38,9 @@ export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
         request.response = problem(error.status, error.title, error.message, path);
         return;
       }
-      const status = (error as { statusCode?: number } | null)?.statusCode;
+      let status = (error as { statusCode?: number } | null)?.statusCode;
+      // middy's JSON parser answers a malformed body with 415; Camunda with 400 INVALID_ARGUMENT.
+      if (status === 415 && /malformed JSON/i.test(String((error as Error).message))) status = 400;
       if (status && status >= 400 && status < 500) {
         // Raised by middy's parsers (malformed JSON, unsupported content type).
         request.response = problem(status, 'INVALID_ARGUMENT', describeParserError(error), path);

@@ -408,5 +408,14 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     await problem('POST', '/v2/process-definitions/search', 400, { filter: { version: 'one' } });
     await problem('POST', '/v2/process-instances', 404, { processDefinitionId: 'no-such-process' });
     await problem('POST', '/v2/process-instances', 400, { processDefinitionVersion: 1 });
+    // Malformed JSON and an unknown route are problem details too.
+    const malformed = await fetch(`${runtime.url}/v2/batch-operations/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"filter":',
+    });
+    expect(malformed.status).toBe(400);
+    expectValid(camunda.problemDetailResponseSchema, await malformed.json());
+    await problem('GET', '/v2/no-such-resource', 404);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../lib/api-routes.ts';
 import { CHUNK_MAX_RECEIVE_COUNT, CHUNK_VISIBILITY_TIMEOUT_SECONDS } from '../../lib/chunk-queue-settings.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
-import { tableSchemas } from '../../lib/table-schema.ts';
+import { BATCHES_BY_START_DATE_INDEX, tableSchemas } from '../../lib/table-schema.ts';
 import { workflowTasks } from '../../lib/workflow-tasks.ts';
 
 let template: Template;
@@ -57,6 +57,24 @@ describe('BatchOperationsStack', () => {
       GlobalSecondaryIndexes: tableSchemas.processInstances.globalIndexes.map((index) =>
         Match.objectLike({ IndexName: index.indexName, Projection: { ProjectionType: 'ALL' } }),
       ),
+    });
+  });
+
+  it('gives the batches table its sparse index of batch records by start date, for batch search', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'batchOperationKey', KeyType: 'HASH' },
+        { AttributeName: 'record', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: BATCHES_BY_START_DATE_INDEX,
+          KeySchema: [
+            { AttributeName: 'record', KeyType: 'HASH' },
+            { AttributeName: 'startDate', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
     });
   });
 
