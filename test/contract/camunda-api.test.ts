@@ -389,6 +389,22 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     expect(paths.every((path: string) => /^errors\.\d+\.type$/.test(path))).toBe(true);
   });
 
+  it('deviates where documented: Camunda request fields this engine does not serve are a 400', async () => {
+    for (const body of [
+      { processDefinitionId: 'e2e-payment', awaitCompletion: true },
+      { processDefinitionId: 'e2e-payment', businessId: 'order-17' },
+    ]) {
+      expectValid(createProcessInstanceRequest, body);
+      const refused = await problem('POST', '/v2/process-instances', 400, body);
+      expect(refused.detail).toContain(Object.keys(body)[1]);
+    }
+    const result = { variables: null, result: { denied: true, deniedReason: 'no', corrections: null } };
+    expectValid(camunda.completeJobRequestBodySchema, result);
+    expect((await problem('POST', '/v2/jobs/2251799813699999/completion', 400, result)).detail).toContain(
+      'result',
+    );
+  });
+
   it('answers batch state changes and unknown batches with Camunda problem details', async () => {
     for (const change of ['suspension', 'resumption', 'cancellation']) {
       await problem('POST', `/v2/batch-operations/${batchOperationKey}/${change}`, 409);
