@@ -4,6 +4,7 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
 import {
+  decodeCursor,
   equalityOf,
   isDescending,
   matchesString,
@@ -13,7 +14,7 @@ import {
   stringFilterSchema,
 } from '../search-support.ts';
 import type { BatchOperation, BatchOperationType } from './batch-operation.ts';
-import { ITEM_STATES, type ItemOutcome } from './chunk.ts';
+import { type ChunkId, ITEM_STATES, type ItemOutcome } from './chunk.ts';
 import { enumFilterSchema, FILTERABLE_OPERATION_TYPES } from './search-batch-operations.ts';
 
 /** Batches a filter pins read at once. */
@@ -75,9 +76,20 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
     false,
   ]);
   const inSortOrder = sort.length === 0;
+  const resumeAt = inSortOrder && request.page?.after ? positionOf(request.page.after) : undefined;
+  const selected = await selectBatches(batches, pinnedKeys, filter);
 
-  search: for (const batch of await selectBatches(batches, pinnedKeys, filter)) {
-    for await (const chunk of batches.chunks({ batchOperationKey: batch.batchOperationKey })) {
+  search: for (let next = 0; next < selected.length; next++) {
+    const batch = selected[next];
+    // Once the total passed Camunda's cap, what lies before an `after` cursor is neither on the page
+    // nor changes the (capped) total: reading resumes at the cursor's chunk, so that paging deep into
+    // a large batch does not read it from its start for every page.
+    const skipToCursor = resumeAt !== undefined && selection.matchedCount > TOTAL_COUNT_CAP;
+    if (skipToCursor && batch.batchOperationKey < resumeAt.batchOperationKey) continue;
+    const startAt =
+      skipToCursor && batch.batchOperationKey === resumeAt.batchOperationKey ? resumeAt : undefined;
+    let readAgain = false;
+    for await (const chunk of batches.chunks({ batchOperationKey: batch.batchOperationKey, startAt })) {
       for (const [index, outcome] of chunk.items.entries()) {
         if (
           !matchesString(filter.itemKey, outcome.itemKey) ||
@@ -101,8 +113,19 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
           item,
         );
       }
-      if (inSortOrder && selection.isSettled() && selection.matchedCount > TOTAL_COUNT_CAP) break search;
+      if (inSortOrder && selection.matchedCount > TOTAL_COUNT_CAP) {
+        if (selection.isSettled()) break search;
+        if (
+          !skipToCursor &&
+          resumeAt &&
+          isBefore({ ...chunk, batchOperationKey: batch.batchOperationKey }, resumeAt)
+        ) {
+          readAgain = true;
+          break;
+        }
+      }
     }
+    if (readAgain) next--;
   }
   const { values, page } = selection.result();
   return {
@@ -122,6 +145,20 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
 }
 
 type StringFilter = z.infer<typeof stringFilterSchema>;
+
+/** The chunk an unsorted search's cursor points into: its key is [batch key, shard, chunk, position]. */
+function positionOf(cursor: string): ChunkId | undefined {
+  const [batchOperationKey, shard, chunk] = decodeCursor(cursor);
+  return typeof batchOperationKey === 'string' && typeof shard === 'number' && typeof chunk === 'number'
+    ? { batchOperationKey, shard, chunk }
+    : undefined;
+}
+
+function isBefore(chunk: ChunkId, position: ChunkId): boolean {
+  if (chunk.batchOperationKey !== position.batchOperationKey)
+    return chunk.batchOperationKey < position.batchOperationKey;
+  return chunk.shard !== position.shard ? chunk.shard < position.shard : chunk.chunk < position.chunk;
+}
 
 function pinnedBatchKeys(filter: StringFilter | undefined): string[] | undefined {
   const key = equalityOf(filter);

@@ -289,3 +289,48 @@ describe('batch operation item search', () => {
     expect(refused.body.detail).toContain('filter.batchOperationKey');
   });
 });
+
+describe('batch operation item search in a batch beyond the total cap', () => {
+  const big = key(6);
+  const ITEMS = 12_000;
+  const PER_CHUNK = 500;
+
+  beforeAll(async () => {
+    await batches.createBatch({
+      batchOperationKey: big,
+      batchOperationType: 'DELETE_PROCESS_INSTANCE',
+      state: 'COMPLETED',
+      startDate: '2026-01-06T00:00:00.000Z',
+      filter: {},
+      shardCount: 2,
+      claims: {},
+    });
+    await batches.putChunks(
+      Array.from({ length: ITEMS / PER_CHUNK }, (_, chunkIndex) => ({
+        batchOperationKey: big,
+        shard: chunkIndex % 2,
+        chunk: Math.floor(chunkIndex / 2),
+        state: 'DONE' as const,
+        items: Array.from({ length: PER_CHUNK }, (_, index) =>
+          item(1000 + chunkIndex * PER_CHUNK + index, 'COMPLETED'),
+        ),
+      })),
+    );
+  });
+
+  // The cursor lies two chunks beyond the point where the total passes the cap, so the search skips
+  // to the cursor's chunk instead of reading the chunks in between.
+  it('pages deep with the after cursor to the same items offset paging finds, the total capped', async () => {
+    const filter = { batchOperationKey: big };
+    const anchor = await itemSearch({ filter, page: { from: 11_199, limit: 1 } });
+    const byOffset = await itemSearch({ filter, page: { from: 11_200, limit: 100 } });
+    const byCursor = await itemSearch({ filter, page: { limit: 100, after: anchor.body.page.endCursor } });
+    expect(byOffset.body.items).toHaveLength(100);
+    expect(byCursor.body.items).toEqual(byOffset.body.items);
+    expect(byCursor.body.page).toMatchObject({ totalItems: 10_000, hasMoreTotalItems: true });
+    // Back from there: the 100 items before the page.
+    const back = await itemSearch({ filter, page: { limit: 100, before: byCursor.body.page.startCursor } });
+    const beforeByOffset = await itemSearch({ filter, page: { from: 11_100, limit: 100 } });
+    expect(back.body.items).toEqual(beforeByOffset.body.items);
+  });
+});
