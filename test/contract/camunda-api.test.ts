@@ -1,6 +1,7 @@
 import * as camunda from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { apiRoutes } from '../../lib/api-routes.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 
@@ -434,4 +435,71 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     expectValid(camunda.problemDetailResponseSchema, await malformed.json());
     await problem('GET', '/v2/no-such-resource', 404);
   });
+});
+
+/**
+ * The other batch creations Camunda 8.10 has, checked once their routes exist (they arrive with the
+ * operation types of issue 3): the request as the package builds it, Camunda's response schema.
+ */
+const mapping = z.array(z.object({ sourceElementId: z.string(), targetElementId: z.string() }));
+const otherCreations = [
+  {
+    path: '/v2/process-instances/incident-resolution',
+    request: filterRequest,
+    body: () => ({ filter: { processDefinitionId: 'e2e-payment', hasIncident: true } }),
+    response: camunda.createIncidentResolutionBatchOperationResponseBodySchema,
+  },
+  {
+    path: '/v2/process-instances/migration',
+    request: filterRequest.extend({
+      migrationPlan: z.object({ mappingInstructions: mapping, targetProcessDefinitionKey: z.string() }),
+    }),
+    body: (definitionKey: string) => ({
+      filter: { processDefinitionId: 'e2e-payment', state: { $eq: 'ACTIVE' } },
+      migrationPlan: {
+        targetProcessDefinitionKey: definitionKey,
+        mappingInstructions: [{ sourceElementId: 'charge-card', targetElementId: 'charge-card' }],
+      },
+    }),
+    response: camunda.createMigrationBatchOperationResponseBodySchema,
+  },
+  {
+    path: '/v2/process-instances/modification',
+    request: filterRequest.extend({ moveInstructions: mapping }),
+    body: () => ({
+      filter: { processDefinitionId: 'e2e-payment', state: { $eq: 'ACTIVE' } },
+      moveInstructions: [{ sourceElementId: 'charge-card', targetElementId: 'charge-card' }],
+    }),
+    response: camunda.createModificationBatchOperationResponseBodySchema,
+  },
+  {
+    path: '/v2/process-instances/deletion',
+    request: filterRequest,
+    body: () => ({ filter: { processDefinitionId: 'e2e-payment', state: { $neq: 'ACTIVE' } } }),
+    response: camunda.createDeletionBatchOperationResponseBodySchema,
+  },
+].filter(({ path }) => apiRoutes.some((route) => route.method === 'POST' && route.path === path));
+
+describe.runIf(otherCreations.length > 0)('the other batch creations of Camunda 8.10', () => {
+  it.each(otherCreations)(
+    'creates a batch at $path in Camunda shape',
+    async ({ path, request, body, response }) => {
+      const definitions = await api.post('/v2/process-definitions/search', {
+        filter: { processDefinitionId: 'e2e-payment' },
+      });
+      const created = await exchange({
+        method: 'POST',
+        path,
+        request: { schema: request, body: body(definitions.body.items[0].processDefinitionKey) },
+        status: 200,
+        response,
+      });
+      await exchange({
+        method: 'GET',
+        path: `/v2/batch-operations/${created.batchOperationKey}`,
+        status: 200,
+        response: camunda.batchOperationSchema,
+      });
+    },
+  );
 });
