@@ -26,8 +26,9 @@ describe('process instance filter', () => {
     expect(matches({ processDefinitionVersion: { $eq: 3 } })).toBe(true);
     expect(matches({ processDefinitionVersion: { $neq: 3 } })).toBe(false);
     expect(matches({ processInstanceKey: { $in: [instance.processInstanceKey, '1'] } })).toBe(true);
-    expect(matches({ state: { $notIn: ['COMPLETED', 'CANCELED'] } })).toBe(true);
-    expect(matches({ state: { $notIn: ['ACTIVE'] } })).toBe(false);
+    expect(matches({ tenantId: { $notIn: ['tenant-b', 'tenant-c'] } })).toBe(true);
+    expect(matches({ tenantId: { $notIn: ['tenant-a'] } })).toBe(false);
+    expect(matches({ state: { $in: ['COMPLETED', 'CANCELED'] } })).toBe(false);
   });
 
   it('compares dates and numbers with $gt, $gte, $lt and $lte, whatever the offset of the bound', () => {
@@ -118,14 +119,17 @@ describe('query planner', () => {
     );
     expect(plan.access).toEqual({ kind: 'shard' });
     expect(plan.pushdown).toEqual({
-      kind: 'not',
-      item: { kind: 'compare', path: ['tenantId'], op: '=', value: 'a' },
+      kind: 'and',
+      items: [
+        { kind: 'not', item: { kind: 'compare', path: ['tenantId'], op: '=', value: 'a' } },
+        { kind: 'beginsWith', path: ['processDefinitionId'], prefix: 'o' },
+      ],
     });
   });
 
   it('pushes $or only when every alternative can be expressed', () => {
     const partial = planQuery(
-      parseProcessInstanceFilter({ $or: [{ tenantId: 'a' }, { processDefinitionId: { $like: 'x*' } }] }),
+      parseProcessInstanceFilter({ $or: [{ tenantId: 'a' }, { errorMessage: { $neq: 'x' } }] }),
     );
     expect(partial.pushdown).toBeUndefined();
     const whole = planQuery(
