@@ -40,8 +40,11 @@ const MAX_PUSHED_LIST = 100;
 /** Beyond this many operands the expression could pass DynamoDB's 4 KB limit: push nothing then. */
 const MAX_PUSHED_OPERANDS = 300;
 
-/** Matches nothing stored: every instance has its key. Stands for an empty `$in`. */
-const NOTHING: Pushdown = { kind: 'exists', path: ['processInstanceKey'], exists: false };
+/**
+ * Matches nothing stored: every instance has a state (the key cannot be used, DynamoDB refuses key
+ * attributes in filter expressions). Stands for an empty `$in`.
+ */
+const NOTHING: Pushdown = { kind: 'exists', path: ['state'], exists: false };
 
 export function planQuery(filter: ProcessInstanceFilter): QueryPlan {
   const pushdown = pushdownOf(filter);
@@ -115,6 +118,8 @@ function conditionPushdown(condition: Condition): Pushdown | undefined {
     case 'field': {
       const spec = FILTER_FIELDS[condition.field];
       const path = [spec.attribute];
+      // DynamoDB refuses key attributes in a query's filter expression; pinned keys are read directly.
+      if (condition.field === 'processInstanceKey') return undefined;
       if (spec.kind === 'boolean') {
         // An absent boolean is false: "false" is pushed as "not true", which an absent one satisfies.
         const isTrue: Pushdown = { kind: 'compare', path, op: '=', value: true };
