@@ -34,10 +34,7 @@ beforeAll(async () => {
 afterAll(() => dynamo.stop());
 
 async function post(name: string, path: string, body: unknown) {
-  const result = await handlers[name](
-    httpEvent({ method: 'POST', path, body }),
-    context,
-  );
+  const result = await handlers[name](httpEvent({ method: 'POST', path, body }), context);
   return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
 }
 
