@@ -80,8 +80,12 @@ function pinnedValues(filter: ProcessInstanceFilter, field: FilterField): Set<st
   };
   for (const condition of filter.all) {
     if (condition.kind !== 'field' || condition.field !== field) continue;
-    if (condition.operator === '$eq' || condition.operator === '$in')
+    if (condition.operator === '$eq' || condition.operator === '$in') {
       narrow(new Set(asList(condition.value).map(String)));
+    } else if (condition.operator === '$like' && likePrefix(condition.value as string).exact) {
+      // A pattern without wildcards is equality with its unescaped text.
+      narrow(new Set([likePrefix(condition.value as string).prefix]));
+    }
   }
   if (filter.anyOf) {
     const alternatives = filter.anyOf.map((alternative) => pinnedValues(alternative, field));

@@ -122,6 +122,13 @@ describe('fields beyond the instance attributes', () => {
   });
   const hits = (filter: unknown) => matchesFilter(parseProcessInstanceFilter(filter), rich);
 
+  it("hashes error messages as Java's String.hashCode, the value Camunda filters incidentErrorHashCode on", () => {
+    expect(javaStringHashCode('')).toBe(0);
+    expect(javaStringHashCode('hello')).toBe(99162322);
+    // Overflows wrap to 32 bits, as in Java: this one lands exactly on Integer.MIN_VALUE.
+    expect(javaStringHashCode('polygenelubricants')).toBe(-2147483648);
+  });
+
   it('matches errorMessage and incidentErrorHashCode against any open incident', () => {
     expect(hits({ errorMessage: 'card declined' })).toBe(true);
     expect(hits({ errorMessage: { $like: 'card*' } })).toBe(true);
