@@ -37,6 +37,14 @@ export interface BatchError {
   message: string;
 }
 
+/**
+ * Keys one creation request may list. The list is stored on the batch record, which every chunk's
+ * worker reads: 1,000 keys of at most 19 digits keep it near 20 KB, well inside DynamoDB's 400 KB
+ * item limit and a few read units per read. Larger sets belong in a filter
+ * (`processInstanceKey: {$in: [...]}`) or several batches.
+ */
+export const MAX_PROCESS_INSTANCE_KEYS = 1000;
+
 /** Who asked for the batch: stored with it so that execution acts under the caller's authority. */
 export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
@@ -64,6 +72,11 @@ export interface BatchOperation extends BatchControls {
   state: BatchOperationState;
   /** The request's filter JSON, kept verbatim so each shard parses and plans it the same way. */
   filter?: unknown;
+  /**
+   * Extension (Camunda 7's `processInstanceIds`): instances named by key, alone or in union with the
+   * filter. At most MAX_PROCESS_INSTANCE_KEYS, deduplicated at creation.
+   */
+  processInstanceKeys?: string[];
   /** Instead of a filter: a retry acts on the items that failed in an earlier batch. */
   source?: { failedItemsOf: string };
   shardCount: number;
