@@ -1,4 +1,8 @@
-import type { BatchControls, BatchOperationType } from '../domain/batch/batch-operation.ts';
+import type {
+  BatchControls,
+  BatchOperationType,
+  OperationParameters,
+} from '../domain/batch/batch-operation.ts';
 import { type CreateBatchRequest, createBatch } from '../domain/batch/lifecycle/create-batch.ts';
 import { callerClaims, type HttpEvent, type HttpResult, header, json } from './http.ts';
 import { logger } from './logger.ts';
@@ -14,6 +18,7 @@ export async function createBatchForRequest(
   batchOperationType: BatchOperationType,
   items: CreateBatchRequest['items'],
   controls: BatchControls,
+  parameters?: OperationParameters,
 ): Promise<HttpResult> {
   const { batches, keys, workflow, config } = services();
   const { replayed, ...created } = await createBatch(
@@ -29,6 +34,7 @@ export async function createBatchForRequest(
       batchOperationType,
       items,
       controls,
+      parameters,
       claims: callerClaims(event),
       idempotencyKey: header(event, 'Idempotency-Key'),
     },

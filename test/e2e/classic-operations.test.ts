@@ -124,3 +124,65 @@ describe('a batch that names its instances by key (processInstanceKeys)', () => 
     expect(tooMany.body.detail).toContain('more than the maximum of 1000');
   });
 });
+
+describe('cancellation with a reason and skipCustomListeners', () => {
+  it('records both on the batch and on every instance it cancels, and a retry keeps them', async () => {
+    // Prepare
+    const keys = [await start('e2e-order'), await start('e2e-order')];
+    const missing = keyFromSequence(9_000_001);
+    const cancellation = { reason: 'faulty release 1.4', skipCustomListeners: true };
+
+    // Act
+    const { batch } = await runBatch('/v2/process-instances/cancellation', {
+      processInstanceKeys: [...keys, missing],
+      ...cancellation,
+    });
+    const retry = await api.post(
+      `/v2/extensions/batch-operations/${batch.batchOperationKey}/failed-items-retry`,
+      {},
+    );
+
+    // Assess
+    expect(batch).toMatchObject({ state: 'COMPLETED', operationsCompletedCount: 2, cancellation });
+    for (const key of keys) {
+      expect((await api.get(`/v2/process-instances/${key}`)).body).toMatchObject({
+        state: 'CANCELED',
+        cancellation: { batchOperationKey: batch.batchOperationKey, ...cancellation },
+      });
+    }
+    const retried = await awaitFinalBatch(retry.body.batchOperationKey);
+    expect(retried).toMatchObject({ operationsTotalCount: 1, operationsFailedCount: 1, cancellation });
+  });
+
+  it('cancels without recording anything extra when neither is given', async () => {
+    // Prepare
+    const key = await start('e2e-order');
+
+    // Act
+    const { batch } = await runBatch('/v2/process-instances/cancellation', { processInstanceKeys: [key] });
+
+    // Assess
+    expect(batch.cancellation).toBeUndefined();
+    const instance = (await api.get(`/v2/process-instances/${key}`)).body;
+    expect(instance.state).toBe('CANCELED');
+    expect(instance.cancellation).toBeUndefined();
+  });
+
+  it('rejects an empty or overlong reason and a non-boolean flag', async () => {
+    // Act
+    const responses = await Promise.all(
+      [{ reason: '' }, { reason: 'x'.repeat(1001) }, { skipCustomListeners: 'yes' }].map((extra) =>
+        api.post('/v2/process-instances/cancellation', {
+          processInstanceKeys: [keyFromSequence(1)],
+          ...extra,
+        }),
+      ),
+    );
+
+    // Assess
+    expect(responses.map((response) => response.status)).toEqual([400, 400, 400]);
+    expect(responses[0].body.detail).toContain('reason');
+    expect(responses[1].body.detail).toContain('reason');
+    expect(responses[2].body.detail).toContain('skipCustomListeners');
+  });
+});

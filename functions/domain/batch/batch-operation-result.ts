@@ -21,5 +21,7 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     itemErrorSummary: progress.itemErrorSummary,
     // Extension: the watchdog's mark while the batch makes no progress.
     ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
+    // Extension: a cancellation's reason and flags.
+    ...(batch.cancellation ? { cancellation: batch.cancellation } : {}),
   };
 }

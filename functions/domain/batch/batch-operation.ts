@@ -65,8 +65,34 @@ export const batchControlsSchema = z.object({
 });
 export type BatchControls = z.infer<typeof batchControlsSchema>;
 
+/** A cancellation reason longer than this is refused: it is stored on every canceled instance. */
+export const MAX_CANCELLATION_REASON_LENGTH = 1000;
+
+/**
+ * Extension (Camunda 7's `deleteReason` and `skipCustomListeners`): what a cancellation records on its
+ * batch and on every instance it cancels. This engine runs no listeners, so `skipCustomListeners` is
+ * recorded, not acted on.
+ */
+export const cancellationOptionsSchema = z.object({
+  reason: z.string().min(1).max(MAX_CANCELLATION_REASON_LENGTH).optional(),
+  skipCustomListeners: z.boolean().optional(),
+});
+export type CancellationOptions = z.infer<typeof cancellationOptionsSchema>;
+
+/**
+ * What an operation type needs besides its items, one field per type that has any. A retry of a
+ * batch's failed items takes them over unchanged.
+ */
+export interface OperationParameters {
+  cancellation?: CancellationOptions;
+}
+
+export function operationParametersOf(batch: BatchOperation): OperationParameters {
+  return { ...(batch.cancellation ? { cancellation: batch.cancellation } : {}) };
+}
+
 /** The batch as stored: the command, the items it acts on, and its lifecycle dates. */
-export interface BatchOperation extends BatchControls {
+export interface BatchOperation extends BatchControls, OperationParameters {
   batchOperationKey: string;
   batchOperationType: BatchOperationType;
   state: BatchOperationState;

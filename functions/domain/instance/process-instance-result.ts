@@ -23,5 +23,7 @@ export function toProcessInstanceResult(instance: ProcessInstance) {
     hasIncident: instance.hasIncident,
     tenantId: instance.tenantId,
     tags: instance.tags,
+    // Extension: the reason and flags of the batch that canceled the instance.
+    ...(instance.cancellation ? { cancellation: instance.cancellation } : {}),
   };
 }

@@ -28,6 +28,13 @@ export interface OpenIncident {
   jobKey?: string;
 }
 
+/** Extension: how a batch canceled the instance (recorded when the batch gave a reason or flag). */
+export interface InstanceCancellation {
+  batchOperationKey: string;
+  reason?: string;
+  skipCustomListeners?: boolean;
+}
+
 /** A process instance as the instance store keeps it. Variable values are JSON-serialized strings, as in Camunda. */
 export interface ProcessInstance {
   processInstanceKey: string;
@@ -52,4 +59,5 @@ export interface ProcessInstance {
   incidents?: OpenIncident[];
   /** Some job of the instance failed and still has retries left (filter field `hasRetriesLeft`). */
   hasRetriesLeft?: boolean;
+  cancellation?: InstanceCancellation;
 }

@@ -1,4 +1,4 @@
-import type { BatchOperationType } from '../batch/batch-operation.ts';
+import type { BatchOperation, BatchOperationType } from '../batch/batch-operation.ts';
 import type { ProcessInstance, ProcessInstanceState } from '../instance/process-instance.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { ProcessInstance, ProcessInstanceState } from '../instance/process-
  */
 export interface InstanceCommand {
   readonly requiredStates: readonly ProcessInstanceState[];
-  readonly set: Partial<Pick<ProcessInstance, 'state' | 'endDate'>>;
+  readonly set: Partial<Pick<ProcessInstance, 'state' | 'endDate' | 'cancellation'>>;
 }
 
 /**
@@ -16,7 +16,8 @@ export interface InstanceCommand {
  */
 export interface OperationHandler {
   readonly type: BatchOperationType;
-  command(now: string): InstanceCommand;
+  /** The command for the batch's items; without a batch, for one instance outside any batch. */
+  command(now: string, batch?: BatchOperation): InstanceCommand;
   rejection(instance: ProcessInstance): string;
   missing(processInstanceKey: string): string;
 }

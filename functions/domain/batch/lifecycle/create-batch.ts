@@ -11,8 +11,11 @@ import {
   type BatchControls,
   type BatchOperationType,
   batchControlsSchema,
+  cancellationOptionsSchema,
   FINAL_BATCH_STATES,
   MAX_PROCESS_INSTANCE_KEYS,
+  type OperationParameters,
+  operationParametersOf,
 } from '../batch-operation.ts';
 import type { InstanceSelection } from '../item-provider/batch-item-keys.ts';
 
@@ -37,6 +40,8 @@ export interface CreateBatchRequest {
   items: InstanceSelection | { failedItemsOf: string };
   claims: AuthorizationClaims;
   controls?: BatchControls;
+  /** What the operation needs besides its items (a retry takes its source's). */
+  parameters?: OperationParameters;
   /** The caller's Idempotency-Key header: the same key with the same request creates one batch. */
   idempotencyKey?: string;
 }
@@ -53,6 +58,15 @@ export const instanceSelectionSchema = z.object({
 /** The body of a creation request that names its instances, with this service's optional controls. */
 export const filterBatchRequestSchema = z
   .object({ ...instanceSelectionSchema.shape, ...batchControlsSchema.shape })
+  .strict();
+
+/** The body of a cancellation request: a creation request with (extension) a reason and flags. */
+export const cancellationRequestSchema = z
+  .object({
+    ...instanceSelectionSchema.shape,
+    ...batchControlsSchema.shape,
+    ...cancellationOptionsSchema.shape,
+  })
   .strict();
 
 /** Splits a parsed creation body into the instances it names and the rest of its fields. */
@@ -96,6 +110,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       startDate: now.toISOString(),
       claims: request.claims,
       ...request.controls,
+      ...(source ? operationParametersOf(source) : request.parameters),
     },
     request.idempotencyKey
       ? {
@@ -161,9 +176,9 @@ function idempotencyScope(request: CreateBatchRequest): string {
 }
 
 function requestHash(request: CreateBatchRequest): string {
-  const { batchOperationType, items, controls } = request;
+  const { batchOperationType, items, controls, parameters } = request;
   return createHash('sha256')
-    .update(JSON.stringify({ batchOperationType, items, controls }))
+    .update(JSON.stringify({ batchOperationType, items, controls, parameters }))
     .digest('base64url');
 }
 

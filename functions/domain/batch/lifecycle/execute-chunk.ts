@@ -67,7 +67,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
     await pace(index);
-    const { outcome, errorClass } = await executeItem(deps, handler, id.batchOperationKey, item);
+    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
   });
@@ -124,13 +124,14 @@ async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOpera
 async function executeItem(
   deps: ExecuteChunkDeps,
   handler: OperationHandler,
-  batchOperationKey: string,
+  batch: BatchOperation,
   item: ItemOutcome,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
   const key = item.processInstanceKey;
+  const { batchOperationKey } = batch;
   const result = await deps.instances.applyCommand(
     key,
-    handler.command(deps.now().toISOString()),
+    handler.command(deps.now().toISOString(), batch),
     batchOperationKey,
   );
   const processedDate = deps.now().toISOString();
