@@ -66,6 +66,11 @@ export interface BatchOperation extends BatchControls {
   filter?: unknown;
   /** Instead of a filter: a retry acts on the items that failed in an earlier batch. */
   source?: { failedItemsOf: string };
+  /**
+   * The operation's own request fields (e.g. `{ moveInstructions }`, `{ migrationPlan }`), validated
+   * at creation and handed to the operation with every item; a retry keeps its source's.
+   */
+  parameters?: Record<string, unknown>;
   shardCount: number;
   startDate: string;
   endDate?: string;

@@ -1,7 +1,11 @@
-import type { OperationHandler } from './operation-handler.ts';
+import type { WriteOperation } from './operation-handler.ts';
 
-/** Cancel: only an ACTIVE instance can be canceled; it ends CANCELED with an end date. */
-export const cancelProcessInstance: OperationHandler = {
+/**
+ * Cancel: only an ACTIVE instance can be canceled; it ends CANCELED with an end date. One conditional
+ * write without a read (its jobs are canceled lazily, when a worker next touches them).
+ */
+export const cancelProcessInstance: WriteOperation = {
+  kind: 'write',
   type: 'CANCEL_PROCESS_INSTANCE',
   command: (now) => ({ requiredStates: ['ACTIVE'], set: { state: 'CANCELED', endDate: now } }),
   rejection: (instance) =>

@@ -31,6 +31,8 @@ export interface CreateBatchRequest {
   items: { filter: unknown } | { failedItemsOf: string };
   claims: AuthorizationClaims;
   controls?: BatchControls;
+  /** The operation's own request fields, validated by the caller (a retry takes its source's). */
+  parameters?: Record<string, unknown>;
   /** The caller's Idempotency-Key header: the same key with the same request creates one batch. */
   idempotencyKey?: string;
 }
@@ -54,6 +56,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
   const shardCount = source?.shardCount ?? deps.shardCount;
+  const parameters = request.parameters ?? source?.parameters;
   validateRate(request.controls?.itemsPerSecond, shardCount, deps.chunkSize);
   const [batchOperationKey] = await deps.keys.nextKeys(1);
   const now = deps.now();
@@ -69,6 +72,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       shardCount,
       startDate: now.toISOString(),
       claims: request.claims,
+      ...(parameters ? { parameters } : {}),
       ...request.controls,
     },
     request.idempotencyKey
@@ -135,9 +139,9 @@ function idempotencyScope(request: CreateBatchRequest): string {
 }
 
 function requestHash(request: CreateBatchRequest): string {
-  const { batchOperationType, items, controls } = request;
+  const { batchOperationType, items, controls, parameters } = request;
   return createHash('sha256')
-    .update(JSON.stringify({ batchOperationType, items, controls }))
+    .update(JSON.stringify({ batchOperationType, items, controls, parameters }))
     .digest('base64url');
 }
 
