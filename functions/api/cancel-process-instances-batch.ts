@@ -19,6 +19,6 @@ export const handler = jsonApi((event) => {
     'CANCEL_PROCESS_INSTANCE',
     selection,
     controls,
-    Object.keys(cancellation).length > 0 ? { cancellation } : undefined,
+    Object.keys(cancellation).length > 0 ? cancellation : undefined,
   );
 });

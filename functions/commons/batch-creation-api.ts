@@ -1,8 +1,4 @@
-import type {
-  BatchControls,
-  BatchOperationType,
-  OperationParameters,
-} from '../domain/batch/batch-operation.ts';
+import type { BatchControls, BatchOperationType } from '../domain/batch/batch-operation.ts';
 import { type CreateBatchRequest, createBatch } from '../domain/batch/lifecycle/create-batch.ts';
 import { callerClaims, type HttpEvent, type HttpResult, header, json } from './http.ts';
 import { logger } from './logger.ts';
@@ -18,7 +14,7 @@ export async function createBatchForRequest(
   batchOperationType: BatchOperationType,
   items: CreateBatchRequest['items'],
   controls: BatchControls,
-  parameters?: OperationParameters,
+  parameters?: Record<string, unknown>,
 ): Promise<HttpResult> {
   const { batches, keys, workflow, config } = services();
   const { replayed, ...created } = await createBatch(

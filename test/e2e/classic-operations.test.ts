@@ -143,7 +143,11 @@ describe('cancellation with a reason and skipCustomListeners', () => {
     );
 
     // Assess
-    expect(batch).toMatchObject({ state: 'COMPLETED', operationsCompletedCount: 2, cancellation });
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsCompletedCount: 2,
+      parameters: cancellation,
+    });
     for (const key of keys) {
       expect((await api.get(`/v2/process-instances/${key}`)).body).toMatchObject({
         state: 'CANCELED',
@@ -151,7 +155,11 @@ describe('cancellation with a reason and skipCustomListeners', () => {
       });
     }
     const retried = await awaitFinalBatch(retry.body.batchOperationKey);
-    expect(retried).toMatchObject({ operationsTotalCount: 1, operationsFailedCount: 1, cancellation });
+    expect(retried).toMatchObject({
+      operationsTotalCount: 1,
+      operationsFailedCount: 1,
+      parameters: cancellation,
+    });
   });
 
   it('cancels without recording anything extra when neither is given', async () => {
@@ -162,7 +170,7 @@ describe('cancellation with a reason and skipCustomListeners', () => {
     const { batch } = await runBatch('/v2/process-instances/cancellation', { processInstanceKeys: [key] });
 
     // Assess
-    expect(batch.cancellation).toBeUndefined();
+    expect(batch.parameters).toBeUndefined();
     const instance = (await api.get(`/v2/process-instances/${key}`)).body;
     expect(instance.state).toBe('CANCELED');
     expect(instance.cancellation).toBeUndefined();

@@ -6,6 +6,10 @@ export const BATCH_OPERATION_TYPES = [
   'MIGRATE_PROCESS_INSTANCE',
   'MODIFY_PROCESS_INSTANCE',
   'DELETE_PROCESS_INSTANCE',
+  // Extensions from Camunda 7 (Camunda 8 has no such types): see functions/domain/operations/.
+  'SET_JOB_RETRIES',
+  'SET_EXTERNAL_TASK_RETRIES',
+  'RESTART_PROCESS_INSTANCE',
 ] as const;
 export type BatchOperationType = (typeof BATCH_OPERATION_TYPES)[number];
 
@@ -69,8 +73,8 @@ export type BatchControls = z.infer<typeof batchControlsSchema>;
 export const MAX_CANCELLATION_REASON_LENGTH = 1000;
 
 /**
- * Extension (Camunda 7's `deleteReason` and `skipCustomListeners`): what a cancellation records on its
- * batch and on every instance it cancels. This engine runs no listeners, so `skipCustomListeners` is
+ * Extension (Camunda 7's `deleteReason` and `skipCustomListeners`): a cancellation's parameters,
+ * recorded on its batch and on every instance it cancels. This engine runs no listeners, so `skipCustomListeners` is
  * recorded, not acted on.
  */
 export const cancellationOptionsSchema = z.object({
@@ -79,20 +83,8 @@ export const cancellationOptionsSchema = z.object({
 });
 export type CancellationOptions = z.infer<typeof cancellationOptionsSchema>;
 
-/**
- * What an operation type needs besides its items, one field per type that has any. A retry of a
- * batch's failed items takes them over unchanged.
- */
-export interface OperationParameters {
-  cancellation?: CancellationOptions;
-}
-
-export function operationParametersOf(batch: BatchOperation): OperationParameters {
-  return { ...(batch.cancellation ? { cancellation: batch.cancellation } : {}) };
-}
-
 /** The batch as stored: the command, the items it acts on, and its lifecycle dates. */
-export interface BatchOperation extends BatchControls, OperationParameters {
+export interface BatchOperation extends BatchControls {
   batchOperationKey: string;
   batchOperationType: BatchOperationType;
   state: BatchOperationState;
@@ -105,6 +97,11 @@ export interface BatchOperation extends BatchControls, OperationParameters {
   processInstanceKeys?: string[];
   /** Instead of a filter: a retry acts on the items that failed in an earlier batch. */
   source?: { failedItemsOf: string };
+  /**
+   * The operation's own request fields (e.g. `{ moveInstructions }`, `{ migrationPlan }`), validated
+   * at creation and handed to the operation with every item; a retry keeps its source's.
+   */
+  parameters?: Record<string, unknown>;
   shardCount: number;
   startDate: string;
   endDate?: string;

@@ -25,5 +25,8 @@ export function toProcessInstanceResult(instance: ProcessInstance) {
     tags: instance.tags,
     // Extension: the reason and flags of the batch that canceled the instance.
     ...(instance.cancellation ? { cancellation: instance.cancellation } : {}),
+    // Extension: restarts (RESTART_PROCESS_INSTANCE) from and to this instance.
+    ...(instance.restartedFrom ? { restartedFrom: instance.restartedFrom } : {}),
+    ...(instance.restartedAs ? { restartedAs: instance.restartedAs } : {}),
   };
 }

@@ -35,6 +35,18 @@ export interface InstanceCancellation {
   skipCustomListeners?: boolean;
 }
 
+/** Extension: the instance a restart batch started from this one. */
+export interface InstanceRestart {
+  processInstanceKey: string;
+  batchOperationKey: string;
+}
+
+/** Extension: where a restarted instance came from, with the restart's recorded flags. */
+export interface RestartOrigin extends InstanceRestart {
+  skipCustomListeners?: boolean;
+  skipIoMappings?: boolean;
+}
+
 /** A process instance as the instance store keeps it. Variable values are JSON-serialized strings, as in Camunda. */
 export interface ProcessInstance {
   processInstanceKey: string;
@@ -60,4 +72,8 @@ export interface ProcessInstance {
   /** Some job of the instance failed and still has retries left (filter field `hasRetriesLeft`). */
   hasRetriesLeft?: boolean;
   cancellation?: InstanceCancellation;
+  /** This instance was started by a restart of another one (RESTART_PROCESS_INSTANCE). */
+  restartedFrom?: RestartOrigin;
+  /** The instances restart batches started from this finished one, oldest first. */
+  restartedAs?: InstanceRestart[];
 }

@@ -14,8 +14,6 @@ import {
   cancellationOptionsSchema,
   FINAL_BATCH_STATES,
   MAX_PROCESS_INSTANCE_KEYS,
-  type OperationParameters,
-  operationParametersOf,
 } from '../batch-operation.ts';
 import type { InstanceSelection } from '../item-provider/batch-item-keys.ts';
 
@@ -40,8 +38,8 @@ export interface CreateBatchRequest {
   items: InstanceSelection | { failedItemsOf: string };
   claims: AuthorizationClaims;
   controls?: BatchControls;
-  /** What the operation needs besides its items (a retry takes its source's). */
-  parameters?: OperationParameters;
+  /** The operation's own request fields, validated by the caller (a retry takes its source's). */
+  parameters?: Record<string, unknown>;
   /** The caller's Idempotency-Key header: the same key with the same request creates one batch. */
   idempotencyKey?: string;
 }
@@ -94,6 +92,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
   const shardCount = source?.shardCount ?? deps.shardCount;
+  const parameters = request.parameters ?? source?.parameters;
   validateRate(request.controls?.itemsPerSecond, shardCount, deps.chunkSize);
   const [batchOperationKey] = await deps.keys.nextKeys(1);
   const now = deps.now();
@@ -109,8 +108,8 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       shardCount,
       startDate: now.toISOString(),
       claims: request.claims,
+      ...(parameters ? { parameters } : {}),
       ...request.controls,
-      ...(source ? operationParametersOf(source) : request.parameters),
     },
     request.idempotencyKey
       ? {

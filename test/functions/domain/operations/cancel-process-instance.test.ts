@@ -14,12 +14,7 @@ describe('cancel process instance', () => {
   it("records a batch's cancellation reason and flag on the instance it cancels, with the batch key", () => {
     const batch = {
       batchOperationKey: '77',
-      batchOperationType: 'CANCEL_PROCESS_INSTANCE' as const,
-      state: 'ACTIVE' as const,
-      shardCount: 1,
-      startDate: '2026-01-01T00:00:00.000Z',
-      claims: {},
-      cancellation: { reason: 'faulty release', skipCustomListeners: true },
+      parameters: { reason: 'faulty release', skipCustomListeners: true },
     };
     expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z', batch).set).toEqual({
       state: 'CANCELED',
@@ -29,14 +24,7 @@ describe('cancel process instance', () => {
   });
 
   it('records nothing extra for a batch without a reason or flag', () => {
-    const batch = {
-      batchOperationKey: '78',
-      batchOperationType: 'CANCEL_PROCESS_INSTANCE' as const,
-      state: 'ACTIVE' as const,
-      shardCount: 1,
-      startDate: '2026-01-01T00:00:00.000Z',
-      claims: {},
-    };
+    const batch = { batchOperationKey: '78' };
     expect(cancelProcessInstance.command('now', batch).set).not.toHaveProperty('cancellation');
   });
 
