@@ -5,7 +5,9 @@ import { apiClient, eventually } from '../helpers/api-client.ts';
 
 /**
  * The classic-engine extensions end to end over HTTP on the embedded runtime: batches that name
- * their instances by key (in union with a filter), and cancellation with a reason.
+ * their instances by key (in union with a filter), cancellation with a reason, and the Camunda 7
+ * operation types (job retries, external task retries, restart). Tests that drive jobs deploy into
+ * a tenant of their own and activate only its jobs, so they do not take each other's.
  */
 let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
@@ -21,8 +23,16 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-async function start(processDefinitionId: string, variables: Record<string, unknown> = {}) {
-  const { status, body } = await api.post('/v2/process-instances', { processDefinitionId, variables });
+async function start(
+  processDefinitionId: string,
+  variables: Record<string, unknown> = {},
+  tenantId?: string,
+) {
+  const { status, body } = await api.post('/v2/process-instances', {
+    processDefinitionId,
+    variables,
+    ...(tenantId ? { tenantId } : {}),
+  });
   expect(status).toBe(200);
   return body.processInstanceKey as string;
 }
@@ -39,6 +49,33 @@ function awaitFinalBatch(batchOperationKey: string) {
     },
     () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
   );
+}
+
+type ActivatedJob = {
+  jobKey: string;
+  processInstanceKey: string;
+  retries: number;
+  variables: Record<string, unknown>;
+};
+
+/** Activates up to `max` jobs of a type in one tenant. */
+async function activate(tenantId: string, type: string, max = 10): Promise<ActivatedJob[]> {
+  const { status, body } = await api.post('/v2/jobs/activation', {
+    type,
+    maxJobsToActivate: max,
+    timeout: 60_000,
+    worker: 'classic-e2e',
+    tenantIds: [tenantId],
+  });
+  expect(status).toBe(200);
+  return body.jobs;
+}
+
+async function openIncidentsOf(processInstanceKey: string) {
+  const { body } = await api.post('/v2/incidents/search', {
+    filter: { processInstanceKey, state: 'ACTIVE' },
+  });
+  return body.items as { incidentKey: string; jobKey: string }[];
 }
 
 type Item = { processInstanceKey: string; state: string; errorMessage?: string; operationType: string };
@@ -192,5 +229,199 @@ describe('cancellation with a reason and skipCustomListeners', () => {
     expect(responses[0].body.detail).toContain('reason');
     expect(responses[1].body.detail).toContain('reason');
     expect(responses[2].body.detail).toContain('skipCustomListeners');
+  });
+});
+
+describe('SET_JOB_RETRIES: POST /v2/extensions/process-instances/job-retries', () => {
+  const tenant = 'job-retries';
+
+  it('sets the retries of every open job of the named instances, leaving incidents to be resolved, and fails the rest by reason', async () => {
+    // Prepare: a job failed to an incident (stuck), an instance with two open jobs (open), one
+    // waiting at a user task (no jobs), a canceled one, and an unknown key.
+    expect((await api.deploy(['e2e-fulfilment.bpmn', 'e2e-order.bpmn'], tenant)).status).toBe(200);
+    const stuck = await start('e2e-fulfilment', {}, tenant);
+    const [stuckPack] = await activate(tenant, 'e2e-pack', 1);
+    expect(stuckPack.processInstanceKey).toBe(stuck);
+    expect(
+      (await api.post(`/v2/jobs/${stuckPack.jobKey}/failure`, { retries: 0, errorMessage: 'no boxes' }))
+        .status,
+    ).toBe(204);
+    const open = await start('e2e-fulfilment', {}, tenant);
+    const waiting = await start('e2e-order', {}, tenant);
+    const [stock] = await activate(tenant, 'check-stock', 1);
+    expect((await api.post(`/v2/jobs/${stock.jobKey}/completion`, {})).status).toBe(204);
+    const canceled = await start('e2e-fulfilment', {}, tenant);
+    expect((await api.post(`/v2/process-instances/${canceled}/cancellation`, {})).status).toBe(204);
+    const unknown = keyFromSequence(9_000_002);
+
+    // Act
+    const { batch, items } = await runBatch('/v2/extensions/process-instances/job-retries', {
+      processInstanceKeys: [stuck, open, waiting, canceled, unknown],
+      retries: 4,
+    });
+
+    // Assess: the batch and its items
+    expect(batch).toMatchObject({
+      batchOperationType: 'SET_JOB_RETRIES',
+      state: 'COMPLETED',
+      operationsTotalCount: 5,
+      operationsCompletedCount: 2,
+      operationsFailedCount: 3,
+      parameters: { retries: 4 },
+    });
+    expect(items.get(stuck)?.state).toBe('COMPLETED');
+    expect(items.get(open)).toMatchObject({ state: 'COMPLETED', operationType: 'SET_JOB_RETRIES' });
+    expect(items.get(waiting)?.errorMessage).toBe(
+      `Expected to set the retries of the jobs of process instance with key '${waiting}', but it has no open jobs`,
+    );
+    expect(items.get(canceled)?.errorMessage).toContain('but it is CANCELED');
+    expect(items.get(unknown)?.errorMessage).toContain('no such process instance was found');
+    // Assess: both open jobs carry the retries
+    const jobs = [...(await activate(tenant, 'e2e-pack')), ...(await activate(tenant, 'e2e-label'))];
+    expect(jobs.filter((job) => job.processInstanceKey === open).map((job) => job.retries)).toEqual([4, 4]);
+    // Assess: as with PATCH /v2/jobs, the incident stays open but can now be resolved, and the job runs again.
+    const [incident] = await openIncidentsOf(stuck);
+    expect(incident.jobKey).toBe(stuckPack.jobKey);
+    expect((await api.post(`/v2/incidents/${incident.incidentKey}/resolution`)).status).toBe(204);
+    const [again] = await activate(tenant, 'e2e-pack');
+    expect(again).toMatchObject({ jobKey: stuckPack.jobKey, retries: 4 });
+  });
+
+  it('rejects a request without positive retries', async () => {
+    // Act
+    const responses = await Promise.all(
+      [{}, { retries: 0 }, { retries: 1.5 }].map((extra) =>
+        api.post('/v2/extensions/process-instances/job-retries', {
+          processInstanceKeys: [keyFromSequence(1)],
+          ...extra,
+        }),
+      ),
+    );
+
+    // Assess
+    expect(responses.map((response) => response.status)).toEqual([400, 400, 400]);
+    for (const response of responses) expect(response.body.detail).toContain('retries');
+  });
+});
+
+describe('SET_EXTERNAL_TASK_RETRIES: POST /v2/extensions/process-instances/external-task-retries', () => {
+  const tenant = 'external-tasks';
+
+  it("sets the retries of the topic's tasks and gets a task stuck in an incident going again; other topics are untouched", async () => {
+    // Prepare: a fulfilment whose pack task failed for good, and an order with only a check-stock task.
+    expect((await api.deploy(['e2e-fulfilment.bpmn', 'e2e-order.bpmn'], tenant)).status).toBe(200);
+    const stuck = await start('e2e-fulfilment', {}, tenant);
+    const [pack] = await activate(tenant, 'e2e-pack', 1);
+    expect(
+      (await api.post(`/v2/jobs/${pack.jobKey}/failure`, { retries: 0, errorMessage: 'no boxes' })).status,
+    ).toBe(204);
+    expect((await api.get(`/v2/process-instances/${stuck}`)).body.hasIncident).toBe(true);
+    const otherTopic = await start('e2e-order', {}, tenant);
+
+    // Act
+    const { batch, items } = await runBatch('/v2/extensions/process-instances/external-task-retries', {
+      processInstanceKeys: [stuck, otherTopic],
+      retries: 3,
+      topicName: 'e2e-pack',
+    });
+
+    // Assess: the batch and its items
+    expect(batch).toMatchObject({
+      batchOperationType: 'SET_EXTERNAL_TASK_RETRIES',
+      state: 'COMPLETED',
+      operationsCompletedCount: 1,
+      operationsFailedCount: 1,
+      parameters: { retries: 3, topicName: 'e2e-pack' },
+    });
+    expect(items.get(stuck)?.state).toBe('COMPLETED');
+    expect(items.get(otherTopic)?.errorMessage).toBe(
+      `Expected to set the retries of the external tasks of topic 'e2e-pack' of process instance with key '${otherTopic}', but it has no open external tasks`,
+    );
+    // Assess: the incident is resolved and the task can be taken again, with its new retries.
+    expect(await openIncidentsOf(stuck)).toEqual([]);
+    expect((await api.get(`/v2/process-instances/${stuck}`)).body.hasIncident).toBe(false);
+    const [again] = await activate(tenant, 'e2e-pack');
+    expect(again).toMatchObject({ jobKey: pack.jobKey, processInstanceKey: stuck, retries: 3 });
+    // Assess: the label task (another topic) kept its retries.
+    const [label] = await activate(tenant, 'e2e-label');
+    expect(label).toMatchObject({ processInstanceKey: stuck, retries: 1 });
+  });
+});
+
+describe('RESTART_PROCESS_INSTANCE: POST /v2/extensions/process-instances/restart', () => {
+  const tenant = 'restart';
+
+  it('starts a new instance of a finished one at the given element with its variables, and fails running ones and missing elements', async () => {
+    // Prepare: a completed payment, a running one, and a canceled order (which has no charge-card).
+    expect((await api.deploy(['e2e-payment.bpmn', 'e2e-order.bpmn'], tenant)).status).toBe(200);
+    const completed = await start('e2e-payment', { amount: 42 }, tenant);
+    const [charge] = await activate(tenant, 'e2e-charge-card', 1);
+    expect(
+      (await api.post(`/v2/jobs/${charge.jobKey}/completion`, { variables: { paid: true } })).status,
+    ).toBe(204);
+    expect((await api.get(`/v2/process-instances/${completed}`)).body.state).toBe('COMPLETED');
+    const running = await start('e2e-payment', { amount: 7 }, tenant);
+    const order = await start('e2e-order', {}, tenant);
+    expect((await api.post(`/v2/process-instances/${order}/cancellation`, {})).status).toBe(204);
+
+    // Act
+    const { batch, items } = await runBatch('/v2/extensions/process-instances/restart', {
+      processInstanceKeys: [completed, running, order],
+      startInstructions: [{ elementId: 'charge-card' }],
+      skipCustomListeners: true,
+      skipIoMappings: false,
+    });
+
+    // Assess: the batch and its items
+    expect(batch).toMatchObject({
+      batchOperationType: 'RESTART_PROCESS_INSTANCE',
+      state: 'COMPLETED',
+      operationsCompletedCount: 1,
+      operationsFailedCount: 2,
+    });
+    expect(items.get(completed)?.state).toBe('COMPLETED');
+    expect(items.get(running)?.errorMessage).toBe(
+      `Expected to restart process instance with key '${running}', but it is ACTIVE: only finished instances (COMPLETED, CANCELED, TERMINATED) can be restarted`,
+    );
+    expect(items.get(order)?.errorMessage).toContain(
+      "at element 'charge-card', but process e2e-order version 1 has no such element",
+    );
+    // Assess: the old instance names the new one; the new one runs from charge-card with the old variables.
+    const old = (await api.get(`/v2/process-instances/${completed}`)).body;
+    expect(old.state).toBe('COMPLETED');
+    expect(old.restartedAs).toEqual([
+      { processInstanceKey: expect.any(String), batchOperationKey: batch.batchOperationKey },
+    ]);
+    const restartedKey = old.restartedAs[0].processInstanceKey;
+    expect((await api.get(`/v2/process-instances/${restartedKey}`)).body).toMatchObject({
+      state: 'ACTIVE',
+      processDefinitionKey: old.processDefinitionKey,
+      restartedFrom: {
+        processInstanceKey: completed,
+        batchOperationKey: batch.batchOperationKey,
+        skipCustomListeners: true,
+        skipIoMappings: false,
+      },
+    });
+    const jobs = await activate(tenant, 'e2e-charge-card');
+    const restartedJob = jobs.find((job) => job.processInstanceKey === restartedKey);
+    expect(restartedJob?.variables).toEqual({ amount: 42, paid: true });
+  });
+
+  it('rejects a request without start instructions or with an unknown field in one', async () => {
+    // Act
+    const responses = await Promise.all(
+      [{ startInstructions: [] }, {}, { startInstructions: [{ elementId: 'a', variables: {} }] }].map(
+        (extra) =>
+          api.post('/v2/extensions/process-instances/restart', {
+            processInstanceKeys: [keyFromSequence(1)],
+            ...extra,
+          }),
+      ),
+    );
+
+    // Assess
+    expect(responses.map((response) => response.status)).toEqual([400, 400, 400]);
+    for (const response of responses) expect(response.body.detail).toContain('startInstructions');
   });
 });

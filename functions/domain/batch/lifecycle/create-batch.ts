@@ -67,6 +67,27 @@ export const cancellationRequestSchema = z
   })
   .strict();
 
+/**
+ * The body of a creation request whose operation takes parameters of its own (e.g. `retries`): the
+ * instances, the controls and those parameters, nothing else.
+ */
+export function operationRequestSchema<Shape extends z.ZodRawShape>(parameters: z.ZodObject<Shape>) {
+  return z
+    .object({ ...instanceSelectionSchema.shape, ...batchControlsSchema.shape, ...parameters.shape })
+    .strict();
+}
+
+/** Splits a parsed creation body into its instances, its controls and the operation's parameters. */
+export function splitOperationRequest<T extends InstanceSelection & BatchControls>(body: T) {
+  const { selection, rest } = selectionOf(body);
+  const { itemsPerSecond, failureThreshold, ...parameters } = rest;
+  const controls: BatchControls = {
+    ...(itemsPerSecond !== undefined ? { itemsPerSecond } : {}),
+    ...(failureThreshold !== undefined ? { failureThreshold } : {}),
+  };
+  return { selection, controls, parameters };
+}
+
 /** Splits a parsed creation body into the instances it names and the rest of its fields. */
 export function selectionOf<T extends InstanceSelection>(
   body: T,
