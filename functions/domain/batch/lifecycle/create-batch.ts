@@ -130,7 +130,11 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       startDate: now.toISOString(),
       claims: request.claims,
       ...(parameters ? { parameters } : {}),
-      ...request.controls,
+      // Only the known controls: a body spread into `controls` must not smuggle other fields onto the batch.
+      ...(request.controls?.itemsPerSecond !== undefined
+        ? { itemsPerSecond: request.controls.itemsPerSecond }
+        : {}),
+      ...(request.controls?.failureThreshold ? { failureThreshold: request.controls.failureThreshold } : {}),
     },
     request.idempotencyKey
       ? {
