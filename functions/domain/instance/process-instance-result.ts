@@ -23,5 +23,10 @@ export function toProcessInstanceResult(instance: ProcessInstance) {
     hasIncident: instance.hasIncident,
     tenantId: instance.tenantId,
     tags: instance.tags,
+    // Extension: the reason and flags of the batch that canceled the instance.
+    ...(instance.cancellation ? { cancellation: instance.cancellation } : {}),
+    // Extension: restarts (RESTART_PROCESS_INSTANCE) from and to this instance.
+    ...(instance.restartedFrom ? { restartedFrom: instance.restartedFrom } : {}),
+    ...(instance.restartedAs ? { restartedAs: instance.restartedAs } : {}),
   };
 }
