@@ -151,6 +151,25 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/process-instances/cancellation/dry-run',
     entry: 'functions/api/dry-run-cancel-process-instances-batch.ts',
   },
+  // Classic-engine batch operations (from Camunda 7), under /v2/extensions/process-instances/.
+  {
+    id: 'SetJobRetriesBatch',
+    method: 'POST',
+    path: '/v2/extensions/process-instances/job-retries',
+    entry: 'functions/api/set-job-retries-batch.ts',
+  },
+  {
+    id: 'SetExternalTaskRetriesBatch',
+    method: 'POST',
+    path: '/v2/extensions/process-instances/external-task-retries',
+    entry: 'functions/api/set-external-task-retries-batch.ts',
+  },
+  {
+    id: 'RestartProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/extensions/process-instances/restart',
+    entry: 'functions/api/restart-process-instances-batch.ts',
+  },
   {
     id: 'GetBatchOperationReport',
     method: 'GET',

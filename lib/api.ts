@@ -60,6 +60,16 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
+  // Creation of the classic-engine batch types (extensions): as any creation.
+  SetJobRetriesBatch: { tables: { batches: 'readWrite', keySequences: 'readWrite' }, startsBatches: true },
+  SetExternalTaskRetriesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
+  RestartProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
   SuspendBatchOperation: { tables: { batches: 'readWrite' } },
   ResumeBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },

@@ -59,7 +59,13 @@ export class ChunkQueue extends Construct {
     })
       .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
-      .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite');
+      .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite')
+      // Engine-step operations: job retries change jobs and resolve incidents; a restart reads the
+      // definition, allocates keys and creates an instance with its jobs.
+      .bindTable(tableSchemas.jobs, tables.jobs, 'readWrite')
+      .bindTable(tableSchemas.incidents, tables.incidents, 'readWrite')
+      .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
+      .bindTable(tableSchemas.keySequences, tables.keySequences, 'readWrite');
     this.deadChunkAccounting = new ServiceFunction(this, 'DeadChunkAccounting', {
       entry: 'functions/worker/account-dead-chunk.ts',
       environment,

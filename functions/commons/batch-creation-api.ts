@@ -14,6 +14,7 @@ export async function createBatchForRequest(
   batchOperationType: BatchOperationType,
   items: CreateBatchRequest['items'],
   controls: BatchControls,
+  parameters?: Record<string, unknown>,
 ): Promise<HttpResult> {
   const { batches, keys, workflow, config } = services();
   const { replayed, ...created } = await createBatch(
@@ -29,6 +30,7 @@ export async function createBatchForRequest(
       batchOperationType,
       items,
       controls,
+      parameters,
       claims: callerClaims(event),
       idempotencyKey: header(event, 'Idempotency-Key'),
     },

@@ -41,9 +41,23 @@ export interface DefinitionPage {
   cursor?: string;
 }
 
+/**
+ * What a deleted instance leaves behind until it expires: its key and the batches that changed it
+ * (the deleting one included), so a redelivered deletion recognizes its own work. Every read,
+ * query and search treats a tombstoned instance as absent.
+ */
+export interface InstanceTombstone {
+  processInstanceKey: string;
+  batchOperationIds: string[];
+  deletedDate: string;
+}
+
 export interface ProcessInstanceStore {
   putInstances(instances: readonly ProcessInstance[]): Promise<void>;
+  /** The instance; undefined when there is none or it was deleted (see `getTombstone`). */
   getInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;
+  /** The tombstone of a deleted instance, if it was deleted and the tombstone has not expired yet. */
+  getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined>;
   /**
    * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates satisfy the
    * plan's pushdown; the caller still decides with the filter evaluator.

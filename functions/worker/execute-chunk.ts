@@ -4,7 +4,7 @@ import { parseChunkMessage } from '../adapters/sqs/chunk-queue.ts';
 import { logger } from '../commons/logger.ts';
 import { MetricName, recordMetrics } from '../commons/metrics.ts';
 import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
+import { engineDeps, services } from '../commons/services.ts';
 import { executeChunk } from '../domain/batch/lifecycle/execute-chunk.ts';
 
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
@@ -18,15 +18,14 @@ const skipReasons = {
 
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const { batches, instances, config } = services();
+  const { batches, config } = services();
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
   const result = await executeChunk(
     {
+      ...engineDeps(),
       batches,
-      instances,
       concurrency: config.WORKER_CONCURRENCY,
-      now: () => new Date(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
     chunk,

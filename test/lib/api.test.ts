@@ -111,7 +111,13 @@ describe('the HTTP API functions', () => {
     );
 
     // Assess
-    expect(starters.map((route) => route.id)).toEqual(['CancelProcessInstancesBatch', 'RetryFailedItems']);
+    expect(starters.map((route) => route.id)).toEqual([
+      'CancelProcessInstancesBatch',
+      'RetryFailedItems',
+      'SetJobRetriesBatch',
+      'SetExternalTaskRetriesBatch',
+      'RestartProcessInstancesBatch',
+    ]);
   });
 });
 

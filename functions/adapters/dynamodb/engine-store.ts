@@ -34,6 +34,12 @@ export const DDB_TRANSACT_MAX = 100;
 
 /** The instance attributes an engine step changes; a step applies only if they are still as it read them. */
 const ENGINE_ATTRIBUTES = [
+  // Changed by a migration only.
+  'processDefinitionKey',
+  'processDefinitionId',
+  'processDefinitionName',
+  'processDefinitionVersion',
+  'processDefinitionVersionTag',
   'state',
   'endDate',
   'elementInstances',
@@ -41,6 +47,8 @@ const ENGINE_ATTRIBUTES = [
   'incidents',
   'hasIncident',
   'hasRetriesLeft',
+  // Set by a restart batch on the instance it restarted.
+  'restartedAs',
 ] as const satisfies readonly (keyof ProcessInstance)[];
 
 type StoredJob = Job & { activatableType?: string; activatableAt?: number };
@@ -56,7 +64,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /**
  * Jobs, incidents and the instance changes of engine steps in DynamoDB. A step is one transaction
  * (one conditional write when it touches a single record). The instance is updated attribute by
- * attribute, never replaced, so what batches record on it (batchOperationIds) stays untouched.
+ * attribute, never replaced, so what other batches record on it (batchOperationIds) stays untouched;
+ * batch keys new in `after.batchOperationIds` are added, on condition that they are not there yet.
  */
 export class DynamoEngineStore implements EngineStore {
   constructor(
@@ -154,9 +163,23 @@ export class DynamoEngineStore implements EngineStore {
       if (next === undefined) removes.push(name);
       else sets.push(`${name} = ${builder.value(next)}`);
     }
+    if (before.processDefinitionId !== after.processDefinitionId) {
+      // The definition index's key follows the definition (a migration).
+      const { shardProcessDefinitionId } = instanceItem(after, this.shardCount);
+      sets.push(`${builder.name('shardProcessDefinitionId')} = ${builder.value(shardProcessDefinitionId)}`);
+    }
+    // A batch's step marks the instance: applied only if not marked yet, so at most once per batch.
+    const marks = after.batchOperationIds.filter((id) => !before.batchOperationIds.includes(id));
+    const adds: string[] = [];
+    if (marks.length > 0) {
+      const batchIds = builder.name('batchOperationIds');
+      for (const id of marks) conditions.push(`NOT contains(${batchIds}, ${builder.value(id)})`);
+      adds.push(`${batchIds} ${builder.value(new Set(marks))}`);
+    }
     const update = [
       ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
       ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
+      ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
     ];
     const common = {
       TableName: this.tables.instances,

@@ -53,6 +53,13 @@ export class ExpressionBuilder {
       }
       case 'exists':
         return `${pushdown.exists ? 'attribute_exists' : 'attribute_not_exists'}(${this.path(pushdown.path)})`;
+      case 'beginsWith':
+        return `begins_with(${this.path(pushdown.path)}, ${this.value(pushdown.prefix)})`;
+      case 'contains':
+        return `contains(${this.path(pushdown.path)}, ${this.value(pushdown.value)})`;
+      case 'nonEmpty':
+        // size() of an absent attribute makes the comparison false: absent counts as empty.
+        return `size(${this.path(pushdown.path)}) > ${this.value(0)}`;
       case 'not':
         return `NOT (${this.filter(pushdown.item)})`;
       case 'and':

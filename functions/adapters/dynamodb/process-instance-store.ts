@@ -15,6 +15,7 @@ import type { InstanceCommand } from '../../domain/operations/operation-handler.
 import {
   type CommandResult,
   type InstancePage,
+  type InstanceTombstone,
   type ProcessInstanceStore,
   TransientStoreError,
 } from '../../ports/instance-store.ts';
@@ -29,6 +30,20 @@ export type StoredInstance = Omit<ProcessInstance, 'batchOperationIds'> & {
   shardProcessDefinitionId: string;
   batchOperationIds?: Set<string>;
 };
+
+/**
+ * A deleted instance as stored: no `shard` nor `shardProcessDefinitionId`, so it drops out of both
+ * per-shard indexes (sparse) and no query or search ever reads it; expires through DynamoDB TTL.
+ */
+export type StoredTombstone = {
+  processInstanceKey: string;
+  deletedDate: string;
+  batchOperationIds?: Set<string>;
+  /** Epoch seconds (the table's TTL attribute). */
+  expiresAt: number;
+};
+
+const isTombstone = (item: Record<string, unknown>) => 'deletedDate' in item;
 
 /**
  * Process instances in DynamoDB. Each item carries its shard and a shard-qualified definition id,
@@ -53,7 +68,20 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { processInstanceKey }, ConsistentRead: true }),
     );
-    return Item ? fromItem(Item as StoredInstance) : undefined;
+    return Item && !isTombstone(Item) ? fromItem(Item as StoredInstance) : undefined;
+  }
+
+  async getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { processInstanceKey }, ConsistentRead: true }),
+    );
+    if (!Item || !isTombstone(Item)) return undefined;
+    const { deletedDate, batchOperationIds } = Item as StoredTombstone;
+    return {
+      processInstanceKey,
+      deletedDate,
+      batchOperationIds: batchOperationIds ? [...batchOperationIds].sort() : [],
+    };
   }
 
   async queryShard(
@@ -143,8 +171,11 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       return { applied: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = error.Item as Record<string, AttributeValue> | undefined;
-      return { applied: false, current: old ? fromItem(unmarshall(old) as StoredInstance) : undefined };
+      const old = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined;
+      return {
+        applied: false,
+        current: old && !isTombstone(old) ? fromItem(old as StoredInstance) : undefined,
+      };
     }
   }
 
@@ -169,7 +200,9 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       );
       retries += retriesOf(result);
       found.push(
-        ...(result.Responses?.[this.tableName] ?? []).map((item) => fromItem(item as StoredInstance)),
+        ...(result.Responses?.[this.tableName] ?? [])
+          .filter((item) => !isTombstone(item))
+          .map((item) => fromItem(item as StoredInstance)),
       );
       pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
     }

@@ -25,5 +25,7 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     itemErrorSummary: progress.itemErrorSummary,
     // Extension: the watchdog's mark while the batch makes no progress.
     ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
+    // Extension: the operation's own request fields (e.g. a cancellation's reason, the retries to set).
+    ...(batch.parameters ? { parameters: batch.parameters } : {}),
   };
 }

@@ -6,6 +6,10 @@ export const BATCH_OPERATION_TYPES = [
   'MIGRATE_PROCESS_INSTANCE',
   'MODIFY_PROCESS_INSTANCE',
   'DELETE_PROCESS_INSTANCE',
+  // Extensions from Camunda 7 (Camunda 8 has no such types): see functions/domain/operations/.
+  'SET_JOB_RETRIES',
+  'SET_EXTERNAL_TASK_RETRIES',
+  'RESTART_PROCESS_INSTANCE',
 ] as const;
 export type BatchOperationType = (typeof BATCH_OPERATION_TYPES)[number];
 
@@ -37,6 +41,14 @@ export interface BatchError {
   message: string;
 }
 
+/**
+ * Keys one creation request may list. The list is stored on the batch record, which every chunk's
+ * worker reads: 1,000 keys of at most 19 digits keep it near 20 KB, well inside DynamoDB's 400 KB
+ * item limit and a few read units per read. Larger sets belong in a filter
+ * (`processInstanceKey: {$in: [...]}`) or several batches.
+ */
+export const MAX_PROCESS_INSTANCE_KEYS = 1000;
+
 /** Who asked for the batch: stored with it so that execution acts under the caller's authority. */
 export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
@@ -57,6 +69,20 @@ export const batchControlsSchema = z.object({
 });
 export type BatchControls = z.infer<typeof batchControlsSchema>;
 
+/** A cancellation reason longer than this is refused: it is stored on every canceled instance. */
+export const MAX_CANCELLATION_REASON_LENGTH = 1000;
+
+/**
+ * Extension (Camunda 7's `deleteReason` and `skipCustomListeners`): a cancellation's parameters,
+ * recorded on its batch and on every instance it cancels. This engine runs no listeners, so `skipCustomListeners` is
+ * recorded, not acted on.
+ */
+export const cancellationOptionsSchema = z.object({
+  reason: z.string().min(1).max(MAX_CANCELLATION_REASON_LENGTH).optional(),
+  skipCustomListeners: z.boolean().optional(),
+});
+export type CancellationOptions = z.infer<typeof cancellationOptionsSchema>;
+
 /** The batch as stored: the command, the items it acts on, and its lifecycle dates. */
 export interface BatchOperation extends BatchControls {
   batchOperationKey: string;
@@ -64,8 +90,18 @@ export interface BatchOperation extends BatchControls {
   state: BatchOperationState;
   /** The request's filter JSON, kept verbatim so each shard parses and plans it the same way. */
   filter?: unknown;
+  /**
+   * Extension (Camunda 7's `processInstanceIds`): instances named by key, alone or in union with the
+   * filter. At most MAX_PROCESS_INSTANCE_KEYS, deduplicated at creation.
+   */
+  processInstanceKeys?: string[];
   /** Instead of a filter: a retry acts on the items that failed in an earlier batch. */
   source?: { failedItemsOf: string };
+  /**
+   * The operation's own request fields (e.g. `{ moveInstructions }`, `{ migrationPlan }`), validated
+   * at creation and handed to the operation with every item; a retry keeps its source's.
+   */
+  parameters?: Record<string, unknown>;
   shardCount: number;
   startDate: string;
   endDate?: string;

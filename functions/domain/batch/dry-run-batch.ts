@@ -1,7 +1,8 @@
 import { shardIds } from '../keys.ts';
 import type { BatchOperationType } from './batch-operation.ts';
-import { type ItemProviderDeps, matchingInstanceKeys } from './item-provider/matching-instance-keys.ts';
-import { validateBatchFilter } from './lifecycle/create-batch.ts';
+import { batchItemKeys, type InstanceSelection } from './item-provider/batch-item-keys.ts';
+import type { ItemProviderDeps } from './item-provider/matching-instance-keys.ts';
+import { validateSelection } from './lifecycle/create-batch.ts';
 
 /** Keys shown as a sample: enough to recognize what the filter hits, small enough for any response. */
 export const DRY_RUN_SAMPLE_SIZE = 10;
@@ -11,21 +12,27 @@ export interface DryRunDeps extends ItemProviderDeps {
 }
 
 /**
- * What a batch created from this request would hold, without creating it: the filter is checked by
- * Creation's rule, and every shard (in parallel) pages through its instances with Initialization's
+ * What a batch created from this request would hold, without creating it: the filter and the listed
+ * keys are checked by Creation's rule, and every shard (in parallel) pages through its instances with Initialization's
  * own query, so the counts are the totals the batch's shards would fix. Nothing is written: no
  * batch, no key, no execution. Each shard keeps only a count and its first sample keys.
  */
 export async function dryRunBatch(
   deps: DryRunDeps,
-  request: { batchOperationType: BatchOperationType; filter: unknown },
+  request: { batchOperationType: BatchOperationType } & InstanceSelection,
 ) {
-  validateBatchFilter(request.filter);
+  const selection = validateSelection(request);
   const shards = await Promise.all(
     shardIds(deps.shardCount).map(async (shard) => {
       let count = 0;
       const sample: string[] = [];
-      for await (const key of matchingInstanceKeys(deps, request.filter, shard, { queryRetries: 0 })) {
+      const items = batchItemKeys(
+        deps,
+        selection,
+        { shard, shardCount: deps.shardCount },
+        { queryRetries: 0 },
+      );
+      for await (const key of items) {
         count++;
         if (sample.length < DRY_RUN_SAMPLE_SIZE) sample.push(key);
       }

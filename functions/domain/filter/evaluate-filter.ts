@@ -1,9 +1,9 @@
 import type { ProcessInstance } from '../instance/process-instance.ts';
-import { FILTER_FIELDS } from './fields.ts';
-import type { Condition, FieldCondition, ProcessInstanceFilter, Scalar } from './process-instance-filter.ts';
+import { ELEMENT_FIELDS, FILTER_FIELDS, LIST_FIELDS } from './fields.ts';
+import type { Comparison, Condition, ProcessInstanceFilter, Scalar } from './process-instance-filter.ts';
 
 /**
- * The one place that decides whether an instance matches a filter. Search, count and batch
+ * The one place that decides whether an instance matches a filter. Search, count, dry run and batch
  * initialization all call it, so they always agree; store-side expressions only narrow the reads.
  */
 export function matchesFilter(filter: ProcessInstanceFilter, instance: ProcessInstance): boolean {
@@ -14,36 +14,77 @@ export function matchesFilter(filter: ProcessInstanceFilter, instance: ProcessIn
 }
 
 function matchesCondition(condition: Condition, instance: ProcessInstance): boolean {
-  if (condition.kind === 'variable') {
-    const stored = instance.variables[condition.name];
-    return stored !== undefined && stored === condition.value;
+  switch (condition.kind) {
+    case 'field': {
+      const spec = FILTER_FIELDS[condition.field];
+      const actual = instance[spec.attribute];
+      // A boolean attribute that is absent is false (hasRetriesLeft is only set once a job failed).
+      return matchesValues(condition, spec.kind === 'boolean' ? [actual ?? false] : present(actual));
+    }
+    case 'list':
+      return matchesValues(condition, LIST_FIELDS[condition.field].values(instance));
+    case 'element':
+      return instance.elementInstances.some((element) =>
+        condition.comparisons.every((comparison) =>
+          matchesValues(comparison, [ELEMENT_FIELDS[comparison.field].value(element)]),
+        ),
+      );
+    case 'variable': {
+      const has = Object.hasOwn(instance.variables, condition.name);
+      if (condition.operator === '$exists') return has === condition.value;
+      // Camunda looks the variable up first: without it, no value comparison holds (not even $neq).
+      return has && matchesValues(condition, [instance.variables[condition.name]]);
+    }
   }
-  return matchesField(condition, instance[FILTER_FIELDS[condition.field].attribute]);
 }
 
-function matchesField({ operator, value }: FieldCondition, actual: Scalar | undefined): boolean {
+function present(value: Scalar | undefined): readonly Scalar[] {
+  return value === undefined ? [] : [value];
+}
+
+/**
+ * One comparison against the values a field has on an instance (none, one, or a list): a positive
+ * operator holds when some value satisfies it, `$neq`/`$notIn` when none is excluded, `$exists` when
+ * there is a value. On a single value this is plain comparison, with an absent value "not equal".
+ */
+function matchesValues({ operator, value }: Comparison, actual: readonly Scalar[]): boolean {
   switch (operator) {
     case '$eq':
-      return actual === value;
+      return actual.some((item) => item === value);
     case '$neq':
-      return actual !== value;
+      return !actual.some((item) => item === value);
     case '$exists':
-      return (actual !== undefined) === value;
+      return actual.length > 0 === value;
     case '$in':
-      return actual !== undefined && (value as readonly Scalar[]).includes(actual);
+      return actual.some((item) => (value as readonly Scalar[]).includes(item));
     case '$notIn':
-      return actual === undefined || !(value as readonly Scalar[]).includes(actual);
-    case '$like':
-      return typeof actual === 'string' && likePattern(value as string).test(actual);
+      return !actual.some((item) => (value as readonly Scalar[]).includes(item));
+    case '$like': {
+      const pattern = compiledLike(value as string);
+      return actual.some((item) => typeof item === 'string' && pattern.test(item));
+    }
     case '$gt':
-      return actual !== undefined && actual > value;
+      return actual.some((item) => item > (value as Scalar));
     case '$gte':
-      return actual !== undefined && actual >= value;
+      return actual.some((item) => item >= (value as Scalar));
     case '$lt':
-      return actual !== undefined && actual < value;
+      return actual.some((item) => item < (value as Scalar));
     case '$lte':
-      return actual !== undefined && actual <= value;
+      return actual.some((item) => item <= (value as Scalar));
   }
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** Patterns are compiled once, not once per instance (a filter has few; the cache stays small). */
+function compiledLike(pattern: string): RegExp {
+  let regExp = compiled.get(pattern);
+  if (!regExp) {
+    if (compiled.size >= 1000) compiled.clear();
+    regExp = likePattern(pattern);
+    compiled.set(pattern, regExp);
+  }
+  return regExp;
 }
 
 /** Camunda's `$like`: `*` any sequence, `?` one character, a backslash escapes either. */
@@ -62,6 +103,21 @@ export function likePattern(pattern: string): RegExp {
     }
   }
   return new RegExp(`^${source}$`, 's');
+}
+
+/**
+ * The literal text a `$like` pattern starts with (up to its first wildcard), and whether the pattern
+ * has no wildcard at all (then it is plain equality with that text). Lets the planner push a prefix.
+ */
+export function likePrefix(pattern: string): { prefix: string; exact: boolean } {
+  let prefix = '';
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === '\\' && index + 1 < pattern.length) prefix += pattern[++index];
+    else if (char === '*' || char === '?') return { prefix, exact: false };
+    else prefix += char;
+  }
+  return { prefix, exact: true };
 }
 
 function escapeRegExp(text: string): string {

@@ -26,5 +26,10 @@ export function toProcessInstanceResult(instance: ProcessInstance) {
     tenantId: instance.tenantId,
     tags: instance.tags,
     businessId: null,
+    // Extension: the reason and flags of the batch that canceled the instance.
+    ...(instance.cancellation ? { cancellation: instance.cancellation } : {}),
+    // Extension: restarts (RESTART_PROCESS_INSTANCE) from and to this instance.
+    ...(instance.restartedFrom ? { restartedFrom: instance.restartedFrom } : {}),
+    ...(instance.restartedAs ? { restartedAs: instance.restartedAs } : {}),
   };
 }

@@ -28,6 +28,25 @@ export interface OpenIncident {
   jobKey?: string;
 }
 
+/** Extension: how a batch canceled the instance (recorded when the batch gave a reason or flag). */
+export interface InstanceCancellation {
+  batchOperationKey: string;
+  reason?: string;
+  skipCustomListeners?: boolean;
+}
+
+/** Extension: the instance a restart batch started from this one. */
+export interface InstanceRestart {
+  processInstanceKey: string;
+  batchOperationKey: string;
+}
+
+/** Extension: where a restarted instance came from, with the restart's recorded flags. */
+export interface RestartOrigin extends InstanceRestart {
+  skipCustomListeners?: boolean;
+  skipIoMappings?: boolean;
+}
+
 /** A process instance as the instance store keeps it. Variable values are JSON-serialized strings, as in Camunda. */
 export interface ProcessInstance {
   processInstanceKey: string;
@@ -52,4 +71,9 @@ export interface ProcessInstance {
   incidents?: OpenIncident[];
   /** Some job of the instance failed and still has retries left (filter field `hasRetriesLeft`). */
   hasRetriesLeft?: boolean;
+  cancellation?: InstanceCancellation;
+  /** This instance was started by a restart of another one (RESTART_PROCESS_INSTANCE). */
+  restartedFrom?: RestartOrigin;
+  /** The instances restart batches started from this finished one, oldest first. */
+  restartedAs?: InstanceRestart[];
 }

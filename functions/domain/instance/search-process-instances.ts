@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ProcessInstanceStore } from '../../ports/instance-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { matchesFilter } from '../filter/evaluate-filter.ts';
-import { FILTER_FIELDS, type FilterField } from '../filter/fields.ts';
+import { FILTER_FIELDS, SORT_FIELDS } from '../filter/fields.ts';
 import { parseProcessInstanceFilter } from '../filter/parse-filter.ts';
 import { planQuery } from '../filter/plan-query.ts';
 import { shardIds } from '../keys.ts';
@@ -13,13 +13,11 @@ import { toProcessInstanceResult } from './process-instance-result.ts';
 
 const PAGE_SIZE = 1000;
 
-const sortFields = Object.keys(FILTER_FIELDS) as [FilterField, ...FilterField[]];
-
 export const processInstanceSearchSchema = z
   .object({
     filter: z.unknown().optional(),
     sort: z
-      .array(z.object({ field: z.enum(sortFields), order: sortOrderSchema.optional() }).strict())
+      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
       .optional(),
     page: searchPageSchema.extend({ before: z.string().optional() }).strict().optional(),
   })

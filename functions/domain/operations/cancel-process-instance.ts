@@ -1,9 +1,29 @@
-import type { OperationHandler } from './operation-handler.ts';
+import { cancellationOptionsSchema } from '../batch/batch-operation.ts';
+import type { WriteOperation } from './operation-handler.ts';
 
-/** Cancel: only an ACTIVE instance can be canceled; it ends CANCELED with an end date. */
-export const cancelProcessInstance: OperationHandler = {
+/**
+ * Cancel: only an ACTIVE instance can be canceled; it ends CANCELED with an end date. One conditional
+ * write without a read (its jobs are canceled lazily, when a worker next touches them). A batch's
+ * cancellation reason and flag (an extension: its parameters) are recorded on the instance in the
+ * same write.
+ */
+export const cancelProcessInstance: WriteOperation = {
+  kind: 'write',
   type: 'CANCEL_PROCESS_INSTANCE',
-  command: (now) => ({ requiredStates: ['ACTIVE'], set: { state: 'CANCELED', endDate: now } }),
+  command: (now, item) => {
+    const options = item?.parameters ? cancellationOptionsSchema.parse(item.parameters) : {};
+    const recorded = options.reason !== undefined || options.skipCustomListeners !== undefined;
+    return {
+      requiredStates: ['ACTIVE'],
+      set: {
+        state: 'CANCELED',
+        endDate: now,
+        ...(recorded && item
+          ? { cancellation: { batchOperationKey: item.batchOperationKey, ...options } }
+          : {}),
+      },
+    };
+  },
   rejection: (instance) =>
     `Expected to cancel process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE instances can be canceled`,
   missing: (key) =>

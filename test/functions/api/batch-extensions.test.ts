@@ -77,14 +77,14 @@ async function writtenState() {
 
 let nextBatch = 5_000;
 
-/** Initialization of a real batch over the same filter: the per-shard totals it fixes. */
-async function initializedTotals(filter: unknown): Promise<number[]> {
+/** Initialization of a real batch over the same selection: the per-shard totals it fixes. */
+async function initializedTotals(selection: { filter?: unknown; processInstanceKeys?: string[] }) {
   const batchOperationKey = keyFromSequence(nextBatch++);
   await batches.createBatch({
     batchOperationKey,
     batchOperationType: 'CANCEL_PROCESS_INSTANCE',
     state: 'CREATED',
-    filter,
+    ...selection,
     shardCount: SHARDS,
     startDate: new Date().toISOString(),
     claims: {},
@@ -96,6 +96,16 @@ async function initializedTotals(filter: unknown): Promise<number[]> {
     );
   }
   return (await batches.getBatch(batchOperationKey))?.shards.map((shard) => shard.totalCount) ?? [];
+}
+
+/** Every item key initialization wrote for a batch over the selection, in chunk order. */
+async function initializedItemKeys(selection: { filter?: unknown; processInstanceKeys?: string[] }) {
+  const key = keyFromSequence(nextBatch);
+  await initializedTotals(selection);
+  const keys: string[] = [];
+  for await (const chunk of batches.chunks({ batchOperationKey: key }))
+    keys.push(...chunk.items.map((item) => item.processInstanceKey));
+  return keys;
 }
 
 describe('POST /v2/extensions/process-instances/cancellation/dry-run', () => {
@@ -114,7 +124,7 @@ describe('POST /v2/extensions/process-instances/cancellation/dry-run', () => {
   ])('counts per shard exactly what initialization of the batch finds, for %s', async (_, filter) => {
     // Act
     const { status, text } = await dryRunRequest({ filter });
-    const totals = await initializedTotals(filter);
+    const totals = await initializedTotals({ filter });
 
     // Assess
     expect(status).toBe(200);
@@ -122,6 +132,46 @@ describe('POST /v2/extensions/process-instances/cancellation/dry-run', () => {
     expect(body.shards).toEqual(totals.map((count, shard) => ({ shard, count })));
     expect(body.total).toBe(totals.reduce((sum, count) => sum + count, 0));
     expect(body.total).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      'listed keys, one of them unknown',
+      { processInstanceKeys: [keyFromSequence(100), keyFromSequence(999)] },
+    ],
+    [
+      'listed keys in union with a filter they partly overlap',
+      {
+        filter: { processDefinitionId: 'order-process' },
+        processInstanceKeys: [keyFromSequence(100), keyFromSequence(101), keyFromSequence(101)],
+      },
+    ],
+  ])('counts per shard exactly what initialization of the batch finds, for %s', async (_, selection) => {
+    // Act
+    const { status, text } = await dryRunRequest(selection);
+    const totals = await initializedTotals(selection);
+
+    // Assess
+    expect(status).toBe(200);
+    const body = JSON.parse(text);
+    expect(body.shards).toEqual(totals.map((count, shard) => ({ shard, count })));
+    expect(body.total).toBe(totals.reduce((sum, count) => sum + count, 0));
+  });
+
+  it('makes each instance one item: the union of the listed keys and the matches, unknown keys included', async () => {
+    // Prepare: sequence 100 is an order-process instance (listed and matched), 101 is not matched, 999 does not exist.
+    const listed = [keyFromSequence(100), keyFromSequence(101), keyFromSequence(999)];
+
+    // Act
+    const keys = await initializedItemKeys({
+      filter: { processDefinitionId: 'order-process' },
+      processInstanceKeys: listed,
+    });
+
+    // Assess: 40 order-process instances, plus 101 and the unknown 999, each once.
+    expect(keys).toHaveLength(42);
+    expect(new Set(keys).size).toBe(42);
+    expect(keys).toEqual(expect.arrayContaining(listed));
   });
 
   it('samples the first ten matching keys in key order', async () => {
@@ -152,7 +202,19 @@ describe('POST /v2/extensions/process-instances/cancellation/dry-run', () => {
   });
 
   it.each([
-    ['a missing filter', {}, 'filter: '],
+    ['neither a filter nor keys', {}, 'filter or processInstanceKeys is required'],
+    ['an empty key list', { processInstanceKeys: [] }, 'processInstanceKeys must not be empty'],
+    [
+      'keys that are not keys, by value',
+      { processInstanceKeys: ['12', 'abc', '-1'] },
+      "invalid: 'abc', '-1'",
+    ],
+    [
+      'more keys than the maximum, saying the maximum',
+      { processInstanceKeys: Array.from({ length: 1001 }, (_, index) => keyFromSequence(index)) },
+      'lists 1001 keys, more than the maximum of 1000',
+    ],
+    ['keys that are not strings', { processInstanceKeys: [12] }, 'processInstanceKeys.0'],
     ['an empty filter', { filter: {} }, 'filter must not be empty'],
     [
       'an unknown filter field, by its path',

@@ -6,6 +6,7 @@ import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
 import type { BatchControls } from '../../../functions/domain/batch/batch-operation.ts';
 import { executeChunk } from '../../../functions/domain/batch/lifecycle/execute-chunk.ts';
 import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
+import type { EngineDeps } from '../../../functions/domain/instance/engine-step.ts';
 import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
@@ -27,6 +28,7 @@ let handler: (
 let deadChunkHandler: typeof handler;
 let batches: DynamoBatchStore;
 let instances: DynamoProcessInstanceStore;
+let engineDeps: () => EngineDeps;
 /** Fault injection through an SDK middleware: instance writes fail once this many have been made. */
 let crashAfterInstanceWrites: number | undefined;
 let batchSequence = 10_000;
@@ -50,6 +52,7 @@ beforeAll(async () => {
   const { services } = await import('../../../functions/commons/services.ts');
   const { dynamoDocumentClient } = await import('../../../functions/commons/clients.ts');
   ({ batches, instances } = services());
+  ({ engineDeps } = await import('../../../functions/commons/services.ts'));
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
     (next) => (args) => {
@@ -198,8 +201,8 @@ describe('chunk worker', () => {
     // Act
     const result = await executeChunk(
       {
+        ...engineDeps(),
         batches,
-        instances,
         concurrency: 1,
         now: () => clock,
         sleep: (ms) => {

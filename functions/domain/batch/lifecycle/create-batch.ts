@@ -5,13 +5,17 @@ import type { KeyGenerator } from '../../../ports/instance-store.ts';
 import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../../errors.ts';
 import { parseProcessInstanceFilter } from '../../filter/parse-filter.ts';
 import { isEmptyFilter } from '../../filter/process-instance-filter.ts';
+import { isKey } from '../../keys.ts';
 import {
   type AuthorizationClaims,
   type BatchControls,
   type BatchOperationType,
   batchControlsSchema,
+  cancellationOptionsSchema,
   FINAL_BATCH_STATES,
+  MAX_PROCESS_INSTANCE_KEYS,
 } from '../batch-operation.ts';
+import type { InstanceSelection } from '../item-provider/batch-item-keys.ts';
 
 export interface CreateBatchDeps {
   batches: BatchStore;
@@ -27,10 +31,15 @@ export const MAX_PACED_CHUNK_SECONDS = 60;
 
 export interface CreateBatchRequest {
   batchOperationType: BatchOperationType;
-  /** The instances to act on: a filter, or the failed items of an earlier batch (a retry). */
-  items: { filter: unknown } | { failedItemsOf: string };
+  /**
+   * The instances to act on: a filter and/or a list of keys (their union), or the failed items of an
+   * earlier batch (a retry).
+   */
+  items: InstanceSelection | { failedItemsOf: string };
   claims: AuthorizationClaims;
   controls?: BatchControls;
+  /** The operation's own request fields, validated by the caller (a retry takes its source's). */
+  parameters?: Record<string, unknown>;
   /** The caller's Idempotency-Key header: the same key with the same request creates one batch. */
   idempotencyKey?: string;
 }
@@ -38,10 +47,60 @@ export interface CreateBatchRequest {
 /** How long an Idempotency-Key binds its request (as the IETF draft suggests: at least a day). */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
 
-/** The body of a creation request that names its instances by a filter, with this service's optional controls. */
+/** How a creation request names its instances: Camunda's filter and/or, as an extension, a list of keys. */
+export const instanceSelectionSchema = z.object({
+  filter: z.unknown().optional(),
+  processInstanceKeys: z.array(z.string()).optional(),
+});
+
+/** The body of a creation request that names its instances, with this service's optional controls. */
 export const filterBatchRequestSchema = z
-  .object({ filter: z.unknown(), ...batchControlsSchema.shape })
+  .object({ ...instanceSelectionSchema.shape, ...batchControlsSchema.shape })
   .strict();
+
+/** The body of a cancellation request: a creation request with (extension) a reason and flags. */
+export const cancellationRequestSchema = z
+  .object({
+    ...instanceSelectionSchema.shape,
+    ...batchControlsSchema.shape,
+    ...cancellationOptionsSchema.shape,
+  })
+  .strict();
+
+/**
+ * The body of a creation request whose operation takes parameters of its own (e.g. `retries`): the
+ * instances, the controls and those parameters, nothing else.
+ */
+export function operationRequestSchema<Shape extends z.ZodRawShape>(parameters: z.ZodObject<Shape>) {
+  return z
+    .object({ ...instanceSelectionSchema.shape, ...batchControlsSchema.shape, ...parameters.shape })
+    .strict();
+}
+
+/** Splits a parsed creation body into its instances, its controls and the operation's parameters. */
+export function splitOperationRequest<T extends InstanceSelection & BatchControls>(body: T) {
+  const { selection, rest } = selectionOf(body);
+  const { itemsPerSecond, failureThreshold, ...parameters } = rest;
+  const controls: BatchControls = {
+    ...(itemsPerSecond !== undefined ? { itemsPerSecond } : {}),
+    ...(failureThreshold !== undefined ? { failureThreshold } : {}),
+  };
+  return { selection, controls, parameters };
+}
+
+/** Splits a parsed creation body into the instances it names and the rest of its fields. */
+export function selectionOf<T extends InstanceSelection>(
+  body: T,
+): { selection: InstanceSelection; rest: Omit<T, 'filter' | 'processInstanceKeys'> } {
+  const { filter, processInstanceKeys, ...rest } = body;
+  return {
+    selection: {
+      ...(filter !== undefined ? { filter } : {}),
+      ...(processInstanceKeys !== undefined ? { processInstanceKeys } : {}),
+    },
+    rest,
+  };
+}
 
 /**
  * Phase 1, Creation (inside the API call): validate the request, allocate the batch key, store the
@@ -50,10 +109,11 @@ export const filterBatchRequestSchema = z
  * the batch the first one created.
  */
 export async function createBatch(deps: CreateBatchDeps, request: CreateBatchRequest) {
-  if ('filter' in request.items) validateBatchFilter(request.items.filter);
+  const selection = 'failedItemsOf' in request.items ? undefined : validateSelection(request.items);
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
   const shardCount = source?.shardCount ?? deps.shardCount;
+  const parameters = request.parameters ?? source?.parameters;
   validateRate(request.controls?.itemsPerSecond, shardCount, deps.chunkSize);
   const [batchOperationKey] = await deps.keys.nextKeys(1);
   const now = deps.now();
@@ -62,14 +122,19 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       batchOperationKey,
       batchOperationType: request.batchOperationType,
       state: 'CREATED',
-      ...('filter' in request.items
-        ? { filter: request.items.filter }
-        : { source: { failedItemsOf: request.items.failedItemsOf } }),
+      ...('failedItemsOf' in request.items
+        ? { source: { failedItemsOf: request.items.failedItemsOf } }
+        : selection),
       // A retry keeps its source's shards: an item stays in the shard that found it.
       shardCount,
       startDate: now.toISOString(),
       claims: request.claims,
-      ...request.controls,
+      ...(parameters ? { parameters } : {}),
+      // Only the known controls: a body spread into `controls` must not smuggle other fields onto the batch.
+      ...(request.controls?.itemsPerSecond !== undefined
+        ? { itemsPerSecond: request.controls.itemsPerSecond }
+        : {}),
+      ...(request.controls?.failureThreshold ? { failureThreshold: request.controls.failureThreshold } : {}),
     },
     request.idempotencyKey
       ? {
@@ -135,13 +200,52 @@ function idempotencyScope(request: CreateBatchRequest): string {
 }
 
 function requestHash(request: CreateBatchRequest): string {
-  const { batchOperationType, items, controls } = request;
+  const { batchOperationType, items, controls, parameters } = request;
   return createHash('sha256')
-    .update(JSON.stringify({ batchOperationType, items, controls }))
+    .update(JSON.stringify({ batchOperationType, items, controls, parameters }))
     .digest('base64url');
 }
 
-/** A batch's filter must be present, valid and not empty; the dry run checks it by the same rule. */
+/**
+ * A batch names its instances by a filter, a list of keys, or both; the dry run checks by the same
+ * rule. Returns the selection as stored: the filter verbatim, the keys without repeats.
+ */
+export function validateSelection(selection: InstanceSelection): InstanceSelection {
+  const { filter, processInstanceKeys } = selection;
+  if ((filter === undefined || filter === null) && processInstanceKeys === undefined) {
+    throw new InvalidArgumentError(
+      'filter or processInstanceKeys is required: name the process instances to act on',
+    );
+  }
+  const keys = processInstanceKeys && validateProcessInstanceKeys(processInstanceKeys);
+  if (filter !== undefined && filter !== null) validateBatchFilter(filter);
+  return {
+    ...(filter !== undefined && filter !== null ? { filter } : {}),
+    ...(keys ? { processInstanceKeys: keys } : {}),
+  };
+}
+
+function validateProcessInstanceKeys(keys: readonly string[]): string[] {
+  if (keys.length === 0)
+    throw new InvalidArgumentError(
+      'processInstanceKeys must not be empty: list at least one key, or omit it',
+    );
+  if (keys.length > MAX_PROCESS_INSTANCE_KEYS)
+    throw new InvalidArgumentError(
+      `processInstanceKeys lists ${keys.length} keys, more than the maximum of ${MAX_PROCESS_INSTANCE_KEYS}; use a filter (e.g. {"processInstanceKey": {"$in": [...]}}) or several batches`,
+    );
+  const invalid = keys.filter((key) => !isKey(key));
+  if (invalid.length > 0)
+    throw new InvalidArgumentError(
+      `processInstanceKeys must be keys (strings of 1 to 19 digits); invalid: ${invalid
+        .slice(0, 5)
+        .map((key) => `'${key}'`)
+        .join(', ')}${invalid.length > 5 ? ` and ${invalid.length - 5} more` : ''}`,
+    );
+  return [...new Set(keys)];
+}
+
+/** A batch's filter must be valid and not empty. */
 export function validateBatchFilter(filterJson: unknown): void {
   if (filterJson === undefined || filterJson === null) {
     throw new InvalidArgumentError('filter is required: name the process instances to act on');

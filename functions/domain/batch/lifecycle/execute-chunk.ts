@@ -1,22 +1,21 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
-import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
 import { mapWithConcurrency } from '../../concurrency.ts';
-import type { OperationHandler } from '../../operations/operation-handler.ts';
+import type { EngineDeps } from '../../instance/engine-step.ts';
+import { applyOperation } from '../../operations/apply-operation.ts';
+import type { ItemErrorClass, OperationHandler } from '../../operations/operation-handler.ts';
 import { operationHandlerFor } from '../../operations/registry.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch-operation.ts';
 import { type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
 import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 
-export interface ExecuteChunkDeps {
+/** The batch store, and the engine's stores an operation reads and writes. */
+export interface ExecuteChunkDeps extends EngineDeps {
   batches: BatchStore;
-  instances: ProcessInstanceStore;
   concurrency: number;
-  now: () => Date;
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Why an item failed, as a low-cardinality class (a metric dimension): the instance was gone or in the wrong state. */
-export type ItemErrorClass = 'NOT_FOUND' | 'INVALID_STATE';
+export type { ItemErrorClass };
 
 export type ChunkExecution =
   | {
@@ -67,7 +66,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
     await pace(index);
-    const { outcome, errorClass } = await executeItem(deps, handler, id.batchOperationKey, item);
+    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
   });
@@ -124,27 +123,18 @@ async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOpera
 async function executeItem(
   deps: ExecuteChunkDeps,
   handler: OperationHandler,
-  batchOperationKey: string,
+  batch: BatchOperation,
   item: ItemOutcome,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
-  const key = item.processInstanceKey;
-  const result = await deps.instances.applyCommand(
-    key,
-    handler.command(deps.now().toISOString()),
-    batchOperationKey,
-  );
+  const result = await applyOperation(deps, handler, {
+    batchOperationKey: batch.batchOperationKey,
+    processInstanceKey: item.processInstanceKey,
+    parameters: batch.parameters,
+  });
   const processedDate = deps.now().toISOString();
-  if (result.applied || result.current?.batchOperationIds.includes(batchOperationKey)) {
-    return { outcome: { ...item, state: 'COMPLETED', processedDate } };
-  }
-  if (!result.current) {
-    return {
-      outcome: { ...item, state: 'FAILED', processedDate, errorMessage: handler.missing(key) },
-      errorClass: 'NOT_FOUND',
-    };
-  }
+  if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
   return {
-    outcome: { ...item, state: 'FAILED', processedDate, errorMessage: handler.rejection(result.current) },
-    errorClass: 'INVALID_STATE',
+    outcome: { ...item, state: 'FAILED', processedDate, errorMessage: result.errorMessage },
+    errorClass: result.errorClass,
   };
 }

@@ -1,12 +1,9 @@
 import type { BatchStore } from '../../../ports/batch-store.ts';
 import { FINAL_BATCH_STATES } from '../batch-operation.ts';
 import { type Chunk, chunked, pendingItem } from '../chunk.ts';
+import { batchItemKeys } from '../item-provider/batch-item-keys.ts';
 import { failedItemKeys } from '../item-provider/failed-item-keys.ts';
-import {
-  type ItemProviderDeps,
-  matchingInstanceKeys,
-  QueryFailedError,
-} from '../item-provider/matching-instance-keys.ts';
+import { type ItemProviderDeps, QueryFailedError } from '../item-provider/matching-instance-keys.ts';
 
 /** Chunk records are written in groups of this many: one BatchWriteItem call (DynamoDB's limit is 25). */
 const CHUNK_WRITE_GROUP = 25;
@@ -42,7 +39,7 @@ export async function initializeShard(
           input,
           found.batch.source
             ? failedItemKeys(deps.batches, found.batch.source.failedItemsOf, shard)
-            : matchingInstanceKeys(deps, found.batch.filter, shard, stats),
+            : batchItemKeys(deps, found.batch, { shard, shardCount: found.batch.shardCount }, stats),
         );
     await deps.batches.finishShardInitialization(batchOperationKey, shard, totals);
     return { ...input, outcome: 'initialized' as const, batchOperationType, ...totals, ...stats };

@@ -39,6 +39,21 @@ describe('ExpressionBuilder', () => {
     expect(Object.keys(builder.values)).toHaveLength(DDB_IN_MAX + 1);
   });
 
+  it('writes prefix, membership and non-empty tests as DynamoDB functions with placeholders', () => {
+    const builder = new ExpressionBuilder();
+    expect(
+      builder.filter({
+        kind: 'and',
+        items: [
+          { kind: 'beginsWith', path: ['processDefinitionId'], prefix: 'order' },
+          { kind: 'contains', path: ['tags'], value: 'gold' },
+          { kind: 'nonEmpty', path: ['incidents'] },
+        ],
+      }),
+    ).toBe('(begins_with(#n0, :v0)) AND (contains(#n1, :v1)) AND (size(#n2) > :v2)');
+    expect(builder.values).toEqual({ ':v0': 'order', ':v1': 'gold', ':v2': 0 });
+  });
+
   it('omits empty attribute maps, which DynamoDB rejects', () => {
     expect(new ExpressionBuilder().attributes()).toEqual({});
   });

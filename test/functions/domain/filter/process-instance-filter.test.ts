@@ -3,6 +3,7 @@ import { matchesFilter } from '../../../../functions/domain/filter/evaluate-filt
 import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
 import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
 import { isEmptyFilter } from '../../../../functions/domain/filter/process-instance-filter.ts';
+import { javaStringHashCode } from '../../../../functions/domain/incident/incident.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const instance = processInstance(7, {
@@ -26,8 +27,9 @@ describe('process instance filter', () => {
     expect(matches({ processDefinitionVersion: { $eq: 3 } })).toBe(true);
     expect(matches({ processDefinitionVersion: { $neq: 3 } })).toBe(false);
     expect(matches({ processInstanceKey: { $in: [instance.processInstanceKey, '1'] } })).toBe(true);
-    expect(matches({ state: { $notIn: ['COMPLETED', 'CANCELED'] } })).toBe(true);
-    expect(matches({ state: { $notIn: ['ACTIVE'] } })).toBe(false);
+    expect(matches({ tenantId: { $notIn: ['tenant-b', 'tenant-c'] } })).toBe(true);
+    expect(matches({ tenantId: { $notIn: ['tenant-a'] } })).toBe(false);
+    expect(matches({ state: { $in: ['COMPLETED', 'CANCELED'] } })).toBe(false);
   });
 
   it('compares dates and numbers with $gt, $gte, $lt and $lte, whatever the offset of the bound', () => {
@@ -97,7 +99,129 @@ describe('process instance filter', () => {
   });
 });
 
+describe('fields beyond the instance attributes', () => {
+  const rich = processInstance(8, {
+    hasIncident: true,
+    hasRetriesLeft: true,
+    tags: ['gold', 'x:1'],
+    batchOperationIds: ['901'],
+    elementInstances: [
+      { elementInstanceKey: '11', elementId: 'review', state: 'COMPLETED' },
+      { elementInstanceKey: '12', elementId: 'pay', state: 'ACTIVE', hasIncident: true },
+    ],
+    incidents: [
+      {
+        incidentKey: '21',
+        elementId: 'pay',
+        elementInstanceKey: '12',
+        errorType: 'JOB_NO_RETRIES',
+        errorMessage: 'card declined',
+        errorHashCode: javaStringHashCode('card declined'),
+      },
+    ],
+  });
+  const hits = (filter: unknown) => matchesFilter(parseProcessInstanceFilter(filter), rich);
+
+  it("hashes error messages as Java's String.hashCode, the value Camunda filters incidentErrorHashCode on", () => {
+    expect(javaStringHashCode('')).toBe(0);
+    expect(javaStringHashCode('hello')).toBe(99162322);
+    // Overflows wrap to 32 bits, as in Java: this one lands exactly on Integer.MIN_VALUE.
+    expect(javaStringHashCode('polygenelubricants')).toBe(-2147483648);
+  });
+
+  it('matches errorMessage and incidentErrorHashCode against any open incident', () => {
+    expect(hits({ errorMessage: 'card declined' })).toBe(true);
+    expect(hits({ errorMessage: { $like: 'card*' } })).toBe(true);
+    expect(hits({ errorMessage: { $neq: 'card declined' } })).toBe(false);
+    expect(hits({ incidentErrorHashCode: javaStringHashCode('card declined') })).toBe(true);
+    expect(hits({ incidentErrorHashCode: { $in: [1, 2] } })).toBe(false);
+    expect(matches({ errorMessage: { $exists: false } })).toBe(true);
+    expect(matches({ errorMessage: { $neq: 'x' } })).toBe(true);
+  });
+
+  it('requires one element instance to satisfy elementId, elementInstanceState and hasElementInstanceIncident together', () => {
+    expect(hits({ elementId: 'pay', elementInstanceState: 'ACTIVE', hasElementInstanceIncident: true })).toBe(
+      true,
+    );
+    expect(hits({ elementId: 'review', elementInstanceState: 'ACTIVE' })).toBe(false);
+    expect(hits({ elementId: 'review', hasElementInstanceIncident: true })).toBe(false);
+    expect(hits({ elementInstanceState: { $in: ['COMPLETED'] }, hasElementInstanceIncident: false })).toBe(
+      true,
+    );
+    expect(
+      hits({ $or: [{ elementId: 'review', elementInstanceState: 'ACTIVE' }, { elementId: 'pay' }] }),
+    ).toBe(true);
+  });
+
+  it('reads hasRetriesLeft (absent means false), tags (all named) and batch operation keys', () => {
+    expect(hits({ hasRetriesLeft: true, hasIncident: true })).toBe(true);
+    expect(matches({ hasRetriesLeft: false })).toBe(true);
+    expect(hits({ tags: ['gold', 'x:1'] })).toBe(true);
+    expect(hits({ tags: ['gold', 'silver'] })).toBe(false);
+    expect(hits({ batchOperationKey: '901', batchOperationId: { $notIn: ['902'] } })).toBe(true);
+    expect(matches({ batchOperationId: { $exists: true } })).toBe(false);
+  });
+
+  it('applies the string operators to a variable value, which must exist unless $exists says otherwise', () => {
+    expect(matches({ variables: [{ name: 'region', value: { $in: ['"US"', ' "EU" '] } }] })).toBe(true);
+    expect(matches({ variables: [{ name: 'region', value: { $like: '"E*' } }] })).toBe(true);
+    expect(matches({ variables: [{ name: 'region', value: { $neq: '"US"' } }] })).toBe(true);
+    expect(matches({ variables: [{ name: 'missing', value: { $neq: '1' } }] })).toBe(false);
+    expect(matches({ variables: [{ name: 'missing', value: { $exists: false } }] })).toBe(true);
+    expect(matches({ variables: [{ name: 'constructor', value: { $exists: true } }] })).toBe(false);
+  });
+});
+
 describe('query planner', () => {
+  it('reads the keys of every $or alternative when each pins processInstanceKey', () => {
+    const plan = planQuery(
+      parseProcessInstanceFilter({
+        $or: [{ processInstanceKey: '5' }, { processInstanceKey: { $in: ['4', '5'] } }],
+      }),
+    );
+    expect(plan.access).toEqual({ kind: 'keys', keys: ['4', '5'] });
+  });
+
+  it('uses the definition index when every $or alternative pins the same processDefinitionId', () => {
+    const plan = planQuery(
+      parseProcessInstanceFilter({
+        $or: [{ processDefinitionId: 'a', state: 'ACTIVE' }, { processDefinitionId: { $in: ['a'] } }],
+      }),
+    );
+    expect(plan.access).toEqual({ kind: 'processDefinitionId', processDefinitionId: 'a' });
+  });
+
+  it('reads nothing when the pinned definitions contradict each other', () => {
+    const plan = planQuery(parseProcessInstanceFilter({ processDefinitionId: { $eq: 'a', $in: ['b'] } }));
+    expect(plan.access).toEqual({ kind: 'keys', keys: [] });
+  });
+
+  it('pushes tags and batch operations as contains, list fields as non-empty, variables with their existence', () => {
+    const plan = planQuery(
+      parseProcessInstanceFilter({
+        tags: ['gold'],
+        batchOperationKey: { $neq: '9' },
+        errorMessage: { $like: '*x' },
+        variables: [{ name: 'v', value: { $notIn: ['1'] } }],
+      }),
+    );
+    expect(plan.pushdown).toEqual({
+      kind: 'and',
+      items: [
+        { kind: 'contains', path: ['tags'], value: 'gold' },
+        { kind: 'not', item: { kind: 'contains', path: ['batchOperationIds'], value: '9' } },
+        { kind: 'nonEmpty', path: ['incidents'] },
+        {
+          kind: 'and',
+          items: [
+            { kind: 'exists', path: ['variables', 'v'], exists: true },
+            { kind: 'not', item: { kind: 'in', path: ['variables', 'v'], values: ['1'] } },
+          ],
+        },
+      ],
+    });
+  });
+
   it('reads pinned instance keys directly, keeping only keys every key condition allows', () => {
     const plan = planQuery(
       parseProcessInstanceFilter({ processInstanceKey: { $in: ['3', '1', '2'], $eq: '2' } }),
@@ -118,14 +242,17 @@ describe('query planner', () => {
     );
     expect(plan.access).toEqual({ kind: 'shard' });
     expect(plan.pushdown).toEqual({
-      kind: 'not',
-      item: { kind: 'compare', path: ['tenantId'], op: '=', value: 'a' },
+      kind: 'and',
+      items: [
+        { kind: 'not', item: { kind: 'compare', path: ['tenantId'], op: '=', value: 'a' } },
+        { kind: 'beginsWith', path: ['processDefinitionId'], prefix: 'o' },
+      ],
     });
   });
 
   it('pushes $or only when every alternative can be expressed', () => {
     const partial = planQuery(
-      parseProcessInstanceFilter({ $or: [{ tenantId: 'a' }, { processDefinitionId: { $like: 'x*' } }] }),
+      parseProcessInstanceFilter({ $or: [{ tenantId: 'a' }, { errorMessage: { $neq: 'x' } }] }),
     );
     expect(partial.pushdown).toBeUndefined();
     const whole = planQuery(

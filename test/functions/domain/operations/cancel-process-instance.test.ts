@@ -11,6 +11,23 @@ describe('cancel process instance', () => {
     });
   });
 
+  it("records a batch's cancellation reason and flag on the instance it cancels, with the batch key", () => {
+    const batch = {
+      batchOperationKey: '77',
+      parameters: { reason: 'faulty release', skipCustomListeners: true },
+    };
+    expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z', batch).set).toEqual({
+      state: 'CANCELED',
+      endDate: '2026-01-01T00:00:00.000Z',
+      cancellation: { batchOperationKey: '77', reason: 'faulty release', skipCustomListeners: true },
+    });
+  });
+
+  it('records nothing extra for a batch without a reason or flag', () => {
+    const batch = { batchOperationKey: '78' };
+    expect(cancelProcessInstance.command('now', batch).set).not.toHaveProperty('cancellation');
+  });
+
   it('explains why a finished instance cannot be canceled', () => {
     const finished = processInstance(5, { state: 'COMPLETED' });
     expect(cancelProcessInstance.rejection(finished)).toBe(

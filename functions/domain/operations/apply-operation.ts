@@ -1,0 +1,86 @@
+import type { EngineDeps } from '../instance/engine-step.ts';
+import type { ItemErrorClass, OperationHandler, StepOperation, WriteOperation } from './operation-handler.ts';
+
+/** What became of one item: done, or failed with the engine's reason. */
+export type ItemResult =
+  | { state: 'COMPLETED' }
+  | { state: 'FAILED'; errorMessage: string; errorClass: ItemErrorClass };
+
+/** The item of one batch: the instance it names and the batch's stored parameters. */
+export interface BatchItem {
+  batchOperationKey: string;
+  processInstanceKey: string;
+  parameters?: unknown;
+}
+
+/** Attempts of an engine step that lost a race before its item is failed as concurrently changed. */
+const STEP_ATTEMPTS = 5;
+
+/**
+ * Applies a batch's operation to one instance, exactly once per batch: an instance already marked
+ * with the batch key (a redelivered or resumed chunk) counts as done and is not changed again.
+ */
+export function applyOperation(
+  deps: EngineDeps,
+  handler: OperationHandler,
+  item: BatchItem,
+): Promise<ItemResult> {
+  return handler.kind === 'write' ? applyWrite(deps, handler, item) : applyStep(deps, handler, item);
+}
+
+async function applyWrite(deps: EngineDeps, handler: WriteOperation, item: BatchItem): Promise<ItemResult> {
+  const key = item.processInstanceKey;
+  const result = await deps.instances.applyCommand(
+    key,
+    handler.command(deps.now().toISOString(), item),
+    item.batchOperationKey,
+  );
+  if (result.applied || result.current?.batchOperationIds.includes(item.batchOperationKey)) {
+    return { state: 'COMPLETED' };
+  }
+  if (!result.current) return missing(deps, handler, item);
+  return { state: 'FAILED', errorMessage: handler.rejection(result.current), errorClass: 'INVALID_STATE' };
+}
+
+/**
+ * Read, decide, commit conditionally on the instance being as read; a lost race reads and decides
+ * again (the instance may now be refused, or marked by this very batch).
+ */
+async function applyStep(deps: EngineDeps, handler: StepOperation, item: BatchItem): Promise<ItemResult> {
+  const key = item.processInstanceKey;
+  for (let attempt = 0; attempt < STEP_ATTEMPTS; attempt++) {
+    const instance = await deps.instances.getInstance(key);
+    if (!instance) return missing(deps, handler, item);
+    if (instance.batchOperationIds.includes(item.batchOperationKey)) return { state: 'COMPLETED' };
+    const decision = await handler.decide(deps, instance, {
+      batchOperationKey: item.batchOperationKey,
+      parameters: item.parameters,
+      now: deps.now().toISOString(),
+    });
+    if ('refused' in decision) {
+      return {
+        state: 'FAILED',
+        errorMessage: decision.refused,
+        errorClass: decision.errorClass ?? 'INVALID_STATE',
+      };
+    }
+    if (!decision.change.instance.after.batchOperationIds.includes(item.batchOperationKey)) {
+      throw new Error(
+        `${handler.type} decided a change of instance '${key}' that does not mark it with batch '${item.batchOperationKey}'`,
+      );
+    }
+    if (await deps.engine.commit(decision.change)) return { state: 'COMPLETED' };
+  }
+  return {
+    state: 'FAILED',
+    errorMessage: `Expected to apply ${handler.type} to process instance with key '${key}', but its records kept changing concurrently; retry the failed items`,
+    errorClass: 'CONCURRENT_CHANGE',
+  };
+}
+
+/** Gone: deleted by this batch (its tombstone carries the batch key) counts as done, otherwise not found. */
+async function missing(deps: EngineDeps, handler: OperationHandler, item: BatchItem): Promise<ItemResult> {
+  const tombstone = await deps.instances.getTombstone(item.processInstanceKey);
+  if (tombstone?.batchOperationIds.includes(item.batchOperationKey)) return { state: 'COMPLETED' };
+  return { state: 'FAILED', errorMessage: handler.missing(item.processInstanceKey), errorClass: 'NOT_FOUND' };
+}
