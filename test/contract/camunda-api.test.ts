@@ -406,6 +406,17 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     );
   });
 
+  it('deviates where documented: a canceled instance is CANCELED, which Camunda 8.10 calls TERMINATED', async () => {
+    const canceled = await api.get(`/v2/process-instances/${instanceKeys[5]}`);
+    expect(canceled.body.state).toBe('CANCELED');
+    const parsed = camunda.processInstanceSchema.safeParse(canceled.body);
+    const paths = parsed.success
+      ? []
+      : parsed.error.issues.map((issue: { path: PropertyKey[] }) => issue.path.join('.'));
+    expect(paths).toEqual(['state']);
+    expectValid(camunda.processInstanceSchema, { ...canceled.body, state: 'TERMINATED' });
+  });
+
   it('answers batch state changes and unknown batches with Camunda problem details', async () => {
     for (const change of ['suspension', 'resumption', 'cancellation']) {
       await problem('POST', `/v2/batch-operations/${batchOperationKey}/${change}`, 409);
