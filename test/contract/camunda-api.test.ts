@@ -417,6 +417,21 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     expectValid(camunda.processInstanceSchema, { ...canceled.body, state: 'TERMINATED' });
   });
 
+  it("deviates where documented: an extension batch type is outside Camunda 8.10's enum", async () => {
+    const created = await api.post('/v2/extensions/process-instances/job-retries', {
+      filter: { processDefinitionId: 'e2e-payment' },
+      retries: 3,
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+    expect(batch.body.batchOperationType).toBe('SET_JOB_RETRIES');
+    const parsed = camunda.batchOperationSchema.safeParse(batch.body);
+    const paths = parsed.success
+      ? []
+      : parsed.error.issues.map((issue: { path: PropertyKey[] }) => issue.path.join('.'));
+    expect(paths).toEqual(['batchOperationType']);
+  });
+
   it('answers batch state changes and unknown batches with Camunda problem details', async () => {
     for (const change of ['suspension', 'resumption', 'cancellation']) {
       await problem('POST', `/v2/batch-operations/${batchOperationKey}/${change}`, 409);
