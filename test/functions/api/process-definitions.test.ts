@@ -102,6 +102,14 @@ describe('process definitions', () => {
     expect(
       next.body.items.map((item: { processDefinitionKey: string }) => item.processDefinitionKey),
     ).toEqual([keys.orderV1, keys.invoice]);
+    // Back from the last one with before, in lower-case order as Camunda's zod schemas spell it.
+    const back = await search({
+      sort: [{ field: 'version', order: 'desc' }],
+      page: { limit: 5, before: next.body.page.endCursor },
+    });
+    expect(
+      back.body.items.map((item: { processDefinitionKey: string }) => item.processDefinitionKey),
+    ).toEqual([keys.orderV2, keys.orderV1]);
   });
 
   it('rejects an unknown filter field or sort field', async () => {
