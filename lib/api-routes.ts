@@ -43,6 +43,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/cancel-process-instances-batch.ts',
   },
   {
+    id: 'ResolveIncidentsBatch',
+    method: 'POST',
+    path: '/v2/process-instances/incident-resolution',
+    entry: 'functions/api/resolve-incidents-batch.ts',
+  },
+  {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',

@@ -48,6 +48,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
+  // The other Camunda 8 batch creations: as cancel; modification and migration read definitions to
+  // validate their instructions or plan.
+  ResolveIncidentsBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },

@@ -59,7 +59,13 @@ export class ChunkQueue extends Construct {
     })
       .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
-      .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite');
+      .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite')
+      // Operations that are engine steps: jobs and incidents change with the instance, a
+      // modification's or migration's token flow reads the definition and takes new keys.
+      .bindTable(tableSchemas.jobs, tables.jobs, 'readWrite')
+      .bindTable(tableSchemas.incidents, tables.incidents, 'readWrite')
+      .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
+      .bindTable(tableSchemas.keySequences, tables.keySequences, 'readWrite');
     this.deadChunkAccounting = new ServiceFunction(this, 'DeadChunkAccounting', {
       entry: 'functions/worker/account-dead-chunk.ts',
       environment,

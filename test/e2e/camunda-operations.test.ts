@@ -1,0 +1,148 @@
+import {
+  createIncidentResolutionBatchOperationResponseBodySchema,
+  problemDetailResponseSchema,
+} from '@camunda/camunda-api-zod-schemas/8.10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+import { apiClient, eventually } from '../helpers/api-client.ts';
+
+/**
+ * The Camunda 8 batch operations beyond cancel, end to end over HTTP on the embedded runtime: each
+ * runs through creation, initialization, execution and completion, changes what the engine shows
+ * (incidents, jobs, tokens, definitions), and fails the items whose instance breaks its engine rule.
+ */
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  runtime = await startEmbeddedRuntime({
+    port: 0,
+    config: { SHARD_COUNT: '2', CHUNK_SIZE: '2' },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+});
+afterAll(() => runtime?.stop());
+
+function awaitFinalBatch(batchOperationKey: string) {
+  let last: unknown;
+  return eventually(
+    async () => {
+      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
+      last = body;
+      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
+        ? body
+        : undefined;
+    },
+    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
+  );
+}
+
+/** The batch's items by instance key: state and error message. */
+async function itemsOf(batchOperationKey: string) {
+  const { body } = await api.post('/v2/batch-operation-items/search', {
+    filter: { batchOperationKey },
+    page: { limit: 100 },
+  });
+  return Object.fromEntries(
+    body.items.map((item: { itemKey: string; state: string; errorMessage?: string }) => [
+      item.itemKey,
+      { state: item.state, ...(item.errorMessage ? { errorMessage: item.errorMessage } : {}) },
+    ]),
+  );
+}
+
+async function startInstances(processDefinitionId: string, count: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const started = await api.post('/v2/process-instances', { processDefinitionId, variables: { index } });
+    expect(started.status).toBe(200);
+    keys.push(started.body.processInstanceKey);
+  }
+  return keys;
+}
+
+async function activate(type: string) {
+  const response = await api.post('/v2/jobs/activation', {
+    type,
+    maxJobsToActivate: 50,
+    timeout: 60_000,
+    worker: 'e2e-worker',
+  });
+  expect(response.status).toBe(200);
+  return response.body.jobs as {
+    jobKey: string;
+    processInstanceKey: string;
+    retries: number;
+    elementId: string;
+  }[];
+}
+
+describe('resolving incidents as a batch (RESOLVE_INCIDENT)', () => {
+  it('resolves every open incident, gives jobs without retries one back, and fails instances without incident', async () => {
+    // Prepare: three payments; two jobs fail for good (incidents), the third job is still held.
+    expect((await api.deploy(['e2e-payment.bpmn'])).status).toBe(200);
+    const keys = await startInstances('e2e-payment', 3);
+    const jobs = await activate('e2e-charge-card');
+    const jobOf = (key: string) => jobs.find((job) => job.processInstanceKey === key);
+    for (const key of keys.slice(0, 2)) {
+      const job = jobOf(key);
+      expect(
+        (await api.post(`/v2/jobs/${job?.jobKey}/failure`, { retries: 0, errorMessage: 'declined' })).status,
+      ).toBe(204);
+    }
+
+    // Act
+    const creation = await api.post('/v2/process-instances/incident-resolution', {
+      filter: { processDefinitionId: 'e2e-payment' },
+    });
+
+    // Assess: the response is Camunda's, the batch ends COMPLETED with one failed item.
+    expect(creation.status).toBe(200);
+    const created = createIncidentResolutionBatchOperationResponseBodySchema.parse(creation.body);
+    expect(created.batchOperationType).toBe('RESOLVE_INCIDENT');
+    const batch = await awaitFinalBatch(created.batchOperationKey);
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 3,
+      operationsCompletedCount: 2,
+      operationsFailedCount: 1,
+    });
+    expect(await itemsOf(created.batchOperationKey)).toEqual({
+      [keys[0]]: { state: 'COMPLETED' },
+      [keys[1]]: { state: 'COMPLETED' },
+      [keys[2]]: {
+        state: 'FAILED',
+        errorMessage: `Expected to resolve the incidents of process instance with key '${keys[2]}', but it has no open incident`,
+      },
+    });
+    // Assess: no incident left open, the instances no longer show one, the jobs run again with 1 retry.
+    const open = await api.post('/v2/incidents/search', {
+      filter: { processDefinitionId: 'e2e-payment', state: 'ACTIVE' },
+    });
+    expect(open.body.items).toEqual([]);
+    const resolved = await api.post('/v2/incidents/search', {
+      filter: { processDefinitionId: 'e2e-payment', state: 'RESOLVED' },
+    });
+    expect(resolved.body.items).toHaveLength(2);
+    for (const key of keys.slice(0, 2)) {
+      expect((await api.get(`/v2/process-instances/${key}`)).body).toMatchObject({
+        state: 'ACTIVE',
+        hasIncident: false,
+      });
+    }
+    const again = await activate('e2e-charge-card');
+    expect(again.map((job) => [job.processInstanceKey, job.retries]).sort()).toEqual(
+      keys
+        .slice(0, 2)
+        .map((key) => [key, 1])
+        .sort(),
+    );
+  });
+
+  it('rejects an empty filter with a Camunda problem detail', async () => {
+    const { status, body } = await api.post('/v2/process-instances/incident-resolution', { filter: {} });
+    expect(status).toBe(400);
+    expect(problemDetailResponseSchema.parse(body)).toMatchObject({ title: 'INVALID_ARGUMENT', status: 400 });
+  });
+});
