@@ -49,6 +49,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/resolve-incidents-batch.ts',
   },
   {
+    id: 'DeleteProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/process-instances/deletion',
+    entry: 'functions/api/delete-process-instances-batch.ts',
+  },
+  {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',

@@ -54,6 +54,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
+  DeleteProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },

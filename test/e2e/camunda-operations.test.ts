@@ -1,4 +1,5 @@
 import {
+  createDeletionBatchOperationResponseBodySchema,
   createIncidentResolutionBatchOperationResponseBodySchema,
   problemDetailResponseSchema,
 } from '@camunda/camunda-api-zod-schemas/8.10';
@@ -144,5 +145,64 @@ describe('resolving incidents as a batch (RESOLVE_INCIDENT)', () => {
     const { status, body } = await api.post('/v2/process-instances/incident-resolution', { filter: {} });
     expect(status).toBe(400);
     expect(problemDetailResponseSchema.parse(body)).toMatchObject({ title: 'INVALID_ARGUMENT', status: 400 });
+  });
+});
+
+describe('deleting finished instances as a batch (DELETE_PROCESS_INSTANCE)', () => {
+  it('deletes finished instances with their history, fails running ones, and never finds the deleted again', async () => {
+    // Prepare: one canceled after an incident, one completed, one canceled, one still running.
+    expect((await api.deploy(['e2e-archive.bpmn'])).status).toBe(200);
+    const keys = await startInstances('e2e-archive', 4);
+    const jobs = await activate('e2e-archive');
+    const jobOf = (key: string) => jobs.find((job) => job.processInstanceKey === key)?.jobKey;
+    expect((await api.post(`/v2/jobs/${jobOf(keys[0])}/failure`, { retries: 0 })).status).toBe(204);
+    expect((await api.post(`/v2/process-instances/${keys[0]}/cancellation`)).status).toBe(204);
+    expect((await api.post(`/v2/jobs/${jobOf(keys[1])}/completion`)).status).toBe(204);
+    expect((await api.post(`/v2/process-instances/${keys[2]}/cancellation`)).status).toBe(204);
+
+    // Act
+    const creation = await api.post('/v2/process-instances/deletion', {
+      filter: { processDefinitionId: 'e2e-archive' },
+    });
+
+    // Assess: the batch and its items
+    expect(creation.status).toBe(200);
+    const created = createDeletionBatchOperationResponseBodySchema.parse(creation.body);
+    expect(created.batchOperationType).toBe('DELETE_PROCESS_INSTANCE');
+    expect(await awaitFinalBatch(created.batchOperationKey)).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 4,
+      operationsCompletedCount: 3,
+      operationsFailedCount: 1,
+    });
+    expect(await itemsOf(created.batchOperationKey)).toEqual({
+      [keys[0]]: { state: 'COMPLETED' },
+      [keys[1]]: { state: 'COMPLETED' },
+      [keys[2]]: { state: 'COMPLETED' },
+      [keys[3]]: {
+        state: 'FAILED',
+        errorMessage: `Expected to delete process instance with key '${keys[3]}', but it is ACTIVE: only finished instances (COMPLETED, CANCELED, TERMINATED) can be deleted; cancel it first`,
+      },
+    });
+    // Assess: the deleted instances and their incidents are gone from every read and search.
+    for (const key of keys.slice(0, 3))
+      expect((await api.get(`/v2/process-instances/${key}`)).status).toBe(404);
+    expect((await api.get(`/v2/process-instances/${keys[3]}`)).body.state).toBe('ACTIVE');
+    const remaining = await api.post('/v2/process-instances/search', {
+      filter: { processDefinitionId: 'e2e-archive' },
+    });
+    expect(
+      remaining.body.items.map((item: { processInstanceKey: string }) => item.processInstanceKey),
+    ).toEqual([keys[3]]);
+    const incidents = await api.post('/v2/incidents/search', { filter: { processInstanceKey: keys[0] } });
+    expect(incidents.body.items).toEqual([]);
+    // A second deletion no longer finds them: only the running instance is an item.
+    const second = await api.post('/v2/process-instances/deletion', {
+      filter: { processDefinitionId: 'e2e-archive' },
+    });
+    expect(await awaitFinalBatch(second.body.batchOperationKey)).toMatchObject({
+      operationsTotalCount: 1,
+      operationsFailedCount: 1,
+    });
   });
 });

@@ -112,7 +112,12 @@ describe('the HTTP API functions', () => {
 
     // Assess
     expect(starters.map((route) => route.id).sort()).toEqual(
-      ['CancelProcessInstancesBatch', 'ResolveIncidentsBatch', 'RetryFailedItems'].sort(),
+      [
+        'CancelProcessInstancesBatch',
+        'DeleteProcessInstancesBatch',
+        'ResolveIncidentsBatch',
+        'RetryFailedItems',
+      ].sort(),
     );
   });
 });

@@ -1,11 +1,13 @@
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import { cancelProcessInstance } from './cancel-process-instance.ts';
+import { deleteProcessInstance } from './delete-process-instance.ts';
 import type { OperationHandler } from './operation-handler.ts';
 import { resolveIncident } from './resolve-incident.ts';
 
 const handlers: Partial<Record<BatchOperationType, OperationHandler>> = {
   CANCEL_PROCESS_INSTANCE: cancelProcessInstance,
   RESOLVE_INCIDENT: resolveIncident,
+  DELETE_PROCESS_INSTANCE: deleteProcessInstance,
 };
 
 export function operationHandlerFor(type: BatchOperationType): OperationHandler {
