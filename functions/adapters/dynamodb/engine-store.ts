@@ -287,7 +287,7 @@ export class DynamoEngineStore implements EngineStore {
     };
   }
 
-  async openJobsOf(processInstanceKey: string): Promise<Job[]> {
+  openJobsOf(processInstanceKey: string): Promise<Job[]> {
     return this.queryJobsOf({
       FilterExpression: '#state IN (:activatable, :activated, :failed)',
       ExpressionAttributeNames: { '#state': 'state' },
@@ -300,7 +300,7 @@ export class DynamoEngineStore implements EngineStore {
     });
   }
 
-  async jobsOf(processInstanceKey: string): Promise<Job[]> {
+  jobsOf(processInstanceKey: string): Promise<Job[]> {
     return this.queryJobsOf({
       ExpressionAttributeValues: { ':key': processInstanceKey },
     });
