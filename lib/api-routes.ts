@@ -55,6 +55,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/delete-process-instances-batch.ts',
   },
   {
+    id: 'ModifyProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/process-instances/modification',
+    entry: 'functions/api/modify-process-instances-batch.ts',
+  },
+  {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',

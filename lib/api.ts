@@ -58,6 +58,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
+  ModifyProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
+    startsBatches: true,
+  },
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },

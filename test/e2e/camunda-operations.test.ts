@@ -1,6 +1,7 @@
 import {
   createDeletionBatchOperationResponseBodySchema,
   createIncidentResolutionBatchOperationResponseBodySchema,
+  createModificationBatchOperationResponseBodySchema,
   problemDetailResponseSchema,
 } from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +205,75 @@ describe('deleting finished instances as a batch (DELETE_PROCESS_INSTANCE)', () 
       operationsTotalCount: 1,
       operationsFailedCount: 1,
     });
+  });
+});
+
+describe('moving tokens as a batch (MODIFY_PROCESS_INSTANCE)', () => {
+  it('moves tokens from the source to the target, ending what ran there, and fails instances without a token at the source', async () => {
+    // Prepare: three orders at `check-stock`; the first moves on to `ship`, the second's job fails for good.
+    expect((await api.deploy(['e2e-order.bpmn'])).status).toBe(200);
+    const keys = await startInstances('e2e-order', 3);
+    const jobs = await activate('check-stock');
+    const jobOf = (key: string) => jobs.find((job) => job.processInstanceKey === key)?.jobKey;
+    expect((await api.post(`/v2/jobs/${jobOf(keys[0])}/completion`)).status).toBe(204);
+    expect((await api.post(`/v2/jobs/${jobOf(keys[1])}/failure`, { retries: 0 })).status).toBe(204);
+    const filter = { processDefinitionId: 'e2e-order' };
+
+    // Act
+    const creation = await api.post('/v2/process-instances/modification', {
+      filter,
+      moveInstructions: [{ sourceElementId: 'check-stock', targetElementId: 'ship' }],
+    });
+
+    // Assess: the batch and its items
+    expect(creation.status).toBe(200);
+    const created = createModificationBatchOperationResponseBodySchema.parse(creation.body);
+    expect(created.batchOperationType).toBe('MODIFY_PROCESS_INSTANCE');
+    expect(await awaitFinalBatch(created.batchOperationKey)).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 3,
+      operationsCompletedCount: 2,
+      operationsFailedCount: 1,
+    });
+    expect(await itemsOf(created.batchOperationKey)).toEqual({
+      [keys[0]]: {
+        state: 'FAILED',
+        errorMessage: `Expected to modify process instance with key '${keys[0]}', but it has no active element instance at any source element ('check-stock') to move a token from`,
+      },
+      [keys[1]]: { state: 'COMPLETED' },
+      [keys[2]]: { state: 'COMPLETED' },
+    });
+    // Assess: the incident at the source is resolved with it, its jobs are gone from the workers.
+    expect((await api.get(`/v2/process-instances/${keys[1]}`)).body).toMatchObject({
+      state: 'ACTIVE',
+      hasIncident: false,
+    });
+    expect(await activate('check-stock')).toEqual([]);
+    expect((await api.post(`/v2/jobs/${jobOf(keys[2])}/completion`)).status).toBe(409);
+
+    // Act: move every token back; the target's job is created for each.
+    const back = await api.post('/v2/process-instances/modification', {
+      filter,
+      moveInstructions: [{ sourceElementId: 'ship', targetElementId: 'check-stock' }],
+    });
+    expect(await awaitFinalBatch(back.body.batchOperationKey)).toMatchObject({
+      operationsTotalCount: 3,
+      operationsCompletedCount: 3,
+    });
+    expect((await activate('check-stock')).map((job) => job.processInstanceKey).sort()).toEqual(
+      [...keys].sort(),
+    );
+  });
+
+  it('rejects a target the filtered definition lacks with a problem detail naming it', async () => {
+    const { status, body } = await api.post('/v2/process-instances/modification', {
+      filter: { processDefinitionId: 'e2e-order' },
+      moveInstructions: [{ sourceElementId: 'ship', targetElementId: 'no-such-task' }],
+    });
+    expect(status).toBe(400);
+    const problem = problemDetailResponseSchema.parse(body);
+    expect(problem.detail).toContain(
+      "moveInstructions[0].targetElementId: target element 'no-such-task' does not exist",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import { cancelProcessInstance } from './cancel-process-instance.ts';
 import { deleteProcessInstance } from './delete-process-instance.ts';
+import { modifyProcessInstance } from './modify-process-instance.ts';
 import type { OperationHandler } from './operation-handler.ts';
 import { resolveIncident } from './resolve-incident.ts';
 
@@ -8,6 +9,7 @@ const handlers: Partial<Record<BatchOperationType, OperationHandler>> = {
   CANCEL_PROCESS_INSTANCE: cancelProcessInstance,
   RESOLVE_INCIDENT: resolveIncident,
   DELETE_PROCESS_INSTANCE: deleteProcessInstance,
+  MODIFY_PROCESS_INSTANCE: modifyProcessInstance,
 };
 
 export function operationHandlerFor(type: BatchOperationType): OperationHandler {
