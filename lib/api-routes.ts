@@ -61,6 +61,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/modify-process-instances-batch.ts',
   },
   {
+    id: 'MigrateProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/process-instances/migration',
+    entry: 'functions/api/migrate-process-instances-batch.ts',
+  },
+  {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',

@@ -62,6 +62,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
     startsBatches: true,
   },
+  MigrateProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
+    startsBatches: true,
+  },
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },

@@ -1,6 +1,7 @@
 import {
   createDeletionBatchOperationResponseBodySchema,
   createIncidentResolutionBatchOperationResponseBodySchema,
+  createMigrationBatchOperationResponseBodySchema,
   createModificationBatchOperationResponseBodySchema,
   problemDetailResponseSchema,
 } from '@camunda/camunda-api-zod-schemas/8.10';
@@ -275,5 +276,96 @@ describe('moving tokens as a batch (MODIFY_PROCESS_INSTANCE)', () => {
     expect(problem.detail).toContain(
       "moveInstructions[0].targetElementId: target element 'no-such-task' does not exist",
     );
+  });
+});
+
+describe('migrating instances as a batch (MIGRATE_PROCESS_INSTANCE)', () => {
+  it('migrates instances whose active elements are mapped, with their jobs, and fails those with an unmapped one', async () => {
+    // Prepare: three shipments on version 1; the third has moved on to `inspect`, which the plan does not map.
+    const v1 = await api.deploy(['e2e-shipping-v1.bpmn']);
+    const keys = await startInstances('e2e-shipping', 3);
+    const v2 = await api.deploy(['e2e-shipping-v2.bpmn']);
+    const v1Key = v1.body.deployments[0].processDefinition.processDefinitionKey;
+    const v2Key = v2.body.deployments[0].processDefinition.processDefinitionKey;
+    expect(v2.body.deployments[0].processDefinition.processDefinitionVersion).toBe(2);
+    const jobs = await activate('e2e-pack');
+    const third = jobs.find((job) => job.processInstanceKey === keys[2]);
+    expect((await api.post(`/v2/jobs/${third?.jobKey}/completion`)).status).toBe(204);
+
+    // Act
+    const creation = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionKey: v1Key },
+      migrationPlan: {
+        targetProcessDefinitionKey: v2Key,
+        mappingInstructions: [{ sourceElementId: 'pack', targetElementId: 'pack-parcel' }],
+      },
+    });
+
+    // Assess: the batch and its items
+    expect(creation.status).toBe(200);
+    const created = createMigrationBatchOperationResponseBodySchema.parse(creation.body);
+    expect(created.batchOperationType).toBe('MIGRATE_PROCESS_INSTANCE');
+    expect(await awaitFinalBatch(created.batchOperationKey)).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 3,
+      operationsCompletedCount: 2,
+      operationsFailedCount: 1,
+    });
+    expect(await itemsOf(created.batchOperationKey)).toEqual({
+      [keys[0]]: { state: 'COMPLETED' },
+      [keys[1]]: { state: 'COMPLETED' },
+      [keys[2]]: {
+        state: 'FAILED',
+        errorMessage: `Expected to migrate process instance with key '${keys[2]}' to process definition with key '${v2Key}', but no mapping instruction is defined for active element 'inspect'; elements cannot be migrated without a mapping`,
+      },
+    });
+    // Assess: migrated instances belong to version 2; their held jobs are version 2's, for its workers.
+    for (const key of keys.slice(0, 2)) {
+      expect((await api.get(`/v2/process-instances/${key}`)).body).toMatchObject({
+        processDefinitionKey: v2Key,
+        processDefinitionVersion: 2,
+        processDefinitionName: 'Shipping v2',
+      });
+    }
+    expect((await api.get(`/v2/process-instances/${keys[2]}`)).body.processDefinitionKey).toBe(v1Key);
+    const search = await api.post('/v2/process-instances/search', {
+      filter: { processDefinitionVersion: 2 },
+    });
+    expect(search.body.page.totalItems).toBe(2);
+    // A job held across the migration keeps its key; completing it follows version 2's flow straight
+    // to its end (version 1 would wait at `inspect`).
+    for (const job of jobs.filter((job) => job.processInstanceKey !== keys[2])) {
+      expect((await api.post(`/v2/jobs/${job.jobKey}/completion`)).status).toBe(204);
+    }
+    expect((await api.get(`/v2/process-instances/${keys[0]}`)).body.state).toBe('COMPLETED');
+  });
+
+  it('rejects a plan with a missing target or a source mapped twice, naming the problem', async () => {
+    const definitions = await api.post('/v2/process-definitions/search', {
+      filter: { processDefinitionId: 'e2e-shipping' },
+    });
+    const v2Key = definitions.body.items.find(
+      (item: { version: number }) => item.version === 2,
+    ).processDefinitionKey;
+    const missing = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionId: 'e2e-shipping' },
+      migrationPlan: { targetProcessDefinitionKey: '2251799813999999', mappingInstructions: [] },
+    });
+    expect(missing.status).toBe(400);
+    expect(problemDetailResponseSchema.parse(missing.body).detail).toContain(
+      "migrationPlan.targetProcessDefinitionKey: no process definition with key '2251799813999999' exists",
+    );
+    const twice = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionId: 'e2e-shipping' },
+      migrationPlan: {
+        targetProcessDefinitionKey: v2Key,
+        mappingInstructions: [
+          { sourceElementId: 'pack', targetElementId: 'pack-parcel' },
+          { sourceElementId: 'pack', targetElementId: 'shipped' },
+        ],
+      },
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.detail).toContain("source element 'pack' is mapped more than once");
   });
 });

@@ -115,6 +115,7 @@ describe('the HTTP API functions', () => {
       [
         'CancelProcessInstancesBatch',
         'DeleteProcessInstancesBatch',
+        'MigrateProcessInstancesBatch',
         'ModifyProcessInstancesBatch',
         'ResolveIncidentsBatch',
         'RetryFailedItems',

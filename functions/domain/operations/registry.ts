@@ -1,6 +1,7 @@
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import { cancelProcessInstance } from './cancel-process-instance.ts';
 import { deleteProcessInstance } from './delete-process-instance.ts';
+import { migrateProcessInstance } from './migrate-process-instance.ts';
 import { modifyProcessInstance } from './modify-process-instance.ts';
 import type { OperationHandler } from './operation-handler.ts';
 import { resolveIncident } from './resolve-incident.ts';
@@ -10,6 +11,7 @@ const handlers: Partial<Record<BatchOperationType, OperationHandler>> = {
   RESOLVE_INCIDENT: resolveIncident,
   DELETE_PROCESS_INSTANCE: deleteProcessInstance,
   MODIFY_PROCESS_INSTANCE: modifyProcessInstance,
+  MIGRATE_PROCESS_INSTANCE: migrateProcessInstance,
 };
 
 export function operationHandlerFor(type: BatchOperationType): OperationHandler {
