@@ -244,6 +244,17 @@ describe('moving tokens as a batch (MODIFY_PROCESS_INSTANCE)', () => {
       [keys[1]]: { state: 'COMPLETED' },
       [keys[2]]: { state: 'COMPLETED' },
     });
+    // A retry of the failed item runs the same instructions: the instance still has no token there.
+    const retry = await api.post(
+      `/v2/extensions/batch-operations/${created.batchOperationKey}/failed-items-retry`,
+      {},
+    );
+    expect(retry.body.batchOperationType).toBe('MODIFY_PROCESS_INSTANCE');
+    expect(await awaitFinalBatch(retry.body.batchOperationKey)).toMatchObject({
+      operationsTotalCount: 1,
+      operationsFailedCount: 1,
+    });
+    expect((await itemsOf(retry.body.batchOperationKey))[keys[0]].errorMessage).toContain("('check-stock')");
     // Assess: the incident at the source is resolved with it, its jobs are gone from the workers.
     expect((await api.get(`/v2/process-instances/${keys[1]}`)).body).toMatchObject({
       state: 'ACTIVE',
