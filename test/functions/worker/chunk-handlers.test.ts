@@ -291,6 +291,34 @@ describe('chunk worker', () => {
 });
 
 describe('dead-chunk accounting', () => {
+  it('records a dead deletion chunk with the items the batch deleted as COMPLETED', async () => {
+    // Prepare: a deletion whose worker died after 3 instance writes; the chunk went to the DLQ.
+    const { batchOperationKey, inShard } = await initializedBatch(
+      20,
+      {},
+      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'CANCELED' },
+    );
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    crashAfterInstanceWrites = 3;
+    await expect(handler(sqsEvent(sqsRecord(message)), context)).rejects.toThrow(
+      'All records failed processing',
+    );
+    crashAfterInstanceWrites = undefined;
+    // Act
+    const accounted = await deadChunkHandler(sqsEvent(sqsRecord(message)), context);
+    // Assess: exactly the deleted instances count as COMPLETED.
+    const deleted = (
+      await Promise.all(inShard.map((i) => instances.getInstance(i.processInstanceKey)))
+    ).filter((instance) => instance === undefined).length;
+    expect(accounted.batchItemFailures).toEqual([]);
+    expect(deleted).toBeGreaterThanOrEqual(3);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: deleted,
+      failedCount: inShard.length - deleted,
+    });
+  });
+
   it('records a dead chunk once: changed items COMPLETED, the rest FAILED with the reason, the shard finished', async () => {
     // Prepare: the worker died after 3 instance writes on every delivery; the chunk went to the DLQ.
     const { batchOperationKey, inShard } = await initializedBatch(30);
