@@ -43,6 +43,30 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/cancel-process-instances-batch.ts',
   },
   {
+    id: 'ResolveIncidentsBatch',
+    method: 'POST',
+    path: '/v2/process-instances/incident-resolution',
+    entry: 'functions/api/resolve-incidents-batch.ts',
+  },
+  {
+    id: 'DeleteProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/process-instances/deletion',
+    entry: 'functions/api/delete-process-instances-batch.ts',
+  },
+  {
+    id: 'ModifyProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/process-instances/modification',
+    entry: 'functions/api/modify-process-instances-batch.ts',
+  },
+  {
+    id: 'MigrateProcessInstancesBatch',
+    method: 'POST',
+    path: '/v2/process-instances/migration',
+    entry: 'functions/api/migrate-process-instances-batch.ts',
+  },
+  {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',

@@ -48,6 +48,24 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
+  // The other Camunda 8 batch creations: as cancel; modification and migration read definitions to
+  // validate their instructions or plan.
+  ResolveIncidentsBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
+  DeleteProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite' },
+    startsBatches: true,
+  },
+  ModifyProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
+    startsBatches: true,
+  },
+  MigrateProcessInstancesBatch: {
+    tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
+    startsBatches: true,
+  },
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },

@@ -60,8 +60,8 @@ export class ChunkQueue extends Construct {
       .bindTable(tableSchemas.batches, tables.batches, 'readWrite')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite')
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'readWrite')
-      // Engine-step operations: job retries change jobs and resolve incidents; a restart reads the
-      // definition, allocates keys and creates an instance with its jobs.
+      // Operations that are engine steps: jobs and incidents change with the instance; a
+      // modification's, migration's or restart's token flow reads the definition and takes new keys.
       .bindTable(tableSchemas.jobs, tables.jobs, 'readWrite')
       .bindTable(tableSchemas.incidents, tables.incidents, 'readWrite')
       .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')

@@ -95,6 +95,8 @@ export const tableSchemas = {
         sortKey: { name: 'processInstanceKey', type: 'S' },
       },
     ],
+    // The tombstones of deleted instances expire (they only guard a deleting batch's redeliveries).
+    timeToLiveAttribute: 'expiresAt',
   },
   jobs: {
     id: 'Jobs',

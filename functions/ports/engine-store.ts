@@ -20,6 +20,18 @@ export interface EngineChange {
   jobs?: readonly Transition<Job>[];
   createIncidents?: readonly Incident[];
   incidents?: readonly Transition<Incident>[];
+  /**
+   * The instance (`instance.before`, still conditional on being as read) is deleted: the store keeps
+   * only a tombstone with `instance.after.batchOperationIds` until `expiresAt` (epoch seconds), so a
+   * redelivered deletion recognizes its own work (see `ProcessInstanceStore.getTombstone`).
+   */
+  deleteInstance?: { deletedDate: string; expiresAt: number };
+  /**
+   * Records deleted with the instance. Deleted in the same transaction when it fits, otherwise
+   * beforehand (idempotently, so a retried step deletes nothing twice) and the rest commits after.
+   */
+  deleteJobs?: readonly Job[];
+  deleteIncidents?: readonly Incident[];
 }
 
 /** A page of jobs; `cursor` is absent on the last page. */
@@ -56,6 +68,8 @@ export interface EngineStore {
   findActivatableJobs(type: string, now: number, page: { cursor?: string; limit: number }): Promise<JobPage>;
   /** The jobs of an instance that are not finished. */
   openJobsOf(processInstanceKey: string): Promise<Job[]>;
+  /** Every job of an instance, finished ones included. */
+  jobsOf(processInstanceKey: string): Promise<Job[]>;
   getIncident(incidentKey: string): Promise<Incident | undefined>;
   queryIncidents(access: IncidentAccess, page: { cursor?: string; limit: number }): Promise<IncidentPage>;
 }

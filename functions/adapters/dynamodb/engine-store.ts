@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -26,8 +28,9 @@ import type {
   JobPage,
   Transition,
 } from '../../ports/engine-store.ts';
+import { batchWrite } from './batch-write.ts';
 import { ExpressionBuilder } from './expression.ts';
-import { instanceItem } from './process-instance-store.ts';
+import { instanceItem, type StoredTombstone } from './process-instance-store.ts';
 
 /** TransactWriteItems takes at most 100 actions (DynamoDB API limit). */
 export const DDB_TRANSACT_MAX = 100;
@@ -75,6 +78,14 @@ export class DynamoEngineStore implements EngineStore {
   ) {}
 
   async commit(change: EngineChange): Promise<boolean> {
+    const deletions: TransactItem[] = [
+      ...(change.deleteJobs ?? []).map(({ jobKey }) => ({
+        Delete: { TableName: this.tables.jobs, Key: { jobKey } },
+      })),
+      ...(change.deleteIncidents ?? []).map(({ incidentKey }) => ({
+        Delete: { TableName: this.tables.incidents, Key: { incidentKey } },
+      })),
+    ];
     const items: TransactItem[] = [
       ...(change.createInstance
         ? [
@@ -87,7 +98,13 @@ export class DynamoEngineStore implements EngineStore {
             },
           ]
         : []),
-      ...(change.instance ? [this.instanceUpdate(change.instance)] : []),
+      ...(change.instance
+        ? [
+            change.deleteInstance
+              ? this.instanceTombstone(change.instance, change.deleteInstance)
+              : this.instanceUpdate(change.instance),
+          ]
+        : []),
       ...(change.createJobs ?? []).map((job) => ({
         Put: {
           TableName: this.tables.jobs,
@@ -121,6 +138,8 @@ export class DynamoEngineStore implements EngineStore {
         },
       })),
     ];
+    if (items.length + deletions.length <= DDB_TRANSACT_MAX) items.push(...deletions);
+    else await this.deleteAhead(change);
     if (items.length === 0) return true;
     if (items.length > DDB_TRANSACT_MAX) {
       throw new Error(`An engine step of ${items.length} writes exceeds a transaction's ${DDB_TRANSACT_MAX}`);
@@ -145,20 +164,75 @@ export class DynamoEngineStore implements EngineStore {
   private async writeOne(item: TransactItem): Promise<void> {
     if (item.Put) await this.db.send(new PutCommand(item.Put));
     else if (item.Update) await this.db.send(new UpdateCommand(item.Update));
-    else throw new Error('An engine step wrote neither a put nor an update');
+    else if (item.Delete) await this.db.send(new DeleteCommand(item.Delete));
+    else throw new Error('An engine step wrote neither a put, an update nor a delete');
   }
 
-  private instanceUpdate({ before, after }: Transition<ProcessInstance>): TransactItem {
-    const builder = new ExpressionBuilder();
-    const sets: string[] = [];
-    const removes: string[] = [];
+  /** Too many records for one transaction: they go first, unconditionally (deleting twice is harmless). */
+  private async deleteAhead(change: EngineChange): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.tables.jobs,
+      (change.deleteJobs ?? []).map(({ jobKey }) => ({ DeleteRequest: { Key: { jobKey } } })),
+    );
+    await batchWrite(
+      this.db,
+      this.tables.incidents,
+      (change.deleteIncidents ?? []).map(({ incidentKey }) => ({ DeleteRequest: { Key: { incidentKey } } })),
+    );
+  }
+
+  /** The instance is still as read (its engine attributes) and not yet marked by the batches `after` adds. */
+  private asRead(builder: ExpressionBuilder, { before, after }: Transition<ProcessInstance>) {
     const conditions = [`attribute_exists(${builder.name('processInstanceKey')})`];
     for (const attribute of ENGINE_ATTRIBUTES) {
       const name = builder.name(attribute);
-      const [old, next] = [before[attribute], after[attribute]];
+      const old = before[attribute];
       conditions.push(
         old === undefined ? `attribute_not_exists(${name})` : `${name} = ${builder.value(old)}`,
       );
+    }
+    const marks = after.batchOperationIds.filter((id) => !before.batchOperationIds.includes(id));
+    if (marks.length > 0) {
+      const batchIds = builder.name('batchOperationIds');
+      for (const id of marks) conditions.push(`NOT contains(${batchIds}, ${builder.value(id)})`);
+    }
+    return { conditions, marks };
+  }
+
+  /** The deleted instance's record: a tombstone out of every index (see StoredTombstone), if still as read. */
+  private instanceTombstone(
+    transition: Transition<ProcessInstance>,
+    { deletedDate, expiresAt }: NonNullable<EngineChange['deleteInstance']>,
+  ): TransactItem {
+    const builder = new ExpressionBuilder();
+    const { conditions } = this.asRead(builder, transition);
+    const { batchOperationIds } = transition.after;
+    const tombstone: StoredTombstone = {
+      processInstanceKey: transition.before.processInstanceKey,
+      deletedDate,
+      expiresAt,
+      ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
+    };
+    return {
+      Put: {
+        TableName: this.tables.instances,
+        Item: tombstone,
+        ConditionExpression: conditions.join(' AND '),
+        ...builder.attributes(),
+      },
+    };
+  }
+
+  private instanceUpdate(transition: Transition<ProcessInstance>): TransactItem {
+    const { before, after } = transition;
+    const builder = new ExpressionBuilder();
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const { conditions, marks } = this.asRead(builder, transition);
+    for (const attribute of ENGINE_ATTRIBUTES) {
+      const name = builder.name(attribute);
+      const [old, next] = [before[attribute], after[attribute]];
       if (JSON.stringify(old) === JSON.stringify(next)) continue;
       if (next === undefined) removes.push(name);
       else sets.push(`${name} = ${builder.value(next)}`);
@@ -169,17 +243,12 @@ export class DynamoEngineStore implements EngineStore {
       sets.push(`${builder.name('shardProcessDefinitionId')} = ${builder.value(shardProcessDefinitionId)}`);
     }
     // A batch's step marks the instance: applied only if not marked yet, so at most once per batch.
-    const marks = after.batchOperationIds.filter((id) => !before.batchOperationIds.includes(id));
-    const adds: string[] = [];
-    if (marks.length > 0) {
-      const batchIds = builder.name('batchOperationIds');
-      for (const id of marks) conditions.push(`NOT contains(${batchIds}, ${builder.value(id)})`);
-      adds.push(`${batchIds} ${builder.value(new Set(marks))}`);
-    }
     const update = [
       ...(sets.length > 0 ? [`SET ${sets.join(', ')}`] : []),
       ...(removes.length > 0 ? [`REMOVE ${removes.join(', ')}`] : []),
-      ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
+      ...(marks.length > 0
+        ? [`ADD ${builder.name('batchOperationIds')} ${builder.value(new Set(marks))}`]
+        : []),
     ];
     const common = {
       TableName: this.tables.instances,
@@ -220,7 +289,32 @@ export class DynamoEngineStore implements EngineStore {
     };
   }
 
-  async openJobsOf(processInstanceKey: string): Promise<Job[]> {
+  openJobsOf(processInstanceKey: string): Promise<Job[]> {
+    return this.queryJobsOf({
+      FilterExpression: '#state IN (:activatable, :activated, :failed)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':key': processInstanceKey,
+        ':activatable': 'ACTIVATABLE',
+        ':activated': 'ACTIVATED',
+        ':failed': 'FAILED',
+      },
+    });
+  }
+
+  jobsOf(processInstanceKey: string): Promise<Job[]> {
+    return this.queryJobsOf({
+      ExpressionAttributeValues: { ':key': processInstanceKey },
+    });
+  }
+
+  /** An instance's jobs through the by-instance index; the filter's values bind `:key` to the instance key. */
+  private async queryJobsOf(
+    filter: Pick<
+      QueryCommandInput,
+      'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<Job[]> {
     const jobs: Job[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -229,14 +323,7 @@ export class DynamoEngineStore implements EngineStore {
           TableName: this.tables.jobs,
           IndexName: JOBS_BY_INSTANCE_INDEX,
           KeyConditionExpression: 'processInstanceKey = :key',
-          FilterExpression: '#state IN (:activatable, :activated, :failed)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':key': processInstanceKey,
-            ':activatable': 'ACTIVATABLE',
-            ':activated': 'ACTIVATED',
-            ':failed': 'FAILED',
-          },
+          ...filter,
           ExclusiveStartKey,
         }),
       );

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
 import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
 import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
-import type { BatchControls } from '../../../functions/domain/batch/batch-operation.ts';
+import type { BatchControls, BatchOperation } from '../../../functions/domain/batch/batch-operation.ts';
 import { executeChunk } from '../../../functions/domain/batch/lifecycle/execute-chunk.ts';
 import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
 import type { EngineDeps } from '../../../functions/domain/instance/engine-step.ts';
+import type { ProcessInstance } from '../../../functions/domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
@@ -56,10 +57,10 @@ beforeAll(async () => {
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
     (next) => (args) => {
-      const input = args.input as { TableName?: string; UpdateExpression?: string };
+      const input = args.input as { TableName?: string; ConditionExpression?: string };
       if (crashAfterInstanceWrites === undefined) writes = 0;
       else if (
-        input.UpdateExpression &&
+        input.ConditionExpression &&
         input.TableName === 'ProcessInstances' &&
         ++writes > crashAfterInstanceWrites
       ) {
@@ -74,17 +75,27 @@ afterAll(() => dynamo.stop());
 
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 
-/** A batch canceling `count` fresh instances of one definition, initialized, with shard 0's chunk ids. */
-async function initializedBatch(count: number, controls: BatchControls = {}) {
+/**
+ * A batch canceling (or of another type, over instances in another state) `count` fresh instances
+ * of one definition, initialized, with shard 0's chunk ids.
+ */
+async function initializedBatch(
+  count: number,
+  controls: BatchControls = {},
+  {
+    batchOperationType = 'CANCEL_PROCESS_INSTANCE',
+    state = 'ACTIVE',
+  }: Partial<Pick<BatchOperation, 'batchOperationType'> & Pick<ProcessInstance, 'state'>> = {},
+) {
   const processDefinitionId = `process-${batchSequence}`;
   const created = Array.from({ length: count }, () =>
-    processInstance(instanceSequence++, { processDefinitionId }),
+    processInstance(instanceSequence++, { processDefinitionId, state }),
   );
   await instances.putInstances(created);
   const batchOperationKey = keyFromSequence(batchSequence++);
   await batches.createBatch({
     batchOperationKey,
-    batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+    batchOperationType,
     state: 'CREATED',
     filter: { processDefinitionId },
     shardCount: SHARDS,
@@ -175,6 +186,39 @@ describe('chunk worker', () => {
     expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
   });
 
+  it('finishes a deletion chunk exactly once after the worker died half-way: deleted items count as done', async () => {
+    // Prepare: finished instances; the instance store fails after 5 instance writes.
+    const { batchOperationKey, inShard } = await initializedBatch(
+      30,
+      {},
+      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'COMPLETED' },
+    );
+    crashAfterInstanceWrites = 5;
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    // Act
+    await expect(handler(sqsEvent(sqsRecord(message)), context)).rejects.toThrow(
+      'All records failed processing',
+    );
+    crashAfterInstanceWrites = undefined;
+    const deleted = async () =>
+      (await Promise.all(inShard.map((i) => instances.getInstance(i.processInstanceKey)))).filter(
+        (instance) => instance === undefined,
+      ).length;
+    const deletedBeforeRetry = await deleted();
+    const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
+    // Assess: the items deleted before the crash (5, and any still in flight when it came) are
+    // COMPLETED on redelivery, not FAILED as not found.
+    expect(deletedBeforeRetry).toBeGreaterThanOrEqual(5);
+    expect(deletedBeforeRetry).toBeLessThan(inShard.length);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: inShard.length,
+      failedCount: 0,
+    });
+    expect(await deleted()).toBe(inShard.length);
+  });
+
   it('fails an item whose instance finished meanwhile, with the engine reason, and goes on', async () => {
     // Prepare
     const { batchOperationKey, inShard } = await initializedBatch(20);
@@ -247,6 +291,34 @@ describe('chunk worker', () => {
 });
 
 describe('dead-chunk accounting', () => {
+  it('records a dead deletion chunk with the items the batch deleted as COMPLETED', async () => {
+    // Prepare: a deletion whose worker died after 3 instance writes; the chunk went to the DLQ.
+    const { batchOperationKey, inShard } = await initializedBatch(
+      20,
+      {},
+      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'CANCELED' },
+    );
+    const message = { batchOperationKey, shard: 0, chunk: 0 };
+    crashAfterInstanceWrites = 3;
+    await expect(handler(sqsEvent(sqsRecord(message)), context)).rejects.toThrow(
+      'All records failed processing',
+    );
+    crashAfterInstanceWrites = undefined;
+    // Act
+    const accounted = await deadChunkHandler(sqsEvent(sqsRecord(message)), context);
+    // Assess: exactly the deleted instances count as COMPLETED.
+    const deleted = (
+      await Promise.all(inShard.map((i) => instances.getInstance(i.processInstanceKey)))
+    ).filter((instance) => instance === undefined).length;
+    expect(accounted.batchItemFailures).toEqual([]);
+    expect(deleted).toBeGreaterThanOrEqual(3);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: deleted,
+      failedCount: inShard.length - deleted,
+    });
+  });
+
   it('records a dead chunk once: changed items COMPLETED, the rest FAILED with the reason, the shard finished', async () => {
     // Prepare: the worker died after 3 instance writes on every delivery; the chunk went to the DLQ.
     const { batchOperationKey, inShard } = await initializedBatch(30);

@@ -20,7 +20,7 @@ export type ChunkAccounting =
 /**
  * A chunk whose items will not be processed (it failed on every delivery, or its batch was canceled)
  * is recorded like any other instead of being lost: each item the batch did change before counts as
- * COMPLETED (the instance carries the batch's key), every other pending item takes the disposition.
+ * COMPLETED (the instance, or a deleted one's tombstone, carries the batch's key), every other pending item takes the disposition.
  * Its shard can then finish and the batch reaches a final state. Exact because a shard's chunks run
  * one at a time (one FIFO message group per shard): no other delivery of this shard is in flight.
  */
@@ -41,7 +41,11 @@ export async function accountUnprocessedChunk(
     async (item): Promise<ItemOutcome> => {
       if (item.state !== 'ACTIVE') return item;
       const instance = await deps.instances.getInstance(item.processInstanceKey);
-      return instance?.batchOperationIds.includes(id.batchOperationKey)
+      // An instance the batch deleted is gone; its tombstone still carries the batch's key.
+      const marks = instance
+        ? instance.batchOperationIds
+        : (await deps.instances.getTombstone(item.processInstanceKey))?.batchOperationIds;
+      return marks?.includes(id.batchOperationKey)
         ? { ...item, state: 'COMPLETED', processedDate }
         : { ...item, ...disposition, processedDate };
     },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
 import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
 import type { Job } from '../../../../functions/domain/job/job.ts';
-import { keyFromSequence } from '../../../../functions/domain/keys.ts';
+import { keyFromSequence, shardOf } from '../../../../functions/domain/keys.ts';
 import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
@@ -119,5 +119,46 @@ describe('the engine store', () => {
     const page = await engine.findActivatableJobs('find', now, { limit: 10 });
     expect(page.jobs.map((found) => found.jobKey)).toEqual([due[0].jobKey, due[1].jobKey, expired.jobKey]);
     expect(page.jobs[2]).toEqual(expired);
+  });
+
+  it('moves an instance into its new definition index when a step changes its definition (a migration)', async () => {
+    // Prepare
+    const instance = processInstance(20, { processDefinitionId: 'shipping-v1' });
+    await instances.putInstances([instance]);
+    const migrated = {
+      ...instance,
+      processDefinitionKey: keyFromSequence(2),
+      processDefinitionId: 'shipping-v2',
+      processDefinitionVersion: 2,
+      processDefinitionName: 'Shipping v2',
+      batchOperationIds: ['90'],
+    };
+    // Act
+    const applied = await engine.commit({ instance: { before: instance, after: migrated } });
+    const again = await engine.commit({ instance: { before: instance, after: migrated } });
+    // Assess
+    expect([applied, again]).toEqual([true, false]);
+    expect(await instances.getInstance(instance.processInstanceKey)).toEqual(migrated);
+    const shard = shardOf(instance.processInstanceKey, 4);
+    const byDefinition = async (processDefinitionId: string) =>
+      (
+        await instances.queryShard({ access: { kind: 'processDefinitionId', processDefinitionId } }, shard, {
+          pageSize: 10,
+        })
+      ).instances.map((found) => found.processInstanceKey);
+    expect(await byDefinition('shipping-v2')).toEqual([instance.processInstanceKey]);
+    expect(await byDefinition('shipping-v1')).toEqual([]);
+  });
+
+  it('adds a batch mark only once: a second step marking with the same batch is refused', async () => {
+    const instance = processInstance(21);
+    await instances.putInstances([instance]);
+    const marked = { ...instance, hasIncident: true, batchOperationIds: ['91'] };
+    expect(await engine.commit({ instance: { before: instance, after: marked } })).toBe(true);
+    // A step computed from the marked instance but marking again (as a redelivery would) finds it marked.
+    expect(
+      await engine.commit({ instance: { before: { ...marked, batchOperationIds: [] }, after: marked } }),
+    ).toBe(false);
+    expect((await instances.getInstance(instance.processInstanceKey))?.batchOperationIds).toEqual(['91']);
   });
 });
