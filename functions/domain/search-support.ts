@@ -63,6 +63,11 @@ export type SortValue = string | number | null;
 export const sortOrderSchema = z.enum(['ASC', 'DESC', 'asc', 'desc']);
 export const isDescending = (order: string | undefined) => order?.toUpperCase() === 'DESC';
 
+/** Camunda's `sort` of a search request: fields of this search, each ascending or descending. */
+export function sortSchema<const Fields extends readonly [string, ...string[]]>(fields: Fields) {
+  return z.array(z.object({ field: z.enum(fields), order: sortOrderSchema.optional() }).strict()).optional();
+}
+
 /** Compares sort keys field by field; missing values sort last in ascending order, as in Camunda. */
 export function compareSortKeys(a: SortValue[], b: SortValue[], descending: readonly boolean[]): number {
   for (let index = 0; index < a.length; index++) {

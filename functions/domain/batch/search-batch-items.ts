@@ -10,7 +10,7 @@ import {
   matchesString,
   PageSelection,
   type SortValue,
-  sortOrderSchema,
+  sortSchema,
   stringFilterSchema,
 } from '../search-support.ts';
 import type { BatchOperation, BatchOperationType } from './batch-operation.ts';
@@ -35,9 +35,7 @@ export const batchItemSearchSchema = z
       })
       .strict()
       .optional(),
-    sort: z
-      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
-      .optional(),
+    sort: sortSchema(SORT_FIELDS),
     page: searchPageSchema.optional(),
   })
   .strict();

@@ -8,7 +8,7 @@ import {
   matchesString,
   PageSelection,
   type SortValue,
-  sortOrderSchema,
+  sortSchema,
   stringFilterSchema,
 } from '../search-support.ts';
 import { BATCH_OPERATION_STATES, BATCH_OPERATION_TYPES, type BatchOperation } from './batch-operation.ts';
@@ -78,9 +78,7 @@ export const batchOperationSearchSchema = z
       })
       .strict()
       .optional(),
-    sort: z
-      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
-      .optional(),
+    sort: sortSchema(SORT_FIELDS),
     page: searchPageSchema.optional(),
   })
   .strict();

@@ -8,7 +8,7 @@ import {
   matchesString,
   PageSelection,
   type SortValue,
-  sortOrderSchema,
+  sortSchema,
   stringFilterSchema,
 } from '../search-support.ts';
 import { INCIDENT_STATES, type Incident, toIncidentResult } from './incident.ts';
@@ -44,7 +44,7 @@ export const incidentSearchSchema = z
       )
       .strict()
       .optional(),
-    sort: z.array(z.object({ field: z.enum(FIELDS), order: sortOrderSchema.optional() }).strict()).optional(),
+    sort: sortSchema(FIELDS),
     page: searchPageSchema.optional(),
   })
   .strict();

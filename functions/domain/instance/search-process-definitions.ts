@@ -6,7 +6,7 @@ import {
   matchesString,
   PageSelection,
   type SortValue,
-  sortOrderSchema,
+  sortSchema,
   stringFilterSchema,
 } from '../search-support.ts';
 
@@ -39,9 +39,7 @@ export const processDefinitionSearchSchema = z
       })
       .strict()
       .optional(),
-    sort: z
-      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
-      .optional(),
+    sort: sortSchema(SORT_FIELDS),
     page: searchPageSchema.optional(),
   })
   .strict();

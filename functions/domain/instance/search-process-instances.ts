@@ -7,7 +7,7 @@ import { parseProcessInstanceFilter } from '../filter/parse-filter.ts';
 import { planQuery } from '../filter/plan-query.ts';
 import { shardIds } from '../keys.ts';
 import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema } from '../search-page.ts';
-import { isDescending, sortOrderSchema } from '../search-support.ts';
+import { isDescending, sortSchema } from '../search-support.ts';
 import type { ProcessInstance } from './process-instance.ts';
 import { toProcessInstanceResult } from './process-instance-result.ts';
 
@@ -16,9 +16,7 @@ const PAGE_SIZE = 1000;
 export const processInstanceSearchSchema = z
   .object({
     filter: z.unknown().optional(),
-    sort: z
-      .array(z.object({ field: z.enum(SORT_FIELDS), order: sortOrderSchema.optional() }).strict())
-      .optional(),
+    sort: sortSchema(SORT_FIELDS),
     page: searchPageSchema.extend({ before: z.string().optional() }).strict().optional(),
   })
   .strict();
