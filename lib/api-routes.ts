@@ -170,10 +170,10 @@ export const apiRoutes: readonly ApiRoute[] = [
   },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
-    id: 'DryRunCancelProcessInstancesBatch',
+    id: 'DryRunBatch',
     method: 'POST',
-    path: '/v2/extensions/process-instances/cancellation/dry-run',
-    entry: 'functions/api/dry-run-cancel-process-instances-batch.ts',
+    path: '/v2/extensions/process-instances/{operation}/dry-run',
+    entry: 'functions/api/dry-run-batch.ts',
   },
   // Classic-engine batch operations (from Camunda 7), under /v2/extensions/process-instances/.
   {

@@ -93,7 +93,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
   // Reads what Initialization reads, writes nothing and starts nothing.
-  DryRunCancelProcessInstancesBatch: { tables: { processInstances: 'read' } },
+  // Modification and migration plans are checked against the definitions, as at creation.
+  DryRunBatch: { tables: { processInstances: 'read', processDefinitions: 'read' } },
   GetBatchOperationReport: { tables: { batches: 'read', batchItems: 'read' } },
   // Claims jobs (conditional writes), reads their instances; cancels jobs whose instance moved on.
   ActivateJobs: { tables: { jobs: 'readWrite', processInstances: 'read' } },

@@ -1,6 +1,7 @@
 import type { BatchControls, BatchOperationType } from '../domain/batch/batch-operation.ts';
 import { type CreateBatchRequest, createBatch } from '../domain/batch/lifecycle/create-batch.ts';
-import { callerClaims, type HttpEvent, type HttpResult, header, json } from './http.ts';
+import { type BatchRequestName, readBatchRequest } from './batch-requests.ts';
+import { callerClaims, type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
 import { logger } from './logger.ts';
 import { MetricName, recordMetrics } from './metrics.ts';
 import { services } from './services.ts';
@@ -44,4 +45,12 @@ export async function createBatchForRequest(
     { name: MetricName.BatchesCreated, unit: 'Count', value: 1 },
   ]);
   return json(200, created);
+}
+
+/** The handler of a creation route: reads the named creation request and creates its batch. */
+export function batchCreationHandler(name: BatchRequestName) {
+  return jsonApi(async (event) => {
+    const { batchOperationType, selection, controls, parameters } = await readBatchRequest(name, event);
+    return createBatchForRequest(event, batchOperationType, selection, controls, parameters);
+  });
 }

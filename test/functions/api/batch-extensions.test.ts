@@ -33,7 +33,7 @@ beforeAll(async () => {
   Object.assign(process.env, { SHARD_COUNT: String(SHARDS), QUERY_PAGE_SIZE: '7' });
   const load = async (name: string) =>
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
-  dryRun = await load('dry-run-cancel-process-instances-batch');
+  dryRun = await load('dry-run-batch');
   report = await load('get-batch-operation-report');
   const wiring = await import('../../../functions/commons/services.ts');
   ({ batches, instances } = wiring.services());
@@ -63,8 +63,13 @@ async function call(
   return { status: result.statusCode, headers: result.headers ?? {}, text, streamed: isStreamed(result) };
 }
 
-const dryRunRequest = (body: unknown) =>
-  call(dryRun, { method: 'POST', path: '/v2/extensions/process-instances/cancellation/dry-run', body });
+const dryRunRequest = (body: unknown, operation = 'cancellation') =>
+  call(dryRun, {
+    method: 'POST',
+    path: `/v2/extensions/process-instances/${operation}/dry-run`,
+    pathParameters: { operation },
+    body,
+  });
 
 /** What a dry run must leave alone: the batch and chunk records, and the key counter. */
 async function writtenState() {
@@ -108,7 +113,7 @@ async function initializedItemKeys(selection: { filter?: unknown; processInstanc
   return keys;
 }
 
-describe('POST /v2/extensions/process-instances/cancellation/dry-run', () => {
+describe('POST /v2/extensions/process-instances/{operation}/dry-run', () => {
   it.each([
     ['a definition id (its per-shard index)', { processDefinitionId: 'order-process', state: 'ACTIVE' }],
     [
@@ -236,6 +241,53 @@ describe('POST /v2/extensions/process-instances/cancellation/dry-run', () => {
     expect(headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(text)).toMatchObject({ title: 'INVALID_ARGUMENT', status: 400 });
     expect(JSON.parse(text).detail).toContain(detail);
+  });
+});
+
+describe('dry runs of the other operations', () => {
+  it.each([
+    ['incident-resolution', {}, 'RESOLVE_INCIDENT'],
+    ['deletion', {}, 'DELETE_PROCESS_INSTANCE'],
+    ['job-retries', { retries: 3 }, 'SET_JOB_RETRIES'],
+    ['restart', { startInstructions: [{ elementId: 'task' }] }, 'RESTART_PROCESS_INSTANCE'],
+  ])(
+    'counts the instances a %s batch would hold, as cancellation does',
+    async (operation, parameters, type) => {
+      // Act
+      const filter = { processDefinitionId: 'order-process' };
+      const { status, text } = await dryRunRequest({ filter, ...parameters }, operation);
+      const totals = await initializedTotals({ filter });
+
+      // Assess
+      expect(status).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({
+        batchOperationType: type,
+        total: totals.reduce((sum, count) => sum + count, 0),
+        shards: totals.map((count, shard) => ({ shard, count })),
+      });
+    },
+  );
+
+  it("refuses what that operation's creation refuses: its own fields, checked the same way", async () => {
+    // Act
+    const missing = await dryRunRequest({ filter: { state: 'ACTIVE' } }, 'job-retries');
+    const foreign = await dryRunRequest({ filter: { state: 'ACTIVE' }, retries: 3 }, 'deletion');
+
+    // Assess
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.text).detail).toContain('retries');
+    expect(foreign.status).toBe(400);
+    expect(JSON.parse(foreign.text).detail).toContain('retries');
+  });
+
+  it('answers an operation that does not exist with a 404 naming the ones that do', async () => {
+    // Act
+    const { status, text } = await dryRunRequest({ filter: { state: 'ACTIVE' } }, 'teleportation');
+
+    // Assess
+    expect(status).toBe(404);
+    expect(JSON.parse(text)).toMatchObject({ title: 'NOT_FOUND', status: 404 });
+    expect(JSON.parse(text).detail).toContain('cancellation, incident-resolution, deletion');
   });
 });
 

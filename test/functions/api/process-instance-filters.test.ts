@@ -27,14 +27,15 @@ beforeAll(async () => {
   pointSdkAt({ dynamodb: dynamo.endpoint });
   Object.assign(process.env, { SHARD_COUNT: String(SHARDS) });
   await new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', SHARDS).putInstances(instances);
-  for (const name of ['search-process-instances', 'dry-run-cancel-process-instances-batch']) {
+  for (const name of ['search-process-instances', 'dry-run-batch']) {
     handlers[name] = ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   }
 });
 afterAll(() => dynamo.stop());
 
 async function post(name: string, path: string, body: unknown) {
-  const result = await handlers[name](httpEvent({ method: 'POST', path, body }), context);
+  const pathParameters = name === 'dry-run-batch' ? { operation: 'cancellation' } : undefined;
+  const result = await handlers[name](httpEvent({ method: 'POST', path, body, pathParameters }), context);
   return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
 }
 
@@ -66,11 +67,9 @@ describe('process-instance filters through the API', () => {
       filter,
       page: { limit: 1000 },
     });
-    const dryRun = await post(
-      'dry-run-cancel-process-instances-batch',
-      '/v2/extensions/process-instances/cancellation/dry-run',
-      { filter },
-    );
+    const dryRun = await post('dry-run-batch', '/v2/extensions/process-instances/cancellation/dry-run', {
+      filter,
+    });
 
     expect(search.status).toBe(200);
     expect(search.body.page.totalItems).toBe(expected.length);
@@ -95,7 +94,7 @@ describe('process-instance filters through the API', () => {
   ])('answers %j with a 400 problem naming the field', async (filter, detail) => {
     for (const [name, path] of [
       ['search-process-instances', '/v2/process-instances/search'],
-      ['dry-run-cancel-process-instances-batch', '/v2/extensions/process-instances/cancellation/dry-run'],
+      ['dry-run-batch', '/v2/extensions/process-instances/cancellation/dry-run'],
     ]) {
       const response = await post(name, path, { filter });
       expect(response.status).toBe(400);

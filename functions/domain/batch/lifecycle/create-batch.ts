@@ -11,7 +11,6 @@ import {
   type BatchControls,
   type BatchOperationType,
   batchControlsSchema,
-  cancellationOptionsSchema,
   FINAL_BATCH_STATES,
   MAX_PROCESS_INSTANCE_KEYS,
 } from '../batch-operation.ts';
@@ -58,15 +57,6 @@ export const filterBatchRequestSchema = z
   .object({ ...instanceSelectionSchema.shape, ...batchControlsSchema.shape })
   .strict();
 
-/** The body of a cancellation request: a creation request with (extension) a reason and flags. */
-export const cancellationRequestSchema = z
-  .object({
-    ...instanceSelectionSchema.shape,
-    ...batchControlsSchema.shape,
-    ...cancellationOptionsSchema.shape,
-  })
-  .strict();
-
 /**
  * The body of a creation request whose operation takes parameters of its own (e.g. `retries`): the
  * instances, the controls and those parameters, nothing else.
@@ -89,7 +79,7 @@ export function splitOperationRequest<T extends InstanceSelection & BatchControl
 }
 
 /** Splits a parsed creation body into the instances it names and the rest of its fields. */
-export function selectionOf<T extends InstanceSelection>(
+function selectionOf<T extends InstanceSelection>(
   body: T,
 ): { selection: InstanceSelection; rest: Omit<T, 'filter' | 'processInstanceKeys'> } {
   const { filter, processInstanceKeys, ...rest } = body;

@@ -1,0 +1,21 @@
+import { batchRequestNamed, readBatchRequest } from '../commons/batch-requests.ts';
+import { json, jsonApi, pathParameter } from '../commons/http.ts';
+import { itemProvider, services } from '../commons/services.ts';
+import { dryRunBatch } from '../domain/batch/dry-run-batch.ts';
+
+/**
+ * POST /v2/extensions/process-instances/{operation}/dry-run: the creation request of that operation
+ * (`cancellation`, `migration`, `job-retries`, …), validated as creation validates it and answered
+ * with the instances the batch would hold per shard and a sample of their keys; creates nothing.
+ */
+export const handler = jsonApi(async (event) => {
+  const name = batchRequestNamed(pathParameter(event, 'operation'));
+  const { batchOperationType, selection } = await readBatchRequest(name, event);
+  return json(
+    200,
+    await dryRunBatch(
+      { ...itemProvider(), shardCount: services().config.SHARD_COUNT },
+      { batchOperationType, ...selection },
+    ),
+  );
+});
