@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
 import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
 import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
@@ -170,7 +170,10 @@ describe('chunk worker', () => {
     const afterCrash = await shardZero(batchOperationKey);
     const states = async () =>
       Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
-    const canceledBeforeRetry = (await states()).filter((state) => state === 'CANCELED').length;
+    const canceled = async () => (await states()).filter((state) => state === 'CANCELED').length;
+    // The invocation fails as soon as one write fails; writes already sent may still be landing.
+    await vi.waitFor(async () => expect(await canceled()).toBe(7));
+    const canceledBeforeRetry = await canceled();
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
     // Assess
     expect(canceledBeforeRetry).toBe(7);
@@ -204,6 +207,8 @@ describe('chunk worker', () => {
       (await Promise.all(inShard.map((i) => instances.getInstance(i.processInstanceKey)))).filter(
         (instance) => instance === undefined,
       ).length;
+    // The invocation fails as soon as one write fails; writes already sent may still be landing.
+    await vi.waitFor(async () => expect(await deleted()).toBeGreaterThanOrEqual(5));
     const deletedBeforeRetry = await deleted();
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
     // Assess: the items deleted before the crash (5, and any still in flight when it came) are
