@@ -424,3 +424,53 @@ describe('an instance that changed between initialization and execution of a ste
     expect((await api.get(`/v2/process-instances/${completed}`)).body.state).toBe('COMPLETED');
   });
 });
+
+describe('MODIFY_PROCESS_INSTANCE with the worker killed and requests throttled', () => {
+  it('moves each token once: one element instance at the target, the source job gone', async () => {
+    // Prepare: 10 orders waiting at check-stock. The 2nd modification commit never happens, the 5th
+    // is applied but the worker dies before it hears back, and the 8th and 11th are throttled beyond
+    // the SDK's retries; the chunks come back until each item is done.
+    const tenantId = 'faults-modify';
+    expect((await api.deploy(['e2e-order.bpmn'], tenantId)).status).toBe(200);
+    const keys = await start('e2e-order', tenantId, 10);
+    const mine = new Set(keys);
+    let commits = 0;
+    faults.use((call) => {
+      if (!committedInstance(call, mine)) return undefined;
+      commits++;
+      if (commits === 2) return { kind: 'fail', error: workerKilled() };
+      if (commits === 5) return { kind: 'lose-response', error: workerKilled() };
+      if (commits === 8 || commits === 11) return { kind: 'fail', error: throttlingError() };
+      return undefined;
+    });
+    const applied = countCommits(mine);
+
+    // Act
+    const batch = await awaitFinalBatch(
+      await createBatch('/v2/process-instances/modification', {
+        filter: { processDefinitionId: 'e2e-order', tenantId },
+        moveInstructions: [{ sourceElementId: 'check-stock', targetElementId: 'ship' }],
+      }),
+    );
+
+    // Assess
+    expect(commits).toBeGreaterThan(10);
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keys });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(applied.size).toBe(10);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+    for (const key of keys) {
+      const instance = await services().instances.getInstance(key);
+      expect(
+        instance?.elementInstances
+          .filter((element) => element.state === 'ACTIVE')
+          .map((element) => element.elementId),
+      ).toEqual(['ship']);
+    }
+    expect(await activate(tenantId, 'check-stock')).toEqual([]);
+  });
+});
