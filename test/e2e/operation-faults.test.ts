@@ -62,6 +62,35 @@ async function createBatch(path: string, request: unknown): Promise<string> {
   return body.batchOperationKey;
 }
 
+/**
+ * Creates a batch and suspends it before any shard has read an instance (the instance queries are
+ * held meanwhile), then waits until every shard has written its chunks: nothing has run yet.
+ */
+async function suspendedBatch(path: string, request: unknown): Promise<string> {
+  let release = () => {};
+  const initializationHeld = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const table = services().config.PROCESS_INSTANCES_TABLE;
+  faults.use((call) =>
+    call.operation === 'Query' && call.input.TableName === table
+      ? { kind: 'hold', until: initializationHeld }
+      : undefined,
+  );
+  const key = await createBatch(path, request);
+  expect((await api.post(`/v2/batch-operations/${key}/suspension`)).status).toBe(204);
+  faults.use(undefined);
+  release();
+  await eventually(
+    async () => {
+      const shards = (await services().batches.getBatch(key))?.shards ?? [];
+      return shards.every((shard) => shard.state === 'EXECUTING') ? true : undefined;
+    },
+    () => `batch ${key} still initializing`,
+  );
+  return key;
+}
+
 async function start(processDefinitionId: string, tenantId: string, count: number): Promise<string[]> {
   const keys: string[] = [];
   for (let index = 0; index < count; index++) {
@@ -344,29 +373,9 @@ describe('an instance that changed between initialization and execution of a ste
     // Prepare: 10 payments with incidents; the batch is suspended before any shard reads an instance.
     const tenantId = 'faults-changed';
     const keys = await paymentsWithIncidents(tenantId, 10);
-    let release = () => {};
-    const initializationHeld = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const table = services().config.PROCESS_INSTANCES_TABLE;
-    faults.use((call) =>
-      call.operation === 'Query' && call.input.TableName === table
-        ? { kind: 'hold', until: initializationHeld }
-        : undefined,
-    );
-    const key = await createBatch('/v2/process-instances/incident-resolution', {
+    const key = await suspendedBatch('/v2/process-instances/incident-resolution', {
       filter: { processDefinitionId: 'e2e-payment', tenantId },
     });
-    expect((await api.post(`/v2/batch-operations/${key}/suspension`)).status).toBe(204);
-    release();
-    faults.use(undefined);
-    await eventually(
-      async () => {
-        const shards = (await services().batches.getBatch(key))?.shards ?? [];
-        return shards.every((shard) => shard.state === 'EXECUTING') ? true : undefined;
-      },
-      () => `batch ${key} still initializing`,
-    );
     expect((await api.get(`/v2/batch-operations/${key}`)).body).toMatchObject({
       state: 'SUSPENDED',
       operationsTotalCount: 10,
@@ -472,5 +481,55 @@ describe('MODIFY_PROCESS_INSTANCE with the worker killed and requests throttled'
       ).toEqual(['ship']);
     }
     expect(await activate(tenantId, 'check-stock')).toEqual([]);
+  });
+});
+
+describe('an instance canceled between initialization and execution of a step operation', () => {
+  it('fails the items of instances canceled meanwhile with the engine reason (SET_JOB_RETRIES)', async () => {
+    // Prepare: 8 fulfilments with two open jobs each; the batch is suspended before it runs.
+    const tenantId = 'faults-canceled';
+    expect((await api.deploy(['e2e-fulfilment.bpmn'], tenantId)).status).toBe(200);
+    const keys = await start('e2e-fulfilment', tenantId, 8);
+    const key = await suspendedBatch('/v2/extensions/process-instances/job-retries', {
+      filter: { processDefinitionId: 'e2e-fulfilment', tenantId },
+      retries: 6,
+    });
+    // Someone cancels two of the instances.
+    const canceled = keys.slice(0, 2);
+    for (const instanceKey of canceled) {
+      expect((await api.post(`/v2/process-instances/${instanceKey}/cancellation`, {})).status).toBe(204);
+    }
+
+    // Act
+    expect((await api.post(`/v2/batch-operations/${key}/resumption`)).status).toBe(204);
+    const batch = await awaitFinalBatch(key);
+
+    // Assess
+    const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keys });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 8,
+      operationsCompletedCount: 6,
+      operationsFailedCount: 2,
+      errors: [],
+    });
+    const failed = items.filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => [item.processInstanceKey, item.errorMessage]).sort()).toEqual(
+      canceled
+        .map((instanceKey) => [
+          instanceKey,
+          `Expected to set the retries of the jobs of process instance with key '${instanceKey}', but it is CANCELED: only ACTIVE instances have jobs to retry`,
+        ])
+        .sort(),
+    );
+    expect(batch.itemErrorSummary).toEqual([
+      {
+        errorMessage:
+          "Expected to set the retries of the jobs of process instance with key '{processInstanceKey}', but it is CANCELED: only ACTIVE instances have jobs to retry",
+        count: 2,
+      },
+    ]);
+    const pack = await activate(tenantId, 'e2e-pack');
+    expect(pack.map((job) => job.processInstanceKey).sort()).toEqual(keys.slice(2).sort());
+    expect(pack.every((job) => job.retries === 6)).toBe(true);
   });
 });
