@@ -533,3 +533,63 @@ describe('an instance canceled between initialization and execution of a step op
     expect(pack.every((job) => job.retries === 6)).toBe(true);
   });
 });
+
+describe('an engine step that loses a race to a change made while it commits', () => {
+  it('reads and decides again, fails the item with the engine reason, and applies nothing twice (RESOLVE_INCIDENT)', async () => {
+    // Prepare: 4 payments with incidents; the batch's commit for the first is held until someone has
+    // resolved that incident by hand (after giving the job retries back), then sent as decided before.
+    const tenantId = 'faults-race';
+    const keys = await paymentsWithIncidents(tenantId, 4);
+    const [raced] = keys;
+    const [incident] = (await incidentsOf(tenantId, 'ACTIVE')).filter(
+      (open) => open.processInstanceKey === raced,
+    );
+    let release = () => {};
+    const commitHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached = () => {};
+    const commitReached = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let held = false;
+    faults.use((call) => {
+      if (held || !committedInstance(call, new Set([raced]))) return undefined;
+      held = true;
+      reached();
+      return { kind: 'hold', until: commitHeld };
+    });
+    const applied = countCommits(new Set(keys));
+    const batchOperationKey = await createBatch('/v2/process-instances/incident-resolution', {
+      filter: { processDefinitionId: 'e2e-payment', tenantId },
+    });
+
+    // Act: the change that wins the race, then the held commit goes out.
+    await commitReached;
+    const patch = await call('PATCH', `/v2/jobs/${incident.jobKey}`, { changeset: { retries: 3 } });
+    expect(patch.status).toBe(204);
+    expect((await api.post(`/v2/incidents/${incident.incidentKey}/resolution`)).status).toBe(204);
+    release();
+    const batch = await awaitFinalBatch(batchOperationKey);
+
+    // Assess: the stale commit was refused; decided again, the instance has no incident left.
+    const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keys });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 4,
+      operationsCompletedCount: 3,
+      operationsFailedCount: 1,
+    });
+    expect(items.find((item) => item.processInstanceKey === raced)).toMatchObject({
+      state: 'FAILED',
+      errorMessage: `Expected to resolve the incidents of process instance with key '${raced}', but it has no open incident`,
+    });
+    // One commit per instance: the hand's for the raced one, the batch's for the others.
+    expect([...applied.entries()].sort()).toEqual(keys.map((key) => [key, 1]).sort());
+    const resolved = await incidentsOf(tenantId, 'RESOLVED');
+    expect(resolved.map((open) => open.processInstanceKey).sort()).toEqual([...keys].sort());
+    const again = await activate(tenantId, 'e2e-charge-card');
+    expect(again.map((job) => [job.processInstanceKey, job.retries]).sort()).toEqual(
+      keys.map((key) => [key, key === raced ? 3 : 1]).sort(),
+    );
+  });
+});
