@@ -10,7 +10,10 @@ export interface DynamoCall {
     IndexName?: string;
     Key?: Record<string, unknown>;
     ExpressionAttributeValues?: Record<string, unknown>;
-    TransactItems?: { Update?: { TableName?: string } }[];
+    TransactItems?: {
+      Update?: { TableName?: string; Key?: Record<string, unknown> };
+      Put?: { TableName?: string; Item?: Record<string, unknown> };
+    }[];
   };
 }
 
