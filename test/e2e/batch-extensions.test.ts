@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '../../functions/adapters/dynamodb/batch-store.ts';
 import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
-import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+import { apiClient, inParallel } from '../helpers/api-client.ts';
 
 /**
  * The extensions end to end over HTTP on the embedded runtime: a dry run, then the real batch with
@@ -36,18 +36,6 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-function awaitFinalBatch(batchOperationKey: string) {
-  return eventually(
-    async () => {
-      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
-        ? body
-        : undefined;
-    },
-    () => `batch ${batchOperationKey} not final`,
-  );
-}
-
 async function batchRecordCount(): Promise<number> {
   const { Count } = await dynamoDocumentClient().send(
     new ScanCommand({ TableName: 'Batches', Select: 'COUNT', ConsistentRead: true }),
@@ -63,7 +51,7 @@ describe('dry run, batch and report', () => {
     const before = await api.post('/v2/process-instances/cancellation', {
       filter: { processDefinitionId: 'no-such-process' },
     });
-    await awaitFinalBatch(before.body.batchOperationKey);
+    await api.finalBatch(before.body.batchOperationKey);
     const recordsBefore = await batchRecordCount();
 
     // Act
@@ -71,7 +59,7 @@ describe('dry run, batch and report', () => {
     const recordsAfterDryRun = await batchRecordCount();
     const creation = await api.post('/v2/process-instances/cancellation', { filter });
     batchOperationKey = creation.body.batchOperationKey;
-    const batch = await awaitFinalBatch(batchOperationKey);
+    const batch = await api.finalBatch(batchOperationKey);
 
     // Assess: the dry run
     expect(dryRun.status).toBe(200);

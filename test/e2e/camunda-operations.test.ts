@@ -7,7 +7,7 @@ import {
 } from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
-import { apiClient, eventually } from '../helpers/api-client.ts';
+import { apiClient } from '../helpers/api-client.ts';
 
 /**
  * The Camunda 8 batch operations beyond cancel, end to end over HTTP on the embedded runtime: each
@@ -26,20 +26,6 @@ beforeAll(async () => {
   api = apiClient(runtime.url);
 });
 afterAll(() => runtime?.stop());
-
-function awaitFinalBatch(batchOperationKey: string) {
-  let last: unknown;
-  return eventually(
-    async () => {
-      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
-      last = body;
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
-        ? body
-        : undefined;
-    },
-    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
-  );
-}
 
 /** The batch's items by instance key: state and error message. */
 async function itemsOf(batchOperationKey: string) {
@@ -104,7 +90,7 @@ describe('resolving incidents as a batch (RESOLVE_INCIDENT)', () => {
     expect(creation.status).toBe(200);
     const created = createIncidentResolutionBatchOperationResponseBodySchema.parse(creation.body);
     expect(created.batchOperationType).toBe('RESOLVE_INCIDENT');
-    const batch = await awaitFinalBatch(created.batchOperationKey);
+    const batch = await api.finalBatch(created.batchOperationKey);
     expect(batch).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 3,
@@ -171,7 +157,7 @@ describe('deleting finished instances as a batch (DELETE_PROCESS_INSTANCE)', () 
     expect(creation.status).toBe(200);
     const created = createDeletionBatchOperationResponseBodySchema.parse(creation.body);
     expect(created.batchOperationType).toBe('DELETE_PROCESS_INSTANCE');
-    expect(await awaitFinalBatch(created.batchOperationKey)).toMatchObject({
+    expect(await api.finalBatch(created.batchOperationKey)).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 4,
       operationsCompletedCount: 3,
@@ -202,7 +188,7 @@ describe('deleting finished instances as a batch (DELETE_PROCESS_INSTANCE)', () 
     const second = await api.post('/v2/process-instances/deletion', {
       filter: { processDefinitionId: 'e2e-archive' },
     });
-    expect(await awaitFinalBatch(second.body.batchOperationKey)).toMatchObject({
+    expect(await api.finalBatch(second.body.batchOperationKey)).toMatchObject({
       operationsTotalCount: 1,
       operationsFailedCount: 1,
     });
@@ -230,7 +216,7 @@ describe('moving tokens as a batch (MODIFY_PROCESS_INSTANCE)', () => {
     expect(creation.status).toBe(200);
     const created = createModificationBatchOperationResponseBodySchema.parse(creation.body);
     expect(created.batchOperationType).toBe('MODIFY_PROCESS_INSTANCE');
-    expect(await awaitFinalBatch(created.batchOperationKey)).toMatchObject({
+    expect(await api.finalBatch(created.batchOperationKey)).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 3,
       operationsCompletedCount: 2,
@@ -250,7 +236,7 @@ describe('moving tokens as a batch (MODIFY_PROCESS_INSTANCE)', () => {
       {},
     );
     expect(retry.body.batchOperationType).toBe('MODIFY_PROCESS_INSTANCE');
-    expect(await awaitFinalBatch(retry.body.batchOperationKey)).toMatchObject({
+    expect(await api.finalBatch(retry.body.batchOperationKey)).toMatchObject({
       operationsTotalCount: 1,
       operationsFailedCount: 1,
     });
@@ -268,7 +254,7 @@ describe('moving tokens as a batch (MODIFY_PROCESS_INSTANCE)', () => {
       filter,
       moveInstructions: [{ sourceElementId: 'ship', targetElementId: 'check-stock' }],
     });
-    expect(await awaitFinalBatch(back.body.batchOperationKey)).toMatchObject({
+    expect(await api.finalBatch(back.body.batchOperationKey)).toMatchObject({
       operationsTotalCount: 3,
       operationsCompletedCount: 3,
     });
@@ -316,7 +302,7 @@ describe('migrating instances as a batch (MIGRATE_PROCESS_INSTANCE)', () => {
     expect(creation.status).toBe(200);
     const created = createMigrationBatchOperationResponseBodySchema.parse(creation.body);
     expect(created.batchOperationType).toBe('MIGRATE_PROCESS_INSTANCE');
-    expect(await awaitFinalBatch(created.batchOperationKey)).toMatchObject({
+    expect(await api.finalBatch(created.batchOperationKey)).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 3,
       operationsCompletedCount: 2,

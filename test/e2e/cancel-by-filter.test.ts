@@ -5,7 +5,7 @@ import { StepFunctionsBatchWorkflow } from '../../functions/adapters/sfn/batch-w
 import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
-import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+import { apiClient, inParallel } from '../helpers/api-client.ts';
 
 /**
  * The walking skeleton end to end, through HTTP only, on the embedded runtime: deploy, start 1,000
@@ -31,20 +31,6 @@ type Instance = {
   tenantId: string;
   processDefinitionKey: string;
 };
-
-function awaitFinalBatch(batchOperationKey: string) {
-  let last: unknown;
-  return eventually(
-    async () => {
-      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
-      last = body;
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
-        ? body
-        : undefined;
-    },
-    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
-  );
-}
 
 async function allInstances(): Promise<Instance[]> {
   const found: Instance[] = [];
@@ -93,7 +79,7 @@ describe('cancel process instances by filter', () => {
     });
     expect(creation.status).toBe(200);
     expect(creation.body.batchOperationType).toBe('CANCEL_PROCESS_INSTANCE');
-    const batch = await awaitFinalBatch(creation.body.batchOperationKey);
+    const batch = await api.finalBatch(creation.body.batchOperationKey);
 
     // Assess: the batch
     expect(batch).toMatchObject({
@@ -105,7 +91,7 @@ describe('cancel process instances by filter', () => {
       operationsFailedCount: 0,
       errors: [],
     });
-    expect(Date.parse(batch.endDate)).toBeGreaterThanOrEqual(Date.parse(batch.startDate));
+    expect(Date.parse(batch.endDate ?? '')).toBeGreaterThanOrEqual(Date.parse(batch.startDate));
     // Assess: every instance
     const instances = await allInstances();
     expect(instances).toHaveLength(1000);
@@ -153,7 +139,7 @@ describe('cancel process instances by filter', () => {
     const creation = await api.post('/v2/process-instances/cancellation', {
       filter: { processDefinitionId: 'no-such-process' },
     });
-    const batch = await awaitFinalBatch(creation.body.batchOperationKey);
+    const batch = await api.finalBatch(creation.body.batchOperationKey);
     expect(batch).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 0,
@@ -195,7 +181,7 @@ describe('cancel process instances by filter', () => {
     });
     // Act: start its execution through the Step Functions API, as the creation endpoint does.
     await new StepFunctionsBatchWorkflow(new SFNClient({}), LOCAL_STATE_MACHINE_ARN).start(batchOperationKey);
-    const batch = await awaitFinalBatch(batchOperationKey);
+    const batch = await api.finalBatch(batchOperationKey);
     // Assess
     expect(batch.state).toBe('FAILED');
     expect(batch.endDate).toBeDefined();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyFromSequence } from '../../functions/domain/keys.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
-import { apiClient, eventually } from '../helpers/api-client.ts';
+import { apiClient } from '../helpers/api-client.ts';
 
 /**
  * The classic-engine extensions end to end over HTTP on the embedded runtime: batches that name
@@ -35,20 +35,6 @@ async function start(
   });
   expect(status).toBe(200);
   return body.processInstanceKey as string;
-}
-
-function awaitFinalBatch(batchOperationKey: string) {
-  let last: unknown;
-  return eventually(
-    async () => {
-      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
-      last = body;
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
-        ? body
-        : undefined;
-    },
-    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
-  );
 }
 
 type ActivatedJob = {
@@ -92,7 +78,7 @@ async function itemsOf(batchOperationKey: string): Promise<Map<string, Item>> {
 async function runBatch(path: string, request: unknown) {
   const creation = await api.post(path, request);
   expect(creation.status, JSON.stringify(creation.body)).toBe(200);
-  const batch = await awaitFinalBatch(creation.body.batchOperationKey);
+  const batch = await api.finalBatch(creation.body.batchOperationKey);
   return { batch, items: await itemsOf(batch.batchOperationKey) };
 }
 
@@ -191,7 +177,7 @@ describe('cancellation with a reason and skipCustomListeners', () => {
         cancellation: { batchOperationKey: batch.batchOperationKey, ...cancellation },
       });
     }
-    const retried = await awaitFinalBatch(retry.body.batchOperationKey);
+    const retried = await api.finalBatch(retry.body.batchOperationKey);
     expect(retried).toMatchObject({
       operationsTotalCount: 1,
       operationsFailedCount: 1,

@@ -5,7 +5,7 @@ import type { ProcessInstance } from '../../functions/domain/instance/process-in
 import { shardOf } from '../../functions/domain/keys.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
-import { assertBatchInvariants, type BatchBody } from '../helpers/batch-invariants.ts';
+import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
 import {
   type DynamoCall,
   type DynamoFaults,
@@ -90,21 +90,6 @@ async function cancelByDefinition(processDefinitionId: string): Promise<string> 
   });
   expect(status).toBe(200);
   return body.batchOperationKey;
-}
-
-function awaitFinalBatch(batchOperationKey: string): Promise<BatchBody> {
-  let last: unknown;
-  return eventually(
-    async () => {
-      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
-      last = body;
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
-        ? (body as BatchBody)
-        : undefined;
-    },
-    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
-    90_000,
-  );
 }
 
 /** A counter of the embedded /metrics (Prometheus text), 0 while it has no series yet. */
@@ -199,7 +184,7 @@ describe('an instance that changed between initialization and execution', () => 
 
     // Act
     expect((await api.post(`/v2/batch-operations/${key}/resumption`)).status).toBe(204);
-    const batch = await awaitFinalBatch(key);
+    const batch = await api.finalBatch(key);
 
     // Assess
     const { items, itemStates } = await assertBatchInvariants(batch, {
@@ -265,7 +250,7 @@ describe('DynamoDB throttling and transient errors during execution', () => {
     const throttledBefore = faults.throttled;
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     expect(faults.throttled - throttledBefore).toBeGreaterThan(10);
@@ -298,7 +283,7 @@ describe('a failing initialization query', () => {
     const retriesBefore = await metric('batch_operations_query_retries_total');
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keysOf(seeded) });
@@ -323,7 +308,7 @@ describe('a failing initialization query', () => {
     );
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     await assertBatchInvariants(batch, { state: 'PARTIALLY_COMPLETED', matching: keysOf(seeded) });
@@ -356,7 +341,7 @@ describe('a failing initialization query', () => {
     );
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     expect(shardZeroQueries).toBe(2);
@@ -381,7 +366,7 @@ describe('a failing initialization query', () => {
     );
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     await assertBatchInvariants(batch, { state: 'FAILED', matching: keysOf(seeded) });
@@ -420,7 +405,7 @@ describe('a worker that dies half-way through a chunk', () => {
     });
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     expect(writes).toBeGreaterThan(50);
@@ -447,7 +432,7 @@ describe('a worker that dies half-way through a chunk', () => {
     const duplicatesBefore = await metric('batch_operations_duplicate_chunk_deliveries_total', '');
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess: the chunk came back, was recognized as recorded, and moved no counter again.
     expect(completions).toBeGreaterThan(2);
@@ -475,7 +460,7 @@ describe('a chunk that fails on every delivery', () => {
     const deadBefore = await metric('batch_operations_dead_lettered_chunks_total');
 
     // Act
-    const batch = await awaitFinalBatch(await cancelByDefinition(processDefinitionId));
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
     const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keysOf(seeded) });

@@ -3,7 +3,7 @@ import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
 import { services } from '../../functions/commons/services.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
-import { assertBatchInvariants, type BatchBody } from '../helpers/batch-invariants.ts';
+import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
 import {
   type DynamoCall,
   type DynamoFaults,
@@ -40,21 +40,6 @@ afterEach(() => {
   faults?.onSuccess(undefined);
 });
 afterAll(() => runtime?.stop());
-
-function awaitFinalBatch(batchOperationKey: string): Promise<BatchBody> {
-  let last: unknown;
-  return eventually(
-    async () => {
-      const { body } = await api.get(`/v2/batch-operations/${batchOperationKey}`);
-      last = body;
-      return ['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED'].includes(body.state)
-        ? (body as BatchBody)
-        : undefined;
-    },
-    () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
-    90_000,
-  );
-}
 
 async function createBatch(path: string, request: unknown): Promise<string> {
   const { status, body } = await api.post(path, request);
@@ -214,7 +199,7 @@ describe('RESOLVE_INCIDENT with the worker killed half-way through a chunk', () 
     const applied = countCommits(mine);
 
     // Act
-    const batch = await awaitFinalBatch(
+    const batch = await api.finalBatch(
       await createBatch('/v2/process-instances/incident-resolution', {
         filter: { processDefinitionId: 'e2e-payment', tenantId },
       }),
@@ -269,7 +254,7 @@ describe('RESTART_PROCESS_INSTANCE with the worker killed half-way through a chu
       filter: { ...filter, state: 'COMPLETED' },
       startInstructions: [{ elementId: 'charge-card' }],
     });
-    const batch = await awaitFinalBatch(batchOperationKey);
+    const batch = await api.finalBatch(batchOperationKey);
 
     // Assess: every item once, every commit once
     expect(seen.commits).toBeGreaterThan(10);
@@ -341,7 +326,7 @@ describe('DynamoDB throttling during an engine-step operation (SET_JOB_RETRIES)'
     const throttledBefore = faults.throttled;
 
     // Act
-    const batch = await awaitFinalBatch(
+    const batch = await api.finalBatch(
       await createBatch('/v2/extensions/process-instances/job-retries', {
         filter: { processDefinitionId: 'e2e-fulfilment', tenantId },
         retries: 5,
@@ -402,7 +387,7 @@ describe('an instance that changed between initialization and execution of a ste
 
     // Act
     expect((await api.post(`/v2/batch-operations/${key}/resumption`)).status).toBe(204);
-    const batch = await awaitFinalBatch(key);
+    const batch = await api.finalBatch(key);
 
     // Assess
     const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keys });
@@ -455,7 +440,7 @@ describe('MODIFY_PROCESS_INSTANCE with the worker killed and requests throttled'
     const applied = countCommits(mine);
 
     // Act
-    const batch = await awaitFinalBatch(
+    const batch = await api.finalBatch(
       await createBatch('/v2/process-instances/modification', {
         filter: { processDefinitionId: 'e2e-order', tenantId },
         moveInstructions: [{ sourceElementId: 'check-stock', targetElementId: 'ship' }],
@@ -502,7 +487,7 @@ describe('an instance canceled between initialization and execution of a step op
 
     // Act
     expect((await api.post(`/v2/batch-operations/${key}/resumption`)).status).toBe(204);
-    const batch = await awaitFinalBatch(key);
+    const batch = await api.finalBatch(key);
 
     // Assess
     const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keys });
@@ -570,7 +555,7 @@ describe('an engine step that loses a race to a change made while it commits', (
     expect(patch.status).toBe(204);
     expect((await api.post(`/v2/incidents/${incident.incidentKey}/resolution`)).status).toBe(204);
     release();
-    const batch = await awaitFinalBatch(batchOperationKey);
+    const batch = await api.finalBatch(batchOperationKey);
 
     // Assess: the stale commit was refused; decided again, the instance has no incident left.
     const { items } = await assertBatchInvariants(batch, { state: 'COMPLETED', matching: keys });

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FINAL_BATCH_STATES } from '../../functions/domain/batch/batch-operation.ts';
+import type { BatchBody } from './batch-invariants.ts';
 
 /** Response bodies are asserted field by field, so they are loosely typed here. */
 // biome-ignore lint/suspicious/noExplicitAny: JSON under test
@@ -20,9 +22,26 @@ export function apiClient(baseUrl: string) {
       body: (text ? JSON.parse(text) : undefined) as Json,
     };
   };
+  const get = (path: string) => call('GET', path);
   return {
-    get: (path: string) => call('GET', path),
+    get,
     post: (path: string, body?: unknown) => call('POST', path, body),
+    /** Polls GET /v2/batch-operations/{key} until the batch is in a final state; its body. */
+    finalBatch: (
+      batchOperationKey: string,
+      timeoutMs = 90_000,
+    ): Promise<BatchBody & Record<string, Json>> => {
+      let last: unknown;
+      return eventually(
+        async () => {
+          const { body } = await get(`/v2/batch-operations/${batchOperationKey}`);
+          last = body;
+          return FINAL_BATCH_STATES.includes(body?.state) ? body : undefined;
+        },
+        () => `batch ${batchOperationKey} still ${JSON.stringify(last)}`,
+        timeoutMs,
+      );
+    },
     /** POST /v2/deployments with BPMN fixture files as multipart `resources`. */
     deploy: async (fixtures: string[], tenantId?: string) => {
       const form = new FormData();
