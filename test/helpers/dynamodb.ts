@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoEngineStore } from '../../functions/adapters/dynamodb/engine-store.ts';
+import { DynamoKeyGenerator } from '../../functions/adapters/dynamodb/key-generator.ts';
+import { DynamoProcessDefinitionStore } from '../../functions/adapters/dynamodb/process-definition-store.ts';
+import { DynamoProcessInstanceStore } from '../../functions/adapters/dynamodb/process-instance-store.ts';
+import type { EngineDeps } from '../../functions/domain/instance/engine-step.ts';
 import { createTables, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
 
@@ -27,4 +32,22 @@ export async function startTestDynamo(): Promise<TestDynamo> {
       await emulator.stop();
     },
   };
+}
+
+/** The engine's stores on the test tables, as the service wires them (`EngineDeps`), with a fixed clock. */
+export function engineDepsOn(
+  db: DynamoDBDocumentClient,
+  { shards = 4, now = new Date(Date.UTC(2026, 0, 2)) } = {},
+) {
+  return {
+    engine: new DynamoEngineStore(
+      db,
+      { instances: 'ProcessInstances', jobs: 'Jobs', incidents: 'Incidents' },
+      shards,
+    ),
+    instances: new DynamoProcessInstanceStore(db, 'ProcessInstances', shards),
+    definitions: new DynamoProcessDefinitionStore(db, 'ProcessDefinitions'),
+    keys: new DynamoKeyGenerator(db, 'KeySequences'),
+    now: () => now,
+  } satisfies EngineDeps;
 }

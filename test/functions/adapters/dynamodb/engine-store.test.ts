@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
-import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
+import type { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
+import type { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
 import type { Job } from '../../../../functions/domain/job/job.ts';
 import { keyFromSequence, shardOf } from '../../../../functions/domain/keys.ts';
 import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
-import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
+import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 let dynamo: TestDynamo;
@@ -13,12 +13,7 @@ let instances: DynamoProcessInstanceStore;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  engine = new DynamoEngineStore(
-    dynamo.db,
-    { instances: 'ProcessInstances', jobs: 'Jobs', incidents: 'Incidents' },
-    4,
-  );
-  instances = new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', 4);
+  ({ engine, instances } = engineDepsOn(dynamo.db));
 });
 afterAll(() => dynamo.stop());
 

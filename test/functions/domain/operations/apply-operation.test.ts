@@ -1,9 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
-import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
-import { DynamoProcessDefinitionStore } from '../../../../functions/adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
 import type { EngineDeps } from '../../../../functions/domain/instance/engine-step.ts';
 import { keyFromSequence } from '../../../../functions/domain/keys.ts';
 import { applyOperation } from '../../../../functions/domain/operations/apply-operation.ts';
@@ -12,7 +8,7 @@ import {
   type OperationContext,
   type StepOperation,
 } from '../../../../functions/domain/operations/operation-handler.ts';
-import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
+import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 /**
@@ -24,17 +20,7 @@ let deps: EngineDeps;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  deps = {
-    engine: new DynamoEngineStore(
-      dynamo.db,
-      { instances: 'ProcessInstances', jobs: 'Jobs', incidents: 'Incidents' },
-      4,
-    ),
-    instances: new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', 4),
-    definitions: new DynamoProcessDefinitionStore(dynamo.db, 'ProcessDefinitions'),
-    keys: new DynamoKeyGenerator(dynamo.db, 'KeySequences'),
-    now: () => new Date(Date.UTC(2026, 0, 2)),
-  };
+  deps = engineDepsOn(dynamo.db);
 });
 afterAll(() => dynamo.stop());
 

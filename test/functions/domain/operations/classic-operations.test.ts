@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
-import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
-import { DynamoProcessDefinitionStore } from '../../../../functions/adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
 import { deployResources } from '../../../../functions/domain/instance/deploy.ts';
 import type { EngineDeps } from '../../../../functions/domain/instance/engine-step.ts';
 import { startProcessInstance } from '../../../../functions/domain/instance/start-process-instance.ts';
@@ -13,7 +9,7 @@ import { operationHandlerFor } from '../../../../functions/domain/operations/reg
 import { restartParametersSchema } from '../../../../functions/domain/operations/restart-process-instance.ts';
 import { externalTaskRetriesParametersSchema } from '../../../../functions/domain/operations/set-external-task-retries.ts';
 import { jobRetriesParametersSchema } from '../../../../functions/domain/operations/set-job-retries.ts';
-import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
+import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 /**
  * The classic-engine operations (Camunda 7's job retries, external task retries and restart) applied
@@ -24,17 +20,7 @@ let deps: EngineDeps;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  deps = {
-    engine: new DynamoEngineStore(
-      dynamo.db,
-      { instances: 'ProcessInstances', jobs: 'Jobs', incidents: 'Incidents' },
-      4,
-    ),
-    instances: new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', 4),
-    definitions: new DynamoProcessDefinitionStore(dynamo.db, 'ProcessDefinitions'),
-    keys: new DynamoKeyGenerator(dynamo.db, 'KeySequences'),
-    now: () => new Date(Date.UTC(2026, 0, 2)),
-  };
+  deps = engineDepsOn(dynamo.db);
   const fixture = (name: string) => ({
     name,
     content: readFileSync(resolve(import.meta.dirname, '../../../fixtures', name), 'utf8'),

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
-import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
-import { DynamoProcessDefinitionStore } from '../../../../functions/adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
+import type { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
+import type { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
 import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
 import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
 import type { Incident } from '../../../../functions/domain/incident/incident.ts';
-import type { EngineDeps } from '../../../../functions/domain/instance/engine-step.ts';
 import type { Job } from '../../../../functions/domain/job/job.ts';
 import { keyFromSequence } from '../../../../functions/domain/keys.ts';
 import { applyOperation } from '../../../../functions/domain/operations/apply-operation.ts';
@@ -15,7 +12,7 @@ import {
   deleteProcessInstance,
   TOMBSTONE_RETENTION_SECONDS,
 } from '../../../../functions/domain/operations/delete-process-instance.ts';
-import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
+import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 /**
@@ -25,25 +22,14 @@ import { processInstance } from '../../../helpers/process-instances.ts';
 const SHARDS = 4;
 const NOW = '2026-01-02T00:00:00.000Z';
 let dynamo: TestDynamo;
-let deps: EngineDeps;
+let deps: ReturnType<typeof engineDepsOn>;
 let engine: DynamoEngineStore;
 let instances: DynamoProcessInstanceStore;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  engine = new DynamoEngineStore(
-    dynamo.db,
-    { instances: 'ProcessInstances', jobs: 'Jobs', incidents: 'Incidents' },
-    SHARDS,
-  );
-  instances = new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', SHARDS);
-  deps = {
-    engine,
-    instances,
-    definitions: new DynamoProcessDefinitionStore(dynamo.db, 'ProcessDefinitions'),
-    keys: new DynamoKeyGenerator(dynamo.db, 'KeySequences'),
-    now: () => new Date(NOW),
-  };
+  deps = engineDepsOn(dynamo.db, { shards: SHARDS, now: new Date(NOW) });
+  ({ engine, instances } = deps);
 });
 afterAll(() => dynamo.stop());
 
