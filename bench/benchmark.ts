@@ -1,8 +1,8 @@
 import os from 'node:os';
-import { addClientPlugin } from '../functions/commons/clients.ts';
-import { type EmfDocument, MetricName, setMetricsSink } from '../functions/commons/metrics.ts';
-import { services } from '../functions/commons/services.ts';
-import { apiRoutes } from '../lib/api-routes.ts';
+import { addClientPlugin } from '#commons/clients.ts';
+import { type EmfDocument, MetricName, setMetricsSink } from '#commons/metrics.ts';
+import { services } from '#commons/services.ts';
+import { apiRoutes } from '#resources/api-routes.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 import { observeInvocations } from '../local/lambda-runtime.ts';
 import {

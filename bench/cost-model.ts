@@ -1,5 +1,5 @@
-import { MAX_POLL_SECONDS } from '../functions/domain/batch/lifecycle/check-progress.ts';
-import { WORKER_MEMORY_MB } from '../lib/chunk-queue-settings.ts';
+import { MAX_POLL_SECONDS } from '#domain/execution/check-progress.ts';
+import { WORKER_MEMORY_MB } from '#resources/chunk-queue-settings.ts';
 import { DEFAULT_MEMORY_MB } from '../lib/service-function.ts';
 import type { InvocationCounts } from './invocations.ts';
 import type { RequestCounts } from './request-counter.ts';

@@ -1,4 +1,4 @@
-import type { ClientPlugin } from '../functions/commons/clients.ts';
+import type { ClientPlugin } from '#commons/clients.ts';
 
 /** One API operation's tally: calls, attempts (with the SDK's retries) and DynamoDB capacity units. */
 export interface OperationCount {

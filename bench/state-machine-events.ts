@@ -1,4 +1,4 @@
-import { PROGRESS_WAIT_STATE, workflowTasks } from '../lib/workflow-tasks.ts';
+import { PROGRESS_WAIT_STATE, workflowTasks } from '#resources/workflow-tasks.ts';
 import type { StateMachineEvent } from '../local/step-functions-emulator.ts';
 
 /** The top-level states of the definition: the batch's four phases (lib/workflow.ts). */

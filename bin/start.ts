@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../functions/config.ts';
+import { ConfigurationError } from '#commons/config.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 
 /**

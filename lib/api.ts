@@ -6,10 +6,10 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { apiRoutes } from './api-routes.ts';
+import { apiRoutes } from '#resources/api-routes.ts';
+import { tableSchemas } from '#resources/table-schema.ts';
 import { ServiceFunction } from './service-function.ts';
 import { STREAMING_ROUTE_TIMEOUT, StreamingRoute } from './streaming-route.ts';
-import { tableSchemas } from './table-schema.ts';
 import type { TableName } from './tables.ts';
 
 export interface ApiProps {

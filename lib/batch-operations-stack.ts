@@ -1,16 +1,16 @@
 import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { readConfig } from '../functions/config.ts';
+import { readConfig } from '#commons/config.ts';
+import { tableSchemas } from '#resources/table-schema.ts';
+import { workflowTasks } from '#resources/workflow-tasks.ts';
 import { Api } from './api.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recovery } from './recovery.ts';
 import { ServiceFunction } from './service-function.ts';
-import { tableSchemas } from './table-schema.ts';
 import { Tables } from './tables.ts';
 import { BatchWorkflow, type WorkflowFunctions } from './workflow.ts';
-import { workflowTasks } from './workflow-tasks.ts';
 
 /** CDK context keys of the per-deployment settings and the variables they become. */
 const CONTEXT_SETTINGS = {

@@ -10,9 +10,9 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_MEMORY_MB,
   WORKER_TIMEOUT_SECONDS,
-} from './chunk-queue-settings.ts';
+} from '#resources/chunk-queue-settings.ts';
+import { tableSchemas } from '#resources/table-schema.ts';
 import { ServiceFunction } from './service-function.ts';
-import { tableSchemas } from './table-schema.ts';
 import type { TableName } from './tables.ts';
 
 export interface ChunkQueueProps {

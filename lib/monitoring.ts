@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../functions/commons/metrics.ts';
+import { METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '#commons/metrics.ts';
 
 /** Thresholds with their reasons; the runbook explains each alarm. */
 export const ALARM_THRESHOLDS = {

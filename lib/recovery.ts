@@ -4,8 +4,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { tableSchemas } from '#resources/table-schema.ts';
 import { ServiceFunction } from './service-function.ts';
-import { tableSchemas } from './table-schema.ts';
 
 /** How often the sweep looks for batches whose execution was lost. */
 export const RECOVERY_SWEEP_MINUTES = 5;

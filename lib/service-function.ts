@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { TableSchema } from './table-schema.ts';
+import type { TableSchema } from '#resources/table-schema.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { ApiRoute } from './api-routes.ts';
+import type { ApiRoute } from '#resources/api-routes.ts';
 
 /**
  * A streaming route's function gets the time to send a large body: after the first 6 MB Lambda

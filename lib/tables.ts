@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type KeyAttribute, type TableSchema, tableSchemas } from './table-schema.ts';
+import { type KeyAttribute, type TableSchema, tableSchemas } from '#resources/table-schema.ts';
 
 export type TableName = keyof typeof tableSchemas;
 

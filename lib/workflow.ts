@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from './workflow-tasks.ts';
+import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '#resources/workflow-tasks.ts';
 
 export type WorkflowFunctions = Record<keyof typeof workflowTasks, IFunction>;
 

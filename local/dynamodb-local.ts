@@ -8,7 +8,7 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type TableSchema, tableSchemas } from '../lib/table-schema.ts';
+import { type TableSchema, tableSchemas } from '#resources/table-schema.ts';
 import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulatorProcess } from './emulator-process.ts';
 
 /**

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SQS_CLIENT_CONFIG, withClientPlugins } from '../functions/commons/clients.ts';
-import { setMetricsSink } from '../functions/commons/metrics.ts';
-import { readConfig } from '../functions/config.ts';
-import { apiRoutes } from '../lib/api-routes.ts';
+import { SQS_CLIENT_CONFIG, withClientPlugins } from '#commons/clients.ts';
+import { readConfig } from '#commons/config.ts';
+import { setMetricsSink } from '#commons/metrics.ts';
+import { apiRoutes } from '#resources/api-routes.ts';
 import {
   CHUNK_DLQ_NAME,
   CHUNK_MAX_RECEIVE_COUNT,
@@ -16,7 +16,7 @@ import {
   CHUNK_VISIBILITY_TIMEOUT_SECONDS,
   WORKER_BATCH_SIZE,
   WORKER_TIMEOUT_SECONDS,
-} from '../lib/chunk-queue-settings.ts';
+} from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';

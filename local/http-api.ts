@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problem } from '../functions/commons/http.ts';
-import { isStreamed, type StreamedResult } from '../functions/commons/streaming.ts';
-import { type ApiRoute, matchRoutePath } from '../lib/api-routes.ts';
+import { problem } from '#commons/http.ts';
+import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
+import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 interface BoundRoute {

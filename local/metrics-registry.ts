@@ -1,4 +1,4 @@
-import type { EmfDocument } from '../functions/commons/metrics.ts';
+import type { EmfDocument } from '#commons/metrics.ts';
 
 interface Series {
   name: string;

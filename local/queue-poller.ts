@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../functions/commons/logger.ts';
+import { logger } from '#commons/logger.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 export interface QueuePollerOptions {

@@ -2,7 +2,7 @@ import './polyfills.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '../lib/workflow-tasks.ts';
+import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '#resources/workflow-tasks.ts';
 import type { Emulator } from './emulator-process.ts';
 import { invoke, loadHandler } from './lambda-runtime.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { activateJobs } from '../domain/job/activate-jobs.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { activateJobs } from '#domain/job/activate-jobs.ts';
 
 const body = z
   .object({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { json, jsonApi, parseBody, pathParameter } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { InvalidArgumentError } from '../domain/errors.ts';
-import { cancelInstance } from '../domain/instance/cancel-instance.ts';
-import { isKey } from '../domain/keys.ts';
+import { json, jsonApi, parseBody, pathParameter } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { InvalidArgumentError } from '#domain/errors.ts';
+import { cancelInstance } from '#domain/instance/cancel-instance.ts';
+import { isKey } from '#domain/keys.ts';
 
 // Camunda accepts an optional operationReference to correlate the command; nothing here reads it back.
 const body = z.object({ operationReference: z.number().int().optional() }).strict();

@@ -1,4 +1,4 @@
-import { batchCreationHandler } from '../commons/batch-creation-api.ts';
+import { batchCreationHandler } from '#commons/batch-creation-api.ts';
 
 /**
  * POST /v2/process-instances/cancellation: cancel every instance matching the filter, and (extension)

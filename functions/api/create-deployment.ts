@@ -1,7 +1,7 @@
-import { json, multipartApi, type UploadedFile } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { InvalidArgumentError } from '../domain/errors.ts';
-import { deployResources } from '../domain/instance/deploy.ts';
+import { json, multipartApi, type UploadedFile } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { InvalidArgumentError } from '#domain/errors.ts';
+import { deployResources } from '#domain/instance/deploy.ts';
 
 /** POST /v2/deployments (multipart): BPMN files in `resources`, optional `tenantId`. */
 export const handler = multipartApi(async (event) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { startProcessInstance } from '../domain/instance/start-process-instance.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { startProcessInstance } from '#domain/instance/start-process-instance.ts';
 
 const body = z
   .object({

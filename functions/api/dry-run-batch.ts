@@ -1,7 +1,7 @@
-import { batchRequestNamed, readBatchRequest } from '../commons/batch-requests.ts';
-import { json, jsonApi, pathParameter } from '../commons/http.ts';
-import { itemProvider, services } from '../commons/services.ts';
-import { dryRunBatch } from '../domain/batch/dry-run-batch.ts';
+import { batchRequestNamed, readBatchRequest } from '#commons/batch-requests.ts';
+import { json, jsonApi, pathParameter } from '#commons/http.ts';
+import { itemProvider, services } from '#commons/services.ts';
+import { dryRunBatch } from '#domain/creation/dry-run-batch.ts';
 
 /**
  * POST /v2/extensions/process-instances/{operation}/dry-run: the creation request of that operation

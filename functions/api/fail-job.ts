@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { keyParameter } from '../commons/key-parameter.ts';
-import { engineDeps } from '../commons/services.ts';
-import { failJob } from '../domain/job/fail-job.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { keyParameter } from '#commons/key-parameter.ts';
+import { engineDeps } from '#commons/services.ts';
+import { failJob } from '#domain/job/fail-job.ts';
 
 const body = z
   .object({

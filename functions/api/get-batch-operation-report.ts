@@ -1,10 +1,10 @@
-import { negotiateMediaType } from '../commons/content-negotiation.ts';
-import { type HttpEvent, pathParameter } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { streamingApi, textStream } from '../commons/streaming.ts';
-import { batchReport, REPORT_FORMATS, type ReportFormat } from '../domain/batch/batch-report.ts';
-import { InvalidArgumentError, ProblemError } from '../domain/errors.ts';
-import { isKey } from '../domain/keys.ts';
+import { negotiateMediaType } from '#commons/content-negotiation.ts';
+import { type HttpEvent, pathParameter } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { streamingApi, textStream } from '#commons/streaming.ts';
+import { batchReport, REPORT_FORMATS, type ReportFormat } from '#domain/batch/batch-report.ts';
+import { InvalidArgumentError, ProblemError } from '#domain/errors.ts';
+import { isKey } from '#domain/keys.ts';
 
 /** The media types each format answers to; the first is what `?format=` and a wildcard Accept get. */
 const MEDIA_TYPES: Record<ReportFormat, readonly string[]> = {

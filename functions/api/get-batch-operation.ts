@@ -1,7 +1,7 @@
-import { json, jsonApi, pathParameter } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { toBatchOperationResult } from '../domain/batch/batch-operation-result.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { json, jsonApi, pathParameter } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { NotFoundError } from '#domain/errors.ts';
+import { toBatchOperationResult } from '#wire/batch-operation-result.ts';
 
 /** GET /v2/batch-operations/{batchOperationKey} */
 export const handler = jsonApi(async (event) => {

@@ -1,8 +1,8 @@
-import { json, jsonApi } from '../commons/http.ts';
-import { keyParameter } from '../commons/key-parameter.ts';
-import { services } from '../commons/services.ts';
-import { NotFoundError } from '../domain/errors.ts';
-import { toProcessDefinitionResult } from '../domain/instance/search-process-definitions.ts';
+import { json, jsonApi } from '#commons/http.ts';
+import { keyParameter } from '#commons/key-parameter.ts';
+import { services } from '#commons/services.ts';
+import { NotFoundError } from '#domain/errors.ts';
+import { toProcessDefinitionResult } from '#domain/instance/search-process-definitions.ts';
 
 /** GET /v2/process-definitions/{processDefinitionKey} */
 export const handler = jsonApi(async (event) => {

@@ -1,8 +1,8 @@
-import { json, jsonApi, pathParameter } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { InvalidArgumentError, NotFoundError } from '../domain/errors.ts';
-import { toProcessInstanceResult } from '../domain/instance/process-instance-result.ts';
-import { isKey } from '../domain/keys.ts';
+import { json, jsonApi, pathParameter } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { InvalidArgumentError, NotFoundError } from '#domain/errors.ts';
+import { isKey } from '#domain/keys.ts';
+import { toProcessInstanceResult } from '#wire/process-instance-result.ts';
 
 /** GET /v2/process-instances/{processInstanceKey} */
 export const handler = jsonApi(async (event) => {

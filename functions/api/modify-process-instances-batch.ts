@@ -1,4 +1,4 @@
-import { batchCreationHandler } from '../commons/batch-creation-api.ts';
+import { batchCreationHandler } from '#commons/batch-creation-api.ts';
 
 /**
  * POST /v2/process-instances/modification: move the tokens of every instance matching the filter

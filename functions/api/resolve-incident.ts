@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { keyParameter } from '../commons/key-parameter.ts';
-import { engineDeps } from '../commons/services.ts';
-import { resolveIncident } from '../domain/incident/resolve-incident.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { keyParameter } from '#commons/key-parameter.ts';
+import { engineDeps } from '#commons/services.ts';
+import { resolveIncident } from '#domain/incident/resolve-incident.ts';
 
 // Camunda accepts an optional operationReference to correlate the command; nothing here reads it back.
 const body = z.object({ operationReference: z.number().int().optional() }).strict();

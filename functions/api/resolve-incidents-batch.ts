@@ -1,4 +1,4 @@
-import { batchCreationHandler } from '../commons/batch-creation-api.ts';
+import { batchCreationHandler } from '#commons/batch-creation-api.ts';
 
 /**
  * POST /v2/process-instances/incident-resolution: resolve every open incident of every instance

@@ -1,8 +1,8 @@
-import { createBatchForRequest } from '../commons/batch-creation-api.ts';
-import { jsonApi, parseBody, pathParameter } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { batchControlsSchema } from '../domain/batch/batch-operation.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { createBatchForRequest } from '#commons/batch-creation-api.ts';
+import { jsonApi, parseBody, pathParameter } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { batchControlsSchema } from '#domain/batch/batch-operation.ts';
+import { NotFoundError } from '#domain/errors.ts';
 
 /**
  * POST /v2/extensions/batch-operations/{batchOperationKey}/failed-items-retry: a new batch of the

@@ -1,6 +1,6 @@
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
-import { incidentSearchSchema, searchIncidents } from '../domain/incident/search-incidents.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
+import { incidentSearchSchema, searchIncidents } from '#domain/incident/search-incidents.ts';
 
 /** POST /v2/incidents/search */
 export const handler = jsonApi(async (event) =>

@@ -1,9 +1,9 @@
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
 import {
   processDefinitionSearchSchema,
   searchProcessDefinitions,
-} from '../domain/instance/search-process-definitions.ts';
+} from '#domain/instance/search-process-definitions.ts';
 
 /** POST /v2/process-definitions/search */
 export const handler = jsonApi(async (event) =>

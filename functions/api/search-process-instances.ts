@@ -1,9 +1,9 @@
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { services } from '../commons/services.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { services } from '#commons/services.ts';
 import {
   processInstanceSearchSchema,
   searchProcessInstances,
-} from '../domain/instance/search-process-instances.ts';
+} from '#domain/instance/search-process-instances.ts';
 
 /** POST /v2/process-instances/search */
 export const handler = jsonApi(async (event) => {

@@ -1,4 +1,4 @@
-import { batchCreationHandler } from '../commons/batch-creation-api.ts';
+import { batchCreationHandler } from '#commons/batch-creation-api.ts';
 
 /**
  * POST /v2/extensions/process-instances/external-task-retries (extension, from Camunda 7): set the retries of the external tasks (service-task jobs, optionally of one topic) of every named instance, as a

@@ -1,4 +1,4 @@
-import { batchCreationHandler } from '../commons/batch-creation-api.ts';
+import { batchCreationHandler } from '#commons/batch-creation-api.ts';
 
 /**
  * POST /v2/extensions/process-instances/job-retries (extension, from Camunda 7): set the retries of the open jobs of every named instance, as a

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { json, jsonApi, parseBody } from '../commons/http.ts';
-import { keyParameter } from '../commons/key-parameter.ts';
-import { engineDeps } from '../commons/services.ts';
-import { updateJob } from '../domain/job/update-job.ts';
+import { json, jsonApi, parseBody } from '#commons/http.ts';
+import { keyParameter } from '#commons/key-parameter.ts';
+import { engineDeps } from '#commons/services.ts';
+import { updateJob } from '#domain/job/update-job.ts';
 
 const body = z
   .object({

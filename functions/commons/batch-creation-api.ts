@@ -1,5 +1,5 @@
-import type { BatchControls, BatchOperationType } from '../domain/batch/batch-operation.ts';
-import { type CreateBatchRequest, createBatch } from '../domain/batch/lifecycle/create-batch.ts';
+import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
+import { type CreateBatchRequest, createBatch } from '#domain/creation/create-batch.ts';
 import { type BatchRequestName, readBatchRequest } from './batch-requests.ts';
 import { callerClaims, type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
 import { logger } from './logger.ts';

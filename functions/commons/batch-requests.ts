@@ -1,24 +1,24 @@
 import type { z } from 'zod';
-import type { BatchControls, BatchOperationType } from '../domain/batch/batch-operation.ts';
-import { cancellationOptionsSchema } from '../domain/batch/batch-operation.ts';
-import type { InstanceSelection } from '../domain/batch/item-provider/batch-item-keys.ts';
+import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
+import { cancellationOptionsSchema } from '#domain/batch/batch-operation.ts';
 import {
   filterBatchRequestSchema,
   operationRequestSchema,
   splitOperationRequest,
-} from '../domain/batch/lifecycle/create-batch.ts';
-import { NotFoundError } from '../domain/errors.ts';
+} from '#domain/creation/create-batch.ts';
+import { NotFoundError } from '#domain/errors.ts';
+import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
 import {
   migrationParametersSchema,
   validateMigrationPlan,
-} from '../domain/operations/migrate-process-instance.ts';
+} from '#domain/operations/migrate-process-instance.ts';
 import {
   modificationParametersSchema,
   validateModification,
-} from '../domain/operations/modify-process-instance.ts';
-import { restartParametersSchema } from '../domain/operations/restart-process-instance.ts';
-import { externalTaskRetriesParametersSchema } from '../domain/operations/set-external-task-retries.ts';
-import { jobRetriesParametersSchema } from '../domain/operations/set-job-retries.ts';
+} from '#domain/operations/modify-process-instance.ts';
+import { restartParametersSchema } from '#domain/operations/restart-process-instance.ts';
+import { externalTaskRetriesParametersSchema } from '#domain/operations/set-external-task-retries.ts';
+import { jobRetriesParametersSchema } from '#domain/operations/set-job-retries.ts';
 import { type HttpEvent, parseBody } from './http.ts';
 import { services } from './services.ts';
 

@@ -1,4 +1,4 @@
-import { type BatchStateChange, changeBatchState } from '../domain/batch/lifecycle/change-batch-state.ts';
+import { type BatchStateChange, changeBatchState } from '#domain/controls/change-batch-state.ts';
 import { json, jsonApi, pathParameter } from './http.ts';
 import { logger } from './logger.ts';
 import { MetricName, recordMetrics } from './metrics.ts';

@@ -5,7 +5,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidArgumentError, ProblemError } from '../domain/errors.ts';
+import { InvalidArgumentError, ProblemError } from '#domain/errors.ts';
 import { logger } from './logger.ts';
 import { tracer } from './tracer.ts';
 

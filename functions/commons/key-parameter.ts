@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../domain/errors.ts';
-import { isKey } from '../domain/keys.ts';
+import { InvalidArgumentError } from '#domain/errors.ts';
+import { isKey } from '#domain/keys.ts';
 import { type HttpEvent, pathParameter } from './http.ts';
 
 /** A key path parameter (a string of digits), or 400 naming it. */

@@ -1,14 +1,14 @@
-import { DynamoBatchStore } from '../adapters/dynamodb/batch-store.ts';
-import { DynamoEngineStore } from '../adapters/dynamodb/engine-store.ts';
-import { DynamoKeyGenerator } from '../adapters/dynamodb/key-generator.ts';
-import { DynamoProcessDefinitionStore } from '../adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '../adapters/dynamodb/process-instance-store.ts';
-import { StepFunctionsBatchWorkflow } from '../adapters/sfn/batch-workflow.ts';
-import { SqsChunkQueue } from '../adapters/sqs/chunk-queue.ts';
-import { type Config, queryRetrySettings, readConfig } from '../config.ts';
-import type { ItemProviderDeps } from '../domain/batch/item-provider/matching-instance-keys.ts';
-import type { EngineDeps } from '../domain/instance/engine-step.ts';
+import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
+import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
+import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
+import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
+import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
+import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
+import { type Config, queryRetrySettings, readConfig } from './config.ts';
 
 /**
  * The adapters every handler uses, wired once per process from the configuration (as handlers wire

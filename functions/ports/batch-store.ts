@@ -4,8 +4,8 @@ import type {
   BatchOperationState,
   BatchOperationType,
   BatchShard,
-} from '../domain/batch/batch-operation.ts';
-import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '../domain/batch/chunk.ts';
+} from '#domain/batch/batch-operation.ts';
+import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 
 export interface BatchWithShards {
   batch: BatchOperation;

@@ -1,6 +1,6 @@
-import type { Incident } from '../domain/incident/incident.ts';
-import type { ProcessInstance } from '../domain/instance/process-instance.ts';
-import type { Job } from '../domain/job/job.ts';
+import type { Incident } from '#domain/incident/incident.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import type { Job } from '#domain/job/job.ts';
 
 /** A change from a record as read to what it must become; applied only if it is still as read. */
 export interface Transition<T> {

@@ -1,7 +1,7 @@
-import type { QueryPlan } from '../domain/filter/plan-query.ts';
-import type { ProcessDefinition } from '../domain/instance/process-definition.ts';
-import type { ProcessInstance } from '../domain/instance/process-instance.ts';
-import type { InstanceCommand } from '../domain/operations/operation-handler.ts';
+import type { QueryPlan } from '#domain/filter/plan-query.ts';
+import type { ProcessDefinition } from '#domain/instance/process-definition.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import type { InstanceCommand } from '#domain/operations/operation-handler.ts';
 
 /** A page of candidate instances; `cursor` is absent on the last page. */
 export interface InstancePage {

@@ -1,12 +1,12 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { CHUNK_MAX_RECEIVE_COUNT } from '../../lib/chunk-queue-settings.ts';
-import { parseChunkMessage } from '../adapters/sqs/chunk-queue.ts';
-import { logger } from '../commons/logger.ts';
-import { MetricName, recordMetrics } from '../commons/metrics.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { accountDeadChunk } from '../domain/batch/lifecycle/account-dead-chunk.ts';
+import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
+import { logger } from '#commons/logger.ts';
+import { MetricName, recordMetrics } from '#commons/metrics.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { accountDeadChunk } from '#domain/execution/account-dead-chunk.ts';
+import { CHUNK_MAX_RECEIVE_COUNT } from '#resources/chunk-queue-settings.ts';
 
 const processor = new SqsFifoPartialProcessorAsync();
 

@@ -1,11 +1,11 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseChunkMessage } from '../adapters/sqs/chunk-queue.ts';
-import { logger } from '../commons/logger.ts';
-import { MetricName, recordMetrics } from '../commons/metrics.ts';
-import { observed } from '../commons/observed.ts';
-import { engineDeps, services } from '../commons/services.ts';
-import { executeChunk } from '../domain/batch/lifecycle/execute-chunk.ts';
+import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
+import { logger } from '#commons/logger.ts';
+import { MetricName, recordMetrics } from '#commons/metrics.ts';
+import { observed } from '#commons/observed.ts';
+import { engineDeps, services } from '#commons/services.ts';
+import { executeChunk } from '#domain/execution/execute-chunk.ts';
 
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
 const processor = new SqsFifoPartialProcessorAsync();

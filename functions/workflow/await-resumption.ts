@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { logger } from '../commons/logger.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { awaitResumption } from '../domain/batch/lifecycle/await-resumption.ts';
+import { logger } from '#commons/logger.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { awaitResumption } from '#domain/execution/await-resumption.ts';
 
 const input = z.object({ batchOperationKey: z.string(), taskToken: z.string().min(1) });
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { logger } from '../commons/logger.ts';
-import { MetricName, recordMetrics } from '../commons/metrics.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { checkProgress } from '../domain/batch/lifecycle/check-progress.ts';
+import { logger } from '#commons/logger.ts';
+import { MetricName, recordMetrics } from '#commons/metrics.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { checkProgress } from '#domain/execution/check-progress.ts';
 
 const input = z.object({
   batchOperationKey: z.string(),

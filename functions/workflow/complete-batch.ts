@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { logger } from '../commons/logger.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { completeBatch } from '../domain/batch/lifecycle/complete-batch.ts';
+import { logger } from '#commons/logger.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { completeBatch } from '#domain/completion/complete-batch.ts';
 import { reportFinishedBatch } from './finished-batch-metrics.ts';
 
 const input = z.object({ batchOperationKey: z.string() });

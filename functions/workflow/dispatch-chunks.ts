@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { logger } from '../commons/logger.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { dispatchChunks } from '../domain/batch/lifecycle/dispatch-chunks.ts';
+import { logger } from '#commons/logger.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { dispatchChunks } from '#domain/execution/dispatch-chunks.ts';
 import { shardInput } from './shard-input.ts';
 
 const dispatchInput = shardInput.extend({ dispatchRound: z.number().int().min(0) });

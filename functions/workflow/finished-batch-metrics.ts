@@ -1,5 +1,5 @@
-import { logger } from '../commons/logger.ts';
-import { MetricName, recordMetrics } from '../commons/metrics.ts';
+import { logger } from '#commons/logger.ts';
+import { MetricName, recordMetrics } from '#commons/metrics.ts';
 
 /** Logs and counts a batch that reached its final state (once: a repeated step changes nothing). */
 export function reportFinishedBatch(result: {

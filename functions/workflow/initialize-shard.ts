@@ -1,8 +1,8 @@
-import { logger } from '../commons/logger.ts';
-import { MetricName, recordMetrics } from '../commons/metrics.ts';
-import { observed } from '../commons/observed.ts';
-import { itemProvider, services } from '../commons/services.ts';
-import { initializeShard } from '../domain/batch/lifecycle/initialize-shard.ts';
+import { logger } from '#commons/logger.ts';
+import { MetricName, recordMetrics } from '#commons/metrics.ts';
+import { observed } from '#commons/observed.ts';
+import { itemProvider, services } from '#commons/services.ts';
+import { initializeShard } from '#domain/initialization/initialize-shard.ts';
 import { shardInput } from './shard-input.ts';
 
 /** State "Initialize shard" (one Map iteration per shard). */

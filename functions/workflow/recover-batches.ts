@@ -1,8 +1,8 @@
-import { logger } from '../commons/logger.ts';
-import { MetricName, recordMetrics } from '../commons/metrics.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { recoverBatches } from '../domain/batch/lifecycle/recover-batches.ts';
+import { logger } from '#commons/logger.ts';
+import { MetricName, recordMetrics } from '#commons/metrics.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { recoverBatches } from '#domain/recovery/recover-batches.ts';
 
 /** Scheduled sweep (and the embedded runtime's start-up): re-drives batches whose execution was lost. */
 export const handler = observed(async () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { logger } from '../commons/logger.ts';
-import { observed } from '../commons/observed.ts';
-import { services } from '../commons/services.ts';
-import { startBatch } from '../domain/batch/lifecycle/start-batch.ts';
+import { logger } from '#commons/logger.ts';
+import { observed } from '#commons/observed.ts';
+import { services } from '#commons/services.ts';
+import { startBatch } from '#domain/creation/start-batch.ts';
 
 const input = z.object({ batchOperationKey: z.string(), executionArn: z.string() });
 

@@ -1,7 +1,7 @@
 import * as camunda from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { apiRoutes } from '../../lib/api-routes.ts';
+import { apiRoutes } from '#resources/api-routes.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { services } from '../../functions/commons/services.ts';
-import type { Chunk } from '../../functions/domain/batch/chunk.ts';
+import { services } from '#commons/services.ts';
+import type { Chunk } from '#domain/batch/chunk.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { processInstance } from '../helpers/process-instances.ts';

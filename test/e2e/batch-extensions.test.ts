@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoBatchStore } from '../../functions/adapters/dynamodb/batch-store.ts';
-import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
+import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { dynamoDocumentClient } from '#commons/clients.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, inParallel } from '../helpers/api-client.ts';
 

@@ -1,8 +1,8 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stepFunctions } from '../../functions/commons/clients.ts';
-import { services } from '../../functions/commons/services.ts';
-import type { Chunk } from '../../functions/domain/batch/chunk.ts';
+import { stepFunctions } from '#commons/clients.ts';
+import { services } from '#commons/services.ts';
+import type { Chunk } from '#domain/batch/chunk.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';

@@ -1,8 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoBatchStore } from '../../functions/adapters/dynamodb/batch-store.ts';
-import { StepFunctionsBatchWorkflow } from '../../functions/adapters/sfn/batch-workflow.ts';
-import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
+import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
+import { dynamoDocumentClient } from '#commons/clients.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
 import { apiClient, inParallel } from '../helpers/api-client.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyFromSequence } from '../../functions/domain/keys.ts';
+import { keyFromSequence } from '#domain/keys.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient } from '../helpers/api-client.ts';
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
-import { services } from '../../functions/commons/services.ts';
-import type { ProcessInstance } from '../../functions/domain/instance/process-instance.ts';
-import { shardOf } from '../../functions/domain/keys.ts';
+import { dynamoDocumentClient } from '#commons/clients.ts';
+import { services } from '#commons/services.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { shardOf } from '#domain/keys.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient } from '../../functions/commons/clients.ts';
-import { services } from '../../functions/commons/services.ts';
+import { dynamoDocumentClient } from '#commons/clients.ts';
+import { services } from '#commons/services.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FINAL_BATCH_STATES } from '../../functions/domain/batch/batch-operation.ts';
+import { FINAL_BATCH_STATES } from '#domain/batch/batch-operation.ts';
 import type { BatchBody } from './batch-invariants.ts';
 
 /** Response bodies are asserted field by field, so they are loosely typed here. */

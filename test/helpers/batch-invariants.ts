@@ -1,12 +1,8 @@
 import { expect } from 'vitest';
-import { services } from '../../functions/commons/services.ts';
-import {
-  type BatchOperationState,
-  FINAL_BATCH_STATES,
-  finalStateOf,
-} from '../../functions/domain/batch/batch-operation.ts';
-import { type Chunk, errorSummaryLine, type ItemOutcome } from '../../functions/domain/batch/chunk.ts';
-import { shardOf } from '../../functions/domain/keys.ts';
+import { services } from '#commons/services.ts';
+import { type BatchOperationState, FINAL_BATCH_STATES, finalStateOf } from '#domain/batch/batch-operation.ts';
+import { type Chunk, errorSummaryLine, type ItemOutcome } from '#domain/batch/chunk.ts';
+import { shardOf } from '#domain/keys.ts';
 
 /** The batch as GET /v2/batch-operations/{key} returns it (the fields the invariants read). */
 export interface BatchBody {

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoEngineStore } from '../../functions/adapters/dynamodb/engine-store.ts';
-import { DynamoKeyGenerator } from '../../functions/adapters/dynamodb/key-generator.ts';
-import { DynamoProcessDefinitionStore } from '../../functions/adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '../../functions/adapters/dynamodb/process-instance-store.ts';
-import type { EngineDeps } from '../../functions/domain/instance/engine-step.ts';
+import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
+import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
+import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import { createTables, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
 

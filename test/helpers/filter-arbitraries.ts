@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { javaStringHashCode } from '../../functions/domain/incident/incident.ts';
+import { javaStringHashCode } from '#domain/incident/incident.ts';
 import {
   ELEMENT_INSTANCE_STATES,
   PROCESS_INSTANCE_STATES,
   type ProcessInstance,
-} from '../../functions/domain/instance/process-instance.ts';
-import { keyFromSequence } from '../../functions/domain/keys.ts';
+} from '#domain/instance/process-instance.ts';
+import { keyFromSequence } from '#domain/keys.ts';
 
 /**
  * Random process instances and random Camunda process-instance filters drawn from the same small

@@ -1,5 +1,5 @@
-import type { ProcessInstance } from '../../functions/domain/instance/process-instance.ts';
-import { keyFromSequence } from '../../functions/domain/keys.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { keyFromSequence } from '#domain/keys.ts';
 
 /** An ACTIVE instance of `order-process` waiting at one user task; override what the test is about. */
 export function processInstance(sequence: number, overrides: Partial<ProcessInstance> = {}): ProcessInstance {

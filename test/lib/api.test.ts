@@ -1,10 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '#resources/api-routes.ts';
+import { tableSchemas } from '#resources/table-schema.ts';
 import { routeAccess } from '../../lib/api.ts';
-import { apiRoutes } from '../../lib/api-routes.ts';
 import { STREAMING_ROUTE_TIMEOUT } from '../../lib/streaming-route.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
-import { tableSchemas } from '../../lib/table-schema.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface Statement {

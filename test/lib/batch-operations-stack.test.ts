@@ -1,10 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../lib/api-routes.ts';
-import { CHUNK_MAX_RECEIVE_COUNT, CHUNK_VISIBILITY_TIMEOUT_SECONDS } from '../../lib/chunk-queue-settings.ts';
+import { apiRoutes } from '#resources/api-routes.ts';
+import {
+  CHUNK_MAX_RECEIVE_COUNT,
+  CHUNK_VISIBILITY_TIMEOUT_SECONDS,
+} from '#resources/chunk-queue-settings.ts';
+import { BATCHES_BY_START_DATE_INDEX, tableSchemas } from '#resources/table-schema.ts';
+import { workflowTasks } from '#resources/workflow-tasks.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
-import { BATCHES_BY_START_DATE_INDEX, tableSchemas } from '../../lib/table-schema.ts';
-import { workflowTasks } from '../../lib/workflow-tasks.ts';
 
 let template: Template;
 beforeAll(() => {

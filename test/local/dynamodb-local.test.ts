@@ -5,7 +5,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCHES_BY_START_DATE_INDEX } from '../../lib/table-schema.ts';
+import { BATCHES_BY_START_DATE_INDEX } from '#resources/table-schema.ts';
 import { createTables } from '../../local/dynamodb-local.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamodb.ts';

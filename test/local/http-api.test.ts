@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiRoute } from '../../lib/api-routes.ts';
+import type { ApiRoute } from '#resources/api-routes.ts';
 import { createHttpApi } from '../../local/http-api.ts';
 import { closeServer } from '../../local/step-functions-emulator.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../functions/commons/logger.ts';
-import { observed } from '../../functions/commons/observed.ts';
+import { logger } from '#commons/logger.ts';
+import { observed } from '#commons/observed.ts';
 import { invoke, type LambdaHandler } from '../../local/lambda-runtime.ts';
 
 /** The JSON lines the logger writes while the spy is on (tests log from WARN up, which goes to stderr). */

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SQS_CLIENT_CONFIG } from '../../functions/commons/clients.ts';
+import { SQS_CLIENT_CONFIG } from '#commons/clients.ts';
 import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
 import { startQueuePoller } from '../../local/queue-poller.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';

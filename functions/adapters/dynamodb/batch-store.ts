@@ -9,14 +9,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BATCHES_BY_START_DATE_INDEX } from '../../../lib/table-schema.ts';
 import type {
   BatchError,
   BatchOperation,
   BatchOperationState,
   BatchOperationType,
   BatchShard,
-} from '../../domain/batch/batch-operation.ts';
+} from '#domain/batch/batch-operation.ts';
 import {
   type Chunk,
   type ChunkId,
@@ -24,14 +23,15 @@ import {
   chunkSortKey,
   type ItemOutcome,
   parseChunkSortKey,
-} from '../../domain/batch/chunk.ts';
+} from '#domain/batch/chunk.ts';
 import type {
   BatchCreation,
   BatchStore,
   BatchTransition,
   BatchWithShards,
   IdempotencyRecord,
-} from '../../ports/batch-store.ts';
+} from '#ports/batch-store.ts';
+import { BATCHES_BY_START_DATE_INDEX } from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
 
 /** TransactWriteItems takes at most 100 actions (DynamoDB API limit): one batch record plus its shards. */

@@ -11,15 +11,9 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  INCIDENTS_BY_INSTANCE_INDEX,
-  INCIDENTS_BY_STATE_INDEX,
-  JOBS_BY_INSTANCE_INDEX,
-  JOBS_BY_TYPE_INDEX,
-} from '../../../lib/table-schema.ts';
-import type { Incident } from '../../domain/incident/incident.ts';
-import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
-import type { Job } from '../../domain/job/job.ts';
+import type { Incident } from '#domain/incident/incident.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import type { Job } from '#domain/job/job.ts';
 import type {
   EngineChange,
   EngineStore,
@@ -27,7 +21,13 @@ import type {
   IncidentPage,
   JobPage,
   Transition,
-} from '../../ports/engine-store.ts';
+} from '#ports/engine-store.ts';
+import {
+  INCIDENTS_BY_INSTANCE_INDEX,
+  INCIDENTS_BY_STATE_INDEX,
+  JOBS_BY_INSTANCE_INDEX,
+  JOBS_BY_TYPE_INDEX,
+} from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
 import { ExpressionBuilder } from './expression.ts';
 import { instanceItem, type StoredTombstone } from './process-instance-store.ts';

@@ -1,4 +1,4 @@
-import type { Pushdown } from '../../domain/filter/plan-query.ts';
+import type { Pushdown } from '#domain/filter/plan-query.ts';
 
 export interface CompiledExpression {
   expression: string;

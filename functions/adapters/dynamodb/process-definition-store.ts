@@ -5,13 +5,9 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DEFINITIONS_BY_ID_INDEX } from '../../../lib/table-schema.ts';
-import type { ProcessDefinition } from '../../domain/instance/process-definition.ts';
-import type {
-  DefinitionPage,
-  DefinitionSummary,
-  ProcessDefinitionStore,
-} from '../../ports/instance-store.ts';
+import type { ProcessDefinition } from '#domain/instance/process-definition.ts';
+import type { DefinitionPage, DefinitionSummary, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import { DEFINITIONS_BY_ID_INDEX } from '#resources/table-schema.ts';
 
 /** What a search shows of a definition: its BPMN and flow are left on the table. */
 const SUMMARY_ATTRIBUTES = [

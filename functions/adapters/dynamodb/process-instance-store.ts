@@ -7,18 +7,18 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '../../../lib/table-schema.ts';
-import type { QueryPlan } from '../../domain/filter/plan-query.ts';
-import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
-import { shardOf } from '../../domain/keys.ts';
-import type { InstanceCommand } from '../../domain/operations/operation-handler.ts';
+import type { QueryPlan } from '#domain/filter/plan-query.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { shardOf } from '#domain/keys.ts';
+import type { InstanceCommand } from '#domain/operations/operation-handler.ts';
 import {
   type CommandResult,
   type InstancePage,
   type InstanceTombstone,
   type ProcessInstanceStore,
   TransientStoreError,
-} from '../../ports/instance-store.ts';
+} from '#ports/instance-store.ts';
+import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
 import { ExpressionBuilder } from './expression.ts';
 

@@ -9,7 +9,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { BatchWorkflow } from '../../ports/batch-store.ts';
+import type { BatchWorkflow } from '#ports/batch-store.ts';
 
 /** Starts one state-machine execution per batch, named after the batch key (so a retry cannot start two). */
 export class StepFunctionsBatchWorkflow implements BatchWorkflow {

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type ChunkId, chunkSortKey } from '../../domain/batch/chunk.ts';
-import type { ChunkQueue } from '../../ports/batch-store.ts';
+import { type ChunkId, chunkSortKey } from '#domain/batch/chunk.ts';
+import type { ChunkQueue } from '#ports/batch-store.ts';
 
 /** SendMessageBatch takes at most 10 messages per call (SQS API limit). */
 export const SQS_SEND_BATCH_MAX = 10;

@@ -1,4 +1,4 @@
-import type { BatchStore } from '../../ports/batch-store.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
 import { csvRecord } from '../csv.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Chunk } from './chunk.ts';

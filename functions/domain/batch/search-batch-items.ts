@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BatchStore } from '../../ports/batch-store.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BatchStore, BatchWithShards } from '../../ports/batch-store.ts';
+import type { BatchStore, BatchWithShards } from '#ports/batch-store.ts';
+import { toBatchOperationResult } from '#wire/batch-operation-result.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { searchPageSchema } from '../search-page.ts';
 import {
@@ -12,7 +13,6 @@ import {
   stringFilterSchema,
 } from '../search-support.ts';
 import { BATCH_OPERATION_STATES, BATCH_OPERATION_TYPES, type BatchOperation } from './batch-operation.ts';
-import { toBatchOperationResult } from './batch-operation-result.ts';
 
 /**
  * Camunda 8.10's batch operation types. A filter may name any of them: those this service does not run

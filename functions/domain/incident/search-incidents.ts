@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EngineStore, IncidentAccess } from '../../ports/engine-store.ts';
+import type { EngineStore, IncidentAccess } from '#ports/engine-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { searchPageSchema } from '../search-page.ts';
 import {

@@ -1,4 +1,4 @@
-import type { KeyGenerator, ProcessDefinitionStore } from '../../ports/instance-store.ts';
+import type { KeyGenerator, ProcessDefinitionStore } from '#ports/instance-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { parseBpmn } from './bpmn.ts';
 import { DEFAULT_TENANT_ID, type ProcessDefinition } from './process-definition.ts';

@@ -1,9 +1,5 @@
-import type { EngineStore } from '../../ports/engine-store.ts';
-import type {
-  KeyGenerator,
-  ProcessDefinitionStore,
-  ProcessInstanceStore,
-} from '../../ports/instance-store.ts';
+import type { EngineStore } from '#ports/engine-store.ts';
+import type { KeyGenerator, ProcessDefinitionStore, ProcessInstanceStore } from '#ports/instance-store.ts';
 import { InvalidStateError } from '../errors.ts';
 import type { Job } from '../job/job.ts';
 import type { OpenIncident, ProcessInstance } from './process-instance.ts';

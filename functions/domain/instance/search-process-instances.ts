@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ProcessInstanceStore } from '../../ports/instance-store.ts';
+import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import { toProcessInstanceResult } from '#wire/process-instance-result.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { matchesFilter } from '../filter/evaluate-filter.ts';
 import { FILTER_FIELDS, SORT_FIELDS } from '../filter/fields.ts';
@@ -9,7 +10,6 @@ import { shardIds } from '../keys.ts';
 import { DEFAULT_PAGE_LIMIT, pageResult, searchPageSchema } from '../search-page.ts';
 import { isDescending, sortSchema } from '../search-support.ts';
 import type { ProcessInstance } from './process-instance.ts';
-import { toProcessInstanceResult } from './process-instance-result.ts';
 
 const PAGE_SIZE = 1000;
 

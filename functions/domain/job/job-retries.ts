@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { EngineStore } from '../../ports/engine-store.ts';
+import type { EngineStore } from '#ports/engine-store.ts';
 import { waitingElement } from '../instance/engine-step.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
-import { isOpen, type Job } from '../job/job.ts';
+import { isOpen, type Job } from './job.ts';
 
 /**
  * An instance's jobs (and, for external tasks, their incidents) are written with the instance in one

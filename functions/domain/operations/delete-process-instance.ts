@@ -1,4 +1,4 @@
-import type { EngineStore } from '../../ports/engine-store.ts';
+import type { EngineStore } from '#ports/engine-store.ts';
 import type { Incident } from '../incident/incident.ts';
 import type { ProcessInstance, ProcessInstanceState } from '../instance/process-instance.ts';
 import {

@@ -1,4 +1,4 @@
-import type { EngineChange } from '../../ports/engine-store.ts';
+import type { EngineChange } from '#ports/engine-store.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import type { ProcessInstance, ProcessInstanceState } from '../instance/process-instance.ts';

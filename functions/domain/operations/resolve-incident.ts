@@ -1,4 +1,4 @@
-import type { EngineStore, Transition } from '../../ports/engine-store.ts';
+import type { EngineStore, Transition } from '#ports/engine-store.ts';
 import type { Incident } from '../incident/incident.ts';
 import { endedJob, withIncidents } from '../instance/engine-step.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';

@@ -1,13 +1,13 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
-import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
-import type { HttpEvent, HttpResult } from '../../../functions/commons/http.ts';
-import { isStreamed, type StreamedResult } from '../../../functions/commons/streaming.ts';
-import type { Chunk, ItemOutcome } from '../../../functions/domain/batch/chunk.ts';
-import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
-import { keyFromSequence } from '../../../functions/domain/keys.ts';
+import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import type { HttpEvent, HttpResult } from '#commons/http.ts';
+import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
+import type { Chunk, ItemOutcome } from '#domain/batch/chunk.ts';
+import { initializeShard } from '#domain/initialization/initialize-shard.ts';
+import { keyFromSequence } from '#domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
@@ -24,7 +24,7 @@ let dryRun: Handler;
 let report: Handler;
 let batches: DynamoBatchStore;
 let instances: DynamoProcessInstanceStore;
-let itemProvider: typeof import('../../../functions/commons/services.ts').itemProvider;
+let itemProvider: typeof import('#commons/services.ts').itemProvider;
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ beforeAll(async () => {
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   dryRun = await load('dry-run-batch');
   report = await load('get-batch-operation-report');
-  const wiring = await import('../../../functions/commons/services.ts');
+  const wiring = await import('#commons/services.ts');
   ({ batches, instances } = wiring.services());
   itemProvider = wiring.itemProvider;
   // 120 instances: 3 definitions, every fourth one completed, variables to filter on.

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
-import type { HttpEvent, HttpResult } from '../../../functions/commons/http.ts';
-import type { BatchOperation } from '../../../functions/domain/batch/batch-operation.ts';
-import type { ItemOutcome } from '../../../functions/domain/batch/chunk.ts';
+import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { HttpEvent, HttpResult } from '#commons/http.ts';
+import type { BatchOperation } from '#domain/batch/batch-operation.ts';
+import type { ItemOutcome } from '#domain/batch/chunk.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
@@ -73,7 +73,7 @@ beforeAll(async () => {
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   searchBatches = await load('search-batch-operations');
   searchItems = await load('search-batch-operation-items');
-  ({ batches } = (await import('../../../functions/commons/services.ts')).services());
+  ({ batches } = (await import('#commons/services.ts')).services());
   for (const batch of seeded) {
     await batches.createBatch({ ...batch, filter: {}, shardCount: 2, claims: {} });
   }

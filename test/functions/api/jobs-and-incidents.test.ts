@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { services } from '../../../functions/commons/services.ts';
+import { services } from '#commons/services.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';

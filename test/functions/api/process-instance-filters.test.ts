@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
-import { matchesFilter } from '../../../functions/domain/filter/evaluate-filter.ts';
-import { parseProcessInstanceFilter } from '../../../functions/domain/filter/parse-filter.ts';
+import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
+import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { randomInstances } from '../../helpers/filter-arbitraries.ts';

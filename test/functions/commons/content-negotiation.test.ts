@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateMediaType } from '../../../functions/commons/content-negotiation.ts';
+import { negotiateMediaType } from '#commons/content-negotiation.ts';
 
 const offered = ['text/csv', 'application/x-ndjson', 'application/jsonl'];
 

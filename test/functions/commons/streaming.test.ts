@@ -1,13 +1,8 @@
 import { Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HttpEvent } from '../../../functions/commons/http.ts';
-import {
-  isStreamed,
-  type StreamingHandler,
-  streamingApi,
-  textStream,
-} from '../../../functions/commons/streaming.ts';
+import type { HttpEvent } from '#commons/http.ts';
+import { isStreamed, type StreamingHandler, streamingApi, textStream } from '#commons/streaming.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
 
 /** The streaming route the wrappers are built for; any `streaming` route of apiRoutes would do. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvRecord } from '../../../functions/domain/csv.ts';
+import { csvField, csvRecord } from '#domain/csv.ts';
 
 describe('CSV (RFC 4180)', () => {
   it('leaves plain fields as they are and writes absent values as empty fields', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKey, KEY_BASE, keyFromSequence, shardIds, shardOf } from '../../../functions/domain/keys.ts';
+import { isKey, KEY_BASE, keyFromSequence, shardIds, shardOf } from '#domain/keys.ts';
 
 describe('keys and shards', () => {
   it('makes 16-digit keys from a sequence, so string order is numeric order', () => {

@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
-import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
-import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
-import type { BatchControls, BatchOperation } from '../../../functions/domain/batch/batch-operation.ts';
-import { executeChunk } from '../../../functions/domain/batch/lifecycle/execute-chunk.ts';
-import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
-import type { EngineDeps } from '../../../functions/domain/instance/engine-step.ts';
-import type { ProcessInstance } from '../../../functions/domain/instance/process-instance.ts';
-import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
+import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { queryRetrySettings, readConfig } from '#commons/config.ts';
+import type { BatchControls, BatchOperation } from '#domain/batch/batch-operation.ts';
+import { executeChunk } from '#domain/execution/execute-chunk.ts';
+import { initializeShard } from '#domain/initialization/initialize-shard.ts';
+import type { EngineDeps } from '#domain/instance/engine-step.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { keyFromSequence, shardOf } from '#domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
@@ -50,10 +50,10 @@ beforeAll(async () => {
   )) as unknown as {
     handler: typeof handler;
   });
-  const { services } = await import('../../../functions/commons/services.ts');
-  const { dynamoDocumentClient } = await import('../../../functions/commons/clients.ts');
+  const { services } = await import('#commons/services.ts');
+  const { dynamoDocumentClient } = await import('#commons/clients.ts');
   ({ batches, instances } = services());
-  ({ engineDeps } = await import('../../../functions/commons/services.ts'));
+  ({ engineDeps } = await import('#commons/services.ts'));
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
     (next) => (args) => {

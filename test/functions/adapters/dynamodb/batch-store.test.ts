@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoBatchStore } from '../../../../functions/adapters/dynamodb/batch-store.ts';
-import type { BatchOperation } from '../../../../functions/domain/batch/batch-operation.ts';
-import { type Chunk, pendingItem, tallyOf } from '../../../../functions/domain/batch/chunk.ts';
+import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { BatchOperation } from '#domain/batch/batch-operation.ts';
+import { type Chunk, pendingItem, tallyOf } from '#domain/batch/chunk.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 let dynamo: TestDynamo;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
-import type { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
-import type { Job } from '../../../../functions/domain/job/job.ts';
-import { keyFromSequence, shardOf } from '../../../../functions/domain/keys.ts';
-import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
+import type { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import type { Job } from '#domain/job/job.ts';
+import { keyFromSequence, shardOf } from '#domain/keys.ts';
+import { cancelProcessInstance } from '#domain/operations/cancel-process-instance.ts';
 import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DDB_IN_MAX, ExpressionBuilder } from '../../../../functions/adapters/dynamodb/expression.ts';
+import { DDB_IN_MAX, ExpressionBuilder } from '#adapters/dynamodb/expression.ts';
 
 describe('ExpressionBuilder', () => {
   it('puts names and values behind placeholders, never into the expression text', () => {

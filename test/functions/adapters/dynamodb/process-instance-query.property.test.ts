@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
-import { matchesFilter } from '../../../../functions/domain/filter/evaluate-filter.ts';
-import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
-import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
-import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
-import { shardOf } from '../../../../functions/domain/keys.ts';
+import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
+import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
+import { planQuery } from '#domain/filter/plan-query.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { shardOf } from '#domain/keys.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { INSTANCE_COUNT, randomInstances, validFilter } from '../../../helpers/filter-arbitraries.ts';
 

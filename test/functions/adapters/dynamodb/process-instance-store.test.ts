@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
-import { DynamoProcessDefinitionStore } from '../../../../functions/adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
-import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
-import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
-import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
-import { keyFromSequence, shardOf } from '../../../../functions/domain/keys.ts';
-import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
+import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
+import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
+import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
+import { planQuery } from '#domain/filter/plan-query.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { keyFromSequence, shardOf } from '#domain/keys.ts';
+import { cancelProcessInstance } from '#domain/operations/cancel-process-instance.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 

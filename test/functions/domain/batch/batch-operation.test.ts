@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type BatchShard,
-  finalStateOf,
-  isShardFinished,
-  progressOf,
-} from '../../../../functions/domain/batch/batch-operation.ts';
+import { type BatchShard, finalStateOf, isShardFinished, progressOf } from '#domain/batch/batch-operation.ts';
 
 const shard = (overrides: Partial<BatchShard>): BatchShard => ({
   shard: 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REPORT_FIELDS, reportLines } from '../../../../functions/domain/batch/batch-report.ts';
-import { type Chunk, pendingItem } from '../../../../functions/domain/batch/chunk.ts';
+import { REPORT_FIELDS, reportLines } from '#domain/batch/batch-report.ts';
+import { type Chunk, pendingItem } from '#domain/batch/chunk.ts';
 
 /** Chunk records arriving one at a time, as store pages deliver them. */
 async function* chunks(...records: Chunk[]) {

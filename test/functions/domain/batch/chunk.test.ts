@@ -7,7 +7,7 @@ import {
   parseChunkSortKey,
   pendingItem,
   tallyOf,
-} from '../../../../functions/domain/batch/chunk.ts';
+} from '#domain/batch/chunk.ts';
 
 /** A stream of numbers, arriving asynchronously as store pages do. */
 async function* numbers(count: number) {

@@ -1,8 +1,8 @@
 import { queryProcessInstancesRequestBodySchema } from '@camunda/camunda-api-zod-schemas/8.8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../../functions/domain/errors.ts';
-import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
+import { InvalidArgumentError } from '#domain/errors.ts';
+import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import { plainFilter, validFilter } from '../../../helpers/filter-arbitraries.ts';
 
 /** One fault that makes a filter invalid, with the field it is reported on. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter } from '../../../../functions/domain/filter/evaluate-filter.ts';
-import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
-import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
-import { isEmptyFilter } from '../../../../functions/domain/filter/process-instance-filter.ts';
-import { javaStringHashCode } from '../../../../functions/domain/incident/incident.ts';
+import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
+import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
+import { planQuery } from '#domain/filter/plan-query.ts';
+import { isEmptyFilter } from '#domain/filter/process-instance-filter.ts';
+import { javaStringHashCode } from '#domain/incident/incident.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const instance = processInstance(7, {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBpmn } from '../../../../functions/domain/instance/bpmn.ts';
+import { parseBpmn } from '#domain/instance/bpmn.ts';
 
 const fixture = (name: string) =>
   readFileSync(resolve(import.meta.dirname, '../../../fixtures', name), 'utf8');

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseBpmn } from '../../../../functions/domain/instance/bpmn.ts';
-import type { FlowNode } from '../../../../functions/domain/instance/flow-model.ts';
-import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
-import {
-  completeElement,
-  startTokens,
-  withAllocatedKeys,
-} from '../../../../functions/domain/instance/token-flow.ts';
+import { parseBpmn } from '#domain/instance/bpmn.ts';
+import type { FlowNode } from '#domain/instance/flow-model.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import { completeElement, startTokens, withAllocatedKeys } from '#domain/instance/token-flow.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const processXml = (elements: string) =>

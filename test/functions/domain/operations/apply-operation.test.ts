@@ -1,13 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineDeps } from '../../../../functions/domain/instance/engine-step.ts';
-import { keyFromSequence } from '../../../../functions/domain/keys.ts';
-import { applyOperation } from '../../../../functions/domain/operations/apply-operation.ts';
-import {
-  markedBy,
-  type OperationContext,
-  type StepOperation,
-} from '../../../../functions/domain/operations/operation-handler.ts';
+import type { EngineDeps } from '#domain/instance/engine-step.ts';
+import { keyFromSequence } from '#domain/keys.ts';
+import { applyOperation } from '#domain/operations/apply-operation.ts';
+import { markedBy, type OperationContext, type StepOperation } from '#domain/operations/operation-handler.ts';
 import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
-import { operationHandlerFor } from '../../../../functions/domain/operations/registry.ts';
+import { cancelProcessInstance } from '#domain/operations/cancel-process-instance.ts';
+import { operationHandlerFor } from '#domain/operations/registry.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 describe('cancel process instance', () => {

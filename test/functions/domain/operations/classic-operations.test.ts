@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployResources } from '../../../../functions/domain/instance/deploy.ts';
-import type { EngineDeps } from '../../../../functions/domain/instance/engine-step.ts';
-import { startProcessInstance } from '../../../../functions/domain/instance/start-process-instance.ts';
-import { applyOperation } from '../../../../functions/domain/operations/apply-operation.ts';
-import { operationHandlerFor } from '../../../../functions/domain/operations/registry.ts';
-import { restartParametersSchema } from '../../../../functions/domain/operations/restart-process-instance.ts';
-import { externalTaskRetriesParametersSchema } from '../../../../functions/domain/operations/set-external-task-retries.ts';
-import { jobRetriesParametersSchema } from '../../../../functions/domain/operations/set-job-retries.ts';
+import { deployResources } from '#domain/instance/deploy.ts';
+import type { EngineDeps } from '#domain/instance/engine-step.ts';
+import { startProcessInstance } from '#domain/instance/start-process-instance.ts';
+import { applyOperation } from '#domain/operations/apply-operation.ts';
+import { operationHandlerFor } from '#domain/operations/registry.ts';
+import { restartParametersSchema } from '#domain/operations/restart-process-instance.ts';
+import { externalTaskRetriesParametersSchema } from '#domain/operations/set-external-task-retries.ts';
+import { jobRetriesParametersSchema } from '#domain/operations/set-job-retries.ts';
 import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 /**

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoEngineStore } from '../../../../functions/adapters/dynamodb/engine-store.ts';
-import type { DynamoProcessInstanceStore } from '../../../../functions/adapters/dynamodb/process-instance-store.ts';
-import { parseProcessInstanceFilter } from '../../../../functions/domain/filter/parse-filter.ts';
-import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
-import type { Incident } from '../../../../functions/domain/incident/incident.ts';
-import type { Job } from '../../../../functions/domain/job/job.ts';
-import { keyFromSequence } from '../../../../functions/domain/keys.ts';
-import { applyOperation } from '../../../../functions/domain/operations/apply-operation.ts';
+import type { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
+import { planQuery } from '#domain/filter/plan-query.ts';
+import type { Incident } from '#domain/incident/incident.ts';
+import type { Job } from '#domain/job/job.ts';
+import { keyFromSequence } from '#domain/keys.ts';
+import { applyOperation } from '#domain/operations/apply-operation.ts';
 import {
   decideDeletion,
   deleteProcessInstance,
   TOMBSTONE_RETENTION_SECONDS,
-} from '../../../../functions/domain/operations/delete-process-instance.ts';
+} from '#domain/operations/delete-process-instance.ts';
 import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 

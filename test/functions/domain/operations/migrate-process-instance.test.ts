@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowNode } from '../../../../functions/domain/instance/flow-model.ts';
-import type { ProcessDefinition } from '../../../../functions/domain/instance/process-definition.ts';
-import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
-import type { Job } from '../../../../functions/domain/job/job.ts';
-import { keyFromSequence } from '../../../../functions/domain/keys.ts';
+import type { FlowNode } from '#domain/instance/flow-model.ts';
+import type { ProcessDefinition } from '#domain/instance/process-definition.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import type { Job } from '#domain/job/job.ts';
+import { keyFromSequence } from '#domain/keys.ts';
 import {
   decideMigration,
   type MigrationPlan,
   validateMigrationPlan,
-} from '../../../../functions/domain/operations/migrate-process-instance.ts';
-import type { ProcessDefinitionStore } from '../../../../functions/ports/instance-store.ts';
+} from '#domain/operations/migrate-process-instance.ts';
+import type { ProcessDefinitionStore } from '#ports/instance-store.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const NOW = '2026-01-02T00:00:00.000Z';

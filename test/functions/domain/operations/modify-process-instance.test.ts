@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../../functions/domain/incident/incident.ts';
-import type { FlowNode } from '../../../../functions/domain/instance/flow-model.ts';
-import type { ProcessDefinition } from '../../../../functions/domain/instance/process-definition.ts';
-import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
-import type { Job } from '../../../../functions/domain/job/job.ts';
-import { keyFromSequence } from '../../../../functions/domain/keys.ts';
-import {
-  decideModification,
-  validateModification,
-} from '../../../../functions/domain/operations/modify-process-instance.ts';
-import type { OperationDecision } from '../../../../functions/domain/operations/operation-handler.ts';
-import type { DefinitionPage, ProcessDefinitionStore } from '../../../../functions/ports/instance-store.ts';
+import type { Incident } from '#domain/incident/incident.ts';
+import type { FlowNode } from '#domain/instance/flow-model.ts';
+import type { ProcessDefinition } from '#domain/instance/process-definition.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
+import type { Job } from '#domain/job/job.ts';
+import { keyFromSequence } from '#domain/keys.ts';
+import { decideModification, validateModification } from '#domain/operations/modify-process-instance.ts';
+import type { OperationDecision } from '#domain/operations/operation-handler.ts';
+import type { DefinitionPage, ProcessDefinitionStore } from '#ports/instance-store.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const NOW = '2026-01-02T00:00:00.000Z';

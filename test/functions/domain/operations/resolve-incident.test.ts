@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../../functions/domain/incident/incident.ts';
-import type {
-  OpenIncident,
-  ProcessInstance,
-} from '../../../../functions/domain/instance/process-instance.ts';
-import type { Job } from '../../../../functions/domain/job/job.ts';
-import { keyFromSequence } from '../../../../functions/domain/keys.ts';
-import { operationHandlerFor } from '../../../../functions/domain/operations/registry.ts';
-import {
-  decideIncidentResolution,
-  resolveIncident,
-} from '../../../../functions/domain/operations/resolve-incident.ts';
+import type { Incident } from '#domain/incident/incident.ts';
+import type { OpenIncident, ProcessInstance } from '#domain/instance/process-instance.ts';
+import type { Job } from '#domain/job/job.ts';
+import { keyFromSequence } from '#domain/keys.ts';
+import { operationHandlerFor } from '#domain/operations/registry.ts';
+import { decideIncidentResolution, resolveIncident } from '#domain/operations/resolve-incident.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const NOW = '2026-01-02T00:00:00.000Z';

@@ -1,6 +1,6 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
-import { NotFoundError } from '../../errors.ts';
-import { shardIds } from '../../keys.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import { NotFoundError } from '../errors.ts';
+import { shardIds } from '../keys.ts';
 
 /** What the watchdog saw last: items finished (plus failed shards) and since when that number stood. */
 export interface ProgressMark {

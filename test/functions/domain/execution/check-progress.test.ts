@@ -5,14 +5,14 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoBatchStore } from '../../../../../functions/adapters/dynamodb/batch-store.ts';
-import { SqsChunkQueue } from '../../../../../functions/adapters/sqs/chunk-queue.ts';
-import { SQS_CLIENT_CONFIG } from '../../../../../functions/commons/clients.ts';
-import { pendingItem } from '../../../../../functions/domain/batch/chunk.ts';
-import { checkProgress } from '../../../../../functions/domain/batch/lifecycle/check-progress.ts';
-import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../../local/emulator-process.ts';
-import { startSqsEmulator } from '../../../../../local/sqs-emulator.ts';
-import { startTestDynamo, type TestDynamo } from '../../../../helpers/dynamodb.ts';
+import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
+import { SQS_CLIENT_CONFIG } from '#commons/clients.ts';
+import { pendingItem } from '#domain/batch/chunk.ts';
+import { checkProgress } from '#domain/execution/check-progress.ts';
+import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/emulator-process.ts';
+import { startSqsEmulator } from '../../../../local/sqs-emulator.ts';
+import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 /** The progress poll as the batch's watchdog, against DynamoDB Local and fauxqs. */
 const STALL_SECONDS = 600;

@@ -1,4 +1,4 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
 
 /**
  * A retry's items: the keys of the items that FAILED in one shard of an earlier batch, read from its

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
-import type { KeyGenerator } from '../../../ports/instance-store.ts';
-import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../../errors.ts';
-import { parseProcessInstanceFilter } from '../../filter/parse-filter.ts';
-import { isEmptyFilter } from '../../filter/process-instance-filter.ts';
-import { isKey } from '../../keys.ts';
+import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
+import type { KeyGenerator } from '#ports/instance-store.ts';
 import {
   type AuthorizationClaims,
   type BatchControls,
@@ -13,8 +9,12 @@ import {
   batchControlsSchema,
   FINAL_BATCH_STATES,
   MAX_PROCESS_INSTANCE_KEYS,
-} from '../batch-operation.ts';
-import type { InstanceSelection } from '../item-provider/batch-item-keys.ts';
+} from '../batch/batch-operation.ts';
+import { InvalidArgumentError, InvalidStateError, NotFoundError } from '../errors.ts';
+import { parseProcessInstanceFilter } from '../filter/parse-filter.ts';
+import { isEmptyFilter } from '../filter/process-instance-filter.ts';
+import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
+import { isKey } from '../keys.ts';
 
 export interface CreateBatchDeps {
   batches: BatchStore;

@@ -1,5 +1,5 @@
-import type { BatchWithShards } from '../../ports/batch-store.ts';
-import { progressOf } from './batch-operation.ts';
+import { progressOf } from '#domain/batch/batch-operation.ts';
+import type { BatchWithShards } from '#ports/batch-store.ts';
 
 /** A batch as Camunda 8's BatchOperationResponse shows it: counts are the sum of its shards. */
 export function toBatchOperationResult({ batch, shards }: BatchWithShards) {

@@ -1,5 +1,5 @@
-import type { BatchStore, ChunkQueue } from '../../../ports/batch-store.ts';
-import type { ChunkId } from '../chunk.ts';
+import type { BatchStore, ChunkQueue } from '#ports/batch-store.ts';
+import type { ChunkId } from '../batch/chunk.ts';
 
 /** Messages are sent in groups of this many: one SendMessageBatch call (the SQS limit). */
 const DISPATCH_GROUP = 10;

@@ -1,5 +1,5 @@
-import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
-import { isShardFinished } from '../batch-operation.ts';
+import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
+import { isShardFinished } from '../batch/batch-operation.ts';
 
 /** A batch younger than this may still be between its creation and the start of its execution. */
 export const CREATION_GRACE_SECONDS = 60;

@@ -1,8 +1,8 @@
-import type { BatchStore, ChunkQueue } from '../../../ports/batch-store.ts';
-import { NotFoundError } from '../../errors.ts';
-import { type BatchShard, isShardFinished, progressOf } from '../batch-operation.ts';
+import type { BatchStore, ChunkQueue } from '#ports/batch-store.ts';
+import { type BatchShard, isShardFinished, progressOf } from '../batch/batch-operation.ts';
+import type { BatchExecutionInput } from '../creation/start-batch.ts';
+import { NotFoundError } from '../errors.ts';
 import { dispatchChunks } from './dispatch-chunks.ts';
-import type { BatchExecutionInput } from './start-batch.ts';
 
 /** The poll backs off to this interval: a long batch costs few transitions, a short one ends soon. */
 export const MAX_POLL_SECONDS = 60;

@@ -1,9 +1,9 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
-import { FINAL_BATCH_STATES } from '../batch-operation.ts';
-import { type Chunk, chunked, pendingItem } from '../chunk.ts';
-import { batchItemKeys } from '../item-provider/batch-item-keys.ts';
-import { failedItemKeys } from '../item-provider/failed-item-keys.ts';
-import { type ItemProviderDeps, QueryFailedError } from '../item-provider/matching-instance-keys.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import { FINAL_BATCH_STATES } from '../batch/batch-operation.ts';
+import { type Chunk, chunked, pendingItem } from '../batch/chunk.ts';
+import { batchItemKeys } from './item-provider/batch-item-keys.ts';
+import { failedItemKeys } from './item-provider/failed-item-keys.ts';
+import { type ItemProviderDeps, QueryFailedError } from './item-provider/matching-instance-keys.ts';
 
 /** Chunk records are written in groups of this many: one BatchWriteItem call (DynamoDB's limit is 25). */
 const CHUNK_WRITE_GROUP = 25;

@@ -1,6 +1,6 @@
-import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
-import { InvalidStateError, NotFoundError } from '../../errors.ts';
-import type { BatchOperationState } from '../batch-operation.ts';
+import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
+import type { BatchOperationState } from '../batch/batch-operation.ts';
+import { InvalidStateError, NotFoundError } from '../errors.ts';
 
 /** A lifecycle command a user sends to a running batch, and the states it is allowed from. */
 export interface BatchStateChange {

@@ -1,4 +1,4 @@
-import type { ProcessInstance } from './process-instance.ts';
+import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 
 /**
  * An instance as Camunda 8.10's ProcessInstanceResult shows it: absent values are null, as Camunda

@@ -1,6 +1,6 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
-import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
-import type { ChunkId } from '../chunk.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { ChunkId } from '../batch/chunk.ts';
 import { accountUnprocessedChunk, type ChunkAccounting } from './account-unprocessed-chunk.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { BatchStore, BatchWorkflow } from '../../../ports/batch-store.ts';
+import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
 
 /**
  * The execution of a suspended batch parks here, holding a task token instead of polling, so a long

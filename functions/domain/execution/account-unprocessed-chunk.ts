@@ -1,8 +1,8 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
-import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
-import { mapWithConcurrency } from '../../concurrency.ts';
-import type { BatchOperationType } from '../batch-operation.ts';
-import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { BatchOperationType } from '../batch/batch-operation.ts';
+import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
 
 /** Instance reads in flight while accounting for a chunk (one read per pending item). */
 const ACCOUNTING_CONCURRENCY = 10;

@@ -1,11 +1,11 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
-import { mapWithConcurrency } from '../../concurrency.ts';
-import type { EngineDeps } from '../../instance/engine-step.ts';
-import { applyOperation } from '../../operations/apply-operation.ts';
-import type { ItemErrorClass, OperationHandler } from '../../operations/operation-handler.ts';
-import { operationHandlerFor } from '../../operations/registry.ts';
-import { type BatchOperation, type BatchOperationType, progressOf } from '../batch-operation.ts';
-import { type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
+import { type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
+import type { EngineDeps } from '../instance/engine-step.ts';
+import { applyOperation } from '../operations/apply-operation.ts';
+import type { ItemErrorClass, OperationHandler } from '../operations/operation-handler.ts';
+import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 
 /** The batch store, and the engine's stores an operation reads and writes. */

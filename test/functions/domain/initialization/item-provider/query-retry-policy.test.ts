@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideQueryRetry } from '../../../../../functions/domain/batch/item-provider/query-retry-policy.ts';
+import { decideQueryRetry } from '#domain/initialization/item-provider/query-retry-policy.ts';
 
 const settings = { maxRetries: 3, initialDelayMs: 1000, maxDelayMs: 3000, backoffFactor: 2 };
 

@@ -1,6 +1,6 @@
-import type { BatchStore } from '../../../ports/batch-store.ts';
-import { NotFoundError } from '../../errors.ts';
-import { type BatchOperation, type BatchOperationState, finalStateOf } from '../batch-operation.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import { type BatchOperation, type BatchOperationState, finalStateOf } from '../batch/batch-operation.ts';
+import { NotFoundError } from '../errors.ts';
 
 /** What a final step did: `finished` is false when the batch had already left ACTIVE (nothing changed). */
 function finishedBatch(

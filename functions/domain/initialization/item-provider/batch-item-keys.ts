@@ -1,4 +1,4 @@
-import { shardOf } from '../../keys.ts';
+import { shardOf } from '#domain/keys.ts';
 import { type ItemProviderDeps, matchingInstanceKeys } from './matching-instance-keys.ts';
 
 /** What a batch names its instances by: a filter, a list of keys (an extension), or both (their union). */
