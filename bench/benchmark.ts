@@ -3,6 +3,7 @@ import { addClientPlugin } from '#commons/clients.ts';
 import { type EmfDocument, MetricName, setMetricsSink } from '#commons/metrics.ts';
 import { services } from '#commons/services.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
+import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 import { observeInvocations } from '../local/lambda-runtime.ts';
 import {
@@ -100,6 +101,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     port: 0,
     config: { SHARD_COUNT: String(options.shards) },
     onStateMachineEvent: events.observe,
+    stateMachineDefinition: synthesizedStateMachineDefinition(),
   });
   const chunkDurations: number[] = [];
   setMetricsSink((document) => {

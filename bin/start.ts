@@ -1,4 +1,5 @@
 import { ConfigurationError } from '#commons/config.ts';
+import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 
 /**
@@ -9,7 +10,12 @@ import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 8080);
 try {
-  const runtime = await startEmbeddedRuntime({ port, dataDir: process.env.DATA_DIR });
+  const runtime = await startEmbeddedRuntime({
+    port,
+    dataDir: process.env.DATA_DIR,
+    // The state machine exactly as `cdk synth` makes it.
+    stateMachineDefinition: synthesizedStateMachineDefinition(),
+  });
   console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -4,11 +4,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
 import { ServiceFunction } from './service-function.ts';
-
-/** How often the sweep looks for batches whose execution was lost. */
-export const RECOVERY_SWEEP_MINUTES = 5;
 
 export interface RecoveryProps {
   readonly batchesTable: dynamodb.Table;

@@ -12,3 +12,39 @@ export function synthesizeTemplate(context: Record<string, unknown> = {}): Recor
   const stack = new BatchOperationsStack(app, STACK_NAME);
   return app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
 }
+
+type TemplateValue =
+  | string
+  | { 'Fn::Join'?: [string, TemplateValue[]]; 'Fn::GetAtt'?: [string, string]; Ref?: string };
+
+/**
+ * The state machine definition exactly as the CDK app synthesizes it, with CloudFormation's
+ * references resolved to local placeholders (Lambda ARNs carry the function's logical id).
+ */
+export function synthesizedStateMachineDefinition(
+  context: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const template = synthesizeTemplate(context) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+  const machines = Object.values(template.Resources).filter(
+    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
+  );
+  if (machines.length !== 1)
+    throw new Error(`Expected one state machine in the template, found ${machines.length}`);
+  const definition = resolveValue(machines[0].Properties.DefinitionString as TemplateValue);
+  return JSON.parse(definition) as Record<string, unknown>;
+}
+
+function resolveValue(value: TemplateValue): string {
+  if (typeof value === 'string') return value;
+  if (value['Fn::Join']) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts.map(resolveValue).join(separator);
+  }
+  if (value['Fn::GetAtt']) return `arn:aws:lambda:us-east-1:000000000000:function:${value['Fn::GetAtt'][0]}`;
+  if (value.Ref === 'AWS::Partition') return 'aws';
+  if (value.Ref === 'AWS::Region') return 'us-east-1';
+  if (value.Ref === 'AWS::AccountId') return '000000000000';
+  throw new Error(`Cannot resolve ${JSON.stringify(value)} in the state machine definition`);
+}

@@ -17,7 +17,7 @@ import {
   WORKER_BATCH_SIZE,
   WORKER_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
-import { RECOVERY_SWEEP_MINUTES } from '../lib/recovery.ts';
+import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
@@ -25,7 +25,6 @@ import { invoke, loadHandler } from './lambda-runtime.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
-import { synthesizedStateMachineDefinition } from './state-machine-definition.ts';
 import {
   closeServer,
   LOCAL_STATE_MACHINE_ARN,
@@ -37,6 +36,11 @@ import {
 export interface EmbeddedRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
   port: number;
+  /**
+   * The state machine to run, as the CDK app synthesizes it (lib/synthesize.ts): the runtime is handed
+   * the definition rather than building the stack itself, so nothing here depends on the CDK code.
+   */
+  stateMachineDefinition: Record<string, unknown>;
   /** Where DynamoDB Local keeps its data; a fresh temporary directory when absent. */
   dataDir?: string;
   /** Configuration overrides (SHARD_COUNT, CHUNK_SIZE, ...), as environment variables. */
@@ -93,7 +97,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     process.env.STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
 
     const stepFunctions = await startStepFunctionsEmulator({
-      definition: synthesizedStateMachineDefinition(),
+      definition: options.stateMachineDefinition,
       pollIntervalMs: options.pollIntervalMs ?? 250,
       onEvent: options.onStateMachineEvent,
     });

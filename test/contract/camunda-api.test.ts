@@ -2,8 +2,8 @@ import * as camunda from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRoutes } from '#resources/api-routes.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * The service's requests and responses against Camunda's published zod schemas
@@ -16,7 +16,7 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({ port: 0, config: { SHARD_COUNT: '2', CHUNK_SIZE: '2' } });
+  runtime = await startRuntime({ port: 0, config: { SHARD_COUNT: '2', CHUNK_SIZE: '2' } });
   api = apiClient(runtime.url);
 });
 afterAll(() => runtime?.stop());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from '#commons/services.ts';
 import type { Chunk } from '#domain/batch/chunk.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 
 /**
@@ -14,7 +14,7 @@ let api: ReturnType<typeof apiClient>;
 let nextSequence = 50_000;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: '2', CHUNK_SIZE: '10' },
     pollIntervalMs: 100,

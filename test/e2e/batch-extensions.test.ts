@@ -2,8 +2,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { dynamoDocumentClient } from '#commons/clients.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, inParallel } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * The extensions end to end over HTTP on the embedded runtime: a dry run, then the real batch with
@@ -19,7 +19,7 @@ const filter = {
 };
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: '4', CHUNK_SIZE: '15', QUERY_PAGE_SIZE: '20' },
     pollIntervalMs: 100,

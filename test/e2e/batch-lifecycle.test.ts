@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepFunctions } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import type { Chunk } from '#domain/batch/chunk.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 
 /**
@@ -18,7 +18,7 @@ let api: ReturnType<typeof apiClient>;
 let nextSequence = 10_000;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: '2', CHUNK_SIZE: '5', WORKER_CONCURRENCY: '1' },
     pollIntervalMs: 100,

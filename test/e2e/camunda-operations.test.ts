@@ -6,8 +6,8 @@ import {
   problemDetailResponseSchema,
 } from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * The Camunda 8 batch operations beyond cancel, end to end over HTTP on the embedded runtime: each
@@ -18,7 +18,7 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: '2', CHUNK_SIZE: '2' },
     pollIntervalMs: 100,

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
 import { dynamoDocumentClient } from '#commons/clients.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
 import { apiClient, inParallel } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * The walking skeleton end to end, through HTTP only, on the embedded runtime: deploy, start 1,000
@@ -15,7 +15,7 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: '4', CHUNK_SIZE: '25' },
     pollIntervalMs: 100,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyFromSequence } from '#domain/keys.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * The classic-engine extensions end to end over HTTP on the embedded runtime: batches that name
@@ -13,7 +13,7 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: '3', CHUNK_SIZE: '4' },
     pollIntervalMs: 100,

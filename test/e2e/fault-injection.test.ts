@@ -3,7 +3,6 @@ import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { shardOf } from '#domain/keys.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
 import {
@@ -14,6 +13,7 @@ import {
   validationError,
   workerKilled,
 } from '../helpers/dynamodb-faults.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 
 /**
@@ -38,7 +38,7 @@ let faults: DynamoFaults;
 let nextSequence = 50_000;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: {
       SHARD_COUNT: String(SHARDS),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * The engine end to end over HTTP on the embedded runtime, as a Camunda 8 job worker and an operator
@@ -11,7 +11,7 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({ port: 0, config: { SHARD_COUNT: '2' } });
+  runtime = await startRuntime({ port: 0, config: { SHARD_COUNT: '2' } });
   api = apiClient(runtime.url);
 });
 afterAll(() => runtime?.stop());

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
 import {
@@ -11,6 +10,7 @@ import {
   throttlingError,
   workerKilled,
 } from '../helpers/dynamodb-faults.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
  * "Nothing lost, nothing counted twice" for the engine-step operations (issue 3): each item is read,
@@ -27,7 +27,7 @@ let api: ReturnType<typeof apiClient>;
 let faults: DynamoFaults;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
+  runtime = await startRuntime({
     port: 0,
     config: { SHARD_COUNT: String(SHARDS), CHUNK_SIZE: String(CHUNK_SIZE) },
     pollIntervalMs: 100,
