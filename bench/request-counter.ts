@@ -141,15 +141,3 @@ function addCapacity(tally: OperationCount, operation: string, consumed: unknown
     tally.writeUnits += write * factor;
   }
 }
-
-/** Adds counts up, e.g. the service's and the local poller's. */
-export function sumCounts(counts: RequestCounts): OperationCount {
-  const total: OperationCount = { requests: 0, attempts: 0, readUnits: 0, writeUnits: 0 };
-  for (const count of Object.values(counts)) {
-    total.requests += count.requests;
-    total.attempts += count.attempts;
-    total.readUnits += count.readUnits;
-    total.writeUnits += count.writeUnits;
-  }
-  return total;
-}

@@ -1,6 +1,6 @@
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence } from '#domain/keys.ts';
-import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 
 /** DynamoDB's BatchWriteItem limit: the store writes this many per call anyway. */
 const SEED_GROUP = 25;

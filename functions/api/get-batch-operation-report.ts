@@ -25,7 +25,7 @@ export const handler = streamingApi('GetBatchOperationReport', async (event) => 
   if (!isKey(key))
     throw new InvalidArgumentError(`batchOperationKey must be a key (a string of digits), got '${key}'`);
   const { format, mediaType } = chooseFormat(event);
-  const lines = await batchReport(services().batches, key, format);
+  const lines = await batchReport(services(), key, format);
   return {
     statusCode: 200,
     headers: {

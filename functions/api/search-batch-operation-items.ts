@@ -4,5 +4,5 @@ import { batchItemSearchSchema, searchBatchItems } from '#domain/batch/search-ba
 
 /** POST /v2/batch-operation-items/search */
 export const handler = jsonApi(async (event) =>
-  json(200, await searchBatchItems(services().batches, parseBody(batchItemSearchSchema, event.body))),
+  json(200, await searchBatchItems(services(), parseBody(batchItemSearchSchema, event.body))),
 );

@@ -1,4 +1,5 @@
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
@@ -23,6 +24,7 @@ export interface Services {
   keys: DynamoKeyGenerator;
   engine: DynamoEngineStore;
   batches: DynamoBatchStore;
+  chunks: DynamoChunkStore;
   chunkQueue: SqsChunkQueue;
   workflow: StepFunctionsBatchWorkflow;
 }
@@ -45,7 +47,8 @@ export function services(): Services {
       },
       config.SHARD_COUNT,
     ),
-    batches: new DynamoBatchStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
+    batches: new DynamoBatchStore(db, config.BATCHES_TABLE),
+    chunks: new DynamoChunkStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
     chunkQueue: new SqsChunkQueue(sqs(), config.CHUNK_QUEUE_URL),
     workflow: new StepFunctionsBatchWorkflow(stepFunctions(), config.STATE_MACHINE_ARN),
   };

@@ -30,3 +30,9 @@ export class InvalidStateError extends ProblemError {
     super(409, 'INVALID_STATE', detail);
   }
 }
+
+/**
+ * A store failure worth trying again (throttling, a server error, a dropped connection), after the
+ * client's own retries gave up. Adapters throw it so the domain can tell it from a permanent one.
+ */
+export class TransientStoreError extends Error {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { InvalidArgumentError } from './errors.ts';
 import { DEFAULT_PAGE_LIMIT, pageResult, type SearchPage } from './search-page.ts';
 
@@ -54,7 +55,7 @@ function likePattern(like: string): RegExp {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export type SortValue = string | number | null;
+export type SortValue = string | number | boolean | null;
 
 /**
  * Camunda's sort order. Its OpenAPI document spells it `ASC`/`DESC`, its published zod schemas
@@ -93,17 +94,10 @@ export function insertBounded<T>(sorted: T[], entry: T, size: number, compare: (
   if (sorted.length > size) sorted.pop();
 }
 
-export function encodeCursor(key: SortValue[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): SortValue[] {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(key)) return key as SortValue[];
-  } catch {
-    // fall through to the error below
-  }
+/** The sort key a search's page cursor carries; 400 when the cursor is not one this search returned. */
+export function decodeSortKey(cursor: string): SortValue[] {
+  const key = decodeCursor(cursor);
+  if (Array.isArray(key)) return key as SortValue[];
   throw new InvalidArgumentError(`page cursor is not one returned by this search: ${cursor}`);
 }
 
@@ -125,8 +119,8 @@ export class PageSelection<T> {
     page: SearchPage | undefined,
     private readonly descending: readonly boolean[],
   ) {
-    this.after = page?.after ? decodeCursor(page.after) : undefined;
-    this.before = page?.before ? decodeCursor(page.before) : undefined;
+    this.after = page?.after ? decodeSortKey(page.after) : undefined;
+    this.before = page?.before ? decodeSortKey(page.before) : undefined;
     this.from = page?.from ?? 0;
     this.size = this.from + (page?.limit ?? DEFAULT_PAGE_LIMIT);
   }

@@ -18,13 +18,14 @@ const skipReasons = {
 
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const { batches, config } = services();
+  const { batches, chunks, config } = services();
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
   const result = await executeChunk(
     {
       ...engineDeps(),
       batches,
+      chunks,
       concurrency: config.WORKER_CONCURRENCY,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },

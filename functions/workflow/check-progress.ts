@@ -16,11 +16,11 @@ const input = z.object({
 
 /** State "Check progress" of the execution phase's backed-off poll; also the batch's watchdog. */
 export const handler = observed(async (event: unknown) => {
-  const { batches, chunkQueue, config } = services();
+  const { batches, chunks, chunkQueue, config } = services();
   const request = input.parse(event);
   logger.appendKeys({ batchOperationKey: request.batchOperationKey });
   const { batchOperationType, ...result } = await checkProgress(
-    { batches, queue: chunkQueue, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
+    { batches, chunks, queue: chunkQueue, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
     request,
   );
   if (result.suspended) logger.info('Batch suspended: the execution waits for resumption');

@@ -9,10 +9,10 @@ const dispatchInput = shardInput.extend({ dispatchRound: z.number().int().min(0)
 
 /** State "Dispatch shard chunks" (one Map iteration per shard). */
 export const handler = observed(async (event: unknown) => {
-  const { batches, chunkQueue } = services();
+  const { batches, chunks, chunkQueue } = services();
   const request = dispatchInput.parse(event);
   logger.appendKeys(request);
-  const result = await dispatchChunks({ batches, queue: chunkQueue }, request);
+  const result = await dispatchChunks({ batches, chunks, queue: chunkQueue }, request);
   logger.info('Chunks dispatched', { dispatched: result.dispatched });
   return result;
 });

@@ -7,11 +7,14 @@ import { shardInput } from './shard-input.ts';
 
 /** State "Initialize shard" (one Map iteration per shard). */
 export const handler = observed(async (event: unknown) => {
-  const { batches, config } = services();
+  const { batches, chunks, config } = services();
   const request = shardInput.parse(event);
   logger.appendKeys(request);
   const started = Date.now();
-  const result = await initializeShard({ ...itemProvider(), batches, chunkSize: config.CHUNK_SIZE }, request);
+  const result = await initializeShard(
+    { ...itemProvider(), batches, chunks, chunkSize: config.CHUNK_SIZE },
+    request,
+  );
   if (result.outcome === 'skipped') return result;
   logger.appendKeys({ batchOperationType: result.batchOperationType });
   const queryRetries = { name: MetricName.QueryRetries, unit: 'Count' as const, value: result.queryRetries };

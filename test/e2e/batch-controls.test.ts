@@ -63,7 +63,7 @@ function ended(key: string) {
 
 async function items(batchOperationKey: string) {
   const found: Chunk['items'] = [];
-  for await (const chunk of services().batches.chunks({ batchOperationKey })) found.push(...chunk.items);
+  for await (const chunk of services().chunks.read({ batchOperationKey })) found.push(...chunk.items);
   return found;
 }
 

@@ -69,9 +69,7 @@ describe('dry run, batch and report', () => {
     expect(recordsAfterDryRun).toBe(recordsBefore);
     expect(BigInt(batchOperationKey)).toBe(BigInt(before.body.batchOperationKey) + 1n);
     // Assess: the batch's shards fixed the dry run's counts
-    const stored = await new DynamoBatchStore(dynamoDocumentClient(), 'Batches', 'BatchItems').getBatch(
-      batchOperationKey,
-    );
+    const stored = await new DynamoBatchStore(dynamoDocumentClient(), 'Batches').getBatch(batchOperationKey);
     expect(stored?.shards.map(({ shard, totalCount }) => ({ shard, count: totalCount }))).toEqual(
       dryRun.body.shards,
     );

@@ -62,7 +62,7 @@ function until(key: string, accept: (body: Record<string, unknown> & { state: st
 
 async function chunksOf(batchOperationKey: string): Promise<Chunk[]> {
   const found: Chunk[] = [];
-  for await (const chunk of services().batches.chunks({ batchOperationKey })) found.push(chunk);
+  for await (const chunk of services().chunks.read({ batchOperationKey })) found.push(chunk);
   return found;
 }
 

@@ -168,7 +168,7 @@ describe('cancel process instances by filter', () => {
 
   it('ends a batch whose workflow step fails as FAILED with the reason, instead of leaving it ACTIVE', async () => {
     // Prepare: a batch stored with a filter no shard can evaluate (as if written by an older version).
-    const batches = new DynamoBatchStore(dynamoDocumentClient(), 'Batches', 'BatchItems');
+    const batches = new DynamoBatchStore(dynamoDocumentClient(), 'Batches');
     const batchOperationKey = '2251799813999001';
     await batches.createBatch({
       batchOperationKey,

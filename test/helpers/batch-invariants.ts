@@ -43,11 +43,11 @@ export async function assertBatchInvariants(
     matching: readonly string[];
   },
 ): Promise<BatchRecord> {
-  const { batches, instances, config } = services();
+  const { batches, chunks: chunkStore, instances, config } = services();
   const key = batch.batchOperationKey;
   const stored = await batches.getBatch(key);
   const chunks: Chunk[] = [];
-  for await (const chunk of batches.chunks({ batchOperationKey: key })) chunks.push(chunk);
+  for await (const chunk of chunkStore.read({ batchOperationKey: key })) chunks.push(chunk);
   const items = chunks.flatMap((chunk) => chunk.items);
   const itemStates = countBy(items, (item) => item.state);
 

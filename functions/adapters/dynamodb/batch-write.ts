@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** BatchWriteItem takes at most 25 requests per call (DynamoDB API limit). */
-export const DDB_BATCH_WRITE_MAX = 25;
+import { DDB_BATCH_WRITE_MAX } from './dynamodb-limits.ts';
+
 const UNPROCESSED_RETRY_BASE_MS = 50;
 const UNPROCESSED_RETRY_MAX = 10;
 

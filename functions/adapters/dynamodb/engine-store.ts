@@ -29,11 +29,10 @@ import {
   JOBS_BY_TYPE_INDEX,
 } from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
+import { DDB_TRANSACT_MAX } from './dynamodb-limits.ts';
 import { ExpressionBuilder } from './expression.ts';
 import { instanceItem, type StoredTombstone } from './process-instance-store.ts';
-
-/** TransactWriteItems takes at most 100 actions (DynamoDB API limit). */
-export const DDB_TRANSACT_MAX = 100;
+import { cursorOf, startKeyOf } from './requests.ts';
 
 /** The instance attributes an engine step changes; a step applies only if they are still as it read them. */
 const ENGINE_ATTRIBUTES = [
@@ -280,12 +279,12 @@ export class DynamoEngineStore implements EngineStore {
         KeyConditionExpression: 'activatableType = :type AND activatableAt <= :now',
         ExpressionAttributeValues: { ':type': type, ':now': now },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: startKeyOf(page.cursor),
       }),
     );
     return {
       jobs: (result.Items ?? []).map((item) => fromJobItem(item as StoredJob)),
-      cursor: encodeCursor(result.LastEvaluatedKey),
+      cursor: cursorOf(result.LastEvaluatedKey),
     };
   }
 
@@ -347,7 +346,7 @@ export class DynamoEngineStore implements EngineStore {
     const common = {
       TableName: this.tables.incidents,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor),
+      ExclusiveStartKey: startKeyOf(page.cursor),
     };
     const result =
       access.kind === 'all'
@@ -369,7 +368,7 @@ export class DynamoEngineStore implements EngineStore {
                   }),
             }),
           );
-    return { incidents: (result.Items ?? []) as Incident[], cursor: encodeCursor(result.LastEvaluatedKey) };
+    return { incidents: (result.Items ?? []) as Incident[], cursor: cursorOf(result.LastEvaluatedKey) };
   }
 }
 
@@ -386,14 +385,4 @@ function jobItem(job: Job): StoredJob {
 function fromJobItem(item: StoredJob): Job {
   const { activatableType: _type, activatableAt: _at, ...job } = item;
   return job;
-}
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  return cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>)
-    : undefined;
 }

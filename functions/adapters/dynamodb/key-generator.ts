@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keyFromSequence } from '#domain/keys.ts';
-import type { KeyGenerator } from '#ports/instance-store.ts';
+import type { KeyGenerator } from '#ports/key-generator.ts';
 
 /** Keys reserved per counter update: one write serves a thousand keys; unused ones are simply skipped. */
 export const KEY_BLOCK_SIZE = 1000;

@@ -6,8 +6,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProcessDefinition } from '#domain/instance/process-definition.ts';
-import type { DefinitionPage, DefinitionSummary, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type {
+  DefinitionPage,
+  DefinitionSummary,
+  ProcessDefinitionStore,
+} from '#ports/process-definition-store.ts';
 import { DEFINITIONS_BY_ID_INDEX } from '#resources/table-schema.ts';
+import { cursorOf, startKeyOf } from './requests.ts';
 
 /** What a search shows of a definition: its BPMN and flow are left on the table. */
 const SUMMARY_ATTRIBUTES = [
@@ -85,16 +90,12 @@ export class DynamoProcessDefinitionStore implements ProcessDefinitionStore {
           SUMMARY_ATTRIBUTES.map((name, index) => [`#a${index}`, name]),
         ),
         Limit: page.limit,
-        ExclusiveStartKey: page.cursor
-          ? JSON.parse(Buffer.from(page.cursor, 'base64url').toString())
-          : undefined,
+        ExclusiveStartKey: startKeyOf(page.cursor),
       }),
     );
     return {
       definitions: (result.Items ?? []) as DefinitionSummary[],
-      cursor: result.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
-        : undefined,
+      cursor: cursorOf(result.LastEvaluatedKey),
     };
   }
 }

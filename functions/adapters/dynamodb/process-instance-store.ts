@@ -7,20 +7,21 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { TransientStoreError } from '#domain/errors.ts';
 import type { QueryPlan } from '#domain/filter/plan-query.ts';
+import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { shardOf } from '#domain/keys.ts';
-import type { InstanceCommand } from '#domain/operations/operation-handler.ts';
-import {
-  type CommandResult,
-  type InstancePage,
-  type InstanceTombstone,
-  type ProcessInstanceStore,
-  TransientStoreError,
-} from '#ports/instance-store.ts';
+import type {
+  CommandResult,
+  InstancePage,
+  InstanceTombstone,
+  ProcessInstanceStore,
+} from '#ports/process-instance-store.ts';
 import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
 import { ExpressionBuilder } from './expression.ts';
+import { cursorOf, startKeyOf } from './requests.ts';
 
 /** BatchGetItem takes at most 100 keys per call (DynamoDB API limit). */
 export const DDB_BATCH_GET_MAX = 100;
@@ -122,17 +123,13 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
         FilterExpression,
         ...builder.attributes(),
         Limit: page.pageSize,
-        ExclusiveStartKey: page.cursor
-          ? JSON.parse(Buffer.from(page.cursor, 'base64url').toString())
-          : undefined,
+        ExclusiveStartKey: startKeyOf(page.cursor),
       }),
     );
     return {
       retries: retriesOf(result),
       instances: (result.Items ?? []).map((item) => fromItem(item as StoredInstance)),
-      cursor: result.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
-        : undefined,
+      cursor: cursorOf(result.LastEvaluatedKey),
     };
   }
 

@@ -9,10 +9,10 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { BatchWorkflow } from '#ports/batch-store.ts';
+import type { BatchExecutions } from '#ports/batch-executions.ts';
 
 /** Starts one state-machine execution per batch, named after the batch key (so a retry cannot start two). */
-export class StepFunctionsBatchWorkflow implements BatchWorkflow {
+export class StepFunctionsBatchWorkflow implements BatchExecutions {
   constructor(
     private readonly sfn: SFNClient,
     private readonly stateMachineArn: string,

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type ChunkId, chunkSortKey } from '#domain/batch/chunk.ts';
-import type { ChunkQueue } from '#ports/batch-store.ts';
+import type { ChunkSender } from '#ports/chunk-sender.ts';
 
 /** SendMessageBatch takes at most 10 messages per call (SQS API limit). */
 export const SQS_SEND_BATCH_MAX = 10;
@@ -17,7 +17,7 @@ export interface ChunkMessage {
  * exactly one chunk in flight and shards run in parallel. The deduplication id is the chunk's
  * address, so dispatching a chunk twice within SQS's 5-minute window delivers it once.
  */
-export class SqsChunkQueue implements ChunkQueue {
+export class SqsChunkQueue implements ChunkSender {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,

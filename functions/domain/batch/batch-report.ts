@@ -1,4 +1,5 @@
 import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
 import { csvRecord } from '../csv.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Chunk } from './chunk.ts';
@@ -22,14 +23,14 @@ export const REPORT_FIELDS = [
  * the chunk records page by page.
  */
 export async function batchReport(
-  batches: BatchStore,
+  { batches, chunks }: { batches: BatchStore; chunks: ChunkStore },
   batchOperationKey: string,
   format: ReportFormat,
 ): Promise<AsyncGenerator<string>> {
   if (!(await batches.getBatch(batchOperationKey))) {
     throw new NotFoundError(`Batch operation with key '${batchOperationKey}' not found`);
   }
-  return reportLines(batches.chunks({ batchOperationKey }), format);
+  return reportLines(chunks.read({ batchOperationKey }), format);
 }
 
 /**

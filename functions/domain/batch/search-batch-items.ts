@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
 import {
-  decodeCursor,
+  decodeSortKey,
   equalityOf,
   isDescending,
   matchesString,
@@ -56,7 +57,10 @@ interface FoundItem extends ItemOutcome {
  * pins the batches (`batchOperationKey` as a value, `$eq` or `$in`): across all batches it would read
  * every item the service ever processed.
  */
-export async function searchBatchItems(batches: BatchStore, request: BatchItemSearch) {
+export async function searchBatchItems(
+  { batches, chunks }: { batches: BatchStore; chunks: ChunkStore },
+  request: BatchItemSearch,
+) {
   const filter = request.filter ?? {};
   const pinnedKeys = pinnedBatchKeys(filter.batchOperationKey);
   const sort = request.sort ?? [];
@@ -87,7 +91,7 @@ export async function searchBatchItems(batches: BatchStore, request: BatchItemSe
     const startAt =
       skipToCursor && batch.batchOperationKey === resumeAt.batchOperationKey ? resumeAt : undefined;
     let readAgain = false;
-    for await (const chunk of batches.chunks({ batchOperationKey: batch.batchOperationKey, startAt })) {
+    for await (const chunk of chunks.read({ batchOperationKey: batch.batchOperationKey, startAt })) {
       for (const [index, outcome] of chunk.items.entries()) {
         if (
           !matchesString(filter.itemKey, outcome.itemKey) ||
@@ -146,7 +150,7 @@ type StringFilter = z.infer<typeof stringFilterSchema>;
 
 /** The chunk an unsorted search's cursor points into: its key is [batch key, shard, chunk, position]. */
 function positionOf(cursor: string): ChunkId | undefined {
-  const [batchOperationKey, shard, chunk] = decodeCursor(cursor);
+  const [batchOperationKey, shard, chunk] = decodeSortKey(cursor);
   return typeof batchOperationKey === 'string' && typeof shard === 'number' && typeof chunk === 'number'
     ? { batchOperationKey, shard, chunk }
     : undefined;

@@ -1,4 +1,5 @@
-import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
+import type { BatchExecutions } from '#ports/batch-executions.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
 import type { BatchOperationState } from '../batch/batch-operation.ts';
 import { InvalidStateError, NotFoundError } from '../errors.ts';
 
@@ -13,7 +14,7 @@ export interface BatchStateChange {
 
 export interface ChangeBatchStateDeps {
   batches: BatchStore;
-  workflow: BatchWorkflow;
+  workflow: BatchExecutions;
   now: () => Date;
 }
 

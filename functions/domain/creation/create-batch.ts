@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
-import type { KeyGenerator } from '#ports/instance-store.ts';
+import type { BatchExecutions } from '#ports/batch-executions.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import type { KeyGenerator } from '#ports/key-generator.ts';
 import {
   type AuthorizationClaims,
   type BatchControls,
@@ -19,7 +20,7 @@ import { isKey } from '../keys.ts';
 export interface CreateBatchDeps {
   batches: BatchStore;
   keys: KeyGenerator;
-  workflow: BatchWorkflow;
+  workflow: BatchExecutions;
   shardCount: number;
   chunkSize: number;
   now: () => Date;

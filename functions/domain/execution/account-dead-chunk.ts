@@ -1,5 +1,6 @@
 import type { BatchStore } from '#ports/batch-store.ts';
-import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import type { ChunkId } from '../batch/chunk.ts';
 import { accountUnprocessedChunk, type ChunkAccounting } from './account-unprocessed-chunk.ts';
 
@@ -8,7 +9,7 @@ import { accountUnprocessedChunk, type ChunkAccounting } from './account-unproce
  * FAILED with the reason, so nothing sits in the DLQ unaccounted.
  */
 export async function accountDeadChunk(
-  deps: { batches: BatchStore; instances: ProcessInstanceStore; now: () => Date },
+  deps: { batches: BatchStore; chunks: ChunkStore; instances: ProcessInstanceStore; now: () => Date },
   id: ChunkId,
   reason: string,
 ): Promise<ChunkAccounting> {

@@ -1,5 +1,5 @@
-import type { BatchStore } from '#ports/batch-store.ts';
-import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
@@ -25,13 +25,13 @@ export type ChunkAccounting =
  * one at a time (one FIFO message group per shard): no other delivery of this shard is in flight.
  */
 export async function accountUnprocessedChunk(
-  deps: { batches: BatchStore; instances: ProcessInstanceStore; now: () => Date },
+  deps: { chunks: ChunkStore; instances: ProcessInstanceStore; now: () => Date },
   id: ChunkId,
   batchOperationType: BatchOperationType,
   disposition: Disposition,
   chunk?: Chunk,
 ): Promise<ChunkAccounting> {
-  const found = chunk ?? (await deps.batches.getChunk(id));
+  const found = chunk ?? (await deps.chunks.getChunk(id));
   if (!found) return { status: 'unknown-chunk' };
   if (found.state === 'DONE') return { status: 'already-recorded' };
   const processedDate = deps.now().toISOString();
@@ -51,7 +51,7 @@ export async function accountUnprocessedChunk(
     },
   );
   const tally = tallyOf(outcomes);
-  const recorded = await deps.batches.completeChunk(id, outcomes, tally);
+  const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'already-recorded' };
   return { status: 'accounted', batchOperationType, completed: tally.completed, failed: tally.failed };
 }

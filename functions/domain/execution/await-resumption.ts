@@ -1,4 +1,5 @@
-import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
+import type { BatchExecutions } from '#ports/batch-executions.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
 
 /**
  * The execution of a suspended batch parks here, holding a task token instead of polling, so a long
@@ -7,7 +8,7 @@ import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
  * see it, so the execution wakes itself at once.
  */
 export async function awaitResumption(
-  deps: { batches: BatchStore; workflow: BatchWorkflow },
+  deps: { batches: BatchStore; workflow: BatchExecutions },
   input: { batchOperationKey: string; taskToken: string },
 ) {
   const waiting = await deps.batches.awaitResumption(input.batchOperationKey, input.taskToken);

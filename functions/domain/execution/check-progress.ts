@@ -1,4 +1,6 @@
-import type { BatchStore, ChunkQueue } from '#ports/batch-store.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkSender } from '#ports/chunk-sender.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
 import { type BatchShard, isShardFinished, progressOf } from '../batch/batch-operation.ts';
 import type { BatchExecutionInput } from '../creation/start-batch.ts';
 import { NotFoundError } from '../errors.ts';
@@ -22,7 +24,13 @@ export const MAX_POLL_SECONDS = 60;
  * pending chunks are then sent again at once, under the suspension's own message id.
  */
 export async function checkProgress(
-  deps: { batches: BatchStore; queue: ChunkQueue; now: () => Date; stallSeconds: number },
+  deps: {
+    batches: BatchStore;
+    chunks: ChunkStore;
+    queue: ChunkSender;
+    now: () => Date;
+    stallSeconds: number;
+  },
   input: BatchExecutionInput,
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);

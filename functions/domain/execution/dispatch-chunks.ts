@@ -1,4 +1,6 @@
-import type { BatchStore, ChunkQueue } from '#ports/batch-store.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkSender } from '#ports/chunk-sender.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
 import type { ChunkId } from '../batch/chunk.ts';
 
 /** Messages are sent in groups of this many: one SendMessageBatch call (the SQS limit). */
@@ -13,7 +15,7 @@ const DISPATCH_GROUP = 10;
  * same round twice is dropped by the queue as a duplicate, while a later round's messages go through.
  */
 export async function dispatchChunks(
-  deps: { batches: BatchStore; queue: ChunkQueue },
+  deps: { batches: BatchStore; chunks: ChunkStore; queue: ChunkSender },
   input: { batchOperationKey: string; shard: number; dispatchRound?: number },
   redispatch?: string,
 ) {
@@ -23,7 +25,7 @@ export async function dispatchChunks(
   const round = redispatch ?? dispatchId(input.dispatchRound ?? 0, found.batch.suspensions ?? 0);
   let group: ChunkId[] = [];
   let dispatched = 0;
-  for await (const chunk of deps.batches.pendingChunks(batchOperationKey, shard)) {
+  for await (const chunk of deps.chunks.pendingChunks(batchOperationKey, shard)) {
     group.push(chunk);
     if (group.length === DISPATCH_GROUP) {
       await deps.queue.sendChunks(group, round);

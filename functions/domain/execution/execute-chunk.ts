@@ -1,4 +1,5 @@
 import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
 import { type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
@@ -11,6 +12,7 @@ import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 /** The batch store, and the engine's stores an operation reads and writes. */
 export interface ExecuteChunkDeps extends EngineDeps {
   batches: BatchStore;
+  chunks: ChunkStore;
   concurrency: number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -41,7 +43,7 @@ export type ChunkExecution =
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
   const [found, chunk] = await Promise.all([
     deps.batches.getBatch(id.batchOperationKey),
-    deps.batches.getChunk(id),
+    deps.chunks.getChunk(id),
   ]);
   if (!found) return { status: 'unknown-batch' };
   if (!chunk || chunk.state === 'DONE') return { status: 'duplicate' };
@@ -71,7 +73,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     return outcome;
   });
   const tally = tallyOf(outcomes);
-  const recorded = await deps.batches.completeChunk(id, outcomes, tally);
+  const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
   return {
     status: 'executed',

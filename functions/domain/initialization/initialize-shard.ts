@@ -1,4 +1,5 @@
 import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
 import { FINAL_BATCH_STATES } from '../batch/batch-operation.ts';
 import { type Chunk, chunked, pendingItem } from '../batch/chunk.ts';
 import { batchItemKeys } from './item-provider/batch-item-keys.ts';
@@ -10,6 +11,7 @@ const CHUNK_WRITE_GROUP = 25;
 
 export interface InitializeShardDeps extends ItemProviderDeps {
   batches: BatchStore;
+  chunks: ChunkStore;
   chunkSize: number;
 }
 
@@ -38,14 +40,14 @@ export async function initializeShard(
           deps,
           input,
           found.batch.source
-            ? failedItemKeys(deps.batches, found.batch.source.failedItemsOf, shard)
+            ? failedItemKeys(deps.chunks, found.batch.source.failedItemsOf, shard)
             : batchItemKeys(deps, found.batch, { shard, shardCount: found.batch.shardCount }, stats),
         );
-    await deps.batches.finishShardInitialization(batchOperationKey, shard, totals);
+    await deps.chunks.finishShardInitialization(batchOperationKey, shard, totals);
     return { ...input, outcome: 'initialized' as const, batchOperationType, ...totals, ...stats };
   } catch (error) {
     if (!(error instanceof QueryFailedError)) throw error;
-    await deps.batches.failShard(batchOperationKey, shard, {
+    await deps.chunks.failShard(batchOperationKey, shard, {
       partitionId: shard,
       type: 'QUERY_FAILED',
       message: error.message,
@@ -72,12 +74,12 @@ async function writeChunks(
     });
     totalCount += chunkKeys.length;
     if (group.length === CHUNK_WRITE_GROUP) {
-      await deps.batches.putChunks(group);
+      await deps.chunks.putChunks(group);
       group = [];
       if (await hasEnded(deps.batches, batchOperationKey)) return { totalCount, chunkCount };
     }
   }
-  await deps.batches.putChunks(group);
+  await deps.chunks.putChunks(group);
   return { totalCount, chunkCount };
 }
 

@@ -1,4 +1,4 @@
-import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import { InvalidStateError, NotFoundError } from '../errors.ts';
 import { cancelProcessInstance } from '../operations/cancel-process-instance.ts';
 

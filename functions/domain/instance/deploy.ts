@@ -1,4 +1,5 @@
-import type { KeyGenerator, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { KeyGenerator } from '#ports/key-generator.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { parseBpmn } from './bpmn.ts';
 import { DEFAULT_TENANT_ID, type ProcessDefinition } from './process-definition.ts';

@@ -1,5 +1,7 @@
 import type { EngineStore } from '#ports/engine-store.ts';
-import type { KeyGenerator, ProcessDefinitionStore, ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { KeyGenerator } from '#ports/key-generator.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import { InvalidStateError } from '../errors.ts';
 import type { Job } from '../job/job.ts';
 import type { OpenIncident, ProcessInstance } from './process-instance.ts';
@@ -13,8 +15,11 @@ export interface EngineDeps {
   now: () => Date;
 }
 
-/** Attempts of a step that lost a race (another step changed the same records in between). */
-const STEP_ATTEMPTS = 5;
+/**
+ * Attempts of a step that lost a race (another step changed the same records in between) before it
+ * gives up: a 409 for an API call, a failed item for a batch.
+ */
+export const STEP_ATTEMPTS = 5;
 
 /**
  * Runs a step until its commit applies: a step that lost a race reads everything again and is

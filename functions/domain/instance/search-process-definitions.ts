@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DefinitionSummary, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { DefinitionSummary, ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { searchPageSchema } from '../search-page.ts';
 import {
   isDescending,

@@ -1,5 +1,6 @@
 import type { EngineStore } from '#ports/engine-store.ts';
-import type { KeyGenerator, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { KeyGenerator } from '#ports/key-generator.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { InvalidArgumentError, NotFoundError } from '../errors.ts';
 import { flowNodesOf } from './definition-flow.ts';
 import { DEFAULT_TENANT_ID, type ProcessDefinition } from './process-definition.ts';

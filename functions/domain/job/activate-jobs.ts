@@ -1,5 +1,5 @@
 import type { EngineStore } from '#ports/engine-store.ts';
-import type { ProcessInstanceStore } from '#ports/instance-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import { endedJob, waitingElement } from '../instance/engine-step.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
 import { isActivatable, type Job } from './job.ts';

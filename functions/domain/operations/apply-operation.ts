@@ -1,4 +1,4 @@
-import type { EngineDeps } from '../instance/engine-step.ts';
+import { type EngineDeps, STEP_ATTEMPTS } from '../instance/engine-step.ts';
 import type { ItemErrorClass, OperationHandler, StepOperation, WriteOperation } from './operation-handler.ts';
 
 /** What became of one item: done, or failed with the engine's reason. */
@@ -12,9 +12,6 @@ export interface BatchItem {
   processInstanceKey: string;
   parameters?: unknown;
 }
-
-/** Attempts of an engine step that lost a race before its item is failed as concurrently changed. */
-const STEP_ATTEMPTS = 5;
 
 /**
  * Applies a batch's operation to one instance, exactly once per batch: an instance already marked

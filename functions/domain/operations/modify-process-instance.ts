@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EngineStore, Transition } from '#ports/engine-store.ts';
-import type { KeyGenerator, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { KeyGenerator } from '#ports/key-generator.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Incident } from '../incident/incident.ts';
 import { flowNodesOf } from '../instance/definition-flow.ts';

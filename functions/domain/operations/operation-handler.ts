@@ -1,16 +1,8 @@
 import type { EngineChange } from '#ports/engine-store.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
-import type { ProcessInstance, ProcessInstanceState } from '../instance/process-instance.ts';
-
-/**
- * A change to one instance, written by the store in one conditional write: it applies only while the
- * instance is in one of `requiredStates` and has not been changed by the same batch before.
- */
-export interface InstanceCommand {
-  readonly requiredStates: readonly ProcessInstanceState[];
-  readonly set: Partial<Pick<ProcessInstance, 'state' | 'endDate' | 'cancellation'>>;
-}
+import type { InstanceCommand } from '../instance/instance-command.ts';
+import type { ProcessInstance } from '../instance/process-instance.ts';
 
 /** The batch item a write operation's command is for: the batch's key and its stored parameters. */
 export interface OperationItem {

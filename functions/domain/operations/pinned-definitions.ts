@@ -1,4 +1,4 @@
-import type { ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import type { ProcessDefinition } from '../instance/process-definition.ts';
 
 /** Definitions read per page when collecting the versions of a process id. */

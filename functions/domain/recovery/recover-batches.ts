@@ -1,4 +1,5 @@
-import type { BatchStore, BatchWorkflow } from '#ports/batch-store.ts';
+import type { BatchExecutions } from '#ports/batch-executions.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
 import { isShardFinished } from '../batch/batch-operation.ts';
 
 /** A batch younger than this may still be between its creation and the start of its execution. */
@@ -12,7 +13,7 @@ export const CREATION_GRACE_SECONDS = 60;
  */
 export async function recoverBatches(deps: {
   batches: BatchStore;
-  workflow: BatchWorkflow;
+  workflow: BatchExecutions;
   now: () => Date;
 }) {
   const now = deps.now();

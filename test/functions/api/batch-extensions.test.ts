@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import type { HttpEvent, HttpResult } from '#commons/http.ts';
 import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
@@ -23,6 +24,7 @@ let dynamo: TestDynamo;
 let dryRun: Handler;
 let report: Handler;
 let batches: DynamoBatchStore;
+let chunks: DynamoChunkStore;
 let instances: DynamoProcessInstanceStore;
 let itemProvider: typeof import('#commons/services.ts').itemProvider;
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
@@ -36,7 +38,7 @@ beforeAll(async () => {
   dryRun = await load('dry-run-batch');
   report = await load('get-batch-operation-report');
   const wiring = await import('#commons/services.ts');
-  ({ batches, instances } = wiring.services());
+  ({ batches, chunks, instances } = wiring.services());
   itemProvider = wiring.itemProvider;
   // 120 instances: 3 definitions, every fourth one completed, variables to filter on.
   await instances.putInstances(
@@ -96,7 +98,7 @@ async function initializedTotals(selection: { filter?: unknown; processInstanceK
   });
   for (let shard = 0; shard < SHARDS; shard++) {
     await initializeShard(
-      { ...itemProvider(), batches, chunkSize: 10, queryPageSize: 7 },
+      { ...itemProvider(), batches, chunks, chunkSize: 10, queryPageSize: 7 },
       { batchOperationKey, shard },
     );
   }
@@ -108,7 +110,7 @@ async function initializedItemKeys(selection: { filter?: unknown; processInstanc
   const key = keyFromSequence(nextBatch);
   await initializedTotals(selection);
   const keys: string[] = [];
-  for await (const chunk of batches.chunks({ batchOperationKey: key }))
+  for await (const chunk of chunks.read({ batchOperationKey: key }))
     keys.push(...chunk.items.map((item) => item.processInstanceKey));
   return keys;
 }
@@ -311,7 +313,7 @@ describe('GET /v2/extensions/batch-operations/{batchOperationKey}/report', () =>
       startDate: new Date().toISOString(),
       claims: {},
     });
-    const chunks: Chunk[] = Array.from({ length: chunkCount }, (_, chunk) => ({
+    const written: Chunk[] = Array.from({ length: chunkCount }, (_, chunk) => ({
       batchOperationKey,
       shard: chunk % SHARDS,
       chunk: Math.floor(chunk / SHARDS),
@@ -322,8 +324,8 @@ describe('GET /v2/extensions/batch-operations/{batchOperationKey}/report', () =>
         return { itemKey: key, processInstanceKey: key, state: 'COMPLETED', ...outcome(index) };
       }),
     }));
-    for (let start = 0; start < chunks.length; start += 25)
-      await batches.putChunks(chunks.slice(start, start + 25));
+    for (let start = 0; start < written.length; start += 25)
+      await chunks.putChunks(written.slice(start, start + 25));
     return batchOperationKey;
   }
 

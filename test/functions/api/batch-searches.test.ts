@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { HttpEvent, HttpResult } from '#commons/http.ts';
 import type { BatchOperation } from '#domain/batch/batch-operation.ts';
 import type { ItemOutcome } from '#domain/batch/chunk.ts';
@@ -17,6 +18,7 @@ let dynamo: TestDynamo;
 let searchBatches: Handler;
 let searchItems: Handler;
 let batches: DynamoBatchStore;
+let chunks: DynamoChunkStore;
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 
 const key = (n: number) => String(2251799813700000 + n);
@@ -73,12 +75,12 @@ beforeAll(async () => {
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   searchBatches = await load('search-batch-operations');
   searchItems = await load('search-batch-operation-items');
-  ({ batches } = (await import('#commons/services.ts')).services());
+  ({ batches, chunks } = (await import('#commons/services.ts')).services());
   for (const batch of seeded) {
     await batches.createBatch({ ...batch, filter: {}, shardCount: 2, claims: {} });
   }
   // Batch 1: two chunks on shard 0, one on shard 1; batch 3: one chunk.
-  await batches.putChunks([
+  await chunks.putChunks([
     {
       batchOperationKey: key(1),
       shard: 0,
@@ -305,7 +307,7 @@ describe('batch operation item search in a batch beyond the total cap', () => {
       shardCount: 2,
       claims: {},
     });
-    await batches.putChunks(
+    await chunks.putChunks(
       Array.from({ length: ITEMS / PER_CHUNK }, (_, chunkIndex) => ({
         batchOperationKey: big,
         shard: chunkIndex % 2,

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import { queryRetrySettings, readConfig } from '#commons/config.ts';
 import type { BatchControls, BatchOperation } from '#domain/batch/batch-operation.ts';
@@ -28,6 +29,7 @@ let handler: (
 ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let deadChunkHandler: typeof handler;
 let batches: DynamoBatchStore;
+let chunks: DynamoChunkStore;
 let instances: DynamoProcessInstanceStore;
 let engineDeps: () => EngineDeps;
 /** Fault injection through an SDK middleware: instance writes fail once this many have been made. */
@@ -52,7 +54,7 @@ beforeAll(async () => {
   });
   const { services } = await import('#commons/services.ts');
   const { dynamoDocumentClient } = await import('#commons/clients.ts');
-  ({ batches, instances } = services());
+  ({ batches, chunks, instances } = services());
   ({ engineDeps } = await import('#commons/services.ts'));
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
@@ -107,6 +109,7 @@ async function initializedBatch(
   await initializeShard(
     {
       batches,
+      chunks,
       instances,
       chunkSize: CHUNK_SIZE,
       queryPageSize: 1000,
@@ -184,7 +187,7 @@ describe('chunk worker', () => {
       completedCount: inShard.length,
       failedCount: 0,
     });
-    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    const chunk = await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
     expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
   });
@@ -236,7 +239,7 @@ describe('chunk worker', () => {
       completedCount: inShard.length - 1,
       failedCount: 1,
     });
-    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    const chunk = await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     const failed = chunk?.items.find((item) => item.processInstanceKey === finished.processInstanceKey);
     expect(failed).toMatchObject({ state: 'FAILED' });
     expect(failed?.errorMessage).toContain('it is COMPLETED');
@@ -252,6 +255,7 @@ describe('chunk worker', () => {
       {
         ...engineDeps(),
         batches,
+        chunks,
         concurrency: 1,
         now: () => clock,
         sleep: (ms) => {
@@ -272,7 +276,7 @@ describe('chunk worker', () => {
     await batches.transitionBatch(batchOperationKey, { from: ['ACTIVE'], to: 'SUSPENDED' });
     await handler(sqsEvent(sqsRecord({ batchOperationKey, shard: 0, chunk: 0 })), context);
     expect(await shardZero(batchOperationKey)).toMatchObject({ chunksDone: 0 });
-    expect((await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 }))?.state).toBe('PENDING');
+    expect((await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 }))?.state).toBe('PENDING');
     expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
   });
 
@@ -289,7 +293,7 @@ describe('chunk worker', () => {
       completedCount: 0,
       failedCount: 0,
     });
-    const chunk = await batches.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
+    const chunk = await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.map((item) => item.state)).toEqual(inShard.map(() => 'CANCELED'));
     expect((await instances.getInstance(inShard[0].processInstanceKey))?.state).toBe('ACTIVE');
   });
@@ -344,7 +348,7 @@ describe('dead-chunk accounting', () => {
       completedCount: 3,
       failedCount: inShard.length - 3,
     });
-    const chunk = await batches.getChunk(message);
+    const chunk = await chunks.getChunk(message);
     const failed = chunk?.items.filter((item) => item.state === 'FAILED') ?? [];
     expect(failed).toHaveLength(inShard.length - 3);
     expect(failed[0].errorMessage).toContain('moved to the dead-letter queue');

@@ -1,7 +1,8 @@
+import { TransientStoreError } from '#domain/errors.ts';
 import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import { planQuery } from '#domain/filter/plan-query.ts';
-import { type ProcessInstanceStore, TransientStoreError } from '#ports/instance-store.ts';
+import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import { decideQueryRetry, type QueryRetrySettings } from './query-retry-policy.ts';
 
 /** The instance query failed for good: the shard fails with QUERY_FAILED instead of the batch. */

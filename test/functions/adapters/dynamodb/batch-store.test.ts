@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { BatchOperation } from '#domain/batch/batch-operation.ts';
 import { type Chunk, pendingItem, tallyOf } from '#domain/batch/chunk.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 let dynamo: TestDynamo;
 let store: DynamoBatchStore;
+let chunks: DynamoChunkStore;
 let nextKey = 1;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  store = new DynamoBatchStore(dynamo.db, 'Batches', 'BatchItems');
+  store = new DynamoBatchStore(dynamo.db, 'Batches');
+  chunks = new DynamoChunkStore(dynamo.db, 'Batches', 'BatchItems');
 });
 afterAll(() => dynamo.stop());
 
@@ -84,20 +87,20 @@ describe('DynamoBatchStore', () => {
     const created = batch();
     await store.createBatch(created);
     const key = created.batchOperationKey;
-    await store.putChunks([chunk(key, 1, 0, ['11', '12', '13'])]);
-    await store.finishShardInitialization(key, 1, { totalCount: 3, chunkCount: 1 });
+    await chunks.putChunks([chunk(key, 1, 0, ['11', '12', '13'])]);
+    await chunks.finishShardInitialization(key, 1, { totalCount: 3, chunkCount: 1 });
     const outcomes = [
       { ...pendingItem('11'), state: 'COMPLETED' as const },
       { ...pendingItem('12'), state: 'COMPLETED' as const },
       { ...pendingItem('13'), state: 'FAILED' as const, errorMessage: 'no' },
     ];
     // Act
-    const first = await store.completeChunk(
+    const first = await chunks.completeChunk(
       { batchOperationKey: key, shard: 1, chunk: 0 },
       outcomes,
       tallyOf(outcomes),
     );
-    const second = await store.completeChunk(
+    const second = await chunks.completeChunk(
       { batchOperationKey: key, shard: 1, chunk: 0 },
       outcomes,
       tallyOf(outcomes),
@@ -114,7 +117,7 @@ describe('DynamoBatchStore', () => {
       failedCount: 1,
       itemErrors: { no: 1 },
     });
-    expect((await store.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(outcomes);
+    expect((await chunks.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(outcomes);
   });
 
   it('drops chunks an interrupted initialization left beyond the final count', async () => {
@@ -122,17 +125,17 @@ describe('DynamoBatchStore', () => {
     const created = batch();
     await store.createBatch(created);
     const key = created.batchOperationKey;
-    await store.putChunks([
+    await chunks.putChunks([
       chunk(key, 0, 0, ['1']),
       chunk(key, 0, 1, ['2']),
       chunk(key, 0, 2, ['3']),
       chunk(key, 1, 0, ['4']),
     ]);
     // Act
-    await store.finishShardInitialization(key, 0, { totalCount: 1, chunkCount: 1 });
+    await chunks.finishShardInitialization(key, 0, { totalCount: 1, chunkCount: 1 });
     // Assess
     const remaining: string[] = [];
-    for await (const found of store.chunks({ batchOperationKey: key }))
+    for await (const found of chunks.read({ batchOperationKey: key }))
       remaining.push(`${found.shard}/${found.chunk}`);
     expect(remaining).toEqual(['0/0', '1/0']);
   });
@@ -141,10 +144,10 @@ describe('DynamoBatchStore', () => {
     const created = batch();
     await store.createBatch(created);
     const key = created.batchOperationKey;
-    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
-    await store.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], tallyOf([]));
+    await chunks.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+    await chunks.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], tallyOf([]));
     const pending = [];
-    for await (const id of store.pendingChunks(key, 0)) pending.push(id);
+    for await (const id of chunks.pendingChunks(key, 0)) pending.push(id);
     expect(pending).toEqual([{ batchOperationKey: key, shard: 0, chunk: 1 }]);
   });
 
@@ -153,9 +156,9 @@ describe('DynamoBatchStore', () => {
     await store.createBatch(created);
     const key = created.batchOperationKey;
     const error = { partitionId: 0, type: 'QUERY_FAILED' as const, message: 'index missing' };
-    await store.failShard(key, 0, error);
-    await store.finishShardInitialization(key, 1, { totalCount: 0, chunkCount: 0 });
-    await store.failShard(key, 1, error);
+    await chunks.failShard(key, 0, error);
+    await chunks.finishShardInitialization(key, 1, { totalCount: 0, chunkCount: 0 });
+    await chunks.failShard(key, 1, error);
     const shards = (await store.getBatch(key))?.shards;
     expect(shards?.map((shard) => [shard.state, shard.error])).toEqual([
       ['FAILED', error],
@@ -168,12 +171,12 @@ describe('DynamoBatchStore', () => {
     const created = batch();
     await store.createBatch(created);
     const key = created.batchOperationKey;
-    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+    await chunks.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
     // Act
-    await store.failShard(key, 0, { partitionId: 0, type: 'QUERY_FAILED', message: 'page 2 failed' });
+    await chunks.failShard(key, 0, { partitionId: 0, type: 'QUERY_FAILED', message: 'page 2 failed' });
     // Assess
     const remaining: string[] = [];
-    for await (const found of store.chunks({ batchOperationKey: key }))
+    for await (const found of chunks.read({ batchOperationKey: key }))
       remaining.push(`${found.shard}/${found.chunk}`);
     expect(remaining).toEqual(['1/0']);
   });
@@ -194,9 +197,9 @@ describe('DynamoBatchStore', () => {
     const created = batch();
     await store.createBatch(created);
     const key = created.batchOperationKey;
-    await store.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+    await chunks.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
     const seen = [];
-    for await (const found of store.chunks({
+    for await (const found of chunks.read({
       batchOperationKey: key,
       startAt: { batchOperationKey: key, shard: 0, chunk: 1 },
     })) {

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
+import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import { SQS_CLIENT_CONFIG } from '#commons/clients.ts';
 import { pendingItem } from '#domain/batch/chunk.ts';
@@ -20,6 +21,7 @@ let dynamo: TestDynamo;
 let sqsEmulator: Emulator;
 let sqs: SQSClient;
 let batches: DynamoBatchStore;
+let chunks: DynamoChunkStore;
 let queue: SqsChunkQueue;
 let queueUrl: string;
 
@@ -34,7 +36,8 @@ beforeAll(async () => {
   queueUrl = (
     await sqs.send(new CreateQueueCommand({ QueueName: 'chunks.fifo', Attributes: { FifoQueue: 'true' } }))
   ).QueueUrl as string;
-  batches = new DynamoBatchStore(dynamo.db, 'Batches', 'BatchItems');
+  batches = new DynamoBatchStore(dynamo.db, 'Batches');
+  chunks = new DynamoChunkStore(dynamo.db, 'Batches', 'BatchItems');
   queue = new SqsChunkQueue(sqs, queueUrl);
 });
 afterAll(async () => {
@@ -75,10 +78,10 @@ async function executingBatch(batchOperationKey: string) {
     state: 'PENDING' as const,
     items: [pendingItem(`${shard}${number}`)],
   });
-  await batches.putChunks([chunk(0, 0), chunk(0, 1), chunk(1, 0)]);
-  await batches.finishShardInitialization(batchOperationKey, 0, { totalCount: 2, chunkCount: 2 });
-  await batches.finishShardInitialization(batchOperationKey, 1, { totalCount: 1, chunkCount: 1 });
-  await batches.completeChunk(
+  await chunks.putChunks([chunk(0, 0), chunk(0, 1), chunk(1, 0)]);
+  await chunks.finishShardInitialization(batchOperationKey, 0, { totalCount: 2, chunkCount: 2 });
+  await chunks.finishShardInitialization(batchOperationKey, 1, { totalCount: 1, chunkCount: 1 });
+  await chunks.completeChunk(
     { batchOperationKey, shard: 1, chunk: 0 },
     [{ ...pendingItem('10'), state: 'COMPLETED' }],
     { completed: 1, failed: 0, errors: {} },
@@ -99,7 +102,7 @@ describe('progress poll after a suspension', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const deps = { batches, queue, now: at(1), stallSeconds: STALL_SECONDS };
+    const deps = { batches, chunks, queue, now: at(1), stallSeconds: STALL_SECONDS };
     await batches.transitionBatch('702', { from: ['ACTIVE'], to: 'SUSPENDED' });
     await batches.transitionBatch('702', { from: ['SUSPENDED'], to: 'ACTIVE' });
     // Act
@@ -138,19 +141,22 @@ describe('progress poll as watchdog', () => {
       suspensionsSeen: 0,
     };
     // Act
-    const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
+    const first = await checkProgress(
+      { batches, chunks, queue, now: at(0), stallSeconds: STALL_SECONDS },
+      input,
+    );
     const quiet = await checkProgress(
-      { batches, queue, now: at(STALL_SECONDS - 1), stallSeconds: STALL_SECONDS },
+      { batches, chunks, queue, now: at(STALL_SECONDS - 1), stallSeconds: STALL_SECONDS },
       first,
     );
     const beforeStall = await drain();
     const stalled = await checkProgress(
-      { batches, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      { batches, chunks, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
       quiet,
     );
     const resent = await drain();
     const again = await checkProgress(
-      { batches, queue, now: at(2 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      { batches, chunks, queue, now: at(2 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
       stalled,
     );
     const resentAgain = await drain();
@@ -172,13 +178,13 @@ describe('progress poll as watchdog', () => {
     expect(stalled.progress.since).toBe(at(STALL_SECONDS)().toISOString());
     // The batch shows since when it is stuck (its last progress), until it moves again.
     expect((await batches.getBatch('700'))?.batch.stalledSince).toBe(at(0)().toISOString());
-    await batches.completeChunk(
+    await chunks.completeChunk(
       { batchOperationKey: '700', shard: 0, chunk: 0 },
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
       { completed: 1, failed: 0, errors: {} },
     );
     await checkProgress(
-      { batches, queue, now: at(2 * STALL_SECONDS + 1), stallSeconds: STALL_SECONDS },
+      { batches, chunks, queue, now: at(2 * STALL_SECONDS + 1), stallSeconds: STALL_SECONDS },
       again,
     );
     expect((await batches.getBatch('700'))?.batch.stalledSince).toBeUndefined();
@@ -194,14 +200,17 @@ describe('progress poll as watchdog', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const first = await checkProgress({ batches, queue, now: at(0), stallSeconds: STALL_SECONDS }, input);
-    await batches.completeChunk(
+    const first = await checkProgress(
+      { batches, chunks, queue, now: at(0), stallSeconds: STALL_SECONDS },
+      input,
+    );
+    await chunks.completeChunk(
       { batchOperationKey: '701', shard: 0, chunk: 0 },
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
       { completed: 1, failed: 0, errors: {} },
     );
     const moved = await checkProgress(
-      { batches, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      { batches, chunks, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
       first,
     );
     expect(moved).toMatchObject({
@@ -211,7 +220,7 @@ describe('progress poll as watchdog', () => {
     });
     await batches.finishBatch('701', 'COMPLETED', at(STALL_SECONDS)().toISOString());
     const ended = await checkProgress(
-      { batches, queue, now: at(10 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
+      { batches, chunks, queue, now: at(10 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
       moved,
     );
     expect(ended).toMatchObject({ finished: true, stalled: false, redispatched: 0 });

@@ -9,7 +9,7 @@ import {
   type MigrationPlan,
   validateMigrationPlan,
 } from '#domain/operations/migrate-process-instance.ts';
-import type { ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const NOW = '2026-01-02T00:00:00.000Z';

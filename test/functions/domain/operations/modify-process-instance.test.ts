@@ -7,7 +7,7 @@ import type { Job } from '#domain/job/job.ts';
 import { keyFromSequence } from '#domain/keys.ts';
 import { decideModification, validateModification } from '#domain/operations/modify-process-instance.ts';
 import type { OperationDecision } from '#domain/operations/operation-handler.ts';
-import type { DefinitionPage, ProcessDefinitionStore } from '#ports/instance-store.ts';
+import type { DefinitionPage, ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 const NOW = '2026-01-02T00:00:00.000Z';

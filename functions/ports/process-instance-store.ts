@@ -1,7 +1,6 @@
 import type { QueryPlan } from '#domain/filter/plan-query.ts';
-import type { ProcessDefinition } from '#domain/instance/process-definition.ts';
+import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
-import type { InstanceCommand } from '#domain/operations/operation-handler.ts';
 
 /** A page of candidate instances; `cursor` is absent on the last page. */
 export interface InstancePage {
@@ -15,31 +14,6 @@ export type CommandResult =
   | { applied: true }
   /** Refused by the store's condition; `current` is the instance as it was (absent if it does not exist). */
   | { applied: false; current?: ProcessInstance };
-
-export interface ProcessDefinitionStore {
-  putDefinition(definition: ProcessDefinition): Promise<void>;
-  getDefinition(processDefinitionKey: string): Promise<ProcessDefinition | undefined>;
-  /** Highest version of a process id, or the given version, within a tenant. */
-  findDefinition(
-    processDefinitionId: string,
-    tenantId: string,
-    version?: number,
-  ): Promise<ProcessDefinition | undefined>;
-  /** Every definition, page by page, without its BPMN and flow (what a search shows). */
-  listDefinitions(page: { cursor?: string; limit: number }): Promise<DefinitionPage>;
-}
-
-/** The fields of a definition a search shows. */
-export type DefinitionSummary = Omit<
-  ProcessDefinition,
-  'bpmnXml' | 'flowNodes' | 'elementIds' | 'initialElementId'
->;
-
-/** A page of definitions; `cursor` is absent on the last page. */
-export interface DefinitionPage {
-  definitions: DefinitionSummary[];
-  cursor?: string;
-}
 
 /**
  * What a deleted instance leaves behind until it expires: its key and the batches that changed it
@@ -78,14 +52,3 @@ export interface ProcessInstanceStore {
     batchOperationKey?: string,
   ): Promise<CommandResult>;
 }
-
-/** Unique keys for definitions, instances, element instances and batches. */
-export interface KeyGenerator {
-  nextKeys(count: number): Promise<string[]>;
-}
-
-/**
- * A store failure worth trying again (throttling, a server error, a dropped connection), after the
- * client's own retries gave up. Adapters throw it so the domain can tell it from a permanent one.
- */
-export class TransientStoreError extends Error {}

@@ -1,0 +1,230 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { BatchError } from '#domain/batch/batch-operation.ts';
+import {
+  type Chunk,
+  type ChunkId,
+  type ChunkTally,
+  chunkSortKey,
+  type ItemOutcome,
+  parseChunkSortKey,
+} from '#domain/batch/chunk.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
+import { LAST_CHUNK, shardPrefix, shardRecord, toChunk } from './batch-records.ts';
+import { batchWrite } from './batch-write.ts';
+import { queryPages, scanPages, updateIfConditionHolds } from './requests.ts';
+
+/**
+ * Item chunks in DynamoDB's BatchItems table (one record per chunk of item keys and, once executed,
+ * their outcomes), and the shard counter records of the Batches table that chunks add up to.
+ */
+export class DynamoChunkStore implements ChunkStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly batchesTable: string,
+    private readonly itemsTable: string,
+  ) {}
+
+  async putChunks(chunks: readonly Chunk[]): Promise<void> {
+    await batchWrite(
+      this.db,
+      this.itemsTable,
+      chunks.map(({ batchOperationKey, shard, chunk, state, items }) => ({
+        PutRequest: { Item: { batchOperationKey, chunk: chunkSortKey(shard, chunk), state, items } },
+      })),
+    );
+  }
+
+  async finishShardInitialization(
+    batchOperationKey: string,
+    shard: number,
+    totals: { totalCount: number; chunkCount: number },
+  ): Promise<void> {
+    // Chunks beyond the count were written by an earlier, interrupted attempt: they are not items.
+    const stale = await this.chunkKeysBetween(
+      batchOperationKey,
+      chunkSortKey(shard, totals.chunkCount),
+      chunkSortKey(shard, LAST_CHUNK),
+    );
+    await batchWrite(
+      this.db,
+      this.itemsTable,
+      stale.map((chunk) => ({ DeleteRequest: { Key: { batchOperationKey, chunk } } })),
+    );
+    await updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: shardRecord(shard) },
+        UpdateExpression: 'SET #state = :executing, totalCount = :total, chunkCount = :chunks',
+        ConditionExpression: '#state = :initializing',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':executing': 'EXECUTING',
+          ':initializing': 'INITIALIZING',
+          ':total': totals.totalCount,
+          ':chunks': totals.chunkCount,
+        },
+      }),
+    );
+  }
+
+  async failShard(batchOperationKey: string, shard: number, error: BatchError): Promise<void> {
+    const failed = await updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: shardRecord(shard) },
+        UpdateExpression: 'SET #state = :failed, #error = :error',
+        ConditionExpression: '#state = :initializing',
+        ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':initializing': 'INITIALIZING', ':error': error },
+      }),
+    );
+    if (!failed) return;
+    // Chunks written before the query failed are not items of the batch: a failed shard executes nothing.
+    const written = await this.chunkKeysBetween(
+      batchOperationKey,
+      chunkSortKey(shard, 0),
+      chunkSortKey(shard, LAST_CHUNK),
+    );
+    await batchWrite(
+      this.db,
+      this.itemsTable,
+      written.map((chunk) => ({ DeleteRequest: { Key: { batchOperationKey, chunk } } })),
+    );
+  }
+
+  async *pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId> {
+    for await (const page of queryPages(this.db, {
+      TableName: this.itemsTable,
+      KeyConditionExpression: 'batchOperationKey = :key AND begins_with(chunk, :shard)',
+      FilterExpression: '#state = :pending',
+      ProjectionExpression: 'chunk',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':key': batchOperationKey,
+        ':shard': shardPrefix(shard),
+        ':pending': 'PENDING',
+      },
+    })) {
+      for (const record of page) yield { batchOperationKey, ...parseChunkSortKey(record.chunk as string) };
+    }
+  }
+
+  async getChunk(id: ChunkId): Promise<Chunk | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.itemsTable,
+        Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toChunk(Item) : undefined;
+  }
+
+  async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.itemsTable,
+                Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
+                UpdateExpression: 'SET #state = :done, #items = :items',
+                ConditionExpression: '#state = :pending',
+                ExpressionAttributeNames: { '#state': 'state', '#items': 'items' },
+                ExpressionAttributeValues: { ':done': 'DONE', ':pending': 'PENDING', ':items': items },
+              },
+            },
+            { Update: this.shardCountersUpdate(id, tally) },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      // The chunk's condition failed: an earlier delivery already recorded it and moved the counters.
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** The shard's counters and error summary, moved by one chunk's tally. */
+  private shardCountersUpdate(id: ChunkId, tally: ChunkTally) {
+    const errors = Object.entries(tally.errors);
+    // ADD works on top-level attributes only; summary lines are keys of the shard's itemErrors map.
+    const sums = errors.map(
+      (_, index) => `itemErrors.#e${index} = if_not_exists(itemErrors.#e${index}, :zero) + :e${index}`,
+    );
+    return {
+      TableName: this.batchesTable,
+      Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+      UpdateExpression: `ADD chunksDone :one, completedCount :completed, failedCount :failed${sums.length ? ` SET ${sums.join(', ')}` : ''}`,
+      ...(errors.length
+        ? {
+            ExpressionAttributeNames: Object.fromEntries(
+              errors.map(([message], index) => [`#e${index}`, message]),
+            ),
+          }
+        : {}),
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':completed': tally.completed,
+        ':failed': tally.failed,
+        ...(errors.length ? { ':zero': 0 } : {}),
+        ...Object.fromEntries(errors.map(([, count], index) => [`:e${index}`, count])),
+      },
+    };
+  }
+
+  async *read(from: { batchOperationKey?: string; startAt?: ChunkId }): AsyncIterable<Chunk> {
+    const { batchOperationKey, startAt } = from;
+    if (batchOperationKey) {
+      const start = startAt ? chunkSortKey(startAt.shard, startAt.chunk) : chunkSortKey(0, 0);
+      for await (const page of queryPages(this.db, {
+        TableName: this.itemsTable,
+        KeyConditionExpression: 'batchOperationKey = :key AND chunk >= :start',
+        ExpressionAttributeValues: { ':key': batchOperationKey, ':start': start },
+      })) {
+        yield* page.map(toChunk);
+      }
+      return;
+    }
+    // Across batches: a scan in table order, resumed at a chunk by reading it and scanning past it.
+    if (startAt) {
+      const first = await this.getChunk(startAt);
+      if (first) yield first;
+    }
+    const resumeAfter = startAt && {
+      batchOperationKey: startAt.batchOperationKey,
+      chunk: chunkSortKey(startAt.shard, startAt.chunk),
+    };
+    for await (const page of scanPages(this.db, { TableName: this.itemsTable }, resumeAfter)) {
+      yield* page.map(toChunk);
+    }
+  }
+
+  private async chunkKeysBetween(batchOperationKey: string, from: string, to: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of queryPages(this.db, {
+      TableName: this.itemsTable,
+      KeyConditionExpression: 'batchOperationKey = :key AND chunk BETWEEN :from AND :to',
+      ProjectionExpression: 'chunk',
+      ExpressionAttributeValues: { ':key': batchOperationKey, ':from': from, ':to': to },
+    })) {
+      keys.push(...page.map((record) => record.chunk as string));
+    }
+    return keys;
+  }
+}
