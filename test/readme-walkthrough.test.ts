@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-runtime.ts';
+import { type EmbeddedRuntime, startRuntime } from './helpers/embedded-runtime.ts';
 
 /**
  * The README's API walk-through, run as a new user runs it: the bash block after the
@@ -50,7 +50,7 @@ let runtime: EmbeddedRuntime;
 
 // The default configuration, as `npm start` has it: the walk-through's rate limit is valid for it.
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({ port: 0 });
+  runtime = await startRuntime({ port: 0 });
 }, 180_000);
 afterAll(() => runtime?.stop());
 
