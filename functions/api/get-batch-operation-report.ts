@@ -1,9 +1,10 @@
 import { negotiateMediaType } from '#commons/content-negotiation.ts';
 import { type HttpEvent, pathParameter } from '#commons/http.ts';
+import { ProblemError } from '#commons/problems.ts';
 import { services } from '#commons/services.ts';
 import { streamingApi, textStream } from '#commons/streaming.ts';
 import { batchReport, REPORT_FORMATS, type ReportFormat } from '#domain/batch/batch-report.ts';
-import { InvalidArgumentError, ProblemError } from '#domain/errors.ts';
+import { InvalidArgumentError } from '#domain/errors.ts';
 import { isKey } from '#domain/keys.ts';
 
 /** The media types each format answers to; the first is what `?format=` and a wildcard Accept get. */

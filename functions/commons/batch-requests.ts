@@ -1,11 +1,6 @@
 import type { z } from 'zod';
 import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { cancellationOptionsSchema } from '#domain/batch/batch-operation.ts';
-import {
-  filterBatchRequestSchema,
-  operationRequestSchema,
-  splitOperationRequest,
-} from '#domain/creation/create-batch.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
 import {
@@ -19,6 +14,11 @@ import {
 import { restartParametersSchema } from '#domain/operations/restart-process-instance.ts';
 import { externalTaskRetriesParametersSchema } from '#domain/operations/set-external-task-retries.ts';
 import { jobRetriesParametersSchema } from '#domain/operations/set-job-retries.ts';
+import {
+  filterBatchRequestSchema,
+  operationRequestSchema,
+  splitOperationRequest,
+} from '#wire/batch-requests.ts';
 import { type HttpEvent, parseBody } from './http.ts';
 import { services } from './services.ts';
 

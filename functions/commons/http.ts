@@ -5,8 +5,9 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidArgumentError, ProblemError } from '#domain/errors.ts';
+import { InvalidArgumentError } from '#domain/errors.ts';
 import { logger } from './logger.ts';
+import { problemOf } from './problems.ts';
 import { tracer } from './tracer.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -34,8 +35,9 @@ export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
     onError: (request) => {
       const { error, event } = request;
       const path = event?.rawPath;
-      if (error instanceof ProblemError) {
-        request.response = problem(error.status, error.title, error.message, path);
+      const known = problemOf(error);
+      if (known) {
+        request.response = problem(known.status, known.title, (error as Error).message, path);
         return;
       }
       let status = (error as { statusCode?: number } | null)?.statusCode;

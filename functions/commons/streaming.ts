@@ -3,10 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { NotFoundError, ProblemError } from '#domain/errors.ts';
+import { NotFoundError } from '#domain/errors.ts';
 import { type ApiRoute, apiRoutes, matchRoutePath } from '#resources/api-routes.ts';
 import { type HttpEvent, type HttpResult, problemDetails } from './http.ts';
 import { logger } from './logger.ts';
+import { ProblemError } from './problems.ts';
 import { tracer } from './tracer.ts';
 
 /** A response whose body is produced while it is sent. */

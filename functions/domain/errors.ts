@@ -1,35 +1,19 @@
 /**
- * Errors the API turns into RFC 9457 problem details. `title` follows Camunda 8's problem titles.
+ * The domain's refusals, by kind. They carry no HTTP status: the API maps each kind to its status and
+ * Camunda's problem title in one place (functions/commons/problems.ts).
  */
-export class ProblemError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
 
-export class InvalidArgumentError extends ProblemError {
-  /** 422 where the request is well-formed but cannot be taken as it is (a reused Idempotency-Key). */
-  constructor(detail: string, status: 400 | 422 = 400) {
-    super(status, 'INVALID_ARGUMENT', detail);
-  }
-}
+/** The request is invalid as it is: a field, a filter, a plan. */
+export class InvalidArgumentError extends Error {}
 
-export class NotFoundError extends ProblemError {
-  constructor(detail: string) {
-    super(404, 'NOT_FOUND', detail);
-  }
-}
+/** The named resource does not exist. */
+export class NotFoundError extends Error {}
 
-/** The request is valid but the resource's current state does not allow it (Camunda: INVALID_STATE). */
-export class InvalidStateError extends ProblemError {
-  constructor(detail: string) {
-    super(409, 'INVALID_STATE', detail);
-  }
-}
+/** The request is valid but the resource's current state does not allow it. */
+export class InvalidStateError extends Error {}
+
+/** The request repeats an Idempotency-Key that was first used with a different request. */
+export class IdempotencyConflictError extends Error {}
 
 /**
  * A store failure worth trying again (throttling, a server error, a dropped connection), after the

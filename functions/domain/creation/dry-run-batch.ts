@@ -2,7 +2,7 @@ import type { BatchOperationType } from '../batch/batch-operation.ts';
 import { batchItemKeys, type InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
 import type { ItemProviderDeps } from '../initialization/item-provider/matching-instance-keys.ts';
 import { shardIds } from '../keys.ts';
-import { validateSelection } from './create-batch.ts';
+import { validateSelection } from './validate-selection.ts';
 
 /** Keys shown as a sample: enough to recognize what the filter hits, small enough for any response. */
 export const DRY_RUN_SAMPLE_SIZE = 10;

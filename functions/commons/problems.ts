@@ -1,0 +1,31 @@
+import {
+  IdempotencyConflictError,
+  InvalidArgumentError,
+  InvalidStateError,
+  NotFoundError,
+} from '#domain/errors.ts';
+
+/** A refusal of the HTTP layer itself (a method, a media type, credentials), with its status and title. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/**
+ * The one mapping from errors to RFC 9457 problems: the domain's refusals to their HTTP status and
+ * Camunda 8's problem title; undefined for an unexpected error (a 500).
+ */
+export function problemOf(error: unknown): { status: number; title: string } | undefined {
+  if (error instanceof ProblemError) return { status: error.status, title: error.title };
+  if (error instanceof InvalidArgumentError) return { status: 400, title: 'INVALID_ARGUMENT' };
+  if (error instanceof NotFoundError) return { status: 404, title: 'NOT_FOUND' };
+  if (error instanceof InvalidStateError) return { status: 409, title: 'INVALID_STATE' };
+  // Well-formed but not acceptable as it is: the key is bound to another request (IETF idempotency draft).
+  if (error instanceof IdempotencyConflictError) return { status: 422, title: 'INVALID_ARGUMENT' };
+  return undefined;
+}
