@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '../../../lib/table-schema.ts';
 import type { QueryPlan } from '../../domain/filter/plan-query.ts';
 import type { ProcessInstance } from '../../domain/instance/process-instance.ts';
@@ -215,20 +216,15 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
   }
 }
 
-/** Worth another try once the SDK's retries gave up: throttling, a server error, or no response at all. */
+/**
+ * Worth another try once the SDK's retries gave up, as the SDK itself classifies errors: throttling,
+ * a retryable service error, a 5xx answer, a timeout or a dropped connection (ECONNRESET,
+ * ECONNREFUSED, EPIPE, ETIMEDOUT). Anything else, a programming error (TypeError) above all, is not.
+ */
 function isTransient(error: unknown): boolean {
-  const { $retryable, $metadata, name } = (error ?? {}) as {
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    name?: string;
-  };
-  const status = $metadata?.httpStatusCode;
-  return (
-    Boolean($retryable) ||
-    (status !== undefined && status >= 500) ||
-    (status === undefined && name !== 'ValidationException') ||
-    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name ?? '')
-  );
+  if (!(error instanceof Error)) return false;
+  const classified = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(classified) || isTransientError(classified) || isServerError(classified);
 }
 
 /** Attempts the SDK made beyond the first (its own retries with backoff). */

@@ -1,3 +1,5 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '../../../../functions/adapters/dynamodb/process-definition-store.ts';
@@ -7,6 +9,8 @@ import { planQuery } from '../../../../functions/domain/filter/plan-query.ts';
 import type { ProcessInstance } from '../../../../functions/domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '../../../../functions/domain/keys.ts';
 import { cancelProcessInstance } from '../../../../functions/domain/operations/cancel-process-instance.ts';
+import { TransientStoreError } from '../../../../functions/ports/instance-store.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
@@ -127,5 +131,57 @@ describe('DynamoKeyGenerator', () => {
     expect(keys).toHaveLength(40 * 97);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.every((key) => key.length === 16)).toBe(true);
+  });
+});
+
+/** A document client of its own on `endpoint` (its middleware stays out of the shared one). */
+function documentClient(endpoint: string, maxAttempts = 3) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts,
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+describe('DynamoProcessInstanceStore under failures', () => {
+  it('lets a programming error (TypeError) through at once, unretried and not as a transient error', async () => {
+    // Prepare: the SDK fails to read DynamoDB's answer with a TypeError, below its own retries.
+    const db = documentClient(dynamo.endpoint);
+    let sent = 0;
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        sent++;
+        await next(args);
+        throw new TypeError("Cannot read properties of undefined (reading 'S')");
+      },
+      { step: 'deserialize', priority: 'high', name: 'brokenResponseParser' },
+    );
+    const broken = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS);
+    // Act
+    const query = broken.queryShard(planQuery(parseProcessInstanceFilter({ tenantId: 'a' })), 0, {
+      pageSize: 10,
+    });
+    // Assess
+    await expect(query).rejects.toThrow(TypeError);
+    await expect(query).rejects.not.toThrow(TransientStoreError);
+    expect(sent).toBe(1);
+    db.destroy();
+  });
+
+  it('reports a refused connection (ECONNREFUSED) as a transient store error', async () => {
+    // Prepare: a port nothing listens on.
+    const db = documentClient('http://127.0.0.1:1', 1);
+    const unreachable = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS);
+    // Act
+    const query = unreachable.queryShard(planQuery(parseProcessInstanceFilter({ tenantId: 'a' })), 0, {
+      pageSize: 10,
+    });
+    // Assess
+    const error = await query.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TransientStoreError);
+    expect(((error as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+    db.destroy();
   });
 });
