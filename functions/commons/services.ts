@@ -34,7 +34,10 @@ export function services(): Services {
   cached = {
     config,
     definitions: new DynamoProcessDefinitionStore(db, config.PROCESS_DEFINITIONS_TABLE),
-    instances: new DynamoProcessInstanceStore(db, config.PROCESS_INSTANCES_TABLE, config.SHARD_COUNT),
+    instances: new DynamoProcessInstanceStore(db, config.PROCESS_INSTANCES_TABLE, config.SHARD_COUNT, {
+      settings: queryRetrySettings(config),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    }),
     keys: new DynamoKeyGenerator(db, config.KEY_SEQUENCES_TABLE),
     engine: new DynamoEngineStore(
       db,

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoKeyGenerator } from '../../../../functions/adapters/dynamodb/key-generator.ts';
@@ -145,7 +145,101 @@ function documentClient(endpoint: string, maxAttempts = 3) {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
+type BatchGetOutput = {
+  Responses?: Record<string, Record<string, AttributeValue>[]>;
+  UnprocessedKeys?: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead?: boolean }>;
+};
+
+/**
+ * DynamoDB Local answers every BatchGetItem in full; DynamoDB may leave keys unprocessed (throttling,
+ * the 16 MB response limit). This middleware turns the first `unprocessed(call)` items of each real
+ * answer back into unprocessed keys, after the SDK's retries, as the caller sees such an answer.
+ */
+function withUnprocessedKeys(db: DynamoDBDocumentClient, unprocessed: (call: number) => number) {
+  let calls = 0;
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName !== 'BatchGetItemCommand') return result;
+      const output = result.output as BatchGetOutput;
+      const items = output.Responses?.ProcessInstances ?? [];
+      const held = items.slice(0, unprocessed(calls++));
+      output.Responses = { ProcessInstances: items.slice(held.length) };
+      output.UnprocessedKeys =
+        held.length > 0
+          ? {
+              ProcessInstances: {
+                Keys: held.map((item) => ({ processInstanceKey: item.processInstanceKey })),
+                ConsistentRead: true,
+              },
+            }
+          : {};
+      return result;
+    },
+    { step: 'build', name: 'unprocessedKeys' },
+  );
+  return { calls: () => calls };
+}
+
+/** A sleep that only records how long it was asked to wait. */
+function recordedSleeps() {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  };
+}
+
+const RETRY = { maxRetries: 2, initialDelayMs: 100, maxDelayMs: 150, backoffFactor: 2 };
+const pinned = (keys: string[]) =>
+  planQuery(parseProcessInstanceFilter({ processInstanceKey: { $in: keys } }));
+
 describe('DynamoProcessInstanceStore under failures', () => {
+  it('retries keys BatchGetItem left unprocessed after the query retry policy delays, and reads them all', async () => {
+    // Prepare: the first two answers leave 2 keys unprocessed, the third answers in full.
+    const db = documentClient(dynamo.endpoint);
+    const batchGets = withUnprocessedKeys(db, (call) => (call < 2 ? 2 : 0));
+    const { waits, sleep } = recordedSleeps();
+    const flaky = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS, { settings: RETRY, sleep });
+    const keys = instances.slice(0, 9).map((i) => i.processInstanceKey);
+    // Act
+    const page = await flaky.queryShard(pinned(keys), 0, { pageSize: 100 });
+    // Assess
+    expect(page.instances.map((i) => i.processInstanceKey)).toEqual(
+      expected((i) => keys.includes(i.processInstanceKey), 0),
+    );
+    expect(page.instances.length).toBeGreaterThan(2);
+    expect(page.retries).toBe(2);
+    expect(waits).toEqual([100, 150]);
+    expect(batchGets.calls()).toBe(3);
+    db.destroy();
+  });
+
+  it('gives up on keys that stay unprocessed once the retries are used up, with the transient store error', async () => {
+    // Prepare: every answer leaves every key unprocessed.
+    const db = documentClient(dynamo.endpoint);
+    const batchGets = withUnprocessedKeys(db, () => Number.MAX_SAFE_INTEGER);
+    const { waits, sleep } = recordedSleeps();
+    const throttled = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS, {
+      settings: RETRY,
+      sleep,
+    });
+    const keys = expected(() => true, 1);
+    // Act
+    const query = throttled.queryShard(pinned(keys), 1, { pageSize: 100 });
+    // Assess
+    await expect(query).rejects.toThrow(TransientStoreError);
+    await expect(query).rejects.toThrow(
+      `BatchGetItem left ${keys.length} of ${keys.length} keys unprocessed and it still failed after 2 retries`,
+    );
+    expect(waits).toEqual([100, 150]);
+    expect(batchGets.calls()).toBe(3);
+    db.destroy();
+  });
+
   it('lets a programming error (TypeError) through at once, unretried and not as a transient error', async () => {
     // Prepare: the SDK fails to read DynamoDB's answer with a TypeError, below its own retries.
     const db = documentClient(dynamo.endpoint);
