@@ -51,6 +51,32 @@ export function pendingItem(processInstanceKey: string): ItemOutcome {
   return { itemKey: processInstanceKey, processInstanceKey, state: 'ACTIVE' };
 }
 
+/**
+ * Longest error message kept per item, in UTF-8 bytes: a chunk record must fit DynamoDB's 400 KB item
+ * limit (409,600 bytes). At CHUNK_SIZE's maximum of 1,000 items, an item costs at most 135 bytes
+ * besides its message (two 19-digit keys, the longest state, an ISO date, the attribute names, the
+ * map and list overhead), so 200-byte messages keep a full chunk under 336,000 bytes: 18% below the
+ * limit. Engine messages name a key and an element or two and fit; a longer one (an echoed user
+ * input, a long list of element ids) is cut and ends with TRUNCATION_MARK.
+ */
+export const MAX_ITEM_ERROR_MESSAGE_BYTES = 200;
+export const TRUNCATION_MARK = '…';
+
+const utf8 = new TextEncoder();
+
+/** The message as an item keeps it: at most MAX_ITEM_ERROR_MESSAGE_BYTES, cut between characters. */
+export function boundedErrorMessage(message: string): string {
+  if (utf8.encode(message).length <= MAX_ITEM_ERROR_MESSAGE_BYTES) return message;
+  let bytes = utf8.encode(TRUNCATION_MARK).length;
+  let kept = '';
+  for (const character of message) {
+    bytes += utf8.encode(character).length;
+    if (bytes > MAX_ITEM_ERROR_MESSAGE_BYTES) break;
+    kept += character;
+  }
+  return kept + TRUNCATION_MARK;
+}
+
 /** Distinct failure messages kept per chunk; the rest are counted under one line (bounds the shard record). */
 export const MAX_ERROR_MESSAGES_PER_CHUNK = 10;
 export const OTHER_ERRORS = 'Other errors (more distinct messages than are summarized)';

@@ -2,8 +2,15 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '../../../functions/adapters/dynamodb/batch-store.ts';
 import type { DynamoProcessInstanceStore } from '../../../functions/adapters/dynamodb/process-instance-store.ts';
-import { queryRetrySettings, readConfig } from '../../../functions/config.ts';
+import { MAX_CHUNK_SIZE, queryRetrySettings, readConfig } from '../../../functions/config.ts';
 import type { BatchControls, BatchOperation } from '../../../functions/domain/batch/batch-operation.ts';
+import {
+  boundedErrorMessage,
+  MAX_ITEM_ERROR_MESSAGE_BYTES,
+  pendingItem,
+  TRUNCATION_MARK,
+} from '../../../functions/domain/batch/chunk.ts';
+import { accountDeadChunk } from '../../../functions/domain/batch/lifecycle/account-dead-chunk.ts';
 import { executeChunk } from '../../../functions/domain/batch/lifecycle/execute-chunk.ts';
 import { initializeShard } from '../../../functions/domain/batch/lifecycle/initialize-shard.ts';
 import type { EngineDeps } from '../../../functions/domain/instance/engine-step.ts';
@@ -346,6 +353,55 @@ describe('dead-chunk accounting', () => {
     expect(failed).toHaveLength(inShard.length - 3);
     expect(failed[0].errorMessage).toContain('moved to the dead-letter queue');
     expect(chunk?.items.filter((item) => item.state === 'COMPLETED')).toHaveLength(3);
+  });
+
+  it('records a full-size chunk whose every item fails with an over-long reason: each reason cut to the bound', async () => {
+    // Prepare: one chunk of the largest size, 19-digit keys (the longest), no such instances.
+    const batchOperationKey = keyFromSequence(batchSequence++);
+    await batches.createBatch({
+      batchOperationKey,
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      state: 'CREATED',
+      filter: { processDefinitionId: 'none' },
+      shardCount: SHARDS,
+      startDate: new Date().toISOString(),
+      claims: {},
+    });
+    await batches.activateBatch(batchOperationKey, 'arn:test');
+    const keys = Array.from({ length: MAX_CHUNK_SIZE }, (_, index) =>
+      String(9_000_000_000_000_000_000n + BigInt(index)),
+    );
+    const id = { batchOperationKey, shard: 0, chunk: 0 };
+    await batches.putChunks([{ ...id, state: 'PENDING', items: keys.map(pendingItem) }]);
+    const reason = `Every delivery failed: ${'aé€😀'.repeat(2000)}`;
+    const processedDate = '2026-12-31T23:59:59.999Z';
+    // Act: 1,000 FAILED outcomes with their reason in one chunk record (DynamoDB Local enforces 400 KB).
+    const accounted = await accountDeadChunk(
+      { batches, instances, now: () => new Date(processedDate) },
+      id,
+      reason,
+    );
+    // Assess
+    expect(accounted).toEqual({
+      status: 'accounted',
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      completed: 0,
+      failed: MAX_CHUNK_SIZE,
+    });
+    const stored = boundedErrorMessage(reason);
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(MAX_ITEM_ERROR_MESSAGE_BYTES);
+    expect(stored.endsWith(TRUNCATION_MARK)).toBe(true);
+    const chunk = await batches.getChunk(id);
+    expect(chunk?.state).toBe('DONE');
+    expect(chunk?.items).toEqual(
+      keys.map((key) => ({ ...pendingItem(key), state: 'FAILED', processedDate, errorMessage: stored })),
+    );
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: 0,
+      failedCount: MAX_CHUNK_SIZE,
+      itemErrors: { [stored]: MAX_CHUNK_SIZE },
+    });
   });
 
   it('leaves a chunk alone that was recorded after all', async () => {

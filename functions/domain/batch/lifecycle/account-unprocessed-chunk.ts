@@ -2,7 +2,7 @@ import type { BatchStore } from '../../../ports/batch-store.ts';
 import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
 import { mapWithConcurrency } from '../../concurrency.ts';
 import type { BatchOperationType } from '../batch-operation.ts';
-import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import { boundedErrorMessage, type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
 
 /** Instance reads in flight while accounting for a chunk (one read per pending item). */
 const ACCOUNTING_CONCURRENCY = 10;
@@ -35,6 +35,9 @@ export async function accountUnprocessedChunk(
   if (!found) return { status: 'unknown-chunk' };
   if (found.state === 'DONE') return { status: 'already-recorded' };
   const processedDate = deps.now().toISOString();
+  const unprocessed: Disposition = disposition.errorMessage
+    ? { ...disposition, errorMessage: boundedErrorMessage(disposition.errorMessage) }
+    : disposition;
   const outcomes = await mapWithConcurrency(
     found.items,
     ACCOUNTING_CONCURRENCY,
@@ -47,7 +50,7 @@ export async function accountUnprocessedChunk(
         : (await deps.instances.getTombstone(item.processInstanceKey))?.batchOperationIds;
       return marks?.includes(id.batchOperationKey)
         ? { ...item, state: 'COMPLETED', processedDate }
-        : { ...item, ...disposition, processedDate };
+        : { ...item, ...unprocessed, processedDate };
     },
   );
   const tally = tallyOf(outcomes);

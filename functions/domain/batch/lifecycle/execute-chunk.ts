@@ -5,7 +5,7 @@ import { applyOperation } from '../../operations/apply-operation.ts';
 import type { ItemErrorClass, OperationHandler } from '../../operations/operation-handler.ts';
 import { operationHandlerFor } from '../../operations/registry.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch-operation.ts';
-import { type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import { boundedErrorMessage, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
 import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 
 /** The batch store, and the engine's stores an operation reads and writes. */
@@ -134,7 +134,12 @@ async function executeItem(
   const processedDate = deps.now().toISOString();
   if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
   return {
-    outcome: { ...item, state: 'FAILED', processedDate, errorMessage: result.errorMessage },
+    outcome: {
+      ...item,
+      state: 'FAILED',
+      processedDate,
+      errorMessage: boundedErrorMessage(result.errorMessage),
+    },
     errorClass: result.errorClass,
   };
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_CHUNK_SIZE } from '../../../../functions/config.ts';
 import {
+  boundedErrorMessage,
   chunked,
   chunkSortKey,
+  type ItemOutcome,
   MAX_ERROR_MESSAGES_PER_CHUNK,
+  MAX_ITEM_ERROR_MESSAGE_BYTES,
   OTHER_ERRORS,
   parseChunkSortKey,
   pendingItem,
+  TRUNCATION_MARK,
   tallyOf,
 } from '../../../../functions/domain/batch/chunk.ts';
 
@@ -62,5 +67,65 @@ describe('chunk', () => {
     expect(Object.keys(errors)).toHaveLength(MAX_ERROR_MESSAGES_PER_CHUNK + 1);
     // One line for the three 'gone' items, nine more distinct reasons, and the last three under one line.
     expect(errors[OTHER_ERRORS]).toBe(3);
+  });
+});
+
+/** DynamoDB's item size limit: 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). */
+const DDB_ITEM_MAX_BYTES = 400 * 1024;
+
+/**
+ * An item's size as DynamoDB counts it (Developer Guide, "Item sizes and formats"): UTF-8 bytes of
+ * names and strings, numbers at most 21 bytes, and 3 bytes per list or map plus 1 byte per element.
+ */
+function dynamoSize(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return 21;
+  if (Array.isArray(value))
+    return 3 + value.reduce((sum: number, element) => sum + 1 + dynamoSize(element), 0);
+  const entries = Object.entries(value as Record<string, unknown>);
+  return (
+    3 + entries.reduce((sum, [name, element]) => sum + 1 + Buffer.byteLength(name) + dynamoSize(element), 0)
+  );
+}
+
+describe('item error messages', () => {
+  it('keeps a message within the bound unchanged', () => {
+    const message = `Expected to cancel process instance with key '${'9'.repeat(19)}', but it is COMPLETED`;
+    expect(boundedErrorMessage(message)).toBe(message);
+  });
+
+  it('cuts a longer message between characters to at most the bound, marked as cut', () => {
+    // Prepare: 1-, 2-, 3- and 4-byte characters, so the cut falls inside a character unless done right.
+    const message = `Expected to move a token from ${'aé€😀'.repeat(200)}`;
+    // Act
+    const bounded = boundedErrorMessage(message);
+    // Assess
+    expect(Buffer.byteLength(bounded)).toBeLessThanOrEqual(MAX_ITEM_ERROR_MESSAGE_BYTES);
+    expect(Buffer.byteLength(bounded)).toBeGreaterThan(MAX_ITEM_ERROR_MESSAGE_BYTES - 4);
+    expect(bounded.endsWith(TRUNCATION_MARK)).toBe(true);
+    expect(message.startsWith(bounded.slice(0, -TRUNCATION_MARK.length))).toBe(true);
+    expect(bounded).not.toMatch(/\uFFFD/);
+  });
+
+  it('keeps the worst-case chunk record (full size, every item failed with a bounded message) 15% under the item limit', () => {
+    // Prepare: the largest chunk, the longest key (19 digits), state, date and message.
+    const message = boundedErrorMessage('x'.repeat(10_000));
+    const items: ItemOutcome[] = Array.from({ length: MAX_CHUNK_SIZE }, () => ({
+      itemKey: '9'.repeat(19),
+      processInstanceKey: '9'.repeat(19),
+      state: 'COMPLETED',
+      processedDate: '2026-12-31T23:59:59.999Z',
+      errorMessage: message,
+    }));
+    // Act
+    const size = dynamoSize({
+      batchOperationKey: '9'.repeat(19),
+      chunk: chunkSortKey(9999, 999_999),
+      state: 'PENDING',
+      items,
+    });
+    // Assess
+    expect(Buffer.byteLength(message)).toBe(MAX_ITEM_ERROR_MESSAGE_BYTES);
+    expect(size).toBeLessThan(DDB_ITEM_MAX_BYTES * 0.85);
   });
 });
