@@ -17,6 +17,7 @@ import type { EngineDeps } from '../../../functions/domain/instance/engine-step.
 import type { ProcessInstance } from '../../../functions/domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '../../../functions/domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
+import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
 import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
@@ -147,7 +148,7 @@ describe('chunk worker', () => {
     for (const instance of inShard) {
       const stored = await instances.getInstance(instance.processInstanceKey);
       expect(stored?.state).toBe('CANCELED');
-      expect(stored?.endDate).toBeDefined();
+      expect(stored?.endDate).toMatch(ISO_DATE_TIME);
       expect(stored?.batchOperationIds).toEqual([batchOperationKey]);
     }
   });
