@@ -21,9 +21,6 @@ export const handler = jsonApi(async (event) => {
   const { definitions, engine, keys } = services();
   return json(
     200,
-    await startProcessInstance(
-      { definitions, engine, keys, now },
-      parseBody(body, event.body),
-    ),
+    await startProcessInstance({ definitions, engine, keys, now }, parseBody(body, event.body)),
   );
 });
