@@ -6,7 +6,7 @@ import { MAX_CHUNK_SIZE, queryRetrySettings, readConfig } from '../../../functio
 import type { BatchControls, BatchOperation } from '../../../functions/domain/batch/batch-operation.ts';
 import {
   boundedErrorMessage,
-  MAX_ITEM_ERROR_MESSAGE_BYTES,
+  errorMessageBudget,
   pendingItem,
   TRUNCATION_MARK,
 } from '../../../functions/domain/batch/chunk.ts';
@@ -389,8 +389,9 @@ describe('dead-chunk accounting', () => {
       completed: 0,
       failed: MAX_CHUNK_SIZE,
     });
-    const stored = boundedErrorMessage(reason);
-    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(MAX_ITEM_ERROR_MESSAGE_BYTES);
+    const stored = boundedErrorMessage(reason, errorMessageBudget(MAX_CHUNK_SIZE));
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(233);
+    expect(Buffer.byteLength(stored)).toBeGreaterThan(233 - 4);
     expect(stored.endsWith(TRUNCATION_MARK)).toBe(true);
     const chunk = await batches.getChunk(id);
     expect(chunk?.state).toBe('DONE');

@@ -2,7 +2,14 @@ import type { BatchStore } from '../../../ports/batch-store.ts';
 import type { ProcessInstanceStore } from '../../../ports/instance-store.ts';
 import { mapWithConcurrency } from '../../concurrency.ts';
 import type { BatchOperationType } from '../batch-operation.ts';
-import { boundedErrorMessage, type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import {
+  boundedErrorMessage,
+  type Chunk,
+  type ChunkId,
+  errorMessageBudget,
+  type ItemOutcome,
+  tallyOf,
+} from '../chunk.ts';
 
 /** Instance reads in flight while accounting for a chunk (one read per pending item). */
 const ACCOUNTING_CONCURRENCY = 10;
@@ -36,7 +43,10 @@ export async function accountUnprocessedChunk(
   if (found.state === 'DONE') return { status: 'already-recorded' };
   const processedDate = deps.now().toISOString();
   const unprocessed: Disposition = disposition.errorMessage
-    ? { ...disposition, errorMessage: boundedErrorMessage(disposition.errorMessage) }
+    ? {
+        ...disposition,
+        errorMessage: boundedErrorMessage(disposition.errorMessage, errorMessageBudget(found.items.length)),
+      }
     : disposition;
   const outcomes = await mapWithConcurrency(
     found.items,

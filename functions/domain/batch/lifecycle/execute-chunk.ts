@@ -5,7 +5,13 @@ import { applyOperation } from '../../operations/apply-operation.ts';
 import type { ItemErrorClass, OperationHandler } from '../../operations/operation-handler.ts';
 import { operationHandlerFor } from '../../operations/registry.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch-operation.ts';
-import { boundedErrorMessage, type ChunkId, type ItemOutcome, tallyOf } from '../chunk.ts';
+import {
+  boundedErrorMessage,
+  type ChunkId,
+  errorMessageBudget,
+  type ItemOutcome,
+  tallyOf,
+} from '../chunk.ts';
 import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
 
 /** The batch store, and the engine's stores an operation reads and writes. */
@@ -63,10 +69,11 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
+  const messageBytes = errorMessageBudget(chunk.items.length);
   const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
     await pace(index);
-    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item);
+    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item, messageBytes);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
   });
@@ -125,6 +132,7 @@ async function executeItem(
   handler: OperationHandler,
   batch: BatchOperation,
   item: ItemOutcome,
+  messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
   const result = await applyOperation(deps, handler, {
     batchOperationKey: batch.batchOperationKey,
@@ -138,7 +146,7 @@ async function executeItem(
       ...item,
       state: 'FAILED',
       processedDate,
-      errorMessage: boundedErrorMessage(result.errorMessage),
+      errorMessage: boundedErrorMessage(result.errorMessage, messageBytes),
     },
     errorClass: result.errorClass,
   };

@@ -4,6 +4,8 @@ import {
   boundedErrorMessage,
   chunked,
   chunkSortKey,
+  DDB_ITEM_MAX_BYTES,
+  errorMessageBudget,
   type ItemOutcome,
   MAX_ERROR_MESSAGES_PER_CHUNK,
   MAX_ITEM_ERROR_MESSAGE_BYTES,
@@ -70,9 +72,6 @@ describe('chunk', () => {
   });
 });
 
-/** DynamoDB's item size limit: 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). */
-const DDB_ITEM_MAX_BYTES = 400 * 1024;
-
 /**
  * An item's size as DynamoDB counts it (Developer Guide, "Item sizes and formats"): UTF-8 bytes of
  * names and strings, numbers at most 21 bytes, and 3 bytes per list or map plus 1 byte per element.
@@ -88,44 +87,61 @@ function dynamoSize(value: unknown): number {
   );
 }
 
+/** The largest chunk record of `count` items: the longest key, state, date, and message its budget allows. */
+function worstChunkRecordSize(count: number): number {
+  const message = boundedErrorMessage('x'.repeat(10_000), errorMessageBudget(count));
+  const items: ItemOutcome[] = Array.from({ length: count }, () => ({
+    itemKey: '9'.repeat(19),
+    processInstanceKey: '9'.repeat(19),
+    state: 'COMPLETED',
+    processedDate: '2026-12-31T23:59:59.999Z',
+    errorMessage: message,
+  }));
+  return dynamoSize({
+    batchOperationKey: '9'.repeat(19),
+    chunk: chunkSortKey(9999, 999_999),
+    state: 'PENDING',
+    items,
+  });
+}
+
 describe('item error messages', () => {
   it('keeps a message within the bound unchanged', () => {
     const message = `Expected to cancel process instance with key '${'9'.repeat(19)}', but it is COMPLETED`;
-    expect(boundedErrorMessage(message)).toBe(message);
+    expect(boundedErrorMessage(message, Buffer.byteLength(message))).toBe(message);
   });
 
   it('cuts a longer message between characters to at most the bound, marked as cut', () => {
     // Prepare: 1-, 2-, 3- and 4-byte characters, so the cut falls inside a character unless done right.
     const message = `Expected to move a token from ${'aé€😀'.repeat(200)}`;
     // Act
-    const bounded = boundedErrorMessage(message);
+    const bounded = boundedErrorMessage(message, 200);
     // Assess
-    expect(Buffer.byteLength(bounded)).toBeLessThanOrEqual(MAX_ITEM_ERROR_MESSAGE_BYTES);
-    expect(Buffer.byteLength(bounded)).toBeGreaterThan(MAX_ITEM_ERROR_MESSAGE_BYTES - 4);
+    expect(Buffer.byteLength(bounded)).toBeLessThanOrEqual(200);
+    expect(Buffer.byteLength(bounded)).toBeGreaterThan(200 - 4);
     expect(bounded.endsWith(TRUNCATION_MARK)).toBe(true);
     expect(message.startsWith(bounded.slice(0, -TRUNCATION_MARK.length))).toBe(true);
     expect(bounded).not.toMatch(/\uFFFD/);
   });
 
-  it('keeps the worst-case chunk record (full size, every item failed with a bounded message) 15% under the item limit', () => {
-    // Prepare: the largest chunk, the longest key (19 digits), state, date and message.
-    const message = boundedErrorMessage('x'.repeat(10_000));
-    const items: ItemOutcome[] = Array.from({ length: MAX_CHUNK_SIZE }, () => ({
-      itemKey: '9'.repeat(19),
-      processInstanceKey: '9'.repeat(19),
-      state: 'COMPLETED',
-      processedDate: '2026-12-31T23:59:59.999Z',
-      errorMessage: message,
-    }));
+  it('gives each item of a chunk a message budget that shrinks with the chunk, from 1,024 bytes to 233 at 1,000 items', () => {
+    expect([1, 100, 317, 318, 500, MAX_CHUNK_SIZE].map(errorMessageBudget)).toEqual([
+      MAX_ITEM_ERROR_MESSAGE_BYTES,
+      MAX_ITEM_ERROR_MESSAGE_BYTES,
+      MAX_ITEM_ERROR_MESSAGE_BYTES,
+      1023,
+      601,
+      233,
+    ]);
+  });
+
+  it('keeps the worst-case chunk record of every size up to the largest 10% under the item limit', () => {
+    // Prepare: every chunk size, each item with the longest key, state, date and the message its budget allows.
+    const sizes = Array.from({ length: MAX_CHUNK_SIZE }, (_, index) => index + 1);
     // Act
-    const size = dynamoSize({
-      batchOperationKey: '9'.repeat(19),
-      chunk: chunkSortKey(9999, 999_999),
-      state: 'PENDING',
-      items,
-    });
+    const largest = Math.max(...sizes.map(worstChunkRecordSize));
     // Assess
-    expect(Buffer.byteLength(message)).toBe(MAX_ITEM_ERROR_MESSAGE_BYTES);
-    expect(size).toBeLessThan(DDB_ITEM_MAX_BYTES * 0.85);
+    expect(largest).toBeLessThanOrEqual(DDB_ITEM_MAX_BYTES * 0.9);
+    expect(worstChunkRecordSize(MAX_CHUNK_SIZE)).toBeGreaterThan(DDB_ITEM_MAX_BYTES * 0.85);
   });
 });
