@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { json, jsonApi, parseBody, pathParameter } from '#commons/http.ts';
-import { services } from '#commons/services.ts';
+import { now, services } from '#commons/services.ts';
 import { InvalidArgumentError } from '#domain/errors.ts';
 import { cancelInstance } from '#domain/instance/cancel-instance.ts';
 import { isKey } from '#domain/keys.ts';
@@ -14,6 +14,6 @@ export const handler = jsonApi(async (event) => {
   if (!isKey(key))
     throw new InvalidArgumentError(`processInstanceKey must be a key (a string of digits), got '${key}'`);
   parseBody(body, event.body);
-  await cancelInstance({ instances: services().instances, now: () => new Date() }, key);
+  await cancelInstance({ instances: services().instances, now }, key);
   return json(204);
 });

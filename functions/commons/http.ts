@@ -123,7 +123,8 @@ export function pathParameter(event: HttpEvent, name: string): string {
 
 /**
  * The caller's identity as API Gateway's authorizer established it (IAM: the signing principal;
- * JWT: the token's claims); stored with a batch so execution acts under the caller's authority.
+ * JWT: the token's claims), its scalar values only. A batch stores them as a record of who created
+ * it and to scope its Idempotency-Key; nothing checks them when the batch executes.
  */
 export function callerClaims(event: HttpEvent): Record<string, string | number | boolean | string[]> {
   const authorizer = (

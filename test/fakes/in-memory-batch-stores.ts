@@ -195,7 +195,8 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       shard.chunksDone += 1;
       shard.completedCount += tally.completed;
       shard.failedCount += tally.failed;
-      const itemErrors = (shard.itemErrors ??= {});
+      const itemErrors = shard.itemErrors ?? {};
+      shard.itemErrors = itemErrors;
       for (const [message, count] of Object.entries(tally.errors))
         itemErrors[message] = (itemErrors[message] ?? 0) + count;
       return true;

@@ -49,7 +49,10 @@ export interface BatchError {
  */
 export const MAX_PROCESS_INSTANCE_KEYS = 1000;
 
-/** Who asked for the batch: stored with it so that execution acts under the caller's authority. */
+/**
+ * Who asked for the batch, as the API's authorizer identified the caller: stored with the batch and
+ * scoping its idempotency key. Execution does not read them; no item is checked against them.
+ */
 export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
 }

@@ -1,7 +1,13 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
-import { type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
+import {
+  boundedErrorMessage,
+  type ChunkId,
+  errorMessageBudget,
+  type ItemOutcome,
+  tallyOf,
+} from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import { applyOperation } from '../operations/apply-operation.ts';
@@ -65,10 +71,11 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
+  const messageBytes = errorMessageBudget(chunk.items.length);
   const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
     await pace(index);
-    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item);
+    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item, messageBytes);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
   });
@@ -127,6 +134,7 @@ async function executeItem(
   handler: OperationHandler,
   batch: BatchOperation,
   item: ItemOutcome,
+  messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
   const result = await applyOperation(deps, handler, {
     batchOperationKey: batch.batchOperationKey,
@@ -136,7 +144,12 @@ async function executeItem(
   const processedDate = deps.now().toISOString();
   if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
   return {
-    outcome: { ...item, state: 'FAILED', processedDate, errorMessage: result.errorMessage },
+    outcome: {
+      ...item,
+      state: 'FAILED',
+      processedDate,
+      errorMessage: boundedErrorMessage(result.errorMessage, messageBytes),
+    },
     errorClass: result.errorClass,
   };
 }

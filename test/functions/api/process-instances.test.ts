@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
+import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';
 
@@ -183,7 +184,7 @@ describe('process instances', () => {
       pathParameters: { processInstanceKey: key },
     });
     expect(read.body).toMatchObject({ state: 'COMPLETED' });
-    expect(read.body.endDate).toBeDefined();
+    expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
   it.each([
@@ -245,7 +246,7 @@ describe('single process instance cancellation', () => {
       pathParameters: { processInstanceKey: key },
     });
     expect(read.body).toMatchObject({ state: 'CANCELED' });
-    expect(read.body.endDate).toBeDefined();
+    expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
   it('refuses an instance that is no longer ACTIVE with 409 INVALID_STATE and the engine reason', async () => {
