@@ -1,4 +1,4 @@
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient, Json } from './api-client.ts';
 import { type CliIo, terminalColumns, wantsLiveProgress } from './io.ts';
 
@@ -103,27 +103,48 @@ function shardsOf(batch: Json): { shard: string; total: number; done: number; st
   }));
 }
 
+/** The bar's length bounds: it takes the room the text leaves on the line, within these. */
+const BAR_MIN = 10;
+const BAR_MAX = 40;
+
+interface BarPayload {
+  label: string;
+  details: string;
+}
+
+/**
+ * One bar line fitted to the terminal: `label ███░░░ 42% | 42/100 | details`, the bar taking the
+ * room the text leaves (cli-progress would cut a line longer than the terminal).
+ */
+function fittedBar(
+  progress: number,
+  value: number,
+  total: number,
+  maxWidth: number,
+  payload: BarPayload,
+): string {
+  const left = payload.label ? ` ${payload.label} ` : ' ';
+  const right = ` ${Math.floor(progress * 100)}% | ${value}/${total}${payload.details ? ` | ${payload.details}` : ''}`;
+  const size = Math.max(BAR_MIN, Math.min(BAR_MAX, maxWidth - 1 - left.length - right.length));
+  const complete = Math.max(0, Math.min(size, Math.round(progress * size)));
+  return `${left}${'█'.repeat(complete)}${'░'.repeat(size - complete)}${right}`;
+}
+
 /** The live bar (cli-progress) on stderr, with one bar per shard below it on a wide terminal. */
 function barView(io: CliIo): ProgressView {
   const wide = terminalColumns(io) >= WIDE_TERMINAL_COLUMNS;
-  const multibar = new MultiBar(
-    {
-      stream: io.stderr,
-      format: wide
-        ? ' {label} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {eta_text} | completed {completed} failed {failed} | {state}'
-        : ' {bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta_text} | ok {completed} failed {failed} | {state}',
-      barsize: wide ? 40 : 24,
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      emptyOnZero: true,
-      forceRedraw: true,
-      // The bar is drawn only where a person watches it (see wantsLiveProgress).
-      noTTYOutput: false,
-      autopadding: true,
-    },
-    Presets.shades_classic,
-  );
+  const multibar = new MultiBar({
+    stream: io.stderr,
+    format: (_options, params, payload: BarPayload) =>
+      fittedBar(params.progress, params.value, params.total, params.maxWidth, payload),
+    hideCursor: true,
+    clearOnComplete: false,
+    stopOnComplete: false,
+    emptyOnZero: true,
+    forceRedraw: true,
+    // The bar is drawn only where a person watches it (see wantsLiveProgress).
+    noTTYOutput: false,
+  });
   let bar: SingleBar | undefined;
   const shardBars = new Map<string, SingleBar>();
   return {
@@ -133,35 +154,30 @@ function barView(io: CliIo): ProgressView {
       // An empty batch that ended is done: show it full rather than at 0 of 0.
       const total = progress.total === 0 && final ? 1 : progress.total;
       const value = progress.total === 0 && final ? 1 : processed;
-      const payload = {
-        label: `batch ${progress.key}`.padEnd(12),
-        rate: progress.rate === undefined ? '-' : progress.rate.toFixed(1),
-        eta_text: final ? '0s' : duration(progress.etaSeconds),
-        completed: progress.completed,
-        failed: progress.failed,
-        state: progress.state,
-      };
+      const rate = progress.rate === undefined ? '-' : progress.rate.toFixed(1);
+      const eta = final ? '0s' : duration(progress.etaSeconds);
+      const payload: BarPayload = wide
+        ? {
+            label: `batch ${progress.key}`,
+            details: `${rate} items/s | ETA ${eta} | completed ${progress.completed} failed ${progress.failed} | ${progress.state}`,
+          }
+        : {
+            label: '',
+            details: `${rate}/s | ETA ${eta} | ok ${progress.completed} failed ${progress.failed} | ${progress.state}`,
+          };
       if (!bar) bar = multibar.create(total, value, payload);
       else {
         bar.setTotal(total);
         bar.update(value, payload);
       }
-      if (wide) {
-        for (const shard of shardsOf(batch)) {
-          const shardPayload = {
-            label: `  shard ${shard.shard}`.padEnd(12),
-            rate: '',
-            eta_text: '-',
-            completed: '',
-            failed: '',
-            state: shard.state,
-          };
-          const existing = shardBars.get(shard.shard);
-          if (existing) {
-            existing.setTotal(shard.total);
-            existing.update(shard.done, shardPayload);
-          } else shardBars.set(shard.shard, multibar.create(shard.total, shard.done, shardPayload));
-        }
+      if (!wide) return;
+      for (const shard of shardsOf(batch)) {
+        const shardPayload: BarPayload = { label: `  shard ${shard.shard}`, details: shard.state };
+        const existing = shardBars.get(shard.shard);
+        if (existing) {
+          existing.setTotal(shard.total);
+          existing.update(shard.done, shardPayload);
+        } else shardBars.set(shard.shard, multibar.create(shard.total, shard.done, shardPayload));
       }
     },
     stop() {

@@ -40,7 +40,7 @@ function batchops(args: readonly string[], extra: Record<string, string> = {}) {
   return runBatchops(args, { ...env, ...extra });
 }
 
-async function startOrders(count: number, variables: Record<string, unknown>): Promise<string[]> {
+function startOrders(count: number, variables: Record<string, unknown>): Promise<string[]> {
   return inParallel(count, 8, async (index) => {
     const { status, body } = await api.post('/v2/process-instances', {
       processDefinitionKey: orderKey,

@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+import { BATCHOPS } from './run-batchops.ts';
+
+/**
+ * `batchops watch` on a real terminal: the command runs in a tmux pane (a pseudo-terminal), and the
+ * pane's text shows what a person sees.
+ */
+const TMUX_SOCKET = `batchops-test-${process.pid}`;
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+let orderKey: string;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', TMUX_SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+
+const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** Runs `batchops <args>` in a new tmux session of the given width; the pane stays open after it exits. */
+function runInTerminal(session: string, columns: number, args: string[]): void {
+  const command = [
+    'env',
+    '-i',
+    `PATH=${process.env.PATH}`,
+    `BATCHOPS_URL=${runtime.url}`,
+    'TERM=xterm-256color',
+    process.execPath,
+    BATCHOPS,
+    ...args,
+  ]
+    .map(shellQuote)
+    .join(' ');
+  // After the CLI: its exit code on the pane, then wait for input so the pane (and its text) stays.
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(columns),
+    '-y',
+    '15',
+    `${command}; echo "[exit $?]"; read _`,
+  );
+}
+
+/**
+ * The pane's text once the command printed its exit code, and the bar's percentage on every capture
+ * before (as many as the polls happened to see: the bar is redrawn in place, so only the last shows).
+ */
+async function finalScreen(session: string): Promise<{ screen: string; percentages: number[] }> {
+  let screen = '';
+  const percentages: number[] = [];
+  await eventually(
+    // biome-ignore lint/suspicious/useAwait: eventually takes a probe returning a promise
+    async () => {
+      screen = tmux('capture-pane', '-p', '-t', session);
+      const percentage = /[█░]+ (\d+)% \|/.exec(screen)?.[1];
+      if (percentage !== undefined) percentages.push(Number(percentage));
+      return /\[exit \d+\]/.test(screen) ? screen : undefined;
+    },
+    () => `the pane still shows:\n${screen}`,
+    90_000,
+  );
+  return { screen, percentages };
+}
+
+async function runningBatch(wave: string, count: number): Promise<string> {
+  await inParallel(count, 8, async (index) => {
+    const { status } = await api.post('/v2/process-instances', {
+      processDefinitionKey: orderKey,
+      variables: { wave, index },
+    });
+    expect(status).toBe(200);
+  });
+  const created = await api.post('/v2/process-instances/cancellation', {
+    filter: { variables: [{ name: 'wave', value: JSON.stringify(wave) }] },
+    itemsPerSecond: 20,
+  });
+  expect(created.status).toBe(200);
+  return created.body.batchOperationKey;
+}
+
+beforeAll(async () => {
+  runtime = await startEmbeddedRuntime({
+    port: 0,
+    config: { SHARD_COUNT: '2', CHUNK_SIZE: '10' },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+  const order = await api.deploy(['e2e-order.bpmn']);
+  expect(order.status).toBe(200);
+  orderKey = order.body.deployments[0].processDefinition.processDefinitionKey;
+});
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no session was started
+  }
+  await runtime?.stop();
+});
+
+describe('batchops watch on a terminal', () => {
+  it('draws a progress bar with rate, ETA and counts that ends at 100% with the summary', async () => {
+    const key = await runningBatch('bar', 40);
+
+    runInTerminal('wide', 130, ['watch', key, '--interval', '200']);
+    const { screen, percentages } = await finalScreen('wide');
+
+    expect(screen).toContain('[exit 0]');
+    const bar = screen.split('\n').find((line) => line.includes(`batch ${key}`));
+    expect(bar, screen).toMatch(
+      new RegExp(
+        `^ batch ${key} █{10,40} 100% \\| 40/40 \\| [\\d.]+ items/s \\| ETA 0s \\| completed 40 failed 0 \\| COMPLETED$`,
+      ),
+    );
+    expect(screen).toContain(`Batch ${key} COMPLETED: 40 items, 40 completed, 0 failed`);
+    expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
+    expect(percentages.at(-1)).toBe(100);
+  });
+
+  it('fits the bar to a narrow terminal', async () => {
+    const key = await runningBatch('narrow', 20);
+
+    runInTerminal('narrow', 80, ['watch', key, '--interval', '200']);
+    const { screen, percentages } = await finalScreen('narrow');
+
+    expect(screen).toContain('[exit 0]');
+    const bar = screen.split('\n').find((line) => line.includes('100%'));
+    expect(bar, screen).toMatch(
+      /^ █{10,40} 100% \| 20\/20 \| [\d.-]+\/s \| ETA 0s \| ok 20 failed 0 \| COMPLETED$/,
+    );
+    expect(bar?.length).toBeLessThan(80);
+    expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
+    expect(percentages.at(-1)).toBe(100);
+  });
+});
