@@ -92,9 +92,9 @@ export function describeConnection({ url, credentials }: Connection): string {
   }
 }
 
-/** A URL as it may be printed: user info replaced by `***`. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+/** A text as it may be printed: the user info of every URL in it replaced by `***`. */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
 }
 
 /** Removes every secret of the connection from a text (an error message, say) before it is printed. */
