@@ -5,8 +5,8 @@ import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
 import { BATCHOPS } from './run-batchops.ts';
 
 /**
- * `batchops watch` on a real terminal: the command runs in a tmux pane (a pseudo-terminal), and the
- * pane's text shows what a person sees.
+ * `batchops` on a real terminal: the command runs in a tmux pane (a pseudo-terminal), keys are typed
+ * into it, and the pane's text shows what a person sees.
  */
 const TMUX_SOCKET = `batchops-test-${process.pid}`;
 let runtime: EmbeddedRuntime;
@@ -44,6 +44,20 @@ function runInTerminal(session: string, columns: number, args: string[]): void {
     '-y',
     '15',
     `${command}; echo "[exit $?]"; read _`,
+  );
+}
+
+/** The pane's text once it shows `text`. */
+function screenShowing(session: string, text: string): Promise<string> {
+  let screen = '';
+  return eventually(
+    // biome-ignore lint/suspicious/useAwait: eventually takes a probe returning a promise
+    async () => {
+      screen = tmux('capture-pane', '-p', '-t', session);
+      return screen.includes(text) ? screen : undefined;
+    },
+    () => `the pane does not show ${JSON.stringify(text)}:\n${screen}`,
+    60_000,
   );
 }
 
@@ -137,5 +151,60 @@ describe('batchops watch on a terminal', () => {
     expect(bar?.length).toBeLessThan(80);
     expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
     expect(percentages.at(-1)).toBe(100);
+  });
+});
+
+describe('batchops create on a terminal', () => {
+  async function startWave(wave: string, count: number): Promise<void> {
+    await inParallel(count, 8, async (index) => {
+      const { status } = await api.post('/v2/process-instances', {
+        processDefinitionKey: orderKey,
+        variables: { wave, index },
+      });
+      expect(status).toBe(200);
+    });
+  }
+  const activeInWave = async (wave: string) =>
+    (
+      await api.post('/v2/process-instances/search', {
+        filter: { variables: [{ name: 'wave', value: `"${wave}"` }], state: 'ACTIVE' },
+      })
+    ).body.page.totalItems;
+
+  it('asks y/N with the exact count and creates the batch on y', async () => {
+    await startWave('ask-yes', 7);
+
+    runInTerminal('ask-yes', 100, [
+      'create',
+      'cancel',
+      '--var',
+      'wave=ask-yes',
+      '--watch',
+      '--interval',
+      '200',
+    ]);
+    await screenShowing(
+      'ask-yes',
+      'Start CANCEL_PROCESS_INSTANCE batch against 7 process instance(s)? (y/N)',
+    );
+    tmux('send-keys', '-t', 'ask-yes', 'y', 'Enter');
+    const { screen } = await finalScreen('ask-yes');
+
+    expect(screen).toContain('[exit 0]');
+    expect(screen).toMatch(/Batch \d+ COMPLETED: 7 items, 7 completed, 0 failed/);
+    expect(await activeInWave('ask-yes')).toBe(0);
+  });
+
+  it('creates nothing when the answer is the default (N) and exits 1', async () => {
+    await startWave('ask-no', 3);
+
+    runInTerminal('ask-no', 100, ['create', 'cancel', '--var', 'wave=ask-no']);
+    await screenShowing('ask-no', 'Start CANCEL_PROCESS_INSTANCE batch against 3 process instance(s)? (y/N)');
+    tmux('send-keys', '-t', 'ask-no', 'Enter');
+    const { screen } = await finalScreen('ask-no');
+
+    expect(screen).toContain('Aborted: nothing was created.');
+    expect(screen).toContain('[exit 1]');
+    expect(await activeInWave('ask-no')).toBe(3);
   });
 });
