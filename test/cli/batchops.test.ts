@@ -289,6 +289,30 @@ describe('batchops suspend, resume, cancel and watch of a slow batch', () => {
 });
 
 describe('batchops exit codes', () => {
+  it('exits 1 when a watched batch ends FAILED (its failure threshold was crossed)', async () => {
+    // Deleting running instances fails every item; a threshold of 10 % after 1 item ends the batch FAILED.
+    await startOrders(5, { wave: 'threshold' });
+
+    const run = await batchops([
+      'create',
+      'delete',
+      '--var',
+      'wave=threshold',
+      '--failure-threshold',
+      '10:1',
+      '--yes',
+      '--watch',
+      '--interval',
+      '200',
+      '--json',
+    ]);
+
+    expect(run.code, run.stderr).toBe(1);
+    const batch = run.json();
+    expect(batch.state).toBe('FAILED');
+    expect(batch.errors.at(-1).message).toMatch(/failed/i);
+  });
+
   it('exits 2 on an unknown command, type or flag, and on a bad flag value', async () => {
     const runs = await Promise.all([
       batchops(['frobnicate']),
