@@ -110,6 +110,8 @@ const BAR_MAX = 40;
 interface BarPayload {
   label: string;
   details: string;
+  /** A line of text instead of a bar (the shards' errors). */
+  text?: string;
 }
 
 /**
@@ -136,7 +138,9 @@ function barView(io: CliIo): ProgressView {
   const multibar = new MultiBar({
     stream: io.stderr,
     format: (_options, params, payload: BarPayload) =>
-      fittedBar(params.progress, params.value, params.total, params.maxWidth, payload),
+      payload.text !== undefined
+        ? payload.text.slice(0, Math.max(0, params.maxWidth - 1))
+        : fittedBar(params.progress, params.value, params.total, params.maxWidth, payload),
     hideCursor: true,
     clearOnComplete: false,
     stopOnComplete: false,
@@ -146,6 +150,7 @@ function barView(io: CliIo): ProgressView {
     noTTYOutput: false,
   });
   let bar: SingleBar | undefined;
+  let errorLine: SingleBar | undefined;
   const shardBars = new Map<string, SingleBar>();
   return {
     update(progress, batch) {
@@ -171,6 +176,18 @@ function barView(io: CliIo): ProgressView {
         bar.update(value, payload);
       }
       if (!wide) return;
+      const errors: Json[] = Array.isArray(batch.errors) ? batch.errors : [];
+      if (errors.length > 0) {
+        const text = `   errors: ${errors
+          .map(
+            (error) =>
+              `${error.partitionId === -1 ? 'batch' : `shard ${error.partitionId}`} ${error.type}: ${error.message}`,
+          )
+          .join('; ')}`;
+        const payload: BarPayload = { label: '', details: '', text };
+        if (errorLine) errorLine.update(0, payload);
+        else errorLine = multibar.create(1, 0, payload);
+      }
       for (const shard of shardsOf(batch)) {
         const shardPayload: BarPayload = { label: `  shard ${shard.shard}`, details: shard.state };
         const existing = shardBars.get(shard.shard);

@@ -152,6 +152,31 @@ describe('batchops watch on a terminal', () => {
     expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
     expect(percentages.at(-1)).toBe(100);
   });
+
+  it('shows the errors below the bar on a wide terminal and exits 1 when the batch ends FAILED', async () => {
+    // Deleting running instances fails every item; the failure threshold then ends the batch FAILED.
+    await inParallel(4, 4, async (index) => {
+      const { status } = await api.post('/v2/process-instances', {
+        processDefinitionKey: orderKey,
+        variables: { wave: 'failing', index },
+      });
+      expect(status).toBe(200);
+    });
+    const created = await api.post('/v2/process-instances/deletion', {
+      filter: { variables: [{ name: 'wave', value: '"failing"' }] },
+      failureThreshold: { percentage: 10, minProcessedItems: 1 },
+    });
+    expect(created.status).toBe(200);
+    const key = created.body.batchOperationKey;
+
+    runInTerminal('failing', 130, ['watch', key, '--interval', '200']);
+    const { screen } = await finalScreen('failing');
+
+    expect(screen).toContain('[exit 1]');
+    expect(screen).toMatch(new RegExp(`^ batch ${key} [█░]+ \\d+% .*\\| FAILED$`, 'm'));
+    expect(screen).toMatch(/^ {3}errors: batch UNKNOWN: .+/m);
+    expect(screen).toContain(`Batch ${key} FAILED`);
+  });
 });
 
 describe('batchops create on a terminal', () => {
