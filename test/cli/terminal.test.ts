@@ -20,7 +20,7 @@ function tmux(...args: string[]): string {
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `batchops <args>` in a new tmux session of the given width; the pane stays open after it exits. */
-function runInTerminal(session: string, columns: number, args: string[]): void {
+function runInTerminal(session: string, columns: number, args: string[], rows = 15): void {
   const command = [
     'env',
     '-i',
@@ -42,7 +42,7 @@ function runInTerminal(session: string, columns: number, args: string[]): void {
     '-x',
     String(columns),
     '-y',
-    '15',
+    String(rows),
     `${command}; echo "[exit $?]"; read _`,
   );
 }
@@ -231,5 +231,17 @@ describe('batchops create on a terminal', () => {
     expect(screen).toContain('Aborted: nothing was created.');
     expect(screen).toContain('[exit 1]');
     expect(await activeInWave('ask-no')).toBe(3);
+  });
+});
+
+describe('batchops seed on a terminal', () => {
+  it('draws its progress bar to 100% and prints the summary table', async () => {
+    runInTerminal('seed', 120, ['seed', '--count', '12'], 40);
+    const { screen } = await finalScreen('seed');
+
+    expect(screen).toContain('[exit 0]');
+    expect(screen).toMatch(/^ seeding █+ 100% \| (\d+)\/\1 steps \| jobs/m);
+    expect(screen).toMatch(/^Seeded 12 instances in [\d.]+ s: \d+ with an incident, \d+ completed\.$/m);
+    expect(screen).toMatch(/^DEFINITION\s+VERSION\s+TENANT\s+KEY\s+INSTANCES$/m);
   });
 });
