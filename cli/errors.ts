@@ -10,6 +10,8 @@ export const EXIT = {
   usage: 2,
   /** The service cannot be reached, or refused the credentials (401/403). */
   unreachable: 3,
+  /** Ctrl-C while watching (128 + SIGINT): the batch keeps running. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -19,6 +19,7 @@ Exit codes:
   1  a watched batch ended PARTIALLY_COMPLETED, FAILED or CANCELED; an API error; a declined confirmation
   2  usage error (unknown command, type or flag; a bad value; --yes needed)
   3  cannot reach or authenticate (connection refused, 401, 403)
+  130  Ctrl-C while watching (the batch keeps running)
 `;
 
 function optionOf(spec: OptionSpec): Option {

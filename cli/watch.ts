@@ -1,6 +1,9 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient, Json } from './api-client.ts';
+import { CliError, EXIT } from './errors.ts';
 import { type CliIo, terminalColumns, wantsLiveProgress } from './io.ts';
+
+const PROGRAM = 'batchops';
 
 export const FINAL_STATES = ['COMPLETED', 'PARTIALLY_COMPLETED', 'CANCELED', 'FAILED'] as const;
 /** Default poll interval of `watch`: a batch's counters move once per chunk, so faster shows nothing new. */
@@ -224,7 +227,7 @@ export interface WatchOptions {
 
 /**
  * Polls a batch until it is final, drawing its progress; ends with a summary line on stderr and
- * returns the final batch.
+ * returns the final batch. Ctrl-C stops watching (the batch keeps running) with exit code 130.
  */
 export async function watchBatch(
   api: ApiClient,
@@ -235,6 +238,9 @@ export async function watchBatch(
   const view = wantsLiveProgress(io, options.json) ? barView(io) : lineView(io);
   const meter = new RateMeter();
   const started = Date.now();
+  const interrupted = new AbortController();
+  const onInterrupt = () => interrupted.abort();
+  process.once('SIGINT', onInterrupt);
   let batch: Json;
   try {
     for (;;) {
@@ -243,9 +249,16 @@ export async function watchBatch(
       meter.add(now, Number(batch.operationsCompletedCount ?? 0) + Number(batch.operationsFailedCount ?? 0));
       view.update(progressOf(batch, meter.rate()), batch);
       if (isFinal(batch.state)) break;
-      await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+      await pause(options.intervalMs, interrupted.signal);
+      if (interrupted.signal.aborted) {
+        throw new CliError(
+          `Stopped watching; batch ${key} keeps running (${PROGRAM}: watch ${key} to follow it again)`,
+          EXIT.interrupted,
+        );
+      }
     }
   } finally {
+    process.off('SIGINT', onInterrupt);
     view.stop();
   }
   const progress = progressOf(batch, undefined);
@@ -253,4 +266,17 @@ export async function watchBatch(
     `Batch ${progress.key} ${progress.state}: ${progress.total} items, ${progress.completed} completed, ${progress.failed} failed (watched ${duration((Date.now() - started) / 1000)})\n`,
   );
   return batch;
+}
+
+/** Waits `ms`, or less when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

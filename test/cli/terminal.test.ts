@@ -179,6 +179,36 @@ describe('batchops watch on a terminal', () => {
   });
 });
 
+describe('batchops watch interrupted', () => {
+  it('stops watching on Ctrl-C with exit 130 and leaves the batch running', async () => {
+    // 2 items/s over 40 items: the batch runs for about 20 s, long past the keystroke.
+    await inParallel(40, 8, async (index) => {
+      const { status } = await api.post('/v2/process-instances', {
+        processDefinitionKey: orderKey,
+        variables: { wave: 'interrupt', index },
+      });
+      expect(status).toBe(200);
+    });
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { variables: [{ name: 'wave', value: '"interrupt"' }] },
+      itemsPerSecond: 2,
+    });
+    expect(created.status).toBe(200);
+    const key = created.body.batchOperationKey;
+
+    runInTerminal('interrupt', 130, ['watch', key, '--interval', '200']);
+    await screenShowing('interrupt', `batch ${key} `);
+    tmux('send-keys', '-t', 'interrupt', 'C-c');
+    const { screen } = await finalScreen('interrupt');
+
+    expect(screen).toContain('[exit 130]');
+    expect(screen).toContain(`batchops: Stopped watching; batch ${key} keeps running`);
+    const batch = await api.get(`/v2/batch-operations/${key}`);
+    expect(batch.body.state).not.toBe('CANCELED');
+    expect((await api.post(`/v2/batch-operations/${key}/cancellation`)).status).toBe(204);
+  });
+});
+
 describe('batchops create on a terminal', () => {
   async function startWave(wave: string, count: number): Promise<void> {
     await inParallel(count, 8, async (index) => {
