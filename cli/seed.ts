@@ -123,16 +123,18 @@ export async function seedDemoData(api: ApiClient, options: SeedOptions): Promis
   const tick = (phase: SeedProgress['phase']) => options.onProgress?.({ phase, done: ++done, total });
   options.onProgress?.({ phase: 'deploy', done, total });
 
-  // Deploy every process to every tenant, versions in file order.
+  // Deploy every process to every tenant: tenants in parallel, each tenant's files in order (versions).
   const definitionKeys = new Map<string, Json>();
-  for (const [tenant] of TENANTS) {
-    for (const process of PROCESSES) {
-      const content = readFileSync(join(DEMO_DATA, process.file), 'utf8');
-      const { body } = await api.deploy([{ name: process.file, content }], tenant);
-      definitionKeys.set(`${process.file}|${tenant}`, body.deployments[0].processDefinition);
-      tick('deploy');
-    }
-  }
+  await Promise.all(
+    TENANTS.map(async ([tenant]) => {
+      for (const process of PROCESSES) {
+        const content = readFileSync(join(DEMO_DATA, process.file), 'utf8');
+        const { body } = await api.deploy([{ name: process.file, content }], tenant);
+        definitionKeys.set(`${process.file}|${tenant}`, body.deployments[0].processDefinition);
+        tick('deploy');
+      }
+    }),
+  );
 
   // Start instances: the ones whose jobs the seed handles first, then the rest.
   const ordered = [...handled, ...plan.filter((instance) => instance.role === 'wait')];
@@ -201,13 +203,20 @@ export async function seedDemoData(api: ApiClient, options: SeedOptions): Promis
 
   return {
     instances: plan.length,
-    definitions: [...definitionKeys.entries()].map(([id, definition]) => ({
-      processDefinitionId: definition.processDefinitionId,
-      version: definition.processDefinitionVersion,
-      tenantId: definition.tenantId,
-      processDefinitionKey: String(definition.processDefinitionKey),
-      instances: perDefinition.get(id) ?? 0,
-    })),
+    definitions: [...definitionKeys.entries()]
+      .map(([id, definition]) => ({
+        processDefinitionId: String(definition.processDefinitionId),
+        version: Number(definition.processDefinitionVersion),
+        tenantId: String(definition.tenantId),
+        processDefinitionKey: String(definition.processDefinitionKey),
+        instances: perDefinition.get(id) ?? 0,
+      }))
+      .sort(
+        (a, b) =>
+          a.processDefinitionId.localeCompare(b.processDefinitionId) ||
+          a.version - b.version ||
+          a.tenantId.localeCompare(b.tenantId),
+      ),
     tenants: Object.fromEntries(
       TENANTS.map(([tenant]) => [tenant, plan.filter((instance) => instance.tenant === tenant).length]),
     ),
