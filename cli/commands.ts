@@ -128,18 +128,33 @@ export async function countFor(
     const dryRun = await api.post(operation.dryRunPath, body, { accept: [404, 405] });
     if (dryRun.status === 200) return { countedBy: 'dry-run', ...dryRun.body };
   }
-  const search = await api.post(operation.countPath, { filter: body.filter ?? {}, page: { limit: 10 } });
-  const items: Json[] = search.body.items ?? [];
-  const keys = (body.processInstanceKeys as string[] | undefined) ?? [];
+  // The batch acts on the union of the filter's matches and the listed keys (a missing key is a failed item).
+  const keys = [...new Set((body.processInstanceKeys as string[] | undefined) ?? [])];
+  const filter = body.filter as Record<string, unknown> | undefined;
+  let total = keys.length;
+  let approximate = false;
+  const sample = [...keys];
+  if (filter) {
+    const search = await api.post(operation.countPath, { filter, page: { limit: 10 } });
+    total += Number(search.body.page?.totalItems ?? 0);
+    approximate = search.body.page?.hasMoreTotalItems === true;
+    sample.push(
+      ...(search.body.items ?? []).map((item: Json) => String(item.processInstanceKey ?? item.jobKey)),
+    );
+    if (keys.length > 0 && !Object.hasOwn(filter, 'processInstanceKey')) {
+      const overlap = await api.post(operation.countPath, {
+        filter: { ...filter, processInstanceKey: { $in: keys } },
+        page: { limit: 1 },
+      });
+      total -= Number(overlap.body.page?.totalItems ?? 0);
+    } else if (keys.length > 0) approximate = true;
+  }
   return {
     countedBy: 'search',
     batchOperationType: operation.batchOperationType,
-    total: Number(search.body.page?.totalItems ?? 0) + keys.length,
-    approximate: keys.length > 0 || search.body.page?.hasMoreTotalItems === true,
-    sampleProcessInstanceKeys: [
-      ...keys,
-      ...items.map((item) => String(item.processInstanceKey ?? item.jobKey)),
-    ].slice(0, 10),
+    total,
+    approximate,
+    sampleProcessInstanceKeys: [...new Set(sample)].slice(0, 10),
   };
 }
 

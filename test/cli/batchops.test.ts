@@ -116,19 +116,52 @@ describe('batchops create', () => {
   });
 
   it('counts through instance search, and says so, where the type has no dry run', async () => {
-    await startOrders(3, { wave: 'suspend' });
+    const wave = await startOrders(3, { wave: 'suspend' });
+    const [other] = await startOrders(1, { wave: 'other' });
 
-    const run = await batchops(['create', 'suspend', '--var', 'wave=suspend', '--dry-run', '--json']);
+    // The union of the filter's 3 matches and 2 listed keys, one of which the filter matches too: 4.
+    // Without --yes and without a terminal: the count, then a refusal to go on unasked.
+    const run = await batchops([
+      'create',
+      'suspend',
+      '--var',
+      'wave=suspend',
+      '--instance',
+      wave[0],
+      '--instance',
+      other,
+    ]);
+    const dryRun = await batchops([
+      'create',
+      'suspend',
+      '--var',
+      'wave=suspend',
+      '--instance',
+      wave[0],
+      '--instance',
+      other,
+      '--dry-run',
+      '--json',
+    ]);
 
-    expect(run.code, run.stderr).toBe(0);
-    const result = run.json();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'This batch would act on 4 process instance(s), counted by /v2/process-instances/search (no dry run for this type).',
+    );
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    const result = dryRun.json();
     expect(result.countedBy).toBe('search');
-    expect(result.total).toBe(3);
+    expect(result.total).toBe(4);
+    expect(result.approximate).toBe(false);
+    expect([...result.sampleProcessInstanceKeys].sort()).toEqual([...wave, other].sort());
     expect(result.batchOperationType).toBe('SUSPEND_PROCESS_INSTANCE');
     expect(result.request).toEqual({
       method: 'POST',
       path: '/v2/process-instances/suspension',
-      body: { filter: { variables: [{ name: 'wave', value: '"suspend"' }] } },
+      body: {
+        filter: { variables: [{ name: 'wave', value: '"suspend"' }] },
+        processInstanceKeys: [wave[0], other],
+      },
     });
   });
 
