@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+
 import { freePort } from '../../local/free-port.ts';
 import { apiClient, inParallel } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startCliRuntime } from './cli-runtime.ts';
 import { runBatchops } from './run-batchops.ts';
 
 /**
@@ -18,8 +19,7 @@ let outputDir: string;
 let orderKey: string;
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
-    port: 0,
+  runtime = await startCliRuntime({
     config: { SHARD_COUNT: '4', CHUNK_SIZE: '10' },
     pollIntervalMs: 100,
   });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../../local/embedded-runtime.ts';
+
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startCliRuntime } from './cli-runtime.ts';
 import { BATCHOPS } from './run-batchops.ts';
 
 /**
@@ -99,8 +100,7 @@ async function runningBatch(wave: string, count: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  runtime = await startEmbeddedRuntime({
-    port: 0,
+  runtime = await startCliRuntime({
     config: { SHARD_COUNT: '2', CHUNK_SIZE: '10' },
     pollIntervalMs: 100,
   });
