@@ -1,10 +1,12 @@
 import { ConfigurationError } from '#commons/config.ts';
+import { seedAtStart } from '../cli/seed-at-start.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 
 /**
  * `npm start`: the service on http://127.0.0.1:$PORT with embedded emulators (no Docker, no AWS).
- * DATA_DIR keeps the data across restarts; Ctrl-C stops everything.
+ * DATA_DIR keeps the data across restarts; Ctrl-C stops everything. `npm start -- --seed 10000` fills
+ * it with demo data once it is up (see docs/cli.md, `batchops seed`).
  */
 // The SDK warns that Node 20 support ends in 2027; the embedded run says which Node it needs in the README.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,6 +29,7 @@ try {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await seedAtStart(process.argv.slice(2), runtime.url);
 } catch (error) {
   console.error(error instanceof ConfigurationError ? error.message : error);
   process.exit(1);
