@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Each file starts its own emulators; forks keep module singletons (clients, config) per file.
     pool: 'forks',
+    // Two files at a time on a 2-core machine: the end-to-end files mostly wait on polls and emulators.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Quiet output: EMF lines to stdout off (the embedded runtime collects its own), logs from WARN up.
