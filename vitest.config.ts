@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds the web console (Vite) when console/dist is missing or older than its sources.
+    globalSetup: ['console/build-if-needed.ts'],
     // Each file starts its own emulators; forks keep module singletons (clients, config) per file.
     pool: 'forks',
     testTimeout: 60_000,
