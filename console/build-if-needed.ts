@@ -31,9 +31,8 @@ export function buildConsoleIfNeeded(): void {
   execFileSync(
     process.execPath,
     [resolve(CONSOLE, '../node_modules/vite/bin/vite.js'), 'build', CONSOLE, '--logLevel', 'warn'],
-    {
-      stdio: 'inherit',
-    },
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
   console.error(`Web console built in ${((Date.now() - started) / 1000).toFixed(1)} s (console/dist).`);
 }

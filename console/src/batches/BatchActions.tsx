@@ -167,17 +167,21 @@ export function BatchActions({ batch }: { batch: BatchOperation }) {
       )}
       {retry.isError && <ProblemNotification error={retry.error} context="The retry was refused" />}
       {retry.data && (
-        <InlineNotification
-          kind="success"
-          role="status"
-          lowContrast
-          title="Retry batch created"
-          onCloseButtonClick={() => retry.reset()}
-        >
-          <Link href={href({ view: 'batch', key: retry.data.batchOperationKey })}>
-            Open retry batch {retry.data.batchOperationKey}
-          </Link>
-        </InlineNotification>
+        <>
+          <InlineNotification
+            kind="success"
+            role="status"
+            lowContrast
+            title="Retry batch created"
+            subtitle={`The API answered with batch ${retry.data.batchOperationKey} (${retry.data.batchOperationType}).`}
+            onCloseButtonClick={() => retry.reset()}
+          />
+          <p>
+            <Link href={href({ view: 'batch', key: retry.data.batchOperationKey })}>
+              Open retry batch {retry.data.batchOperationKey}
+            </Link>
+          </p>
+        </>
       )}
       {download.isError && (
         <ProblemNotification error={download.error} context="The report could not be downloaded" />

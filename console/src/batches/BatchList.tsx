@@ -40,11 +40,15 @@ export function BatchList({ route }: { route: ListRoute }) {
     sort: [{ field: 'startDate', order: 'DESC' }],
     page: { limit: 50 },
   });
-  const finished = useBatchList({
-    filter: filterOf([...FINAL_BATCH_STATES]),
-    sort: [{ field: 'endDate', order: 'DESC' }],
-    page: { from: (route.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
-  });
+  // Running batches end up here: follow them while there are any.
+  const finished = useBatchList(
+    {
+      filter: filterOf([...FINAL_BATCH_STATES]),
+      sort: [{ field: 'endDate', order: 'DESC' }],
+      page: { from: (route.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+    },
+    (running.data?.items.length ?? 0) > 0,
+  );
   const go = (patch: Partial<ListRoute>) => navigate({ ...route, page: 1, ...patch });
 
   return (

@@ -52,7 +52,7 @@ export class BpmnDiagram {
       this.xml = xml;
       this.overlayIds = [];
       this.markers = [];
-      await this.viewer.importXML(xml);
+      await this.viewer.importXML(await withLayout(xml));
       this.service<Canvas>('canvas').zoom('fit-viewport', 'auto');
     }
     return this.service<ElementRegistry>('elementRegistry')
@@ -100,4 +100,14 @@ export class BpmnDiagram {
   private service<T>(name: string): T {
     return this.viewer.get(name) as T;
   }
+}
+
+/**
+ * BPMN deployed through the API need not carry diagram interchange (the shapes' positions): such a
+ * file is laid out automatically (bpmn-auto-layout, loaded only then) so it can be drawn at all.
+ */
+async function withLayout(xml: string): Promise<string> {
+  if (/<(\w+:)?BPMNDiagram[\s>]/.test(xml)) return xml;
+  const { layoutProcess } = await import('bpmn-auto-layout');
+  return layoutProcess(xml);
 }

@@ -1,3 +1,5 @@
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
 import { InlineLoading } from '@carbon/react';
 import { useEffect, useRef, useState } from 'react';
 import { BpmnDiagram, type FlowNode } from './BpmnDiagram.ts';

@@ -9,14 +9,20 @@ import { suspendBatchOperation } from '../api/suspendBatchOperation.ts';
 import { type BatchOperation, type BatchState, isFinal } from '../api/types.ts';
 import { LIVE_POLL_MS, queryKeys } from './keys.ts';
 
-/** A page of batches; polls while one of them runs, keeps the previous page on screen while the next loads. */
-export function useBatchList(query: BatchOperationSearch) {
+/** How often a list with nothing running looks for batches created elsewhere (a script, the CLI). */
+const IDLE_POLL_MS = 10_000;
+
+/**
+ * A page of batches, kept on screen while the next page loads. It polls every second while one of
+ * its batches runs or `live` says another list has running ones (they end up in this one), else slowly.
+ */
+export function useBatchList(query: BatchOperationSearch, live = false) {
   return useQuery({
     queryKey: queryKeys.batchList(query),
     queryFn: () => searchBatchOperations(query),
     placeholderData: keepPreviousData,
     refetchInterval: (current) =>
-      current.state.data?.items.some((batch) => !isFinal(batch.state)) ? LIVE_POLL_MS : false,
+      live || current.state.data?.items.some((batch) => !isFinal(batch.state)) ? LIVE_POLL_MS : IDLE_POLL_MS,
   });
 }
 

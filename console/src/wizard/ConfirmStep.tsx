@@ -88,13 +88,13 @@ export function ConfirmStep({
             <h3 id="sample-keys" className="cds--label">
               Sample of the instance keys (the first {dryRun.sampleProcessInstanceKeys.length} in key order)
             </h3>
-            <p>
+            <div>
               {dryRun.sampleProcessInstanceKeys.map((key) => (
                 <Tag key={key} type="cool-gray" size="sm">
                   {key}
                 </Tag>
               ))}
-            </p>
+            </div>
           </section>
           <p>
             {preview.data?.keys

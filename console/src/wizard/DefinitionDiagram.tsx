@@ -1,9 +1,13 @@
 import { FileUploaderButton, InlineLoading, RadioButton, RadioButtonGroup } from '@carbon/react';
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import type { FlowNode } from '../bpmn/BpmnDiagram.ts';
-import { DiagramView } from '../bpmn/DiagramView.tsx';
 import type { ElementPair } from '../operations.ts';
 import { useActiveElementCounts, useDefinitionXml } from '../queries/wizard.ts';
+
+// bpmn-js is loaded only when a diagram is shown (modification and migration).
+const DiagramView = lazy(() =>
+  import('../bpmn/DiagramView.tsx').then((module) => ({ default: module.DiagramView })),
+);
 
 /**
  * The chosen definition's diagram with the active instances per element; a click sets the source
@@ -76,14 +80,16 @@ export function DefinitionDiagram({
             <RadioButton id="pick-source" labelText="source element" value="source" />
             <RadioButton id="pick-target" labelText="target element" value="target" />
           </RadioButtonGroup>
-          <DiagramView
-            xml={xml}
-            counts={counts.data}
-            picked={picked}
-            onElementClick={onElementClick}
-            onElements={onElements}
-            label="Diagram of the process definition, with the number of active instances on each element"
-          />
+          <Suspense fallback={<InlineLoading description="Loading the diagram viewer…" />}>
+            <DiagramView
+              xml={xml}
+              counts={counts.data}
+              picked={picked}
+              onElementClick={onElementClick}
+              onElements={onElements}
+              label="Diagram of the process definition, with the number of active instances on each element"
+            />
+          </Suspense>
           <p aria-live="polite">
             {counts.data
               ? Object.keys(counts.data).length === 0
