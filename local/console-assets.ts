@@ -32,7 +32,7 @@ export type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise
 export function consoleAssets(root: string = CONSOLE_DIST): StaticFiles {
   return async (req, res) => {
     const method = req.method ?? 'GET';
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const path = decodedPath(req.url);
     if (path.startsWith('/v2/') || path === '/v2' || path === '/metrics') return false;
     if (method !== 'GET' && method !== 'HEAD') return false;
     const file = await fileFor(root, path);
@@ -56,6 +56,16 @@ export function consoleAssets(root: string = CONSOLE_DIST): StaticFiles {
     else createReadStream(file).pipe(res);
     return true;
   };
+}
+
+/** The request's path, decoded; a malformed escape (`%E0`) is taken literally rather than thrown. */
+function decodedPath(url: string | undefined): string {
+  const path = new URL(url ?? '/', 'http://localhost').pathname;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 async function fileFor(root: string, path: string): Promise<string | undefined> {
