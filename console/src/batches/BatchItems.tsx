@@ -71,7 +71,7 @@ export function BatchItems({ batchOperationKey, live }: { batchOperationKey: str
         }
       >
         <TableContainer>
-          <Table aria-label="Items of the batch" size="sm" useZebraStyles>
+          <Table aria-label="Items of the batch" size="sm">
             <TableHead>
               <TableRow>
                 <TableHeader>Process instance</TableHeader>

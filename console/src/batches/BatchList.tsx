@@ -146,7 +146,7 @@ function BatchTable({
   ];
   return (
     <TableContainer>
-      <Table aria-label={title} size="md" useZebraStyles>
+      <Table aria-label={title} size="md">
         <TableHead>
           <TableRow>
             {headers.map((header) => (

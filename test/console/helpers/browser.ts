@@ -37,3 +37,16 @@ export async function openPage(
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   return { page, errors, close: () => context.close() };
 }
+
+/** Accessibility violations that fail a test (axe's critical and serious), as readable lines. */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'critical' || violation.impact === 'serious')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+}
