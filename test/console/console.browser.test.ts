@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { services } from '../../functions/commons/services.ts';
@@ -14,7 +15,10 @@ import { ConsolePage } from './helpers/console-page.ts';
  * the view follows it to its end; suspend, resume, failures by cause and the retry of failed items.
  * Screenshots for the documentation are taken on the way (docs/images).
  */
-const SCREENSHOTS = resolve(import.meta.dirname, '../../docs/images');
+// Taken on every run; kept in docs/images (the documentation's) only with UPDATE_SCREENSHOTS=1.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? resolve(import.meta.dirname, '../../docs/images')
+  : mkdtempSync(join(tmpdir(), 'console-screenshots-'));
 const DEADLINE = 60_000;
 
 let runtime: EmbeddedRuntime;

@@ -112,7 +112,11 @@ function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?:
             </dd>
             <dt>Rate</dt>
             <dd>
-              {rate ? `${rate.itemsPerSecond.toFixed(1)} items/s` : isFinal(state) ? '—' : 'measuring…'}
+              {rate
+                ? `${rate.itemsPerSecond.toFixed(1)} items/s`
+                : isFinal(state)
+                  ? averageRate(batch)
+                  : 'measuring…'}
             </dd>
             <dt>Estimated end</dt>
             <dd>
@@ -212,4 +216,11 @@ function Fact({ field, value }: { field: string; value: unknown }) {
       <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
     </>
   );
+}
+
+/** A finished batch's items per second over its whole run. */
+function averageRate(batch: BatchOperation): string {
+  const seconds = (Date.parse(batch.endDate ?? batch.startDate) - Date.parse(batch.startDate)) / 1000;
+  const { processed } = countsOf(batch);
+  return seconds > 0 && processed > 0 ? `${(processed / seconds).toFixed(1)} items/s on average` : '—';
 }
