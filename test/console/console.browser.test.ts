@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -44,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await runtime?.stop();
+  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true });
 });
 beforeEach(async () => {
   ({ page, errors, close: closePage } = await openPage(browser));
