@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 
 /** The console's views, addressed by the URL hash so that a static host needs no rewrite rule. */
 export type Route =
-  | { view: 'batches'; page: number; type: string; state: string }
+  | { view: 'batches'; page: number; runningPage?: number; type: string; state: string }
   | { view: 'batch'; key: string }
   | { view: 'new' }
   | { view: 'instance'; key: string };
@@ -17,6 +17,7 @@ export function parseRoute(hash: string): Route {
   return {
     view: 'batches',
     page: Math.max(1, Number(params.get('page') ?? 1) || 1),
+    runningPage: Math.max(1, Number(params.get('running') ?? 1) || 1),
     type: params.get('type') ?? '',
     state: params.get('state') ?? '',
   };
@@ -33,6 +34,7 @@ export function href(route: Route): string {
     default: {
       const params = new URLSearchParams();
       if (route.page > 1) params.set('page', String(route.page));
+      if ((route.runningPage ?? 1) > 1) params.set('running', String(route.runningPage));
       if (route.type) params.set('type', route.type);
       if (route.state) params.set('state', route.state);
       const query = params.toString();

@@ -35,10 +35,11 @@ export function BatchList({ route }: { route: ListRoute }) {
     state: { $in: states(group) },
     ...(route.type ? { operationType: route.type } : {}),
   });
+  const runningPage = route.runningPage ?? 1;
   const running = useBatchList({
     filter: filterOf(RUNNING),
     sort: [{ field: 'startDate', order: 'DESC' }],
-    page: { limit: 50 },
+    page: { from: (runningPage - 1) * PAGE_SIZE, limit: PAGE_SIZE },
   });
   // Running batches end up here: follow them while there are any.
   const finished = useBatchList(
@@ -49,7 +50,7 @@ export function BatchList({ route }: { route: ListRoute }) {
     },
     (running.data?.items.length ?? 0) > 0,
   );
-  const go = (patch: Partial<ListRoute>) => navigate({ ...route, page: 1, ...patch });
+  const go = (patch: Partial<ListRoute>) => navigate({ ...route, page: 1, runningPage: 1, ...patch });
 
   return (
     <section aria-labelledby="batches-heading">
@@ -95,6 +96,15 @@ export function BatchList({ route }: { route: ListRoute }) {
             empty={<p>No batch is running. Start one with “New batch”.</p>}
           >
             <BatchTable batches={running.data?.items ?? []} title="Running batches" finished={false} />
+            {(running.data?.page.totalItems ?? 0) > PAGE_SIZE && (
+              <Pagination
+                page={runningPage}
+                pageSize={PAGE_SIZE}
+                pageSizes={[PAGE_SIZE]}
+                totalItems={running.data?.page.totalItems ?? 0}
+                onChange={({ page }) => navigate({ ...route, runningPage: page })}
+              />
+            )}
           </TableStates>
         </>
       )}
