@@ -7,8 +7,9 @@ export default defineConfig({
     pool: 'forks',
     // Two files at a time on a 2-core machine: the end-to-end files mostly wait on polls and emulators.
     maxWorkers: 2,
-    // The stack is synthesized once, before any file runs (the embedded runtime's state machine).
-    globalSetup: ['test/global-setup.ts'],
+    // Before any file runs: the web console is built when console/dist is missing or older than its
+    // sources, and the stack is synthesized once (the embedded runtime's state machine).
+    globalSetup: ['console/build-if-needed.ts', 'test/global-setup.ts'],
     testTimeout: 60_000,
     // Starting an embedded runtime (DynamoDB Local's JVM among it) takes long on a loaded machine.
     hookTimeout: 300_000,

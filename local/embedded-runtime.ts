@@ -18,6 +18,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
+import { consoleAssets } from './console-assets.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
@@ -141,7 +142,10 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const handlers = await Promise.all(
       apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })),
     );
-    const server = createHttpApi(handlers, { metricsText: () => metrics.prometheusText() });
+    const server = createHttpApi(handlers, {
+      metricsText: () => metrics.prometheusText(),
+      staticFiles: consoleAssets(),
+    });
     await listen(server, options.port);
     stops.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;

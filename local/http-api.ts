@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { problem } from '#commons/http.ts';
 import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
 import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
+import type { StaticFiles } from './console-assets.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 interface BoundRoute {
@@ -21,7 +22,7 @@ const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
  */
 export function createHttpApi(
   routes: readonly { route: ApiRoute; handler: LambdaHandler }[],
-  options: { metricsText?: () => string } = {},
+  options: { metricsText?: () => string; staticFiles?: StaticFiles } = {},
 ): Server {
   // Literal paths win over parameterized ones, as in API Gateway.
   const parameterCount = ({ route }: BoundRoute) => route.path.split('{').length;
@@ -34,6 +35,8 @@ export function createHttpApi(
       res.end(options.metricsText());
       return;
     }
+    // Embedded only: the web console at `/` (on AWS: S3 behind CloudFront).
+    if (options.staticFiles && (await options.staticFiles(req, res))) return;
     const result = await handle(req, bound).catch((error: unknown) =>
       problem(
         500,
