@@ -120,6 +120,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   SearchProcessDefinitions: { tables: { processDefinitions: 'read' } },
   GetProcessDefinition: { tables: { processDefinitions: 'read' } },
   ResolveIncident: { tables: { incidents: 'readWrite', processInstances: 'readWrite', jobs: 'readWrite' } },
+  // Connection checks: configuration only.
+  GetTopology: { tables: {} },
+  GetStatus: { tables: {} },
 };
 
 /**

@@ -168,6 +168,19 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}',
     entry: 'functions/api/get-process-definition.ts',
   },
+  // The connection checks Camunda clients and tools call first.
+  {
+    id: 'GetTopology',
+    method: 'GET',
+    path: '/v2/topology',
+    entry: 'functions/api/get-topology.ts',
+  },
+  {
+    id: 'GetStatus',
+    method: 'GET',
+    path: '/v2/status',
+    entry: 'functions/api/get-status.ts',
+  },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
     id: 'DryRunBatch',

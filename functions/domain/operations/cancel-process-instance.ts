@@ -2,7 +2,7 @@ import { cancellationOptionsSchema } from '../batch/batch-operation.ts';
 import type { WriteOperation } from './operation-handler.ts';
 
 /**
- * Cancel: only an ACTIVE instance can be canceled; it ends CANCELED with an end date. One conditional
+ * Cancel: only an ACTIVE instance can be canceled; it ends TERMINATED (Camunda's state for a canceled instance) with an end date. One conditional
  * write without a read (its jobs are canceled lazily, when a worker next touches them). A batch's
  * cancellation reason and flag (an extension: its parameters) are recorded on the instance in the
  * same write.
@@ -16,7 +16,7 @@ export const cancelProcessInstance: WriteOperation = {
     return {
       requiredStates: ['ACTIVE'],
       set: {
-        state: 'CANCELED',
+        state: 'TERMINATED',
         endDate: now,
         ...(recorded && item
           ? { cancellation: { batchOperationKey: item.batchOperationKey, ...options } }

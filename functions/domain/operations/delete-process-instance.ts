@@ -9,7 +9,7 @@ import {
 } from './operation-handler.ts';
 
 /** Only history can be deleted, as in Camunda: a running instance must be canceled first. */
-export const DELETABLE_STATES: readonly ProcessInstanceState[] = ['COMPLETED', 'CANCELED', 'TERMINATED'];
+export const DELETABLE_STATES: readonly ProcessInstanceState[] = ['COMPLETED', 'TERMINATED'];
 
 /**
  * How long a deleted instance's tombstone is kept: longer than SQS keeps a chunk message (at most

@@ -23,7 +23,7 @@ export const restartParametersSchema = z
   .strict();
 export type RestartParameters = z.infer<typeof restartParametersSchema>;
 
-const FINISHED = ['COMPLETED', 'CANCELED', 'TERMINATED'];
+const FINISHED = ['COMPLETED', 'TERMINATED'];
 
 /**
  * Restart, as Camunda 7 does it: a finished instance is not revived; a NEW instance of the same
@@ -40,7 +40,7 @@ export const restartProcessInstance: StepOperation = {
     const key = instance.processInstanceKey;
     if (!FINISHED.includes(instance.state)) {
       return {
-        refused: `Expected to restart process instance with key '${key}', but it is ${instance.state}: only finished instances (COMPLETED, CANCELED, TERMINATED) can be restarted`,
+        refused: `Expected to restart process instance with key '${key}', but it is ${instance.state}: only finished instances (COMPLETED, TERMINATED) can be restarted`,
       };
     }
     const definition = await deps.definitions.getDefinition(instance.processDefinitionKey);

@@ -142,7 +142,7 @@ describe('chunk worker', () => {
     });
     for (const instance of inShard) {
       const stored = await instances.getInstance(instance.processInstanceKey);
-      expect(stored?.state).toBe('CANCELED');
+      expect(stored?.state).toBe('TERMINATED');
       expect(stored?.endDate).toBeDefined();
       expect(stored?.batchOperationIds).toEqual([batchOperationKey]);
     }
@@ -173,7 +173,7 @@ describe('chunk worker', () => {
     const afterCrash = await shardZero(batchOperationKey);
     const states = async () =>
       Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
-    const canceled = async () => (await states()).filter((state) => state === 'CANCELED').length;
+    const canceled = async () => (await states()).filter((state) => state === 'TERMINATED').length;
     // The invocation fails as soon as one write fails; writes already sent may still be landing.
     await vi.waitFor(async () => expect(await canceled()).toBe(7));
     const canceledBeforeRetry = await canceled();
@@ -189,7 +189,7 @@ describe('chunk worker', () => {
     });
     const chunk = await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
-    expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
+    expect((await states()).every((state) => state === 'TERMINATED')).toBe(true);
   });
 
   it('finishes a deletion chunk exactly once after the worker died half-way: deleted items count as done', async () => {
@@ -305,7 +305,7 @@ describe('dead-chunk accounting', () => {
     const { batchOperationKey, inShard } = await initializedBatch(
       20,
       {},
-      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'CANCELED' },
+      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'TERMINATED' },
     );
     const message = { batchOperationKey, shard: 0, chunk: 0 };
     crashAfterInstanceWrites = 3;
