@@ -26,6 +26,7 @@ export function toTopologyResponse(shardCount: number) {
     partitionsCount: shardCount,
     replicationFactor: 1,
     gatewayVersion: SERVICE_VERSION,
-    lastCompletedChangeId: null,
+    // No topology change ever ran; Camunda 8.9 requires a string (8.10 allows null), Zeebe's "none" is -1.
+    lastCompletedChangeId: '-1',
   };
 }
