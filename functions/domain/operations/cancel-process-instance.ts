@@ -1,3 +1,4 @@
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { cancellationOptionsSchema } from '../batch/batch-operation.ts';
 import type { WriteOperation } from './operation-handler.ts';
 
@@ -10,6 +11,12 @@ import type { WriteOperation } from './operation-handler.ts';
 export const cancelProcessInstance: WriteOperation = {
   kind: 'write',
   type: 'CANCEL_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/process-instances/cancellation',
+    routeId: 'CancelProcessInstancesBatch',
+    body: operationRequestSchema(cancellationOptionsSchema),
+  },
   command: (now, item) => {
     const options = item?.parameters ? cancellationOptionsSchema.parse(item.parameters) : {};
     const recorded = options.reason !== undefined || options.skipCustomListeners !== undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { flowNodesOf } from '../instance/definition-flow.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
 import { startTokens, withAllocatedKeys } from '../instance/token-flow.ts';
@@ -35,6 +36,12 @@ const FINISHED = ['COMPLETED', 'TERMINATED'];
 export const restartProcessInstance: StepOperation = {
   kind: 'step',
   type: 'RESTART_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_RESTART_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/extensions/process-instances/restart',
+    routeId: 'RestartProcessInstancesBatch',
+    body: operationRequestSchema(restartParametersSchema),
+  },
   async decide(deps, instance, context) {
     const parameters = restartParametersSchema.parse(context.parameters);
     const key = instance.processInstanceKey;
