@@ -68,6 +68,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   ...creationAccess(),
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
+  // Suspend or resume one instance: one conditional write, as the batch types do per item.
+  SuspendProcessInstance: { tables: { processInstances: 'readWrite' } },
+  ResumeProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
   // Lists batch records from the Batches table's index by start date, then reads the page's batches.

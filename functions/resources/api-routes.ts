@@ -57,6 +57,18 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/cancel-process-instance.ts',
   },
   {
+    id: 'SuspendProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/suspension',
+    entry: 'functions/api/suspend-process-instance.ts',
+  },
+  {
+    id: 'ResumeProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/resumption',
+    entry: 'functions/api/resume-process-instance.ts',
+  },
+  {
     id: 'GetProcessInstance',
     method: 'GET',
     path: '/v2/process-instances/{processInstanceKey}',

@@ -63,6 +63,8 @@ export interface ProcessInstance {
   state: ProcessInstanceState;
   startDate: string;
   endDate?: string;
+  /** When the instance was suspended; null (or absent) while it is not SUSPENDED. */
+  suspendedDate?: string | null;
   hasIncident: boolean;
   parentProcessInstanceKey?: string;
   parentElementInstanceKey?: string;

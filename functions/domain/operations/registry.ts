@@ -6,8 +6,10 @@ import { modifyProcessInstance } from './modify-process-instance.ts';
 import type { OperationHandler } from './operation-handler.ts';
 import { resolveIncident } from './resolve-incident.ts';
 import { restartProcessInstance } from './restart-process-instance.ts';
+import { resumeProcessInstance } from './resume-process-instance.ts';
 import { setExternalTaskRetries } from './set-external-task-retries.ts';
 import { setJobRetries } from './set-job-retries.ts';
+import { suspendProcessInstance } from './suspend-process-instance.ts';
 
 /**
  * Every operation type the service runs, one descriptor each. The worker's handler lookup, the
@@ -20,6 +22,8 @@ export const OPERATIONS: readonly OperationHandler[] = [
   deleteProcessInstance,
   modifyProcessInstance,
   migrateProcessInstance,
+  suspendProcessInstance,
+  resumeProcessInstance,
   setJobRetries,
   setExternalTaskRetries,
   restartProcessInstance,
