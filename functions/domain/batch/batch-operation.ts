@@ -12,6 +12,8 @@ export const BATCH_OPERATION_TYPES = [
   'SET_JOB_RETRIES',
   'SET_EXTERNAL_TASK_RETRIES',
   'RESTART_PROCESS_INSTANCE',
+  // Extension: Camunda 7's set-variables batch.
+  'SET_VARIABLES',
 ] as const;
 export type BatchOperationType = (typeof BATCH_OPERATION_TYPES)[number];
 

@@ -9,6 +9,7 @@ import { restartProcessInstance } from './restart-process-instance.ts';
 import { resumeProcessInstance } from './resume-process-instance.ts';
 import { setExternalTaskRetries } from './set-external-task-retries.ts';
 import { setJobRetries } from './set-job-retries.ts';
+import { setVariables } from './set-variables.ts';
 import { suspendProcessInstance } from './suspend-process-instance.ts';
 
 /**
@@ -27,6 +28,7 @@ export const OPERATIONS: readonly OperationHandler[] = [
   setJobRetries,
   setExternalTaskRetries,
   restartProcessInstance,
+  setVariables,
 ];
 
 export function operationHandlerFor(type: BatchOperationType): OperationHandler {
