@@ -26,15 +26,15 @@ export const setVariables: StepOperation = {
     routeId: 'SetVariablesBatch',
     body: operationRequestSchema(setVariablesParametersSchema),
   },
-  async decide(_deps, instance, context) {
+  decide(_deps, instance, context) {
     const { variables } = setVariablesParametersSchema.parse(context.parameters);
     if (instance.state !== 'ACTIVE') {
-      return {
+      return Promise.resolve({
         refused: `Expected to set variables of process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE instances take variables`,
-      };
+      });
     }
     const after = markedBy(withVariables(instance, variables), context.batchOperationKey);
-    return { change: { instance: { before: instance, after } } };
+    return Promise.resolve({ change: { instance: { before: instance, after } } });
   },
   missing: (key) =>
     `Expected to set variables of process instance with key '${key}', but no such process instance was found`,
