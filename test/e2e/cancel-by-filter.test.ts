@@ -102,7 +102,7 @@ describe('cancel process instances by filter', () => {
     expect(instances).toHaveLength(1000);
     for (const instance of instances) {
       if (targets.has(instance.processInstanceKey)) {
-        expect(instance.state).toBe('CANCELED');
+        expect(instance.state).toBe('TERMINATED');
         expect(instance.endDate).toMatch(ISO_DATE_TIME);
       } else {
         expect(instance.state).toBe('ACTIVE');

@@ -119,9 +119,12 @@ describe('the HTTP API functions', () => {
         'ModifyProcessInstancesBatch',
         'ResolveIncidentsBatch',
         'RestartProcessInstancesBatch',
+        'ResumeProcessInstancesBatch',
         'RetryFailedItems',
         'SetExternalTaskRetriesBatch',
         'SetJobRetriesBatch',
+        'SetVariablesBatch',
+        'SuspendProcessInstancesBatch',
       ].sort(),
     );
   });

@@ -6,10 +6,14 @@ export const BATCH_OPERATION_TYPES = [
   'MIGRATE_PROCESS_INSTANCE',
   'MODIFY_PROCESS_INSTANCE',
   'DELETE_PROCESS_INSTANCE',
+  'SUSPEND_PROCESS_INSTANCE',
+  'RESUME_PROCESS_INSTANCE',
   // Extensions from Camunda 7 (Camunda 8 has no such types): see functions/domain/operations/.
   'SET_JOB_RETRIES',
   'SET_EXTERNAL_TASK_RETRIES',
   'RESTART_PROCESS_INSTANCE',
+  // Extension: Camunda 7's set-variables batch.
+  'SET_VARIABLES',
 ] as const;
 export type BatchOperationType = (typeof BATCH_OPERATION_TYPES)[number];
 

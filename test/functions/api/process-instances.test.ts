@@ -245,7 +245,7 @@ describe('single process instance cancellation', () => {
       path: `/v2/process-instances/${key}`,
       pathParameters: { processInstanceKey: key },
     });
-    expect(read.body).toMatchObject({ state: 'CANCELED' });
+    expect(read.body).toMatchObject({ state: 'TERMINATED' });
     expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
@@ -255,7 +255,7 @@ describe('single process instance cancellation', () => {
     const again = await cancel(key);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ title: 'INVALID_STATE', status: 409 });
-    expect(again.body.detail).toContain('but it is CANCELED');
+    expect(again.body.detail).toContain('but it is TERMINATED');
   });
 
   it('answers 404 for an unknown key and 400 for a malformed key or an unknown body field', async () => {

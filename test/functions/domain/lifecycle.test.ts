@@ -169,7 +169,7 @@ describe('execution', () => {
     expect(failed[0].errorMessage).toMatch(/it is COMPLETED/);
     for (let sequence = 100; sequence < 107; sequence++) {
       const instance = await instances.getInstance(processInstance(sequence).processInstanceKey);
-      expect(instance?.state).toBe('CANCELED');
+      expect(instance?.state).toBe('TERMINATED');
       expect(instance?.endDate).toBe(NOW.toISOString());
       expect(instance?.batchOperationIds).toEqual([key]);
     }

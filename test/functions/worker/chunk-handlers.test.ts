@@ -150,7 +150,7 @@ describe('chunk worker', () => {
     });
     for (const instance of inShard) {
       const stored = await instances.getInstance(instance.processInstanceKey);
-      expect(stored?.state).toBe('CANCELED');
+      expect(stored?.state).toBe('TERMINATED');
       expect(stored?.endDate).toMatch(ISO_DATE_TIME);
       expect(stored?.batchOperationIds).toEqual([batchOperationKey]);
     }
@@ -182,7 +182,7 @@ describe('chunk worker', () => {
     const states = async () =>
       Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
     // The invocation ends once its writes in flight have settled: nothing of it lands later.
-    const canceledBeforeRetry = (await states()).filter((state) => state === 'CANCELED').length;
+    const canceledBeforeRetry = (await states()).filter((state) => state === 'TERMINATED').length;
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
     // Assess
     expect(canceledBeforeRetry).toBe(7);
@@ -195,7 +195,7 @@ describe('chunk worker', () => {
     });
     const chunk = await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
-    expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
+    expect((await states()).every((state) => state === 'TERMINATED')).toBe(true);
   });
 
   it('finishes a deletion chunk exactly once after the worker died half-way: deleted items count as done', async () => {
@@ -308,7 +308,7 @@ describe('dead-chunk accounting', () => {
     const { batchOperationKey, inShard } = await initializedBatch(
       20,
       {},
-      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'CANCELED' },
+      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'TERMINATED' },
     );
     const message = { batchOperationKey, shard: 0, chunk: 0 };
     crashAfterInstanceWrites = 3;
