@@ -115,7 +115,7 @@ describe('batchops create', () => {
     expect(instance.body.state).not.toBe('ACTIVE');
   });
 
-  it('counts through instance search, and says so, where the type has no dry run', async () => {
+  it('counts a suspension through its dry run, and says so', async () => {
     const wave = await startOrders(3, { wave: 'suspend' });
     const [other] = await startOrders(1, { wave: 'other' });
 
@@ -145,14 +145,11 @@ describe('batchops create', () => {
     ]);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(
-      'This batch would act on 4 process instance(s), counted by /v2/process-instances/search (no dry run for this type).',
-    );
+    expect(run.stderr).toContain('This batch would act on 4 process instance(s), counted by the dry run.');
     expect(dryRun.code, dryRun.stderr).toBe(0);
     const result = dryRun.json();
-    expect(result.countedBy).toBe('search');
+    expect(result.countedBy).toBe('dry-run');
     expect(result.total).toBe(4);
-    expect(result.approximate).toBe(false);
     expect([...result.sampleProcessInstanceKeys].sort()).toEqual([...wave, other].sort());
     expect(result.batchOperationType).toBe('SUSPEND_PROCESS_INSTANCE');
     expect(result.request).toEqual({

@@ -149,7 +149,7 @@ describe('batch lifecycle', () => {
     const done = suspended.operationsCompletedCount;
     expect(done).toBeLessThan(200);
     expect(itemsWhileSuspended).toEqual({ COMPLETED: done, ACTIVE: 200 - done });
-    expect(instancesWhileSuspended).toEqual({ CANCELED: done, ACTIVE: 200 - done });
+    expect(instancesWhileSuspended).toEqual({ TERMINATED: done, ACTIVE: 200 - done });
     expect(finished).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 200,
@@ -157,7 +157,7 @@ describe('batch lifecycle', () => {
       operationsFailedCount: 0,
     });
     expect(itemStates(await chunksOf(key))).toEqual({ COMPLETED: 200 });
-    expect(await instanceStates(keys)).toEqual({ CANCELED: 200 });
+    expect(await instanceStates(keys)).toEqual({ TERMINATED: 200 });
     await eventually(
       async () => ((await executionStatus(key)) === 'SUCCEEDED' ? true : undefined),
       () => 'execution still running',
@@ -187,7 +187,7 @@ describe('batch lifecycle', () => {
     expect(items.COMPLETED).toBe(final.operationsCompletedCount);
     expect(items.COMPLETED + items.CANCELED).toBe(200);
     expect(items.CANCELED).toBeGreaterThan(0);
-    expect(await instanceStates(keys)).toEqual({ CANCELED: items.COMPLETED, ACTIVE: items.CANCELED });
+    expect(await instanceStates(keys)).toEqual({ TERMINATED: items.COMPLETED, ACTIVE: items.CANCELED });
   });
 
   it('holds a batch suspended before it ran, then cancels it without touching an instance', async () => {

@@ -130,7 +130,7 @@ describe('a batch that names its instances by key (processInstanceKeys)', () => 
 
     // Assess
     expect(batch).toMatchObject({ state: 'COMPLETED', operationsTotalCount: 1, operationsFailedCount: 1 });
-    expect(items.get(finished)?.errorMessage).toContain('but it is CANCELED');
+    expect(items.get(finished)?.errorMessage).toContain('but it is TERMINATED');
   });
 
   it('rejects a request without filter and keys, and one with too many keys, saying why', async () => {
@@ -260,7 +260,7 @@ describe('SET_JOB_RETRIES: POST /v2/extensions/process-instances/job-retries', (
     expect(items.get(waiting)?.errorMessage).toBe(
       `Expected to set the retries of the jobs of process instance with key '${waiting}', but it has no open jobs`,
     );
-    expect(items.get(canceled)?.errorMessage).toContain('but it is CANCELED');
+    expect(items.get(canceled)?.errorMessage).toContain('but it is TERMINATED');
     expect(items.get(unknown)?.errorMessage).toContain('no such process instance was found');
     // Assess: both open jobs carry the retries
     const jobs = [...(await activate(tenant, 'e2e-pack')), ...(await activate(tenant, 'e2e-label'))];

@@ -91,12 +91,12 @@ describe('DynamoProcessInstanceStore', () => {
     expect(first).toEqual({ applied: true });
     expect(again).toMatchObject({
       applied: false,
-      current: { state: 'CANCELED', batchOperationIds: ['900'] },
+      current: { state: 'TERMINATED', batchOperationIds: ['900'] },
     });
-    expect(otherBatch).toMatchObject({ applied: false, current: { state: 'CANCELED' } });
+    expect(otherBatch).toMatchObject({ applied: false, current: { state: 'TERMINATED' } });
     expect(missing).toEqual({ applied: false, current: undefined });
     expect(await store.getInstance(key)).toMatchObject({
-      state: 'CANCELED',
+      state: 'TERMINATED',
       endDate: '2026-05-01T00:00:00.000Z',
       batchOperationIds: ['900'],
     });
