@@ -112,6 +112,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   SearchIncidents: { tables: { incidents: 'read' } },
   SearchProcessDefinitions: { tables: { processDefinitions: 'read' } },
   GetProcessDefinition: { tables: { processDefinitions: 'read' } },
+  GetProcessDefinitionXml: { tables: { processDefinitions: 'read' } },
   ResolveIncident: { tables: { incidents: 'readWrite', processInstances: 'readWrite', jobs: 'readWrite' } },
   // Connection checks: configuration only.
   GetTopology: { tables: {} },

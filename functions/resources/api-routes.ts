@@ -164,6 +164,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}',
     entry: 'functions/api/get-process-definition.ts',
   },
+  {
+    id: 'GetProcessDefinitionXml',
+    method: 'GET',
+    path: '/v2/process-definitions/{processDefinitionKey}/xml',
+    entry: 'functions/api/get-process-definition-xml.ts',
+  },
   // The connection checks Camunda clients and tools call first.
   {
     id: 'GetTopology',

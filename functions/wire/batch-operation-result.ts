@@ -25,6 +25,14 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     itemErrorSummary: progress.itemErrorSummary,
     // Extension: the watchdog's mark while the batch makes no progress.
     ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
+    // Extension: each shard's progress (Camunda shows only the sums), for progress per shard.
+    shards: shards.map((shard) => ({
+      shard: shard.shard,
+      state: shard.state,
+      operationsTotalCount: shard.totalCount,
+      operationsCompletedCount: shard.completedCount,
+      operationsFailedCount: shard.failedCount,
+    })),
     // Extension: the operation's own request fields (e.g. a cancellation's reason, the retries to set).
     ...(batch.parameters ? { parameters: batch.parameters } : {}),
   };

@@ -50,7 +50,17 @@ export interface BatchOperation {
   itemErrorSummary?: { errorMessage: string; count: number }[];
   stalledSince?: string;
   parameters?: Record<string, unknown>;
+  /** Extension: each shard's progress. */
+  shards?: ShardProgress[];
   [field: string]: unknown;
+}
+
+export interface ShardProgress {
+  shard: number;
+  state: 'INITIALIZING' | 'EXECUTING' | 'FAILED';
+  operationsTotalCount: number;
+  operationsCompletedCount: number;
+  operationsFailedCount: number;
 }
 
 export interface BatchItem {

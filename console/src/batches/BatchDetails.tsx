@@ -2,6 +2,7 @@ import {
   InlineLoading,
   InlineNotification,
   Link,
+  ProgressBar,
   Table,
   TableBody,
   TableCell,
@@ -156,10 +157,43 @@ function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?:
           />
         ))
       )}
-      <p className="cds--label">
-        Per-shard item counts are not part of the API's batch response; the counts above are the sum of every
-        shard.
-      </p>
+      {batch.shards && batch.shards.length > 0 && (
+        <TableContainer>
+          <Table aria-label="Progress per shard" size="sm">
+            <TableHead>
+              <TableRow>
+                <TableHeader>Shard</TableHeader>
+                <TableHeader>State</TableHeader>
+                <TableHeader>Progress</TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {batch.shards.map((shard) => {
+                const done = shard.operationsCompletedCount + shard.operationsFailedCount;
+                const percent =
+                  shard.operationsTotalCount > 0 ? Math.round((100 * done) / shard.operationsTotalCount) : 0;
+                return (
+                  <TableRow key={shard.shard}>
+                    <TableCell>{shard.shard}</TableCell>
+                    <TableCell>{shard.state}</TableCell>
+                    <TableCell>
+                      <ProgressBar
+                        label={`Shard ${shard.shard}`}
+                        hideLabel
+                        size="small"
+                        value={percent}
+                        max={100}
+                        status={shard.state === 'FAILED' ? 'error' : 'active'}
+                        helperText={`${done} of ${shard.operationsTotalCount} (${shard.operationsFailedCount} failed)`}
+                      />
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
 
       <h2 className="section-heading">Failures by cause</h2>
       {itemErrorSummary && itemErrorSummary.length > 0 ? (

@@ -49,7 +49,12 @@ const keys: Record<string, string> = {};
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   pointSdkAt({ dynamodb: dynamo.endpoint });
-  for (const name of ['create-deployment', 'search-process-definitions', 'get-process-definition']) {
+  for (const name of [
+    'create-deployment',
+    'search-process-definitions',
+    'get-process-definition',
+    'get-process-definition-xml',
+  ]) {
     handlers[name] = ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   }
   keys.orderV1 = await deploy('order.bpmn', fixture('e2e-order.bpmn'));
@@ -73,6 +78,29 @@ describe('process definitions', () => {
       hasStartForm: false,
       state: 'ACTIVE',
     });
+  });
+
+  it('serves the BPMN of a definition as deployed, as text/xml', async () => {
+    const result = await handlers['get-process-definition-xml'](
+      httpEvent({
+        method: 'GET',
+        path: `/v2/process-definitions/${keys.orderV2}/xml`,
+        pathParameters: { processDefinitionKey: keys.orderV2 },
+      }),
+      context,
+    );
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toEqual({ 'content-type': 'text/xml' });
+    expect(result.body).toBe(fixture('e2e-order.bpmn').replace('name="Ship"', 'name="Send"'));
+    const unknown = await handlers['get-process-definition-xml'](
+      httpEvent({
+        method: 'GET',
+        path: '/v2/process-definitions/2251799813999999/xml',
+        pathParameters: { processDefinitionKey: '2251799813999999' },
+      }),
+      context,
+    );
+    expect(unknown.statusCode).toBe(404);
   });
 
   it('answers 404 for an unknown key and 400 for a malformed one', async () => {
