@@ -169,7 +169,8 @@ describe('batchops watch on a terminal', () => {
     expect(created.status).toBe(200);
     const key = created.body.batchOperationKey;
 
-    runInTerminal('failing', 130, ['watch', key, '--interval', '200']);
+    // Tall enough for the batch bar, one bar per shard, the errors line and the summary.
+    runInTerminal('failing', 130, ['watch', key, '--interval', '200'], 30);
     const { screen } = await finalScreen('failing');
 
     expect(screen).toContain('[exit 1]');
