@@ -25,6 +25,9 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     itemErrorSummary: progress.itemErrorSummary,
     // Extension: the watchdog's mark while the batch makes no progress.
     ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
+    // Extensions: a cancellation or suspension requested, in effect once the work in flight has drained.
+    ...(batch.cancelRequestedAt ? { cancelRequestedAt: batch.cancelRequestedAt } : {}),
+    ...(batch.suspendRequestedAt ? { suspendRequestedAt: batch.suspendRequestedAt } : {}),
     // Extension: the operation's own request fields (e.g. a cancellation's reason, the retries to set).
     ...(batch.parameters ? { parameters: batch.parameters } : {}),
   };

@@ -21,7 +21,9 @@ export async function dispatchChunks(
 ) {
   const { batchOperationKey, shard } = input;
   const found = await deps.batches.getBatch(batchOperationKey);
-  if (!found || found.batch.state === 'SUSPENDED') return { batchOperationKey, shard, dispatched: 0 };
+  // A suspended batch whose cancellation was requested is sent on: its chunks are accounted for as CANCELED.
+  if (!found || (found.batch.state === 'SUSPENDED' && !found.batch.cancelRequestedAt))
+    return { batchOperationKey, shard, dispatched: 0 };
   const round = redispatch ?? dispatchId(input.dispatchRound ?? 0, found.batch.suspensions ?? 0);
   let group: ChunkId[] = [];
   let dispatched = 0;
