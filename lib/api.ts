@@ -20,7 +20,9 @@ export interface ApiProps {
 
 /** What one route's function may touch: tables it reads or writes, and whether it starts batches. */
 export interface RouteAccess {
-  readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
+  readonly tables: Partial<Record<TableName, 'read' | 'readWrite' | 'describe'>>;
+  /** Served without an authorizer (health checks of load balancers and orchestrators). */
+  readonly public?: boolean;
   readonly startsBatches?: boolean;
   /** Wakes a batch's execution waiting for resumption (SendTaskSuccess). */
   readonly wakesBatches?: boolean;
@@ -120,6 +122,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   SearchProcessDefinitions: { tables: { processDefinitions: 'read' } },
   GetProcessDefinition: { tables: { processDefinitions: 'read' } },
   ResolveIncident: { tables: { incidents: 'readWrite', processInstances: 'readWrite', jobs: 'readWrite' } },
+  // Health (extensions, without credentials): liveness touches nothing; readiness describes every table.
+  GetLiveness: { tables: {}, public: true },
+  GetReadiness: {
+    tables: Object.fromEntries(Object.keys(tableSchemas).map((name) => [name, 'describe'])),
+    public: true,
+  },
 };
 
 /**
@@ -153,7 +161,10 @@ export class Api extends Construct {
         environment: { ...environment, ...tableNames, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
         timeout: route.streaming ? STREAMING_ROUTE_TIMEOUT : undefined,
       });
-      for (const [name, mode] of Object.entries(access.tables) as [TableName, 'read' | 'readWrite'][]) {
+      for (const [name, mode] of Object.entries(access.tables) as [
+        TableName,
+        'read' | 'readWrite' | 'describe',
+      ][]) {
         fn.bindTable(tableSchemas[name], tables[name], mode);
       }
       if (access.startsBatches) stateMachine.grantStartExecution(fn.function);
@@ -167,6 +178,7 @@ export class Api extends Construct {
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+        ...(access.public ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
       });
     }
     new CfnOutput(this, 'Url', {

@@ -6,6 +6,8 @@ import { freePort } from './free-port.ts';
 export interface Emulator {
   readonly endpoint: string;
   stop(): Promise<void>;
+  /** Ends the emulator at once (SIGKILL), for a forced stop. */
+  kill(): void;
 }
 
 /** Credentials the emulators accept; never real ones. */
@@ -15,7 +17,9 @@ export const LOCAL_REGION = 'us-east-1';
 /**
  * Starts an emulator script of this folder as a child process on a free loopback port (passed as its
  * first argument) and waits until `probe(endpoint)` answers. The IPC channel makes the child end by
- * itself if this process dies without stopping it.
+ * itself if this process dies without stopping it. The child stays in this process group (so a
+ * signal to the group reaches it) but ignores SIGINT: Ctrl-C goes to the whole group, and the
+ * runtime stops its emulators itself, after the work in flight.
  */
 export async function startEmulatorProcess(
   name: string,
@@ -35,7 +39,13 @@ export async function startEmulatorProcess(
     await stopChild(child);
     throw error;
   }
-  return { endpoint, stop: () => stopChild(child) };
+  return {
+    endpoint,
+    stop: () => stopChild(child),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }
 
 /**

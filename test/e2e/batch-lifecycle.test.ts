@@ -118,7 +118,7 @@ describe('batch lifecycle', () => {
       async () => ((await executionStatus(key)) === 'SUCCEEDED' ? true : undefined),
       () => 'execution still running',
     );
-  });
+  }, 120_000);
 
   it('cancels a running batch: no further item is processed, the rest become CANCELED, the execution ends', async () => {
     // Prepare
