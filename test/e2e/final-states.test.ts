@@ -159,4 +159,16 @@ describe('final means final', () => {
     });
     expect(await canceledInstances(processDefinitionId)).toBe(300);
   }, 150_000);
+
+  it('reports readiness UP while running and DOWN from the moment it stops', async () => {
+    const running = await runtime.readiness();
+    const stopping = runtime.stop();
+    const whileStopping = await runtime.readiness();
+    await stopping;
+    expect(running).toEqual({
+      ready: true,
+      checks: { runtime: 'UP', dynamodb: 'UP', sqs: 'UP', workflow: 'UP', queuePoller: 'UP' },
+    });
+    expect(whileStopping).toMatchObject({ ready: false, checks: { runtime: 'DOWN' } });
+  });
 });
