@@ -75,7 +75,10 @@ export interface EmbeddedRuntime {
    * resumes their batches at the next start.
    */
   stop(): Promise<void>;
-  /** A forced stop (a second signal): the emulators are killed at once; the data directory stays locked until exit. */
+  /**
+   * A forced stop (a second signal): executions aborted and emulators signalled at once, nothing
+   * waited for. The lock stays in DATA_DIR with this pid; once the process has exited it is stale.
+   */
   kill(): void;
   /** Whether the runtime is up and taking work, with the state of each part (the readiness endpoint). */
   readiness(): Promise<Readiness>;

@@ -6,7 +6,11 @@ import { freePort } from './free-port.ts';
 export interface Emulator {
   readonly endpoint: string;
   stop(): Promise<void>;
-  /** Ends the emulator at once (SIGKILL), for a forced stop. */
+  /**
+   * For a forced stop: signals the emulator without waiting for it. SIGTERM, not SIGKILL, so that
+   * DynamoDB Local's guardian still takes Java down with it (a SIGKILLed guardian would orphan Java,
+   * which would go on holding the data directory).
+   */
   kill(): void;
 }
 
@@ -43,7 +47,7 @@ export async function startEmulatorProcess(
     endpoint,
     stop: () => stopChild(child),
     kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     },
   };
 }
