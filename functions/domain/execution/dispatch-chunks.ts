@@ -21,8 +21,10 @@ export async function dispatchChunks(
 ) {
   const { batchOperationKey, shard } = input;
   const found = await deps.batches.getBatch(batchOperationKey);
-  // A suspended batch whose cancellation was requested is sent on: its chunks are accounted for as CANCELED.
-  if (!found || (found.batch.state === 'SUSPENDED' && !found.batch.cancelRequestedAt))
+  // Nothing is sent while suspended or a suspension is requested (the suspension's message ids stay
+  // unused until it is resumed); a batch whose cancellation was requested is sent on, to be accounted for.
+  const { state, suspendRequestedAt, cancelRequestedAt } = found?.batch ?? {};
+  if (!found || ((state === 'SUSPENDED' || suspendRequestedAt) && !cancelRequestedAt))
     return { batchOperationKey, shard, dispatched: 0 };
   const round = redispatch ?? dispatchId(input.dispatchRound ?? 0, found.batch.suspensions ?? 0);
   let group: ChunkId[] = [];
