@@ -1,4 +1,5 @@
 import { ConfigurationError } from '#commons/config.ts';
+import { seedAtStart } from '../cli/seed-at-start.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { DataDirLockedError } from '../local/data-dir-lock.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-runtime.ts';
@@ -13,6 +14,7 @@ import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-ru
  *
  * Exit codes: 0 stopped by a signal after an orderly stop; 1 failed to start (or to stop);
  * 2 DATA_DIR is in use by another runtime; 130 forced by a second signal.
+ * `npm start -- --seed 10000` fills it with demo data once it is up (see docs/cli.md, `batchops seed`).
  */
 const EXIT = { stopped: 0, failed: 1, dataDirLocked: 2, forced: 130 } as const;
 
@@ -65,6 +67,7 @@ try {
   });
   if (firstSignalAt !== undefined) await stop(runtime);
   console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
+  await seedAtStart(process.argv.slice(2), runtime.url);
 } catch (error) {
   if (error instanceof DataDirLockedError) {
     console.error(error.message);

@@ -6,6 +6,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { OPERATIONS } from '#domain/operations/registry.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -29,6 +30,26 @@ export interface RouteAccess {
 }
 
 /**
+ * Every operation type's creation route (from its descriptor): allocates the batch key, stores the
+ * batch and starts its execution; a type with creation-time checks also reads the definitions.
+ */
+function creationAccess(): Record<string, RouteAccess> {
+  return Object.fromEntries(
+    OPERATIONS.map((operation) => [
+      operation.creation.routeId,
+      {
+        tables: {
+          batches: 'readWrite',
+          keySequences: 'readWrite',
+          ...(operation.creation.validate ? { processDefinitions: 'read' } : {}),
+        },
+        startsBatches: true,
+      } satisfies RouteAccess,
+    ]),
+  );
+}
+
+/**
  * The narrowest access of every route, by the route's construct id (see the handlers under
  * functions/api). A route of `apiRoutes` missing here stops synthesis rather than getting a guess.
  */
@@ -46,30 +67,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   SearchProcessInstances: { tables: { processInstances: 'read' } },
   // Creation: allocates the batch key, stores the batch and starts its execution.
-  CancelProcessInstancesBatch: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite' },
-    startsBatches: true,
-  },
-  // The other Camunda 8 batch creations: as cancel; modification and migration read definitions to
-  // validate their instructions or plan.
-  ResolveIncidentsBatch: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite' },
-    startsBatches: true,
-  },
-  DeleteProcessInstancesBatch: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite' },
-    startsBatches: true,
-  },
-  ModifyProcessInstancesBatch: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
-    startsBatches: true,
-  },
-  MigrateProcessInstancesBatch: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite', processDefinitions: 'read' },
-    startsBatches: true,
-  },
+  ...creationAccess(),
   // One conditional write on the instance (the same rule a batch applies).
   CancelProcessInstance: { tables: { processInstances: 'readWrite' } },
+  // Suspend or resume one instance: one conditional write, as the batch types do per item.
+  SuspendProcessInstance: { tables: { processInstances: 'readWrite' } },
+  ResumeProcessInstance: { tables: { processInstances: 'readWrite' } },
   GetProcessInstance: { tables: { processInstances: 'read' } },
   GetBatchOperation: { tables: { batches: 'read' } },
   // Lists batch records from the Batches table's index by start date, then reads the page's batches.
@@ -77,16 +80,6 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Lifecycle commands: one conditional write on the batch record, then wake a waiting execution.
   // Creation of a batch over an ended batch's failed items.
   RetryFailedItems: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite' },
-    startsBatches: true,
-  },
-  // Creation of the classic-engine batch types (extensions): as any creation.
-  SetJobRetriesBatch: { tables: { batches: 'readWrite', keySequences: 'readWrite' }, startsBatches: true },
-  SetExternalTaskRetriesBatch: {
-    tables: { batches: 'readWrite', keySequences: 'readWrite' },
-    startsBatches: true,
-  },
-  RestartProcessInstancesBatch: {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
   },
@@ -128,6 +121,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     tables: Object.fromEntries(Object.keys(tableSchemas).map((name) => [name, 'describe'])),
     public: true,
   },
+  // Connection checks: configuration only.
+  GetTopology: { tables: {} },
+  GetStatus: { tables: {} },
 };
 
 /**

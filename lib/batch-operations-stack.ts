@@ -6,6 +6,7 @@ import { tableSchemas } from '#resources/table-schema.ts';
 import { workflowTasks } from '#resources/workflow-tasks.ts';
 import { Api } from './api.ts';
 import { ChunkQueue } from './chunk-queue.ts';
+import { ConsoleHosting } from './console.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recovery } from './recovery.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -80,6 +81,7 @@ export class BatchOperationsStack extends Stack {
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
     const api = new Api(this, 'Api', { tables, stateMachine, environment });
+    new ConsoleHosting(this, 'Console', { httpApi: api.httpApi });
     const recovery = new Recovery(this, 'Recovery', {
       batchesTable: tables.batches,
       stateMachine,

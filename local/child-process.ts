@@ -13,11 +13,15 @@ export function stopChild(child: ChildProcess, graceMs = 3000): Promise<void> {
   });
 }
 
-/** Polls until `probe` succeeds or the deadline passes, then fails with `what` in the message. */
+/**
+ * Polls until `probe` succeeds or the deadline passes, then fails with `what` in the message. The
+ * default deadline covers a JVM (DynamoDB Local) starting on a busy 2-core machine, where 30 s was
+ * seen to pass, and stays within the tests' 120 s hook timeout.
+ */
 export async function waitUntilReady(
   what: string,
   probe: () => Promise<unknown>,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -21,6 +21,7 @@ import {
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
+import { consoleAssets } from './console-assets.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type Emulator, pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
@@ -212,6 +213,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const server = createHttpApi(handlers, {
       metricsText: () => metrics.prometheusText(),
       health: { readiness },
+      staticFiles: consoleAssets(),
     });
     parts.server = server;
     await listen(server, options.port);

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { problem } from '#commons/http.ts';
 import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
 import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
+import type { StaticFiles } from './console-assets.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 interface BoundRoute {
@@ -27,6 +28,7 @@ export function createHttpApi(
     metricsText?: () => string;
     /** The runtime's own readiness (its emulators, workflow endpoint and poller), for the health paths. */
     health?: { readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> };
+    staticFiles?: StaticFiles;
   } = {},
 ): Server {
   // Literal paths win over parameterized ones, as in API Gateway.
@@ -53,6 +55,8 @@ export function createHttpApi(
         return;
       }
     }
+    // Embedded only: the web console at `/` (on AWS: S3 behind CloudFront).
+    if (options.staticFiles && (await options.staticFiles(req, res))) return;
     const result = await handle(req, bound).catch((error: unknown) =>
       problem(
         500,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
-import { services } from '#commons/services.ts';
+import { now, services } from '#commons/services.ts';
 import { activateJobs } from '#domain/job/activate-jobs.ts';
 
 const body = z
@@ -20,5 +20,5 @@ const body = z
 export const handler = jsonApi(async (event) => {
   const { requestTimeout: _, ...request } = parseBody(body, event.body);
   const { engine, instances } = services();
-  return json(200, await activateJobs({ engine, instances, now: () => new Date() }, request));
+  return json(200, await activateJobs({ engine, instances, now }, request));
 });

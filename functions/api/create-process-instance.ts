@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
-import { services } from '#commons/services.ts';
+import { now, services } from '#commons/services.ts';
 import { startProcessInstance } from '#domain/instance/start-process-instance.ts';
 
 const body = z
@@ -21,9 +21,6 @@ export const handler = jsonApi(async (event) => {
   const { definitions, engine, keys } = services();
   return json(
     200,
-    await startProcessInstance(
-      { definitions, engine, keys, now: () => new Date() },
-      parseBody(body, event.body),
-    ),
+    await startProcessInstance({ definitions, engine, keys, now }, parseBody(body, event.body)),
   );
 });

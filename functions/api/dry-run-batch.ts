@@ -9,8 +9,8 @@ import { dryRunBatch } from '#domain/creation/dry-run-batch.ts';
  * with the instances the batch would hold per shard and a sample of their keys; creates nothing.
  */
 export const handler = jsonApi(async (event) => {
-  const name = batchRequestNamed(pathParameter(event, 'operation'));
-  const { batchOperationType, selection } = await readBatchRequest(name, event);
+  const operation = batchRequestNamed(pathParameter(event, 'operation'));
+  const { batchOperationType, selection } = await readBatchRequest(operation, event);
   return json(
     200,
     await dryRunBatch(

@@ -1,11 +1,11 @@
 import { negotiateMediaType } from '#commons/content-negotiation.ts';
-import { type HttpEvent, pathParameter } from '#commons/http.ts';
+import type { HttpEvent } from '#commons/http.ts';
+import { keyParameter } from '#commons/key-parameter.ts';
 import { ProblemError } from '#commons/problems.ts';
 import { services } from '#commons/services.ts';
 import { streamingApi, textStream } from '#commons/streaming.ts';
 import { batchReport, REPORT_FORMATS, type ReportFormat } from '#domain/batch/batch-report.ts';
 import { InvalidArgumentError } from '#domain/errors.ts';
-import { isKey } from '#domain/keys.ts';
 
 /** The media types each format answers to; the first is what `?format=` and a wildcard Accept get. */
 const MEDIA_TYPES: Record<ReportFormat, readonly string[]> = {
@@ -22,9 +22,7 @@ const CONTENT_TYPE_PARAMETERS: Record<ReportFormat, string> = {
  * JSON Lines, streamed (a Lambda function URL on AWS), chosen by `?format=csv|jsonl` or by Accept.
  */
 export const handler = streamingApi('GetBatchOperationReport', async (event) => {
-  const key = pathParameter(event, 'batchOperationKey');
-  if (!isKey(key))
-    throw new InvalidArgumentError(`batchOperationKey must be a key (a string of digits), got '${key}'`);
+  const key = keyParameter(event, 'batchOperationKey');
   const { format, mediaType } = chooseFormat(event);
   const lines = await batchReport(services(), key, format);
   return {

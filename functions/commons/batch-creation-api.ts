@@ -1,6 +1,8 @@
 import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { type CreateBatchRequest, createBatch } from '#domain/creation/create-batch.ts';
-import { type BatchRequestName, readBatchRequest } from './batch-requests.ts';
+import { NotFoundError } from '#domain/errors.ts';
+import { operationCreatedAt } from '#domain/operations/registry.ts';
+import { readBatchRequest } from './batch-requests.ts';
 import { callerClaims, type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
 import { logger } from './logger.ts';
 import { MetricName, recordMetrics } from './metrics.ts';
@@ -47,10 +49,14 @@ export async function createBatchForRequest(
   return json(200, created);
 }
 
-/** The handler of a creation route: reads the named creation request and creates its batch. */
-export function batchCreationHandler(name: BatchRequestName) {
-  return jsonApi(async (event) => {
-    const { batchOperationType, selection, controls, parameters } = await readBatchRequest(name, event);
-    return createBatchForRequest(event, batchOperationType, selection, controls, parameters);
-  });
-}
+/**
+ * The handler of every creation route: the operation whose creation path the route is (its route
+ * key, `POST /v2/...`), its request read and its batch created.
+ */
+export const batchCreationHandler = jsonApi(async (event) => {
+  const path = event.routeKey.replace(/^POST /, '');
+  const operation = operationCreatedAt(path);
+  if (!operation) throw new NotFoundError(`No batch operation is created at ${path}`);
+  const { batchOperationType, selection, controls, parameters } = await readBatchRequest(operation, event);
+  return createBatchForRequest(event, batchOperationType, selection, controls, parameters);
+});

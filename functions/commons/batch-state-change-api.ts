@@ -1,5 +1,6 @@
 import { type BatchStateChange, changeBatchState } from '#domain/controls/change-batch-state.ts';
-import { json, jsonApi, pathParameter } from './http.ts';
+import { json, jsonApi } from './http.ts';
+import { keyParameter } from './key-parameter.ts';
 import { logger } from './logger.ts';
 import { services } from './services.ts';
 
@@ -9,7 +10,7 @@ import { services } from './services.ts';
  */
 export function batchStateChangeApi(change: BatchStateChange) {
   return jsonApi(async (event) => {
-    const key = pathParameter(event, 'batchOperationKey');
+    const key = keyParameter(event, 'batchOperationKey');
     const { batches, workflow } = services();
     const changed = await changeBatchState({ batches, workflow, now: () => new Date() }, change, key);
     // A final state is counted by the completion step, once the batch has drained.

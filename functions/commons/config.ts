@@ -4,11 +4,14 @@ import { z } from 'zod';
  * The service's one typed configuration, read from the environment (Lambda, embedded runtime)
  * and validated once. Every limit carries the reason for its default.
  */
+/** Most keys per chunk record: what a chunk record of failed items holds under DynamoDB's 400 KB item limit (see chunk.ts). */
+export const MAX_CHUNK_SIZE = 1000;
+
 const configSchema = z.object({
   /** Instances are spread over this many shards by key; each shard initializes and executes on its own. */
   SHARD_COUNT: z.coerce.number().int().min(1).max(64).default(8),
   /** Keys per chunk record: large enough to amortize a worker invocation, small enough for one record. */
-  CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  CHUNK_SIZE: z.coerce.number().int().min(1).max(MAX_CHUNK_SIZE).default(100),
   /** Instances read per store page during initialization (DynamoDB returns at most 1 MB per page anyway). */
   QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Retries of a failed instance query during initialization before its shard fails with QUERY_FAILED (Zeebe: 3). */

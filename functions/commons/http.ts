@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -40,11 +39,13 @@ export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
         request.response = problem(known.status, known.title, (error as Error).message, path);
         return;
       }
-      let status = (error as { statusCode?: number } | null)?.statusCode;
-      // middy's JSON parser answers a malformed body with 415; Camunda with 400 INVALID_ARGUMENT.
-      if (status === 415 && /malformed JSON/i.test(String((error as Error).message))) status = 400;
+      if (error instanceof UnsupportedMediaTypeError) {
+        request.response = problem(415, 'UNSUPPORTED_MEDIA_TYPE', error.message, path);
+        return;
+      }
+      const status = (error as { statusCode?: number } | null)?.statusCode;
       if (status && status >= 400 && status < 500) {
-        // Raised by middy's parsers (malformed JSON, unsupported content type).
+        // Raised by middy's multipart parser (malformed body, unsupported content type).
         request.response = problem(status, 'INVALID_ARGUMENT', describeParserError(error), path);
         return;
       }
@@ -65,6 +66,47 @@ function describeParserError(error: unknown): string {
   return cause ? `${message}: ${cause}` : message;
 }
 
+/** A body whose Content-Type is not JSON on a JSON route: 415, as Camunda (Spring) answers it. */
+export class UnsupportedMediaTypeError extends Error {}
+
+const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * middy middleware: parses a JSON request body as Camunda's gateway does. A request without a body
+ * (a GET, a POST to a command endpoint) passes whatever its Content-Type, since many clients send
+ * `application/json` on every call; a body with another (or no) Content-Type is a 415 naming it;
+ * malformed JSON is a 400.
+ */
+export function jsonBody(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const raw = event.body
+        ? event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString()
+          : event.body
+        : '';
+      if (raw.trim() === '') {
+        (event as { body?: unknown }).body = undefined;
+        return;
+      }
+      const contentType = header(event, 'content-type');
+      if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) {
+        throw new UnsupportedMediaTypeError(
+          contentType
+            ? `Content-Type '${contentType}' is not supported; send the body as application/json`
+            : 'The request has a body but no Content-Type; send it as application/json',
+        );
+      }
+      try {
+        (event as { body?: unknown }).body = JSON.parse(raw);
+      } catch (error) {
+        throw new InvalidArgumentError(`Invalid or malformed JSON: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
 type RouteHandler = (event: HttpEvent & { body: unknown }, context: Context) => Promise<HttpResult>;
 
 /**
@@ -76,7 +118,7 @@ export function jsonApi(handler: RouteHandler) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
-    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .use(jsonBody())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }
 
@@ -123,7 +165,8 @@ export function pathParameter(event: HttpEvent, name: string): string {
 
 /**
  * The caller's identity as API Gateway's authorizer established it (IAM: the signing principal;
- * JWT: the token's claims); stored with a batch so execution acts under the caller's authority.
+ * JWT: the token's claims), its scalar values only. A batch stores them as a record of who created
+ * it and to scope its Idempotency-Key; nothing checks them when the batch executes.
  */
 export function callerClaims(event: HttpEvent): Record<string, string | number | boolean | string[]> {
   const authorizer = (

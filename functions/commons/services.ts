@@ -36,7 +36,10 @@ export function services(): Services {
   cached = {
     config,
     definitions: new DynamoProcessDefinitionStore(db, config.PROCESS_DEFINITIONS_TABLE),
-    instances: new DynamoProcessInstanceStore(db, config.PROCESS_INSTANCES_TABLE, config.SHARD_COUNT),
+    instances: new DynamoProcessInstanceStore(db, config.PROCESS_INSTANCES_TABLE, config.SHARD_COUNT, {
+      settings: queryRetrySettings(config),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    }),
     keys: new DynamoKeyGenerator(db, config.KEY_SEQUENCES_TABLE),
     engine: new DynamoEngineStore(
       db,
@@ -55,10 +58,22 @@ export function services(): Services {
   return cached;
 }
 
+/** The time the engine's commands act at: the wall clock unless a test moved it (job time-outs, back-offs). */
+let clock: () => Date = () => new Date();
+
+export function now(): Date {
+  return clock();
+}
+
+/** Replaces the clock of this process's handlers, so that a test moves time instead of waiting for it. */
+export function setClock(next: () => Date): void {
+  clock = next;
+}
+
 /** What the engine's commands (jobs, incidents) read and write, at the current time. */
 export function engineDeps(): EngineDeps {
   const { engine, instances, definitions, keys } = services();
-  return { engine, instances, definitions, keys, now: () => new Date() };
+  return { engine, instances, definitions, keys, now };
 }
 
 /** What reads a filter's matching instances (initialization, dry run): one set of query settings. */

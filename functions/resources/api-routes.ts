@@ -1,3 +1,5 @@
+import { OPERATIONS } from '#domain/operations/registry.ts';
+
 /**
  * The HTTP API as data: the CDK stack makes one Lambda integration per route and the embedded
  * runtime serves the same handlers on the same paths. Paths follow the Camunda 8 REST API v2.
@@ -17,7 +19,19 @@ export interface ApiRoute {
   readonly streaming?: true;
 }
 
+/**
+ * The creation route of every operation type, from its descriptor (functions/domain/operations/): one
+ * handler serves them all and picks the operation by the route's path.
+ */
+const creationRoutes: ApiRoute[] = OPERATIONS.map((operation) => ({
+  id: operation.creation.routeId,
+  method: 'POST',
+  path: operation.creation.path,
+  entry: 'functions/api/create-batch-operation.ts',
+}));
+
 export const apiRoutes: readonly ApiRoute[] = [
+  ...creationRoutes,
   {
     id: 'CreateDeployment',
     method: 'POST',
@@ -37,40 +51,22 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/search-process-instances.ts',
   },
   {
-    id: 'CancelProcessInstancesBatch',
-    method: 'POST',
-    path: '/v2/process-instances/cancellation',
-    entry: 'functions/api/cancel-process-instances-batch.ts',
-  },
-  {
-    id: 'ResolveIncidentsBatch',
-    method: 'POST',
-    path: '/v2/process-instances/incident-resolution',
-    entry: 'functions/api/resolve-incidents-batch.ts',
-  },
-  {
-    id: 'DeleteProcessInstancesBatch',
-    method: 'POST',
-    path: '/v2/process-instances/deletion',
-    entry: 'functions/api/delete-process-instances-batch.ts',
-  },
-  {
-    id: 'ModifyProcessInstancesBatch',
-    method: 'POST',
-    path: '/v2/process-instances/modification',
-    entry: 'functions/api/modify-process-instances-batch.ts',
-  },
-  {
-    id: 'MigrateProcessInstancesBatch',
-    method: 'POST',
-    path: '/v2/process-instances/migration',
-    entry: 'functions/api/migrate-process-instances-batch.ts',
-  },
-  {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',
     entry: 'functions/api/cancel-process-instance.ts',
+  },
+  {
+    id: 'SuspendProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/suspension',
+    entry: 'functions/api/suspend-process-instance.ts',
+  },
+  {
+    id: 'ResumeProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/resumption',
+    entry: 'functions/api/resume-process-instance.ts',
   },
   {
     id: 'GetProcessInstance',
@@ -168,31 +164,25 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}',
     entry: 'functions/api/get-process-definition.ts',
   },
+  // The connection checks Camunda clients and tools call first.
+  {
+    id: 'GetTopology',
+    method: 'GET',
+    path: '/v2/topology',
+    entry: 'functions/api/get-topology.ts',
+  },
+  {
+    id: 'GetStatus',
+    method: 'GET',
+    path: '/v2/status',
+    entry: 'functions/api/get-status.ts',
+  },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
     id: 'DryRunBatch',
     method: 'POST',
     path: '/v2/extensions/process-instances/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
-  },
-  // Classic-engine batch operations (from Camunda 7), under /v2/extensions/process-instances/.
-  {
-    id: 'SetJobRetriesBatch',
-    method: 'POST',
-    path: '/v2/extensions/process-instances/job-retries',
-    entry: 'functions/api/set-job-retries-batch.ts',
-  },
-  {
-    id: 'SetExternalTaskRetriesBatch',
-    method: 'POST',
-    path: '/v2/extensions/process-instances/external-task-retries',
-    entry: 'functions/api/set-external-task-retries-batch.ts',
-  },
-  {
-    id: 'RestartProcessInstancesBatch',
-    method: 'POST',
-    path: '/v2/extensions/process-instances/restart',
-    entry: 'functions/api/restart-process-instances-batch.ts',
   },
   {
     id: 'GetBatchOperationReport',

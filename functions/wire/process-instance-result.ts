@@ -19,8 +19,7 @@ export function toProcessInstanceResult(instance: ProcessInstance) {
     rootProcessInstanceKey: null,
     startDate: instance.startDate,
     endDate: instance.endDate ?? null,
-    // Instances are never suspended here (Camunda 8.10's process-instance suspension is not covered).
-    suspendedDate: null,
+    suspendedDate: instance.suspendedDate ?? null,
     state: instance.state,
     hasIncident: instance.hasIncident,
     tenantId: instance.tenantId,

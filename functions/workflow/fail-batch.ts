@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { logger } from '#commons/logger.ts';
 import { observed } from '#commons/observed.ts';
 import { services } from '#commons/services.ts';
-import { failBatch } from '#domain/completion/complete-batch.ts';
+import { failBatch } from '#domain/completion/fail-batch.ts';
 import { reportFinishedBatch } from './finished-batch-metrics.ts';
 
 const input = z.object({

@@ -1,10 +1,13 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stepFunctions } from '#commons/clients.ts';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient, sqs, stepFunctions } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import type { Chunk } from '#domain/batch/chunk.ts';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-emulator.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
+import { ISO_DATE_TIME } from '../helpers/dates.ts';
+import { type DynamoCall, type DynamoFaults, injectDynamoFaults } from '../helpers/dynamodb-faults.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 
@@ -15,6 +18,7 @@ import { processInstance } from '../helpers/process-instances.ts';
  */
 let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
+let faults: DynamoFaults;
 let nextSequence = 10_000;
 
 beforeAll(async () => {
@@ -24,7 +28,9 @@ beforeAll(async () => {
     pollIntervalMs: 100,
   });
   api = apiClient(runtime.url);
+  faults = injectDynamoFaults(dynamoDocumentClient());
 });
+afterEach(() => faults.use(undefined));
 afterAll(() => runtime?.stop());
 
 /** Seeds `count` ACTIVE instances of a definition of their own, straight into the instance store. */
@@ -82,6 +88,41 @@ function itemStates(chunks: Chunk[]): Record<string, number> {
   return counts;
 }
 
+/**
+ * Waits until the chunk queue holds no message, neither waiting nor in flight: every chunk sent has
+ * run or been left pending by the worker, and none can run before the next dispatch.
+ */
+async function chunkQueueDrained() {
+  let last: unknown;
+  await eventually(
+    async () => {
+      const { Attributes } = await sqs().send(
+        new GetQueueAttributesCommand({
+          QueueUrl: services().config.CHUNK_QUEUE_URL,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      last = Attributes;
+      const left =
+        Number(Attributes?.ApproximateNumberOfMessages) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+      return left === 0 ? true : undefined;
+    },
+    () => `chunk queue not drained: ${JSON.stringify(last)}`,
+  );
+}
+
+/** A query of the initialization for the instances of one definition (any shard). */
+function isInstanceQuery(call: DynamoCall, processDefinitionId: string): boolean {
+  return (
+    call.operation === 'Query' &&
+    call.input.TableName === services().config.PROCESS_INSTANCES_TABLE &&
+    Object.values(call.input.ExpressionAttributeValues ?? {}).some(
+      (value) => typeof value === 'string' && value.endsWith(`#${processDefinitionId}`),
+    )
+  );
+}
+
 async function executionStatus(batchOperationKey: string) {
   const executionArn = `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${batchOperationKey}`;
   const { status } = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));
@@ -94,18 +135,21 @@ describe('batch lifecycle', () => {
     const { processDefinitionId, keys } = await seed(200);
     const key = await cancelByDefinition(processDefinitionId);
     await until(key, (body) => Number(body.operationsCompletedCount) >= 10);
-    // Act: suspend, let the chunk in flight finish, and watch nothing move.
+    // Act: suspend; the chunk in flight finishes and the queued ones are left pending (nothing sends
+    // them again before the resumption), so once the queue is empty nothing of the batch can move.
     expect((await api.post(`/v2/batch-operations/${key}/suspension`)).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await chunkQueueDrained();
     const suspended = await batch(key);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const stillSuspended = await batch(key);
+    const itemsWhileSuspended = itemStates(await chunksOf(key));
+    const instancesWhileSuspended = await instanceStates(keys);
     expect((await api.post(`/v2/batch-operations/${key}/resumption`)).status).toBe(204);
     const finished = await until(key, (body) => body.state !== 'ACTIVE' && body.state !== 'SUSPENDED');
     // Assess
     expect(suspended.state).toBe('SUSPENDED');
-    expect(suspended.operationsCompletedCount).toBeLessThan(200);
-    expect(stillSuspended.operationsCompletedCount).toBe(suspended.operationsCompletedCount);
+    const done = suspended.operationsCompletedCount;
+    expect(done).toBeLessThan(200);
+    expect(itemsWhileSuspended).toEqual({ COMPLETED: done, ACTIVE: 200 - done });
+    expect(instancesWhileSuspended).toEqual({ CANCELED: done, ACTIVE: 200 - done });
     expect(finished).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 200,
@@ -136,8 +180,8 @@ describe('batch lifecycle', () => {
     // Assess: processed items keep their outcome, and exactly those instances were canceled.
     const final = await batch(key);
     // The request shows at once; the final state, end date and counts once drained, never to change.
-    expect(requested.cancelRequestedAt).toEqual(expect.any(String));
-    expect(canceled.endDate).toEqual(expect.any(String));
+    expect(requested.cancelRequestedAt).toMatch(ISO_DATE_TIME);
+    expect(canceled.endDate).toMatch(ISO_DATE_TIME);
     expect(final).toEqual(canceled);
     expect(final).toMatchObject({ state: 'CANCELED', operationsTotalCount: 200 });
     const chunks = await chunksOf(key);
@@ -150,12 +194,26 @@ describe('batch lifecycle', () => {
   });
 
   it('holds a batch suspended before it ran, then cancels it without touching an instance', async () => {
-    // Prepare
+    // Prepare: the initialization's instance queries wait until the batch is suspended.
     const { processDefinitionId, keys } = await seed(60);
+    let release = () => {};
+    const initializationHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    faults.use((call) =>
+      isInstanceQuery(call, processDefinitionId) ? { kind: 'hold', until: initializationHeld } : undefined,
+    );
     const key = await cancelByDefinition(processDefinitionId);
-    // Act: suspended at once, during creation or initialization.
+    // Act: suspended before any shard has read an instance, so before any chunk exists.
     expect((await api.post(`/v2/batch-operations/${key}/suspension`)).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    release();
+    await eventually(
+      async () => {
+        const shards = (await services().batches.getBatch(key))?.shards ?? [];
+        return shards.length > 0 && shards.every((shard) => shard.state === 'EXECUTING') ? true : undefined;
+      },
+      () => `batch ${key} still initializing`,
+    );
     const held = await batch(key);
     expect((await api.post(`/v2/batch-operations/${key}/cancellation`)).status).toBe(204);
     await eventually(
@@ -163,7 +221,7 @@ describe('batch lifecycle', () => {
       () => 'execution still running',
     );
     // Assess
-    expect(held).toMatchObject({ state: 'SUSPENDED', operationsCompletedCount: 0 });
+    expect(held).toMatchObject({ state: 'SUSPENDED', operationsTotalCount: 60, operationsCompletedCount: 0 });
     expect(itemStates(await chunksOf(key))).toEqual({ CANCELED: 60 });
     expect(await instanceStates(keys)).toEqual({ ACTIVE: 60 });
     expect(await batch(key)).toMatchObject({ state: 'CANCELED', operationsTotalCount: 60 });

@@ -169,7 +169,7 @@ describe('deleting finished instances as a batch (DELETE_PROCESS_INSTANCE)', () 
       [keys[2]]: { state: 'COMPLETED' },
       [keys[3]]: {
         state: 'FAILED',
-        errorMessage: `Expected to delete process instance with key '${keys[3]}', but it is ACTIVE: only finished instances (COMPLETED, CANCELED, TERMINATED) can be deleted; cancel it first`,
+        errorMessage: `Expected to delete process instance with key '${keys[3]}', but it is ACTIVE: only finished instances (COMPLETED, TERMINATED) can be deleted; cancel it first`,
       },
     });
     // Assess: the deleted instances and their incidents are gone from every read and search.

@@ -113,7 +113,7 @@ describe('a batch that names its instances by key (processInstanceKeys)', () => 
     });
     for (const key of [...invoices, order]) {
       expect(items.get(key)?.state).toBe('COMPLETED');
-      expect((await api.get(`/v2/process-instances/${key}`)).body.state).toBe('CANCELED');
+      expect((await api.get(`/v2/process-instances/${key}`)).body.state).toBe('TERMINATED');
     }
     expect((await api.get(`/v2/process-instances/${untouched}`)).body.state).toBe('ACTIVE');
   });
@@ -173,7 +173,7 @@ describe('cancellation with a reason and skipCustomListeners', () => {
     });
     for (const key of keys) {
       expect((await api.get(`/v2/process-instances/${key}`)).body).toMatchObject({
-        state: 'CANCELED',
+        state: 'TERMINATED',
         cancellation: { batchOperationKey: batch.batchOperationKey, ...cancellation },
       });
     }
@@ -195,7 +195,7 @@ describe('cancellation with a reason and skipCustomListeners', () => {
     // Assess
     expect(batch.parameters).toBeUndefined();
     const instance = (await api.get(`/v2/process-instances/${key}`)).body;
-    expect(instance.state).toBe('CANCELED');
+    expect(instance.state).toBe('TERMINATED');
     expect(instance.cancellation).toBeUndefined();
   });
 
@@ -367,7 +367,7 @@ describe('RESTART_PROCESS_INSTANCE: POST /v2/extensions/process-instances/restar
     });
     expect(items.get(completed)?.state).toBe('COMPLETED');
     expect(items.get(running)?.errorMessage).toBe(
-      `Expected to restart process instance with key '${running}', but it is ACTIVE: only finished instances (COMPLETED, CANCELED, TERMINATED) can be restarted`,
+      `Expected to restart process instance with key '${running}', but it is ACTIVE: only finished instances (COMPLETED, TERMINATED) can be restarted`,
     );
     expect(items.get(order)?.errorMessage).toContain(
       "at element 'charge-card', but process e2e-order version 1 has no such element",

@@ -187,7 +187,7 @@ describe('an instance that changed between initialization and execution', () => 
       .map((i) => ({ ...i, state: 'COMPLETED' as const, endDate: now }));
     const canceledElsewhere = seeded
       .slice(6, 10)
-      .map((i) => ({ ...i, state: 'CANCELED' as const, endDate: now }));
+      .map((i) => ({ ...i, state: 'TERMINATED' as const, endDate: now }));
     await services().instances.putInstances([...completedElsewhere, ...canceledElsewhere]);
 
     // Act
@@ -214,13 +214,13 @@ describe('an instance that changed between initialization and execution', () => 
         CANCEL_REJECTED('COMPLETED').replace('{processInstanceKey}', instance.processInstanceKey),
       );
     for (const instance of canceledElsewhere)
-      expect(failed.get(instance.processInstanceKey)?.errorMessage).toContain('but it is CANCELED');
+      expect(failed.get(instance.processInstanceKey)?.errorMessage).toContain('but it is TERMINATED');
     expect(batch.itemErrorSummary).toEqual([
       { errorMessage: CANCEL_REJECTED('COMPLETED'), count: 6 },
-      { errorMessage: CANCEL_REJECTED('CANCELED'), count: 4 },
+      { errorMessage: CANCEL_REJECTED('TERMINATED'), count: 4 },
     ]);
     expect(await instanceStates(keysOf(completedElsewhere))).toEqual({ COMPLETED: 6 });
-    expect(await instanceStates(keysOf(seeded.slice(10)))).toEqual({ CANCELED: 50 });
+    expect(await instanceStates(keysOf(seeded.slice(10)))).toEqual({ TERMINATED: 50 });
   });
 });
 
@@ -269,7 +269,7 @@ describe('DynamoDB throttling and transient errors during execution', () => {
       operationsCompletedCount: 80,
       operationsFailedCount: 0,
     });
-    expect(await instanceStates([...mine])).toEqual({ CANCELED: 80 });
+    expect(await instanceStates([...mine])).toEqual({ TERMINATED: 80 });
     // Each instance was changed by exactly one write; the writes repeated on redelivery were refused.
     expect([...applied.values()].every((count) => count === 1)).toBe(true);
     expect(applied.size).toBe(80);
@@ -423,7 +423,7 @@ describe('a worker that dies half-way through a chunk', () => {
       operationsCompletedCount: 50,
       operationsFailedCount: 0,
     });
-    expect(await instanceStates([...mine])).toEqual({ CANCELED: 50 });
+    expect(await instanceStates([...mine])).toEqual({ TERMINATED: 50 });
     expect(applied.size).toBe(50);
     expect([...applied.values()].every((count) => count === 1)).toBe(true);
   });

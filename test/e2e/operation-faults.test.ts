@@ -502,14 +502,14 @@ describe('an instance canceled between initialization and execution of a step op
       canceled
         .map((instanceKey) => [
           instanceKey,
-          `Expected to set the retries of the jobs of process instance with key '${instanceKey}', but it is CANCELED: only ACTIVE instances have jobs to retry`,
+          `Expected to set the retries of the jobs of process instance with key '${instanceKey}', but it is TERMINATED: only ACTIVE instances have jobs to retry`,
         ])
         .sort(),
     );
     expect(batch.itemErrorSummary).toEqual([
       {
         errorMessage:
-          "Expected to set the retries of the jobs of process instance with key '{processInstanceKey}', but it is CANCELED: only ACTIVE instances have jobs to retry",
+          "Expected to set the retries of the jobs of process instance with key '{processInstanceKey}', but it is TERMINATED: only ACTIVE instances have jobs to retry",
         count: 2,
       },
     ]);

@@ -3,12 +3,13 @@ import { services } from '#commons/services.ts';
 import { type BatchOperationState, FINAL_BATCH_STATES, finalStateOf } from '#domain/batch/batch-operation.ts';
 import { type Chunk, errorSummaryLine, type ItemOutcome } from '#domain/batch/chunk.ts';
 import { shardOf } from '#domain/keys.ts';
+import { ISO_DATE_TIME } from './dates.ts';
 
 /** The batch as GET /v2/batch-operations/{key} returns it (the fields the invariants read). */
 export interface BatchBody {
   batchOperationKey: string;
   state: string;
-  endDate?: string;
+  endDate: string | null;
   operationsTotalCount: number;
   operationsCompletedCount: number;
   operationsFailedCount: number;
@@ -54,7 +55,7 @@ export async function assertBatchInvariants(
   // The final state, as the leader aggregates the shards.
   expect(FINAL_BATCH_STATES).toContain(batch.state);
   expect(batch.state).toBe(expected.state);
-  expect(batch.endDate).toBeDefined();
+  expect(batch.endDate).toMatch(ISO_DATE_TIME);
   expect(stored?.batch.state).toBe(batch.state);
   const shards = stored?.shards ?? [];
   expect(shards).toHaveLength(config.SHARD_COUNT);
@@ -110,8 +111,9 @@ export async function assertBatchInvariants(
 
   // Every failure has a reason, and the summary aggregates exactly those reasons.
   for (const item of items) {
-    expect(item.processedDate).toBeDefined();
-    if (item.state === 'FAILED') expect(item.errorMessage).toBeTruthy();
+    expect(item.processedDate).toMatch(ISO_DATE_TIME);
+    if (item.state === 'FAILED') expect(item.errorMessage).toMatch(/\S/);
+    if (item.state === 'COMPLETED') expect(item.errorMessage).toBeUndefined();
   }
   const reasons = countBy(
     items.filter((item) => item.state === 'FAILED'),

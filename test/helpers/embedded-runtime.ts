@@ -1,4 +1,4 @@
-import { synthesizedStateMachineDefinition } from '../../lib/synthesize.ts';
+import { inject } from 'vitest';
 import {
   type EmbeddedRuntime,
   type EmbeddedRuntimeOptions,
@@ -7,9 +7,12 @@ import {
 
 export type { EmbeddedRuntime };
 
-/** The embedded runtime as `npm start` runs it: the state machine the CDK app synthesizes. */
+/**
+ * The embedded runtime as `npm start` runs it, with the state machine the CDK app synthesizes
+ * (synthesized once per test run by test/global-setup.ts).
+ */
 export function startRuntime(
   options: Omit<EmbeddedRuntimeOptions, 'stateMachineDefinition'>,
 ): Promise<EmbeddedRuntime> {
-  return startEmbeddedRuntime({ ...options, stateMachineDefinition: synthesizedStateMachineDefinition() });
+  return startEmbeddedRuntime({ ...options, stateMachineDefinition: inject('stateMachineDefinition') });
 }

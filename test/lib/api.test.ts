@@ -120,9 +120,12 @@ describe('the HTTP API functions', () => {
         'ModifyProcessInstancesBatch',
         'ResolveIncidentsBatch',
         'RestartProcessInstancesBatch',
+        'ResumeProcessInstancesBatch',
         'RetryFailedItems',
         'SetExternalTaskRetriesBatch',
         'SetJobRetriesBatch',
+        'SetVariablesBatch',
+        'SuspendProcessInstancesBatch',
       ].sort(),
     );
   });

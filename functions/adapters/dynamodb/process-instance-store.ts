@@ -7,8 +7,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { queryRetrySettings, readConfig } from '#commons/config.ts';
 import { TransientStoreError } from '#domain/errors.ts';
 import type { QueryPlan } from '#domain/filter/plan-query.ts';
+import {
+  decideQueryRetry,
+  type QueryRetrySettings,
+} from '#domain/initialization/item-provider/query-retry-policy.ts';
 import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { shardOf } from '#domain/keys.ts';
@@ -55,6 +61,14 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly shardCount: number,
+    /** How keys BatchGetItem left unprocessed are retried: the initialization's query retry policy. */
+    private readonly unprocessedRetry: {
+      settings: QueryRetrySettings;
+      sleep: (ms: number) => Promise<void>;
+    } = {
+      settings: queryRetrySettings(readConfig({})),
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    },
   ) {}
 
   async putInstances(instances: readonly ProcessInstance[]): Promise<void> {
@@ -95,7 +109,7 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
         ? await this.getShardKeys(plan.access.keys, shard, page)
         : await this.queryShardIndex({ ...plan, access: plan.access }, shard, page);
     } catch (error) {
-      if (!isTransient(error)) throw error;
+      if (error instanceof TransientStoreError || !isTransient(error)) throw error;
       throw new TransientStoreError(error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
@@ -187,11 +201,7 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     const found: ProcessInstance[] = [];
     let retries = 0;
     let pending: Record<string, unknown>[] = slice.map((processInstanceKey) => ({ processInstanceKey }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) {
-        retries++;
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
+    for (let retriesSoFar = 0; pending.length > 0; retriesSoFar++) {
       const result = await this.db.send(
         new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
@@ -202,6 +212,16 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
           .map((item) => fromItem(item as StoredInstance)),
       );
       pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      if (pending.length === 0) break;
+      // DynamoDB answered only in part (throttling, or the 16 MB response limit): back off, then ask again.
+      const decision = decideQueryRetry(this.unprocessedRetry.settings, { retryable: true, retriesSoFar });
+      if (!decision.retry) {
+        throw new TransientStoreError(
+          `BatchGetItem left ${pending.length} of ${slice.length} keys unprocessed and ${decision.reason}`,
+        );
+      }
+      retries++;
+      await this.unprocessedRetry.sleep(decision.delayMs);
     }
     const next = start + slice.length;
     return {
@@ -212,20 +232,15 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
   }
 }
 
-/** Worth another try once the SDK's retries gave up: throttling, a server error, or no response at all. */
+/**
+ * Worth another try once the SDK's retries gave up, as the SDK itself classifies errors: throttling,
+ * a retryable service error, a 5xx answer, a timeout or a dropped connection (ECONNRESET,
+ * ECONNREFUSED, EPIPE, ETIMEDOUT). Anything else, a programming error (TypeError) above all, is not.
+ */
 function isTransient(error: unknown): boolean {
-  const { $retryable, $metadata, name } = (error ?? {}) as {
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    name?: string;
-  };
-  const status = $metadata?.httpStatusCode;
-  return (
-    Boolean($retryable) ||
-    (status !== undefined && status >= 500) ||
-    (status === undefined && name !== 'ValidationException') ||
-    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name ?? '')
-  );
+  if (!(error instanceof Error)) return false;
+  const classified = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(classified) || isTransientError(classified) || isServerError(classified);
 }
 
 /** Attempts the SDK made beyond the first (its own retries with backoff). */

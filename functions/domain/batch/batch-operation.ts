@@ -6,10 +6,14 @@ export const BATCH_OPERATION_TYPES = [
   'MIGRATE_PROCESS_INSTANCE',
   'MODIFY_PROCESS_INSTANCE',
   'DELETE_PROCESS_INSTANCE',
+  'SUSPEND_PROCESS_INSTANCE',
+  'RESUME_PROCESS_INSTANCE',
   // Extensions from Camunda 7 (Camunda 8 has no such types): see functions/domain/operations/.
   'SET_JOB_RETRIES',
   'SET_EXTERNAL_TASK_RETRIES',
   'RESTART_PROCESS_INSTANCE',
+  // Extension: Camunda 7's set-variables batch.
+  'SET_VARIABLES',
 ] as const;
 export type BatchOperationType = (typeof BATCH_OPERATION_TYPES)[number];
 
@@ -52,7 +56,10 @@ export interface BatchError {
  */
 export const MAX_PROCESS_INSTANCE_KEYS = 1000;
 
-/** Who asked for the batch: stored with it so that execution acts under the caller's authority. */
+/**
+ * Who asked for the batch, as the API's authorizer identified the caller: stored with the batch and
+ * scoping its idempotency key. Execution does not read them; no item is checked against them.
+ */
 export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
 }

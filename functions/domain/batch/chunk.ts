@@ -51,6 +51,52 @@ export function pendingItem(processInstanceKey: string): ItemOutcome {
   return { itemKey: processInstanceKey, processInstanceKey, state: 'ACTIVE' };
 }
 
+/** DynamoDB's item size limit, 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). */
+export const DDB_ITEM_MAX_BYTES = 400 * 1024;
+
+/**
+ * What one item's outcome takes in a chunk record besides its error message, at most: two 19-digit
+ * keys, the longest state, an ISO date, the attribute names, and the map and list overhead (DynamoDB
+ * counts 3 bytes per map plus 1 per element).
+ */
+export const ITEM_OUTCOME_BYTES = 135;
+
+/** A chunk record stays within 90% of the item limit: 10% margin over the worst case counted here. */
+const CHUNK_RECORD_BUDGET_BYTES = Math.floor(DDB_ITEM_MAX_BYTES * 0.9);
+
+/** The chunk record's own attributes (batch key, sort key, state), with room to spare. */
+const CHUNK_RECORD_BYTES = 200;
+
+/** Longest error message kept per item, in UTF-8 bytes, however small the chunk: a readable reason, not a dump. */
+export const MAX_ITEM_ERROR_MESSAGE_BYTES = 1024;
+export const TRUNCATION_MARK = '…';
+
+/**
+ * The longest error message an item of a chunk of `itemCount` items keeps, so that the chunk record
+ * fits DynamoDB's item limit even when every item failed with a message that long: 1,024 bytes up
+ * to 317 items, 233 bytes at CHUNK_SIZE's maximum of 1,000 (engine messages name a key, a definition
+ * and an element or two and fit; an echoed user input or a long list of element ids is cut).
+ */
+export function errorMessageBudget(itemCount: number): number {
+  const perItem = Math.floor((CHUNK_RECORD_BUDGET_BYTES - CHUNK_RECORD_BYTES) / Math.max(itemCount, 1));
+  return Math.min(MAX_ITEM_ERROR_MESSAGE_BYTES, perItem - ITEM_OUTCOME_BYTES);
+}
+
+const utf8 = new TextEncoder();
+
+/** The message cut to at most `maxBytes` UTF-8 bytes, between characters, ending with TRUNCATION_MARK if cut. */
+export function boundedErrorMessage(message: string, maxBytes: number): string {
+  if (utf8.encode(message).length <= maxBytes) return message;
+  let bytes = utf8.encode(TRUNCATION_MARK).length;
+  let kept = '';
+  for (const character of message) {
+    bytes += utf8.encode(character).length;
+    if (bytes > maxBytes) break;
+    kept += character;
+  }
+  return kept + TRUNCATION_MARK;
+}
+
 /** Distinct failure messages kept per chunk; the rest are counted under one line (bounds the shard record). */
 export const MAX_ERROR_MESSAGES_PER_CHUNK = 10;
 export const OTHER_ERRORS = 'Other errors (more distinct messages than are summarized)';

@@ -3,7 +3,7 @@ import { type BatchOperation, type BatchOperationState, finalStateOf } from '../
 import { NotFoundError } from '../errors.ts';
 
 /** What a final step did: `finished` is false when the batch had already left ACTIVE (nothing changed). */
-function finishedBatch(
+export function finishedBatch(
   batch: BatchOperation,
   state: BatchOperationState,
   endDate: string,
@@ -34,17 +34,4 @@ export async function completeBatch(
   const endDate = deps.now().toISOString();
   const finished = await deps.batches.finishBatch(input.batchOperationKey, state, endDate, failureRequested);
   return finishedBatch(found.batch, finished ? state : found.batch.state, endDate, finished);
-}
-
-/** A phase failed beyond its retries: the batch ends FAILED with the reason, never stuck ACTIVE. */
-export async function failBatch(
-  deps: { batches: BatchStore; now: () => Date },
-  input: { batchOperationKey: string; error?: string; cause?: string },
-) {
-  const reason = [input.error, input.cause].filter(Boolean).join(': ') || 'The batch workflow failed';
-  const found = await deps.batches.getBatch(input.batchOperationKey);
-  if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
-  const endDate = deps.now().toISOString();
-  const finished = await deps.batches.finishBatch(input.batchOperationKey, 'FAILED', endDate, reason);
-  return finishedBatch(found.batch, finished ? 'FAILED' : found.batch.state, endDate, finished);
 }

@@ -1,7 +1,14 @@
 import type { ChunkStore } from '#ports/chunk-store.ts';
 import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
-import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
+import {
+  boundedErrorMessage,
+  type Chunk,
+  type ChunkId,
+  errorMessageBudget,
+  type ItemOutcome,
+  tallyOf,
+} from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 
 /** Instance reads in flight while accounting for a chunk (one read per pending item). */
@@ -35,6 +42,12 @@ export async function accountUnprocessedChunk(
   if (!found) return { status: 'unknown-chunk' };
   if (found.state === 'DONE') return { status: 'already-recorded' };
   const processedDate = deps.now().toISOString();
+  const unprocessed: Disposition = disposition.errorMessage
+    ? {
+        ...disposition,
+        errorMessage: boundedErrorMessage(disposition.errorMessage, errorMessageBudget(found.items.length)),
+      }
+    : disposition;
   const outcomes = await mapWithConcurrency(
     found.items,
     ACCOUNTING_CONCURRENCY,
@@ -47,7 +60,7 @@ export async function accountUnprocessedChunk(
         : (await deps.instances.getTombstone(item.processInstanceKey))?.batchOperationIds;
       return marks?.includes(id.batchOperationKey)
         ? { ...item, state: 'COMPLETED', processedDate }
-        : { ...item, ...disposition, processedDate };
+        : { ...item, ...unprocessed, processedDate };
     },
   );
   const tally = tallyOf(outcomes);

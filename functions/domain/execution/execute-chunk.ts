@@ -1,7 +1,14 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
-import { type Chunk, type ChunkId, type ItemOutcome, tallyOf } from '../batch/chunk.ts';
+import {
+  boundedErrorMessage,
+  type Chunk,
+  type ChunkId,
+  errorMessageBudget,
+  type ItemOutcome,
+  tallyOf,
+} from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import { applyOperation } from '../operations/apply-operation.ts';
@@ -105,6 +112,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
   const watch = batchWatch(deps, id.batchOperationKey);
+  const messageBytes = errorMessageBudget(chunk.items.length);
   const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
     // A paced wait is cut in steps, so a slow rate does not delay noticing a request.
@@ -113,7 +121,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
       if (!(await watch.proceed(false))) return item;
     }
     if (!(await watch.proceed(true))) return item;
-    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item);
+    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item, messageBytes);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
   });
@@ -230,6 +238,7 @@ async function executeItem(
   handler: OperationHandler,
   batch: BatchOperation,
   item: ItemOutcome,
+  messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
   const result = await applyOperation(deps, handler, {
     batchOperationKey: batch.batchOperationKey,
@@ -239,7 +248,12 @@ async function executeItem(
   const processedDate = deps.now().toISOString();
   if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
   return {
-    outcome: { ...item, state: 'FAILED', processedDate, errorMessage: result.errorMessage },
+    outcome: {
+      ...item,
+      state: 'FAILED',
+      processedDate,
+      errorMessage: boundedErrorMessage(result.errorMessage, messageBytes),
+    },
     errorClass: result.errorClass,
   };
 }

@@ -141,6 +141,13 @@ function parseValue(spec: FieldSpec, value: unknown, path: string): Scalar {
       return parseDate(value, path);
     case 'state':
       if (typeof value === 'string' && spec.allowedValues?.includes(value)) return value;
+      // Earlier releases called a canceled instance CANCELED: still understood, as Camunda's TERMINATED.
+      if (
+        value === 'CANCELED' &&
+        spec.allowedValues?.includes('TERMINATED') &&
+        spec.allowedValues.includes('SUSPENDED')
+      )
+        return 'TERMINATED';
       throw new InvalidArgumentError(`${path} must be one of ${spec.allowedValues?.join(', ')}`);
   }
 }

@@ -6,5 +6,5 @@ import type { ProcessInstance, ProcessInstanceState } from './process-instance.t
  */
 export interface InstanceCommand {
   readonly requiredStates: readonly ProcessInstanceState[];
-  readonly set: Partial<Pick<ProcessInstance, 'state' | 'endDate' | 'cancellation'>>;
+  readonly set: Partial<Pick<ProcessInstance, 'state' | 'endDate' | 'suspendedDate' | 'cancellation'>>;
 }

@@ -1,4 +1,8 @@
-export const PROCESS_INSTANCE_STATES = ['ACTIVE', 'COMPLETED', 'CANCELED', 'TERMINATED'] as const;
+/**
+ * Camunda's ProcessInstanceStateEnum (8.10): an instance ended by cancellation is TERMINATED (how it
+ * was ended is kept in `cancellation` when a batch gave a reason); SUSPENDED from 8.10.
+ */
+export const PROCESS_INSTANCE_STATES = ['ACTIVE', 'COMPLETED', 'TERMINATED', 'SUSPENDED'] as const;
 export type ProcessInstanceState = (typeof PROCESS_INSTANCE_STATES)[number];
 
 export const ELEMENT_INSTANCE_STATES = ['ACTIVE', 'COMPLETED', 'TERMINATED'] as const;
@@ -59,6 +63,8 @@ export interface ProcessInstance {
   state: ProcessInstanceState;
   startDate: string;
   endDate?: string;
+  /** When the instance was suspended; null (or absent) while it is not SUSPENDED. */
+  suspendedDate?: string | null;
   hasIncident: boolean;
   parentProcessInstanceKey?: string;
   parentElementInstanceKey?: string;

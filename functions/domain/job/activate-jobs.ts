@@ -48,6 +48,8 @@ export async function activateJobs(
         instances.set(job.processInstanceKey, deps.instances.getInstance(job.processInstanceKey));
       }
       const instance = await instances.get(job.processInstanceKey);
+      // A suspended instance's jobs wait, untouched, until it is resumed.
+      if (instance?.state === 'SUSPENDED') continue;
       if (!instance || !waitingElement(instance, job)) {
         await deps.engine.commit({
           jobs: [{ before: job, after: endedJob(job, 'CANCELED', now.toISOString()) }],

@@ -8,6 +8,7 @@ import {
   waitingElement,
   withVariables,
 } from '../instance/engine-step.ts';
+import type { ProcessInstance } from '../instance/process-instance.ts';
 import { completeElement, withAllocatedKeys } from '../instance/token-flow.ts';
 import type { Job } from './job.ts';
 
@@ -30,6 +31,7 @@ export async function completeJob(
     const job = await openJob(deps, jobKey, 'complete');
     const now = deps.now().toISOString();
     const instance = await deps.instances.getInstance(job.processInstanceKey);
+    refuseWhileSuspended(instance, job, 'complete');
     if (!instance || !waitingElement(instance, job)) {
       return refuseOrphan(deps, job, now, 'complete');
     }
@@ -73,6 +75,21 @@ export async function openJob(deps: EngineDeps, jobKey: string, verb: 'complete'
     );
   }
   return job;
+}
+
+/**
+ * A suspended instance takes no step: a job activated before the suspension can be neither completed
+ * nor failed until the instance is resumed (409 naming the rule; the job stays ACTIVATED).
+ */
+export function refuseWhileSuspended(
+  instance: ProcessInstance | undefined,
+  job: Job,
+  verb: 'complete' | 'fail',
+): void {
+  if (instance?.state !== 'SUSPENDED') return;
+  throw new InvalidStateError(
+    `Expected to ${verb} job with key '${job.jobKey}', but its process instance '${job.processInstanceKey}' is SUSPENDED: resume it first`,
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   withVariables,
 } from '../instance/engine-step.ts';
 import type { OpenIncident } from '../instance/process-instance.ts';
-import { openJob, refuseOrphan } from './complete-job.ts';
+import { openJob, refuseOrphan, refuseWhileSuspended } from './complete-job.ts';
 import type { Job } from './job.ts';
 
 export interface FailJobRequest {
@@ -34,6 +34,7 @@ export async function failJob(deps: EngineDeps, jobKey: string, request: FailJob
     const job = await openJob(deps, jobKey, 'fail');
     const now = deps.now();
     const instance = await deps.instances.getInstance(job.processInstanceKey);
+    refuseWhileSuspended(instance, job, 'fail');
     if (!instance || !waitingElement(instance, job)) {
       return refuseOrphan(deps, job, now.toISOString(), 'fail');
     }

@@ -1,8 +1,9 @@
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { cancellationOptionsSchema } from '../batch/batch-operation.ts';
 import type { WriteOperation } from './operation-handler.ts';
 
 /**
- * Cancel: only an ACTIVE instance can be canceled; it ends CANCELED with an end date. One conditional
+ * Cancel: only an ACTIVE instance can be canceled; it ends TERMINATED (Camunda's state for a canceled instance) with an end date. One conditional
  * write without a read (its jobs are canceled lazily, when a worker next touches them). A batch's
  * cancellation reason and flag (an extension: its parameters) are recorded on the instance in the
  * same write.
@@ -10,13 +11,19 @@ import type { WriteOperation } from './operation-handler.ts';
 export const cancelProcessInstance: WriteOperation = {
   kind: 'write',
   type: 'CANCEL_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/process-instances/cancellation',
+    routeId: 'CancelProcessInstancesBatch',
+    body: operationRequestSchema(cancellationOptionsSchema),
+  },
   command: (now, item) => {
     const options = item?.parameters ? cancellationOptionsSchema.parse(item.parameters) : {};
     const recorded = options.reason !== undefined || options.skipCustomListeners !== undefined;
     return {
       requiredStates: ['ACTIVE'],
       set: {
-        state: 'CANCELED',
+        state: 'TERMINATED',
         endDate: now,
         ...(recorded && item
           ? { cancellation: { batchOperationKey: item.batchOperationKey, ...options } }

@@ -1,4 +1,5 @@
 import type { EngineStore } from '#ports/engine-store.ts';
+import { filterBatchRequestSchema } from '#wire/batch-requests.ts';
 import type { Incident } from '../incident/incident.ts';
 import type { ProcessInstance, ProcessInstanceState } from '../instance/process-instance.ts';
 import {
@@ -9,7 +10,7 @@ import {
 } from './operation-handler.ts';
 
 /** Only history can be deleted, as in Camunda: a running instance must be canceled first. */
-export const DELETABLE_STATES: readonly ProcessInstanceState[] = ['COMPLETED', 'CANCELED', 'TERMINATED'];
+export const DELETABLE_STATES: readonly ProcessInstanceState[] = ['COMPLETED', 'TERMINATED'];
 
 /**
  * How long a deleted instance's tombstone is kept: longer than SQS keeps a chunk message (at most
@@ -68,6 +69,12 @@ async function incidentsOf(engine: Pick<EngineStore, 'queryIncidents'>, processI
 export const deleteProcessInstance: StepOperation = {
   kind: 'step',
   type: 'DELETE_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/process-instances/deletion',
+    routeId: 'DeleteProcessInstancesBatch',
+    body: filterBatchRequestSchema,
+  },
   decide: (deps, instance, context) => decideDeletion(deps, instance, context),
   missing: (key) =>
     `Expected to delete process instance with key '${key}', but no such process instance was found`,

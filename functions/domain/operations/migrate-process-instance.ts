@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EngineStore, Transition } from '#ports/engine-store.ts';
 import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Incident } from '../incident/incident.ts';
 import { flowNodesOf } from '../instance/definition-flow.ts';
@@ -218,6 +219,14 @@ function mappingProblem(
 export const migrateProcessInstance: StepOperation = {
   kind: 'step',
   type: 'MIGRATE_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/process-instances/migration',
+    routeId: 'MigrateProcessInstancesBatch',
+    body: operationRequestSchema(migrationParametersSchema),
+    validate: ({ definitions }, filter, parameters) =>
+      validateMigrationPlan(definitions, filter, migrationParametersSchema.parse(parameters).migrationPlan),
+  },
   decide: decideMigration,
   missing: (key) =>
     `Expected to migrate process instance with key '${key}', but no such process instance was found`,

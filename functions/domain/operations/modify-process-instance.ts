@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EngineStore, Transition } from '#ports/engine-store.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
 import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Incident } from '../incident/incident.ts';
 import { flowNodesOf } from '../instance/definition-flow.ts';
@@ -138,6 +139,18 @@ export async function decideModification(
 export const modifyProcessInstance: StepOperation = {
   kind: 'step',
   type: 'MODIFY_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/process-instances/modification',
+    routeId: 'ModifyProcessInstancesBatch',
+    body: operationRequestSchema(modificationParametersSchema),
+    validate: ({ definitions }, filter, parameters) =>
+      validateModification(
+        definitions,
+        filter,
+        modificationParametersSchema.parse(parameters).moveInstructions,
+      ),
+  },
   decide: decideModification,
   missing: (key) =>
     `Expected to modify process instance with key '${key}', but no such process instance was found`,

@@ -1,8 +1,43 @@
+import type { z } from 'zod';
 import type { EngineChange } from '#ports/engine-store.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import type { InstanceCommand } from '../instance/instance-command.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
+
+/**
+ * How a batch of the type is created: its route (the path, and the route's construct id on AWS), its
+ * request body and the checks made at creation. Creation, dry run, the route table and the route's
+ * grants are derived from it (functions/commons/batch-requests.ts, functions/resources/api-routes.ts,
+ * lib/api.ts).
+ */
+export interface OperationCreation {
+  /** `POST` path of the creation request; its last segment also names the dry run. */
+  readonly path: `/v2/${string}`;
+  /** Construct id of the creation route's function on AWS (and its metrics name). */
+  readonly routeId: string;
+  /** The whole request body: instances (filter, processInstanceKeys), controls and the type's parameters. */
+  readonly body: z.ZodType<Record<string, unknown>>;
+  /**
+   * Checks that need the process definitions, made at creation so a bad request is a 400, not N
+   * failed items. A type with such checks is granted read access to the definitions.
+   */
+  readonly validate?: (
+    deps: { definitions: ProcessDefinitionStore },
+    filter: unknown,
+    parameters: Record<string, unknown>,
+  ) => Promise<void>;
+}
+
+/** What every operation type declares besides how it acts on an item. */
+interface OperationDescriptorBase {
+  readonly type: BatchOperationType;
+  readonly creation: OperationCreation;
+  /** The permission Camunda 8's authorization model asks of its creator (resource BATCH). */
+  readonly permission: `CREATE_BATCH_OPERATION_${BatchOperationType}`;
+  missing(processInstanceKey: string): string;
+}
 
 /** The batch item a write operation's command is for: the batch's key and its stored parameters. */
 export interface OperationItem {
@@ -17,9 +52,8 @@ export type ItemErrorClass = 'NOT_FOUND' | 'INVALID_STATE' | 'CONCURRENT_CHANGE'
  * An operation that is a single conditional write on the instance, without reading it first: the
  * cheapest kind (one write per item), for a change that needs nothing but the instance's state.
  */
-export interface WriteOperation {
+export interface WriteOperation extends OperationDescriptorBase {
   readonly kind: 'write';
-  readonly type: BatchOperationType;
   /**
    * The command for a batch's item (with the batch's key and stored parameters), or for one instance
    * outside any batch.
@@ -27,7 +61,6 @@ export interface WriteOperation {
   command(now: string, item?: OperationItem): InstanceCommand;
   /** The engine's reason when the instance's state refused the command. */
   rejection(instance: ProcessInstance): string;
-  missing(processInstanceKey: string): string;
 }
 
 /** What an engine-step operation knows about the item it decides on. */
@@ -57,16 +90,16 @@ export type OperationDecision =
  * a commit that lost a race is decided again on fresh reads, and an instance already marked with the
  * batch key counts as done (a redelivered chunk applies nothing twice).
  */
-export interface StepOperation {
+export interface StepOperation extends OperationDescriptorBase {
   readonly kind: 'step';
-  readonly type: BatchOperationType;
   decide(deps: EngineDeps, instance: ProcessInstance, context: OperationContext): Promise<OperationDecision>;
-  missing(processInstanceKey: string): string;
 }
 
 /**
- * One batch operation type: how it changes an instance and the engine's reason when the instance does
- * not allow it. Adding an operation type is adding one handler file and a registry line.
+ * One batch operation type, everything about it in its own file (functions/domain/operations/<type>.ts):
+ * its name, creation route and body, creation-time checks, permission, how it changes an instance and
+ * the engine's reason when the instance does not allow it. Adding an operation type is adding that
+ * file and listing it in registry.ts (docs/adding-an-operation.md).
  */
 export type OperationHandler = WriteOperation | StepOperation;
 

@@ -6,22 +6,43 @@ import { modifyProcessInstance } from './modify-process-instance.ts';
 import type { OperationHandler } from './operation-handler.ts';
 import { resolveIncident } from './resolve-incident.ts';
 import { restartProcessInstance } from './restart-process-instance.ts';
+import { resumeProcessInstance } from './resume-process-instance.ts';
 import { setExternalTaskRetries } from './set-external-task-retries.ts';
 import { setJobRetries } from './set-job-retries.ts';
+import { setVariables } from './set-variables.ts';
+import { suspendProcessInstance } from './suspend-process-instance.ts';
 
-const handlers: Partial<Record<BatchOperationType, OperationHandler>> = {
-  CANCEL_PROCESS_INSTANCE: cancelProcessInstance,
-  RESOLVE_INCIDENT: resolveIncident,
-  DELETE_PROCESS_INSTANCE: deleteProcessInstance,
-  MODIFY_PROCESS_INSTANCE: modifyProcessInstance,
-  MIGRATE_PROCESS_INSTANCE: migrateProcessInstance,
-  SET_JOB_RETRIES: setJobRetries,
-  SET_EXTERNAL_TASK_RETRIES: setExternalTaskRetries,
-  RESTART_PROCESS_INSTANCE: restartProcessInstance,
-};
+/**
+ * Every operation type the service runs, one descriptor each. The worker's handler lookup, the
+ * creation and dry-run requests, the creation routes (functions/resources/api-routes.ts) and their
+ * grants (lib/api.ts) are all derived from this list.
+ */
+export const OPERATIONS: readonly OperationHandler[] = [
+  cancelProcessInstance,
+  resolveIncident,
+  deleteProcessInstance,
+  modifyProcessInstance,
+  migrateProcessInstance,
+  suspendProcessInstance,
+  resumeProcessInstance,
+  setJobRetries,
+  setExternalTaskRetries,
+  restartProcessInstance,
+  setVariables,
+];
 
 export function operationHandlerFor(type: BatchOperationType): OperationHandler {
-  const handler = handlers[type];
+  const handler = OPERATIONS.find((operation) => operation.type === type);
   if (!handler) throw new Error(`No handler for batch operation type ${type}`);
   return handler;
+}
+
+/** The operation created by a `POST` to `path`, if any. */
+export function operationCreatedAt(path: string): OperationHandler | undefined {
+  return OPERATIONS.find((operation) => operation.creation.path === path);
+}
+
+/** The name of an operation's creation request: the last segment of its path (also its dry run's). */
+export function creationName(operation: OperationHandler): string {
+  return operation.creation.path.slice(operation.creation.path.lastIndexOf('/') + 1);
 }

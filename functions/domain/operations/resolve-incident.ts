@@ -1,4 +1,5 @@
 import type { EngineStore, Transition } from '#ports/engine-store.ts';
+import { filterBatchRequestSchema } from '#wire/batch-requests.ts';
 import type { Incident } from '../incident/incident.ts';
 import { endedJob, withIncidents } from '../instance/engine-step.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
@@ -65,6 +66,12 @@ export async function decideIncidentResolution(
 export const resolveIncident: StepOperation = {
   kind: 'step',
   type: 'RESOLVE_INCIDENT',
+  permission: 'CREATE_BATCH_OPERATION_RESOLVE_INCIDENT',
+  creation: {
+    path: '/v2/process-instances/incident-resolution',
+    routeId: 'ResolveIncidentsBatch',
+    body: filterBatchRequestSchema,
+  },
   decide: (deps, instance, context) => decideIncidentResolution(deps, instance, context),
   missing: (key) =>
     `Expected to resolve the incidents of process instance with key '${key}', but no such process instance was found`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { flowNodesOf } from '../instance/definition-flow.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
 import { startTokens, withAllocatedKeys } from '../instance/token-flow.ts';
@@ -23,7 +24,7 @@ export const restartParametersSchema = z
   .strict();
 export type RestartParameters = z.infer<typeof restartParametersSchema>;
 
-const FINISHED = ['COMPLETED', 'CANCELED', 'TERMINATED'];
+const FINISHED = ['COMPLETED', 'TERMINATED'];
 
 /**
  * Restart, as Camunda 7 does it: a finished instance is not revived; a NEW instance of the same
@@ -35,12 +36,18 @@ const FINISHED = ['COMPLETED', 'CANCELED', 'TERMINATED'];
 export const restartProcessInstance: StepOperation = {
   kind: 'step',
   type: 'RESTART_PROCESS_INSTANCE',
+  permission: 'CREATE_BATCH_OPERATION_RESTART_PROCESS_INSTANCE',
+  creation: {
+    path: '/v2/extensions/process-instances/restart',
+    routeId: 'RestartProcessInstancesBatch',
+    body: operationRequestSchema(restartParametersSchema),
+  },
   async decide(deps, instance, context) {
     const parameters = restartParametersSchema.parse(context.parameters);
     const key = instance.processInstanceKey;
     if (!FINISHED.includes(instance.state)) {
       return {
-        refused: `Expected to restart process instance with key '${key}', but it is ${instance.state}: only finished instances (COMPLETED, CANCELED, TERMINATED) can be restarted`,
+        refused: `Expected to restart process instance with key '${key}', but it is ${instance.state}: only finished instances (COMPLETED, TERMINATED) can be restarted`,
       };
     }
     const definition = await deps.definitions.getDefinition(instance.processDefinitionKey);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import type { Incident } from '../incident/incident.ts';
 import { withIncidents } from '../instance/engine-step.ts';
 import type { Job } from '../job/job.ts';
@@ -23,6 +24,12 @@ export const externalTaskRetriesParametersSchema = z
 export const setExternalTaskRetries: StepOperation = {
   kind: 'step',
   type: 'SET_EXTERNAL_TASK_RETRIES',
+  permission: 'CREATE_BATCH_OPERATION_SET_EXTERNAL_TASK_RETRIES',
+  creation: {
+    path: '/v2/extensions/process-instances/external-task-retries',
+    routeId: 'SetExternalTaskRetriesBatch',
+    body: operationRequestSchema(externalTaskRetriesParametersSchema),
+  },
   async decide(deps, instance, context) {
     const { retries, topicName } = externalTaskRetriesParametersSchema.parse(context.parameters);
     const key = instance.processInstanceKey;

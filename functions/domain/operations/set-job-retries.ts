@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { MAX_JOBS_PER_INSTANCE, openJobsWaitingIn, retriesSchema, withRetries } from '../job/job-retries.ts';
 import { markedBy, type StepOperation } from './operation-handler.ts';
 
@@ -14,6 +15,12 @@ export const jobRetriesParametersSchema = z.object({ retries: retriesSchema }).s
 export const setJobRetries: StepOperation = {
   kind: 'step',
   type: 'SET_JOB_RETRIES',
+  permission: 'CREATE_BATCH_OPERATION_SET_JOB_RETRIES',
+  creation: {
+    path: '/v2/extensions/process-instances/job-retries',
+    routeId: 'SetJobRetriesBatch',
+    body: operationRequestSchema(jobRetriesParametersSchema),
+  },
   async decide(deps, instance, context) {
     const { retries } = jobRetriesParametersSchema.parse(context.parameters);
     const key = instance.processInstanceKey;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { services } from '#commons/services.ts';
+import { services, setClock } from '#commons/services.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
+import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';
 
@@ -36,6 +37,13 @@ beforeAll(async () => {
   }
 });
 afterAll(() => dynamo.stop());
+
+/**
+ * The handlers' clock: it moves 1 ms per reading (so that what happens in order is dated in order)
+ * and leaps when a test moves it; the wall clock and the machine's speed play no part.
+ */
+let clockMs = Date.UTC(2026, 5, 1);
+setClock(() => new Date(clockMs++));
 
 async function call(name: string, request: Parameters<typeof httpEvent>[0]) {
   const result = await handlers[name](httpEvent(request), context);
@@ -112,7 +120,9 @@ describe('job activation', () => {
 
   it('hands out a job of the type with the instance variables, once, until its time-out passes', async () => {
     const key = await start('activation', { amount: 12, customer: { id: 'c1' } });
+    const before = clockMs;
     const job = await activateOne('activation', 1000);
+    const after = clockMs;
     expect(job).toMatchObject({
       type: 'activation',
       processInstanceKey: key,
@@ -127,11 +137,12 @@ describe('job activation', () => {
     });
     expect(job.jobKey).toMatch(/^\d+$/);
     expect(job.elementInstanceKey).toBe((await storedInstance(key)).elementInstances[0].elementInstanceKey);
-    expect(job.deadline).toBeGreaterThan(Date.now() - 1000);
+    expect(job.deadline).toBeGreaterThanOrEqual(before + 1000);
+    expect(job.deadline).toBeLessThanOrEqual(after + 1000);
     expect((await activate({ type: 'activation', maxJobsToActivate: 5, timeout: 1000 })).body.jobs).toEqual(
       [],
     );
-    await new Promise((done) => setTimeout(done, 1100));
+    clockMs += 1001;
     expect((await activateOne('activation')).jobKey).toBe(job.jobKey);
   });
 
@@ -159,7 +170,7 @@ describe('job activation', () => {
       path: `/v2/process-instances/${key}/cancellation`,
       pathParameters: { processInstanceKey: key },
     });
-    await new Promise((done) => setTimeout(done, 20));
+    clockMs += 2;
     expect(await activateOne('orphan')).toBeUndefined();
     expect((await services().engine.getJob(job.jobKey))?.state).toBe('CANCELED');
     const refused = await complete(job.jobKey);
@@ -216,7 +227,7 @@ describe('job completion', () => {
     expect((await complete(job.jobKey)).status).toBe(204);
     const read = await getInstance(key);
     expect(read.body).toMatchObject({ state: 'COMPLETED' });
-    expect(read.body.endDate).toBeDefined();
+    expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
   it('answers 404 for an unknown job and 400 for a malformed key or body', async () => {
@@ -242,12 +253,14 @@ describe('job failure, incidents and their resolution', () => {
     expect((await storedInstance(key)).hasRetriesLeft).toBe(false);
   });
 
-  it('holds a failed job back for its retryBackOff', async () => {
+  it('holds a failed job back for its retryBackOff, and hands it out again once it passed', async () => {
     await deployServiceProcess('backoff');
     await start('backoff');
     const job = await activateOne('backoff');
     await fail(job.jobKey, { retries: 1, retryBackOff: 60_000 });
     expect(await activateOne('backoff')).toBeUndefined();
+    clockMs += 60_000;
+    expect((await activateOne('backoff')).jobKey).toBe(job.jobKey);
   });
 
   it('opens a JOB_NO_RETRIES incident at no retries, and resolves it once retries are updated', async () => {
@@ -316,7 +329,7 @@ describe('job failure, incidents and their resolution', () => {
     await start('timeouts');
     const job = await activateOne('timeouts', 60_000);
     expect((await update(job.jobKey, { changeset: { timeout: 1 } })).status).toBe(204);
-    await new Promise((done) => setTimeout(done, 20));
+    clockMs += 2;
     const again = await activateOne('timeouts', 60_000);
     expect(again.jobKey).toBe(job.jobKey);
     await complete(job.jobKey);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
+import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';
 
@@ -183,7 +184,7 @@ describe('process instances', () => {
       pathParameters: { processInstanceKey: key },
     });
     expect(read.body).toMatchObject({ state: 'COMPLETED' });
-    expect(read.body.endDate).toBeDefined();
+    expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
   it.each([
@@ -244,8 +245,8 @@ describe('single process instance cancellation', () => {
       path: `/v2/process-instances/${key}`,
       pathParameters: { processInstanceKey: key },
     });
-    expect(read.body).toMatchObject({ state: 'CANCELED' });
-    expect(read.body.endDate).toBeDefined();
+    expect(read.body).toMatchObject({ state: 'TERMINATED' });
+    expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
   it('refuses an instance that is no longer ACTIVE with 409 INVALID_STATE and the engine reason', async () => {
@@ -254,7 +255,7 @@ describe('single process instance cancellation', () => {
     const again = await cancel(key);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ title: 'INVALID_STATE', status: 409 });
-    expect(again.body.detail).toContain('but it is CANCELED');
+    expect(again.body.detail).toContain('but it is TERMINATED');
   });
 
   it('answers 404 for an unknown key and 400 for a malformed key or an unknown body field', async () => {

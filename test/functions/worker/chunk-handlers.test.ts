@@ -1,16 +1,24 @@
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
-import { queryRetrySettings, readConfig } from '#commons/config.ts';
+import { MAX_CHUNK_SIZE, queryRetrySettings, readConfig } from '#commons/config.ts';
 import type { BatchControls, BatchOperation } from '#domain/batch/batch-operation.ts';
+import {
+  boundedErrorMessage,
+  errorMessageBudget,
+  pendingItem,
+  TRUNCATION_MARK,
+} from '#domain/batch/chunk.ts';
+import { accountDeadChunk } from '#domain/execution/account-dead-chunk.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
 import { initializeShard } from '#domain/initialization/initialize-shard.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
+import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
 import { sqsEvent, sqsRecord } from '../../helpers/sqs-events.ts';
@@ -142,8 +150,8 @@ describe('chunk worker', () => {
     });
     for (const instance of inShard) {
       const stored = await instances.getInstance(instance.processInstanceKey);
-      expect(stored?.state).toBe('CANCELED');
-      expect(stored?.endDate).toBeDefined();
+      expect(stored?.state).toBe('TERMINATED');
+      expect(stored?.endDate).toMatch(ISO_DATE_TIME);
       expect(stored?.batchOperationIds).toEqual([batchOperationKey]);
     }
   });
@@ -173,10 +181,8 @@ describe('chunk worker', () => {
     const afterCrash = await shardZero(batchOperationKey);
     const states = async () =>
       Promise.all(inShard.map(async (i) => (await instances.getInstance(i.processInstanceKey))?.state));
-    const canceled = async () => (await states()).filter((state) => state === 'CANCELED').length;
-    // The invocation fails as soon as one write fails; writes already sent may still be landing.
-    await vi.waitFor(async () => expect(await canceled()).toBe(7));
-    const canceledBeforeRetry = await canceled();
+    // The invocation ends once its writes in flight have settled: nothing of it lands later.
+    const canceledBeforeRetry = (await states()).filter((state) => state === 'TERMINATED').length;
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
     // Assess
     expect(canceledBeforeRetry).toBe(7);
@@ -189,7 +195,7 @@ describe('chunk worker', () => {
     });
     const chunk = await chunks.getChunk({ batchOperationKey, shard: 0, chunk: 0 });
     expect(chunk?.items.every((item) => item.state === 'COMPLETED')).toBe(true);
-    expect((await states()).every((state) => state === 'CANCELED')).toBe(true);
+    expect((await states()).every((state) => state === 'TERMINATED')).toBe(true);
   });
 
   it('finishes a deletion chunk exactly once after the worker died half-way: deleted items count as done', async () => {
@@ -210,14 +216,11 @@ describe('chunk worker', () => {
       (await Promise.all(inShard.map((i) => instances.getInstance(i.processInstanceKey)))).filter(
         (instance) => instance === undefined,
       ).length;
-    // The invocation fails as soon as one write fails; writes already sent may still be landing.
-    await vi.waitFor(async () => expect(await deleted()).toBeGreaterThanOrEqual(5));
     const deletedBeforeRetry = await deleted();
     const redelivered = await handler(sqsEvent(sqsRecord(message, { receiveCount: 2 })), context);
-    // Assess: the items deleted before the crash (5, and any still in flight when it came) are
-    // COMPLETED on redelivery, not FAILED as not found.
-    expect(deletedBeforeRetry).toBeGreaterThanOrEqual(5);
-    expect(deletedBeforeRetry).toBeLessThan(inShard.length);
+    // Assess: the 5 items deleted before the crash are COMPLETED on redelivery, not FAILED as not found.
+    expect(deletedBeforeRetry).toBe(5);
+    expect(inShard.length).toBeGreaterThan(5);
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(await shardZero(batchOperationKey)).toMatchObject({
       chunksDone: 1,
@@ -305,7 +308,7 @@ describe('dead-chunk accounting', () => {
     const { batchOperationKey, inShard } = await initializedBatch(
       20,
       {},
-      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'CANCELED' },
+      { batchOperationType: 'DELETE_PROCESS_INSTANCE', state: 'TERMINATED' },
     );
     const message = { batchOperationKey, shard: 0, chunk: 0 };
     crashAfterInstanceWrites = 3;
@@ -315,16 +318,18 @@ describe('dead-chunk accounting', () => {
     crashAfterInstanceWrites = undefined;
     // Act
     const accounted = await deadChunkHandler(sqsEvent(sqsRecord(message)), context);
-    // Assess: exactly the deleted instances count as COMPLETED.
+    // Assess: exactly the 3 deleted instances count as COMPLETED; the crashed invocation ended
+    // only once its writes in flight had settled, so no deletion lands after the accounting read.
     const deleted = (
       await Promise.all(inShard.map((i) => instances.getInstance(i.processInstanceKey)))
     ).filter((instance) => instance === undefined).length;
     expect(accounted.batchItemFailures).toEqual([]);
-    expect(deleted).toBeGreaterThanOrEqual(3);
+    expect(deleted).toBe(3);
+    expect(inShard.length).toBeGreaterThan(3);
     expect(await shardZero(batchOperationKey)).toMatchObject({
       chunksDone: 1,
-      completedCount: deleted,
-      failedCount: inShard.length - deleted,
+      completedCount: 3,
+      failedCount: inShard.length - 3,
     });
   });
 
@@ -353,6 +358,56 @@ describe('dead-chunk accounting', () => {
     expect(failed).toHaveLength(inShard.length - 3);
     expect(failed[0].errorMessage).toContain('moved to the dead-letter queue');
     expect(chunk?.items.filter((item) => item.state === 'COMPLETED')).toHaveLength(3);
+  });
+
+  it('records a full-size chunk whose every item fails with an over-long reason: each reason cut to the bound', async () => {
+    // Prepare: one chunk of the largest size, 19-digit keys (the longest), no such instances.
+    const batchOperationKey = keyFromSequence(batchSequence++);
+    await batches.createBatch({
+      batchOperationKey,
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      state: 'CREATED',
+      filter: { processDefinitionId: 'none' },
+      shardCount: SHARDS,
+      startDate: new Date().toISOString(),
+      claims: {},
+    });
+    await batches.activateBatch(batchOperationKey, 'arn:test');
+    const keys = Array.from({ length: MAX_CHUNK_SIZE }, (_, index) =>
+      String(9_000_000_000_000_000_000n + BigInt(index)),
+    );
+    const id = { batchOperationKey, shard: 0, chunk: 0 };
+    await chunks.putChunks([{ ...id, state: 'PENDING', items: keys.map(pendingItem) }]);
+    const reason = `Every delivery failed: ${'aé€😀'.repeat(2000)}`;
+    const processedDate = '2026-12-31T23:59:59.999Z';
+    // Act: 1,000 FAILED outcomes with their reason in one chunk record (DynamoDB Local enforces 400 KB).
+    const accounted = await accountDeadChunk(
+      { batches, chunks, instances, now: () => new Date(processedDate) },
+      id,
+      reason,
+    );
+    // Assess
+    expect(accounted).toEqual({
+      status: 'accounted',
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      completed: 0,
+      failed: MAX_CHUNK_SIZE,
+    });
+    const stored = boundedErrorMessage(reason, errorMessageBudget(MAX_CHUNK_SIZE));
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(233);
+    expect(Buffer.byteLength(stored)).toBeGreaterThan(233 - 4);
+    expect(stored.endsWith(TRUNCATION_MARK)).toBe(true);
+    const chunk = await chunks.getChunk(id);
+    expect(chunk?.state).toBe('DONE');
+    expect(chunk?.items).toEqual(
+      keys.map((key) => ({ ...pendingItem(key), state: 'FAILED', processedDate, errorMessage: stored })),
+    );
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: 0,
+      failedCount: MAX_CHUNK_SIZE,
+      itemErrors: { [stored]: MAX_CHUNK_SIZE },
+    });
   });
 
   it('leaves a chunk alone that was recorded after all', async () => {

@@ -1,12 +1,16 @@
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { TransientStoreError } from '#domain/errors.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import { planQuery } from '#domain/filter/plan-query.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
 import { cancelProcessInstance } from '#domain/operations/cancel-process-instance.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
@@ -127,5 +131,151 @@ describe('DynamoKeyGenerator', () => {
     expect(keys).toHaveLength(40 * 97);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.every((key) => key.length === 16)).toBe(true);
+  });
+});
+
+/** A document client of its own on `endpoint` (its middleware stays out of the shared one). */
+function documentClient(endpoint: string, maxAttempts = 3) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts,
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+type BatchGetOutput = {
+  Responses?: Record<string, Record<string, AttributeValue>[]>;
+  UnprocessedKeys?: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead?: boolean }>;
+};
+
+/**
+ * DynamoDB Local answers every BatchGetItem in full; DynamoDB may leave keys unprocessed (throttling,
+ * the 16 MB response limit). This middleware turns the first `unprocessed(call)` items of each real
+ * answer back into unprocessed keys, after the SDK's retries, as the caller sees such an answer.
+ */
+function withUnprocessedKeys(db: DynamoDBDocumentClient, unprocessed: (call: number) => number) {
+  let calls = 0;
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName !== 'BatchGetItemCommand') return result;
+      const output = result.output as BatchGetOutput;
+      const items = output.Responses?.ProcessInstances ?? [];
+      const held = items.slice(0, unprocessed(calls++));
+      output.Responses = { ProcessInstances: items.slice(held.length) };
+      output.UnprocessedKeys =
+        held.length > 0
+          ? {
+              ProcessInstances: {
+                Keys: held.map((item) => ({ processInstanceKey: item.processInstanceKey })),
+                ConsistentRead: true,
+              },
+            }
+          : {};
+      return result;
+    },
+    { step: 'build', name: 'unprocessedKeys' },
+  );
+  return { calls: () => calls };
+}
+
+/** A sleep that only records how long it was asked to wait. */
+function recordedSleeps() {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  };
+}
+
+const RETRY = { maxRetries: 2, initialDelayMs: 100, maxDelayMs: 150, backoffFactor: 2 };
+const pinned = (keys: string[]) =>
+  planQuery(parseProcessInstanceFilter({ processInstanceKey: { $in: keys } }));
+
+describe('DynamoProcessInstanceStore under failures', () => {
+  it('retries keys BatchGetItem left unprocessed after the query retry policy delays, and reads them all', async () => {
+    // Prepare: the first two answers leave 2 keys unprocessed, the third answers in full.
+    const db = documentClient(dynamo.endpoint);
+    const batchGets = withUnprocessedKeys(db, (call) => (call < 2 ? 2 : 0));
+    const { waits, sleep } = recordedSleeps();
+    const flaky = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS, { settings: RETRY, sleep });
+    const keys = instances.slice(0, 9).map((i) => i.processInstanceKey);
+    // Act
+    const page = await flaky.queryShard(pinned(keys), 0, { pageSize: 100 });
+    // Assess
+    expect(page.instances.map((i) => i.processInstanceKey)).toEqual(
+      expected((i) => keys.includes(i.processInstanceKey), 0),
+    );
+    expect(page.instances.length).toBeGreaterThan(2);
+    expect(page.retries).toBe(2);
+    expect(waits).toEqual([100, 150]);
+    expect(batchGets.calls()).toBe(3);
+    db.destroy();
+  });
+
+  it('gives up on keys that stay unprocessed once the retries are used up, with the transient store error', async () => {
+    // Prepare: every answer leaves every key unprocessed.
+    const db = documentClient(dynamo.endpoint);
+    const batchGets = withUnprocessedKeys(db, () => Number.MAX_SAFE_INTEGER);
+    const { waits, sleep } = recordedSleeps();
+    const throttled = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS, {
+      settings: RETRY,
+      sleep,
+    });
+    const keys = expected(() => true, 1);
+    // Act
+    const query = throttled.queryShard(pinned(keys), 1, { pageSize: 100 });
+    // Assess
+    await expect(query).rejects.toThrow(TransientStoreError);
+    await expect(query).rejects.toThrow(
+      `BatchGetItem left ${keys.length} of ${keys.length} keys unprocessed and it still failed after 2 retries`,
+    );
+    expect(waits).toEqual([100, 150]);
+    expect(batchGets.calls()).toBe(3);
+    db.destroy();
+  });
+
+  it('lets a programming error (TypeError) through at once, unretried and not as a transient error', async () => {
+    // Prepare: the SDK fails to read DynamoDB's answer with a TypeError, below its own retries.
+    const db = documentClient(dynamo.endpoint);
+    let sent = 0;
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        sent++;
+        await next(args);
+        throw new TypeError("Cannot read properties of undefined (reading 'S')");
+      },
+      { step: 'deserialize', priority: 'high', name: 'brokenResponseParser' },
+    );
+    const broken = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS);
+    // Act
+    const query = broken.queryShard(planQuery(parseProcessInstanceFilter({ tenantId: 'a' })), 0, {
+      pageSize: 10,
+    });
+    // Assess
+    await expect(query).rejects.toThrow(TypeError);
+    await expect(query).rejects.not.toThrow(TransientStoreError);
+    expect(sent).toBe(1);
+    db.destroy();
+  });
+
+  it('reports a refused connection (ECONNREFUSED) as a transient store error', async () => {
+    // Prepare: a port nothing listens on.
+    const db = documentClient('http://127.0.0.1:1', 1);
+    const unreachable = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS);
+    // Act
+    const query = unreachable.queryShard(planQuery(parseProcessInstanceFilter({ tenantId: 'a' })), 0, {
+      pageSize: 10,
+    });
+    // Assess
+    const error = await query.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TransientStoreError);
+    expect(((error as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
+    db.destroy();
   });
 });

@@ -78,7 +78,7 @@ describe('process instance filter', () => {
     [{ processDefinitionIdd: 'x' }, 'filter.processDefinitionIdd is not a supported filter field'],
     [{ processDefinitionVersion: '3' }, 'filter.processDefinitionVersion must be an integer'],
     [{ startDate: { $gt: 'yesterday' } }, 'filter.startDate.$gt must be an ISO 8601 date-time'],
-    [{ state: 'RUNNING' }, 'filter.state must be one of ACTIVE, COMPLETED, CANCELED, TERMINATED'],
+    [{ state: 'RUNNING' }, 'filter.state must be one of ACTIVE, COMPLETED, TERMINATED, SUSPENDED'],
     [
       { processInstanceKey: { $like: '1*' } },
       'filter.processInstanceKey.$like is not allowed on processInstanceKey',

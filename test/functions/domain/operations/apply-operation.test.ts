@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import { keyFromSequence } from '#domain/keys.ts';
 import { applyOperation } from '#domain/operations/apply-operation.ts';
+import { modifyProcessInstance } from '#domain/operations/modify-process-instance.ts';
 import { markedBy, type OperationContext, type StepOperation } from '#domain/operations/operation-handler.ts';
 import { engineDepsOn, startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
@@ -24,6 +25,7 @@ afterAll(() => dynamo.stop());
 function counterStep(beforeDecide?: (call: number) => Promise<void>) {
   const decided: OperationContext[] = [];
   const handler: StepOperation = {
+    ...modifyProcessInstance,
     kind: 'step',
     type: 'MODIFY_PROCESS_INSTANCE',
     async decide(_deps, instance, context) {

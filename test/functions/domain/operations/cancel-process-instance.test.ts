@@ -4,10 +4,10 @@ import { operationHandlerFor } from '#domain/operations/registry.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 describe('cancel process instance', () => {
-  it('applies only to ACTIVE instances and ends them CANCELED with an end date', () => {
+  it('applies only to ACTIVE instances and ends them TERMINATED with an end date', () => {
     expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z')).toEqual({
       requiredStates: ['ACTIVE'],
-      set: { state: 'CANCELED', endDate: '2026-01-01T00:00:00.000Z' },
+      set: { state: 'TERMINATED', endDate: '2026-01-01T00:00:00.000Z' },
     });
   });
 
@@ -17,7 +17,7 @@ describe('cancel process instance', () => {
       parameters: { reason: 'faulty release', skipCustomListeners: true },
     };
     expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z', batch).set).toEqual({
-      state: 'CANCELED',
+      state: 'TERMINATED',
       endDate: '2026-01-01T00:00:00.000Z',
       cancellation: { batchOperationKey: '77', reason: 'faulty release', skipCustomListeners: true },
     });

@@ -72,7 +72,9 @@ describe('SET_JOB_RETRIES', () => {
     // Prepare
     const key = await started('e2e-fulfilment');
     const instance = await deps.instances.getInstance(key);
-    await deps.instances.putInstances([{ ...(instance as NonNullable<typeof instance>), state: 'CANCELED' }]);
+    await deps.instances.putInstances([
+      { ...(instance as NonNullable<typeof instance>), state: 'TERMINATED' },
+    ]);
 
     // Act
     const result = await applyOperation(
@@ -83,7 +85,7 @@ describe('SET_JOB_RETRIES', () => {
 
     // Assess
     expect(result).toMatchObject({ state: 'FAILED', errorClass: 'INVALID_STATE' });
-    expect(result.state === 'FAILED' && result.errorMessage).toContain('but it is CANCELED');
+    expect(result.state === 'FAILED' && result.errorMessage).toContain('but it is TERMINATED');
     expect((await jobsOf(key)).map((job) => job.retries)).toEqual([1, 1]);
   });
 

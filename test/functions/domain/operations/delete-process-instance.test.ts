@@ -126,7 +126,7 @@ describe('deleting process instances (DELETE_PROCESS_INSTANCE)', () => {
     });
     expect(result).toEqual({
       state: 'FAILED',
-      errorMessage: `Expected to delete process instance with key '${instance.processInstanceKey}', but it is ACTIVE: only finished instances (COMPLETED, CANCELED, TERMINATED) can be deleted; cancel it first`,
+      errorMessage: `Expected to delete process instance with key '${instance.processInstanceKey}', but it is ACTIVE: only finished instances (COMPLETED, TERMINATED) can be deleted; cancel it first`,
       errorClass: 'INVALID_STATE',
     });
     expect(await instances.getInstance(instance.processInstanceKey)).toEqual(instance);
@@ -135,7 +135,7 @@ describe('deleting process instances (DELETE_PROCESS_INSTANCE)', () => {
 
   it('deletes more history than one transaction holds before the tombstone', async () => {
     // Prepare: 120 jobs, more than a transaction's 100 writes.
-    const instance = processInstance(3, { state: 'CANCELED', endDate: NOW });
+    const instance = processInstance(3, { state: 'TERMINATED', endDate: NOW });
     await instances.putInstances([instance]);
     const jobs = Array.from({ length: 120 }, (_, index) => jobOf(3, index));
     for (let start = 0; start < jobs.length; start += 50) {

@@ -115,7 +115,7 @@ describe('resolving the incidents of an instance (RESOLVE_INCIDENT)', () => {
   });
 
   it('cancels the job instead when the instance has ended', async () => {
-    const { instance, incident, job } = failedAtCharge(4, { state: 'CANCELED', endDate: NOW });
+    const { instance, incident, job } = failedAtCharge(4, { state: 'TERMINATED', endDate: NOW });
     const decision = await decideIncidentResolution(engineWith([incident], [job]), instance, context);
     if (!('change' in decision)) throw new Error(`refused: ${decision.refused}`);
     expect(decision.change.jobs?.[0].after).toMatchObject({ state: 'CANCELED', endTime: NOW });

@@ -1,0 +1,118 @@
+/** The wire shapes the console reads: Camunda 8's responses plus this service's extensions. */
+
+export const BATCH_STATES = [
+  'CREATED',
+  'ACTIVE',
+  'SUSPENDED',
+  'COMPLETED',
+  'PARTIALLY_COMPLETED',
+  'CANCELED',
+  'FAILED',
+] as const;
+export type BatchState = (typeof BATCH_STATES)[number];
+export const FINAL_BATCH_STATES: readonly BatchState[] = [
+  'COMPLETED',
+  'PARTIALLY_COMPLETED',
+  'CANCELED',
+  'FAILED',
+];
+export const isFinal = (state: BatchState) => FINAL_BATCH_STATES.includes(state);
+
+export const ITEM_STATES = ['ACTIVE', 'COMPLETED', 'SKIPPED', 'CANCELED', 'FAILED'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+export interface ProblemDetail {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+}
+
+export interface BatchError {
+  partitionId: number;
+  type: string;
+  message: string;
+}
+
+export interface BatchOperation {
+  batchOperationKey: string;
+  state: BatchState;
+  batchOperationType: string;
+  startDate: string;
+  endDate: string | null;
+  actorType: string | null;
+  actorId: string | null;
+  operationsTotalCount: number;
+  operationsFailedCount: number;
+  operationsCompletedCount: number;
+  errors: BatchError[];
+  itemErrorSummary?: { errorMessage: string; count: number }[];
+  stalledSince?: string;
+  parameters?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export interface BatchItem {
+  batchOperationKey: string;
+  itemKey: string;
+  processInstanceKey: string;
+  state: ItemState;
+  processedDate: string | null;
+  errorMessage: string | null;
+  operationType: string;
+}
+
+export interface SearchPage {
+  totalItems: number;
+  hasMoreTotalItems?: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface SearchResult<T> {
+  items: T[];
+  page: SearchPage;
+}
+
+export interface PageRequest {
+  from?: number;
+  limit?: number;
+  after?: string;
+  before?: string;
+}
+
+export interface DryRunResult {
+  batchOperationType: string;
+  total: number;
+  shards: { shard: number; count: number }[];
+  sampleProcessInstanceKeys: string[];
+}
+
+export interface CreatedBatch {
+  batchOperationKey: string;
+  batchOperationType: string;
+}
+
+export interface ProcessDefinition {
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  name: string | null;
+  version: number;
+  versionTag: string | null;
+  tenantId: string;
+}
+
+export interface ProcessInstance {
+  processInstanceKey: string;
+  processDefinitionId: string;
+  processDefinitionName: string;
+  processDefinitionVersion: number;
+  processDefinitionKey: string;
+  startDate: string;
+  endDate: string | null;
+  state: string;
+  hasIncident: boolean;
+  tenantId: string;
+  [field: string]: unknown;
+}

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchOperation } from '#domain/batch/batch-operation.ts';
+import { type Chunk, pendingItem, tallyOf } from '#domain/batch/chunk.ts';
+import type { BatchStore } from '#ports/batch-store.ts';
+import type { ChunkStore } from '#ports/chunk-store.ts';
+
+export interface BatchStores {
+  batches: BatchStore;
+  chunks: ChunkStore;
+  stop(): Promise<void>;
+}
+
+/**
+ * The rules every implementation of the batch and chunk ports keeps: the DynamoDB adapters and the
+ * in-memory fakes the lifecycle specifications run on are held to the same suite.
+ */
+export function batchStoresContract(name: string, setup: () => Promise<BatchStores>): void {
+  describe(`batch and chunk stores (${name})`, () => {
+    let batches: BatchStore;
+    let chunks: ChunkStore;
+    let stores: BatchStores;
+    let nextKey = 1;
+
+    beforeAll(async () => {
+      stores = await setup();
+      ({ batches, chunks } = stores);
+    });
+    afterAll(() => stores.stop());
+
+    function batch(shardCount = 2): BatchOperation {
+      return {
+        batchOperationKey: String(900 + nextKey++),
+        batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+        state: 'CREATED',
+        filter: { processDefinitionId: 'order-process' },
+        shardCount,
+        startDate: '2026-01-01T00:00:00.000Z',
+        claims: { principal: 'tester' },
+      };
+    }
+
+    function chunk(batchOperationKey: string, shard: number, number: number, keys: string[]): Chunk {
+      return { batchOperationKey, shard, chunk: number, state: 'PENDING', items: keys.map(pendingItem) };
+    }
+
+    it('stores a batch with one INITIALIZING counter record per shard', async () => {
+      // Prepare
+      const created = batch(3);
+      // Act
+      await batches.createBatch(created);
+      const found = await batches.getBatch(created.batchOperationKey);
+      // Assess
+      expect(found?.batch).toEqual(created);
+      expect(found?.shards.map((shard) => [shard.shard, shard.state, shard.chunksDone])).toEqual([
+        [0, 'INITIALIZING', 0],
+        [1, 'INITIALIZING', 0],
+        [2, 'INITIALIZING', 0],
+      ]);
+    });
+
+    it('refuses to create the same batch twice', async () => {
+      const created = batch();
+      await batches.createBatch(created);
+      await expect(batches.createBatch(created)).rejects.toThrow();
+    });
+
+    it('activates a created batch and remembers the execution running it, also a recovery execution', async () => {
+      const created = batch();
+      await batches.createBatch(created);
+      await batches.activateBatch(created.batchOperationKey, 'arn:one');
+      expect((await batches.getBatch(created.batchOperationKey))?.batch).toMatchObject({
+        state: 'ACTIVE',
+        executionArn: 'arn:one',
+      });
+      await batches.transitionBatch(created.batchOperationKey, { from: ['ACTIVE'], to: 'SUSPENDED' });
+      await batches.activateBatch(created.batchOperationKey, 'arn:recovery');
+      expect((await batches.getBatch(created.batchOperationKey))?.batch).toMatchObject({
+        state: 'SUSPENDED',
+        executionArn: 'arn:recovery',
+      });
+    });
+
+    it('lists the batches that may still need their execution, not those that ended otherwise', async () => {
+      const [running, canceled, completed] = [batch(), batch(), batch()];
+      for (const created of [running, canceled, completed]) await batches.createBatch(created);
+      await batches.transitionBatch(canceled.batchOperationKey, { from: ['CREATED'], to: 'CANCELED' });
+      await batches.finishBatch(completed.batchOperationKey, 'COMPLETED', new Date().toISOString());
+      const listed: string[] = [];
+      for await (const found of batches.unfinishedBatches()) listed.push(found.batchOperationKey);
+      expect(listed).toEqual(expect.arrayContaining([running.batchOperationKey, canceled.batchOperationKey]));
+      expect(listed).not.toContain(completed.batchOperationKey);
+    });
+
+    it('moves a batch to a final state once', async () => {
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      expect(await batches.finishBatch(key, 'COMPLETED', '2026-01-02T00:00:00.000Z')).toBe(true);
+      expect(await batches.finishBatch(key, 'FAILED', '2026-01-03T00:00:00.000Z', 'late')).toBe(false);
+      expect((await batches.getBatch(key))?.batch).toMatchObject({
+        state: 'COMPLETED',
+        endDate: '2026-01-02T00:00:00.000Z',
+      });
+    });
+    it('adds a chunk to its shard counters exactly once, however often it is completed', async () => {
+      // Prepare
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      await chunks.putChunks([chunk(key, 1, 0, ['11', '12', '13'])]);
+      await chunks.finishShardInitialization(key, 1, { totalCount: 3, chunkCount: 1 });
+      const outcomes = [
+        { ...pendingItem('11'), state: 'COMPLETED' as const },
+        { ...pendingItem('12'), state: 'COMPLETED' as const },
+        { ...pendingItem('13'), state: 'FAILED' as const, errorMessage: 'no' },
+      ];
+      // Act
+      const first = await chunks.completeChunk(
+        { batchOperationKey: key, shard: 1, chunk: 0 },
+        outcomes,
+        tallyOf(outcomes),
+      );
+      const second = await chunks.completeChunk(
+        { batchOperationKey: key, shard: 1, chunk: 0 },
+        outcomes,
+        tallyOf(outcomes),
+      );
+      // Assess
+      expect([first, second]).toEqual([true, false]);
+      const shard = (await batches.getBatch(key))?.shards[1];
+      expect(shard).toMatchObject({
+        state: 'EXECUTING',
+        totalCount: 3,
+        chunkCount: 1,
+        chunksDone: 1,
+        completedCount: 2,
+        failedCount: 1,
+        itemErrors: { no: 1 },
+      });
+      expect((await chunks.getChunk({ batchOperationKey: key, shard: 1, chunk: 0 }))?.items).toEqual(
+        outcomes,
+      );
+    });
+
+    it('drops chunks an interrupted initialization left beyond the final count', async () => {
+      // Prepare: an earlier attempt wrote three chunks, the final one found only one.
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      await chunks.putChunks([
+        chunk(key, 0, 0, ['1']),
+        chunk(key, 0, 1, ['2']),
+        chunk(key, 0, 2, ['3']),
+        chunk(key, 1, 0, ['4']),
+      ]);
+      // Act
+      await chunks.finishShardInitialization(key, 0, { totalCount: 1, chunkCount: 1 });
+      // Assess
+      const remaining: string[] = [];
+      for await (const found of chunks.read({ batchOperationKey: key }))
+        remaining.push(`${found.shard}/${found.chunk}`);
+      expect(remaining).toEqual(['0/0', '1/0']);
+    });
+
+    it('lists only pending chunks of a shard for dispatch', async () => {
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      await chunks.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+      await chunks.completeChunk({ batchOperationKey: key, shard: 0, chunk: 0 }, [], tallyOf([]));
+      const pending = [];
+      for await (const id of chunks.pendingChunks(key, 0)) pending.push(id);
+      expect(pending).toEqual([{ batchOperationKey: key, shard: 0, chunk: 1 }]);
+    });
+
+    it('fails a shard during initialization with its error, and only then', async () => {
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      const error = { partitionId: 0, type: 'QUERY_FAILED' as const, message: 'index missing' };
+      await chunks.failShard(key, 0, error);
+      await chunks.finishShardInitialization(key, 1, { totalCount: 0, chunkCount: 0 });
+      await chunks.failShard(key, 1, error);
+      const shards = (await batches.getBatch(key))?.shards;
+      expect(shards?.map((shard) => [shard.state, shard.error])).toEqual([
+        ['FAILED', error],
+        ['EXECUTING', undefined],
+      ]);
+    });
+
+    it("drops the chunks a shard wrote before it failed, leaving the other shards' chunks", async () => {
+      // Prepare: shard 0 wrote two chunks before its query failed; shard 1 has one.
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      await chunks.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+      // Act
+      await chunks.failShard(key, 0, { partitionId: 0, type: 'QUERY_FAILED', message: 'page 2 failed' });
+      // Assess
+      const remaining: string[] = [];
+      for await (const found of chunks.read({ batchOperationKey: key }))
+        remaining.push(`${found.shard}/${found.chunk}`);
+      expect(remaining).toEqual(['1/0']);
+    });
+
+    it('streams chunks of one batch starting at a given chunk', async () => {
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      await chunks.putChunks([chunk(key, 0, 0, ['1']), chunk(key, 0, 1, ['2']), chunk(key, 1, 0, ['3'])]);
+      const seen = [];
+      for await (const found of chunks.read({
+        batchOperationKey: key,
+        startAt: { batchOperationKey: key, shard: 0, chunk: 1 },
+      })) {
+        seen.push(found.items[0].itemKey);
+      }
+      expect(seen).toEqual(['2', '3']);
+    });
+  });
+}
