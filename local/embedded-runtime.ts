@@ -20,8 +20,8 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
-import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { consoleAssets } from './console-assets.ts';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type Emulator, pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
