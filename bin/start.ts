@@ -1,36 +1,78 @@
 import { ConfigurationError } from '#commons/config.ts';
 import { seedAtStart } from '../cli/seed-at-start.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
-import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
+import { DataDirLockedError } from '../local/data-dir-lock.ts';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 
 /**
  * `npm start`: the service on http://127.0.0.1:$PORT with embedded emulators (no Docker, no AWS).
- * DATA_DIR keeps the data across restarts; Ctrl-C stops everything. `npm start -- --seed 10000` fills
- * it with demo data once it is up (see docs/cli.md, `batchops seed`).
+ * DATA_DIR keeps the data across restarts; only one runtime at a time may use it.
+ *
+ * SIGINT (Ctrl-C) or SIGTERM stops it in order: no new work, the work in flight finished or left
+ * pending, then the emulators (local/embedded-runtime.ts). A second signal forces it. `npm start`
+ * runs this file with `exec node` (package.json), so a signal to npm reaches this process directly.
+ *
+ * Exit codes: 0 stopped by a signal after an orderly stop; 1 failed to start (or to stop);
+ * 2 DATA_DIR is in use by another runtime; 130 forced by a second signal.
+ * `npm start -- --seed 10000` fills it with demo data once it is up (see docs/cli.md, `batchops seed`).
  */
+const EXIT = { stopped: 0, failed: 1, dataDirLocked: 2, forced: 130 } as const;
+
+/**
+ * One Ctrl-C may arrive more than once (from the terminal to the whole process group, and relayed
+ * by npm): a repeat within this many ms is the same request, not a second one.
+ */
+const REPEATED_SIGNAL_MS = 1000;
+
 // The SDK warns that Node 20 support ends in 2027; the embedded run says which Node it needs in the README.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 8080);
+
+let runtime: EmbeddedRuntime | undefined;
+let firstSignalAt: number | undefined;
+const onSignal = (signal: NodeJS.Signals) => {
+  const now = Date.now();
+  if (firstSignalAt === undefined) {
+    firstSignalAt = now;
+    console.log(`${signal}: stopping (the work in flight first; a second ${signal} forces it)`);
+    if (!runtime) return; // still starting: stopped as soon as it has started
+    void stop(runtime);
+    return;
+  }
+  if (now - firstSignalAt < REPEATED_SIGNAL_MS) return;
+  console.log(`${signal} again: forcing the stop`);
+  runtime?.kill();
+  process.exit(EXIT.forced);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+async function stop(running: EmbeddedRuntime) {
+  try {
+    await running.stop();
+    console.log('Stopped.');
+    process.exit(EXIT.stopped);
+  } catch (error) {
+    console.error('The runtime did not stop cleanly:', error);
+    process.exit(EXIT.failed);
+  }
+}
+
 try {
-  const runtime = await startEmbeddedRuntime({
+  runtime = await startEmbeddedRuntime({
     port,
     dataDir: process.env.DATA_DIR,
     // The state machine exactly as `cdk synth` makes it.
     stateMachineDefinition: synthesizedStateMachineDefinition(),
   });
+  if (firstSignalAt !== undefined) await stop(runtime);
   console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping`);
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await seedAtStart(process.argv.slice(2), runtime.url);
 } catch (error) {
+  if (error instanceof DataDirLockedError) {
+    console.error(error.message);
+    process.exit(EXIT.dataDirLocked);
+  }
   console.error(error instanceof ConfigurationError ? error.message : error);
-  process.exit(1);
+  process.exit(EXIT.failed);
 }

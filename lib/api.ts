@@ -21,7 +21,9 @@ export interface ApiProps {
 
 /** What one route's function may touch: tables it reads or writes, and whether it starts batches. */
 export interface RouteAccess {
-  readonly tables: Partial<Record<TableName, 'read' | 'readWrite'>>;
+  readonly tables: Partial<Record<TableName, 'read' | 'readWrite' | 'describe'>>;
+  /** Served without an authorizer (health checks of load balancers and orchestrators). */
+  readonly public?: boolean;
   readonly startsBatches?: boolean;
   /** Wakes a batch's execution waiting for resumption (SendTaskSuccess). */
   readonly wakesBatches?: boolean;
@@ -114,6 +116,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   GetProcessDefinition: { tables: { processDefinitions: 'read' } },
   GetProcessDefinitionXml: { tables: { processDefinitions: 'read' } },
   ResolveIncident: { tables: { incidents: 'readWrite', processInstances: 'readWrite', jobs: 'readWrite' } },
+  // Health (extensions, without credentials): liveness touches nothing; readiness describes every table.
+  GetLiveness: { tables: {}, public: true },
+  GetReadiness: {
+    tables: Object.fromEntries(Object.keys(tableSchemas).map((name) => [name, 'describe'])),
+    public: true,
+  },
   // Connection checks: configuration only.
   GetTopology: { tables: {} },
   GetStatus: { tables: {} },
@@ -150,7 +158,10 @@ export class Api extends Construct {
         environment: { ...environment, ...tableNames, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
         timeout: route.streaming ? STREAMING_ROUTE_TIMEOUT : undefined,
       });
-      for (const [name, mode] of Object.entries(access.tables) as [TableName, 'read' | 'readWrite'][]) {
+      for (const [name, mode] of Object.entries(access.tables) as [
+        TableName,
+        'read' | 'readWrite' | 'describe',
+      ][]) {
         fn.bindTable(tableSchemas[name], tables[name], mode);
       }
       if (access.startsBatches) stateMachine.grantStartExecution(fn.function);
@@ -164,6 +175,7 @@ export class Api extends Construct {
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+        ...(access.public ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
       });
     }
     new CfnOutput(this, 'Url', {

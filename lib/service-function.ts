@@ -62,9 +62,11 @@ export class ServiceFunction extends Construct {
   }
 
   /** Gives the function a table's name (under the schema's variable) and read or read/write access. */
-  bindTable(schema: TableSchema, table: ITable, access: 'read' | 'readWrite'): this {
+  bindTable(schema: TableSchema, table: ITable, access: 'read' | 'readWrite' | 'describe'): this {
     this.function.addEnvironment(schema.envVar, table.tableName);
-    if (access === 'read') table.grantReadData(this.function);
+    // Readiness: the table's description only, no data.
+    if (access === 'describe') table.grant(this.function, 'dynamodb:DescribeTable');
+    else if (access === 'read') table.grantReadData(this.function);
     else table.grantReadWriteData(this.function);
     return this;
   }

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { checkTables } from '#adapters/dynamodb/table-status.ts';
 import { SQS_CLIENT_CONFIG, withClientPlugins } from '#commons/clients.ts';
 import { readConfig } from '#commons/config.ts';
+import { logger } from '#commons/logger.ts';
 import { setMetricsSink } from '#commons/metrics.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import {
@@ -19,10 +21,17 @@ import {
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
 import { consoleAssets } from './console-assets.ts';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
-import { pointSdkAt } from './emulator-process.ts';
+import { type Emulator, pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
-import { invoke, loadHandler } from './lambda-runtime.ts';
+import {
+  abandonInvocations,
+  acceptInvocations,
+  invoke,
+  loadHandler,
+  settleInvocations,
+} from './lambda-runtime.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 import { startQueuePoller } from './queue-poller.ts';
 import { startSqsEmulator } from './sqs-emulator.ts';
@@ -59,8 +68,30 @@ export interface EmbeddedRuntime {
   readonly dataDir: string;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly metrics: MetricsRegistry;
+  /**
+   * Stops in order: first no new work (the HTTP API, the recovery sweep, the workflow executions, the
+   * queue pollers); invocations in flight are told their time is up (a worker starts no further item
+   * and leaves its chunk pending) and waited for (at most `STOP_GRACE_MS`); then the emulators. Nothing
+   * records a failure because the runtime stops: executions are aborted, not failed, and recovery
+   * resumes their batches at the next start.
+   */
   stop(): Promise<void>;
+  /**
+   * A forced stop (a second signal): executions aborted and emulators signalled at once, nothing
+   * waited for. The lock stays in DATA_DIR with this pid; once the process has exited it is stale.
+   */
+  kill(): void;
+  /** Whether the runtime is up and taking work, with the state of each part (the readiness endpoint). */
+  readiness(): Promise<Readiness>;
 }
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, 'UP' | 'DOWN'>;
+}
+
+/** How long a stop waits for invocations in flight before it stops the emulators under them. */
+export const STOP_GRACE_MS = 15_000;
 
 /**
  * The whole service on one machine: DynamoDB Local and the fauxqs SQS emulator as child processes,
@@ -71,21 +102,50 @@ export interface EmbeddedRuntime {
 export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
   Object.assign(process.env, options.config ?? {});
   const config = readConfig(); // refuses to start on an invalid configuration
-  const metrics = new MetricsRegistry();
-  setMetricsSink((document) => metrics.record(document));
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batch-operations-'));
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  // One runtime per data directory: refuses at once, before any emulator starts.
+  const lock: DataDirLock = lockDataDir(dataDir);
+  const metrics = new MetricsRegistry();
+  setMetricsSink((document) => metrics.record(document));
+  acceptInvocations();
+  const parts: {
+    emulators: Emulator[];
+    stepFunctions?: StepFunctionsEmulator;
+    pollers: { stop(): Promise<void>; running(): boolean }[];
+    sqs?: SQSClient;
+    sweeps?: NodeJS.Timeout;
+    server?: Server;
+  } = { emulators: [], pollers: [] };
+  let state: 'starting' | 'ready' | 'stopping' | 'stopped' = 'starting';
+  let stopped: Promise<void> | undefined;
+  const stopAll = () => {
+    stopped ??= (async () => {
+      state = 'stopping';
+      // 1. No new work: the API, the sweep, the executions (aborted: no Catch, no FailBatch), the pollers.
+      if (parts.server) await closeServer(parts.server).catch(() => undefined);
+      clearInterval(parts.sweeps);
+      await parts.stepFunctions?.stop().catch(() => undefined);
+      abandonInvocations();
+      await Promise.all(parts.pollers.map((poller) => poller.stop().catch(() => undefined)));
+      // 2. What is still in flight finishes, or is abandoned (recovery resumes it at the next start).
+      const left = await settleInvocations(STOP_GRACE_MS);
+      if (left > 0) logger.warn('Stopping with invocations still in flight', { invocations: left });
+      parts.sqs?.destroy();
+      // 3. The emulators, last.
+      await Promise.all(parts.emulators.map((emulator) => emulator.stop().catch(() => undefined)));
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+      else lock.release();
+      state = 'stopped';
+    })();
+    return stopped;
   };
   try {
     const [dynamo, sqsEmulator] = await Promise.all([
       startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }),
       startSqsEmulator(),
     ]);
-    stops.push(dynamo.stop, sqsEmulator.stop);
+    parts.emulators.push(dynamo, sqsEmulator);
     pointSdkAt({ dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint });
 
     const dynamoClient = new DynamoDBClient({});
@@ -93,6 +153,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     dynamoClient.destroy();
     // Stands in for Lambda's event source mapping, whose SQS requests are billed too: plugins count them.
     const sqs = withClientPlugins(new SQSClient(SQS_CLIENT_CONFIG));
+    parts.sqs = sqs;
     const queue = await createChunkQueues(sqs);
     process.env.CHUNK_QUEUE_URL = queue.url;
     process.env.STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
@@ -102,7 +163,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       pollIntervalMs: options.pollIntervalMs ?? 250,
       onEvent: options.onStateMachineEvent,
     });
-    stops.push(stepFunctions.stop);
+    parts.stepFunctions = stepFunctions;
     pointSdkAt({ sfn: stepFunctions.endpoint });
 
     const poller = startQueuePoller({
@@ -127,33 +188,103 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     });
-    stops.push(async () => {
-      await Promise.all([poller.stop(), deadChunkPoller.stop()]);
-      sqs.destroy();
-    });
+    parts.pollers.push(poller, deadChunkPoller);
 
     // As the scheduled sweep does on AWS: batches whose execution died with an earlier run go on.
     const recoverBatches = await loadHandler('functions/workflow/recover-batches.ts');
     const sweep = () => invoke(recoverBatches, {}, 'RecoverBatches', 5 * 60_000);
     await sweep();
-    const sweeps = setInterval(() => void sweep().catch(() => undefined), RECOVERY_SWEEP_MINUTES * 60_000);
-    stops.push(async () => clearInterval(sweeps));
+    parts.sweeps = setInterval(() => void sweep().catch(() => undefined), RECOVERY_SWEEP_MINUTES * 60_000);
 
     const handlers = await Promise.all(
       apiRoutes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })),
     );
+    const readiness = async (): Promise<Readiness> => {
+      const checks = await readinessChecks({
+        state,
+        dynamodb: dynamo.endpoint,
+        sqs,
+        queueUrl: queue.url,
+        stepFunctions: stepFunctions.endpoint,
+        pollers: parts.pollers,
+      });
+      return { ready: Object.values(checks).every((check) => check === 'UP'), checks };
+    };
     const server = createHttpApi(handlers, {
       metricsText: () => metrics.prometheusText(),
+      health: { readiness },
       staticFiles: consoleAssets(),
     });
+    parts.server = server;
     await listen(server, options.port);
-    stops.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, dataDir, stepFunctions, metrics, stop: stopAll };
+    state = 'ready';
+    return {
+      url: `http://127.0.0.1:${port}`,
+      dataDir,
+      stepFunctions,
+      metrics,
+      stop: stopAll,
+      kill: () => {
+        state = 'stopping';
+        parts.stepFunctions?.kill();
+        for (const emulator of parts.emulators) emulator.kill();
+      },
+      readiness,
+    };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** Each part the runtime needs, probed now: UP only when it answers (and the runtime is not stopping). */
+async function readinessChecks(parts: {
+  state: string;
+  dynamodb: string;
+  sqs: SQSClient;
+  queueUrl: string;
+  stepFunctions: string;
+  pollers: { running(): boolean }[];
+}): Promise<Record<string, 'UP' | 'DOWN'>> {
+  const probe = async (check: () => Promise<unknown>) => {
+    try {
+      await check();
+      return 'UP' as const;
+    } catch {
+      return 'DOWN' as const;
+    }
+  };
+  const [tables, queue, workflow] = await Promise.all([
+    probe(async () => {
+      const client = new DynamoDBClient({ endpoint: parts.dynamodb });
+      try {
+        await checkTables(client);
+      } finally {
+        client.destroy();
+      }
+    }),
+    probe(() =>
+      parts.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: parts.queueUrl, AttributeNames: ['QueueArn'] }),
+      ),
+    ),
+    probe(async () => {
+      const response = await fetch(parts.stepFunctions, {
+        method: 'POST',
+        signal: AbortSignal.timeout(2000),
+      });
+      await response.arrayBuffer();
+    }),
+  ]);
+  return {
+    runtime: parts.state === 'ready' ? 'UP' : 'DOWN',
+    dynamodb: tables,
+    sqs: queue,
+    workflow,
+    queuePoller:
+      parts.pollers.length > 0 && parts.pollers.every((poller) => poller.running()) ? 'UP' : 'DOWN',
+  };
 }
 
 async function createChunkQueues(

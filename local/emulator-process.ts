@@ -6,6 +6,12 @@ import { freePort } from './free-port.ts';
 export interface Emulator {
   readonly endpoint: string;
   stop(): Promise<void>;
+  /**
+   * For a forced stop: signals the emulator without waiting for it. SIGTERM, not SIGKILL, so that
+   * DynamoDB Local's guardian still takes Java down with it (a SIGKILLed guardian would orphan Java,
+   * which would go on holding the data directory).
+   */
+  kill(): void;
 }
 
 /** Credentials the emulators accept; never real ones. */
@@ -15,7 +21,9 @@ export const LOCAL_REGION = 'us-east-1';
 /**
  * Starts an emulator script of this folder as a child process on a free loopback port (passed as its
  * first argument) and waits until `probe(endpoint)` answers. The IPC channel makes the child end by
- * itself if this process dies without stopping it.
+ * itself if this process dies without stopping it. The child stays in this process group (so a
+ * signal to the group reaches it) but ignores SIGINT: Ctrl-C goes to the whole group, and the
+ * runtime stops its emulators itself, after the work in flight.
  */
 export async function startEmulatorProcess(
   name: string,
@@ -35,7 +43,13 @@ export async function startEmulatorProcess(
     await stopChild(child);
     throw error;
   }
-  return { endpoint, stop: () => stopChild(child) };
+  return {
+    endpoint,
+    stop: () => stopChild(child),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
+  };
 }
 
 /**

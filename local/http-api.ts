@@ -13,6 +13,8 @@ interface BoundRoute {
   handler: LambdaHandler;
 }
 
+const HEALTH_PATH = '/v2/extensions/health/';
+
 const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
 
 /**
@@ -22,7 +24,12 @@ const TEXT_CONTENT = /^(application\/(.+\+)?json|text\/)/;
  */
 export function createHttpApi(
   routes: readonly { route: ApiRoute; handler: LambdaHandler }[],
-  options: { metricsText?: () => string; staticFiles?: StaticFiles } = {},
+  options: {
+    metricsText?: () => string;
+    /** The runtime's own readiness (its emulators, workflow endpoint and poller), for the health paths. */
+    health?: { readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> };
+    staticFiles?: StaticFiles;
+  } = {},
 ): Server {
   // Literal paths win over parameterized ones, as in API Gateway.
   const parameterCount = ({ route }: BoundRoute) => route.path.split('{').length;
@@ -34,6 +41,19 @@ export function createHttpApi(
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(options.metricsText());
       return;
+    }
+    // Embedded: health answers from the runtime itself (no credentials), ahead of the routes.
+    if (options.health && req.method === 'GET' && req.url?.startsWith(HEALTH_PATH)) {
+      const path = req.url.split('?')[0];
+      if (path === `${HEALTH_PATH}liveness` || path === `${HEALTH_PATH}readiness`) {
+        const readiness = path.endsWith('readiness') ? await options.health.readiness() : undefined;
+        const up = readiness ? readiness.ready : true;
+        res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ status: up ? 'UP' : 'DOWN', ...(readiness ? { checks: readiness.checks } : {}) }),
+        );
+        return;
+      }
     }
     // Embedded only: the web console at `/` (on AWS: S3 behind CloudFront).
     if (options.staticFiles && (await options.staticFiles(req, res))) return;

@@ -37,6 +37,34 @@ export function observeInvocations(observer: InvocationObserver | undefined): vo
   invocationObserver = observer;
 }
 
+const running = new Set<Promise<unknown>>();
+let stopping = false;
+
+/**
+ * The runtime is stopping: every running invocation sees no time left (`getRemainingTimeInMillis`
+ * is 0), as if its timeout had come, so a worker starts no further item and leaves its chunk pending.
+ */
+export function abandonInvocations(): void {
+  stopping = true;
+}
+
+/** A runtime (re)starting in this process: invocations get their full time again. */
+export function acceptInvocations(): void {
+  stopping = false;
+}
+
+/** Waits until no invocation runs, at most `timeoutMs`; returns how many still run. */
+export async function settleInvocations(timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (running.size > 0 && Date.now() < deadline) {
+    await Promise.race([
+      Promise.allSettled([...running]),
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+    ]);
+  }
+  return running.size;
+}
+
 /** Calls a handler as Lambda would: with its Context, in an invocation scope of its own; timed for the observer. */
 export async function invoke(
   handler: LambdaHandler,
@@ -45,11 +73,14 @@ export async function invoke(
   timeoutMs?: number,
 ): Promise<unknown> {
   const started = performance.now();
+  const context = lambdaContext(functionName, timeoutMs);
+  const scope = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId };
+  const invocation = invokeStore.run(scope, () => handler(event, context));
+  running.add(invocation);
   try {
-    const context = lambdaContext(functionName, timeoutMs);
-    const scope = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId };
-    return await invokeStore.run(scope, () => handler(event, context));
+    return await invocation;
   } finally {
+    running.delete(invocation);
     invocationObserver?.(functionName, performance.now() - started);
   }
 }
@@ -66,7 +97,7 @@ export function lambdaContext(functionName: string, timeoutMs = 60_000): Context
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'embedded',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => (stopping ? 0 : Math.max(0, deadline - Date.now())),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -29,7 +29,7 @@ export interface QueuePollerOptions {
  * a real SQS event, deletes what succeeded and returns the reported failures to the queue, whose
  * redrive policy moves them to the DLQ after the maximum receives, as on AWS.
  */
-export function startQueuePoller(options: QueuePollerOptions): { stop(): Promise<void> } {
+export function startQueuePoller(options: QueuePollerOptions): { stop(): Promise<void>; running(): boolean } {
   let running = true;
   const loop = async () => {
     while (running) {
@@ -43,10 +43,12 @@ export function startQueuePoller(options: QueuePollerOptions): { stop(): Promise
   };
   const loops = Array.from({ length: options.concurrency }, loop);
   return {
+    /** Receives no more messages and waits for the invocations in flight. */
     stop: async () => {
       running = false;
       await Promise.all(loops);
     },
+    running: () => running,
   };
 }
 

@@ -169,6 +169,10 @@ export async function startStepFunctionsEmulator(
       for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort();
       await closeServer(server);
     },
+    kill: () => {
+      for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort();
+      server.closeAllConnections();
+    },
   };
 }
 

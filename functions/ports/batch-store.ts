@@ -1,9 +1,11 @@
 import type {
+  BatchLifecycleCommand,
   BatchOperation,
   BatchOperationState,
   BatchOperationType,
   BatchShard,
 } from '#domain/batch/batch-operation.ts';
+import type { ChunkId } from '#domain/batch/chunk.ts';
 
 export interface BatchWithShards {
   batch: BatchOperation;
@@ -13,7 +15,7 @@ export interface BatchWithShards {
 /** What a lifecycle command found: it changed the batch, or the batch was missing or in another state. */
 export type BatchTransition =
   | { outcome: 'changed'; batchOperationType: BatchOperationType; resumptionToken?: string }
-  | { outcome: 'refused'; state: BatchOperationState }
+  | { outcome: 'refused'; state: BatchOperationState; cancelRequestedAt?: string }
   | { outcome: 'missing' };
 
 /** A caller's Idempotency-Key, bound to the request it first came with, until it expires. */
@@ -56,6 +58,35 @@ export interface BatchStore {
     batchOperationKey: string,
     change: { from: readonly BatchOperationState[]; to: BatchOperationState; endDate?: string },
   ): Promise<BatchTransition>;
+  /**
+   * A user's lifecycle command as conditional writes, taking the token of an execution waiting for
+   * resumption where one is stored. Cancel records `cancelRequestedAt` (the state is kept until the
+   * execution has drained the batch); suspend moves a CREATED batch to SUSPENDED at once and records
+   * `suspendRequestedAt` on an ACTIVE one; resume moves SUSPENDED to ACTIVE, or withdraws a suspension
+   * request not yet in effect. Refused once a cancellation was requested (except a repeated cancel).
+   */
+  requestChange(
+    batchOperationKey: string,
+    command: BatchLifecycleCommand,
+    at: string,
+  ): Promise<BatchTransition>;
+  /**
+   * Claims the chunk's shard for a worker until `until`: only while the batch is ACTIVE with no
+   * cancellation or suspension requested (false otherwise). Completing the chunk releases it.
+   */
+  claimShard(id: ChunkId, until: string): Promise<boolean>;
+  /** Releases a claim this chunk holds without completing it (the worker stopped half-way). */
+  releaseShard(id: ChunkId): Promise<void>;
+  /**
+   * The failure threshold was exceeded: records the reason on an ACTIVE batch, which then ends FAILED
+   * once drained. False when it was recorded already, or the batch is no longer ACTIVE or is canceling.
+   */
+  requestFailure(batchOperationKey: string, reason: string): Promise<boolean>;
+  /**
+   * A requested suspension takes effect, ACTIVE → SUSPENDED; false when it was withdrawn or a
+   * cancellation came first. The caller has seen every shard idle.
+   */
+  completeSuspension(batchOperationKey: string): Promise<boolean>;
   /**
    * Stores the token of the execution now waiting for the batch to be resumed; false when the batch is
    * no longer SUSPENDED (then nobody else will wake the execution).

@@ -197,6 +197,19 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-batch-operation-report.ts',
     streaming: true,
   },
+  // Extensions: liveness and readiness, without credentials (docs/api.md#health).
+  {
+    id: 'GetLiveness',
+    method: 'GET',
+    path: '/v2/extensions/health/liveness',
+    entry: 'functions/api/get-liveness.ts',
+  },
+  {
+    id: 'GetReadiness',
+    method: 'GET',
+    path: '/v2/extensions/health/readiness',
+    entry: 'functions/api/get-readiness.ts',
+  },
 ];
 
 /**

@@ -33,6 +33,9 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
       operationsCompletedCount: shard.completedCount,
       operationsFailedCount: shard.failedCount,
     })),
+    // Extensions: a cancellation or suspension requested, in effect once the work in flight has drained.
+    ...(batch.cancelRequestedAt ? { cancelRequestedAt: batch.cancelRequestedAt } : {}),
+    ...(batch.suspendRequestedAt ? { suspendRequestedAt: batch.suspendRequestedAt } : {}),
     // Extension: the operation's own request fields (e.g. a cancellation's reason, the retries to set).
     ...(batch.parameters ? { parameters: batch.parameters } : {}),
   };

@@ -14,10 +14,11 @@ const skipReasons = {
   duplicate: 'Chunk already recorded: redelivery ignored',
   'batch-suspended': 'Batch suspended: chunk left pending until resumption',
   'unknown-batch': 'Chunk of an unknown batch: dropped',
+  abandoned: 'Out of time: chunk left pending, sent again by the watchdog or recovery',
 } as const;
 
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
-async function recordHandler(record: SQSRecord): Promise<void> {
+async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promise<void> {
   const { batches, chunks, config } = services();
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
@@ -28,6 +29,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       chunks,
       concurrency: config.WORKER_CONCURRENCY,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      remainingTimeMs: lambdaContext && (() => lambdaContext.getRemainingTimeInMillis()),
     },
     chunk,
   );

@@ -360,12 +360,20 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     for (const change of ['suspension', 'resumption', 'cancellation']) {
       await exchange({ method: 'POST', path: `/v2/batch-operations/${running}/${change}`, status: 204 });
     }
-    const canceled = await exchange({
-      method: 'GET',
-      path: `/v2/batch-operations/${running}`,
-      status: 200,
-      response: camunda.batchOperationSchema,
-    });
+    // The cancellation is recorded at once and takes effect once the chunk in flight has drained.
+    const canceled = await eventually(
+      async () => {
+        const body = await exchange({
+          method: 'GET',
+          path: `/v2/batch-operations/${running}`,
+          status: 200,
+          response: camunda.batchOperationSchema,
+        });
+        expect(body.cancelRequestedAt).toMatch(ISO_DATE_TIME);
+        return body.state === 'CANCELED' ? body : undefined;
+      },
+      () => 'the batch did not end CANCELED',
+    );
     expect(canceled).toMatchObject({ state: 'CANCELED', endDate: expect.stringMatching(ISO_DATE_TIME) });
   });
 

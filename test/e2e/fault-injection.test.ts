@@ -167,7 +167,15 @@ describe('an instance that changed between initialization and execution', () => 
       },
       () => `batch ${key} still initializing`,
     );
-    expect((await api.get(`/v2/batch-operations/${key}`)).body).toMatchObject({
+    // The suspension, requested during initialization, takes effect once the execution has seen no chunk in flight.
+    const suspended = await eventually(
+      async () => {
+        const { body } = await api.get(`/v2/batch-operations/${key}`);
+        return body.state === 'SUSPENDED' ? body : undefined;
+      },
+      () => `batch ${key} not SUSPENDED`,
+    );
+    expect(suspended).toMatchObject({
       state: 'SUSPENDED',
       operationsTotalCount: 60,
       operationsCompletedCount: 0,

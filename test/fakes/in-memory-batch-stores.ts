@@ -135,9 +135,101 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       };
     },
 
+    async requestChange(batchOperationKey, command, at): Promise<BatchTransition> {
+      const found = stored.get(batchOperationKey);
+      if (!found) return { outcome: 'missing' };
+      const { batch } = found;
+      const canceling = batch.cancelRequestedAt !== undefined;
+      const changed = (): BatchTransition => {
+        const resumptionToken = batch.resumptionToken;
+        delete batch.resumptionToken;
+        return {
+          outcome: 'changed',
+          batchOperationType: batch.batchOperationType,
+          ...(resumptionToken ? { resumptionToken } : {}),
+        };
+      };
+      if (command === 'cancel' && NOT_ENDED.includes(batch.state)) {
+        batch.cancelRequestedAt ??= at;
+        delete batch.suspendRequestedAt;
+        return changed();
+      }
+      if (command === 'suspend' && !canceling) {
+        if (batch.state === 'CREATED') {
+          batch.state = 'SUSPENDED';
+          batch.suspensions = (batch.suspensions ?? 0) + 1;
+          return changed();
+        }
+        if (batch.state === 'ACTIVE' && batch.suspendRequestedAt === undefined) {
+          batch.suspendRequestedAt = at;
+          batch.suspensions = (batch.suspensions ?? 0) + 1;
+          return { outcome: 'changed', batchOperationType: batch.batchOperationType };
+        }
+        if (batch.state === 'ACTIVE')
+          return { outcome: 'changed', batchOperationType: batch.batchOperationType };
+      }
+      if (command === 'resume' && !canceling) {
+        if (batch.state === 'SUSPENDED') {
+          batch.state = 'ACTIVE';
+          return changed();
+        }
+        if (batch.state === 'ACTIVE' && batch.suspendRequestedAt !== undefined) {
+          delete batch.suspendRequestedAt;
+          return { outcome: 'changed', batchOperationType: batch.batchOperationType };
+        }
+      }
+      return {
+        outcome: 'refused',
+        state: batch.state,
+        ...(batch.cancelRequestedAt ? { cancelRequestedAt: batch.cancelRequestedAt } : {}),
+      };
+    },
+
+    async claimShard(id: ChunkId, until: string): Promise<boolean> {
+      const batch = stored.get(id.batchOperationKey)?.batch;
+      const free =
+        batch?.state === 'ACTIVE' &&
+        batch.cancelRequestedAt === undefined &&
+        batch.suspendRequestedAt === undefined &&
+        batch.failureRequested === undefined;
+      if (!free) return false;
+      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until };
+      return true;
+    },
+
+    async releaseShard(id: ChunkId): Promise<void> {
+      const shard = shardOf(id.batchOperationKey, id.shard);
+      if (shard.running?.chunk === id.chunk) delete shard.running;
+    },
+
+    async requestFailure(batchOperationKey: string, reason: string): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      if (
+        batch?.state !== 'ACTIVE' ||
+        batch.cancelRequestedAt !== undefined ||
+        batch.failureRequested !== undefined
+      )
+        return false;
+      batch.failureRequested = reason;
+      return true;
+    },
+
+    async completeSuspension(batchOperationKey: string): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      if (
+        batch?.state !== 'ACTIVE' ||
+        batch.suspendRequestedAt === undefined ||
+        batch.cancelRequestedAt !== undefined
+      )
+        return false;
+      batch.state = 'SUSPENDED';
+      delete batch.suspendRequestedAt;
+      return true;
+    },
+
     async awaitResumption(batchOperationKey: string, taskToken: string): Promise<boolean> {
       const found = stored.get(batchOperationKey);
-      if (found?.batch.state !== 'SUSPENDED') return false;
+      if (found?.batch.state !== 'SUSPENDED' || found.batch.cancelRequestedAt !== undefined) return false;
       found.batch.resumptionToken = taskToken;
       return true;
     },
@@ -193,6 +285,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       chunkRecords.set(chunkKey(id), { ...chunk, state: 'DONE', items: copy([...items]) });
       const shard = shardOf(id.batchOperationKey, id.shard);
       shard.chunksDone += 1;
+      delete shard.running;
       shard.completedCount += tally.completed;
       shard.failedCount += tally.failed;
       const itemErrors = shard.itemErrors ?? {};

@@ -93,6 +93,7 @@ describe('the HTTP API functions', () => {
         const actions = [...(byResource.get(tableId(name)) ?? [])];
         const mode = expected[name];
         if (mode === undefined) expect(actions, name).toEqual([]);
+        else if (mode === 'describe') expect(actions, name).toEqual(['dynamodb:DescribeTable']);
         else expect(actions, name).toContain('dynamodb:GetItem');
         expect(actions.includes('dynamodb:PutItem'), `${name} writable`).toBe(mode === 'readWrite');
       }

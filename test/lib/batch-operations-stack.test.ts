@@ -7,6 +7,7 @@ import {
 } from '#resources/chunk-queue-settings.ts';
 import { BATCHES_BY_START_DATE_INDEX, tableSchemas } from '#resources/table-schema.ts';
 import { workflowTasks } from '#resources/workflow-tasks.ts';
+import { routeAccess } from '../../lib/api.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
 
 let template: Template;
@@ -94,13 +95,17 @@ describe('BatchOperationsStack', () => {
     }
   });
 
-  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function with IAM authorization', () => {
+  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function with IAM authorization, health without', () => {
     for (const route of apiRoutes.filter((candidate) => !candidate.streaming)) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
-        AuthorizationType: 'AWS_IAM',
+        AuthorizationType: routeAccess[route.id].public ? 'NONE' : 'AWS_IAM',
       });
     }
+    expect(apiRoutes.filter((route) => routeAccess[route.id].public).map((route) => route.path)).toEqual([
+      '/v2/extensions/health/liveness',
+      '/v2/extensions/health/readiness',
+    ]);
   });
 
   it('shows the four phases as the state machine top-level states, each task a Lambda returning its payload', () => {

@@ -37,6 +37,9 @@ export function toBatchOperation(record: StoredRecord): BatchOperation {
       stalledSince: record.stalledSince as string | undefined,
       suspensions: record.suspensions as number | undefined,
       failureReason: record.failureReason as string | undefined,
+      cancelRequestedAt: record.cancelRequestedAt as string | undefined,
+      suspendRequestedAt: record.suspendRequestedAt as string | undefined,
+      failureRequested: record.failureRequested as string | undefined,
       itemsPerSecond: record.itemsPerSecond as number | undefined,
       failureThreshold: record.failureThreshold as BatchOperation['failureThreshold'],
     }),
@@ -55,6 +58,7 @@ export function toBatchShard(record: StoredRecord): BatchShard {
     ...present({
       itemErrors: record.itemErrors as Record<string, number> | undefined,
       error: record.error as BatchShard['error'],
+      running: record.running as BatchShard['running'],
     }),
   };
 }

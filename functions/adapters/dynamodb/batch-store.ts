@@ -7,11 +7,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
+  BatchLifecycleCommand,
   BatchOperation,
   BatchOperationState,
   BatchOperationType,
   BatchShard,
 } from '#domain/batch/batch-operation.ts';
+import type { ChunkId } from '#domain/batch/chunk.ts';
 import type {
   BatchCreation,
   BatchStore,
@@ -239,6 +241,143 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
+  async requestChange(
+    batchOperationKey: string,
+    command: BatchLifecycleCommand,
+    at: string,
+  ): Promise<BatchTransition> {
+    const attempts = lifecycleAttempts[command];
+    let old: Record<string, unknown> | undefined;
+    for (const attempt of attempts) {
+      const result = await this.conditionalUpdate(batchOperationKey, attempt, at);
+      if (result.changed) {
+        return {
+          outcome: 'changed',
+          batchOperationType: result.old?.batchOperationType as BatchOperationType,
+          resumptionToken: result.old?.resumptionToken as string | undefined,
+        };
+      }
+      old = result.old;
+      if (!old) return { outcome: 'missing' };
+    }
+    // A repeated suspension of an ACTIVE batch whose suspension is already requested changes nothing.
+    if (command === 'suspend' && old?.state === 'ACTIVE' && old.suspendRequestedAt && !old.cancelRequestedAt)
+      return { outcome: 'changed', batchOperationType: old.batchOperationType as BatchOperationType };
+    return {
+      outcome: 'refused',
+      state: old?.state as BatchOperationState,
+      ...(old?.cancelRequestedAt ? { cancelRequestedAt: old.cancelRequestedAt as string } : {}),
+    };
+  }
+
+  private async conditionalUpdate(
+    batchOperationKey: string,
+    attempt: LifecycleAttempt,
+    at: string,
+  ): Promise<{ changed: boolean; old?: Record<string, unknown> }> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.batchesTable,
+          Key: { batchOperationKey, record: BATCH_RECORD },
+          UpdateExpression: attempt.update,
+          ConditionExpression: attempt.condition,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries({ ...STATE_VALUES, ':at': at, ':one': 1 }).filter(([name]) =>
+              `${attempt.update} ${attempt.condition}`.includes(name),
+            ),
+          ),
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { changed: true, old: Attributes };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { changed: false, old: error.Item ? unmarshall(error.Item) : undefined };
+    }
+  }
+
+  async claimShard(id: ChunkId, until: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.batchesTable,
+                Key: { batchOperationKey: id.batchOperationKey, record: BATCH_RECORD },
+                ConditionExpression:
+                  '#state = :active AND attribute_not_exists(cancelRequestedAt) AND attribute_not_exists(suspendRequestedAt) AND attribute_not_exists(failureRequested)',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':active': 'ACTIVE' },
+              },
+            },
+            {
+              Update: {
+                TableName: this.batchesTable,
+                Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+                UpdateExpression: 'SET running = :running',
+                ExpressionAttributeValues: { ':running': { chunk: id.chunk, until } },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        return false;
+      throw error;
+    }
+  }
+
+  async releaseShard(id: ChunkId): Promise<void> {
+    await updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+        UpdateExpression: 'REMOVE running',
+        ConditionExpression: 'running.chunk = :chunk',
+        ExpressionAttributeValues: { ':chunk': id.chunk },
+      }),
+    );
+  }
+
+  requestFailure(batchOperationKey: string, reason: string): Promise<boolean> {
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET failureRequested = :reason',
+        ConditionExpression: `#state = :active AND ${NOT_CANCELING} AND attribute_not_exists(failureRequested)`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':reason': reason, ':active': 'ACTIVE' },
+      }),
+    );
+  }
+
+  completeSuspension(batchOperationKey: string): Promise<boolean> {
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET #state = :suspended REMOVE suspendRequestedAt',
+        ConditionExpression:
+          '#state = :active AND attribute_exists(suspendRequestedAt) AND attribute_not_exists(cancelRequestedAt)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':suspended': 'SUSPENDED', ':active': 'ACTIVE' },
+      }),
+    );
+  }
+
   awaitResumption(batchOperationKey: string, taskToken: string): Promise<boolean> {
     return updateIfConditionHolds(
       this.db,
@@ -246,7 +385,7 @@ export class DynamoBatchStore implements BatchStore {
         TableName: this.batchesTable,
         Key: { batchOperationKey, record: BATCH_RECORD },
         UpdateExpression: 'SET resumptionToken = :token',
-        ConditionExpression: '#state = :suspended',
+        ConditionExpression: '#state = :suspended AND attribute_not_exists(cancelRequestedAt)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':token': taskToken, ':suspended': 'SUSPENDED' },
       }),
@@ -279,3 +418,49 @@ export class DynamoBatchStore implements BatchStore {
     );
   }
 }
+
+interface LifecycleAttempt {
+  condition: string;
+  update: string;
+}
+
+const STATE_VALUES = {
+  ':created': 'CREATED',
+  ':active': 'ACTIVE',
+  ':suspended': 'SUSPENDED',
+};
+
+const NOT_CANCELING = 'attribute_not_exists(cancelRequestedAt)';
+
+/** Each command's conditional writes, tried in order until one holds. */
+const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
+  cancel: [
+    {
+      condition: '#state IN (:created, :active, :suspended)',
+      update:
+        'SET cancelRequestedAt = if_not_exists(cancelRequestedAt, :at) REMOVE resumptionToken, suspendRequestedAt',
+    },
+  ],
+  suspend: [
+    // No worker runs before the batch is ACTIVE: suspended at once.
+    {
+      condition: `#state = :created AND ${NOT_CANCELING}`,
+      update: 'SET #state = :suspended REMOVE resumptionToken ADD suspensions :one',
+    },
+    {
+      condition: `#state = :active AND ${NOT_CANCELING} AND attribute_not_exists(suspendRequestedAt)`,
+      update: 'SET suspendRequestedAt = :at ADD suspensions :one',
+    },
+  ],
+  resume: [
+    {
+      condition: `#state = :suspended AND ${NOT_CANCELING}`,
+      update: 'SET #state = :active REMOVE resumptionToken',
+    },
+    // A suspension requested but not yet in effect is withdrawn.
+    {
+      condition: `#state = :active AND ${NOT_CANCELING} AND attribute_exists(suspendRequestedAt)`,
+      update: 'REMOVE suspendRequestedAt',
+    },
+  ],
+};

@@ -170,7 +170,8 @@ export class DynamoChunkStore implements ChunkStore {
     return {
       TableName: this.batchesTable,
       Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-      UpdateExpression: `ADD chunksDone :one, completedCount :completed, failedCount :failed${sums.length ? ` SET ${sums.join(', ')}` : ''}`,
+      // The chunk is recorded: the worker's claim on the shard ends with it.
+      UpdateExpression: `ADD chunksDone :one, completedCount :completed, failedCount :failed${sums.length ? ` SET ${sums.join(', ')}` : ''} REMOVE running`,
       ...(errors.length
         ? {
             ExpressionAttributeNames: Object.fromEntries(

@@ -28,6 +28,9 @@ export const BATCH_OPERATION_STATES = [
 ] as const;
 export type BatchOperationState = (typeof BATCH_OPERATION_STATES)[number];
 
+/** The commands a user sends to a running batch. */
+export type BatchLifecycleCommand = 'suspend' | 'resume' | 'cancel';
+
 export const FINAL_BATCH_STATES: readonly BatchOperationState[] = [
   'COMPLETED',
   'PARTIALLY_COMPLETED',
@@ -123,6 +126,21 @@ export interface BatchOperation extends BatchControls {
   suspensions?: number;
   /** A failure of the orchestration itself (not of an item or shard), recorded by the fail handler. */
   failureReason?: string;
+  /**
+   * A cancellation was requested: no item starts any more, and the batch ends CANCELED (with its end
+   * date and final counts) once every chunk is accounted for. Until then it keeps its state.
+   */
+  cancelRequestedAt?: string;
+  /**
+   * A suspension of the ACTIVE batch was requested: no item starts any more, and the batch becomes
+   * SUSPENDED once no chunk is in flight. Until then it reads ACTIVE.
+   */
+  suspendRequestedAt?: string;
+  /**
+   * The failure threshold was exceeded (the reason): no item starts any more, and the batch ends FAILED
+   * once every chunk is accounted for.
+   */
+  failureRequested?: string;
 }
 
 export const SHARD_STATES = ['INITIALIZING', 'EXECUTING', 'FAILED'] as const;
@@ -143,6 +161,16 @@ export interface BatchShard {
   /** Failed items per error message (see `errorSummaryLine`), moved with the counters once per chunk. */
   itemErrors?: Record<string, number>;
   error?: BatchError;
+  /**
+   * The chunk a worker is applying now, and until when its claim holds (a worker that died lets it
+   * lapse at its timeout). A suspension is complete only when no shard holds a live claim.
+   */
+  running?: { chunk: number; until: string };
+}
+
+/** No worker is applying a chunk of this shard now (or the one that was has outlived its timeout). */
+export function isShardIdle(shard: BatchShard, now: Date): boolean {
+  return !shard.running || Date.parse(shard.running.until) <= now.getTime();
 }
 
 export function isShardFinished(shard: BatchShard): boolean {

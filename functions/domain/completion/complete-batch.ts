@@ -18,15 +18,20 @@ export function finishedBatch(
   };
 }
 
-/** Phase 4, Completion: the leader aggregates the shards into the batch's final state and end date. */
+/**
+ * Phase 4, Completion: the leader aggregates the shards into the batch's final state and end date. It
+ * runs once every chunk is recorded, so the state, end date and counts written here are final. A batch
+ * whose cancellation was requested ends CANCELED; one the failure threshold stopped ends FAILED.
+ */
 export async function completeBatch(
   deps: { batches: BatchStore; now: () => Date },
   input: { batchOperationKey: string },
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
-  const state = finalStateOf(found.shards);
+  const { cancelRequestedAt, failureRequested } = found.batch;
+  const state = cancelRequestedAt ? 'CANCELED' : failureRequested ? 'FAILED' : finalStateOf(found.shards);
   const endDate = deps.now().toISOString();
-  const finished = await deps.batches.finishBatch(input.batchOperationKey, state, endDate);
+  const finished = await deps.batches.finishBatch(input.batchOperationKey, state, endDate, failureRequested);
   return finishedBatch(found.batch, finished ? state : found.batch.state, endDate, finished);
 }

@@ -1,13 +1,13 @@
 import type { BatchStateChange } from './change-batch-state.ts';
 
 /**
- * Cancel: the batch ends CANCELED at once, with its end date. No further item is processed: each
- * pending chunk is accounted for when it reaches a worker, its unprocessed items becoming CANCELED
- * while items already processed keep their outcome.
+ * Cancel: the request is recorded at once (`cancelRequestedAt`) and no further item starts; items in
+ * flight finish. Once every chunk is accounted for (unprocessed items become CANCELED, processed ones
+ * keep their outcome) the execution ends the batch CANCELED with its end date and final counts, after
+ * which nothing about the batch or its instances changes.
  */
 export const cancelBatch: BatchStateChange = {
   verb: 'cancel',
   from: ['CREATED', 'ACTIVE', 'SUSPENDED'],
   to: 'CANCELED',
-  ends: true,
 };

@@ -1,7 +1,7 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkSender } from '#ports/chunk-sender.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
-import { type BatchShard, isShardFinished, progressOf } from '../batch/batch-operation.ts';
+import { type BatchShard, isShardFinished, isShardIdle, progressOf } from '../batch/batch-operation.ts';
 import type { BatchExecutionInput } from '../creation/start-batch.ts';
 import { NotFoundError } from '../errors.ts';
 import { dispatchChunks } from './dispatch-chunks.ts';
@@ -35,14 +35,31 @@ export async function checkProgress(
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
-  const { state, batchOperationType } = found.batch;
-  // A batch canceled (or failed by its failure threshold) still runs until its chunks are accounted for.
+  const { state, batchOperationType, cancelRequestedAt, failureRequested } = found.batch;
+  // A batch being canceled (or failed by its failure threshold) runs until its chunks are accounted for.
   const finished =
     found.shards.every(isShardFinished) || state === 'COMPLETED' || state === 'PARTIALLY_COMPLETED';
   const now = deps.now();
   const done = doneCount(found.shards);
   const suspensions = found.batch.suspensions ?? 0;
-  if (!finished && state === 'SUSPENDED') {
+  const ending = Boolean(cancelRequestedAt || failureRequested);
+  if (!finished && !ending && state === 'ACTIVE' && found.batch.suspendRequestedAt) {
+    // A suspension takes effect once no worker holds a chunk: SUSPENDED then means nothing runs.
+    const drained = found.shards.every((shard) => isShardIdle(shard, now));
+    if (!(drained && (await deps.batches.completeSuspension(input.batchOperationKey)))) {
+      return {
+        ...input,
+        finished,
+        suspended: false,
+        stalled: false,
+        redispatched: 0,
+        batchOperationType,
+      };
+    }
+  }
+  const parks =
+    state === 'SUSPENDED' || (state === 'ACTIVE' && !ending && Boolean(found.batch.suspendRequestedAt));
+  if (!finished && !ending && parks) {
     // The execution now waits to be woken, then sends the pending chunks under this suspension's id.
     return {
       ...input,

@@ -21,7 +21,11 @@ export async function dispatchChunks(
 ) {
   const { batchOperationKey, shard } = input;
   const found = await deps.batches.getBatch(batchOperationKey);
-  if (!found || found.batch.state === 'SUSPENDED') return { batchOperationKey, shard, dispatched: 0 };
+  // Nothing is sent while suspended or a suspension is requested (the suspension's message ids stay
+  // unused until it is resumed); a batch whose cancellation was requested is sent on, to be accounted for.
+  const { state, suspendRequestedAt, cancelRequestedAt } = found?.batch ?? {};
+  if (!found || ((state === 'SUSPENDED' || suspendRequestedAt) && !cancelRequestedAt))
+    return { batchOperationKey, shard, dispatched: 0 };
   const round = redispatch ?? dispatchId(input.dispatchRound ?? 0, found.batch.suspensions ?? 0);
   let group: ChunkId[] = [];
   let dispatched = 0;

@@ -3,6 +3,7 @@ import type { ChunkStore } from '#ports/chunk-store.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
 import {
   boundedErrorMessage,
+  type Chunk,
   type ChunkId,
   errorMessageBudget,
   type ItemOutcome,
@@ -13,7 +14,20 @@ import type { EngineDeps } from '../instance/engine-step.ts';
 import { applyOperation } from '../operations/apply-operation.ts';
 import type { ItemErrorClass, OperationHandler } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
-import { accountUnprocessedChunk } from './account-unprocessed-chunk.ts';
+import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
+
+/** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
+export const CHECK_EVERY_ITEMS = 25;
+/** ... or this soon (ms) when items are paced or slow. */
+export const CHECK_EVERY_MS = 1000;
+/**
+ * A worker with less time left than this (ms) starts no further item: it releases its shard and leaves
+ * the chunk pending, so its claim never outlives it (on AWS, the Lambda timeout; locally, a stopping
+ * runtime, which sets the remaining time to zero).
+ */
+export const STOP_MARGIN_MS = 10_000;
+/** A worker's claim on its shard when the invocation's remaining time is unknown (the worker timeout). */
+const DEFAULT_CLAIM_MS = 120_000;
 
 /** The batch store, and the engine's stores an operation reads and writes. */
 export interface ExecuteChunkDeps extends EngineDeps {
@@ -21,6 +35,8 @@ export interface ExecuteChunkDeps extends EngineDeps {
   chunks: ChunkStore;
   concurrency: number;
   sleep: (ms: number) => Promise<void>;
+  /** The invocation's remaining time (Lambda's `getRemainingTimeInMillis`). */
+  remainingTimeMs?: () => number;
 }
 
 export type { ItemErrorClass };
@@ -38,13 +54,41 @@ export type ChunkExecution =
   /** The batch ended before this chunk ran: its unprocessed items were accounted for as CANCELED. */
   | { status: 'canceled'; batchOperationType: BatchOperationType; completed: number; failed: number }
   /** Suspended (or not yet started): the chunk stays pending; resumption sends it again. */
-  | { status: 'duplicate' | 'batch-suspended' | 'unknown-batch' };
+  | { status: 'duplicate' | 'batch-suspended' | 'unknown-batch' }
+  /** The invocation ran out of time (or the runtime is stopping): the chunk stays pending, sent again later. */
+  | { status: 'abandoned' };
+
+/** What a worker does with a chunk, given its batch as read now. */
+type Verdict =
+  | { run: true }
+  | { run: false; hold: 'batch-suspended' | 'abandoned' }
+  | { run: false; disposition: Disposition };
+
+function verdictOf(batch: BatchOperation): Verdict {
+  if (batch.cancelRequestedAt || batch.state === 'CANCELED')
+    return { run: false, disposition: { state: 'CANCELED' } };
+  if (batch.failureRequested) return { run: false, disposition: endedBefore('FAILED') };
+  if (batch.state === 'CREATED' || batch.state === 'SUSPENDED' || batch.suspendRequestedAt)
+    return { run: false, hold: 'batch-suspended' };
+  if (batch.state !== 'ACTIVE') return { run: false, disposition: endedBefore(batch.state) };
+  return { run: true };
+}
+
+const endedBefore = (state: string): Disposition => ({
+  state: 'CANCELED',
+  errorMessage: `The batch ended ${state} before this item was processed`,
+});
 
 /**
  * Phase 3, Execution of one chunk: apply the batch's command to every pending item with bounded
  * concurrency, then record all outcomes and move the shard's counters in one transaction that
  * succeeds once per chunk. A redelivered or resumed chunk re-applies nothing: the store's condition
  * refuses a second change by the same batch and the item is recognized as already done.
+ *
+ * While it runs, the worker claims its shard (the execution completes a suspension only when no shard
+ * is claimed) and reads the batch between small groups of items: once a cancellation, suspension or
+ * failure was requested it starts no further item, lets the started ones finish, and then records
+ * the chunk (canceled: the rest become CANCELED) or leaves it pending (suspended).
  */
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
   const [found, chunk] = await Promise.all([
@@ -53,32 +97,37 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   ]);
   if (!found) return { status: 'unknown-batch' };
   if (!chunk || chunk.state === 'DONE') return { status: 'duplicate' };
-  const { state, batchOperationType } = found.batch;
-  if (state === 'CREATED' || state === 'SUSPENDED') return { status: 'batch-suspended' };
-  if (state !== 'ACTIVE') {
-    const accounted = await accountUnprocessedChunk(
-      deps,
-      id,
-      batchOperationType,
-      state === 'CANCELED'
-        ? { state: 'CANCELED' }
-        : { state: 'CANCELED', errorMessage: `The batch ended ${state} before this item was processed` },
-      chunk,
-    );
-    return accounted.status === 'accounted' ? { ...accounted, status: 'canceled' } : { status: 'duplicate' };
+  const { batchOperationType } = found.batch;
+  let verdict = verdictOf(found.batch);
+  // The claim tells the execution a chunk is in flight; it holds only while nothing was requested.
+  const claimUntil = new Date(deps.now().getTime() + (deps.remainingTimeMs?.() ?? DEFAULT_CLAIM_MS));
+  if (verdict.run && !(await deps.batches.claimShard(id, claimUntil.toISOString()))) {
+    const again = await deps.batches.getBatch(id.batchOperationKey);
+    verdict = again ? verdictOf(again.batch) : { run: false, hold: 'batch-suspended' };
+    if (verdict.run) verdict = { run: false, hold: 'batch-suspended' };
   }
+  if (!verdict.run) return stopChunk(deps, id, chunk, batchOperationType, verdict);
 
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
+  const watch = batchWatch(deps, id.batchOperationKey);
   const messageBytes = errorMessageBudget(chunk.items.length);
   const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
     if (item.state !== 'ACTIVE') return item;
-    await pace(index);
+    // A paced wait is cut in steps, so a slow rate does not delay noticing a request.
+    for (let wait = pace(index); wait > 0; wait -= CHECK_EVERY_MS) {
+      await deps.sleep(Math.min(wait, CHECK_EVERY_MS));
+      if (!(await watch.proceed(false))) return item;
+    }
+    if (!(await watch.proceed(true))) return item;
     const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item, messageBytes);
     if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     return outcome;
   });
+  // Stopped between items: the items started have finished; the rest wait or are accounted for.
+  if (watch.stopped)
+    return stopChunk(deps, id, { ...chunk, items: outcomes }, batchOperationType, watch.stopped);
   const tally = tallyOf(outcomes);
   const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
@@ -93,22 +142,82 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
 }
 
 /**
- * The batch's rate limit, shared evenly by its shards (one chunk per shard runs at a time): item
- * `index` of the chunk starts no earlier than `index / rate` seconds after the chunk began.
+ * A chunk the worker does not (or no longer) run: held back pending (suspended, out of time) with the
+ * shard's claim released, or recorded with its unprocessed items taking the disposition (canceled,
+ * ended), which also releases the claim. Either way nothing of it changes afterwards.
  */
-function pacing(deps: ExecuteChunkDeps, batch: BatchOperation) {
-  if (!batch.itemsPerSecond) return async (_index: number) => undefined;
-  const perShard = batch.itemsPerSecond / batch.shardCount;
-  const started = deps.now().getTime();
-  return async (index: number) => {
-    const wait = started + (index * 1000) / perShard - deps.now().getTime();
-    if (wait > 0) await deps.sleep(wait);
+async function stopChunk(
+  deps: ExecuteChunkDeps,
+  id: ChunkId,
+  chunk: Chunk,
+  batchOperationType: BatchOperationType,
+  verdict: Exclude<Verdict, { run: true }>,
+): Promise<ChunkExecution> {
+  if ('hold' in verdict) {
+    await deps.batches.releaseShard(id);
+    return { status: verdict.hold };
+  }
+  const accounted = await accountUnprocessedChunk(deps, id, batchOperationType, verdict.disposition, chunk);
+  return accounted.status === 'accounted' ? { ...accounted, status: 'canceled' } : { status: 'duplicate' };
+}
+
+/**
+ * Reads the batch again every CHECK_EVERY_ITEMS items started or CHECK_EVERY_MS, whichever comes
+ * first (one read shared by the concurrent lanes), and stops the chunk once a cancellation, suspension
+ * or failure was requested, or the invocation runs out of time.
+ */
+function batchWatch(deps: ExecuteChunkDeps, batchOperationKey: string) {
+  let stopped: Exclude<Verdict, { run: true }> | undefined;
+  let started = 0;
+  let lastCheck = deps.now().getTime();
+  let reading: Promise<void> | undefined;
+  const read = async () => {
+    const found = await deps.batches.getBatch(batchOperationKey);
+    const verdict: Verdict = found ? verdictOf(found.batch) : { run: false, hold: 'batch-suspended' };
+    if (!verdict.run) stopped ??= verdict;
+  };
+  return {
+    get stopped() {
+      return stopped;
+    },
+    /** Whether to go on; `startsItem` when an item is about to start (counted towards the group). */
+    async proceed(startsItem: boolean): Promise<boolean> {
+      if (stopped) return false;
+      if (deps.remainingTimeMs && deps.remainingTimeMs() < STOP_MARGIN_MS) {
+        stopped = { run: false, hold: 'abandoned' };
+        return false;
+      }
+      if (startsItem) started += 1;
+      const now = deps.now().getTime();
+      if (!reading && (started >= CHECK_EVERY_ITEMS || now - lastCheck >= CHECK_EVERY_MS)) {
+        started = 0;
+        lastCheck = now;
+        reading = read().finally(() => {
+          reading = undefined;
+        });
+      }
+      if (reading) await reading;
+      return !stopped;
+    },
   };
 }
 
 /**
+ * The batch's rate limit, shared evenly by its shards (one chunk per shard runs at a time): item
+ * `index` of the chunk starts no earlier than `index / rate` seconds after the chunk began. Returns
+ * how long (ms) item `index` has yet to wait.
+ */
+function pacing(deps: ExecuteChunkDeps, batch: BatchOperation) {
+  if (!batch.itemsPerSecond) return (_index: number) => 0;
+  const perShard = batch.itemsPerSecond / batch.shardCount;
+  const started = deps.now().getTime();
+  return (index: number) => started + (index * 1000) / perShard - deps.now().getTime();
+}
+
+/**
  * Ends the batch FAILED once more than the threshold's share of its processed items failed (and at
- * least its minimum were processed). The remaining chunks are then accounted for as not processed.
+ * least its minimum were processed): the reason is recorded at once, the workers stop between items,
+ * the remaining chunks are accounted for as not processed, and completion writes FAILED when drained.
  */
 async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOperation) {
   if (!batch.failureThreshold) return undefined;
@@ -120,13 +229,8 @@ async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOpera
   if (processed < minProcessedItems || operationsFailedCount * 100 <= percentage * processed)
     return undefined;
   const reason = `Failure threshold exceeded: ${operationsFailedCount} of ${processed} processed items failed, more than ${percentage}%`;
-  const ended = await deps.batches.finishBatch(
-    batch.batchOperationKey,
-    'FAILED',
-    deps.now().toISOString(),
-    reason,
-  );
-  return ended ? reason : undefined;
+  const requested = await deps.batches.requestFailure(batch.batchOperationKey, reason);
+  return requested ? reason : undefined;
 }
 
 async function executeItem(
