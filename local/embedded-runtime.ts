@@ -142,7 +142,8 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   };
   try {
     const [dynamo, sqsEmulator] = await Promise.all([
-      startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }),
+      // A throwaway run keeps its tables in memory (2-3x faster); a given DATA_DIR keeps them on disk.
+      startDynamoDbLocal(ownsDataDir ? {} : { dataDir: join(dataDir, 'dynamodb') }),
       startSqsEmulator(),
     ]);
     parts.emulators.push(dynamo, sqsEmulator);
