@@ -7,6 +7,7 @@ import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
 import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
 import type { StaticFiles } from './console-assets.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
+import { keepIdleConnections } from './step-functions-emulator.ts';
 
 interface BoundRoute {
   route: ApiRoute;
@@ -35,7 +36,7 @@ export function createHttpApi(
   const parameterCount = ({ route }: BoundRoute) => route.path.split('{').length;
   const bound = [...routes].sort((a, b) => parameterCount(a) - parameterCount(b));
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     // Embedded only: the metrics CloudWatch would hold on AWS, in Prometheus text format.
     if (options.metricsText && req.method === 'GET' && req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -78,6 +79,7 @@ export function createHttpApi(
         : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
     );
   });
+  return keepIdleConnections(server);
 }
 
 async function handle(

@@ -157,7 +157,7 @@ export async function startStepFunctionsEmulator(
     },
   };
 
-  const server = createServer((req, res) => void serve(req, res, actions));
+  const server = keepIdleConnections(createServer((req, res) => void serve(req, res, actions)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -253,6 +253,17 @@ async function serve(
     if (error instanceof ServiceError) return reply(400, { __type: error.type, message: error.message });
     reply(500, { __type: 'InternalFailure', message: String(error) });
   }
+}
+
+/**
+ * Idle keep-alive connections outlive the client's (Node's fetch and the AWS SDK drop theirs after 4 s and
+ * 1 s unless told longer), so a client never reuses a socket the server is closing at that moment: a
+ * loaded machine otherwise turns that race into ECONNRESET. Stopping closes them at once (`closeServer`).
+ */
+export function keepIdleConnections(server: Server): Server {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 export function closeServer(server: Server): Promise<void> {

@@ -214,7 +214,14 @@ describe('batch lifecycle', () => {
       },
       () => `batch ${key} still initializing`,
     );
-    const held = await batch(key);
+    // SUSPENDED is written once the execution has seen that nothing is in flight.
+    const held = await eventually(
+      async () => {
+        const read = await batch(key);
+        return read.state === 'SUSPENDED' ? read : undefined;
+      },
+      () => `batch ${key} not SUSPENDED yet`,
+    );
     expect((await api.post(`/v2/batch-operations/${key}/cancellation`)).status).toBe(204);
     await eventually(
       async () => ((await executionStatus(key)) === 'SUCCEEDED' ? true : undefined),

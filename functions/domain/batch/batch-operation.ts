@@ -198,6 +198,25 @@ export function progressOf(shards: readonly BatchShard[]): BatchProgress {
   };
 }
 
+/**
+ * Why the batch's failure threshold ends it FAILED, or undefined while it holds: more than `percentage` %
+ * of at least `minProcessedItems` processed items failed.
+ */
+export function failureThresholdCrossed(
+  threshold: BatchOperation['failureThreshold'],
+  shards: readonly BatchShard[],
+): string | undefined {
+  if (!threshold) return undefined;
+  const { operationsCompletedCount, operationsFailedCount } = progressOf(shards);
+  const processed = operationsCompletedCount + operationsFailedCount;
+  if (
+    processed < threshold.minProcessedItems ||
+    operationsFailedCount * 100 <= threshold.percentage * processed
+  )
+    return undefined;
+  return `Failure threshold exceeded: ${operationsFailedCount} of ${processed} processed items failed, more than ${threshold.percentage}%`;
+}
+
 function summarizeItemErrors(shards: readonly BatchShard[]) {
   const counts = new Map<string, number>();
   for (const shard of shards) {

@@ -1,5 +1,10 @@
 import type { BatchStore } from '#ports/batch-store.ts';
-import { type BatchOperation, type BatchOperationState, finalStateOf } from '../batch/batch-operation.ts';
+import {
+  type BatchOperation,
+  type BatchOperationState,
+  failureThresholdCrossed,
+  finalStateOf,
+} from '../batch/batch-operation.ts';
 import { NotFoundError } from '../errors.ts';
 
 /** What a final step did: `finished` is false when the batch had already left ACTIVE (nothing changed). */
@@ -21,7 +26,7 @@ export function finishedBatch(
 /**
  * Phase 4, Completion: the leader aggregates the shards into the batch's final state and end date. It
  * runs once every chunk is recorded, so the state, end date and counts written here are final. A batch
- * whose cancellation was requested ends CANCELED; one the failure threshold stopped ends FAILED.
+ * whose cancellation was requested ends CANCELED; one whose failure threshold was crossed ends FAILED.
  */
 export async function completeBatch(
   deps: { batches: BatchStore; now: () => Date },
@@ -29,9 +34,11 @@ export async function completeBatch(
 ) {
   const found = await deps.batches.getBatch(input.batchOperationKey);
   if (!found) throw new NotFoundError(`Batch operation ${input.batchOperationKey} does not exist`);
-  const { cancelRequestedAt, failureRequested } = found.batch;
-  const state = cancelRequestedAt ? 'CANCELED' : failureRequested ? 'FAILED' : finalStateOf(found.shards);
+  const { cancelRequestedAt, failureThreshold } = found.batch;
+  // The last chunk's worker may not have requested the failure yet: the final counts decide as well.
+  const failure = found.batch.failureRequested ?? failureThresholdCrossed(failureThreshold, found.shards);
+  const state = cancelRequestedAt ? 'CANCELED' : failure ? 'FAILED' : finalStateOf(found.shards);
   const endDate = deps.now().toISOString();
-  const finished = await deps.batches.finishBatch(input.batchOperationKey, state, endDate, failureRequested);
+  const finished = await deps.batches.finishBatch(input.batchOperationKey, state, endDate, failure);
   return finishedBatch(found.batch, finished ? state : found.batch.state, endDate, finished);
 }

@@ -1,6 +1,10 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
-import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
+import {
+  type BatchOperation,
+  type BatchOperationType,
+  failureThresholdCrossed,
+} from '../batch/batch-operation.ts';
 import {
   boundedErrorMessage,
   type Chunk,
@@ -221,14 +225,9 @@ function pacing(deps: ExecuteChunkDeps, batch: BatchOperation) {
  */
 async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOperation) {
   if (!batch.failureThreshold) return undefined;
-  const { percentage, minProcessedItems } = batch.failureThreshold;
   const current = await deps.batches.getBatch(batch.batchOperationKey);
-  if (!current) return undefined;
-  const { operationsCompletedCount, operationsFailedCount } = progressOf(current.shards);
-  const processed = operationsCompletedCount + operationsFailedCount;
-  if (processed < minProcessedItems || operationsFailedCount * 100 <= percentage * processed)
-    return undefined;
-  const reason = `Failure threshold exceeded: ${operationsFailedCount} of ${processed} processed items failed, more than ${percentage}%`;
+  const reason = current && failureThresholdCrossed(batch.failureThreshold, current.shards);
+  if (!reason) return undefined;
   const requested = await deps.batches.requestFailure(batch.batchOperationKey, reason);
   return requested ? reason : undefined;
 }

@@ -228,6 +228,33 @@ describe('completion', () => {
     });
   });
 
+  it('ends FAILED when the final counts cross the failure threshold, though no worker requested it', async () => {
+    // As if the last chunk's worker stopped between recording its items and requesting the failure.
+    const failureLost: BatchStore = Object.assign(Object.create(batches) as BatchStore, {
+      requestFailure: async () => false,
+    });
+    const { batchOperationKey } = await createBatch(creationDeps(), {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      items: { filter: { processDefinitionId: 'order-process' } },
+      claims: { sub: 'operator' },
+      controls: { failureThreshold: { percentage: 10, minProcessedItems: 1 } },
+    });
+    await startBatch({ batches, pollSeconds: 1, now }, { batchOperationKey, executionArn: 'arn:spec' });
+    for (let shard = 0; shard < SHARDS; shard++) {
+      await initializeShard(initializationDeps(), { batchOperationKey, shard });
+      await dispatchChunks({ batches, chunks, queue }, { batchOperationKey, shard });
+    }
+    for (const id of queue.sent) await executeChunk({ ...executionDeps(), batches: failureLost }, id);
+    expect((await batches.getBatch(batchOperationKey))?.batch.failureRequested).toBeUndefined();
+
+    const finished = await completeBatch({ batches, now }, { batchOperationKey });
+
+    expect(finished).toMatchObject({ state: 'FAILED', finished: true });
+    expect((await batches.getBatch(batchOperationKey))?.batch.failureReason).toBe(
+      'Failure threshold exceeded: 1 of 8 processed items failed, more than 10%',
+    );
+  });
+
   it('changes nothing once the batch has ended', async () => {
     const key = await createCancellation();
     await runToCompletion(key);
