@@ -11,6 +11,7 @@ import { setExternalTaskRetries } from './set-external-task-retries.ts';
 import { setJobRetries } from './set-job-retries.ts';
 import { setVariables } from './set-variables.ts';
 import { suspendProcessInstance } from './suspend-process-instance.ts';
+import { updateJob } from './update-job.ts';
 
 /**
  * Every operation type the service runs, one descriptor each. The worker's handler lookup, the
@@ -25,6 +26,7 @@ export const OPERATIONS: readonly OperationHandler[] = [
   migrateProcessInstance,
   suspendProcessInstance,
   resumeProcessInstance,
+  updateJob,
   setJobRetries,
   setExternalTaskRetries,
   restartProcessInstance,
@@ -45,4 +47,14 @@ export function operationCreatedAt(path: string): OperationHandler | undefined {
 /** The name of an operation's creation request: the last segment of its path (also its dry run's). */
 export function creationName(operation: OperationHandler): string {
   return operation.creation.path.slice(operation.creation.path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Where an operation's dry run is served (an extension): under the collection its items belong to,
+ * `/v2/extensions/process-instances/<name>/dry-run`, or `/v2/extensions/jobs/<name>/dry-run` for a job
+ * operation, `<name>` being its creation name.
+ */
+export function dryRunPathOf(operation: OperationHandler): `/v2/extensions/${string}/dry-run` {
+  const collection = operation.kind === 'job' ? 'jobs' : 'process-instances';
+  return `/v2/extensions/${collection}/${creationName(operation)}/dry-run`;
 }
