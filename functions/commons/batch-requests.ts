@@ -2,7 +2,7 @@ import type { BatchControls, BatchOperationType } from '#domain/batch/batch-oper
 import { NotFoundError } from '#domain/errors.ts';
 import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
 import type { OperationHandler } from '#domain/operations/operation-handler.ts';
-import { dryRunPathOf, OPERATIONS } from '#domain/operations/registry.ts';
+import { creationName, dryRunPathOf, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
 import { splitOperationRequest } from '#wire/batch-requests.ts';
 import { type HttpEvent, parseBody } from './http.ts';
 import { services } from './services.ts';
@@ -38,7 +38,13 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
 export function operationDryRunAt(path: string): OperationHandler {
   const operation = OPERATIONS.find((candidate) => dryRunPathOf(candidate) === path);
   if (operation) return operation;
+  const routes = [...new Set(OPERATIONS.map(dryRunRouteOf))].map(
+    (route) =>
+      `${route} for ${OPERATIONS.filter((candidate) => dryRunRouteOf(candidate) === route)
+        .map(creationName)
+        .join(', ')}`,
+  );
   throw new NotFoundError(
-    `No batch operation has a dry run at '${path}'; dry runs exist at: ${OPERATIONS.map(dryRunPathOf).join(', ')}`,
+    `No batch operation has a dry run at '${path}'; dry runs exist at ${routes.join('; ')}`,
   );
 }

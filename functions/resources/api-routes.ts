@@ -196,6 +196,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/process-instances/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
   },
+  // A job operation's dry run, under the jobs its batch acts on (dryRunRouteOf in the registry).
   {
     id: 'DryRunJobBatch',
     method: 'POST',

@@ -51,10 +51,14 @@ export function creationName(operation: OperationHandler): string {
 
 /**
  * Where an operation's dry run is served (an extension): under the collection its items belong to,
- * `/v2/extensions/process-instances/<name>/dry-run`, or `/v2/extensions/jobs/<name>/dry-run` for a job
- * operation, `<name>` being its creation name.
+ * `/v2/extensions/process-instances/{operation}/dry-run`, or `/v2/extensions/jobs/{operation}/dry-run`
+ * for a job operation, `{operation}` being its creation name.
  */
-export function dryRunPathOf(operation: OperationHandler): `/v2/extensions/${string}/dry-run` {
-  const collection = operation.kind === 'job' ? 'jobs' : 'process-instances';
-  return `/v2/extensions/${collection}/${creationName(operation)}/dry-run`;
+export function dryRunRouteOf(operation: OperationHandler): `/v2/extensions/${string}/{operation}/dry-run` {
+  return `/v2/extensions/${operation.kind === 'job' ? 'jobs' : 'process-instances'}/{operation}/dry-run`;
+}
+
+/** The path of an operation's dry run. */
+export function dryRunPathOf(operation: OperationHandler): string {
+  return dryRunRouteOf(operation).replace('{operation}', creationName(operation));
 }
