@@ -90,6 +90,12 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Reads what Initialization reads, writes nothing and starts nothing.
   // Modification and migration plans are checked against the definitions, as at creation.
   DryRunBatch: { tables: { processInstances: 'read', processDefinitions: 'read' } },
+  // A job operation's dry run reads the jobs as its Initialization does.
+  DryRunJobBatch: { tables: { jobs: 'read' } },
+  // Reads jobs (a scan, or one instance's), and the page's instances for their tags.
+  SearchJobs: { tables: { jobs: 'read', processInstances: 'read' } },
+  // The API's description: built from the route table, touches nothing.
+  GetOpenApi: { tables: {} },
   GetBatchOperationReport: { tables: { batches: 'read', batchItems: 'read' } },
   // Claims jobs (conditional writes), reads their instances; cancels jobs whose instance moved on.
   ActivateJobs: { tables: { jobs: 'readWrite', processInstances: 'read' } },

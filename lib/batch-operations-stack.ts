@@ -44,6 +44,8 @@ export class BatchOperationsStack extends Stack {
     const initializeShard = fn(workflowTasks.initializeShard, Duration.minutes(15))
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'read')
       .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
+      // A job batch's items are jobs (UPDATE_JOB): each shard scans its segment of them.
+      .bindTable(tableSchemas.jobs, tables.jobs, 'read')
       .bindTable(tableSchemas.batchItems, tables.batchItems, 'readWrite');
     // Both send pending chunks: the dispatch step, and the progress poll when it finds a batch stalled.
     const [dispatchChunks, checkProgress] = [workflowTasks.dispatchChunks, workflowTasks.checkProgress].map(

@@ -74,7 +74,7 @@ describe('the README walk-through', () => {
       '{"state":"COMPLETED","operationsTotalCount":10,"operationsCompletedCount":9,"operationsFailedCount":1}',
     );
     expect(stdout).toMatch(
-      /"state":"FAILED","errorMessage":"Expected to cancel process instance .*, but it is TERMINATED: only ACTIVE instances can be canceled"/,
+      /"state":"FAILED","errorMessage":"Expected to cancel process instance .*, but it is TERMINATED: only ACTIVE and SUSPENDED instances can be canceled"/,
     );
     // The throttled migration: suspended (204), shown SUSPENDED, resumed (204), completed.
     expect(stdout).toMatch(/^204\n\{"state":"SUSPENDED",.*\}\n204$/m);

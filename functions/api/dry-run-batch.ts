@@ -1,15 +1,17 @@
-import { batchRequestNamed, readBatchRequest } from '#commons/batch-requests.ts';
+import { operationDryRunAt, readBatchRequest } from '#commons/batch-requests.ts';
 import { json, jsonApi, pathParameter } from '#commons/http.ts';
 import { itemProvider, services } from '#commons/services.ts';
 import { dryRunBatch } from '#domain/creation/dry-run-batch.ts';
 
 /**
- * POST /v2/extensions/process-instances/{operation}/dry-run: the creation request of that operation
- * (`cancellation`, `migration`, `job-retries`, …), validated as creation validates it and answered
- * with the instances the batch would hold per shard and a sample of their keys; creates nothing.
+ * POST /v2/extensions/process-instances/{operation}/dry-run (and /v2/extensions/jobs/{operation}/dry-run
+ * for a job operation): the creation request of that operation (`cancellation`, `migration`,
+ * `batch-update`, …), validated as creation validates it and answered with the items the batch would
+ * hold per shard and a sample of their keys; creates nothing.
  */
 export const handler = jsonApi(async (event) => {
-  const operation = batchRequestNamed(pathParameter(event, 'operation'));
+  const template = event.routeKey.replace(/^POST /, '');
+  const operation = operationDryRunAt(template.replace('{operation}', pathParameter(event, 'operation')));
   const { batchOperationType, selection } = await readBatchRequest(operation, event);
   return json(
     200,

@@ -1,16 +1,5 @@
-import { json, jsonApi } from '#commons/http.ts';
-import { keyParameter } from '#commons/key-parameter.ts';
-import { services } from '#commons/services.ts';
-import { applyToInstance } from '#domain/instance/instance-operation.ts';
+import { instanceCommandApi } from '#commons/instance-command-api.ts';
 import { resumeProcessInstance } from '#domain/operations/resume-process-instance.ts';
 
 /** POST /v2/process-instances/{processInstanceKey}/resumption: resume one instance (204; 404; 409 naming the rule). */
-export const handler = jsonApi(async (event) => {
-  const key = keyParameter(event, 'processInstanceKey');
-  await applyToInstance(
-    { instances: services().instances, now: () => new Date() },
-    resumeProcessInstance,
-    key,
-  );
-  return json(204);
-});
+export const handler = instanceCommandApi(resumeProcessInstance);

@@ -2,13 +2,11 @@ import { z } from 'zod';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
-import { updateJob } from '#domain/job/update-job.ts';
+import { jobChangesetSchema, updateJob } from '#domain/job/update-job.ts';
 
 const body = z
   .object({
-    changeset: z
-      .object({ retries: z.number().int().optional(), timeout: z.number().int().min(0).optional() })
-      .strict(),
+    changeset: jobChangesetSchema,
     // Camunda accepts it to correlate the command; nothing here reads it back.
     operationReference: z.number().int().optional(),
   })

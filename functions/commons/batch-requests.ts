@@ -2,7 +2,7 @@ import type { BatchControls, BatchOperationType } from '#domain/batch/batch-oper
 import { NotFoundError } from '#domain/errors.ts';
 import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
 import type { OperationHandler } from '#domain/operations/operation-handler.ts';
-import { creationName, OPERATIONS } from '#domain/operations/registry.ts';
+import { creationName, dryRunPathOf, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
 import { splitOperationRequest } from '#wire/batch-requests.ts';
 import { type HttpEvent, parseBody } from './http.ts';
 import { services } from './services.ts';
@@ -34,11 +34,17 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
   };
 }
 
-/** The operation a dry-run path names (its creation path's last segment), or a 404 listing the ones there are. */
-export function batchRequestNamed(name: string): OperationHandler {
-  const operation = OPERATIONS.find((candidate) => creationName(candidate) === name);
+/** The operation whose dry run is at `path`, or a 404 listing the dry runs there are. */
+export function operationDryRunAt(path: string): OperationHandler {
+  const operation = OPERATIONS.find((candidate) => dryRunPathOf(candidate) === path);
   if (operation) return operation;
+  const routes = [...new Set(OPERATIONS.map(dryRunRouteOf))].map(
+    (route) =>
+      `${route} for ${OPERATIONS.filter((candidate) => dryRunRouteOf(candidate) === route)
+        .map(creationName)
+        .join(', ')}`,
+  );
   throw new NotFoundError(
-    `No batch operation is created at '${name}'; dry runs exist for: ${OPERATIONS.map(creationName).join(', ')}`,
+    `No batch operation has a dry run at '${path}'; dry runs exist at ${routes.join('; ')}`,
   );
 }

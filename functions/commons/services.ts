@@ -1,6 +1,7 @@
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
+import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
@@ -23,6 +24,7 @@ export interface Services {
   instances: DynamoProcessInstanceStore;
   keys: DynamoKeyGenerator;
   engine: DynamoEngineStore;
+  jobs: DynamoJobStore;
   batches: DynamoBatchStore;
   chunks: DynamoChunkStore;
   chunkQueue: SqsChunkQueue;
@@ -50,6 +52,7 @@ export function services(): Services {
       },
       config.SHARD_COUNT,
     ),
+    jobs: new DynamoJobStore(db, config.JOBS_TABLE),
     batches: new DynamoBatchStore(db, config.BATCHES_TABLE),
     chunks: new DynamoChunkStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
     chunkQueue: new SqsChunkQueue(sqs(), config.CHUNK_QUEUE_URL),
@@ -76,11 +79,12 @@ export function engineDeps(): EngineDeps {
   return { engine, instances, definitions, keys, now };
 }
 
-/** What reads a filter's matching instances (initialization, dry run): one set of query settings. */
+/** What reads a filter's matching instances or jobs (initialization, dry run): one set of query settings. */
 export function itemProvider(): ItemProviderDeps {
-  const { instances, config } = services();
+  const { instances, jobs, config } = services();
   return {
     instances,
+    jobs,
     queryPageSize: config.QUERY_PAGE_SIZE,
     queryRetry: queryRetrySettings(config),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -123,6 +123,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/activate-jobs.ts',
   },
   {
+    id: 'SearchJobs',
+    method: 'POST',
+    path: '/v2/jobs/search',
+    entry: 'functions/api/search-jobs.ts',
+  },
+  {
     id: 'CompleteJob',
     method: 'POST',
     path: '/v2/jobs/{jobKey}/completion',
@@ -189,6 +195,19 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/v2/extensions/process-instances/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
+  },
+  // A job operation's dry run, under the jobs its batch acts on (dryRunRouteOf in the registry).
+  {
+    id: 'DryRunJobBatch',
+    method: 'POST',
+    path: '/v2/extensions/jobs/{operation}/dry-run',
+    entry: 'functions/api/dry-run-batch.ts',
+  },
+  {
+    id: 'GetOpenApi',
+    method: 'GET',
+    path: '/v2/extensions/openapi.json',
+    entry: 'functions/api/get-openapi.ts',
   },
   {
     id: 'GetBatchOperationReport',

@@ -206,7 +206,7 @@ describe('batchops items, report, list, show', () => {
     ).toEqual([...failedKeys].sort());
     for (const item of result.items) {
       expect(item.state).toBe('FAILED');
-      expect(item.errorMessage).toMatch(/only ACTIVE instances can be canceled/);
+      expect(item.errorMessage).toMatch(/only ACTIVE and SUSPENDED instances can be canceled/);
     }
   });
 

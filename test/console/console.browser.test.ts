@@ -221,7 +221,9 @@ describe('the batch view', { timeout: 120_000 }, () => {
     await console_.openBatch(key);
     await console_.batchState('COMPLETED').waitFor({ timeout: DEADLINE });
     const groups = page.getByRole('table', { name: 'Failed items grouped by error message' });
-    const group = groups.getByRole('row').filter({ hasText: 'only ACTIVE instances can be canceled' });
+    const group = groups
+      .getByRole('row')
+      .filter({ hasText: 'only ACTIVE and SUSPENDED instances can be canceled' });
     await expect.poll(() => group.getByRole('cell').nth(1).textContent()).toBe('3');
 
     await page.getByLabel('Item state').selectOption('FAILED');

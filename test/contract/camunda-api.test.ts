@@ -230,6 +230,27 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
       request: { schema: camunda.updateJobRequestBodySchema, body: { changeset: { retries: 2 } } },
       status: 204,
     });
+    const jobs = await exchange({
+      method: 'POST',
+      path: '/v2/jobs/search',
+      request: {
+        schema: camunda.queryJobsRequestBodySchema,
+        body: {
+          filter: { processInstanceKey: failed.processInstanceKey, type: 'e2e-charge-card' },
+          sort: [{ field: 'jobKey', order: 'asc' }],
+          page: { limit: 5 },
+        },
+      },
+      status: 200,
+      response: camunda.queryJobsResponseBodySchema,
+    });
+    expect(
+      jobs.items.map((job: { jobKey: string; state: string; retries: number }) => [
+        job.jobKey,
+        job.state,
+        job.retries,
+      ]),
+    ).toEqual([[failed.jobKey, 'FAILED', 2]]);
     await exchange({
       method: 'POST',
       path: `/v2/incidents/${incidents.items[0].incidentKey}/resolution`,

@@ -106,6 +106,15 @@ describe.each(clients)('the official Camunda client %s', (_, makeClient, suffix)
     );
     expect(incidents.items).toHaveLength(1);
     await client.updateJob({ jobKey: failed.jobKey, changeset: { retries: 2 } });
+    const found = await client.searchJobs(
+      { filter: { processInstanceKey: failed.processInstanceKey, type: jobType } },
+      NOW,
+    );
+    expect(
+      found.items.map((job: Record<string, unknown>) => [job.jobKey, job.state, job.retries, job.worker]),
+    ).toEqual([[failed.jobKey, 'FAILED', 2, 'sdk']]);
+    const completedJobs = await client.searchJobs({ filter: { type: jobType, state: 'COMPLETED' } }, NOW);
+    expect(completedJobs.items.map((job: Record<string, unknown>) => job.jobKey)).toEqual([completed.jobKey]);
     await client.resolveIncident({ incidentKey: incidents.items[0].incidentKey });
   });
 

@@ -30,7 +30,7 @@ const QUERY_RETRY_INITIAL_DELAY_MS = 50;
 const QUERY_RETRY_BACKOFF_FACTOR = 4;
 const TYPE = 'operation_type="CANCEL_PROCESS_INSTANCE"';
 const CANCEL_REJECTED = (state: string) =>
-  `Expected to cancel process instance with key '{processInstanceKey}', but it is ${state}: only ACTIVE instances can be canceled`;
+  `Expected to cancel process instance with key '{processInstanceKey}', but it is ${state}: only ACTIVE and SUSPENDED instances can be canceled`;
 
 let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;

@@ -128,6 +128,19 @@ describe('process-instance suspension and resumption', () => {
     expect((await api.post('/v2/process-instances/abc/resumption')).status).toBe(400);
   });
 
+  it('cancels a suspended instance, as Camunda 8.10 executes a cancellation during a suspension', async () => {
+    const created = await api.post('/v2/process-instances', { processDefinitionId: 'e2e-payment' });
+    const key: string = created.body.processInstanceKey;
+    expect((await api.post(`/v2/process-instances/${key}/suspension`)).status).toBe(204);
+
+    expect((await api.post(`/v2/process-instances/${key}/cancellation`)).status).toBe(204);
+
+    const canceled = await api.get(`/v2/process-instances/${key}`);
+    expect(canceled.body).toMatchObject({ state: 'TERMINATED', suspendedDate: null });
+    expect(camunda.processInstanceSchema.safeParse(canceled.body).success).toBe(true);
+    expect(await activatedInstances()).not.toContain(key);
+  });
+
   it('refuses bad creation bodies with 400', async () => {
     for (const path of ['/v2/process-instances/suspension', '/v2/process-instances/resumption']) {
       expect((await api.post(path, { filter: {} })).status).toBe(400);

@@ -68,7 +68,7 @@ describe('the set-variables batch', () => {
     expect(items.body.items).toEqual([
       expect.objectContaining({
         processInstanceKey: keys[3],
-        errorMessage: `Expected to set variables of process instance with key '${keys[3]}', but it is TERMINATED: only ACTIVE instances take variables`,
+        errorMessage: `Expected to set variables of process instance with key '${keys[3]}', but it is TERMINATED: only ACTIVE and SUSPENDED instances take variables`,
       }),
     ]);
   });

@@ -4,6 +4,7 @@ import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
 import type { BatchExecutions } from '#ports/batch-executions.ts';
 import type { ChunkSender } from '#ports/chunk-sender.ts';
+import type { JobStore } from '#ports/job-store.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
 import type {
   CommandResult,
@@ -106,3 +107,6 @@ export class RecordingExecutions implements BatchExecutions {
     this.resumed.push(taskToken);
   }
 }
+
+/** A job store without jobs: for flows over process instances, which never read jobs in bulk. */
+export const NO_JOBS: JobStore = { scanJobs: () => Promise.resolve({ jobs: [] }) };

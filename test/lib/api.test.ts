@@ -126,6 +126,7 @@ describe('the HTTP API functions', () => {
         'SetJobRetriesBatch',
         'SetVariablesBatch',
         'SuspendProcessInstancesBatch',
+        'UpdateJobsBatch',
       ].sort(),
     );
   });

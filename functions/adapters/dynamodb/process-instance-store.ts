@@ -237,7 +237,7 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
  * a retryable service error, a 5xx answer, a timeout or a dropped connection (ECONNRESET,
  * ECONNREFUSED, EPIPE, ETIMEDOUT). Anything else, a programming error (TypeError) above all, is not.
  */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const classified = error as Parameters<typeof isTransientError>[0];
   return isThrottlingError(classified) || isTransientError(classified) || isServerError(classified);

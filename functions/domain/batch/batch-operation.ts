@@ -8,6 +8,7 @@ export const BATCH_OPERATION_TYPES = [
   'DELETE_PROCESS_INSTANCE',
   'SUSPEND_PROCESS_INSTANCE',
   'RESUME_PROCESS_INSTANCE',
+  'UPDATE_JOB',
   // Extensions from Camunda 7 (Camunda 8 has no such types): see functions/domain/operations/.
   'SET_JOB_RETRIES',
   'SET_EXTERNAL_TASK_RETRIES',

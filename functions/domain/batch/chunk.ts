@@ -47,8 +47,11 @@ export async function* chunked<T>(items: AsyncIterable<T>, size: number): AsyncG
   if (current.length > 0) yield current;
 }
 
-export function pendingItem(processInstanceKey: string): ItemOutcome {
-  return { itemKey: processInstanceKey, processInstanceKey, state: 'ACTIVE' };
+/** An item not processed yet: an instance (by its key, also the item key), or a job of an instance. */
+export function pendingItem(item: string | { itemKey: string; processInstanceKey: string }): ItemOutcome {
+  return typeof item === 'string'
+    ? { itemKey: item, processInstanceKey: item, state: 'ACTIVE' }
+    : { itemKey: item.itemKey, processInstanceKey: item.processInstanceKey, state: 'ACTIVE' };
 }
 
 /** DynamoDB's item size limit, 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). */

@@ -14,8 +14,9 @@ import {
   NotFoundError,
 } from '../errors.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
+import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
+import { operationHandlerFor } from '../operations/registry.ts';
 import { IDEMPOTENCY_KEY_TTL_SECONDS, idempotencyScope, requestHash } from './idempotency.ts';
-import { validateSelection } from './validate-selection.ts';
 
 export interface CreateBatchDeps {
   batches: BatchStore;
@@ -51,7 +52,10 @@ export interface CreateBatchRequest {
  * the batch the first one created.
  */
 export async function createBatch(deps: CreateBatchDeps, request: CreateBatchRequest) {
-  const selection = 'failedItemsOf' in request.items ? undefined : validateSelection(request.items);
+  const selection =
+    'failedItemsOf' in request.items
+      ? undefined
+      : itemSourceOf(operationHandlerFor(request.batchOperationType)).validate(request.items);
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
   const shardCount = source?.shardCount ?? deps.shardCount;

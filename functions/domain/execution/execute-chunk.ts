@@ -242,6 +242,7 @@ async function executeItem(
   const result = await applyOperation(deps, handler, {
     batchOperationKey: batch.batchOperationKey,
     processInstanceKey: item.processInstanceKey,
+    itemKey: item.itemKey,
     parameters: batch.parameters,
   });
   const processedDate = deps.now().toISOString();

@@ -47,7 +47,7 @@ function present(value: Scalar | undefined): readonly Scalar[] {
  * operator holds when some value satisfies it, `$neq`/`$notIn` when none is excluded, `$exists` when
  * there is a value. On a single value this is plain comparison, with an absent value "not equal".
  */
-function matchesValues({ operator, value }: Comparison, actual: readonly Scalar[]): boolean {
+export function matchesValues({ operator, value }: Comparison, actual: readonly Scalar[]): boolean {
   switch (operator) {
     case '$eq':
       return actual.some((item) => item === value);

@@ -73,7 +73,7 @@ function parseLevel(json: unknown, path: string, topLevel: boolean): ProcessInst
 }
 
 /** A plain value means `$eq`; an object holds operators, all of which must hold. */
-function parseComparisons(field: string, spec: FieldSpec, value: unknown, path: string): Comparison[] {
+export function parseComparisons(field: string, spec: FieldSpec, value: unknown, path: string): Comparison[] {
   if (spec.kind === 'boolean') {
     // Camunda takes booleans plain, without operators.
     if (typeof value !== 'boolean') throw new InvalidArgumentError(`${path} must be true or false`);
@@ -237,7 +237,7 @@ export function normalizeJson(serialized: string, path: string): string {
   }
 }
 
-function asObject(value: unknown, path: string): Record<string, unknown> {
+export function asObject(value: unknown, path: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidArgumentError(`${path} must be an object`);
   }

@@ -2,8 +2,9 @@ import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
 import { FINAL_BATCH_STATES } from '../batch/batch-operation.ts';
 import { type Chunk, chunked, pendingItem } from '../batch/chunk.ts';
-import { batchItemKeys } from './item-provider/batch-item-keys.ts';
+import { operationHandlerFor } from '../operations/registry.ts';
 import { failedItemKeys } from './item-provider/failed-item-keys.ts';
+import { type BatchItemRef, itemSourceOf } from './item-provider/item-source.ts';
 import { type ItemProviderDeps, QueryFailedError } from './item-provider/matching-instance-keys.ts';
 
 /** Chunk records are written in groups of this many: one BatchWriteItem call (DynamoDB's limit is 25). */
@@ -16,8 +17,8 @@ export interface InitializeShardDeps extends ItemProviderDeps {
 }
 
 /**
- * Phase 2, Initialization of one shard: page through the shard's matching instances, write their
- * keys as chunk records, and fix the shard's totals. Streams: at most one page and one write group
+ * Phase 2, Initialization of one shard: page through the shard's matching items (instances, or jobs
+ * for a job operation), write their keys as chunk records, and fix the shard's totals. Streams: at most one page and one write group
  * are in memory. Safe to run again: a shard that finished initializing is left alone, and an
  * interrupted attempt's chunks are overwritten or dropped. A batch canceled meanwhile stops looking
  * for more items; the chunks written so far are accounted for as canceled by the workers.
@@ -41,7 +42,12 @@ export async function initializeShard(
           input,
           found.batch.source
             ? failedItemKeys(deps.chunks, found.batch.source.failedItemsOf, shard)
-            : batchItemKeys(deps, found.batch, { shard, shardCount: found.batch.shardCount }, stats),
+            : itemSourceOf(operationHandlerFor(batchOperationType)).items(
+                deps,
+                found.batch,
+                { shard, shardCount: found.batch.shardCount },
+                stats,
+              ),
         );
     await deps.chunks.finishShardInitialization(batchOperationKey, shard, totals);
     return { ...input, outcome: 'initialized' as const, batchOperationType, ...totals, ...stats };
@@ -59,20 +65,20 @@ export async function initializeShard(
 async function writeChunks(
   deps: InitializeShardDeps,
   { batchOperationKey, shard }: { batchOperationKey: string; shard: number },
-  keys: AsyncIterable<string>,
+  items: AsyncIterable<BatchItemRef>,
 ) {
   let totalCount = 0;
   let chunkCount = 0;
   let group: Chunk[] = [];
-  for await (const chunkKeys of chunked(keys, deps.chunkSize)) {
+  for await (const chunkItems of chunked(items, deps.chunkSize)) {
     group.push({
       batchOperationKey,
       shard,
       chunk: chunkCount++,
       state: 'PENDING',
-      items: chunkKeys.map(pendingItem),
+      items: chunkItems.map(pendingItem),
     });
-    totalCount += chunkKeys.length;
+    totalCount += chunkItems.length;
     if (group.length === CHUNK_WRITE_GROUP) {
       await deps.chunks.putChunks(group);
       group = [];

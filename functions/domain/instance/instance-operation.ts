@@ -3,7 +3,7 @@ import { InvalidStateError, NotFoundError } from '../errors.ts';
 import type { WriteOperation } from '../operations/operation-handler.ts';
 
 /**
- * Applies a write operation (suspend, resume) to one instance outside any batch, with the batch
+ * Applies a write operation (cancel, suspend, resume) to one instance outside any batch, with the batch
  * operation's own rule and messages: refused for a missing instance (404) or one whose state does not
  * allow it (409).
  */

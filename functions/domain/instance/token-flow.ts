@@ -130,7 +130,9 @@ class TokenFlow {
   private nextScopeToComplete(): string | undefined | null {
     for (const scopeId of this.scopesToCheck) {
       this.scopesToCheck.delete(scopeId);
-      const open = scopeId === undefined ? this.instance.state === 'ACTIVE' : this.activeElement(scopeId);
+      // A suspended instance's tokens move only by a modification, which may also end it.
+      const running = this.instance.state === 'ACTIVE' || this.instance.state === 'SUSPENDED';
+      const open = scopeId === undefined ? running : this.activeElement(scopeId);
       const busy = this.elementInstances.some(
         (element) => element.state === 'ACTIVE' && this.byId.get(element.elementId)?.scopeId === scopeId,
       );
@@ -143,6 +145,7 @@ class TokenFlow {
     if (scopeId === undefined) {
       this.instance.state = 'COMPLETED';
       this.instance.endDate = this.context.now;
+      if (this.instance.suspendedDate) this.instance.suspendedDate = null;
       return;
     }
     const element = this.activeElement(scopeId);

@@ -33,6 +33,8 @@ export interface Job {
   endTime?: string;
   /** Bumped by every change: the store applies a change only to the revision it was computed from. */
   revision: number;
+  /** Job batches (UPDATE_JOB) that changed this job: what makes a redelivered item idempotent. */
+  batchOperationIds?: string[];
 }
 
 /** A worker may take the job now: activatable (past its back-off), or activated past its deadline. */

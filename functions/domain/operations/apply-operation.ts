@@ -1,15 +1,23 @@
 import { type EngineDeps, STEP_ATTEMPTS } from '../instance/engine-step.ts';
-import type { ItemErrorClass, OperationHandler, StepOperation, WriteOperation } from './operation-handler.ts';
+import type {
+  ItemErrorClass,
+  JobOperation,
+  OperationHandler,
+  StepOperation,
+  WriteOperation,
+} from './operation-handler.ts';
 
 /** What became of one item: done, or failed with the engine's reason. */
 export type ItemResult =
   | { state: 'COMPLETED' }
   | { state: 'FAILED'; errorMessage: string; errorClass: ItemErrorClass };
 
-/** The item of one batch: the instance it names and the batch's stored parameters. */
+/** The item of one batch: the instance it names (or, for a job operation, the job), and the batch's stored parameters. */
 export interface BatchItem {
   batchOperationKey: string;
   processInstanceKey: string;
+  /** The item's own key: the job's for a job operation (the instance's otherwise). */
+  itemKey?: string;
   parameters?: unknown;
 }
 
@@ -22,7 +30,14 @@ export function applyOperation(
   handler: OperationHandler,
   item: BatchItem,
 ): Promise<ItemResult> {
-  return handler.kind === 'write' ? applyWrite(deps, handler, item) : applyStep(deps, handler, item);
+  switch (handler.kind) {
+    case 'write':
+      return applyWrite(deps, handler, item);
+    case 'step':
+      return applyStep(deps, handler, item);
+    case 'job':
+      return applyToJob(deps, handler, item);
+  }
 }
 
 async function applyWrite(deps: EngineDeps, handler: WriteOperation, item: BatchItem): Promise<ItemResult> {
@@ -71,6 +86,35 @@ async function applyStep(deps: EngineDeps, handler: StepOperation, item: BatchIt
   return {
     state: 'FAILED',
     errorMessage: `Expected to apply ${handler.type} to process instance with key '${key}', but its records kept changing concurrently; retry the failed items`,
+    errorClass: 'CONCURRENT_CHANGE',
+  };
+}
+
+/**
+ * Read the job, decide, commit conditionally on its revision with the batch's mark; a lost race reads
+ * and decides again. A job already marked with the batch key (a redelivered chunk) counts as done.
+ */
+async function applyToJob(deps: EngineDeps, handler: JobOperation, item: BatchItem): Promise<ItemResult> {
+  const jobKey = item.itemKey ?? item.processInstanceKey;
+  for (let attempt = 0; attempt < STEP_ATTEMPTS; attempt++) {
+    const job = await deps.engine.getJob(jobKey);
+    if (!job) return { state: 'FAILED', errorMessage: handler.missing(jobKey), errorClass: 'NOT_FOUND' };
+    const marks = job.batchOperationIds ?? [];
+    if (marks.includes(item.batchOperationKey)) return { state: 'COMPLETED' };
+    const decision = handler.decide(job, {
+      batchOperationKey: item.batchOperationKey,
+      parameters: item.parameters,
+      now: deps.now().toISOString(),
+    });
+    if ('refused' in decision) {
+      return { state: 'FAILED', errorMessage: decision.refused, errorClass: 'INVALID_STATE' };
+    }
+    const after = { ...decision.job, batchOperationIds: [...marks, item.batchOperationKey].sort() };
+    if (await deps.engine.commit({ jobs: [{ before: job, after }] })) return { state: 'COMPLETED' };
+  }
+  return {
+    state: 'FAILED',
+    errorMessage: `Expected to apply ${handler.type} to job with key '${jobKey}', but it kept changing concurrently; retry the failed items`,
     errorClass: 'CONCURRENT_CHANGE',
   };
 }

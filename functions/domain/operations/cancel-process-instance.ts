@@ -3,7 +3,8 @@ import { cancellationOptionsSchema } from '../batch/batch-operation.ts';
 import type { WriteOperation } from './operation-handler.ts';
 
 /**
- * Cancel: only an ACTIVE instance can be canceled; it ends TERMINATED (Camunda's state for a canceled instance) with an end date. One conditional
+ * Cancel: an ACTIVE instance, or a SUSPENDED one (Camunda 8.10 executes a cancellation during a
+ * suspension: docs/camunda-compatibility.md#suspension), can be canceled; it ends TERMINATED (Camunda's state for a canceled instance) with an end date. One conditional
  * write without a read (its jobs are canceled lazily, when a worker next touches them). A batch's
  * cancellation reason and flag (an extension: its parameters) are recorded on the instance in the
  * same write.
@@ -21,10 +22,12 @@ export const cancelProcessInstance: WriteOperation = {
     const options = item?.parameters ? cancellationOptionsSchema.parse(item.parameters) : {};
     const recorded = options.reason !== undefined || options.skipCustomListeners !== undefined;
     return {
-      requiredStates: ['ACTIVE'],
+      requiredStates: ['ACTIVE', 'SUSPENDED'],
       set: {
         state: 'TERMINATED',
         endDate: now,
+        // Ended, no longer suspended.
+        suspendedDate: null,
         ...(recorded && item
           ? { cancellation: { batchOperationKey: item.batchOperationKey, ...options } }
           : {}),
@@ -32,7 +35,7 @@ export const cancelProcessInstance: WriteOperation = {
     };
   },
   rejection: (instance) =>
-    `Expected to cancel process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE instances can be canceled`,
+    `Expected to cancel process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE and SUSPENDED instances can be canceled`,
   missing: (key) =>
     `Expected to cancel process instance with key '${key}', but no such process instance was found`,
 };

@@ -44,7 +44,7 @@ export function unsupportedTarget(node: FlowNode | undefined, elementId: string,
  * one new element instance at its target for each one terminated, the token flow creating the
  * target's job or wait. Instructions whose source holds no token are left out; an instance without a
  * token at any source fails (Camunda applies no instruction to it either, without telling), as does
- * one that is not ACTIVE, a missing or start-event target, or a subprocess as source.
+ * one that is neither ACTIVE nor SUSPENDED, a missing or start-event target, or a subprocess as source.
  */
 export async function decideModification(
   deps: {
@@ -58,8 +58,11 @@ export async function decideModification(
   const { moveInstructions } = modificationParametersSchema.parse(context.parameters);
   const key = instance.processInstanceKey;
   const expected = `Expected to modify process instance with key '${key}'`;
-  if (instance.state !== 'ACTIVE') {
-    return { refused: `${expected}, but it is ${instance.state}: only ACTIVE instances can be modified` };
+  // Camunda 8.10 modifies a suspended instance at once (its new jobs wait for the resumption).
+  if (instance.state !== 'ACTIVE' && instance.state !== 'SUSPENDED') {
+    return {
+      refused: `${expected}, but it is ${instance.state}: only ACTIVE and SUSPENDED instances can be modified`,
+    };
   }
   const definition = await deps.definitions.getDefinition(instance.processDefinitionKey);
   if (!definition) {

@@ -5,6 +5,7 @@ import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import type { InstanceCommand } from '../instance/instance-command.ts';
 import type { ProcessInstance } from '../instance/process-instance.ts';
+import type { Job } from '../job/job.ts';
 
 /**
  * How a batch of the type is created: its route (the path, and the route's construct id on AWS), its
@@ -36,7 +37,8 @@ interface OperationDescriptorBase {
   readonly creation: OperationCreation;
   /** The permission Camunda 8's authorization model asks of its creator (resource BATCH). */
   readonly permission: `CREATE_BATCH_OPERATION_${BatchOperationType}`;
-  missing(processInstanceKey: string): string;
+  /** The engine's reason when the item (an instance, or a job for a job operation) does not exist. */
+  missing(itemKey: string): string;
 }
 
 /** The batch item a write operation's command is for: the batch's key and its stored parameters. */
@@ -96,12 +98,29 @@ export interface StepOperation extends OperationDescriptorBase {
 }
 
 /**
- * One batch operation type, everything about it in its own file (functions/domain/operations/<type>.ts):
- * its name, creation route and body, creation-time checks, permission, how it changes an instance and
- * the engine's reason when the instance does not allow it. Adding an operation type is adding that
- * file and listing it in registry.ts (docs/adding-an-operation.md).
+ * A job operation's verdict on one job: refused (the item FAILS with `refused`), or the job as the
+ * operation leaves it. The executor marks it with the batch key and commits it conditionally on the
+ * job's revision, which makes the operation exactly-once per batch and job.
  */
-export type OperationHandler = WriteOperation | StepOperation;
+export type JobDecision = { readonly refused: string } | { readonly job: Job };
+
+/**
+ * An operation whose items are jobs, not instances (UPDATE_JOB): the batch's filter is a JobFilter,
+ * each item is a job (its key the item key, its instance the item's processInstanceKey), and `decide`
+ * rules on the job as read.
+ */
+export interface JobOperation extends OperationDescriptorBase {
+  readonly kind: 'job';
+  decide(job: Job, context: OperationContext): JobDecision;
+}
+
+/**
+ * One batch operation type, everything about it in its own file (functions/domain/operations/<type>.ts):
+ * its name, creation route and body, creation-time checks, permission, how it changes an instance (or
+ * a job) and the engine's reason when the item does not allow it. Adding an operation type is adding
+ * that file and listing it in registry.ts (docs/adding-an-operation.md).
+ */
+export type OperationHandler = WriteOperation | StepOperation | JobOperation;
 
 /** The instance as an operation leaves it, marked as changed by the batch (what makes it exactly-once). */
 export function markedBy(instance: ProcessInstance, batchOperationKey: string): ProcessInstance {

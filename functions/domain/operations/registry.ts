@@ -11,6 +11,7 @@ import { setExternalTaskRetries } from './set-external-task-retries.ts';
 import { setJobRetries } from './set-job-retries.ts';
 import { setVariables } from './set-variables.ts';
 import { suspendProcessInstance } from './suspend-process-instance.ts';
+import { updateJob } from './update-job.ts';
 
 /**
  * Every operation type the service runs, one descriptor each. The worker's handler lookup, the
@@ -25,6 +26,7 @@ export const OPERATIONS: readonly OperationHandler[] = [
   migrateProcessInstance,
   suspendProcessInstance,
   resumeProcessInstance,
+  updateJob,
   setJobRetries,
   setExternalTaskRetries,
   restartProcessInstance,
@@ -45,4 +47,18 @@ export function operationCreatedAt(path: string): OperationHandler | undefined {
 /** The name of an operation's creation request: the last segment of its path (also its dry run's). */
 export function creationName(operation: OperationHandler): string {
   return operation.creation.path.slice(operation.creation.path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Where an operation's dry run is served (an extension): under the collection its items belong to,
+ * `/v2/extensions/process-instances/{operation}/dry-run`, or `/v2/extensions/jobs/{operation}/dry-run`
+ * for a job operation, `{operation}` being its creation name.
+ */
+export function dryRunRouteOf(operation: OperationHandler): `/v2/extensions/${string}/{operation}/dry-run` {
+  return `/v2/extensions/${operation.kind === 'job' ? 'jobs' : 'process-instances'}/{operation}/dry-run`;
+}
+
+/** The path of an operation's dry run. */
+export function dryRunPathOf(operation: OperationHandler): string {
+  return dryRunRouteOf(operation).replace('{operation}', creationName(operation));
 }

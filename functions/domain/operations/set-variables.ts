@@ -15,7 +15,7 @@ export const setVariablesParametersSchema = z
 /**
  * Set variables (an extension; Camunda 7's set-variables batch, asked of Camunda 8 in camunda/camunda
  * #27408 and #29883): every variable of the request is set on the instance's root scope, replacing a
- * variable of the same name. Only an ACTIVE instance takes them. One engine step on the instance.
+ * variable of the same name. Only an ACTIVE or SUSPENDED instance takes them. One engine step on the instance.
  */
 export const setVariables: StepOperation = {
   kind: 'step',
@@ -28,9 +28,10 @@ export const setVariables: StepOperation = {
   },
   decide(_deps, instance, context) {
     const { variables } = setVariablesParametersSchema.parse(context.parameters);
-    if (instance.state !== 'ACTIVE') {
+    // Camunda 8.10 lets variables of a suspended instance be updated.
+    if (instance.state !== 'ACTIVE' && instance.state !== 'SUSPENDED') {
       return Promise.resolve({
-        refused: `Expected to set variables of process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE instances take variables`,
+        refused: `Expected to set variables of process instance with key '${instance.processInstanceKey}', but it is ${instance.state}: only ACTIVE and SUSPENDED instances take variables`,
       });
     }
     const after = markedBy(withVariables(instance, variables), context.batchOperationKey);

@@ -15,6 +15,7 @@ import { inMemoryBatchStores } from '../../fakes/in-memory-batch-stores.ts';
 import {
   InMemoryProcessInstances,
   inMemoryKeys,
+  NO_JOBS,
   RecordingChunkSender,
   RecordingExecutions,
 } from '../../fakes/in-memory-ports.ts';
@@ -66,6 +67,7 @@ const initializationDeps = () => ({
   batches,
   chunks,
   instances,
+  jobs: NO_JOBS,
   chunkSize: CHUNK_SIZE,
   queryPageSize: 2,
   queryRetry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, backoffFactor: 2 },

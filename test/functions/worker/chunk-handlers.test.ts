@@ -18,6 +18,7 @@ import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
 import { pointSdkAt } from '../../../local/emulator-process.ts';
+import { NO_JOBS } from '../../fakes/in-memory-ports.ts';
 import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
@@ -119,6 +120,7 @@ async function initializedBatch(
       batches,
       chunks,
       instances,
+      jobs: NO_JOBS,
       chunkSize: CHUNK_SIZE,
       queryPageSize: 1000,
       queryRetry: queryRetrySettings(readConfig({})),

@@ -1,4 +1,5 @@
 import type { ChunkStore } from '#ports/chunk-store.ts';
+import type { BatchItemRef } from './item-source.ts';
 
 /**
  * A retry's items: the keys of the items that FAILED in one shard of an earlier batch, read from its
@@ -8,10 +9,13 @@ export async function* failedItemKeys(
   chunks: ChunkStore,
   sourceBatchOperationKey: string,
   shard: number,
-): AsyncGenerator<string> {
+): AsyncGenerator<BatchItemRef> {
   const startAt = { batchOperationKey: sourceBatchOperationKey, shard, chunk: 0 };
   for await (const chunk of chunks.read({ batchOperationKey: sourceBatchOperationKey, startAt })) {
     if (chunk.shard !== shard) return;
-    for (const item of chunk.items) if (item.state === 'FAILED') yield item.processInstanceKey;
+    for (const item of chunk.items) {
+      if (item.state === 'FAILED')
+        yield { itemKey: item.itemKey, processInstanceKey: item.processInstanceKey };
+    }
   }
 }

@@ -2,6 +2,7 @@ import { TransientStoreError } from '#domain/errors.ts';
 import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import { planQuery } from '#domain/filter/plan-query.ts';
+import type { JobStore } from '#ports/job-store.ts';
 import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import { decideQueryRetry, type QueryRetrySettings } from './query-retry-policy.ts';
 
@@ -10,6 +11,8 @@ export class QueryFailedError extends Error {}
 
 export interface ItemProviderDeps {
   instances: ProcessInstanceStore;
+  /** A job batch's items (UPDATE_JOB). */
+  jobs: JobStore;
   queryPageSize: number;
   queryRetry: QueryRetrySettings;
   sleep: (ms: number) => Promise<void>;
@@ -41,7 +44,8 @@ export async function* matchingInstanceKeys(
   } while (cursor);
 }
 
-async function fetchWithRetry<T>(
+/** A page read with the query retry policy: retryable errors back off, the rest fail the shard (QueryFailedError). */
+export async function fetchWithRetry<T>(
   deps: ItemProviderDeps,
   shard: number,
   stats: { queryRetries: number },
@@ -58,7 +62,7 @@ async function fetchWithRetry<T>(
       if (!decision.retry) {
         const message = error instanceof Error ? error.message : String(error);
         throw new QueryFailedError(
-          `Querying the process instances of shard ${shard} failed and ${decision.reason}: ${message}`,
+          `Querying the items of shard ${shard} failed and ${decision.reason}: ${message}`,
         );
       }
       stats.queryRetries++;

@@ -4,10 +4,10 @@ import { operationHandlerFor } from '#domain/operations/registry.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
 describe('cancel process instance', () => {
-  it('applies only to ACTIVE instances and ends them TERMINATED with an end date', () => {
+  it('applies to ACTIVE and SUSPENDED instances (as Camunda 8.10) and ends them TERMINATED with an end date', () => {
     expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z')).toEqual({
-      requiredStates: ['ACTIVE'],
-      set: { state: 'TERMINATED', endDate: '2026-01-01T00:00:00.000Z' },
+      requiredStates: ['ACTIVE', 'SUSPENDED'],
+      set: { state: 'TERMINATED', endDate: '2026-01-01T00:00:00.000Z', suspendedDate: null },
     });
   });
 
@@ -19,6 +19,7 @@ describe('cancel process instance', () => {
     expect(cancelProcessInstance.command('2026-01-01T00:00:00.000Z', batch).set).toEqual({
       state: 'TERMINATED',
       endDate: '2026-01-01T00:00:00.000Z',
+      suspendedDate: null,
       cancellation: { batchOperationKey: '77', reason: 'faulty release', skipCustomListeners: true },
     });
   });
@@ -31,7 +32,7 @@ describe('cancel process instance', () => {
   it('explains why a finished instance cannot be canceled', () => {
     const finished = processInstance(5, { state: 'COMPLETED' });
     expect(cancelProcessInstance.rejection(finished)).toBe(
-      `Expected to cancel process instance with key '${finished.processInstanceKey}', but it is COMPLETED: only ACTIVE instances can be canceled`,
+      `Expected to cancel process instance with key '${finished.processInstanceKey}', but it is COMPLETED: only ACTIVE and SUSPENDED instances can be canceled`,
     );
     expect(cancelProcessInstance.missing('42')).toContain('no such process instance was found');
   });

@@ -208,7 +208,7 @@ describe('moving tokens (MODIFY_PROCESS_INSTANCE)', () => {
       return 'refused' in decision ? decision.refused : 'applied';
     };
     expect(await refusal(processInstance(6, { state: 'TERMINATED' }), 'review', 'charge')).toContain(
-      'but it is TERMINATED: only ACTIVE instances can be modified',
+      'but it is TERMINATED: only ACTIVE and SUSPENDED instances can be modified',
     );
     expect(await refusal(processInstance(7), 'review', 'nowhere')).toContain(
       "target element 'nowhere' does not exist in process definition 'order-process' version 1",
