@@ -14,7 +14,12 @@ import {
   NotFoundError,
 } from '../errors.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
-import { IDEMPOTENCY_KEY_TTL_SECONDS, idempotencyScope, requestHash } from './idempotency.ts';
+import {
+  IDEMPOTENCY_KEY_TTL_SECONDS,
+  idempotencyScope,
+  requestHash,
+  validateIdempotencyKey,
+} from './idempotency.ts';
 import { validateSelection } from './validate-selection.ts';
 
 export interface CreateBatchDeps {
@@ -51,6 +56,7 @@ export interface CreateBatchRequest {
  * the batch the first one created.
  */
 export async function createBatch(deps: CreateBatchDeps, request: CreateBatchRequest) {
+  validateIdempotencyKey(request.idempotencyKey);
   const selection = 'failedItemsOf' in request.items ? undefined : validateSelection(request.items);
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
