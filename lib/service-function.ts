@@ -22,29 +22,25 @@ export interface ServiceFunctionProps {
 }
 
 /** DynamoDB's data actions a function may be granted on a table and its indexes, by access. */
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
 const TABLE_ACTIONS = {
   describe: ['dynamodb:DescribeTable'],
-  read: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
-  ],
+  read: READ_ACTIONS,
   readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
+    ...READ_ACTIONS,
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
   ],
-} as const;
+};
 
 /**
  * Every Lambda of the service with its defaults baked in: Node 24 (Lambda's newest Node runtime) on
@@ -109,7 +105,7 @@ export class ServiceFunction extends Construct {
     const indexes = access === 'describe' ? [] : schema.globalIndexes;
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [...TABLE_ACTIONS[access]],
+        actions: TABLE_ACTIONS[access],
         resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
       }),
     );
