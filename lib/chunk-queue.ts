@@ -39,6 +39,7 @@ export class ChunkQueue extends Construct {
       visibilityTimeout: Duration.seconds(CHUNK_VISIBILITY_TIMEOUT_SECONDS),
       retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       fifo: true,
@@ -49,6 +50,7 @@ export class ChunkQueue extends Construct {
       fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       visibilityTimeout: Duration.seconds(CHUNK_VISIBILITY_TIMEOUT_SECONDS),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: CHUNK_MAX_RECEIVE_COUNT },
     });
     this.worker = new ServiceFunction(this, 'Worker', {

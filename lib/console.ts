@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, DockerImage, Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  CfnOutput,
+  DockerImage,
+  Duration,
+  NestedStack,
+  RemovalPolicy,
+  Validations,
+} from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -53,6 +61,7 @@ export class ConsoleHosting extends NestedStack {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
     });
+    acknowledgeConsoleFindings(this, this.getLogicalId(bucket.node.defaultChild as CfnElement));
     const runtimeConfig: ConsoleRuntimeConfig = { apiUrl: props.httpApi.apiEndpoint, auth: 'bearer' };
     new s3deploy.BucketDeployment(this, 'Files', {
       destinationBucket: bucket,
@@ -87,6 +96,37 @@ export class ConsoleHosting extends NestedStack {
       value: `https://${this.distribution.distributionDomainName}/`,
     });
   }
+}
+
+/**
+ * What cdk-nag's AwsSolutions rules report on the console hosting, and why each stays: the bucket and
+ * the distribution serve the console's static build, public by design and holding no data.
+ */
+function acknowledgeConsoleFindings(hosting: Construct, bucketId: string) {
+  const deployment = "CDK's BucketDeployment handler (aws-cdk-lib chooses its runtime and role)";
+  const reasons: Record<string, string> = {
+    'AwsSolutions-S1':
+      "Static public files of the web console, no data to audit; the API's access logs record every call the console makes",
+    'AwsSolutions-CFR3':
+      "Static public files of the web console, no data to audit; the API's access logs record every call the console makes",
+    'AwsSolutions-CFR1':
+      'The console is served wherever the API is; access is controlled by API tokens, not by country',
+    'AwsSolutions-CFR2':
+      'Static files only, nothing a web ACL would filter; the API behind the console validates and throttles every request (docs/limits.md)',
+    'AwsSolutions-CFR4':
+      'The default *.cloudfront.net certificate does not allow choosing the minimum TLS version; a custom domain with its own certificate would (TLSv1.2_2021)',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': `${deployment}: its logs`,
+    'AwsSolutions-L1': `${deployment}: its runtime is aws-cdk-lib's`,
+    'AwsSolutions-IAM5[Resource::*]': `${deployment}: invalidates the distribution's index.html and config.json (CloudFront invalidations take no resource-level permissions)`,
+    'AwsSolutions-IAM5[Action::s3:GetObject*]': `${deployment}: reads the console asset`,
+    'AwsSolutions-IAM5[Action::s3:GetBucket*]': `${deployment}: reads the console asset`,
+    'AwsSolutions-IAM5[Action::s3:List*]': `${deployment}: lists the console bucket to replace its files`,
+    'AwsSolutions-IAM5[Action::s3:DeleteObject*]': `${deployment}: removes files of an earlier console build`,
+    'AwsSolutions-IAM5[Action::s3:Abort*]': `${deployment}: aborts its own failed uploads`,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]': `${deployment}: CDK's staging bucket, where the console asset is uploaded`,
+    [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`]: `${deployment}: the console's own bucket`,
+  };
+  for (const [id, reason] of Object.entries(reasons)) Validations.of(hosting).acknowledge({ id, reason });
 }
 
 /** Vite's production build of the console into the asset's output folder (no network). */

@@ -44,7 +44,10 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Batch operations alarms' });
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Batch operations alarms',
+      enforceSSL: true,
+    });
     const email = new CfnParameter(Stack.of(this), 'AlarmEmail', {
       type: 'String',
       default: '',

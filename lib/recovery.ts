@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
@@ -30,7 +31,25 @@ export class Recovery extends Construct {
       timeout: Duration.minutes(5),
     }).bindTable(tableSchemas.batches, batchesTable, 'read');
     stateMachine.grantStartExecution(this.sweep.function);
-    stateMachine.grantRead(this.sweep.function);
+    // Whether a batch's execution still runs: executions are named after batch keys, unknown in advance.
+    this.sweep.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${stateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    const machineId = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+    Validations.of(this.sweep).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machineId}.Name>:*]`,
+      reason: "The executions of the stack's own state machine: each is named after its batch key",
+    });
     new events.Rule(this, 'Schedule', {
       description: 'Re-drives batch operations whose state-machine execution was lost',
       schedule: events.Schedule.rate(Duration.minutes(RECOVERY_SWEEP_MINUTES)),

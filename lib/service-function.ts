@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -20,9 +21,32 @@ export interface ServiceFunctionProps {
   readonly memorySize?: number;
 }
 
+/** DynamoDB's data actions a function may be granted on a table and its indexes, by access. */
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const TABLE_ACTIONS = {
+  describe: ['dynamodb:DescribeTable'],
+  read: READ_ACTIONS,
+  readWrite: [
+    ...READ_ACTIONS,
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
 /**
- * Every Lambda of the service with its defaults baked in: Node 22 on arm64, ESM bundle by esbuild,
- * X-Ray tracing, and its own log group with a retention (a plain resource, no custom resource).
+ * Every Lambda of the service with its defaults baked in: Node 24 (Lambda's newest Node runtime) on
+ * arm64, ESM bundle by esbuild, X-Ray tracing, and its own log group with a retention (a plain
+ * resource, no custom resource). Its role holds no AWS managed policy: it may write its own log
+ * group and X-Ray traces, plus what each `bind…` grants.
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -33,12 +57,22 @@ export class ServiceFunction extends Construct {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    logGroup.grantWrite(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions; test/lib/iam-least-privilege.test.ts allows nothing else on *',
+    });
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       entry: `${repositoryRoot}${props.entry}`,
       handler: 'handler',
       projectRoot: repositoryRoot,
       depsLockFilePath: `${repositoryRoot}package-lock.json`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.minutes(1),
@@ -54,20 +88,27 @@ export class ServiceFunction extends Construct {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
-        target: 'node22',
+        target: 'node24',
         // ESM bundles still meet CommonJS dependencies that call require().
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
   }
 
-  /** Gives the function a table's name (under the schema's variable) and read or read/write access. */
-  bindTable(schema: TableSchema, table: ITable, access: 'read' | 'readWrite' | 'describe'): this {
+  /**
+   * Gives the function a table's name (under the schema's variable) and read or read/write access
+   * (readiness: the table's description only), on the table and on its indexes by name: never
+   * `index/*`, and never the stream actions CDK's grantReadData adds.
+   */
+  bindTable(schema: TableSchema, table: ITable, access: keyof typeof TABLE_ACTIONS): this {
     this.function.addEnvironment(schema.envVar, table.tableName);
-    // Readiness: the table's description only, no data.
-    if (access === 'describe') table.grant(this.function, 'dynamodb:DescribeTable');
-    else if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+    const indexes = access === 'describe' ? [] : schema.globalIndexes;
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: TABLE_ACTIONS[access],
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+      }),
+    );
     return this;
   }
 }

@@ -20,6 +20,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
+import { CallerRateLimit, rateLimitFromEnvironment } from './caller-rate-limit.ts';
 import { consoleAssets } from './console-assets.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -102,6 +103,7 @@ export const STOP_GRACE_MS = 15_000;
 export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Promise<EmbeddedRuntime> {
   Object.assign(process.env, options.config ?? {});
   const config = readConfig(); // refuses to start on an invalid configuration
+  const rateLimit = new CallerRateLimit(rateLimitFromEnvironment(process.env));
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batch-operations-'));
   // One runtime per data directory: refuses at once, before any emulator starts.
@@ -215,6 +217,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       metricsText: () => metrics.prometheusText(),
       health: { readiness },
       staticFiles: consoleAssets(),
+      rateLimit,
     });
     parts.server = server;
     await listen(server, options.port);

@@ -4,7 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem } from '#commons/http.ts';
 import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
+import { MAX_REQUEST_BODY_BYTES } from '#domain/limits.ts';
 import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
+import { type CallerRateLimit, callerOf } from './caller-rate-limit.ts';
 import type { StaticFiles } from './console-assets.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 import { keepIdleConnections } from './step-functions-emulator.ts';
@@ -30,6 +32,8 @@ export function createHttpApi(
     /** The runtime's own readiness (its emulators, workflow endpoint and poller), for the health paths. */
     health?: { readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> };
     staticFiles?: StaticFiles;
+    /** Per-caller throttling of the API routes (health, metrics and the console are not throttled). */
+    rateLimit?: CallerRateLimit;
   } = {},
 ): Server {
   // Literal paths win over parameterized ones, as in API Gateway.
@@ -58,6 +62,24 @@ export function createHttpApi(
     }
     // Embedded only: the web console at `/` (on AWS: S3 behind CloudFront).
     if (options.staticFiles && (await options.staticFiles(req, res))) return;
+    const retryAfter = options.rateLimit?.take(callerOf(req));
+    if (retryAfter !== undefined) {
+      req.resume();
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // Camunda's answer to backpressure: 429 RESOURCE_EXHAUSTED.
+      const refusal = problem(
+        429,
+        'RESOURCE_EXHAUSTED',
+        `Too many requests from this caller; retry after ${retryAfter} s (API_RATE_LIMIT_PER_SECOND, API_RATE_LIMIT_BURST)`,
+        path,
+      );
+      res.writeHead(429, {
+        ...(refusal.headers as Record<string, string>),
+        'retry-after': String(retryAfter),
+      });
+      res.end(refusal.body);
+      return;
+    }
     const result = await handle(req, bound).catch((error: unknown) =>
       problem(
         500,
@@ -98,13 +120,19 @@ async function handle(
       ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname)
       : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
+  const body = await readBody(req);
+  if (!body) {
+    return problem(
+      400,
+      'INVALID_ARGUMENT',
+      `The request body is larger than the limit of ${MAX_REQUEST_BODY_BYTES.toLocaleString('en-US')} bytes`,
+      url.pathname,
+    );
+  }
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([name, value]) => [
       name,
-      Array.isArray(value) ? value.join(',') : (value ?? ''),
+      utf8Header(Array.isArray(value) ? value.join(',') : (value ?? '')),
     ]),
   );
   const isText = TEXT_CONTENT.test(headers['content-type'] ?? 'application/json');
@@ -142,4 +170,38 @@ async function handle(
   return (await invoke(match.handler, event, match.route.id)) as
     | APIGatewayProxyStructuredResultV2
     | StreamedResult;
+}
+
+/**
+ * The request body, or undefined when it passes MAX_REQUEST_BODY_BYTES (API Gateway's payload quota).
+ * The excess is read and dropped, not buffered, so that the client gets the answer rather than a reset.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on('end', () => resolve(size <= MAX_REQUEST_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.on('error', reject);
+  });
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Node reads header bytes as Latin-1; clients send non-ASCII values (an Idempotency-Key, a user
+ * name) as UTF-8, which API Gateway passes on as such. Values that are not UTF-8 stay as read.
+ */
+function utf8Header(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for bytes above ASCII
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  try {
+    return fatalUtf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
 }

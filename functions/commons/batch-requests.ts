@@ -1,4 +1,5 @@
 import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
+import { validateSelection, validateStoredRequestSize } from '#domain/creation/validate-selection.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
 import type { OperationHandler } from '#domain/operations/operation-handler.ts';
@@ -25,6 +26,9 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
     BatchControls &
     Record<string, unknown>;
   const { selection, controls, parameters } = splitOperationRequest(body);
+  // The filter's own limits first (they name the field at fault), then what the batch would store.
+  validateSelection(selection);
+  validateStoredRequestSize(selection, parameters);
   await operation.creation.validate?.({ definitions: services().definitions }, selection.filter, parameters);
   return {
     batchOperationType: operation.type,

@@ -5,6 +5,7 @@ import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { InvalidArgumentError } from '#domain/errors.ts';
+import { checkJsonDepth, checkLimit, MAX_REQUEST_BODY_BYTES } from '#domain/limits.ts';
 import { logger } from './logger.ts';
 import { problemOf } from './problems.ts';
 import { tracer } from './tracer.ts';
@@ -90,6 +91,8 @@ export function jsonBody(): middy.MiddlewareObj<HttpEvent, HttpResult> {
         (event as { body?: unknown }).body = undefined;
         return;
       }
+      // API Gateway refuses larger bodies itself; the check keeps every other caller of a handler to it.
+      checkLimit('The request body', Buffer.byteLength(raw), MAX_REQUEST_BODY_BYTES, 'bytes');
       const contentType = header(event, 'content-type');
       if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) {
         throw new UnsupportedMediaTypeError(
@@ -98,11 +101,14 @@ export function jsonBody(): middy.MiddlewareObj<HttpEvent, HttpResult> {
             : 'The request has a body but no Content-Type; send it as application/json',
         );
       }
+      let body: unknown;
       try {
-        (event as { body?: unknown }).body = JSON.parse(raw);
+        body = JSON.parse(raw);
       } catch (error) {
         throw new InvalidArgumentError(`Invalid or malformed JSON: ${(error as Error).message}`);
       }
+      checkJsonDepth(body);
+      (event as { body?: unknown }).body = body;
     },
   };
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { MAX_PAGE_LIMIT } from './limits.ts';
 
 /** Camunda's default page size. */
 export const DEFAULT_PAGE_LIMIT = 100;
-/** Camunda's largest page; also the bound on results a search holds in memory. */
-export const MAX_PAGE_LIMIT = 10_000;
 /** Like Camunda, totals are exact up to this many; beyond it `hasMoreTotalItems` is true. */
 export const TOTAL_COUNT_CAP = 10_000;
 

@@ -9,10 +9,10 @@ type Json = any;
 
 /** A small HTTP client for the service's public API, as a Camunda 8 client would call it. */
 export function apiClient(baseUrl: string) {
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -25,7 +25,10 @@ export function apiClient(baseUrl: string) {
   const get = (path: string) => call('GET', path);
   return {
     get,
-    post: (path: string, body?: unknown) => call('POST', path, body),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body, headers),
+    /** Any method, e.g. PATCH, with optional extra headers. */
+    call,
     /** Polls GET /v2/batch-operations/{key} until the batch is in a final state; its body. */
     finalBatch: (
       batchOperationKey: string,

@@ -12,8 +12,9 @@ import { keyFromSequence } from '#domain/keys.ts';
  * value pools, so that filters hit often and the interesting edges (absent attributes, wildcards in
  * data, escapes, several incidents or element instances) come up in a few dozen runs.
  */
-const DEFINITION_IDS = ['order', 'order-v2', 'invoice', 'a*b', 'a?b', 'back\\slash'];
-const DEFINITION_NAMES = ['Order', 'Invoice', 'Order process'];
+// Ids follow Camunda's id pattern; names may hold anything, wildcard characters too ($like escapes).
+const DEFINITION_IDS = ['order', 'order-v2', 'invoice', 'a.b', '_a_b', 'Bestellung-ä'];
+const DEFINITION_NAMES = ['Order', 'Invoice', 'Order process', 'a*b', 'a?b', 'back\\slash'];
 const VERSION_TAGS = ['v1', 'v2', 'v10'];
 const TENANTS = ['<default>', 't1', 't2'];
 const DEFINITION_KEYS = [1, 2, 3].map(keyFromSequence);

@@ -88,7 +88,7 @@ describe('BatchOperationsStack', () => {
     expect(functions.length).toBe(apiRoutes.length + Object.keys(workflowTasks).length + 3);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
       });
@@ -136,11 +136,11 @@ describe('BatchOperationsStack', () => {
     expect(states['Await resumption'].Next).toBe('Dispatch chunks');
   });
 
-  it('logs the state machine at ERROR without execution data, with tracing on', () => {
+  it('logs every state machine transition without execution data, with tracing on', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
     });
   });
 

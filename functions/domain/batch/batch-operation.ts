@@ -50,14 +50,6 @@ export interface BatchError {
 }
 
 /**
- * Keys one creation request may list. The list is stored on the batch record, which every chunk's
- * worker reads: 1,000 keys of at most 19 digits keep it near 20 KB, well inside DynamoDB's 400 KB
- * item limit and a few read units per read. Larger sets belong in a filter
- * (`processInstanceKey: {$in: [...]}`) or several batches.
- */
-export const MAX_PROCESS_INSTANCE_KEYS = 1000;
-
-/**
  * Who asked for the batch, as the API's authorizer identified the caller: stored with the batch and
  * scoping its idempotency key. Execution does not read them; no item is checked against them.
  */

@@ -16,7 +16,12 @@ import {
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
 import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
-import { IDEMPOTENCY_KEY_TTL_SECONDS, idempotencyScope, requestHash } from './idempotency.ts';
+import {
+  IDEMPOTENCY_KEY_TTL_SECONDS,
+  idempotencyScope,
+  requestHash,
+  validateIdempotencyKey,
+} from './idempotency.ts';
 
 export interface CreateBatchDeps {
   batches: BatchStore;
@@ -52,6 +57,7 @@ export interface CreateBatchRequest {
  * the batch the first one created.
  */
 export async function createBatch(deps: CreateBatchDeps, request: CreateBatchRequest) {
+  validateIdempotencyKey(request.idempotencyKey);
   const selection =
     'failedItemsOf' in request.items
       ? undefined

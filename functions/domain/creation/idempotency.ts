@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkLimit, MAX_IDEMPOTENCY_KEY_LENGTH } from '../limits.ts';
 import type { CreateBatchRequest } from './create-batch.ts';
 
 /** How long an Idempotency-Key binds its request (as the IETF draft suggests: at least a day). */
@@ -15,4 +16,9 @@ export function requestHash(request: CreateBatchRequest): string {
   return createHash('sha256')
     .update(JSON.stringify({ batchOperationType, items, controls, parameters }))
     .digest('base64url');
+}
+
+/** An Idempotency-Key is part of a record's key: at most MAX_IDEMPOTENCY_KEY_LENGTH characters. */
+export function validateIdempotencyKey(key: string | undefined): void {
+  if (key) checkLimit('Idempotency-Key', key.length, MAX_IDEMPOTENCY_KEY_LENGTH, 'characters');
 }

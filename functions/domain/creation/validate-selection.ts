@@ -1,9 +1,9 @@
-import { MAX_PROCESS_INSTANCE_KEYS } from '../batch/batch-operation.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { parseProcessInstanceFilter } from '../filter/parse-filter.ts';
 import { isEmptyFilter } from '../filter/process-instance-filter.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
 import { isKey } from '../keys.ts';
+import { checkLimit, jsonBytes, MAX_PROCESS_INSTANCE_KEYS, MAX_STORED_REQUEST_BYTES } from '../limits.ts';
 
 /**
  * A batch names its instances by a filter, a list of keys, or both; the dry run checks by the same
@@ -54,4 +54,21 @@ export function validateBatchFilter(filterJson: unknown): void {
       'filter must not be empty: an empty filter would match every process instance; name at least one criterion, e.g. {"processDefinitionId": "order-process"}',
     );
   }
+}
+
+/**
+ * What a batch stores of its request (the instances it names and the operation's parameters) must fit
+ * its record with room to spare; the dry run checks the same, so it refuses what creation would.
+ */
+export function validateStoredRequestSize(
+  selection: InstanceSelection,
+  parameters?: Record<string, unknown>,
+): void {
+  checkLimit(
+    'The batch request (filter, processInstanceKeys and operation parameters as JSON)',
+    jsonBytes({ ...selection, ...parameters }),
+    MAX_STORED_REQUEST_BYTES,
+    'bytes',
+    'narrow the filter (fewer or shorter values) or split the work into several batches',
+  );
 }

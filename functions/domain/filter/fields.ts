@@ -47,6 +47,8 @@ type ScalarField = {
 export interface FieldSpec {
   readonly kind: FieldKind;
   readonly allowedValues?: readonly string[];
+  /** Values must be process definition ids (Camunda's id pattern). */
+  readonly id?: true;
 }
 
 export interface AttributeFieldSpec extends FieldSpec {
@@ -56,7 +58,7 @@ export interface AttributeFieldSpec extends FieldSpec {
 
 export const FILTER_FIELDS = {
   processInstanceKey: { kind: 'key', attribute: 'processInstanceKey' },
-  processDefinitionId: { kind: 'string', attribute: 'processDefinitionId' },
+  processDefinitionId: { kind: 'string', attribute: 'processDefinitionId', id: true },
   processDefinitionName: { kind: 'string', attribute: 'processDefinitionName' },
   processDefinitionVersion: { kind: 'integer', attribute: 'processDefinitionVersion' },
   processDefinitionVersionTag: { kind: 'string', attribute: 'processDefinitionVersionTag' },

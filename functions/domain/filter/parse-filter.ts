@@ -1,6 +1,16 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { isKey } from '../keys.ts';
 import {
+  checkLimit,
+  MAX_FILTER_ALTERNATIVES,
+  MAX_FILTER_CONDITIONS,
+  MAX_FILTER_LIST_VALUES,
+  MAX_FILTER_STRING_LENGTH,
+  MAX_LIKE_LENGTH,
+  MAX_LIKE_WILDCARDS,
+  PROCESS_DEFINITION_ID_PATTERN,
+} from '../limits.ts';
+import {
   ALL_FILTER_FIELD_NAMES,
   ELEMENT_FIELDS,
   type ElementField,
@@ -27,7 +37,18 @@ const VARIABLE_OPERATORS: readonly Operator[] = OPERATORS_BY_KIND.string;
  * offending path: unknown field, wrong type, bad date, operator not allowed on the field.
  */
 export function parseProcessInstanceFilter(json: unknown, path = 'filter'): ProcessInstanceFilter {
-  return parseLevel(json, path, true);
+  const filter = parseLevel(json, path, true);
+  checkLimit(path, conditionCount(filter), MAX_FILTER_CONDITIONS, 'conditions');
+  return filter;
+}
+
+/** Conditions of a filter, its alternatives' and each element comparison counted. */
+function conditionCount(filter: ProcessInstanceFilter): number {
+  const own = filter.all.reduce(
+    (count, condition) => count + (condition.kind === 'element' ? condition.comparisons.length : 1),
+    0,
+  );
+  return own + (filter.anyOf ?? []).reduce((count, alternative) => count + conditionCount(alternative), 0);
 }
 
 function parseLevel(json: unknown, path: string, topLevel: boolean): ProcessInstanceFilter {
@@ -45,6 +66,7 @@ function parseLevel(json: unknown, path: string, topLevel: boolean): ProcessInst
       if (!Array.isArray(value) || value.length === 0) {
         throw new InvalidArgumentError(`${fieldPath} must be a non-empty array of filters`);
       }
+      checkLimit(fieldPath, value.length, MAX_FILTER_ALTERNATIVES, 'alternatives');
       anyOf = value.map((alternative, index) => parseLevel(alternative, `${fieldPath}[${index}]`, false));
     } else if (name === 'variables') {
       all.push(...parseVariables(value, fieldPath));
@@ -113,9 +135,12 @@ function parseOperand(
     case '$in':
     case '$notIn':
       if (!Array.isArray(operand)) throw new InvalidArgumentError(`${path} must be an array`);
+      checkLimit(path, operand.length, MAX_FILTER_LIST_VALUES, 'values');
       return { operator, value: operand.map((item, index) => parseItem(item, `${path}[${index}]`)) };
     case '$like':
       if (typeof operand !== 'string') throw new InvalidArgumentError(`${path} must be a string pattern`);
+      checkLimit(path, operand.length, MAX_LIKE_LENGTH, 'characters');
+      checkLimit(path, wildcardCount(operand), MAX_LIKE_WILDCARDS, '* wildcards');
       return { operator, value: operand };
     default:
       return { operator, value: parseItem(operand, path) };
@@ -125,12 +150,18 @@ function parseOperand(
 function parseValue(spec: FieldSpec, value: unknown, path: string): Scalar {
   switch (spec.kind) {
     case 'string':
-      if (typeof value === 'string') return value;
-      throw new InvalidArgumentError(`${path} must be a string`);
+      if (typeof value !== 'string') throw new InvalidArgumentError(`${path} must be a string`);
+      checkLimit(path, value.length, MAX_FILTER_STRING_LENGTH, 'characters');
+      if (spec.id && !PROCESS_DEFINITION_ID_PATTERN.test(value)) {
+        throw new InvalidArgumentError(
+          `${path} must be a process definition id (Camunda's pattern ${PROCESS_DEFINITION_ID_PATTERN.source}: a letter or _, then letters, digits, _, - or .)`,
+        );
+      }
+      return value;
     case 'key':
       if ((typeof value === 'string' || typeof value === 'number') && isKey(String(value)))
         return String(value);
-      throw new InvalidArgumentError(`${path} must be a key (a string of digits)`);
+      throw new InvalidArgumentError(`${path} must be a key (a string of 1 to 19 digits)`);
     case 'integer':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       throw new InvalidArgumentError(`${path} must be an integer`);
@@ -185,6 +216,7 @@ function parseVariables(value: unknown, path: string): Condition[] {
     if (typeof name !== 'string' || name.length === 0) {
       throw new InvalidArgumentError(`${entryPath}.name must be a non-empty string`);
     }
+    checkLimit(`${entryPath}.name`, name.length, MAX_FILTER_STRING_LENGTH, 'characters');
     const valuePath = `${entryPath}.value`;
     if (typeof variableValue === 'string') {
       return [{ kind: 'variable', name, operator: '$eq', value: normalizeJson(variableValue, valuePath) }];
@@ -230,11 +262,22 @@ function parseTags(value: unknown, path: string): Condition[] {
 
 /** Variable values compare in canonical JSON form, so `"42"` and `" 42 "` mean the same. */
 export function normalizeJson(serialized: string, path: string): string {
+  checkLimit(path, serialized.length, MAX_FILTER_STRING_LENGTH, 'characters');
   try {
     return JSON.stringify(JSON.parse(serialized));
   } catch {
     throw new InvalidArgumentError(`${path} is not valid JSON: ${serialized}`);
   }
+}
+
+/** The `*` wildcards of a `$like` pattern; a star after a backslash is a literal one. */
+function wildcardCount(pattern: string): number {
+  let count = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    if (pattern[index] === '\\') index++;
+    else if (pattern[index] === '*') count++;
+  }
+  return count;
 }
 
 export function asObject(value: unknown, path: string): Record<string, unknown> {

@@ -1,0 +1,99 @@
+import { InvalidArgumentError } from './errors.ts';
+
+/**
+ * Every limit a request must keep, in one place, each with its source (listed in docs/limits.md). A
+ * request past one is a 400 naming the limit, before anything is stored: the API never answers a
+ * hostile size with a 500 or a half-made batch.
+ */
+
+/** A request body: API Gateway's HTTP API payload quota (10 MB), which the embedded server keeps too. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Nesting of a JSON body. DynamoDB nests attributes at most 32 levels deep, and a batch stores its
+ * filter and parameters a few levels down its record; 16 levels is far beyond any real filter or plan.
+ */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * What a batch stores of its request (filter, processInstanceKeys, the operation's parameters), as
+ * JSON. The batch record is at most 400 KB (DynamoDB's item limit) and every chunk's worker reads it:
+ * half of that leaves room for its counters and errors and keeps each read small.
+ */
+export const MAX_STORED_REQUEST_BYTES = 200 * 1024;
+
+/** Keys one creation request may list (stored on the batch record: 1,000 keys are about 20 KB). */
+export const MAX_PROCESS_INSTANCE_KEYS = 1000;
+
+/** Values of one `$in` or `$notIn`: 5,000 keys are about 110 KB, inside MAX_STORED_REQUEST_BYTES. */
+export const MAX_FILTER_LIST_VALUES = 5000;
+
+/** Conditions of one filter, `$or` alternatives and variables included: each is checked per instance. */
+export const MAX_FILTER_CONDITIONS = 100;
+
+/** Alternatives of a filter's `$or`. */
+export const MAX_FILTER_ALTERNATIVES = 20;
+
+/** A string value in a filter (Camunda caps ids, tenants and business ids at 256; messages run longer). */
+export const MAX_FILTER_STRING_LENGTH = 1000;
+
+/** A `$like` pattern, compiled to a regular expression and matched against every candidate. */
+export const MAX_LIKE_LENGTH = 256;
+
+/** `*` wildcards of one `$like` pattern: each one multiplies the backtracking of a failing match. */
+export const MAX_LIKE_WILDCARDS = 10;
+
+/**
+ * Camunda's ProcessDefinitionId (the official SDK's `zProcessDefinitionId`, 8.9+: a letter or `_`,
+ * then letters, digits, `_ - .`; 8.8's ASCII-only pattern is a subset). Its length is not capped by
+ * Camunda; a filter value is by MAX_FILTER_STRING_LENGTH.
+ */
+export const PROCESS_DEFINITION_ID_PATTERN = /^[\p{L}_][\p{L}\p{N}_\-.]*$/u;
+
+/** Camunda's tenant id (`zTenantId`): `<default>` or letters, digits and `_ @ . + -`, at most 256. */
+export const TENANT_ID_PATTERN = /^(<default>|[A-Za-z0-9_@.+-]+)$/;
+export const MAX_TENANT_ID_LENGTH = 256;
+
+/** Camunda's keys (`zLongKey`): at most 25 characters of `^-?[0-9]+$`; this service's keys are 1 to 19 digits. */
+export const MAX_KEY_LENGTH = 25;
+
+/** Camunda's largest search page; also the bound on results a search holds in memory. */
+export const MAX_PAGE_LIMIT = 10_000;
+
+/** An Idempotency-Key header (the IETF draft leaves the length open; 255 is the common choice). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** Throws INVALID_ARGUMENT naming the limit when `size` is past `limit`. */
+export function checkLimit(what: string, size: number, limit: number, unit: string, hint = ''): void {
+  if (size > limit) {
+    throw new InvalidArgumentError(
+      `${what} has ${size.toLocaleString('en-US')} ${unit}, more than the limit of ${limit.toLocaleString('en-US')}${hint ? `; ${hint}` : ''}`,
+    );
+  }
+}
+
+/** The depth of a JSON value (a scalar is 0), or `limit + 1` as soon as it goes deeper than `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, jsonDepth(child, limit - 1));
+    if (deepest >= limit) return deepest + 1;
+  }
+  return deepest + 1;
+}
+
+/** A request body must not nest deeper than MAX_JSON_DEPTH. */
+export function checkJsonDepth(body: unknown): void {
+  if (jsonDepth(body) > MAX_JSON_DEPTH) {
+    throw new InvalidArgumentError(
+      `The request body nests deeper than the limit of ${MAX_JSON_DEPTH} levels of objects and arrays`,
+    );
+  }
+}
+
+/** The UTF-8 size of a value as JSON. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
