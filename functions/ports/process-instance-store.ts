@@ -26,6 +26,12 @@ export interface InstanceTombstone {
   deletedDate: string;
 }
 
+/** One item of a batch's write group: the instance and the command for it. */
+export interface BatchCommand {
+  processInstanceKey: string;
+  command: InstanceCommand;
+}
+
 export interface ProcessInstanceStore {
   putInstances(instances: readonly ProcessInstance[]): Promise<void>;
   /** The instance; undefined when there is none or it was deleted (see `getTombstone`). */
@@ -51,4 +57,13 @@ export interface ProcessInstanceStore {
     command: InstanceCommand,
     batchOperationKey?: string,
   ): Promise<CommandResult>;
+  /**
+   * Applies a batch's commands in as few requests as the store allows (PartiQL batches of 25 on
+   * DynamoDB), each still its own conditional write: applied only while the instance is in a required
+   * state and not yet marked with the batch key, which the write adds. Each succeeds or is refused on
+   * its own; the results come in the order of the commands. Writes still refused as throttled after the
+   * store's retries throw TransientStoreError: those made stay made, and a redelivered chunk finds them
+   * marked.
+   */
+  applyBatchCommands(batchOperationKey: string, commands: readonly BatchCommand[]): Promise<CommandResult[]>;
 }

@@ -6,6 +6,7 @@ import type { BatchExecutions } from '#ports/batch-executions.ts';
 import type { ChunkSender } from '#ports/chunk-sender.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
 import type {
+  BatchCommand,
   CommandResult,
   InstancePage,
   InstanceTombstone,
@@ -67,6 +68,14 @@ export class InMemoryProcessInstances implements ProcessInstanceStore {
     Object.assign(instance, copy(command.set));
     if (batchOperationKey !== undefined) instance.batchOperationIds.push(batchOperationKey);
     return { applied: true };
+  }
+
+  applyBatchCommands(batchOperationKey: string, commands: readonly BatchCommand[]): Promise<CommandResult[]> {
+    return Promise.all(
+      commands.map(({ processInstanceKey, command }) =>
+        this.applyCommand(processInstanceKey, command, batchOperationKey),
+      ),
+    );
   }
 }
 

@@ -101,6 +101,35 @@ describe('DynamoProcessInstanceStore', () => {
       batchOperationIds: ['900'],
     });
   });
+  it('applies a batch of commands in one PartiQL batch, each applied or refused on its own, in order', async () => {
+    // Prepare: 30 commands (more than one request's 25): a finished instance, one already marked by
+    // the batch, a missing key among them.
+    const command = cancelProcessInstance.command('2026-05-02T00:00:00.000Z');
+    const [finished, marked, ...rest] = instances.slice(0, 8).map((i) => i.processInstanceKey);
+    await store.applyCommand(finished, command, '950');
+    await store.applyCommand(marked, command, '951');
+    const keys = [finished, marked, ...rest, keyFromSequence(99_997)];
+    const many = [...keys, ...Array.from({ length: 22 }, (_, index) => keyFromSequence(99_900 + index))];
+    // Act
+    const results = await store.applyBatchCommands(
+      '951',
+      many.map((processInstanceKey) => ({ processInstanceKey, command })),
+    );
+    // Assess
+    expect(results).toHaveLength(many.length);
+    expect(results[0]).toMatchObject({
+      applied: false,
+      current: { state: 'TERMINATED', batchOperationIds: ['950'] },
+    });
+    expect(results[1]).toMatchObject({ applied: false, current: { batchOperationIds: ['951'] } });
+    expect(results.slice(2, 8)).toEqual(rest.map(() => ({ applied: true })));
+    expect(results.slice(8)).toEqual(many.slice(8).map(() => ({ applied: false, current: undefined })));
+    expect(await store.getInstance(rest[0])).toMatchObject({
+      state: 'TERMINATED',
+      endDate: '2026-05-02T00:00:00.000Z',
+      batchOperationIds: ['951'],
+    });
+  });
 });
 
 describe('DynamoProcessDefinitionStore', () => {
