@@ -39,8 +39,9 @@ export interface ProcessInstanceStore {
   /** The tombstone of a deleted instance, if it was deleted and the tombstone has not expired yet. */
   getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined>;
   /**
-   * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates satisfy the
-   * plan's pushdown; the caller still decides with the filter evaluator.
+   * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates are read
+   * whole after the index named their keys (the indexes hold keys only); the caller decides with the
+   * filter evaluator.
    */
   queryShard(
     plan: QueryPlan,

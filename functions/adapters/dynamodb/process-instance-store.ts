@@ -131,21 +131,23 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
           ]
         : [INSTANCES_BY_SHARD_INDEX, ['shard', shard] as const];
     const KeyConditionExpression = `${builder.name(partition[0])} = ${builder.value(partition[1])}`;
-    const FilterExpression = plan.pushdown ? builder.filter(plan.pushdown) : undefined;
+    // The index holds keys only (a state change never writes it): the page's candidates are read
+    // whole afterwards, and the caller's evaluator decides on them (no pushdown on unprojected fields).
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName,
         KeyConditionExpression,
-        FilterExpression,
         ...builder.attributes(),
         Limit: page.pageSize,
         ExclusiveStartKey: startKeyOf(page.cursor),
       }),
     );
+    const keys = (result.Items ?? []).map((item) => String(item.processInstanceKey));
+    const found = await this.getMany(keys);
     return {
-      retries: retriesOf(result),
-      instances: (result.Items ?? []).map((item) => fromItem(item as StoredInstance)),
+      retries: retriesOf(result) + found.retries,
+      instances: found.instances,
       cursor: cursorOf(result.LastEvaluatedKey),
     };
   }
