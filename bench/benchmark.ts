@@ -2,17 +2,22 @@ import os from 'node:os';
 import { addClientPlugin } from '#commons/clients.ts';
 import { type EmfDocument, MetricName, setMetricsSink } from '#commons/metrics.ts';
 import { services } from '#commons/services.ts';
+import { WRITE_GROUP_SIZE } from '#domain/execution/execute-chunk.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 import { observeInvocations } from '../local/lambda-runtime.ts';
 import {
+  AWS_LATENCY_MS,
   awsPollLoopTransitions,
   type Cost,
+  type CriticalPath,
   costOf,
   memoryMbOf,
+  monthlyCost,
   PRICES,
   perMillionItems,
+  workerRoundTrips,
 } from './cost-model.ts';
 import { measureEmulatorFloor } from './emulator-floor.ts';
 import { type InvocationCount, InvocationRecorder } from './invocations.ts';
@@ -44,7 +49,17 @@ export interface BenchmarkResult {
   options: BenchmarkOptions;
   date: string;
   machine: { cpus: number; memoryGiB: number; node: string; platform: string };
-  config: { shards: number; chunkSize: number; workerConcurrency: number; writesInFlight: number };
+  config: {
+    shards: number;
+    chunkSize: number;
+    workerConcurrency: number;
+    /** DynamoDB requests the workers have in flight at most (the HTTP agent allows them: clients.ts). */
+    requestsInFlight: number;
+    /** Instance writes those requests carry (25 statements per batched request). */
+    writesInFlight: number;
+  };
+  /** `/proc/loadavg`'s 1-minute figure when the run started and ended (a shared machine). */
+  loadAverage: { start: number; end: number };
   seeding: { serviceMs: number; baselineMs?: number };
   batch: {
     state: string;
@@ -60,8 +75,17 @@ export interface BenchmarkResult {
     transitions: { total: number; pollLoop: number; fixed: number; pollChecks: number; awsPollLoop: number };
     cost: Cost;
     costPerMillionItems: Cost;
+    /** Lambda's modelled critical path and the AWS latencies it was priced at. */
+    lambdaModel: { criticalPath: CriticalPath; latencyMs: typeof AWS_LATENCY_MS };
   };
-  floor: { durationMs: number; itemsPerSecond: number; peakRssMiB: Record<string, number> };
+  /** Costs that do not grow with items: per month (deployment; records kept), apart from the batch. */
+  monthly: ReturnType<typeof monthlyCost>;
+  floor: {
+    batched: { durationMs: number; itemsPerSecond: number; requestsInFlight: number };
+    single: { durationMs: number; itemsPerSecond: number; requestsInFlight: number };
+    itemsPerSecond: number;
+    peakRssMiB: Record<string, number>;
+  };
   baseline?: {
     durationMs: number;
     itemsPerSecond: number;
@@ -74,7 +98,9 @@ export interface BenchmarkResult {
     costPerMillionItems: Cost;
   };
   ratios: {
+    /** Against the fastest floor form. */
     serviceToFloor: number;
+    serviceToSingleWriteFloor: number;
     executionToFloor: number;
     serviceToBaseline?: number;
   };
@@ -109,9 +135,18 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     chunkDurations.push(...chunkDurationsIn(document));
   });
   const memory = new ProcessMemory();
+  const loadAtStart = os.loadavg()[0];
   try {
     const { instances, config } = services();
-    const writesInFlight = config.SHARD_COUNT * config.WORKER_CONCURRENCY;
+    const groupsPerChunk = Math.ceil(config.CHUNK_SIZE / WRITE_GROUP_SIZE);
+    const requestsInFlight = config.SHARD_COUNT * Math.min(config.WORKER_CONCURRENCY, groupsPerChunk);
+    const writesInFlight = requestsInFlight * Math.min(WRITE_GROUP_SIZE, config.CHUNK_SIZE);
+    // The naive loop's calls and the single-write floor: as many in flight as the workers' concurrency allows.
+    const callsInFlight = config.SHARD_COUNT * config.WORKER_CONCURRENCY;
+    const criticalPath: CriticalPath = {
+      worker: workerRoundTrips(config.CHUNK_SIZE, WRITE_GROUP_SIZE, config.WORKER_CONCURRENCY),
+      other: 3,
+    };
     const apiFunctions = new Set(apiRoutes.map((route) => route.id));
     const n = options.instances;
 
@@ -157,6 +192,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       invocations: batchInvocations,
       apiFunctions,
       transitions: fixedTransitions + awsPollLoop,
+      criticalPath,
     });
 
     // The floor, on the instances the batch changed, before anything else grows the table.
@@ -165,7 +201,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       tableName: config.PROCESS_INSTANCES_TABLE,
       keys: (index) => seedKey(serviceSeed, index),
       count: n,
-      concurrency: writesInFlight,
+      requestsInFlight,
+      singleRequestsInFlight: callsInFlight,
     });
     const floorPeak = memory.stop();
     counter.take();
@@ -183,7 +220,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         url: runtime.url,
         processDefinitionId: BASELINE_SEED,
         pageLimit: 10_000,
-        concurrency: writesInFlight,
+        concurrency: callsInFlight,
       });
       const baselinePeak = memory.stop();
       const baselineRequests = counter.take();
@@ -192,6 +229,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         invocations: invocations.take(),
         apiFunctions,
         transitions: 0,
+        criticalPath,
       });
       baseline = {
         ...naive,
@@ -204,7 +242,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     }
 
     const itemsPerSecond = rate(n, endToEndMs);
-    const floorRate = rate(n, floor.durationMs);
+    const floorRate = Math.max(floor.batched.itemsPerSecond, floor.single.itemsPerSecond);
     return {
       options,
       date: new Date().toISOString(),
@@ -213,8 +251,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         shards: config.SHARD_COUNT,
         chunkSize: config.CHUNK_SIZE,
         workerConcurrency: config.WORKER_CONCURRENCY,
+        requestsInFlight,
         writesInFlight,
       },
+      loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
       seeding: { serviceMs: Math.round(serviceSeedMs), baselineMs: round(baselineSeedMs) },
       batch: {
         state: batch.state as string,
@@ -241,11 +281,15 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         },
         cost: batchCost,
         costPerMillionItems: perMillionItems(batchCost, n),
+        lambdaModel: { criticalPath, latencyMs: AWS_LATENCY_MS },
       },
-      floor: { durationMs: Math.round(floor.durationMs), itemsPerSecond: floorRate, peakRssMiB: floorPeak },
+      // 20 metric names (functions/commons/metrics.ts) with the batch type as dimension, 3 alarms, 1 dashboard.
+      monthly: monthlyCost({ metrics: 20, alarms: 3, dashboards: 1 }),
+      floor: { ...floor, itemsPerSecond: floorRate, peakRssMiB: floorPeak },
       baseline,
       ratios: {
         serviceToFloor: itemsPerSecond / floorRate,
+        serviceToSingleWriteFloor: itemsPerSecond / floor.single.itemsPerSecond,
         executionToFloor: rate(n, phasesMs.Execution) / floorRate,
         ...(baseline ? { serviceToBaseline: itemsPerSecond / baseline.itemsPerSecond } : {}),
       },

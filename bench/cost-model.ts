@@ -5,8 +5,9 @@ import type { InvocationCounts } from './invocations.ts';
 import type { RequestCounts } from './request-counter.ts';
 
 /**
- * Published on-demand prices in us-east-1, as read on the date below from the pages named. Only the
- * first paid tier of each; free tiers are left out (a batch service should not count on them).
+ * Published on-demand prices in us-east-1, from the pages named, as last read on `asOf` (this machine
+ * has no network: re-check them before quoting). Only the first paid tier of each; free tiers are left
+ * out (a batch service should not count on them).
  */
 export const PRICES = {
   asOf: '2025-06-01',
@@ -14,16 +15,62 @@ export const PRICES = {
   // https://aws.amazon.com/dynamodb/pricing/on-demand/ (since the 2024-11-01 price cut)
   dynamoDbPerMillionWriteUnits: 0.625,
   dynamoDbPerMillionReadUnits: 0.125,
+  dynamoDbPerGbMonth: 0.25,
   // https://aws.amazon.com/sqs/pricing/ (FIFO queues, first 100 billion requests a month; a request is up to 64 KiB)
   sqsFifoPerMillionRequests: 0.5,
-  // https://aws.amazon.com/lambda/pricing/ (Arm, first 7.5 billion GB-seconds a month)
+  // https://aws.amazon.com/lambda/pricing/ (Arm, first 7.5 billion GB-seconds a month; billed per 1 ms)
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,
   // https://aws.amazon.com/step-functions/pricing/ (Standard workflows)
   stepFunctionsPerThousandTransitions: 0.025,
   // https://aws.amazon.com/api-gateway/pricing/ (HTTP APIs, first 300 million requests a month)
   apiGatewayHttpPerMillionRequests: 1.0,
+  // https://aws.amazon.com/cloudwatch/pricing/ (Logs ingestion, standard class; custom metrics, first
+  // 10,000; standard alarms; dashboards beyond the first three)
+  logsPerGbIngested: 0.5,
+  metricPerMonth: 0.3,
+  alarmPerMonth: 0.1,
+  dashboardPerMonth: 3.0,
+  // https://aws.amazon.com/xray/pricing/ (traces recorded)
+  xRayPerMillionTraces: 5.0,
 } as const;
+
+/**
+ * How long a Lambda invocation runs on AWS, as a low–high range: a fixed part (runtime, handler, JSON,
+ * logging) and one DynamoDB round trip per request on the invocation's critical path. DynamoDB answers
+ * single-item requests in single-digit milliseconds in region (https://aws.amazon.com/dynamodb/,
+ * "single-digit millisecond performance at any scale"); batches of 25 statements and transactions are
+ * taken at the top of the range. Emulator wall time (a JVM on a shared laptop) is not AWS's.
+ */
+export const AWS_LATENCY_MS = {
+  fixedPerInvocation: { low: 10, high: 50 },
+  perRoundTrip: { low: 5, high: 25 },
+} as const;
+
+/**
+ * What a function does per invocation on its critical path, in DynamoDB round trips (requests made
+ * one after the other; the ones in flight together count once).
+ */
+export interface CriticalPath {
+  /** Round trips of one worker invocation (one chunk). */
+  worker: number;
+  /** Round trips of any other function's invocation (a phase task or an API route). */
+  other: number;
+}
+
+/**
+ * A worker's round trips for one chunk: batch and chunk read together, the shard's claim, then per
+ * round of groups in flight the batch watch's read and the batched write, and the chunk's record.
+ */
+export function workerRoundTrips(chunkSize: number, groupSize: number, concurrency: number): number {
+  const rounds = Math.ceil(Math.ceil(chunkSize / groupSize) / concurrency);
+  return 3 + 2 * rounds;
+}
+
+/** Log bytes per invocation: Lambda's START/END/REPORT lines and about two structured lines (a log, a metrics document). */
+export const LOG_BYTES_PER_INVOCATION = 1500;
+/** Share of invocations X-Ray records: the default sampling rule's 5% (plus one a second, not counted). */
+export const TRACED_SHARE = 0.05;
 
 /** Configured memory of each function (lib/): the worker's own, every other function the default. */
 export function memoryMbOf(functionName: string): number {
@@ -53,14 +100,21 @@ export interface CostInput {
   /** Function names that are API routes: each invocation is one API Gateway request. */
   apiFunctions: ReadonlySet<string>;
   transitions: number;
+  criticalPath: CriticalPath;
 }
 
 export interface Cost {
   dynamoDb: number;
   sqs: number;
+  /** Lambda at the high end of the AWS latency range (`lambdaLow`: the low end). */
   lambda: number;
+  lambdaLow: number;
+  lambdaGbSeconds: { low: number; high: number };
   stepFunctions: number;
   apiGateway: number;
+  logs: number;
+  xRay: number;
+  /** Everything, Lambda at the high end. */
   total: number;
 }
 
@@ -74,28 +128,42 @@ export function costOf(input: CostInput): Cost {
       writeUnits += count.writeUnits;
       readUnits += count.readUnits;
     }
-    // Lambda's poller bills each receive, delete and send, retries included.
-    if (operation.startsWith('SQS.')) sqsRequests += count.attempts;
+    // Lambda's poller bills each receive, delete and send, retries included; the local poller's idle
+    // long polls are not the batch's (on AWS the event source mapping polls whether or not it runs).
+    if (operation.startsWith('SQS.')) sqsRequests += count.attempts - (count.idle ?? 0);
   }
   let lambdaRequests = 0;
-  let gbSeconds = 0;
+  const gbSeconds = { low: 0, high: 0 };
   let apiRequests = 0;
   for (const [functionName, count] of Object.entries(input.invocations)) {
     lambdaRequests += count.invocations;
-    gbSeconds += (count.billedMs / 1000) * (memoryMbOf(functionName) / 1024);
+    const roundTrips = functionName === 'Worker' ? input.criticalPath.worker : input.criticalPath.other;
+    const gb = memoryMbOf(functionName) / 1024;
+    for (const end of ['low', 'high'] as const) {
+      const ms = AWS_LATENCY_MS.fixedPerInvocation[end] + roundTrips * AWS_LATENCY_MS.perRoundTrip[end];
+      gbSeconds[end] += count.invocations * (ms / 1000) * gb;
+    }
     if (input.apiFunctions.has(functionName)) apiRequests += count.invocations;
   }
+  const lambdaOf = (seconds: number) =>
+    (lambdaRequests * PRICES.lambdaPerMillionRequests) / 1e6 + seconds * PRICES.lambdaArmPerGbSecond;
   const cost = {
     dynamoDb:
       (writeUnits * PRICES.dynamoDbPerMillionWriteUnits + readUnits * PRICES.dynamoDbPerMillionReadUnits) /
       1e6,
     sqs: (sqsRequests * PRICES.sqsFifoPerMillionRequests) / 1e6,
-    lambda:
-      (lambdaRequests * PRICES.lambdaPerMillionRequests) / 1e6 + gbSeconds * PRICES.lambdaArmPerGbSecond,
+    lambda: lambdaOf(gbSeconds.high),
     stepFunctions: (input.transitions * PRICES.stepFunctionsPerThousandTransitions) / 1000,
     apiGateway: (apiRequests * PRICES.apiGatewayHttpPerMillionRequests) / 1e6,
+    logs: (lambdaRequests * LOG_BYTES_PER_INVOCATION * PRICES.logsPerGbIngested) / 2 ** 30,
+    xRay: (lambdaRequests * TRACED_SHARE * PRICES.xRayPerMillionTraces) / 1e6,
   };
-  return { ...cost, total: Object.values(cost).reduce((sum, value) => sum + value, 0) };
+  return {
+    ...cost,
+    lambdaLow: lambdaOf(gbSeconds.low),
+    lambdaGbSeconds: gbSeconds,
+    total: Object.values(cost).reduce((sum, value) => sum + value, 0),
+  };
 }
 
 /** A cost scaled to a million items. */
@@ -105,8 +173,26 @@ export function perMillionItems(cost: Cost, items: number): Cost {
     dynamoDb: scale(cost.dynamoDb),
     sqs: scale(cost.sqs),
     lambda: scale(cost.lambda),
+    lambdaLow: scale(cost.lambdaLow),
+    lambdaGbSeconds: { low: scale(cost.lambdaGbSeconds.low), high: scale(cost.lambdaGbSeconds.high) },
     stepFunctions: scale(cost.stepFunctions),
     apiGateway: scale(cost.apiGateway),
+    logs: scale(cost.logs),
+    xRay: scale(cost.xRay),
     total: scale(cost.total),
   };
+}
+
+/**
+ * What the deployment costs a month whether or not batches run (custom metrics, alarms, the
+ * dashboard), and what a million items' records cost a month while BatchItems keeps them.
+ */
+export function monthlyCost(deployment: { metrics: number; alarms: number; dashboards: number }) {
+  const fixed =
+    deployment.metrics * PRICES.metricPerMonth +
+    deployment.alarms * PRICES.alarmPerMonth +
+    deployment.dashboards * PRICES.dashboardPerMonth;
+  // A recorded item takes at most ITEM_OUTCOME_BYTES (135) in its chunk record.
+  const storagePerMillionItems = ((1e6 * 135) / 2 ** 30) * PRICES.dynamoDbPerGbMonth;
+  return { deployment: fixed, batchItemsStoragePerMillionItems: storagePerMillionItems };
 }

@@ -6,6 +6,8 @@ export interface OperationCount {
   attempts: number;
   readUnits: number;
   writeUnits: number;
+  /** SQS receives that brought no message (a poller's idle long polls): not driven by any message. */
+  idle?: number;
 }
 
 /** Counts by `Service.Operation`, e.g. `DynamoDB.UpdateItem`. */
@@ -48,6 +50,7 @@ const CAPACITY_OPERATIONS = new Set([
   'BatchWriteItem',
   'TransactGetItems',
   'TransactWriteItems',
+  'BatchExecuteStatement',
   'Query',
   'Scan',
 ]);
@@ -57,6 +60,8 @@ const WRITE_OPERATIONS = new Set([
   'DeleteItem',
   'BatchWriteItem',
   'TransactWriteItems',
+  // The worker's PartiQL batches are UPDATE statements only.
+  'BatchExecuteStatement',
 ]);
 
 export function isDynamoWrite(key: string): boolean {
@@ -104,9 +109,15 @@ export class RequestCounter {
     const input = asksCapacity ? { ...args.input, ReturnConsumedCapacity: 'TOTAL' } : args.input;
     try {
       const result = await next({ ...args, input });
-      const output = result.output as { $metadata?: { attempts?: number }; ConsumedCapacity?: unknown };
+      const output = result.output as {
+        $metadata?: { attempts?: number };
+        ConsumedCapacity?: unknown;
+        Messages?: unknown[];
+        Responses?: unknown[];
+      };
       tally.attempts += output.$metadata?.attempts ?? 1;
-      if (asksCapacity) addCapacity(tally, operation, output.ConsumedCapacity);
+      if (asksCapacity) addCapacity(tally, operation, output.ConsumedCapacity, output.Responses?.length);
+      if (operation === 'ReceiveMessage' && !output.Messages?.length) tally.idle = (tally.idle ?? 0) + 1;
       return result;
     } catch (error) {
       tally.attempts += (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
@@ -123,21 +134,25 @@ export class RequestCounter {
 }
 
 /**
- * Adds what DynamoDB Local reports. It counts a transaction's items as standard writes and reads,
- * while DynamoDB bills them twice (2 units per KB and item), so transactions are doubled here.
+ * Adds what DynamoDB Local reports: units from the items' sizes (1 write unit per KB written, 1 read
+ * unit per 4 KB read strongly, half eventually). Its transactions are reported doubled already, as
+ * DynamoDB bills them (2 units per KB and item), so they are taken as they are. A PartiQL batch is
+ * billed per statement, refused ones too (a refused conditional write costs its unit): at least one
+ * unit per statement.
  */
-function addCapacity(tally: OperationCount, operation: string, consumed: unknown): void {
+function addCapacity(tally: OperationCount, operation: string, consumed: unknown, statements?: number): void {
   const isWrite = WRITE_OPERATIONS.has(operation);
-  const factor = operation.startsWith('Transact') ? 2 : 1;
   const entries = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
     CapacityUnits?: number;
     ReadCapacityUnits?: number;
     WriteCapacityUnits?: number;
   }[];
+  let read = 0;
+  let write = 0;
   for (const entry of entries) {
-    const read = entry.ReadCapacityUnits ?? (isWrite ? 0 : (entry.CapacityUnits ?? 0));
-    const write = entry.WriteCapacityUnits ?? (isWrite ? (entry.CapacityUnits ?? 0) : 0);
-    tally.readUnits += read * factor;
-    tally.writeUnits += write * factor;
+    read += entry.ReadCapacityUnits ?? (isWrite ? 0 : (entry.CapacityUnits ?? 0));
+    write += entry.WriteCapacityUnits ?? (isWrite ? (entry.CapacityUnits ?? 0) : 0);
   }
+  tally.readUnits += read;
+  tally.writeUnits += operation === 'BatchExecuteStatement' ? Math.max(write, statements ?? 0) : write;
 }

@@ -90,7 +90,7 @@ function createTableInput(schema: TableSchema, tableName: string) {
   const GlobalSecondaryIndexes = schema.globalIndexes.map((index) => ({
     IndexName: index.indexName,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: index.projection },
   }));
   return {
     TableName: tableName,

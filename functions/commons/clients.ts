@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readConfig } from './config.ts';
 import { tracer } from './tracer.ts';
 
 /**
@@ -36,9 +37,31 @@ export function withClientPlugins<T extends { middlewareStack: { use(plugin: Cli
   return client;
 }
 
+/** Sockets a process keeps for requests besides the workers' (API handlers, phase tasks, the batch watch). */
+const OTHER_SOCKETS = 50;
+
+/**
+ * The DynamoDB requests one process may have in flight. The SDK's HTTP agent allows 50 sockets by
+ * default and queues the rest, so the configured concurrency would be a fiction beyond it: every
+ * shard's worker may run in this process (the embedded runtime), each with WORKER_CONCURRENCY
+ * requests in flight (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html).
+ */
+export function dynamoMaxSockets(config = readConfig()): number {
+  return config.SHARD_COUNT * config.WORKER_CONCURRENCY + OTHER_SOCKETS;
+}
+
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(
-    withClientPlugins(tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 8 }))),
+  if (documentClient) return documentClient;
+  const maxSockets = dynamoMaxSockets();
+  documentClient = DynamoDBDocumentClient.from(
+    withClientPlugins(
+      tracer.captureAWSv3Client(
+        new DynamoDBClient({
+          maxAttempts: 8,
+          requestHandler: { httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
+        }),
+      ),
+    ),
     {
       marshallOptions: { removeUndefinedValues: true },
     },

@@ -26,6 +26,12 @@ export interface InstanceTombstone {
   deletedDate: string;
 }
 
+/** One item of a batch's write group: the instance and the command for it. */
+export interface BatchCommand {
+  processInstanceKey: string;
+  command: InstanceCommand;
+}
+
 export interface ProcessInstanceStore {
   putInstances(instances: readonly ProcessInstance[]): Promise<void>;
   /** The instance; undefined when there is none or it was deleted (see `getTombstone`). */
@@ -33,8 +39,9 @@ export interface ProcessInstanceStore {
   /** The tombstone of a deleted instance, if it was deleted and the tombstone has not expired yet. */
   getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined>;
   /**
-   * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates satisfy the
-   * plan's pushdown; the caller still decides with the filter evaluator.
+   * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates are read
+   * whole after the index named their keys (the indexes hold keys only); the caller decides with the
+   * filter evaluator.
    */
   queryShard(
     plan: QueryPlan,
@@ -51,4 +58,13 @@ export interface ProcessInstanceStore {
     command: InstanceCommand,
     batchOperationKey?: string,
   ): Promise<CommandResult>;
+  /**
+   * Applies a batch's commands in as few requests as the store allows (PartiQL batches of 25 on
+   * DynamoDB), each still its own conditional write: applied only while the instance is in a required
+   * state and not yet marked with the batch key, which the write adds. Each succeeds or is refused on
+   * its own; the results come in the order of the commands. Writes still refused as throttled after the
+   * store's retries throw TransientStoreError: those made stay made, and a redelivered chunk finds them
+   * marked.
+   */
+  applyBatchCommands(batchOperationKey: string, commands: readonly BatchCommand[]): Promise<CommandResult[]>;
 }

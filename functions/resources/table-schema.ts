@@ -9,10 +9,18 @@ export interface KeyAttribute {
   readonly type: AttributeType;
 }
 
+/**
+ * What an index copies of each item besides the keys. An index is written whenever a projected or key
+ * attribute of an item changes, so an index whose items' other attributes change often projects keys
+ * only (or a set operations never change) and its readers fetch the rest from the table.
+ */
+export type IndexProjection = 'KEYS_ONLY' | 'ALL';
+
 export interface IndexSchema {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  readonly projection: IndexProjection;
 }
 
 export interface TableSchema {
@@ -53,6 +61,7 @@ export const tableSchemas = {
         indexName: BATCHES_BY_START_DATE_INDEX,
         partitionKey: { name: 'record', type: 'S' },
         sortKey: { name: 'startDate', type: 'S' },
+        projection: 'ALL',
       },
     ],
     timeToLiveAttribute: 'expiresAt',
@@ -64,6 +73,8 @@ export const tableSchemas = {
     partitionKey: { name: 'batchOperationKey', type: 'S' },
     sortKey: { name: 'chunk', type: 'S' },
     globalIndexes: [],
+    // A recorded chunk expires BATCH_ITEMS_RETENTION_DAYS after it was recorded; pending ones never do.
+    timeToLiveAttribute: 'expiresAt',
   },
   processDefinitions: {
     id: 'ProcessDefinitions',
@@ -74,6 +85,7 @@ export const tableSchemas = {
         indexName: DEFINITIONS_BY_ID_INDEX,
         partitionKey: { name: 'processDefinitionId', type: 'S' },
         sortKey: { name: 'version', type: 'N' },
+        projection: 'ALL',
       },
     ],
   },
@@ -81,18 +93,22 @@ export const tableSchemas = {
     id: 'ProcessInstances',
     envVar: 'PROCESS_INSTANCES_TABLE',
     partitionKey: { name: 'processInstanceKey', type: 'S' },
+    // Both indexes project keys only: a state change (what every operation makes) writes the table
+    // alone, and the readers fetch the candidates' items (BatchGetItem) before the filter decides.
     globalIndexes: [
       // Every shard pages through its own instances in key order.
       {
         indexName: INSTANCES_BY_SHARD_INDEX,
         partitionKey: { name: 'shard', type: 'N' },
         sortKey: { name: 'processInstanceKey', type: 'S' },
+        projection: 'KEYS_ONLY',
       },
       // A filter that pins processDefinitionId reads only that definition's instances of the shard.
       {
         indexName: INSTANCES_BY_SHARD_DEFINITION_INDEX,
         partitionKey: { name: 'shardProcessDefinitionId', type: 'S' },
         sortKey: { name: 'processInstanceKey', type: 'S' },
+        projection: 'KEYS_ONLY',
       },
     ],
     // The tombstones of deleted instances expire (they only guard a deleting batch's redeliveries).
@@ -110,12 +126,14 @@ export const tableSchemas = {
         indexName: JOBS_BY_TYPE_INDEX,
         partitionKey: { name: 'activatableType', type: 'S' },
         sortKey: { name: 'activatableAt', type: 'N' },
+        projection: 'ALL',
       },
       // An instance's jobs (whether any other failed with retries left).
       {
         indexName: JOBS_BY_INSTANCE_INDEX,
         partitionKey: { name: 'processInstanceKey', type: 'S' },
         sortKey: { name: 'jobKey', type: 'S' },
+        projection: 'ALL',
       },
     ],
   },
@@ -129,11 +147,13 @@ export const tableSchemas = {
         indexName: INCIDENTS_BY_INSTANCE_INDEX,
         partitionKey: { name: 'processInstanceKey', type: 'S' },
         sortKey: { name: 'incidentKey', type: 'S' },
+        projection: 'ALL',
       },
       {
         indexName: INCIDENTS_BY_STATE_INDEX,
         partitionKey: { name: 'state', type: 'S' },
         sortKey: { name: 'incidentKey', type: 'S' },
+        projection: 'ALL',
       },
     ],
   },

@@ -6,9 +6,11 @@ import { shardOf } from '#domain/keys.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
 import {
+  changedInstanceKeys,
   type DynamoCall,
   type DynamoFaults,
   injectDynamoFaults,
+  instanceKeysOf,
   throttlingError,
   validationError,
   workerKilled,
@@ -109,13 +111,27 @@ async function instanceStates(keys: readonly string[]): Promise<Record<string, n
   return counts;
 }
 
-/** The worker's conditional write on one of `keys` (the instance command). */
+/** The worker's batched conditional writes (the instance commands), when one is on one of `keys`. */
 function isInstanceWrite(call: DynamoCall, keys: ReadonlySet<string>): boolean {
   return (
-    call.operation === 'UpdateItem' &&
-    call.input.TableName === services().config.PROCESS_INSTANCES_TABLE &&
-    keys.has(String(call.input.Key?.processInstanceKey))
+    call.operation === 'BatchExecuteStatement' &&
+    Boolean(
+      call.input.Statements?.[0]?.Statement.includes(`"${services().config.PROCESS_INSTANCES_TABLE}"`),
+    ) &&
+    instanceKeysOf(call).some((key) => keys.has(key))
   );
+}
+
+/** Counts, per instance of `keys`, the writes that changed it on the wire (lost responses included). */
+function countChanges(keys: ReadonlySet<string>): Map<string, number> {
+  const applied = new Map<string, number>();
+  faults.onSuccess((call, output) => {
+    if (!isInstanceWrite(call, keys)) return;
+    for (const key of changedInstanceKeys(call, output)) {
+      if (keys.has(key)) applied.set(key, (applied.get(key) ?? 0) + 1);
+    }
+  });
+  return applied;
 }
 
 /** The worker's transaction recording a chunk and moving its shard's counters. */
@@ -226,9 +242,9 @@ describe('an instance that changed between initialization and execution', () => 
 
 describe('DynamoDB throttling and transient errors during execution', () => {
   it('completes the batch with exact counts when requests are throttled and some failures outlast the SDK retries', async () => {
-    // Prepare: every 5th instance write, chunk record or query is throttled once or twice (the SDK
-    // retries it); the 7th and 31st instance write and the 3rd chunk record fail beyond the SDK's
-    // retries, so the queue delivers their chunks again.
+    // Prepare: every 5th batched instance write, chunk record or query is throttled once or twice (the
+    // SDK retries it); the 3rd and 9th batched instance write and the 3rd chunk record fail beyond the
+    // SDK's retries, so the queue delivers their chunks again.
     const { processDefinitionId, seeded } = await seed(40, 40);
     const mine = new Set(keysOf(seeded));
     let candidates = 0;
@@ -237,7 +253,7 @@ describe('DynamoDB throttling and transient errors during execution', () => {
     let escaped = 0;
     faults.use((call) => {
       const instanceWrite = isInstanceWrite(call, mine);
-      if (instanceWrite && [7, 31].includes(++instanceWrites)) {
+      if (instanceWrite && [3, 9].includes(++instanceWrites)) {
         escaped++;
         return { kind: 'fail', error: throttlingError() };
       }
@@ -249,12 +265,7 @@ describe('DynamoDB throttling and transient errors during execution', () => {
       if (!candidate || ++candidates % 5 !== 0) return undefined;
       return { kind: 'throttled', times: candidates % 3 === 0 ? 2 : 1 };
     });
-    const applied = new Map<string, number>();
-    faults.onSuccess((call) => {
-      if (!isInstanceWrite(call, mine)) return;
-      const instanceKey = String(call.input.Key?.processInstanceKey);
-      applied.set(instanceKey, (applied.get(instanceKey) ?? 0) + 1);
-    });
+    const applied = countChanges(mine);
     const throttledBefore = faults.throttled;
 
     // Act
@@ -273,7 +284,8 @@ describe('DynamoDB throttling and transient errors during execution', () => {
     // Each instance was changed by exactly one write; the writes repeated on redelivery were refused.
     expect([...applied.values()].every((count) => count === 1)).toBe(true);
     expect(applied.size).toBe(80);
-    expect(instanceWrites).toBeGreaterThan(80);
+    // One batched write per chunk of 5, and the two chunks whose write failed wrote again.
+    expect(instanceWrites).toBeGreaterThanOrEqual(80 / CHUNK_SIZE + 2);
   });
 });
 
@@ -392,31 +404,26 @@ describe('a failing initialization query', () => {
 });
 
 describe('a worker that dies half-way through a chunk', () => {
-  it('redelivers the chunk and processes every item once when the worker is killed between instance writes', async () => {
-    // Prepare: the 13th instance write never happens, and the 21st is applied but the worker dies
-    // before it hears back.
+  it('redelivers the chunk and processes every item once when the worker is killed between batched writes', async () => {
+    // Prepare: the 4th batched instance write never happens, and the 7th is applied but the worker
+    // dies before it hears back.
     const { processDefinitionId, seeded } = await seed(25, 25);
     const mine = new Set(keysOf(seeded));
     let writes = 0;
     faults.use((call) => {
       if (!isInstanceWrite(call, mine)) return undefined;
       writes++;
-      if (writes === 13) return { kind: 'fail', error: workerKilled() };
-      if (writes === 21) return { kind: 'lose-response', error: workerKilled() };
+      if (writes === 4) return { kind: 'fail', error: workerKilled() };
+      if (writes === 7) return { kind: 'lose-response', error: workerKilled() };
       return undefined;
     });
-    const applied = new Map<string, number>();
-    faults.onSuccess((call) => {
-      if (!isInstanceWrite(call, mine)) return;
-      const instanceKey = String(call.input.Key?.processInstanceKey);
-      applied.set(instanceKey, (applied.get(instanceKey) ?? 0) + 1);
-    });
+    const applied = countChanges(mine);
 
     // Act
     const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
 
     // Assess
-    expect(writes).toBeGreaterThan(50);
+    expect(writes).toBeGreaterThanOrEqual(50 / CHUNK_SIZE + 2);
     await assertBatchInvariants(batch, { state: 'COMPLETED', matching: [...mine] });
     expect(batch).toMatchObject({
       operationsTotalCount: 50,
@@ -456,14 +463,90 @@ describe('a worker that dies half-way through a chunk', () => {
   });
 });
 
+describe('a statement refused in the middle of a batched write', () => {
+  it('sends a throttled statement again on its own and changes every instance once', async () => {
+    // Prepare: every 3rd instance's statement is refused as throttled twice (within the store's
+    // retries); the other statements of the same batch are written at once.
+    const { processDefinitionId, seeded } = await seed(15, 15);
+    const mine = new Set(keysOf(seeded));
+    const throttledKeys = new Set(keysOf(seeded.filter((_, index) => index % 3 === 1)));
+    const refusals = new Map<string, number>();
+    faults.use((call) =>
+      isInstanceWrite(call, mine)
+        ? {
+            kind: 'refuse-statements',
+            refuse: (key) => {
+              if (!throttledKeys.has(key) || (refusals.get(key) ?? 0) >= 2) return undefined;
+              refusals.set(key, (refusals.get(key) ?? 0) + 1);
+              return 'ThrottlingError';
+            },
+          }
+        : undefined,
+    );
+    const applied = countChanges(mine);
+
+    // Act
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess
+    expect([...refusals.values()]).toEqual(Array.from({ length: throttledKeys.size }, () => 2));
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: [...mine] });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 30,
+      operationsCompletedCount: 30,
+      operationsFailedCount: 0,
+    });
+    expect(await instanceStates([...mine])).toEqual({ TERMINATED: 30 });
+    expect(applied.size).toBe(30);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('redelivers the chunk when a statement stays throttled beyond the retries, and counts every item once', async () => {
+    // Prepare: one instance's statement is refused as throttled on every attempt of the first
+    // delivery (more than the store's retries); its batch's other statements are written.
+    const { processDefinitionId, seeded } = await seed(10, 10);
+    const mine = new Set(keysOf(seeded));
+    const stubborn = seeded[2].processInstanceKey;
+    let refused = 0;
+    faults.use((call) =>
+      isInstanceWrite(call, mine)
+        ? {
+            kind: 'refuse-statements',
+            refuse: (key) =>
+              key === stubborn && ++refused <= 4 ? 'ProvisionedThroughputExceeded' : undefined,
+          }
+        : undefined,
+    );
+    const applied = countChanges(mine);
+
+    // Act
+    const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));
+
+    // Assess: the first delivery gave up after its retries (1 + 3), the redelivery wrote the rest once.
+    expect(refused).toBeGreaterThanOrEqual(4);
+    await assertBatchInvariants(batch, { state: 'COMPLETED', matching: [...mine] });
+    expect(batch).toMatchObject({
+      operationsTotalCount: 20,
+      operationsCompletedCount: 20,
+      operationsFailedCount: 0,
+    });
+    expect(await instanceStates([...mine])).toEqual({ TERMINATED: 20 });
+    expect(applied.size).toBe(20);
+    expect([...applied.values()].every((count) => count === 1)).toBe(true);
+  });
+});
+
 describe('a chunk that fails on every delivery', () => {
   it('goes to the dead-letter queue, its unprocessed items become FAILED with the reason, and the batch completes', async () => {
-    // Prepare: one instance's write fails on every attempt, so its chunk never succeeds.
+    // Prepare: one instance's statement is refused on every attempt (the rest of its batch is written),
+    // so its chunk never succeeds.
     const { processDefinitionId, seeded } = await seed(25, 25);
     const [poison] = seeded;
     const poisoned = new Set([poison.processInstanceKey]);
     faults.use((call) =>
-      isInstanceWrite(call, poisoned) ? { kind: 'fail', error: workerKilled() } : undefined,
+      isInstanceWrite(call, poisoned)
+        ? { kind: 'refuse-statements', refuse: (key) => (poisoned.has(key) ? 'ValidationError' : undefined) }
+        : undefined,
     );
     const deadBefore = await metric('batch_operations_dead_lettered_chunks_total');
 

@@ -7,6 +7,7 @@ import type { ChunkSender } from '#ports/chunk-sender.ts';
 import type { JobStore } from '#ports/job-store.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
 import type {
+  BatchCommand,
   CommandResult,
   InstancePage,
   InstanceTombstone,
@@ -68,6 +69,14 @@ export class InMemoryProcessInstances implements ProcessInstanceStore {
     Object.assign(instance, copy(command.set));
     if (batchOperationKey !== undefined) instance.batchOperationIds.push(batchOperationKey);
     return { applied: true };
+  }
+
+  applyBatchCommands(batchOperationKey: string, commands: readonly BatchCommand[]): Promise<CommandResult[]> {
+    return Promise.all(
+      commands.map(({ processInstanceKey, command }) =>
+        this.applyCommand(processInstanceKey, command, batchOperationKey),
+      ),
+    );
   }
 }
 

@@ -10,6 +10,8 @@ export interface DynamoCall {
     IndexName?: string;
     Key?: Record<string, unknown>;
     ExpressionAttributeValues?: Record<string, unknown>;
+    /** A PartiQL batch (BatchExecuteStatement): the worker's batched instance writes. */
+    Statements?: { Statement: string; Parameters?: unknown[] }[];
     TransactItems?: {
       Update?: { TableName?: string; Key?: Record<string, unknown> };
       Put?: { TableName?: string; Item?: Record<string, unknown> };
@@ -26,15 +28,23 @@ export type Fault =
   /** Sent and applied, then the caller sees the error: a response lost, or the worker dying right after. */
   | { kind: 'lose-response'; error: Error }
   /** Held until `until` settles, then sent. */
-  | { kind: 'hold'; until: Promise<void> };
+  | { kind: 'hold'; until: Promise<void> }
+  /**
+   * A PartiQL batch whose statements `refuse` names (by their instance key) are not applied but
+   * answered with that error code, as DynamoDB refuses one statement of a batch; the rest are sent.
+   */
+  | { kind: 'refuse-statements'; refuse: (processInstanceKey: string) => string | undefined };
 
 export type FaultRule = (call: DynamoCall) => Fault | undefined;
 
 export interface DynamoFaults {
   /** The rule every request goes through from now on; `undefined` lets everything pass. */
   use(rule: FaultRule | undefined): void;
-  /** Called after every request that succeeded on the wire (including those whose response was lost). */
-  onSuccess(listener: ((call: DynamoCall) => void) | undefined): void;
+  /**
+   * Called after every request that succeeded on the wire (including those whose response was lost),
+   * with its answer (document-client output).
+   */
+  onSuccess(listener: ((call: DynamoCall, output: unknown) => void) | undefined): void;
   /** Throttling errors thrown below the SDK's retries so far. */
   readonly throttled: number;
 }
@@ -51,7 +61,7 @@ type PlannedContext = { [PLAN]?: { throttlesLeft: number } };
  */
 export function injectDynamoFaults(client: DynamoDBDocumentClient): DynamoFaults {
   let rule: FaultRule | undefined;
-  let listener: ((call: DynamoCall) => void) | undefined;
+  let listener: ((call: DynamoCall, output: unknown) => void) | undefined;
   let throttled = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -63,8 +73,11 @@ export function injectDynamoFaults(client: DynamoDBDocumentClient): DynamoFaults
       if (fault?.kind === 'fail') throw fault.error;
       if (fault?.kind === 'hold') await fault.until;
       if (fault?.kind === 'throttled') (context as PlannedContext)[PLAN] = { throttlesLeft: fault.times };
-      const result = await next(args);
-      listener?.(call);
+      const result =
+        fault?.kind === 'refuse-statements'
+          ? ((await refusing(call, fault.refuse, next as Next, args)) as Awaited<ReturnType<typeof next>>)
+          : await next(args);
+      listener?.(call, result.output);
       if (fault?.kind === 'lose-response') throw fault.error;
       return result;
     },
@@ -93,6 +106,52 @@ export function injectDynamoFaults(client: DynamoDBDocumentClient): DynamoFaults
       return throttled;
     },
   };
+}
+
+type Next = (args: { input: object }) => Promise<{ output: unknown; response: unknown }>;
+
+/** Sends the statements not refused and answers the refused ones with their error, in order. */
+async function refusing(
+  call: DynamoCall,
+  refuse: (processInstanceKey: string) => string | undefined,
+  next: Next,
+  args: { input: object },
+) {
+  const statements = call.input.Statements ?? [];
+  const codes = statements.map((statement) => refuse(statementInstanceKey(statement)));
+  const sent = statements.filter((_, index) => !codes[index]);
+  const result =
+    sent.length > 0
+      ? await next({ ...args, input: { ...args.input, Statements: sent } })
+      : { output: { Responses: [], $metadata: {} }, response: undefined };
+  const answered = [...((result.output as BatchOutput).Responses ?? [])];
+  const Responses = codes.map((Code) =>
+    Code ? { Error: { Code, Message: `Statement refused with ${Code} (injected)` } } : answered.shift(),
+  );
+  return { ...result, output: { ...(result.output as object), Responses } };
+}
+
+type BatchOutput = { Responses?: { Error?: { Code?: string } }[] };
+
+/** The instance key a PartiQL statement names in `WHERE "processInstanceKey" = ?`. */
+function statementInstanceKey({ Statement, Parameters = [] }: { Statement: string; Parameters?: unknown[] }) {
+  const before = Statement.slice(0, Statement.indexOf('"processInstanceKey" = ?'));
+  return String(Parameters[before.split('?').length - 1]);
+}
+
+/** The instance keys a request names: an UpdateItem's key, or each statement's of a PartiQL batch. */
+export function instanceKeysOf(call: DynamoCall): string[] {
+  if (call.operation === 'UpdateItem') return [String(call.input.Key?.processInstanceKey)];
+  if (call.operation === 'BatchExecuteStatement')
+    return (call.input.Statements ?? []).map(statementInstanceKey);
+  return [];
+}
+
+/** The instance keys a request that succeeded on the wire actually changed (statements not refused). */
+export function changedInstanceKeys(call: DynamoCall, output: unknown): string[] {
+  if (call.operation !== 'BatchExecuteStatement') return instanceKeysOf(call);
+  const responses = (output as BatchOutput).Responses ?? [];
+  return instanceKeysOf(call).filter((_, index) => !responses[index]?.Error);
 }
 
 /** DynamoDB's answer to a throttled request, as the SDK classifies it (retryable, throttling). */

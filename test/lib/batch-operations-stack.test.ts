@@ -55,12 +55,22 @@ describe('BatchOperationsStack', () => {
     }
   });
 
-  it('gives the instances table the per-shard indexes the query planner uses', () => {
+  it('gives the instances table the per-shard indexes the query planner uses, keys only (a state change writes no index)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'processInstanceKey', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: tableSchemas.processInstances.globalIndexes.map((index) =>
-        Match.objectLike({ IndexName: index.indexName, Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({ IndexName: index.indexName, Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ),
+    });
+  });
+
+  it('lets recorded chunk records of the batch items table expire (TTL)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'batchOperationKey', KeyType: 'HASH' },
+        { AttributeName: 'chunk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
 

@@ -20,6 +20,14 @@ import { batchWrite } from './batch-write.ts';
 import { queryPages, scanPages, updateIfConditionHolds } from './requests.ts';
 
 /**
+ * Days a recorded chunk (its items' outcomes) is kept before DynamoDB's TTL deletes it: long enough
+ * to search a batch's items, retry its failed ones and download its report for a month after it ran,
+ * as Camunda's own history retention (30 days by default); the batch record and its counters stay.
+ * Pending chunks carry no expiry: a batch suspended for longer loses nothing.
+ */
+export const BATCH_ITEMS_RETENTION_DAYS = 30;
+
+/**
  * Item chunks in DynamoDB's BatchItems table (one record per chunk of item keys and, once executed,
  * their outcomes), and the shard counter records of the Batches table that chunks add up to.
  */
@@ -137,10 +145,15 @@ export class DynamoChunkStore implements ChunkStore {
               Update: {
                 TableName: this.itemsTable,
                 Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
-                UpdateExpression: 'SET #state = :done, #items = :items',
+                UpdateExpression: 'SET #state = :done, #items = :items, expiresAt = :expiresAt',
                 ConditionExpression: '#state = :pending',
                 ExpressionAttributeNames: { '#state': 'state', '#items': 'items' },
-                ExpressionAttributeValues: { ':done': 'DONE', ':pending': 'PENDING', ':items': items },
+                ExpressionAttributeValues: {
+                  ':done': 'DONE',
+                  ':pending': 'PENDING',
+                  ':items': items,
+                  ':expiresAt': Math.floor(Date.now() / 1000) + BATCH_ITEMS_RETENTION_DAYS * 86_400,
+                },
               },
             },
             { Update: this.shardCountersUpdate(id, tally) },

@@ -1,5 +1,6 @@
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchExecuteStatementCommand,
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -19,6 +20,7 @@ import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { shardOf } from '#domain/keys.ts';
 import type {
+  BatchCommand,
   CommandResult,
   InstancePage,
   InstanceTombstone,
@@ -26,6 +28,7 @@ import type {
 } from '#ports/process-instance-store.ts';
 import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
+import { DDB_BATCH_STATEMENT_MAX } from './dynamodb-limits.ts';
 import { ExpressionBuilder } from './expression.ts';
 import { cursorOf, startKeyOf } from './requests.ts';
 
@@ -128,21 +131,23 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
           ]
         : [INSTANCES_BY_SHARD_INDEX, ['shard', shard] as const];
     const KeyConditionExpression = `${builder.name(partition[0])} = ${builder.value(partition[1])}`;
-    const FilterExpression = plan.pushdown ? builder.filter(plan.pushdown) : undefined;
+    // The index holds keys only (a state change never writes it): the page's candidates are read
+    // whole afterwards, and the caller's evaluator decides on them (no pushdown on unprojected fields).
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName,
         KeyConditionExpression,
-        FilterExpression,
         ...builder.attributes(),
         Limit: page.pageSize,
         ExclusiveStartKey: startKeyOf(page.cursor),
       }),
     );
+    const keys = (result.Items ?? []).map((item) => String(item.processInstanceKey));
+    const found = await this.getMany(keys);
     return {
-      retries: retriesOf(result),
-      instances: (result.Items ?? []).map((item) => fromItem(item as StoredInstance)),
+      retries: retriesOf(result) + found.retries,
+      instances: found.instances,
       cursor: cursorOf(result.LastEvaluatedKey),
     };
   }
@@ -190,6 +195,83 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     }
   }
 
+  async applyBatchCommands(
+    batchOperationKey: string,
+    commands: readonly BatchCommand[],
+  ): Promise<CommandResult[]> {
+    const results: CommandResult[] = [];
+    for (let start = 0; start < commands.length; start += DDB_BATCH_STATEMENT_MAX) {
+      const group = commands.slice(start, start + DDB_BATCH_STATEMENT_MAX);
+      results.push(
+        ...(await this.executeStatements(group.map((c) => this.commandStatement(c, batchOperationKey)))),
+      );
+    }
+    return results;
+  }
+
+  /**
+   * The command as a PartiQL update, conditional as `applyCommand`'s: the instance exists (PartiQL
+   * updates no missing item), is in a required state and is not yet marked by the batch.
+   */
+  private commandStatement({ processInstanceKey, command }: BatchCommand, batchOperationKey: string) {
+    const entries = Object.entries(command.set);
+    const sets = entries.map(([attribute]) => `SET "${attribute}" = ?`);
+    const states = command.requiredStates.map(() => '?').join(', ');
+    return {
+      Statement:
+        `UPDATE "${this.tableName}" ${sets.join(' ')} SET "batchOperationIds" = set_add("batchOperationIds", ?)` +
+        ` WHERE "processInstanceKey" = ? AND "state" IN [${states}] AND NOT contains("batchOperationIds", ?)`,
+      Parameters: [
+        ...entries.map(([, value]) => value),
+        new Set([batchOperationKey]),
+        processInstanceKey,
+        ...command.requiredStates,
+        batchOperationKey,
+      ],
+      // The refused item comes back with the refusal: no second read to explain it.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  /**
+   * One BatchExecuteStatement (at most 25), the statements DynamoDB refused as throttled or conflicting
+   * sent again with backoff (the SDK retries whole requests only); refusals by the condition are results.
+   */
+  private async executeStatements(
+    statements: ReturnType<DynamoProcessInstanceStore['commandStatement']>[],
+  ): Promise<CommandResult[]> {
+    const results = new Array<CommandResult>(statements.length);
+    let pending = statements.map((_, index) => index);
+    for (let retriesSoFar = 0; ; retriesSoFar++) {
+      const { Responses = [] } = await this.db.send(
+        new BatchExecuteStatementCommand({ Statements: pending.map((index) => statements[index]) }),
+      );
+      const retry: number[] = [];
+      pending.forEach((index, position) => {
+        const error = Responses[position]?.Error;
+        if (!error) results[index] = { applied: true };
+        else if (error.Code === 'ConditionalCheckFailed') {
+          // The document client hands the old item back unmarshalled.
+          const old = error.Item as Record<string, unknown> | undefined;
+          results[index] = {
+            applied: false,
+            current: old && !isTombstone(old) ? fromItem(old as StoredInstance) : undefined,
+          };
+        } else if (RETRYABLE_STATEMENT_ERRORS.has(error.Code ?? '')) retry.push(index);
+        else throw new Error(`DynamoDB refused an instance write with ${error.Code}: ${error.Message}`);
+      });
+      if (retry.length === 0) return results;
+      const decision = decideQueryRetry(this.unprocessedRetry.settings, { retryable: true, retriesSoFar });
+      if (!decision.retry) {
+        throw new TransientStoreError(
+          `DynamoDB refused ${retry.length} of ${statements.length} instance writes as throttled or conflicting and ${decision.reason}`,
+        );
+      }
+      await this.unprocessedRetry.sleep(decision.delayMs);
+      pending = retry;
+    }
+  }
+
   private async getShardKeys(
     keys: readonly string[],
     shard: number,
@@ -198,39 +280,64 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     const shardKeys = keys.filter((key) => shardOf(key, this.shardCount) === shard);
     const start = page.cursor ? Number(page.cursor) : 0;
     const slice = shardKeys.slice(start, start + Math.min(page.pageSize, DDB_BATCH_GET_MAX));
+    const { instances, retries } = await this.getMany(slice);
+    const next = start + slice.length;
+    return { retries, instances, cursor: next < shardKeys.length ? String(next) : undefined };
+  }
+
+  /**
+   * The instances of `keys` that exist (tombstones left out), in key order, read with BatchGetItem
+   * 100 at a time; keys DynamoDB left unprocessed are asked again with backoff.
+   */
+  private async getMany(keys: readonly string[]): Promise<{ instances: ProcessInstance[]; retries: number }> {
     const found: ProcessInstance[] = [];
     let retries = 0;
-    let pending: Record<string, unknown>[] = slice.map((processInstanceKey) => ({ processInstanceKey }));
-    for (let retriesSoFar = 0; pending.length > 0; retriesSoFar++) {
-      const result = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      retries += retriesOf(result);
-      found.push(
-        ...(result.Responses?.[this.tableName] ?? [])
-          .filter((item) => !isTombstone(item))
-          .map((item) => fromItem(item as StoredInstance)),
-      );
-      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      if (pending.length === 0) break;
-      // DynamoDB answered only in part (throttling, or the 16 MB response limit): back off, then ask again.
-      const decision = decideQueryRetry(this.unprocessedRetry.settings, { retryable: true, retriesSoFar });
-      if (!decision.retry) {
-        throw new TransientStoreError(
-          `BatchGetItem left ${pending.length} of ${slice.length} keys unprocessed and ${decision.reason}`,
+    for (let start = 0; start < keys.length; start += DDB_BATCH_GET_MAX) {
+      const slice = keys.slice(start, start + DDB_BATCH_GET_MAX);
+      let pending: Record<string, unknown>[] = slice.map((processInstanceKey) => ({ processInstanceKey }));
+      for (let retriesSoFar = 0; pending.length > 0; retriesSoFar++) {
+        const result = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
         );
+        retries += retriesOf(result);
+        found.push(
+          ...(result.Responses?.[this.tableName] ?? [])
+            .filter((item) => !isTombstone(item))
+            .map((item) => fromItem(item as StoredInstance)),
+        );
+        pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+        if (pending.length === 0) break;
+        // DynamoDB answered only in part (throttling, or the 16 MB response limit): back off, then ask again.
+        const decision = decideQueryRetry(this.unprocessedRetry.settings, { retryable: true, retriesSoFar });
+        if (!decision.retry) {
+          throw new TransientStoreError(
+            `BatchGetItem left ${pending.length} of ${slice.length} keys unprocessed and ${decision.reason}`,
+          );
+        }
+        retries++;
+        await this.unprocessedRetry.sleep(decision.delayMs);
       }
-      retries++;
-      await this.unprocessedRetry.sleep(decision.delayMs);
     }
-    const next = start + slice.length;
     return {
       retries,
       instances: found.sort((a, b) => a.processInstanceKey.localeCompare(b.processInstanceKey)),
-      cursor: next < shardKeys.length ? String(next) : undefined,
     };
   }
 }
+
+/**
+ * Statement errors of a BatchExecuteStatement worth sending again: capacity and conflicts
+ * (DynamoDB API reference, BatchStatementError); any other is a bug, not a condition.
+ */
+const RETRYABLE_STATEMENT_ERRORS = new Set([
+  'ProvisionedThroughputExceeded',
+  'ThrottlingError',
+  'RequestLimitExceeded',
+  'TransactionConflict',
+  'InternalServerError',
+]);
 
 /**
  * Worth another try once the SDK's retries gave up, as the SDK itself classifies errors: throttling,

@@ -15,13 +15,18 @@ import {
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
-import { applyOperation } from '../operations/apply-operation.ts';
+import { applyOperation, applyWrites } from '../operations/apply-operation.ts';
 import type { ItemErrorClass, OperationHandler } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
 
 /** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
 export const CHECK_EVERY_ITEMS = 25;
+/**
+ * Items of a write operation applied in one request: what DynamoDB's BatchExecuteStatement takes
+ * (25 statements), each still its own conditional write.
+ */
+export const WRITE_GROUP_SIZE = 25;
 /** ... or this soon (ms) when items are paced or slow. */
 export const CHECK_EVERY_MS = 1000;
 /**
@@ -85,7 +90,8 @@ const endedBefore = (state: string): Disposition => ({
 
 /**
  * Phase 3, Execution of one chunk: apply the batch's command to every pending item with bounded
- * concurrency, then record all outcomes and move the shard's counters in one transaction that
+ * concurrency (a write operation's items in batched conditional writes, WRITE_GROUP_SIZE per
+ * request; an engine step's one by one), then record all outcomes and move the shard's counters in one transaction that
  * succeeds once per chunk. A redelivered or resumed chunk re-applies nothing: the store's condition
  * refuses a second change by the same batch and the item is recognized as already done.
  *
@@ -117,18 +123,28 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const pace = pacing(deps, found.batch);
   const watch = batchWatch(deps, id.batchOperationKey);
   const messageBytes = errorMessageBudget(chunk.items.length);
-  const outcomes = await mapWithConcurrency(chunk.items, deps.concurrency, async (item, index) => {
-    if (item.state !== 'ACTIVE') return item;
-    // A paced wait is cut in steps, so a slow rate does not delay noticing a request.
-    for (let wait = pace(index); wait > 0; wait -= CHECK_EVERY_MS) {
+  // A write operation's items go in groups, one batched request each; an engine step, or a paced
+  // batch (slow by request, nothing to amortize), goes item by item.
+  const grouped = handler.kind === 'write' && !found.batch.itemsPerSecond;
+  const groups = groupsOf(chunk.items, grouped ? WRITE_GROUP_SIZE : 1);
+  const applied = await mapWithConcurrency(groups, deps.concurrency, async ({ first, items }) => {
+    const pending = items.filter((item) => item.state === 'ACTIVE');
+    if (pending.length === 0) return items;
+    // A paced wait is cut in steps, so a slow rate does not delay noticing a request; a group starts
+    // no earlier than its last item is due, so the rate is never exceeded.
+    for (let wait = pace(first + items.length - 1); wait > 0; wait -= CHECK_EVERY_MS) {
       await deps.sleep(Math.min(wait, CHECK_EVERY_MS));
-      if (!(await watch.proceed(false))) return item;
+      if (!(await watch.proceed(0))) return items;
     }
-    if (!(await watch.proceed(true))) return item;
-    const { outcome, errorClass } = await executeItem(deps, handler, found.batch, item, messageBytes);
-    if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
-    return outcome;
+    if (!(await watch.proceed(pending.length))) return items;
+    const executed = await executeItems(deps, handler, found.batch, pending, messageBytes);
+    for (const { errorClass } of executed) {
+      if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
+    }
+    const byKey = new Map(executed.map(({ outcome }) => [outcome.itemKey, outcome]));
+    return items.map((item) => byKey.get(item.itemKey) ?? item);
   });
+  const outcomes = applied.flat();
   // Stopped between items: the items started have finished; the rest wait or are accounted for.
   if (watch.stopped)
     return stopChunk(deps, id, { ...chunk, items: outcomes }, batchOperationType, watch.stopped);
@@ -184,14 +200,14 @@ function batchWatch(deps: ExecuteChunkDeps, batchOperationKey: string) {
     get stopped() {
       return stopped;
     },
-    /** Whether to go on; `startsItem` when an item is about to start (counted towards the group). */
-    async proceed(startsItem: boolean): Promise<boolean> {
+    /** Whether to go on; `starting` items are about to start (counted towards the group). */
+    async proceed(starting: number): Promise<boolean> {
       if (stopped) return false;
       if (deps.remainingTimeMs && deps.remainingTimeMs() < STOP_MARGIN_MS) {
         stopped = { run: false, hold: 'abandoned' };
         return false;
       }
-      if (startsItem) started += 1;
+      started += starting;
       const now = deps.now().getTime();
       if (!reading && (started >= CHECK_EVERY_ITEMS || now - lastCheck >= CHECK_EVERY_MS)) {
         started = 0;
@@ -232,28 +248,49 @@ async function enforceFailureThreshold(deps: ExecuteChunkDeps, batch: BatchOpera
   return requested ? reason : undefined;
 }
 
-async function executeItem(
+/** Consecutive items of a chunk in groups of `size`, each with the index of its first item. */
+function groupsOf(items: readonly ItemOutcome[], size: number) {
+  const groups: { first: number; items: ItemOutcome[] }[] = [];
+  for (let first = 0; first < items.length; first += size) {
+    groups.push({ first, items: items.slice(first, first + size) });
+  }
+  return groups;
+}
+
+/**
+ * Applies the batch's operation to pending items of a chunk: a write operation's in one batched
+ * request, an engine step's one at a time. Each item's outcome carries its processed date and its
+ * engine error message.
+ */
+async function executeItems(
   deps: ExecuteChunkDeps,
   handler: OperationHandler,
   batch: BatchOperation,
-  item: ItemOutcome,
+  items: readonly ItemOutcome[],
   messageBytes: number,
-): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
-  const result = await applyOperation(deps, handler, {
+): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }[]> {
+  const batchItems = items.map(({ processInstanceKey, itemKey }) => ({
     batchOperationKey: batch.batchOperationKey,
-    processInstanceKey: item.processInstanceKey,
-    itemKey: item.itemKey,
+    processInstanceKey,
+    itemKey,
     parameters: batch.parameters,
-  });
+  }));
+  const results =
+    handler.kind === 'write'
+      ? await applyWrites(deps, handler, batchItems)
+      : await Promise.all(batchItems.map((item) => applyOperation(deps, handler, item)));
   const processedDate = deps.now().toISOString();
-  if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
-  return {
-    outcome: {
-      ...item,
-      state: 'FAILED',
-      processedDate,
-      errorMessage: boundedErrorMessage(result.errorMessage, messageBytes),
-    },
-    errorClass: result.errorClass,
-  };
+  return results.map((result, index) => {
+    const item = items[index];
+    if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
+    return {
+      outcome: {
+        ...item,
+        state: 'FAILED',
+        processedDate,
+        errorMessage: boundedErrorMessage(result.errorMessage, messageBytes),
+      },
+      errorClass: result.errorClass,
+    };
+  });
 }

@@ -25,14 +25,14 @@ export interface BatchItem {
  * Applies a batch's operation to one instance, exactly once per batch: an instance already marked
  * with the batch key (a redelivered or resumed chunk) counts as done and is not changed again.
  */
-export function applyOperation(
+export async function applyOperation(
   deps: EngineDeps,
   handler: OperationHandler,
   item: BatchItem,
 ): Promise<ItemResult> {
   switch (handler.kind) {
     case 'write':
-      return applyWrite(deps, handler, item);
+      return (await applyWrites(deps, handler, [item]))[0];
     case 'step':
       return applyStep(deps, handler, item);
     case 'job':
@@ -40,18 +40,39 @@ export function applyOperation(
   }
 }
 
-async function applyWrite(deps: EngineDeps, handler: WriteOperation, item: BatchItem): Promise<ItemResult> {
-  const key = item.processInstanceKey;
-  const result = await deps.instances.applyCommand(
-    key,
-    handler.command(deps.now().toISOString(), item),
-    item.batchOperationKey,
+/**
+ * Applies a write operation to a group of one batch's items in batched conditional writes (one
+ * request per 25 on DynamoDB), each applied or refused on its own, exactly once per batch as
+ * `applyOperation`. Results in the order of the items.
+ */
+export async function applyWrites(
+  deps: EngineDeps,
+  handler: WriteOperation,
+  items: readonly BatchItem[],
+): Promise<ItemResult[]> {
+  if (items.length === 0) return [];
+  const now = deps.now().toISOString();
+  const { batchOperationKey } = items[0];
+  const results = await deps.instances.applyBatchCommands(
+    batchOperationKey,
+    items.map((item) => ({
+      processInstanceKey: item.processInstanceKey,
+      command: handler.command(now, item),
+    })),
   );
-  if (result.applied || result.current?.batchOperationIds.includes(item.batchOperationKey)) {
-    return { state: 'COMPLETED' };
-  }
-  if (!result.current) return missing(deps, handler, item);
-  return { state: 'FAILED', errorMessage: handler.rejection(result.current), errorClass: 'INVALID_STATE' };
+  return Promise.all(
+    results.map((result, index): Promise<ItemResult> | ItemResult => {
+      if (result.applied || result.current?.batchOperationIds.includes(batchOperationKey)) {
+        return { state: 'COMPLETED' };
+      }
+      if (!result.current) return missing(deps, handler, items[index]);
+      return {
+        state: 'FAILED',
+        errorMessage: handler.rejection(result.current),
+        errorClass: 'INVALID_STATE',
+      };
+    }),
+  );
 }
 
 /**

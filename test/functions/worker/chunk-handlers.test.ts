@@ -41,7 +41,7 @@ let batches: DynamoBatchStore;
 let chunks: DynamoChunkStore;
 let instances: DynamoProcessInstanceStore;
 let engineDeps: () => EngineDeps;
-/** Fault injection through an SDK middleware: instance writes fail once this many have been made. */
+/** Fault injection through an SDK middleware: instance writes (statements of a batched write too) fail once this many have been made. */
 let crashAfterInstanceWrites: number | undefined;
 let batchSequence = 10_000;
 let instanceSequence = 100;
@@ -67,10 +67,25 @@ beforeAll(async () => {
   ({ engineDeps } = await import('#commons/services.ts'));
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
-    (next) => (args) => {
-      const input = args.input as { TableName?: string; ConditionExpression?: string };
+    (next) => async (args) => {
+      const input = args.input as {
+        TableName?: string;
+        ConditionExpression?: string;
+        Statements?: { Statement: string }[];
+      };
+      const statements = input.Statements?.filter(({ Statement }) =>
+        Statement.includes('"ProcessInstances"'),
+      );
       if (crashAfterInstanceWrites === undefined) writes = 0;
-      else if (
+      else if (statements?.length) {
+        // A batched write: the statements up to the crash are written, then the worker dies.
+        const allowed = Math.max(0, crashAfterInstanceWrites - writes);
+        writes += statements.length;
+        if (allowed >= statements.length) return next(args);
+        if (allowed > 0)
+          await next({ ...args, input: { ...input, Statements: statements.slice(0, allowed) } });
+        throw new Error('worker killed');
+      } else if (
         input.ConditionExpression &&
         input.TableName === 'ProcessInstances' &&
         ++writes > crashAfterInstanceWrites

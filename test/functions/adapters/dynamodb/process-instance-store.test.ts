@@ -5,6 +5,7 @@ import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import { TransientStoreError } from '#domain/errors.ts';
+import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import { planQuery } from '#domain/filter/plan-query.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
@@ -32,13 +33,19 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.stop());
 
+/** A shard's instances matching the filter, as the callers read them: candidates, then the evaluator. */
 async function readShard(filter: unknown, shard: number, pageSize = 4): Promise<string[]> {
-  const plan = planQuery(parseProcessInstanceFilter(filter));
+  const parsed = parseProcessInstanceFilter(filter);
+  const plan = planQuery(parsed);
   const keys: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await store.queryShard(plan, shard, { cursor, pageSize });
-    keys.push(...page.instances.map((instance) => instance.processInstanceKey));
+    keys.push(
+      ...page.instances
+        .filter((instance) => matchesFilter(parsed, instance))
+        .map((instance) => instance.processInstanceKey),
+    );
     cursor = page.cursor;
   } while (cursor);
   return keys;
@@ -55,7 +62,7 @@ describe('DynamoProcessInstanceStore', () => {
     expect(await store.getInstance(keyFromSequence(99_999))).toBeUndefined();
   });
 
-  it('pages a shard through the shard index with the pushdown applied, in key order', async () => {
+  it('pages a shard through the keys-only shard index and reads the candidates whole, in key order', async () => {
     for (let shard = 0; shard < SHARDS; shard++) {
       expect(await readShard({ tenantId: 'a' }, shard)).toEqual(expected((i) => i.tenantId === 'a', shard));
     }
@@ -99,6 +106,35 @@ describe('DynamoProcessInstanceStore', () => {
       state: 'TERMINATED',
       endDate: '2026-05-01T00:00:00.000Z',
       batchOperationIds: ['900'],
+    });
+  });
+  it('applies a batch of commands in one PartiQL batch, each applied or refused on its own, in order', async () => {
+    // Prepare: 30 commands (more than one request's 25): a finished instance, one already marked by
+    // the batch, a missing key among them.
+    const command = cancelProcessInstance.command('2026-05-02T00:00:00.000Z');
+    const [finished, marked, ...rest] = instances.slice(0, 8).map((i) => i.processInstanceKey);
+    await store.applyCommand(finished, command, '950');
+    await store.applyCommand(marked, command, '951');
+    const keys = [finished, marked, ...rest, keyFromSequence(99_997)];
+    const many = [...keys, ...Array.from({ length: 22 }, (_, index) => keyFromSequence(99_900 + index))];
+    // Act
+    const results = await store.applyBatchCommands(
+      '951',
+      many.map((processInstanceKey) => ({ processInstanceKey, command })),
+    );
+    // Assess
+    expect(results).toHaveLength(many.length);
+    expect(results[0]).toMatchObject({
+      applied: false,
+      current: { state: 'TERMINATED', batchOperationIds: ['950'] },
+    });
+    expect(results[1]).toMatchObject({ applied: false, current: { batchOperationIds: ['951'] } });
+    expect(results.slice(2, 8)).toEqual(rest.map(() => ({ applied: true })));
+    expect(results.slice(8)).toEqual(many.slice(8).map(() => ({ applied: false, current: undefined })));
+    expect(await store.getInstance(rest[0])).toMatchObject({
+      state: 'TERMINATED',
+      endDate: '2026-05-02T00:00:00.000Z',
+      batchOperationIds: ['951'],
     });
   });
 });
