@@ -2,8 +2,9 @@ import type { BatchControls, BatchOperationType } from '#domain/batch/batch-oper
 import { type CreateBatchRequest, createBatch } from '#domain/creation/create-batch.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import { operationCreatedAt } from '#domain/operations/registry.ts';
+import { callerContext } from './authorization.ts';
 import { readBatchRequest } from './batch-requests.ts';
-import { callerClaims, type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
+import { type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
 import { logger } from './logger.ts';
 import { MetricName, recordMetrics } from './metrics.ts';
 import { services } from './services.ts';
@@ -34,7 +35,7 @@ export async function createBatchForRequest(
       items,
       controls,
       parameters,
-      claims: callerClaims(event),
+      claims: callerContext(event).claims,
       idempotencyKey: header(event, 'Idempotency-Key'),
     },
   );

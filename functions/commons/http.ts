@@ -5,8 +5,9 @@ import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { InvalidArgumentError } from '#domain/errors.ts';
+import { authorization } from './authorization.ts';
 import { logger } from './logger.ts';
-import { problemOf } from './problems.ts';
+import { ProblemError, problemOf } from './problems.ts';
 import { tracer } from './tracer.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -20,10 +21,16 @@ export function json(statusCode: number, body?: unknown): HttpResult {
 }
 
 /** RFC 9457 problem detail, shaped as Camunda 8 returns it. */
-export function problem(status: number, title: string, detail: string, instance?: string): HttpResult {
+export function problem(
+  status: number,
+  title: string,
+  detail: string,
+  instance?: string,
+  headers?: Record<string, string>,
+): HttpResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { 'content-type': 'application/problem+json', ...headers },
     body: JSON.stringify({ type: 'about:blank', title, status, detail, instance }),
   };
 }
@@ -36,7 +43,8 @@ export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
       const path = event?.rawPath;
       const known = problemOf(error);
       if (known) {
-        request.response = problem(known.status, known.title, (error as Error).message, path);
+        const headers = error instanceof ProblemError ? error.headers : undefined;
+        request.response = problem(known.status, known.title, (error as Error).message, path, headers);
         return;
       }
       if (error instanceof UnsupportedMediaTypeError) {
@@ -118,6 +126,7 @@ export function jsonApi(handler: RouteHandler) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
+    .use(authorization())
     .use(jsonBody())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }
@@ -128,6 +137,7 @@ export function multipartApi(handler: RouteHandler) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
+    .use(authorization())
     .use(httpMultipartBodyParser())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }
@@ -161,24 +171,4 @@ export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new InvalidArgumentError(`Missing path parameter ${name}`);
   return value;
-}
-
-/**
- * The caller's identity as API Gateway's authorizer established it (IAM: the signing principal;
- * JWT: the token's claims), its scalar values only. A batch stores them as a record of who created
- * it and to scope its Idempotency-Key; nothing checks them when the batch executes.
- */
-export function callerClaims(event: HttpEvent): Record<string, string | number | boolean | string[]> {
-  const authorizer = (
-    event.requestContext as {
-      authorizer?: { iam?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } };
-    }
-  ).authorizer;
-  const source = authorizer?.jwt?.claims ?? authorizer?.iam ?? {};
-  const claims: Record<string, string | number | boolean | string[]> = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      claims[name] = value;
-  }
-  return claims;
 }

@@ -1,3 +1,4 @@
+import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
@@ -27,6 +28,7 @@ export interface Services {
   chunks: DynamoChunkStore;
   chunkQueue: SqsChunkQueue;
   workflow: StepFunctionsBatchWorkflow;
+  authorizations: DynamoAuthorizationStore;
 }
 
 export function services(): Services {
@@ -54,6 +56,7 @@ export function services(): Services {
     chunks: new DynamoChunkStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
     chunkQueue: new SqsChunkQueue(sqs(), config.CHUNK_QUEUE_URL),
     workflow: new StepFunctionsBatchWorkflow(stepFunctions(), config.STATE_MACHINE_ARN),
+    authorizations: new DynamoAuthorizationStore(db, config.AUTHORIZATIONS_TABLE),
   };
   return cached;
 }

@@ -7,12 +7,23 @@ import type { BatchBody } from './batch-invariants.ts';
 // biome-ignore lint/suspicious/noExplicitAny: JSON under test
 type Json = any;
 
-/** A small HTTP client for the service's public API, as a Camunda 8 client would call it. */
-export function apiClient(baseUrl: string) {
+/** The embedded run's default user (every permission), as HTTP Basic credentials. */
+export const DEMO_CREDENTIALS = basicAuthorization('demo', 'demo');
+
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * A small HTTP client for the service's public API, as a Camunda 8 client would call it: with the
+ * given Authorization header (the demo user's unless given; none with `null`).
+ */
+export function apiClient(baseUrl: string, authorization: string | null = DEMO_CREDENTIALS) {
+  const credentials: Record<string, string> = authorization ? { authorization } : {};
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...credentials, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -26,6 +37,7 @@ export function apiClient(baseUrl: string) {
   return {
     get,
     post: (path: string, body?: unknown) => call('POST', path, body),
+    delete: (path: string) => call('DELETE', path),
     /** Polls GET /v2/batch-operations/{key} until the batch is in a final state; its body. */
     finalBatch: (
       batchOperationKey: string,
@@ -50,7 +62,11 @@ export function apiClient(baseUrl: string) {
         form.append('resources', new Blob([xml], { type: 'application/xml' }), fixture);
       }
       if (tenantId) form.append('tenantId', tenantId);
-      const response = await fetch(`${baseUrl}/v2/deployments`, { method: 'POST', body: form });
+      const response = await fetch(`${baseUrl}/v2/deployments`, {
+        method: 'POST',
+        headers: credentials,
+        body: form,
+      });
       return { status: response.status, body: (await response.json()) as Json };
     },
   };
