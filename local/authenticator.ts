@@ -143,7 +143,7 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, baseUrl: strin
           challenge,
         };
       const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-      if (bearer) return verifyBearer(bearer);
+      if (bearer) return await verifyBearer(bearer);
       if (/^Basic\s/i.test(authorization)) {
         const user = basicUser(authorization);
         return user
