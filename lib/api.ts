@@ -129,6 +129,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Camunda's authorizations: the table of grants (every authenticated route reads it, see below).
   CreateAuthorization: { tables: { authorizations: 'readWrite', keySequences: 'readWrite' } },
   SearchAuthorizations: { tables: { authorizations: 'read' } },
+  // The batch record, and its audit entries beside it in the Batches table.
+  GetBatchAuditLog: { tables: { batches: 'read' } },
   GetAuthorization: { tables: { authorizations: 'read' } },
   DeleteAuthorization: { tables: { authorizations: 'readWrite' } },
 };

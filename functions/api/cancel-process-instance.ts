@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireInScope } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { now, services } from '#commons/services.ts';
@@ -11,6 +12,7 @@ const body = z.object({ operationReference: z.number().int().optional() }).stric
 export const handler = jsonApi(async (event) => {
   const key = keyParameter(event, 'processInstanceKey');
   parseBody(body, event.body);
+  requireInScope(event, 'CANCEL_PROCESS_INSTANCE', await services().instances.getInstance(key));
   await cancelInstance({ instances: services().instances, now }, key);
   return json(204);
 });

@@ -1,3 +1,4 @@
+import { requireInScope } from '#commons/authorization.ts';
 import { json, jsonApi } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { services } from '#commons/services.ts';
@@ -7,6 +8,7 @@ import { suspendProcessInstance } from '#domain/operations/suspend-process-insta
 /** POST /v2/process-instances/{processInstanceKey}/suspension: suspend one instance (204; 404; 409 naming the rule). */
 export const handler = jsonApi(async (event) => {
   const key = keyParameter(event, 'processInstanceKey');
+  requireInScope(event, 'UPDATE_PROCESS_INSTANCE', await services().instances.getInstance(key));
   await applyToInstance(
     { instances: services().instances, now: () => new Date() },
     suspendProcessInstance,

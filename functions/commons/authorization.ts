@@ -2,7 +2,9 @@ import type middy from '@middy/core';
 import {
   type Caller,
   grantsOf,
+  instanceScopeOf,
   isGranted,
+  isInScope,
   ownersOf,
   type Permissions,
   type PermissionType,
@@ -172,4 +174,26 @@ function scalarClaims(claims: Record<string, unknown>): CallerContext['claims'] 
     else if (Array.isArray(value) && value.every((part) => typeof part === 'string')) stored[name] = value;
   }
   return stored;
+}
+
+/** Whether the caller may see a record of a process definition (its id and tenant) under the permission. */
+export function visibleTo(
+  event: HttpEvent,
+  permission: PermissionType,
+): (record: { processDefinitionId: string; tenantId: string }) => boolean {
+  const scope = instanceScopeOf(callerContext(event).permissions, permission);
+  return (record) => isInScope(scope, record);
+}
+
+/**
+ * Refuses (403) a command on, or a read of, one instance (or definition) outside what the caller may
+ * do under the permission: its process definition and its tenant.
+ */
+export function requireInScope(
+  event: HttpEvent,
+  permission: PermissionType,
+  record: { processDefinitionId: string; tenantId: string } | undefined,
+): void {
+  if (record && !visibleTo(event, permission)(record))
+    throw forbidden('PROCESS_DEFINITION', [permission], record.processDefinitionId);
 }

@@ -293,6 +293,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/delete-authorization.ts',
     access: permission('AUTHORIZATION', 'DELETE'),
   },
+  // Extension: the batch's audit trail (who did what, when).
+  {
+    id: 'GetBatchAuditLog',
+    method: 'GET',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/audit-log',
+    entry: 'functions/api/get-batch-audit-log.ts',
+    access: permission('BATCH', 'READ'),
+  },
   // Extensions: liveness and readiness, without credentials (docs/api.md#health).
   {
     id: 'GetLiveness',

@@ -38,6 +38,7 @@ export function apiClient(baseUrl: string, authorization: string | null = DEMO_C
     get,
     post: (path: string, body?: unknown) => call('POST', path, body),
     delete: (path: string) => call('DELETE', path),
+    patch: (path: string, body?: unknown) => call('PATCH', path, body),
     /** Polls GET /v2/batch-operations/{key} until the batch is in a final state; its body. */
     finalBatch: (
       batchOperationKey: string,

@@ -1,5 +1,6 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
+import { authorizeItem } from '../authorization/authorize-item.ts';
 import { type BatchOperation, type BatchOperationType, progressOf } from '../batch/batch-operation.ts';
 import {
   boundedErrorMessage,
@@ -240,11 +241,14 @@ async function executeItem(
   item: ItemOutcome,
   messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }> {
-  const result = await applyOperation(deps, handler, {
-    batchOperationKey: batch.batchOperationKey,
-    processInstanceKey: item.processInstanceKey,
-    parameters: batch.parameters,
-  });
+  const refused = await authorizeItem(deps.instances, batch, item.processInstanceKey);
+  const result = refused
+    ? { state: 'FAILED' as const, errorMessage: refused, errorClass: 'NOT_AUTHORIZED' as const }
+    : await applyOperation(deps, handler, {
+        batchOperationKey: batch.batchOperationKey,
+        processInstanceKey: item.processInstanceKey,
+        parameters: batch.parameters,
+      });
   const processedDate = deps.now().toISOString();
   if (result.state === 'COMPLETED') return { outcome: { ...item, state: 'COMPLETED', processedDate } };
   return {
