@@ -21,7 +21,7 @@ import {
 } from './cost-model.ts';
 import { measureEmulatorFloor } from './emulator-floor.ts';
 import { type InvocationCount, InvocationRecorder } from './invocations.ts';
-import { runNaiveBaseline } from './naive-baseline.ts';
+import { DEMO_AUTHORIZATION, runNaiveBaseline } from './naive-baseline.ts';
 import { ProcessMemory } from './process-memory.ts';
 import { isDynamoWrite, RequestCounter, type RequestCounts } from './request-counter.ts';
 import { type Seed, seedInstances, seedKey } from './seed.ts';
@@ -357,7 +357,7 @@ function machine() {
 async function post(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { authorization: DEMO_AUTHORIZATION, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
@@ -365,7 +365,7 @@ async function post(url: string, path: string, body: unknown): Promise<Record<st
 }
 
 async function get(url: string, path: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`);
+  const response = await fetch(`${url}${path}`, { headers: { authorization: DEMO_AUTHORIZATION } });
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as Record<string, unknown>;
 }

@@ -1,3 +1,13 @@
+import { authorizationHeader, LOCAL_DEFAULT_PASSWORD, LOCAL_DEFAULT_USER } from '../cli/connection.ts';
+
+/** The embedded run's demo user, as every caller of its API must authenticate. */
+export const DEMO_AUTHORIZATION = authorizationHeader({
+  kind: 'basic',
+  user: LOCAL_DEFAULT_USER,
+  password: LOCAL_DEFAULT_PASSWORD,
+  defaulted: true,
+}) as string;
+
 /**
  * The naive baseline: the same cancellation done the way a user would without this service, through
  * its public API only. Page through `POST /v2/process-instances/search` with the `after` cursor
@@ -19,7 +29,7 @@ export async function runNaiveBaseline(options: {
   for (;;) {
     const response = await fetch(`${options.url}/v2/process-instances/search`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { authorization: DEMO_AUTHORIZATION, 'content-type': 'application/json' },
       body: JSON.stringify({
         filter: { processDefinitionId: options.processDefinitionId, state: 'ACTIVE' },
         page: { limit: options.pageLimit, ...(after ? { after } : {}) },
@@ -38,6 +48,7 @@ export async function runNaiveBaseline(options: {
         const { processInstanceKey } = page.items[next++];
         const cancel = await fetch(`${options.url}/v2/process-instances/${processInstanceKey}/cancellation`, {
           method: 'POST',
+          headers: { authorization: DEMO_AUTHORIZATION },
         });
         await cancel.arrayBuffer();
         if (cancel.status === 204) canceled++;

@@ -67,6 +67,15 @@ try {
   });
   if (firstSignalAt !== undefined) await stop(runtime);
   console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
+  const { users, localIssuer, externalIssuer } = runtime.authenticator;
+  console.log(
+    users.includes('demo') && process.env.AUTH_USERS === undefined
+      ? 'Sign in as demo / demo (every permission; AUTH_USERS and AUTH_ADMIN_USERS change it: docs/security.md).'
+      : `Basic users: ${users.join(', ') || 'none'} (AUTH_USERS).`,
+  );
+  console.log(
+    `Bearer tokens: from the local issuer ${localIssuer} (POST ${localIssuer}/token)${externalIssuer ? ` and from ${externalIssuer}` : ''}.`,
+  );
   await seedAtStart(process.argv.slice(2), runtime.url);
 } catch (error) {
   if (error instanceof DataDirLockedError) {

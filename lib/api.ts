@@ -131,8 +131,21 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   // Connection checks: configuration only.
   GetTopology: { tables: {} },
-  GetStatus: { tables: {} },
+  // Camunda answers its cluster status without credentials (a health check), so does this.
+  GetStatus: { tables: {}, public: true },
+  // Camunda's authorizations: the table of grants (every authenticated route reads it, see below).
+  CreateAuthorization: { tables: { authorizations: 'readWrite', keySequences: 'readWrite' } },
+  SearchAuthorizations: { tables: { authorizations: 'read' } },
+  // The batch record, and its audit entries beside it in the Batches table.
+  GetBatchAuditLog: { tables: { batches: 'read' } },
+  GetAuthorization: { tables: { authorizations: 'read' } },
+  DeleteAuthorization: { tables: { authorizations: 'readWrite' } },
 };
+
+/** The tables a route's function is granted: an authenticated route also reads the caller's grants. */
+export function tablesOf(access: RouteAccess): RouteAccess['tables'] {
+  return access.public ? access.tables : { authorizations: 'read', ...access.tables };
+}
 
 /**
  * The HTTP API (API Gateway v2): one Lambda per route of `apiRoutes`, IAM-authorized (callers sign
@@ -166,7 +179,11 @@ export class Api extends Construct {
         environment: { ...environment, ...tableNames, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
         timeout: route.streaming ? STREAMING_ROUTE_TIMEOUT : undefined,
       });
-      for (const [name, mode] of Object.entries(access.tables) as [
+      // An authenticated route reads the caller's grants (functions/commons/authorization.ts).
+      const tablesOfRoute = access.public
+        ? access.tables
+        : { authorizations: 'read' as const, ...access.tables };
+      for (const [name, mode] of Object.entries(tablesOfRoute) as [
         TableName,
         'read' | 'readWrite' | 'describe',
       ][]) {

@@ -20,6 +20,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
+import { type Authenticator, createAuthenticator } from './authenticator.ts';
 import { CallerRateLimit, rateLimitFromEnvironment } from './caller-rate-limit.ts';
 import { consoleAssets } from './console-assets.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
@@ -69,6 +70,8 @@ export interface EmbeddedRuntime {
   readonly dataDir: string;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly metrics: MetricsRegistry;
+  /** Who may call: the Basic users and the trusted issuers (the local one mints tokens). */
+  readonly authenticator: Authenticator;
   /**
    * Stops in order: first no new work (the HTTP API, the recovery sweep, the workflow executions, the
    * queue pollers); invocations in flight are told their time is up (a worker starts no further item
@@ -213,18 +216,25 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       });
       return { ready: Object.values(checks).every((check) => check === 'UP'), checks };
     };
+    const authentication: { authenticator?: Authenticator } = {};
     const server = createHttpApi(handlers, {
       metricsText: () => metrics.prometheusText(),
       health: { readiness },
       staticFiles: consoleAssets(),
       rateLimit,
+      authentication,
     });
     parts.server = server;
     await listen(server, options.port);
     const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    // The local issuer's URL is the runtime's own, known once it listens.
+    const authenticator = await createAuthenticator(process.env, url);
+    authentication.authenticator = authenticator;
     state = 'ready';
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
+      authenticator,
       dataDir,
       stepFunctions,
       metrics,

@@ -6,6 +6,7 @@ import { problem } from '#commons/http.ts';
 import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
 import { MAX_REQUEST_BODY_BYTES } from '#domain/limits.ts';
 import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
+import { type Authenticator, answerIssuerRequest, LOCAL_ISSUER_PATH } from './authenticator.ts';
 import { type CallerRateLimit, callerOf } from './caller-rate-limit.ts';
 import type { StaticFiles } from './console-assets.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
@@ -34,6 +35,12 @@ export function createHttpApi(
     staticFiles?: StaticFiles;
     /** Per-caller throttling of the API routes (health, metrics and the console are not throttled). */
     rateLimit?: CallerRateLimit;
+    /**
+     * Checks every request's credentials as API Gateway's authorizer does on AWS (none: the routes
+     * answer unauthenticated, for tests of the adapter itself). Read per request: the runtime sets it
+     * once it knows its own URL (the local issuer's).
+     */
+    authentication?: { authenticator?: Authenticator };
   } = {},
 ): Server {
   // Literal paths win over parameterized ones, as in API Gateway.
@@ -80,7 +87,7 @@ export function createHttpApi(
       res.end(refusal.body);
       return;
     }
-    const result = await handle(req, bound).catch((error: unknown) =>
+    const result = await handle(req, bound, options.authentication).catch((error: unknown) =>
       problem(
         500,
         'INTERNAL_ERROR',
@@ -107,9 +114,14 @@ export function createHttpApi(
 async function handle(
   req: IncomingMessage,
   routes: BoundRoute[],
+  authentication: { authenticator?: Authenticator } | undefined,
 ): Promise<APIGatewayProxyStructuredResultV2 | StreamedResult> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
+  if (authentication && url.pathname.startsWith(`${LOCAL_ISSUER_PATH}/`)) {
+    const answer = await answerLocalIssuer(req, url.pathname, authentication);
+    if (answer) return answer;
+  }
   const matches = routes.flatMap((candidate) => {
     const parameters = matchRoutePath(candidate.route.path, url.pathname);
     return parameters ? [{ ...candidate, parameters }] : [];
@@ -120,6 +132,19 @@ async function handle(
       ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname)
       : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
   }
+  const headers = headersOf(req);
+  // As API Gateway's authorizer: refused before the handler runs (and before the body is read).
+  let claims: Record<string, unknown> | undefined;
+  if (authentication && match.route.access.kind !== 'public') {
+    const { authenticator } = authentication;
+    if (!authenticator) return problem(503, 'UNAVAILABLE', 'The runtime is starting', url.pathname);
+    const outcome = await authenticator.authenticate(headers.authorization);
+    if ('refused' in outcome)
+      return problem(401, 'UNAUTHORIZED', outcome.refused, url.pathname, {
+        'www-authenticate': outcome.challenge,
+      });
+    claims = outcome.claims;
+  }
   const body = await readBody(req);
   if (!body) {
     return problem(
@@ -129,12 +154,6 @@ async function handle(
       url.pathname,
     );
   }
-  const headers = Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [
-      name,
-      utf8Header(Array.isArray(value) ? value.join(',') : (value ?? '')),
-    ]),
-  );
   const isText = TEXT_CONTENT.test(headers['content-type'] ?? 'application/json');
   const routeKey = `${match.route.method} ${match.route.path}`;
   const now = new Date();
@@ -165,8 +184,9 @@ async function handle(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
     },
-  };
+  } as APIGatewayProxyEventV2;
   return (await invoke(match.handler, event, match.route.id)) as
     | APIGatewayProxyStructuredResultV2
     | StreamedResult;
@@ -204,4 +224,36 @@ function utf8Header(value: string): string {
   } catch {
     return value;
   }
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [
+      name,
+      utf8Header(Array.isArray(value) ? value.join(',') : (value ?? '')),
+    ]),
+  );
+}
+
+/** The local issuer's JWKS and token endpoints (embedded only), as an API result. */
+async function answerLocalIssuer(
+  req: IncomingMessage,
+  path: string,
+  authentication: { authenticator?: Authenticator },
+): Promise<APIGatewayProxyStructuredResultV2 | undefined> {
+  if (!authentication.authenticator) return undefined;
+  const headers = headersOf(req);
+  const answer = await answerIssuerRequest(authentication.authenticator, {
+    method: req.method ?? 'GET',
+    path,
+    authorization: headers.authorization,
+    contentType: headers['content-type'],
+    body: ((await readBody(req)) ?? Buffer.alloc(0)).toString('utf8'),
+  });
+  if (!answer) return undefined;
+  return {
+    statusCode: answer.status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...answer.headers },
+    body: answer.body === undefined ? undefined : JSON.stringify(answer.body),
+  };
 }

@@ -1,3 +1,4 @@
+import { requireInScope } from '#commons/authorization.ts';
 import { jsonApi } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { services } from '#commons/services.ts';
@@ -8,5 +9,6 @@ export const handler = jsonApi(async (event) => {
   const key = keyParameter(event, 'processDefinitionKey');
   const definition = await services().definitions.getDefinition(key);
   if (!definition) throw new NotFoundError(`Process definition with key '${key}' not found`);
+  requireInScope(event, 'READ_PROCESS_DEFINITION', definition);
   return { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: definition.bpmnXml };
 });

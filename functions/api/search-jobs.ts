@@ -1,8 +1,16 @@
+import { visibleTo } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { services } from '#commons/services.ts';
 import { jobSearchSchema, searchJobs } from '#domain/job/search-jobs.ts';
 
-/** POST /v2/jobs/search */
+/** POST /v2/jobs/search: only the jobs of instances the caller may read, in the page and the total. */
 export const handler = jsonApi(async (event) =>
-  json(200, await searchJobs(services(), parseBody(jobSearchSchema, event.body))),
+  json(
+    200,
+    await searchJobs(
+      services(),
+      parseBody(jobSearchSchema, event.body),
+      visibleTo(event, 'READ_PROCESS_INSTANCE'),
+    ),
+  ),
 );

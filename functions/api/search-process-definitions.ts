@@ -1,3 +1,4 @@
+import { visibleTo } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { services } from '#commons/services.ts';
 import {
@@ -12,6 +13,7 @@ export const handler = jsonApi(async (event) =>
     await searchProcessDefinitions(
       services().definitions,
       parseBody(processDefinitionSearchSchema, event.body),
+      visibleTo(event, 'READ_PROCESS_DEFINITION'),
     ),
   ),
 );

@@ -1,3 +1,4 @@
+import { visibleTo } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { services } from '#commons/services.ts';
 import {
@@ -14,6 +15,7 @@ export const handler = jsonApi(async (event) => {
       instances,
       config.SHARD_COUNT,
       parseBody(processInstanceSearchSchema, event.body),
+      visibleTo(event, 'READ_PROCESS_INSTANCE'),
     ),
   );
 });

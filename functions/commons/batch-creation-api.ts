@@ -1,9 +1,11 @@
+import { instanceScopeOf, isGranted } from '#domain/authorization/permissions.ts';
 import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { type CreateBatchRequest, createBatch } from '#domain/creation/create-batch.ts';
 import { NotFoundError } from '#domain/errors.ts';
-import { operationCreatedAt } from '#domain/operations/registry.ts';
+import { operationCreatedAt, operationHandlerFor } from '#domain/operations/registry.ts';
+import { callerContext, forbidden } from './authorization.ts';
 import { readBatchRequest } from './batch-requests.ts';
-import { callerClaims, type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
+import { type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
 import { logger } from './logger.ts';
 import { MetricName, recordMetrics } from './metrics.ts';
 import { services } from './services.ts';
@@ -19,7 +21,12 @@ export async function createBatchForRequest(
   controls: BatchControls,
   parameters?: Record<string, unknown>,
 ): Promise<HttpResult> {
-  const { batches, keys, workflow, config } = services();
+  const { batches, keys, workflow, config, audit } = services();
+  // Camunda's rule: BATCH CREATE, or the type's own CREATE_BATCH_OPERATION_<TYPE>; refused before anything is stored.
+  const { caller, permissions, claims } = callerContext(event);
+  const operation = operationHandlerFor(batchOperationType);
+  if (!isGranted(permissions, 'BATCH', 'CREATE') && !isGranted(permissions, 'BATCH', operation.permission))
+    throw forbidden('BATCH', ['CREATE', operation.permission]);
   const { replayed, ...created } = await createBatch(
     {
       batches,
@@ -34,7 +41,9 @@ export async function createBatchForRequest(
       items,
       controls,
       parameters,
-      claims: callerClaims(event),
+      claims,
+      actor: { actorType: caller.actorType, actorId: caller.actorId },
+      scope: instanceScopeOf(permissions, operation.itemPermission),
       idempotencyKey: header(event, 'Idempotency-Key'),
     },
   );
@@ -43,6 +52,26 @@ export async function createBatchForRequest(
     return json(200, created);
   }
   logger.info('Batch created', created);
+  const entry = { actorType: caller.actorType, actorId: caller.actorId, timestamp: new Date().toISOString() };
+  const source = 'failedItemsOf' in items ? items.failedItemsOf : undefined;
+  await Promise.all([
+    audit.record({
+      ...entry,
+      batchOperationKey: created.batchOperationKey,
+      action: 'CREATE',
+      ...(source ? { relatedBatchOperationKey: source } : {}),
+    }),
+    ...(source
+      ? [
+          audit.record({
+            ...entry,
+            batchOperationKey: source,
+            action: 'RETRY',
+            relatedBatchOperationKey: created.batchOperationKey,
+          }),
+        ]
+      : []),
+  ]);
   recordMetrics({ OperationType: created.batchOperationType }, [
     { name: MetricName.BatchesCreated, unit: 'Count', value: 1 },
   ]);

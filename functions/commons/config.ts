@@ -34,6 +34,18 @@ const configSchema = z.object({
   KEY_SEQUENCES_TABLE: z.string().min(1).default('KeySequences'),
   JOBS_TABLE: z.string().min(1).default('Jobs'),
   INCIDENTS_TABLE: z.string().min(1).default('Incidents'),
+  AUTHORIZATIONS_TABLE: z.string().min(1).default('Authorizations'),
+  /** Users, groups and roles with every permission on every tenant (Camunda 8 Run: demo, role admin). */
+  AUTH_ADMIN_USERS: z.string().default('demo'),
+  AUTH_ADMIN_GROUPS: z.string().default(''),
+  AUTH_ADMIN_ROLES: z.string().default('admin'),
+  /** Token claims naming the caller: a client (client-credentials) when it has the client-id claim, else a user. */
+  AUTH_USERNAME_CLAIM: z.string().min(1).default('sub'),
+  AUTH_CLIENT_ID_CLAIM: z.string().min(1).default('client_id'),
+  /** Token claims listing the caller's groups, roles and tenants (`<default>` when it has none). */
+  AUTH_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  AUTH_TENANTS_CLAIM: z.string().min(1).default('tenants'),
   CHUNK_QUEUE_URL: z.string().default(''),
   STATE_MACHINE_ARN: z.string().default(''),
 });

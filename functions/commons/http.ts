@@ -6,8 +6,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { InvalidArgumentError } from '#domain/errors.ts';
 import { checkJsonDepth, checkLimit, MAX_REQUEST_BODY_BYTES } from '#domain/limits.ts';
+import { authorization } from './authorization.ts';
 import { logger } from './logger.ts';
-import { problemOf } from './problems.ts';
+import { ProblemError, problemOf } from './problems.ts';
 import { tracer } from './tracer.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -21,10 +22,16 @@ export function json(statusCode: number, body?: unknown): HttpResult {
 }
 
 /** RFC 9457 problem detail, shaped as Camunda 8 returns it. */
-export function problem(status: number, title: string, detail: string, instance?: string): HttpResult {
+export function problem(
+  status: number,
+  title: string,
+  detail: string,
+  instance?: string,
+  headers?: Record<string, string>,
+): HttpResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { 'content-type': 'application/problem+json', ...headers },
     body: JSON.stringify({ type: 'about:blank', title, status, detail, instance }),
   };
 }
@@ -37,7 +44,8 @@ export function problemDetails(): middy.MiddlewareObj<HttpEvent, HttpResult> {
       const path = event?.rawPath;
       const known = problemOf(error);
       if (known) {
-        request.response = problem(known.status, known.title, (error as Error).message, path);
+        const headers = error instanceof ProblemError ? error.headers : undefined;
+        request.response = problem(known.status, known.title, (error as Error).message, path, headers);
         return;
       }
       if (error instanceof UnsupportedMediaTypeError) {
@@ -124,6 +132,7 @@ export function jsonApi(handler: RouteHandler) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
+    .use(authorization())
     .use(jsonBody())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }
@@ -134,6 +143,7 @@ export function multipartApi(handler: RouteHandler) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
+    .use(authorization())
     .use(httpMultipartBodyParser())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }
@@ -167,24 +177,4 @@ export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new InvalidArgumentError(`Missing path parameter ${name}`);
   return value;
-}
-
-/**
- * The caller's identity as API Gateway's authorizer established it (IAM: the signing principal;
- * JWT: the token's claims), its scalar values only. A batch stores them as a record of who created
- * it and to scope its Idempotency-Key; nothing checks them when the batch executes.
- */
-export function callerClaims(event: HttpEvent): Record<string, string | number | boolean | string[]> {
-  const authorizer = (
-    event.requestContext as {
-      authorizer?: { iam?: Record<string, unknown>; jwt?: { claims?: Record<string, unknown> } };
-    }
-  ).authorizer;
-  const source = authorizer?.jwt?.claims ?? authorizer?.iam ?? {};
-  const claims: Record<string, string | number | boolean | string[]> = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      claims[name] = value;
-  }
-  return claims;
 }

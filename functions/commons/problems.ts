@@ -1,4 +1,5 @@
 import {
+  ForbiddenError,
   IdempotencyConflictError,
   InvalidArgumentError,
   InvalidStateError,
@@ -11,6 +12,8 @@ export class ProblemError extends Error {
     readonly status: number,
     readonly title: string,
     detail: string,
+    /** Response headers the refusal needs (a 401's `WWW-Authenticate`). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
   }
@@ -23,6 +26,7 @@ export class ProblemError extends Error {
 export function problemOf(error: unknown): { status: number; title: string } | undefined {
   if (error instanceof ProblemError) return { status: error.status, title: error.title };
   if (error instanceof InvalidArgumentError) return { status: 400, title: 'INVALID_ARGUMENT' };
+  if (error instanceof ForbiddenError) return { status: 403, title: 'FORBIDDEN' };
   if (error instanceof NotFoundError) return { status: 404, title: 'NOT_FOUND' };
   if (error instanceof InvalidStateError) return { status: 409, title: 'INVALID_STATE' };
   // Well-formed but not acceptable as it is: the key is bound to another request (IETF idempotency draft).

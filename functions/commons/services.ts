@@ -1,3 +1,5 @@
+import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
+import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
@@ -29,6 +31,8 @@ export interface Services {
   chunks: DynamoChunkStore;
   chunkQueue: SqsChunkQueue;
   workflow: StepFunctionsBatchWorkflow;
+  authorizations: DynamoAuthorizationStore;
+  audit: DynamoBatchAuditLog;
 }
 
 export function services(): Services {
@@ -57,6 +61,8 @@ export function services(): Services {
     chunks: new DynamoChunkStore(db, config.BATCHES_TABLE, config.BATCH_ITEMS_TABLE),
     chunkQueue: new SqsChunkQueue(sqs(), config.CHUNK_QUEUE_URL),
     workflow: new StepFunctionsBatchWorkflow(stepFunctions(), config.STATE_MACHINE_ARN),
+    authorizations: new DynamoAuthorizationStore(db, config.AUTHORIZATIONS_TABLE),
+    audit: new DynamoBatchAuditLog(db, config.BATCHES_TABLE),
   };
   return cached;
 }

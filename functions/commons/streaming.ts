@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { NotFoundError } from '#domain/errors.ts';
 import { type ApiRoute, apiRoutes, matchRoutePath } from '#resources/api-routes.ts';
+import { authorization } from './authorization.ts';
 import { type HttpEvent, type HttpResult, problemDetails } from './http.ts';
 import { logger } from './logger.ts';
 import { ProblemError } from './problems.ts';
@@ -50,6 +51,7 @@ export function streamingApi(routeId: string, handler: StreamingHandler) {
       .use(captureLambdaHandler(tracer, { captureResponse: false }))
       .use(problemDetails())
       .use(routedByPath(route))
+      .use(authorization(route))
       .handler(handler)
   );
 }

@@ -20,3 +20,6 @@ export class IdempotencyConflictError extends Error {}
  * client's own retries gave up. Adapters throw it so the domain can tell it from a permanent one.
  */
 export class TransientStoreError extends Error {}
+
+/** The caller lacks the permission the request needs (Camunda's 403 FORBIDDEN). */
+export class ForbiddenError extends Error {}

@@ -20,6 +20,11 @@ export const searchPageSchema = z
   .strict();
 export type SearchPage = z.infer<typeof searchPageSchema>;
 
+/** A search that found nothing the caller may read. */
+export function emptySearchResult() {
+  return { items: [], page: pageResult(0) };
+}
+
 /**
  * The `page` part of a search response, from the number of matches and the page's cursors. As in
  * Camunda 8.9+, the cursors are always present: null when the page is empty.

@@ -1,4 +1,42 @@
+import type { PermissionType, ResourceType } from '#domain/authorization/permissions.ts';
 import { OPERATIONS } from '#domain/operations/registry.ts';
+
+/**
+ * Who may call a route, as Camunda 8 documents it per endpoint (docs/security.md): no one needs
+ * credentials (`public`); any authenticated caller; a caller holding one of the permissions on the
+ * resource type (403 otherwise; the handler checks the named resource when there is one); or any
+ * caller, who sees only what the permission lets it read (`filtered`: searches, totals included).
+ */
+export type RouteAccess =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'authenticated' }
+  | {
+      readonly kind: 'permission';
+      readonly resourceType: ResourceType;
+      readonly permissionTypes: readonly PermissionType[];
+    }
+  | {
+      readonly kind: 'filtered';
+      readonly resourceType: ResourceType;
+      readonly permissionType: PermissionType;
+    };
+
+const permission = (resourceType: ResourceType, ...permissionTypes: PermissionType[]): RouteAccess => ({
+  kind: 'permission',
+  resourceType,
+  permissionTypes,
+});
+const filtered = (resourceType: ResourceType, permissionType: PermissionType): RouteAccess => ({
+  kind: 'filtered',
+  resourceType,
+  permissionType,
+});
+/** Creating a batch of any type: BATCH `CREATE`, or the type's own `CREATE_BATCH_OPERATION_<TYPE>`. */
+const anyBatchCreation = permission(
+  'BATCH',
+  'CREATE',
+  ...OPERATIONS.map((operation) => operation.permission),
+);
 
 /**
  * The HTTP API as data: the CDK stack makes one Lambda integration per route and the embedded
@@ -7,7 +45,7 @@ import { OPERATIONS } from '#domain/operations/registry.ts';
 export interface ApiRoute {
   /** Construct id of the route's function. */
   readonly id: string;
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -17,6 +55,7 @@ export interface ApiRoute {
    * a Lambda's response and cap it at 6 MB.
    */
   readonly streaming?: true;
+  readonly access: RouteAccess;
 }
 
 /**
@@ -28,6 +67,7 @@ const creationRoutes: ApiRoute[] = OPERATIONS.map((operation) => ({
   method: 'POST',
   path: operation.creation.path,
   entry: 'functions/api/create-batch-operation.ts',
+  access: permission('BATCH', 'CREATE', operation.permission),
 }));
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -37,144 +77,168 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/v2/deployments',
     entry: 'functions/api/create-deployment.ts',
+    access: permission('RESOURCE', 'CREATE'),
   },
   {
     id: 'CreateProcessInstance',
     method: 'POST',
     path: '/v2/process-instances',
     entry: 'functions/api/create-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'CREATE_PROCESS_INSTANCE'),
   },
   {
     id: 'SearchProcessInstances',
     method: 'POST',
     path: '/v2/process-instances/search',
     entry: 'functions/api/search-process-instances.ts',
+    access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
   },
   {
     id: 'CancelProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/cancellation',
     entry: 'functions/api/cancel-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'CANCEL_PROCESS_INSTANCE'),
   },
   {
     id: 'SuspendProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/suspension',
     entry: 'functions/api/suspend-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'ResumeProcessInstance',
     method: 'POST',
     path: '/v2/process-instances/{processInstanceKey}/resumption',
     entry: 'functions/api/resume-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'GetProcessInstance',
     method: 'GET',
     path: '/v2/process-instances/{processInstanceKey}',
     entry: 'functions/api/get-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
   },
   {
     id: 'SearchBatchOperations',
     method: 'POST',
     path: '/v2/batch-operations/search',
     entry: 'functions/api/search-batch-operations.ts',
+    access: filtered('BATCH', 'READ'),
   },
   {
     id: 'GetBatchOperation',
     method: 'GET',
     path: '/v2/batch-operations/{batchOperationKey}',
     entry: 'functions/api/get-batch-operation.ts',
+    access: permission('BATCH', 'READ'),
   },
   {
     id: 'SuspendBatchOperation',
     method: 'POST',
     path: '/v2/batch-operations/{batchOperationKey}/suspension',
     entry: 'functions/api/suspend-batch-operation.ts',
+    access: permission('BATCH', 'UPDATE'),
   },
   {
     id: 'ResumeBatchOperation',
     method: 'POST',
     path: '/v2/batch-operations/{batchOperationKey}/resumption',
     entry: 'functions/api/resume-batch-operation.ts',
+    access: permission('BATCH', 'UPDATE'),
   },
   {
     id: 'CancelBatchOperation',
     method: 'POST',
     path: '/v2/batch-operations/{batchOperationKey}/cancellation',
     entry: 'functions/api/cancel-batch-operation.ts',
+    access: permission('BATCH', 'UPDATE'),
   },
   {
     id: 'RetryFailedItems',
     method: 'POST',
     path: '/v2/extensions/batch-operations/{batchOperationKey}/failed-items-retry',
     entry: 'functions/api/retry-failed-items.ts',
+    access: anyBatchCreation,
   },
   {
     id: 'SearchBatchOperationItems',
     method: 'POST',
     path: '/v2/batch-operation-items/search',
     entry: 'functions/api/search-batch-operation-items.ts',
+    access: filtered('BATCH', 'READ'),
   },
   {
     id: 'ActivateJobs',
     method: 'POST',
     path: '/v2/jobs/activation',
     entry: 'functions/api/activate-jobs.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'SearchJobs',
     method: 'POST',
     path: '/v2/jobs/search',
     entry: 'functions/api/search-jobs.ts',
+    access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
   },
   {
     id: 'CompleteJob',
     method: 'POST',
     path: '/v2/jobs/{jobKey}/completion',
     entry: 'functions/api/complete-job.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'FailJob',
     method: 'POST',
     path: '/v2/jobs/{jobKey}/failure',
     entry: 'functions/api/fail-job.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'UpdateJob',
     method: 'PATCH',
     path: '/v2/jobs/{jobKey}',
     entry: 'functions/api/update-job.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'SearchIncidents',
     method: 'POST',
     path: '/v2/incidents/search',
     entry: 'functions/api/search-incidents.ts',
+    access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
   },
   {
     id: 'ResolveIncident',
     method: 'POST',
     path: '/v2/incidents/{incidentKey}/resolution',
     entry: 'functions/api/resolve-incident.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
   {
     id: 'SearchProcessDefinitions',
     method: 'POST',
     path: '/v2/process-definitions/search',
     entry: 'functions/api/search-process-definitions.ts',
+    access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
   },
   {
     id: 'GetProcessDefinition',
     method: 'GET',
     path: '/v2/process-definitions/{processDefinitionKey}',
     entry: 'functions/api/get-process-definition.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
   },
   {
     id: 'GetProcessDefinitionXml',
     method: 'GET',
     path: '/v2/process-definitions/{processDefinitionKey}/xml',
     entry: 'functions/api/get-process-definition-xml.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
   },
   // The connection checks Camunda clients and tools call first.
   {
@@ -182,12 +246,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'GET',
     path: '/v2/topology',
     entry: 'functions/api/get-topology.ts',
+    access: { kind: 'authenticated' },
   },
   {
     id: 'GetStatus',
     method: 'GET',
     path: '/v2/status',
     entry: 'functions/api/get-status.ts',
+    access: { kind: 'public' },
   },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
@@ -195,6 +261,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/v2/extensions/process-instances/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
+    access: anyBatchCreation,
   },
   // A job operation's dry run, under the jobs its batch acts on (dryRunRouteOf in the registry).
   {
@@ -202,12 +269,15 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/v2/extensions/jobs/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
+    access: anyBatchCreation,
   },
   {
     id: 'GetOpenApi',
     method: 'GET',
     path: '/v2/extensions/openapi.json',
     entry: 'functions/api/get-openapi.ts',
+    // The description of the API, as Camunda serves its own: readable before signing in.
+    access: { kind: 'public' },
   },
   {
     id: 'GetBatchOperationReport',
@@ -215,6 +285,44 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/batch-operations/{batchOperationKey}/report',
     entry: 'functions/api/get-batch-operation-report.ts',
     streaming: true,
+    access: permission('BATCH', 'READ'),
+  },
+  // Camunda's authorizations (create, search, get, delete), for users, clients, groups and roles.
+  {
+    id: 'CreateAuthorization',
+    method: 'POST',
+    path: '/v2/authorizations',
+    entry: 'functions/api/create-authorization.ts',
+    access: permission('AUTHORIZATION', 'CREATE'),
+  },
+  {
+    id: 'SearchAuthorizations',
+    method: 'POST',
+    path: '/v2/authorizations/search',
+    entry: 'functions/api/search-authorizations.ts',
+    access: filtered('AUTHORIZATION', 'READ'),
+  },
+  {
+    id: 'GetAuthorization',
+    method: 'GET',
+    path: '/v2/authorizations/{authorizationKey}',
+    entry: 'functions/api/get-authorization.ts',
+    access: permission('AUTHORIZATION', 'READ'),
+  },
+  {
+    id: 'DeleteAuthorization',
+    method: 'DELETE',
+    path: '/v2/authorizations/{authorizationKey}',
+    entry: 'functions/api/delete-authorization.ts',
+    access: permission('AUTHORIZATION', 'DELETE'),
+  },
+  // Extension: the batch's audit trail (who did what, when).
+  {
+    id: 'GetBatchAuditLog',
+    method: 'GET',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/audit-log',
+    entry: 'functions/api/get-batch-audit-log.ts',
+    access: permission('BATCH', 'READ'),
   },
   // Extensions: liveness and readiness, without credentials (docs/api.md#health).
   {
@@ -222,12 +330,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'GET',
     path: '/v2/extensions/health/liveness',
     entry: 'functions/api/get-liveness.ts',
+    access: { kind: 'public' },
   },
   {
     id: 'GetReadiness',
     method: 'GET',
     path: '/v2/extensions/health/readiness',
     entry: 'functions/api/get-readiness.ts',
+    access: { kind: 'public' },
   },
 ];
 

@@ -42,6 +42,7 @@ export const JOBS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
 export const INCIDENTS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
 export const INCIDENTS_BY_STATE_INDEX = 'byState';
 export const BATCHES_BY_START_DATE_INDEX = 'byRecordStartDate';
+export const AUTHORIZATIONS_BY_OWNER_INDEX = 'byOwner';
 
 export const tableSchemas = {
   batches: {
@@ -153,6 +154,22 @@ export const tableSchemas = {
         indexName: INCIDENTS_BY_STATE_INDEX,
         partitionKey: { name: 'state', type: 'S' },
         sortKey: { name: 'incidentKey', type: 'S' },
+        projection: 'ALL',
+      },
+    ],
+  },
+  // Camunda's authorizations (docs/security.md): few records, an administrator's configuration.
+  authorizations: {
+    id: 'Authorizations',
+    envVar: 'AUTHORIZATIONS_TABLE',
+    partitionKey: { name: 'authorizationKey', type: 'S' },
+    globalIndexes: [
+      // A caller's grants: one query per owner it acts as (`USER#alice`, `GROUP#ops`, `ROLE#admin`).
+      {
+        indexName: AUTHORIZATIONS_BY_OWNER_INDEX,
+        partitionKey: { name: 'owner', type: 'S' },
+        sortKey: { name: 'authorizationKey', type: 'S' },
+        // Grants are small and read whole at every request; they change only when managed.
         projection: 'ALL',
       },
     ],

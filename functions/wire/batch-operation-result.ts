@@ -14,9 +14,9 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     startDate: batch.startDate,
     // Camunda 8.9+ lists absent values as null.
     endDate: batch.endDate ?? null,
-    // Batches record the caller's claims (IAM principal or JWT), not Camunda's user or client actor.
-    actorType: null,
-    actorId: null,
+    // Camunda 8.9's actor: who created the batch (null on a batch from before authentication).
+    actorType: batch.actorType ?? null,
+    actorId: batch.actorId ?? null,
     operationsTotalCount: progress.operationsTotalCount,
     operationsFailedCount: progress.operationsFailedCount,
     operationsCompletedCount: progress.operationsCompletedCount,

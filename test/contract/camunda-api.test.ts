@@ -2,7 +2,7 @@ import * as camunda from '@camunda/camunda-api-zod-schemas/8.10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRoutes } from '#resources/api-routes.ts';
-import { apiClient, eventually } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
 import { ISO_DATE_TIME } from '../helpers/dates.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
@@ -55,7 +55,10 @@ async function exchange({ method, path, request, status, response }: Exchange) {
   if (request) expectValid(request.schema, request.body);
   const sent = await fetch(`${runtime.url}${path}`, {
     method,
-    headers: request ? { 'content-type': 'application/json' } : {},
+    headers: {
+      authorization: DEMO_CREDENTIALS,
+      ...(request ? { 'content-type': 'application/json' } : {}),
+    },
     body: request ? JSON.stringify(request.body) : undefined,
   });
   const text = await sent.text();
@@ -466,17 +469,17 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
 
   it('takes a request without a body whatever its Content-Type, and refuses a body that is not JSON', async () => {
     const get = await fetch(`${runtime.url}/v2/process-instances/${instanceKeys[0]}`, {
-      headers: { 'content-type': 'application/json' },
+      headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
     });
     expect(get.status).toBe(200);
     const command = await fetch(`${runtime.url}/v2/batch-operations/2251799813699999/suspension`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
     });
     expect(command.status).toBe(404);
     const text = await fetch(`${runtime.url}/v2/process-instances/search`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'text/plain' },
       body: '{"filter":{}}',
     });
     expect(text.status).toBe(415);
@@ -539,7 +542,7 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     // Malformed JSON and an unknown route are problem details too.
     const malformed = await fetch(`${runtime.url}/v2/batch-operations/search`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
       body: '{"filter":',
     });
     expect(malformed.status).toBe(400);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/api-client.ts';
+import { DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
 import { bpmnFile, camundaClient88, strictCamundaClient } from '../helpers/camunda-sdk.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
@@ -182,7 +182,7 @@ describe.each(clients)('the official Camunda client %s', (_, makeClient, suffix)
     // Extension (not a client call): a slow rate keeps the batch running while it is controlled.
     const response = await fetch(`${runtime.url}/v2/process-instances/cancellation`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
       body: JSON.stringify({ filter: { processDefinitionKey, state: 'ACTIVE' }, itemsPerSecond: 0.1 }),
     });
     const { batchOperationKey } = (await response.json()) as { batchOperationKey: string };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from '#commons/services.ts';
 import type { Chunk } from '#domain/batch/chunk.ts';
-import { apiClient, eventually } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 
@@ -39,7 +39,7 @@ async function seed(count: number, completed = 0) {
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${runtime.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   const text = await response.text();

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { dynamoDocumentClient } from '#commons/clients.ts';
-import { apiClient, inParallel } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS, inParallel } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
@@ -79,11 +79,12 @@ describe('dry run, batch and report', () => {
   it('streams the finished batch report over HTTP, agreeing with the batch item search', async () => {
     // Act
     const csv = await fetch(`${runtime.url}/v2/extensions/batch-operations/${batchOperationKey}/report`, {
-      headers: { accept: 'text/csv' },
+      headers: { authorization: DEMO_CREDENTIALS, accept: 'text/csv' },
     });
     const csvText = await csv.text();
     const jsonl = await fetch(
       `${runtime.url}/v2/extensions/batch-operations/${batchOperationKey}/report?format=jsonl`,
+      { headers: { authorization: DEMO_CREDENTIALS } },
     );
     const rows = (await jsonl.text())
       .trimEnd()

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
@@ -19,7 +19,7 @@ afterAll(() => runtime?.stop());
 async function patch(path: string, body: unknown) {
   const response = await fetch(`${runtime.url}${path}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
+    headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: response.status, text: await response.text() };

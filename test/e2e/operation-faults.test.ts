@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
-import { apiClient, eventually } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
 import {
   type DynamoCall,
@@ -124,7 +124,7 @@ async function paymentsWithIncidents(tenantId: string, count: number): Promise<s
 async function call(method: string, path: string, body: unknown) {
   const response = await fetch(`${runtime.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.text() };

@@ -7,12 +7,27 @@ import type { BatchBody } from './batch-invariants.ts';
 // biome-ignore lint/suspicious/noExplicitAny: JSON under test
 type Json = any;
 
-/** A small HTTP client for the service's public API, as a Camunda 8 client would call it. */
-export function apiClient(baseUrl: string) {
+/** The embedded run's default user (every permission), as HTTP Basic credentials. */
+export const DEMO_CREDENTIALS = basicAuthorization('demo', 'demo');
+
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * A small HTTP client for the service's public API, as a Camunda 8 client would call it: with the
+ * given Authorization header (the demo user's unless given; none with `null`).
+ */
+export function apiClient(baseUrl: string, authorization: string | null = DEMO_CREDENTIALS) {
+  const credentials: Record<string, string> = authorization ? { authorization } : {};
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...credentials,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -27,7 +42,9 @@ export function apiClient(baseUrl: string) {
     get,
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
       call('POST', path, body, headers),
-    /** Any method, e.g. PATCH, with optional extra headers. */
+    delete: (path: string) => call('DELETE', path),
+    patch: (path: string, body?: unknown) => call('PATCH', path, body),
+    /** Any method, with optional extra headers. */
     call,
     /** Polls GET /v2/batch-operations/{key} until the batch is in a final state; its body. */
     finalBatch: (
@@ -53,7 +70,11 @@ export function apiClient(baseUrl: string) {
         form.append('resources', new Blob([xml], { type: 'application/xml' }), fixture);
       }
       if (tenantId) form.append('tenantId', tenantId);
-      const response = await fetch(`${baseUrl}/v2/deployments`, { method: 'POST', body: form });
+      const response = await fetch(`${baseUrl}/v2/deployments`, {
+        method: 'POST',
+        headers: credentials,
+        body: form,
+      });
       return { status: response.status, body: (await response.json()) as Json };
     },
   };

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import createCamundaClient from '@camunda8/orchestration-cluster-api';
 import createCamundaClient88 from 'camunda-sdk-8-8';
 
-/**
- * How the official client authenticates to the runtime: one line, so that it switches to
- * `{ CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'demo', CAMUNDA_BASIC_AUTH_PASSWORD: 'demo' }`
- * when the service authenticates (issue 13).
- */
-export const SDK_AUTH = { CAMUNDA_AUTH_STRATEGY: 'NONE' } as const;
+/** How the official client authenticates to the runtime: Basic with the embedded run's demo user, as against Camunda 8 Run. */
+export const SDK_AUTH = {
+  CAMUNDA_AUTH_STRATEGY: 'BASIC',
+  CAMUNDA_BASIC_AUTH_USERNAME: 'demo',
+  CAMUNDA_BASIC_AUTH_PASSWORD: 'demo',
+} as const;
 
 /**
  * The client's configuration for the runtime at `baseUrl` (its 127.0.0.1 address): only the given

@@ -7,7 +7,10 @@ export function httpEvent(request: {
   pathParameters?: Record<string, string>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The verified claims the authorizer hands over; the embedded run's demo user (every permission) unless given, none with `null`. */
+  claims?: Record<string, unknown> | null;
 }): APIGatewayProxyEventV2 {
+  const claims = request.claims === undefined ? { sub: 'demo' } : request.claims;
   const isBuffer = Buffer.isBuffer(request.body);
   return {
     version: '2.0',
@@ -43,8 +46,9 @@ export function httpEvent(request: {
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
     },
-  };
+  } as APIGatewayProxyEventV2;
 }
 
 /** A multipart/form-data body with file parts and text fields, and its content-type header. */

@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '#resources/api-routes.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
-import { routeAccess } from '../../lib/api.ts';
+import { routeAccess, tablesOf } from '../../lib/api.ts';
 import { STREAMING_ROUTE_TIMEOUT } from '../../lib/streaming-route.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
 
@@ -83,7 +83,7 @@ describe('the HTTP API functions', () => {
     'grant %s exactly the table access its route declares',
     (routeId) => {
       // Prepare
-      const expected = routeAccess[routeId].tables;
+      const expected = tablesOf(routeAccess[routeId]);
 
       // Act
       const { byResource } = grantsOf(routeId);

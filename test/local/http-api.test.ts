@@ -35,8 +35,8 @@ const stream = () => {
   });
 };
 const routes: ApiRoute[] = [
-  { id: 'Search', method: 'POST', path: '/v2/things/search', entry: '' },
-  { id: 'Get', method: 'GET', path: '/v2/things/{thingKey}', entry: '' },
+  { id: 'Search', method: 'POST', path: '/v2/things/search', entry: '', access: { kind: 'public' } },
+  { id: 'Get', method: 'GET', path: '/v2/things/{thingKey}', entry: '', access: { kind: 'public' } },
 ];
 const streamingRoute: ApiRoute = {
   id: 'Report',
@@ -44,6 +44,7 @@ const streamingRoute: ApiRoute = {
   path: '/v2/things/{thingKey}/report',
   entry: '',
   streaming: true,
+  access: { kind: 'public' },
 };
 const server = createHttpApi([
   ...routes.map((route) => ({ route, handler: echo })),

@@ -42,6 +42,9 @@ export function toBatchOperation(record: StoredRecord): BatchOperation {
       failureRequested: record.failureRequested as string | undefined,
       itemsPerSecond: record.itemsPerSecond as number | undefined,
       failureThreshold: record.failureThreshold as BatchOperation['failureThreshold'],
+      actorType: record.actorType as BatchOperation['actorType'],
+      actorId: record.actorId as string | undefined,
+      scope: record.scope as BatchOperation['scope'],
     }),
   };
 }

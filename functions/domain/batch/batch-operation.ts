@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InstanceScope } from '../authorization/permissions.ts';
 
 export const BATCH_OPERATION_TYPES = [
   'CANCEL_PROCESS_INSTANCE',
@@ -50,8 +51,9 @@ export interface BatchError {
 }
 
 /**
- * Who asked for the batch, as the API's authorizer identified the caller: stored with the batch and
- * scoping its idempotency key. Execution does not read them; no item is checked against them.
+ * Who asked for the batch, as the API's authorizer identified the caller (the verified token claims):
+ * stored with the batch as a record and scoping its idempotency key. What the creator was allowed to
+ * touch is resolved from them once, at creation, into the batch's `scope`.
  */
 export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
@@ -109,6 +111,15 @@ export interface BatchOperation extends BatchControls {
   startDate: string;
   endDate?: string;
   claims: AuthorizationClaims;
+  /** Camunda 8.9's actor of the batch: who created it (absent on batches created before authentication). */
+  actorType?: 'USER' | 'CLIENT';
+  actorId?: string;
+  /**
+   * What the creator was allowed to touch when it created the batch (the operation's permission on
+   * process definitions, and its tenants): every item outside it fails as not authorized, untouched,
+   * whatever the creator's permissions have become since. Absent: unrestricted.
+   */
+  scope?: InstanceScope;
   executionArn?: string;
   /** Set by the watchdog while the batch makes no progress: the time of its last progress. */
   stalledSince?: string;

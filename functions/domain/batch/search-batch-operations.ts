@@ -75,6 +75,9 @@ export const batchOperationSearchSchema = z
         batchOperationKey: stringFilterSchema.optional(),
         operationType: enumFilterSchema(FILTERABLE_OPERATION_TYPES).optional(),
         state: enumFilterSchema(BATCH_OPERATION_STATES).optional(),
+        // Camunda 8.9: who created the batch.
+        actorType: z.enum(['USER', 'CLIENT', 'ANONYMOUS', 'UNKNOWN']).optional(),
+        actorId: stringFilterSchema.optional(),
       })
       .strict()
       .optional(),
@@ -89,8 +92,7 @@ function sortValue(batch: BatchOperation, field: SortField): SortValue {
     case 'operationType':
       return batch.batchOperationType;
     case 'actorId':
-      // Batches record the caller's claims, not Camunda's actor: every batch sorts as without one.
-      return null;
+      return batch.actorId ?? null;
     default:
       return batch[field] ?? null;
   }
@@ -113,7 +115,9 @@ export async function searchBatchOperations(batches: BatchStore, request: BatchO
     if (
       !matchesString(filter.batchOperationKey, batch.batchOperationKey) ||
       !matchesString(filter.operationType, batch.batchOperationType) ||
-      !matchesString(filter.state, batch.state)
+      !matchesString(filter.state, batch.state) ||
+      (filter.actorType !== undefined && batch.actorType !== filter.actorType) ||
+      !matchesString(filter.actorId, batch.actorId)
     )
       continue;
     selection.offer(

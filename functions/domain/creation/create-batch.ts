@@ -1,6 +1,7 @@
 import type { BatchExecutions } from '#ports/batch-executions.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
+import type { InstanceScope } from '../authorization/permissions.ts';
 import {
   type AuthorizationClaims,
   type BatchControls,
@@ -43,6 +44,9 @@ export interface CreateBatchRequest {
    */
   items: InstanceSelection | { failedItemsOf: string };
   claims: AuthorizationClaims;
+  /** Who creates it (Camunda's actor) and what it may touch, resolved from its permissions now. */
+  actor?: { actorType: 'USER' | 'CLIENT'; actorId: string };
+  scope?: InstanceScope;
   controls?: BatchControls;
   /** The operation's own request fields, validated by the caller (a retry takes its source's). */
   parameters?: Record<string, unknown>;
@@ -81,6 +85,8 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       shardCount,
       startDate: now.toISOString(),
       claims: request.claims,
+      ...request.actor,
+      ...(request.scope ? { scope: request.scope } : {}),
       ...(parameters ? { parameters } : {}),
       // Only the known controls: a body spread into `controls` must not smuggle other fields onto the batch.
       ...(request.controls?.itemsPerSecond !== undefined

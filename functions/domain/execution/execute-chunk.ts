@@ -1,5 +1,6 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
+import { authorizeItem } from '../authorization/authorize-item.ts';
 import {
   type BatchOperation,
   type BatchOperationType,
@@ -15,7 +16,7 @@ import {
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
-import { applyOperation, applyWrites } from '../operations/apply-operation.ts';
+import { applyOperation, applyWrites, type ItemResult } from '../operations/apply-operation.ts';
 import type { ItemErrorClass, OperationHandler } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
@@ -269,16 +270,31 @@ async function executeItems(
   items: readonly ItemOutcome[],
   messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }[]> {
-  const batchItems = items.map(({ processInstanceKey, itemKey }) => ({
-    batchOperationKey: batch.batchOperationKey,
-    processInstanceKey,
-    itemKey,
-    parameters: batch.parameters,
-  }));
-  const results =
+  // The creator's scope first: a refused item is not touched (an unrestricted batch reads nothing).
+  const refusals = await Promise.all(
+    items.map((item) => authorizeItem(deps.instances, batch, item.processInstanceKey)),
+  );
+  const allowed = items.flatMap(({ processInstanceKey, itemKey }, index) =>
+    refusals[index]
+      ? []
+      : [
+          {
+            batchOperationKey: batch.batchOperationKey,
+            processInstanceKey,
+            itemKey,
+            parameters: batch.parameters,
+          },
+        ],
+  );
+  const applied =
     handler.kind === 'write'
-      ? await applyWrites(deps, handler, batchItems)
-      : await Promise.all(batchItems.map((item) => applyOperation(deps, handler, item)));
+      ? await applyWrites(deps, handler, allowed)
+      : await Promise.all(allowed.map((item) => applyOperation(deps, handler, item)));
+  let next = 0;
+  const results = refusals.map(
+    (refused): ItemResult =>
+      refused ? { state: 'FAILED', errorMessage: refused, errorClass: 'NOT_AUTHORIZED' } : applied[next++],
+  );
   const processedDate = deps.now().toISOString();
   return results.map((result, index) => {
     const item = items[index];

@@ -55,7 +55,12 @@ export type IncidentSearch = z.infer<typeof incidentSearchSchema>;
  * incidents, or one state's; otherwise a scan), are matched here, and only the best `from + limit`
  * in sort order are kept (then by incident key), never the whole result set.
  */
-export async function searchIncidents(engine: EngineStore, request: IncidentSearch) {
+export async function searchIncidents(
+  engine: EngineStore,
+  request: IncidentSearch,
+  /** Only what the caller may read counts, in the page and in the total. */
+  visible: (incident: Incident) => boolean = () => true,
+) {
   const filter = request.filter ?? {};
   const state = equalityOf(filter.state);
   if (state !== undefined && !(INCIDENT_STATES as readonly string[]).includes(state)) {
@@ -77,7 +82,8 @@ export async function searchIncidents(engine: EngineStore, request: IncidentSear
   do {
     const page = await engine.queryIncidents(access, { cursor, limit: PAGE_SIZE });
     for (const incident of page.incidents) {
-      if (!FIELDS.every((field) => matchesString(filter[field], incident[field]))) continue;
+      if (!visible(incident) || !FIELDS.every((field) => matchesString(filter[field], incident[field])))
+        continue;
       selection.offer(sortKey(incident), incident);
     }
     cursor = page.cursor;

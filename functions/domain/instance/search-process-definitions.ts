@@ -70,6 +70,8 @@ export function toProcessDefinitionResult(definition: DefinitionSummary) {
 export async function searchProcessDefinitions(
   store: ProcessDefinitionStore,
   request: ProcessDefinitionSearch,
+  /** Only what the caller may read counts, in the page and in the total. */
+  visible: (definition: DefinitionSummary) => boolean = () => true,
 ) {
   const all: DefinitionSummary[] = [];
   let cursor: string | undefined;
@@ -86,6 +88,7 @@ export async function searchProcessDefinitions(
   const filter = request.filter ?? {};
   const matching = all.filter(
     (definition) =>
+      visible(definition) &&
       STRING_FIELDS.every((field) => matchesString(filter[field], definition[field])) &&
       (filter.version === undefined || definition.version === filter.version) &&
       (filter.hasStartForm === undefined || filter.hasStartForm === false) &&

@@ -31,6 +31,8 @@ export async function searchProcessInstances(
   store: ProcessInstanceStore,
   shardCount: number,
   request: ProcessInstanceSearch,
+  /** Only what the caller may read counts, in the page and in the total. */
+  visible: (instance: ProcessInstance) => boolean = () => true,
 ) {
   const filter = parseProcessInstanceFilter(request.filter ?? {});
   const plan = planQuery(filter);
@@ -49,7 +51,8 @@ export async function searchProcessInstances(
       do {
         const page = await store.queryShard(plan, shard, { cursor, pageSize: PAGE_SIZE });
         for (const instance of page.instances) {
-          if (matchesFilter(filter, instance)) selection.offer(sortKey(instance), instance);
+          if (matchesFilter(filter, instance) && visible(instance))
+            selection.offer(sortKey(instance), instance);
         }
         cursor = page.cursor;
       } while (cursor);

@@ -63,7 +63,12 @@ export interface SearchJobsDeps {
  * `processInstanceKey`, else every job (a scan); only the best `from + limit` in sort order are kept
  * (then by job key). The page's jobs carry their instance's tags.
  */
-export async function searchJobs(deps: SearchJobsDeps, request: JobSearch) {
+export async function searchJobs(
+  deps: SearchJobsDeps,
+  request: JobSearch,
+  /** Only what the caller may read counts, in the page and in the total. */
+  visible: (job: JobResult) => boolean = () => true,
+) {
   const filter = parseJobFilter(request.filter ?? {});
   const sort = [...(request.sort ?? []), { field: 'jobKey' as const, order: 'ASC' as const }];
   const selection = new PageSelection<JobResult>(
@@ -73,7 +78,7 @@ export async function searchJobs(deps: SearchJobsDeps, request: JobSearch) {
   const offer = (jobs: readonly Job[]) => {
     for (const job of jobs) {
       const result = toJobResult(job);
-      if (!matchesJobFilter(filter, result)) continue;
+      if (!visible(result) || !matchesJobFilter(filter, result)) continue;
       selection.offer(
         sort.map(({ field }): SortValue => {
           const value: unknown = result[field];

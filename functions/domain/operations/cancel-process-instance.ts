@@ -13,6 +13,7 @@ export const cancelProcessInstance: WriteOperation = {
   kind: 'write',
   type: 'CANCEL_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_CANCEL_PROCESS_INSTANCE',
+  itemPermission: 'CANCEL_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/cancellation',
     routeId: 'CancelProcessInstancesBatch',

@@ -70,6 +70,7 @@ export const deleteProcessInstance: StepOperation = {
   kind: 'step',
   type: 'DELETE_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_DELETE_PROCESS_INSTANCE',
+  itemPermission: 'DELETE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/deletion',
     routeId: 'DeleteProcessInstancesBatch',

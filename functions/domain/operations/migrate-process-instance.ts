@@ -220,6 +220,7 @@ export const migrateProcessInstance: StepOperation = {
   kind: 'step',
   type: 'MIGRATE_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/migration',
     routeId: 'MigrateProcessInstancesBatch',

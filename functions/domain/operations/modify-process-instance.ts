@@ -143,6 +143,7 @@ export const modifyProcessInstance: StepOperation = {
   kind: 'step',
   type: 'MODIFY_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE',
+  itemPermission: 'MODIFY_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/modification',
     routeId: 'ModifyProcessInstancesBatch',

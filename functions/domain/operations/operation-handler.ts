@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EngineChange } from '#ports/engine-store.ts';
 import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
+import type { PermissionType } from '../authorization/permissions.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import type { InstanceCommand } from '../instance/instance-command.ts';
@@ -37,6 +38,11 @@ interface OperationDescriptorBase {
   readonly creation: OperationCreation;
   /** The permission Camunda 8's authorization model asks of its creator (resource BATCH). */
   readonly permission: `CREATE_BATCH_OPERATION_${BatchOperationType}`;
+  /**
+   * The permission on an item's process definition (resource PROCESS_DEFINITION) the creator needs
+   * for the batch to touch the item, as Camunda's docs list it for the operation; checked per item.
+   */
+  readonly itemPermission: PermissionType;
   /** The engine's reason when the item (an instance, or a job for a job operation) does not exist. */
   missing(itemKey: string): string;
 }
@@ -48,7 +54,7 @@ export interface OperationItem {
 }
 
 /** Why an item failed, as a low-cardinality class (a metric dimension). */
-export type ItemErrorClass = 'NOT_FOUND' | 'INVALID_STATE' | 'CONCURRENT_CHANGE';
+export type ItemErrorClass = 'NOT_FOUND' | 'INVALID_STATE' | 'CONCURRENT_CHANGE' | 'NOT_AUTHORIZED';
 
 /**
  * An operation that is a single conditional write on the instance, without reading it first: the

@@ -67,6 +67,7 @@ export const resolveIncident: StepOperation = {
   kind: 'step',
   type: 'RESOLVE_INCIDENT',
   permission: 'CREATE_BATCH_OPERATION_RESOLVE_INCIDENT',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/incident-resolution',
     routeId: 'ResolveIncidentsBatch',

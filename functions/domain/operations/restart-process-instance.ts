@@ -37,6 +37,7 @@ export const restartProcessInstance: StepOperation = {
   kind: 'step',
   type: 'RESTART_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_RESTART_PROCESS_INSTANCE',
+  itemPermission: 'CREATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/extensions/process-instances/restart',
     routeId: 'RestartProcessInstancesBatch',

@@ -9,6 +9,7 @@ export const resumeProcessInstance: WriteOperation = {
   kind: 'write',
   type: 'RESUME_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_RESUME_PROCESS_INSTANCE',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/resumption',
     routeId: 'ResumeProcessInstancesBatch',

@@ -25,6 +25,7 @@ export const setExternalTaskRetries: StepOperation = {
   kind: 'step',
   type: 'SET_EXTERNAL_TASK_RETRIES',
   permission: 'CREATE_BATCH_OPERATION_SET_EXTERNAL_TASK_RETRIES',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/extensions/process-instances/external-task-retries',
     routeId: 'SetExternalTaskRetriesBatch',

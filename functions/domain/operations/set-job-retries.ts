@@ -16,6 +16,7 @@ export const setJobRetries: StepOperation = {
   kind: 'step',
   type: 'SET_JOB_RETRIES',
   permission: 'CREATE_BATCH_OPERATION_SET_JOB_RETRIES',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/extensions/process-instances/job-retries',
     routeId: 'SetJobRetriesBatch',

@@ -21,6 +21,7 @@ export const setVariables: StepOperation = {
   kind: 'step',
   type: 'SET_VARIABLES',
   permission: 'CREATE_BATCH_OPERATION_SET_VARIABLES',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/extensions/process-instances/variables',
     routeId: 'SetVariablesBatch',

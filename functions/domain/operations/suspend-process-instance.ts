@@ -10,6 +10,7 @@ export const suspendProcessInstance: WriteOperation = {
   kind: 'write',
   type: 'SUSPEND_PROCESS_INSTANCE',
   permission: 'CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE',
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/process-instances/suspension',
     routeId: 'SuspendProcessInstancesBatch',

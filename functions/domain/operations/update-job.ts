@@ -24,6 +24,8 @@ export const updateJob: JobOperation = {
   kind: 'job',
   type: 'UPDATE_JOB',
   permission: 'CREATE_BATCH_OPERATION_UPDATE_JOB',
+  // Camunda's job update asks UPDATE_PROCESS_INSTANCE on the job's process definition.
+  itemPermission: 'UPDATE_PROCESS_INSTANCE',
   creation: {
     path: '/v2/jobs/batch-update',
     routeId: 'UpdateJobsBatch',
