@@ -187,6 +187,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
     batchOperationType: 'UPDATE_JOB',
     summary: 'update retries and/or timeout of the matching jobs (Camunda 8.10)',
     path: '/v2/jobs/batch-update',
+    dryRunPath: '/v2/extensions/jobs/batch-update/dry-run',
     countPath: '/v2/jobs/search',
     filterKind: 'job',
     options: [
