@@ -3,6 +3,7 @@ import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
 import { completeJob } from '#domain/job/complete-job.ts';
+import { checkVariablesSize } from '#domain/limits.ts';
 
 const body = z
   .object({
@@ -17,6 +18,8 @@ const body = z
 /** POST /v2/jobs/{jobKey}/completion (204) */
 export const handler = jsonApi(async (event) => {
   const jobKey = keyParameter(event, 'jobKey');
-  await completeJob(engineDeps(), jobKey, parseBody(body, event.body));
+  const request = parseBody(body, event.body);
+  checkVariablesSize(request.variables);
+  await completeJob(engineDeps(), jobKey, request);
   return json(204);
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { now, services } from '#commons/services.ts';
 import { startProcessInstance } from '#domain/instance/start-process-instance.ts';
+import { checkVariablesSize } from '#domain/limits.ts';
 
 const body = z
   .object({
@@ -19,8 +20,7 @@ const body = z
 /** POST /v2/process-instances */
 export const handler = jsonApi(async (event) => {
   const { definitions, engine, keys } = services();
-  return json(
-    200,
-    await startProcessInstance({ definitions, engine, keys, now }, parseBody(body, event.body)),
-  );
+  const request = parseBody(body, event.body);
+  checkVariablesSize(request.variables);
+  return json(200, await startProcessInstance({ definitions, engine, keys, now }, request));
 });

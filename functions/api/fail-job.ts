@@ -3,6 +3,7 @@ import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
 import { failJob } from '#domain/job/fail-job.ts';
+import { checkVariablesSize } from '#domain/limits.ts';
 
 const body = z
   .object({
@@ -20,6 +21,8 @@ const body = z
 /** POST /v2/jobs/{jobKey}/failure (204) */
 export const handler = jsonApi(async (event) => {
   const jobKey = keyParameter(event, 'jobKey');
-  await failJob(engineDeps(), jobKey, parseBody(body, event.body));
+  const request = parseBody(body, event.body);
+  checkVariablesSize(request.variables);
+  await failJob(engineDeps(), jobKey, request);
   return json(204);
 });

@@ -22,6 +22,12 @@ export const MAX_JSON_DEPTH = 16;
  */
 export const MAX_STORED_REQUEST_BYTES = 200 * 1024;
 
+/**
+ * The variables one request sets on an instance (starting it, completing or failing a job), as JSON:
+ * the instance is one DynamoDB item of at most 400 KB, with its element instances and history.
+ */
+export const MAX_VARIABLES_BYTES = 128 * 1024;
+
 /** Keys one creation request may list (stored on the batch record: 1,000 keys are about 20 KB). */
 export const MAX_PROCESS_INSTANCE_KEYS = 1000;
 
@@ -91,6 +97,11 @@ export function checkJsonDepth(body: unknown): void {
       `The request body nests deeper than the limit of ${MAX_JSON_DEPTH} levels of objects and arrays`,
     );
   }
+}
+
+/** A request's variables must fit an instance record: at most MAX_VARIABLES_BYTES as JSON. */
+export function checkVariablesSize(variables: Record<string, unknown> | undefined): void {
+  if (variables) checkLimit('variables', jsonBytes(variables), MAX_VARIABLES_BYTES, 'bytes as JSON');
 }
 
 /** The UTF-8 size of a value as JSON. */

@@ -112,6 +112,15 @@ describe('hostile requests', () => {
     expect(await batchCount()).toBe(before);
   });
 
+  it('refuses to start an instance whose variables would not fit its record', async () => {
+    const response = await api.post('/v2/process-instances', {
+      processDefinitionId: 'e2e-order',
+      variables: { blob: 'x'.repeat(300_000) },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toBe('variables has 300,011 bytes as JSON, more than the limit of 131,072');
+  });
+
   it('echoes a non-ASCII Idempotency-Key intact when it is reused for another request', async () => {
     // fetch sends header values as bytes: the key's UTF-8 bytes, as curl would send them.
     const key = 'clé-ünïcode-✓';

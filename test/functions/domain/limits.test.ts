@@ -6,6 +6,7 @@ import { validateSelection, validateStoredRequestSize } from '#domain/creation/v
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
 import {
   checkJsonDepth,
+  checkVariablesSize,
   MAX_FILTER_ALTERNATIVES,
   MAX_FILTER_CONDITIONS,
   MAX_FILTER_LIST_VALUES,
@@ -18,6 +19,7 @@ import {
   MAX_PROCESS_INSTANCE_KEYS,
   MAX_REQUEST_BODY_BYTES,
   MAX_STORED_REQUEST_BYTES,
+  MAX_VARIABLES_BYTES,
 } from '#domain/limits.ts';
 import { searchPageSchema } from '#domain/search-page.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
@@ -123,6 +125,15 @@ describe('request limits', () => {
     expect(() =>
       validateStoredRequestSize({ processInstanceKeys: ['1'] }, { variables: { big: 'x'.repeat(300_000) } }),
     ).toThrow('more than the limit of 204,800');
+  });
+
+  it('takes variables of MAX_VARIABLES_BYTES as JSON and refuses one byte more', () => {
+    const overhead = JSON.stringify({ v: '' }).length;
+    const variables = (bytes: number) => ({ v: 'x'.repeat(bytes - overhead) });
+    expect(() => checkVariablesSize(variables(MAX_VARIABLES_BYTES))).not.toThrow();
+    expect(() => checkVariablesSize(variables(MAX_VARIABLES_BYTES + 1))).toThrow(
+      'variables has 131,073 bytes as JSON, more than the limit of 131,072',
+    );
   });
 
   it('takes bodies nested MAX_JSON_DEPTH levels deep and refuses one more', () => {
