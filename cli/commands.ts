@@ -181,7 +181,7 @@ function confirmOrRefuse(context: CommandContext, flags: Flags, question: string
 function createCommand(operation: OperationSpec): CommandSpec {
   return {
     name: operation.name,
-    summary: `${operation.summary} [${operation.batchOperationType}]${operation.availability ? ` (once the API has it: ${operation.availability})` : ''}`,
+    summary: `${operation.summary} [${operation.batchOperationType}]`,
     options: [
       ...FILTER_OPTIONS[operation.filterKind],
       ...operation.options,

@@ -24,8 +24,6 @@ export interface OperationSpec {
   readonly options: readonly OptionSpec[];
   /** The type's own request fields from its flags (a UsageError when a required one is missing). */
   readonly parameters: (flags: Flags) => Record<string, unknown>;
-  /** Whether the type shipped in this service yet (the others are created by the API once it has them). */
-  readonly availability?: string;
 }
 
 const INSTANCES = '/v2/process-instances';
@@ -168,7 +166,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
     filterKind: 'processInstance',
     options: [],
     parameters: () => ({}),
-    availability: 'issue 12',
   },
   {
     name: 'resume',
@@ -180,7 +177,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
     filterKind: 'processInstance',
     options: [],
     parameters: () => ({}),
-    availability: 'issue 12',
   },
   {
     name: 'update-jobs',
@@ -204,7 +200,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
         throw new UsageError('create update-jobs needs --retries or --timeout');
       return { changeset };
     },
-    availability: 'issue 12',
   },
   {
     name: 'set-variables',
@@ -248,7 +243,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
       }
       return { variables };
     },
-    availability: 'issue 12',
   },
   {
     name: 'job-retries',

@@ -81,8 +81,6 @@ export interface OperationSpec {
   /** What the filter selects: process instances, or jobs (UPDATE_JOB's JobFilter). */
   readonly selects: 'instances' | 'jobs';
   readonly fields: readonly OperationField[];
-  /** Arrives with issue 12: listed so the wizard is ready, answered 404 until the endpoint exists. */
-  readonly upcoming?: true;
   /** True when it acts on finished instances (the filter's state default differs). */
   readonly finishedInstances?: true;
 }
@@ -142,7 +140,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
     dryRun: 'suspension',
     selects: 'instances',
     fields: [],
-    upcoming: true,
   },
   {
     type: 'RESUME_PROCESS_INSTANCE',
@@ -152,7 +149,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
     dryRun: 'resumption',
     selects: 'instances',
     fields: [],
-    upcoming: true,
   },
   {
     type: 'UPDATE_JOB',
@@ -161,7 +157,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
     path: '/v2/jobs/batch-update',
     selects: 'jobs',
     fields: ['retries', 'timeout'],
-    upcoming: true,
   },
   {
     type: 'SET_JOB_RETRIES',
@@ -199,7 +194,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
     dryRun: 'variables',
     selects: 'instances',
     fields: ['variables'],
-    upcoming: true,
   },
 ];
 

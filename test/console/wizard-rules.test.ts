@@ -29,7 +29,7 @@ const batch = (patch: Partial<BatchOperation>): BatchOperation => ({
 });
 
 describe('the operation step', () => {
-  it('lists every batch type of the API and of issue 12, each with its creation path', () => {
+  it('lists every batch type of the API, each with its creation path', () => {
     expect(OPERATIONS.map((operation) => operation.type)).toEqual([
       'CANCEL_PROCESS_INSTANCE',
       'RESOLVE_INCIDENT',

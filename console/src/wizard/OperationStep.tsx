@@ -46,11 +46,7 @@ export function OperationStep({
       >
         <SelectItem value="" text="Choose an operation" />
         {OPERATIONS.map((operation) => (
-          <SelectItem
-            key={operation.type}
-            value={operation.type}
-            text={`${operation.label}${operation.upcoming ? ' (needs issue 12 endpoints)' : ''}`}
-          />
+          <SelectItem key={operation.type} value={operation.type} text={operation.label} />
         ))}
       </Select>
 
