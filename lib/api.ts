@@ -1,6 +1,6 @@
 import { CfnOutput, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,8 @@ export interface ApiProps {
   readonly tables: Record<TableName, dynamodb.Table>;
   readonly stateMachine: sfn.IStateMachine;
   readonly environment: Record<string, string>;
+  /** The issuer and audiences of the bearer tokens the JWT authorizer accepts (lib/api-auth.ts). */
+  readonly jwt: { issuer: string; audience: string[] };
 }
 
 /** What one route's function may touch: tables it reads or writes, and whether it starts batches. */
@@ -148,8 +150,9 @@ export function tablesOf(access: RouteAccess): RouteAccess['tables'] {
 }
 
 /**
- * The HTTP API (API Gateway v2): one Lambda per route of `apiRoutes`, IAM-authorized (callers sign
- * with SigV4; the caller's identity becomes a batch's claims). Every function knows every table's name
+ * The HTTP API (API Gateway v2): one Lambda per route of `apiRoutes`, behind a JWT authorizer (Camunda
+ * clients send OAuth bearer tokens; the token's claims reach the handlers, which authorize).
+ * Public routes (health, status) have none. Every function knows every table's name
  * and the state machine's ARN (the configuration requires them), but is granted only its route's access.
  * A streaming route is served by its function's own URL instead (lib/streaming-route.ts).
  */
@@ -157,9 +160,11 @@ export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly functions: IFunction[] = [];
 
-  constructor(scope: Construct, id: string, { tables, stateMachine, environment }: ApiProps) {
+  constructor(scope: Construct, id: string, { tables, stateMachine, environment, jwt }: ApiProps) {
     super(scope, id);
-    this.httpApi = new apigw.HttpApi(this, 'HttpApi', { defaultAuthorizer: new HttpIamAuthorizer() });
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      defaultAuthorizer: new HttpJwtAuthorizer('JwtAuthorizer', jwt.issuer, { jwtAudience: jwt.audience }),
+    });
     new ApiStageProtection(this, 'Stage', this.httpApi);
     const tableNames = Object.fromEntries(
       (Object.keys(tableSchemas) as TableName[]).map((name) => [

@@ -5,6 +5,7 @@ import { readConfig } from '#commons/config.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
 import { workflowTasks } from '#resources/workflow-tasks.ts';
 import { Api } from './api.ts';
+import { ApiAuth } from './api-auth.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import { ConsoleHosting } from './console.ts';
 import { Monitoring } from './monitoring.ts';
@@ -82,7 +83,15 @@ export class BatchOperationsStack extends Stack {
       failBatch: fn(workflowTasks.failBatch).function,
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
-    const api = new Api(this, 'Api', { tables, stateMachine, environment });
+    const auth = new ApiAuth(this, 'Auth', {
+      cognito: this.node.tryGetContext('cognito') === 'true' || this.node.tryGetContext('cognito') === true,
+    });
+    const api = new Api(this, 'Api', {
+      tables,
+      stateMachine,
+      environment: { ...environment, ...auth.environment },
+      jwt: auth,
+    });
     new ConsoleHosting(this, 'Console', { httpApi: api.httpApi });
     const recovery = new Recovery(this, 'Recovery', {
       batchesTable: tables.batches,

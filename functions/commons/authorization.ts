@@ -38,9 +38,18 @@ const contexts = new WeakMap<HttpEvent, CallerContext>();
  * runtime's authenticator too), or undefined when nothing authenticated the request.
  */
 function verifiedClaims(event: HttpEvent): Record<string, unknown> | undefined {
-  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
-  return context.authorizer?.jwt?.claims;
+  const context = event.requestContext as {
+    authorizer?: { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } };
+  };
+  const { jwt, iam } = context.authorizer ?? {};
+  // The report's function URL on AWS is IAM-authorized (no JWT there): the signing principal, whom
+  // IAM already allowed to invoke it, is a client with every permission (docs/security.md).
+  if (!jwt && iam?.userArn) return { sub: iam.userArn, client_id: iam.userArn, [IAM_PRINCIPAL]: true };
+  return jwt?.claims;
 }
+
+/** Marks claims that come from an IAM signature rather than a token. */
+const IAM_PRINCIPAL = 'batchops:iam';
 
 /**
  * A claim's values as a list. API Gateway hands array claims over as one string, `[a b c]`; a token
@@ -93,7 +102,7 @@ export async function permissionsOf(
     listOf(config.AUTH_ADMIN_USERS).includes(caller.actorId) ||
     caller.groups.some((group) => listOf(config.AUTH_ADMIN_GROUPS).includes(group)) ||
     caller.roles.some((role) => listOf(config.AUTH_ADMIN_ROLES).includes(role));
-  if (admin) return { all: true, grants: {}, tenants: ['*'] };
+  if (admin || claims[IAM_PRINCIPAL] === true) return { all: true, grants: {}, tenants: ['*'] };
   const tenants = claimValues(claims[config.AUTH_TENANTS_CLAIM]);
   const authorizations = await services().authorizations.authorizationsOf(ownersOf(caller));
   return {

@@ -77,8 +77,8 @@ describe('resolveConnection', () => {
 });
 
 /**
- * The embedded runtime ignores credentials until authentication lands (issue 13), so what the CLI
- * sends is recorded by a small server on loopback that answers like an API refusing them.
+ * What the CLI sends is recorded by a small server on loopback that answers like an API refusing the
+ * credentials (the embedded runtime's own refusals: test/e2e/authentication.test.ts).
  */
 describe('credentials on the wire', () => {
   const seen: IncomingHttpHeaders[] = [];

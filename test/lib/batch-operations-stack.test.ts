@@ -105,17 +105,32 @@ describe('BatchOperationsStack', () => {
     }
   });
 
-  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function with IAM authorization, health without', () => {
+  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function behind the JWT authorizer, health and status without', () => {
     for (const route of apiRoutes.filter((candidate) => !candidate.streaming)) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
-        AuthorizationType: routeAccess[route.id].public ? 'NONE' : 'AWS_IAM',
+        AuthorizationType: routeAccess[route.id].public ? 'NONE' : 'JWT',
       });
     }
     expect(apiRoutes.filter((route) => routeAccess[route.id].public).map((route) => route.path)).toEqual([
+      '/v2/status',
       '/v2/extensions/health/liveness',
       '/v2/extensions/health/readiness',
     ]);
+    // The same rule on both sides: what API Gateway leaves open is what the handlers leave open.
+    expect(apiRoutes.filter((route) => route.access.kind === 'public').map((route) => route.id)).toEqual(
+      apiRoutes.filter((route) => routeAccess[route.id].public).map((route) => route.id),
+    );
+  });
+
+  it('accepts bearer tokens of the issuer and audiences given as stack parameters', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: { Ref: 'JwtIssuer' }, Audience: { Ref: 'JwtAudience' } },
+    });
+    template.hasParameter('JwtIssuer', { Type: 'String' });
+    template.hasParameter('JwtAudience', { Type: 'CommaDelimitedList' });
   });
 
   it('shows the four phases as the state machine top-level states, each task a Lambda returning its payload', () => {

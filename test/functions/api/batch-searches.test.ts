@@ -211,7 +211,8 @@ describe('batch operation search', () => {
     for (const [body, named] of [
       [{ filter: { state: 'DONE' } }, 'filter.state'],
       [{ sort: [{ field: 'operationsTotalCount' }] }, 'sort.0.field'],
-      [{ filter: { actorId: 'me' } }, 'actorId'],
+      [{ filter: { owner: 'me' } }, 'owner'],
+      [{ filter: { actorType: 'ROBOT' } }, 'filter.actorType'],
       [{ page: { after: 'not-a-cursor' } }, 'cursor'],
     ] as const) {
       const rejected = await batchSearch(body);
