@@ -27,13 +27,16 @@ describe('the benchmark at 400 instances', () => {
 
   it('costs one conditional write per item, 25 to a request, and records outcomes once per chunk', () => {
     const { byOperation, dynamoDbWriteUnitsPerItem } = result.batch.requests;
-    // The worker's PartiQL batches: one request per 25 items (a chunk of 100 is four).
-    expect(byOperation['DynamoDB.BatchExecuteStatement'].requests).toBe(INSTANCES / 25);
+    // The worker's PartiQL batches: one request per 25 items of a chunk (a shard's last chunk may be short).
+    const batches = byOperation['DynamoDB.BatchExecuteStatement'].requests;
+    expect(batches).toBeGreaterThanOrEqual(INSTANCES / 25);
+    expect(batches).toBeLessThanOrEqual(INSTANCES / 25 + result.batch.chunkMs.count);
     expect(byOperation['DynamoDB.BatchExecuteStatement'].writeUnits).toBeGreaterThanOrEqual(INSTANCES);
     // A state change writes no index: about one unit per item, bookkeeping per chunk on top.
     expect(dynamoDbWriteUnitsPerItem).toBeLessThanOrEqual(1.5);
-    // One transaction per chunk records its items and moves the counters, plus the batch's creation.
-    expect(byOperation['DynamoDB.TransactWriteItems'].requests).toBe(result.batch.chunkMs.count + 1);
+    // Per chunk one transaction claims the shard and one records its items and moves the counters;
+    // one more is the batch's creation.
+    expect(byOperation['DynamoDB.TransactWriteItems'].requests).toBe(2 * result.batch.chunkMs.count + 1);
     // Chunk addresses go out ten to a message batch.
     expect(byOperation['SQS.SendMessageBatch'].requests).toBeLessThanOrEqual(
       Math.ceil(result.batch.chunkMs.count / 10) + SHARDS,

@@ -1,5 +1,11 @@
 import type { AuthorizationClaims, BatchOperation, BatchShard } from '#domain/batch/batch-operation.ts';
-import { type Chunk, chunkSortKey, type ItemOutcome, parseChunkSortKey } from '#domain/batch/chunk.ts';
+import {
+  type Chunk,
+  chunkSortKey,
+  type ItemOutcome,
+  type ItemState,
+  parseChunkSortKey,
+} from '#domain/batch/chunk.ts';
 
 /**
  * The record kinds of the Batches table (one batch record and one counter record per shard under the
@@ -66,6 +72,69 @@ export function toBatchShard(record: StoredRecord): BatchShard {
   };
 }
 
+/** Item states as a chunk record stores them: one character per item. */
+const STATE_CODES: Record<ItemState, string> = {
+  ACTIVE: 'A',
+  COMPLETED: 'C',
+  SKIPPED: 'S',
+  CANCELED: 'X',
+  FAILED: 'F',
+};
+const STATES_BY_CODE = Object.fromEntries(
+  Object.entries(STATE_CODES).map(([state, code]) => [code, state as ItemState]),
+);
+
+/** A chunk's items as its record stores them. */
+export interface PackedItems {
+  /** The instance keys, space-separated: each item's key once (the item key is the instance key). */
+  keys: string;
+  /** One state character per item (STATE_CODES). */
+  states: string;
+  /** The distinct processed dates, and per item the index of its date (comma-separated, empty: none). */
+  dates?: string[];
+  dateOf?: string;
+  /** Error messages of the items that have one, by item index. */
+  errors?: Record<string, string>;
+}
+
+/**
+ * The items packed: keys once, one character per state, each processed date once, error messages only
+ * where there is one. A chunk of 100 recorded items takes about 2.5 KB instead of 12.
+ */
+export function packItems(items: readonly ItemOutcome[]): PackedItems {
+  const dates = [...new Set(items.flatMap((item) => (item.processedDate ? [item.processedDate] : [])))];
+  const errors = Object.fromEntries(
+    items.flatMap((item, index) => (item.errorMessage ? [[String(index), item.errorMessage]] : [])),
+  );
+  return {
+    keys: items.map((item) => item.processInstanceKey).join(' '),
+    states: items.map((item) => STATE_CODES[item.state]).join(''),
+    ...(dates.length > 0
+      ? {
+          dates,
+          dateOf: items
+            .map((item) => (item.processedDate ? String(dates.indexOf(item.processedDate)) : ''))
+            .join(','),
+        }
+      : {}),
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
+  };
+}
+
+function unpackItems({ keys, states, dates = [], dateOf, errors = {} }: PackedItems): ItemOutcome[] {
+  const dateIndexes = dateOf?.split(',');
+  return keys.split(' ').map((processInstanceKey, index) => {
+    const date = dateIndexes?.[index];
+    return {
+      itemKey: processInstanceKey,
+      processInstanceKey,
+      state: STATES_BY_CODE[states[index]],
+      ...(date ? { processedDate: dates[Number(date)] } : {}),
+      ...(errors[String(index)] !== undefined ? { errorMessage: errors[String(index)] } : {}),
+    };
+  });
+}
+
 export function toChunk(record: StoredRecord): Chunk {
   const { shard, chunk } = parseChunkSortKey(record.chunk as string);
   return {
@@ -73,7 +142,8 @@ export function toChunk(record: StoredRecord): Chunk {
     shard,
     chunk,
     state: record.state as Chunk['state'],
-    items: record.items as ItemOutcome[],
+    // Records of a kept DATA_DIR written before packing hold the items as a list.
+    items: record.items ? (record.items as ItemOutcome[]) : unpackItems(record as unknown as PackedItems),
   };
 }
 

@@ -15,7 +15,14 @@ import {
   parseChunkSortKey,
 } from '#domain/batch/chunk.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
-import { LAST_CHUNK, shardPrefix, shardRecord, toChunk } from './batch-records.ts';
+import {
+  LAST_CHUNK,
+  type PackedItems,
+  packItems,
+  shardPrefix,
+  shardRecord,
+  toChunk,
+} from './batch-records.ts';
 import { batchWrite } from './batch-write.ts';
 import { queryPages, scanPages, updateIfConditionHolds } from './requests.ts';
 
@@ -43,7 +50,9 @@ export class DynamoChunkStore implements ChunkStore {
       this.db,
       this.itemsTable,
       chunks.map(({ batchOperationKey, shard, chunk, state, items }) => ({
-        PutRequest: { Item: { batchOperationKey, chunk: chunkSortKey(shard, chunk), state, items } },
+        PutRequest: {
+          Item: { batchOperationKey, chunk: chunkSortKey(shard, chunk), state, ...packItems(items) },
+        },
       })),
     );
   }
@@ -145,15 +154,7 @@ export class DynamoChunkStore implements ChunkStore {
               Update: {
                 TableName: this.itemsTable,
                 Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
-                UpdateExpression: 'SET #state = :done, #items = :items, expiresAt = :expiresAt',
-                ConditionExpression: '#state = :pending',
-                ExpressionAttributeNames: { '#state': 'state', '#items': 'items' },
-                ExpressionAttributeValues: {
-                  ':done': 'DONE',
-                  ':pending': 'PENDING',
-                  ':items': items,
-                  ':expiresAt': Math.floor(Date.now() / 1000) + BATCH_ITEMS_RETENTION_DAYS * 86_400,
-                },
+                ...recordedChunk(packItems(items)),
               },
             },
             { Update: this.shardCountersUpdate(id, tally) },
@@ -241,4 +242,30 @@ export class DynamoChunkStore implements ChunkStore {
     }
     return keys;
   }
+}
+
+/**
+ * The update that records a pending chunk's outcomes (packed) and its expiry, on condition that it is
+ * still pending: the marker that makes the recording, and the counters moved with it, happen once.
+ */
+function recordedChunk(packed: PackedItems) {
+  const names: Record<string, string> = { '#state': 'state', '#items': 'items' };
+  const values: Record<string, unknown> = {
+    ':done': 'DONE',
+    ':pending': 'PENDING',
+    ':expiresAt': Math.floor(Date.now() / 1000) + BATCH_ITEMS_RETENTION_DAYS * 86_400,
+  };
+  const sets = ['#state = :done', 'expiresAt = :expiresAt'];
+  for (const [field, value] of Object.entries(packed)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  return {
+    // A record written before packing loses its unpacked list.
+    UpdateExpression: `SET ${sets.join(', ')} REMOVE #items`,
+    ConditionExpression: '#state = :pending',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
