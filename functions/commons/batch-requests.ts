@@ -1,7 +1,8 @@
 import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
-import { validateSelection, validateStoredRequestSize } from '#domain/creation/validate-selection.ts';
+import { validateStoredRequestSize } from '#domain/creation/validate-selection.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
+import { itemSourceOf } from '#domain/initialization/item-provider/item-source.ts';
 import type { OperationHandler } from '#domain/operations/operation-handler.ts';
 import { creationName, dryRunPathOf, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
 import { splitOperationRequest } from '#wire/batch-requests.ts';
@@ -27,7 +28,7 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
     Record<string, unknown>;
   const { selection, controls, parameters } = splitOperationRequest(body);
   // The filter's own limits first (they name the field at fault), then what the batch would store.
-  validateSelection(selection);
+  itemSourceOf(operation).validate(selection);
   validateStoredRequestSize(selection, parameters);
   await operation.creation.validate?.({ definitions: services().definitions }, selection.filter, parameters);
   return {
