@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireJobInScope } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
@@ -18,6 +19,7 @@ const body = z
 /** POST /v2/jobs/{jobKey}/completion (204) */
 export const handler = jsonApi(async (event) => {
   const jobKey = keyParameter(event, 'jobKey');
+  await requireJobInScope(event, jobKey);
   const request = parseBody(body, event.body);
   checkVariablesSize(request.variables);
   await completeJob(engineDeps(), jobKey, request);

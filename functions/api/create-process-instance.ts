@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireInScope } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { now, services } from '#commons/services.ts';
 import { startProcessInstance } from '#domain/instance/start-process-instance.ts';
@@ -22,5 +23,10 @@ export const handler = jsonApi(async (event) => {
   const { definitions, engine, keys } = services();
   const request = parseBody(body, event.body);
   checkVariablesSize(request.variables);
-  return json(200, await startProcessInstance({ definitions, engine, keys, now }, request));
+  return json(
+    200,
+    await startProcessInstance({ definitions, engine, keys, now }, request, (definition) =>
+      requireInScope(event, 'CREATE_PROCESS_INSTANCE', definition),
+    ),
+  );
 });

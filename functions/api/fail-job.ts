@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireJobInScope } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
@@ -21,6 +22,7 @@ const body = z
 /** POST /v2/jobs/{jobKey}/failure (204) */
 export const handler = jsonApi(async (event) => {
   const jobKey = keyParameter(event, 'jobKey');
+  await requireJobInScope(event, jobKey);
   const request = parseBody(body, event.body);
   checkVariablesSize(request.variables);
   await failJob(engineDeps(), jobKey, request);

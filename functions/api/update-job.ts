@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireJobInScope } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
@@ -15,6 +16,7 @@ const body = z
 /** PATCH /v2/jobs/{jobKey} (204) */
 export const handler = jsonApi(async (event) => {
   const jobKey = keyParameter(event, 'jobKey');
+  await requireJobInScope(event, jobKey);
   await updateJob(engineDeps(), jobKey, parseBody(body, event.body).changeset);
   return json(204);
 });

@@ -206,3 +206,11 @@ export function requireInScope(
   if (record && !visibleTo(event, permission)(record))
     throw forbidden('PROCESS_DEFINITION', [permission], record.processDefinitionId);
 }
+
+/**
+ * Refuses (403) a command on one job outside the caller's scope: Camunda asks UPDATE_PROCESS_INSTANCE
+ * on the job's process definition (an unknown job passes, for the command's own 404).
+ */
+export async function requireJobInScope(event: HttpEvent, jobKey: string): Promise<void> {
+  requireInScope(event, 'UPDATE_PROCESS_INSTANCE', await services().engine.getJob(jobKey));
+}

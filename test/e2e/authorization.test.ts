@@ -224,6 +224,38 @@ describe('authorization', () => {
     expect(after.body.page.totalItems).toBe(before.body.page.totalItems);
   });
 
+  it('checks instance creation and job commands on the definition they concern', async () => {
+    const erin = await clientAs({ sub: 'erin' });
+    await grant('erin', 'PROCESS_DEFINITION', 'e2e-invoice', [
+      'CREATE_PROCESS_INSTANCE',
+      'UPDATE_PROCESS_INSTANCE',
+    ]);
+    await startInstances('e2e-order', undefined, 1);
+    const orderJobs = await demo.post('/v2/jobs/search', { filter: { type: 'check-stock' } });
+    const jobKey: string = orderJobs.body.items[0].jobKey;
+    const ordersBefore = await demo.post('/v2/process-instances/search', {
+      filter: { processDefinitionId: 'e2e-order' },
+    });
+
+    const otherDefinition = await erin.post('/v2/process-instances', { processDefinitionId: 'e2e-order' });
+    const ownDefinition = await erin.post('/v2/process-instances', { processDefinitionId: 'e2e-invoice' });
+    const completion = await erin.post(`/v2/jobs/${jobKey}/completion`, {});
+    const update = await erin.patch(`/v2/jobs/${jobKey}`, { changeset: { retries: 9 } });
+
+    expect(otherDefinition.status).toBe(403);
+    expect(otherDefinition.body.detail).toContain("'CREATE_PROCESS_INSTANCE'");
+    expect(ownDefinition.status).toBe(200);
+    expect([completion.status, update.status]).toEqual([403, 403]);
+    expect(completion.body.detail).toContain("'UPDATE_PROCESS_INSTANCE'");
+    const ordersAfter = await demo.post('/v2/process-instances/search', {
+      filter: { processDefinitionId: 'e2e-order' },
+    });
+    expect(ordersAfter.body.page.totalItems).toBe(ordersBefore.body.page.totalItems);
+    const job = await demo.post('/v2/jobs/search', { filter: { jobKey } });
+    expect(job.body.items[0]).toMatchObject({ jobKey, state: orderJobs.body.items[0].state });
+    expect(job.body.items[0].retries).toBe(orderJobs.body.items[0].retries);
+  });
+
   it('manages authorizations with Camunda endpoints: create, get, search, delete', async () => {
     const key = await grant('dave', 'BATCH', '*', ['READ']);
     const got = await demo.get(`/v2/authorizations/${key}`);

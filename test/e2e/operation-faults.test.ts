@@ -73,6 +73,12 @@ async function suspendedBatch(path: string, request: unknown): Promise<string> {
     },
     () => `batch ${key} still initializing`,
   );
+  // SUSPENDED is written once the execution has seen that nothing is in flight.
+  await eventually(
+    async () =>
+      (await api.get(`/v2/batch-operations/${key}`)).body.state === 'SUSPENDED' ? true : undefined,
+    () => `batch ${key} not SUSPENDED yet`,
+  );
   return key;
 }
 

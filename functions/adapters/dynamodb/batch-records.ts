@@ -86,8 +86,10 @@ const STATES_BY_CODE = Object.fromEntries(
 
 /** A chunk's items as its record stores them. */
 export interface PackedItems {
-  /** The instance keys, space-separated: each item's key once (the item key is the instance key). */
+  /** The item keys, space-separated (for an instance item, its instance key: stored once). */
   keys: string;
+  /** Only when items are not instances (jobs): each item's instance key, space-separated, in item order. */
+  instanceKeys?: string;
   /** One state character per item (STATE_CODES). */
   states: string;
   /** The distinct processed dates, and per item the index of its date (comma-separated, empty: none). */
@@ -106,8 +108,10 @@ export function packItems(items: readonly ItemOutcome[]): PackedItems {
   const errors = Object.fromEntries(
     items.flatMap((item, index) => (item.errorMessage ? [[String(index), item.errorMessage]] : [])),
   );
+  const notInstances = items.some((item) => item.itemKey !== item.processInstanceKey);
   return {
-    keys: items.map((item) => item.processInstanceKey).join(' '),
+    keys: items.map((item) => item.itemKey).join(' '),
+    ...(notInstances ? { instanceKeys: items.map((item) => item.processInstanceKey).join(' ') } : {}),
     states: items.map((item) => STATE_CODES[item.state]).join(''),
     ...(dates.length > 0
       ? {
@@ -121,13 +125,21 @@ export function packItems(items: readonly ItemOutcome[]): PackedItems {
   };
 }
 
-function unpackItems({ keys, states, dates = [], dateOf, errors = {} }: PackedItems): ItemOutcome[] {
+function unpackItems({
+  keys,
+  instanceKeys,
+  states,
+  dates = [],
+  dateOf,
+  errors = {},
+}: PackedItems): ItemOutcome[] {
   const dateIndexes = dateOf?.split(',');
-  return keys.split(' ').map((processInstanceKey, index) => {
+  const instanceKeyOf = instanceKeys?.split(' ');
+  return keys.split(' ').map((itemKey, index) => {
     const date = dateIndexes?.[index];
     return {
-      itemKey: processInstanceKey,
-      processInstanceKey,
+      itemKey,
+      processInstanceKey: instanceKeyOf?.[index] ?? itemKey,
       state: STATES_BY_CODE[states[index]],
       ...(date ? { processedDate: dates[Number(date)] } : {}),
       ...(errors[String(index)] !== undefined ? { errorMessage: errors[String(index)] } : {}),

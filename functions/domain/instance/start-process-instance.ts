@@ -31,8 +31,11 @@ export async function startProcessInstance(
     now: () => Date;
   },
   request: StartProcessInstanceRequest,
+  /** Refuses the caller on the resolved definition (a 403), before anything is written. */
+  authorize: (definition: ProcessDefinition) => void = () => undefined,
 ) {
   const definition = await findDefinition(deps.definitions, request);
+  authorize(definition);
   const startElements = request.startInstructions?.map((instruction) => instruction.elementId) ?? [];
   for (const elementId of startElements) {
     if (!definition.elementIds.includes(elementId)) {
