@@ -98,7 +98,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // Reads jobs (a scan, or one instance's), and the page's instances for their tags.
   SearchJobs: { tables: { jobs: 'read', processInstances: 'read' } },
   // The API's description: built from the route table, touches nothing.
-  GetOpenApi: { tables: {} },
+  GetOpenApi: { tables: {}, public: true },
   GetBatchOperationReport: { tables: { batches: 'read', batchItems: 'read' } },
   // Claims jobs (conditional writes), reads their instances; cancels jobs whose instance moved on.
   ActivateJobs: { tables: { jobs: 'readWrite', processInstances: 'read' } },

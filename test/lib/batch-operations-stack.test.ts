@@ -105,7 +105,7 @@ describe('BatchOperationsStack', () => {
     }
   });
 
-  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function behind the JWT authorizer, health and status without', () => {
+  it('routes every API path but the streaming ones (test/lib/api.test.ts) to its own function behind the JWT authorizer, health, status and the OpenAPI description without', () => {
     for (const route of apiRoutes.filter((candidate) => !candidate.streaming)) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
@@ -114,6 +114,7 @@ describe('BatchOperationsStack', () => {
     }
     expect(apiRoutes.filter((route) => routeAccess[route.id].public).map((route) => route.path)).toEqual([
       '/v2/status',
+      '/v2/extensions/openapi.json',
       '/v2/extensions/health/liveness',
       '/v2/extensions/health/readiness',
     ]);
