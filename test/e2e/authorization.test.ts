@@ -246,6 +246,13 @@ describe('authorization', () => {
     expect(otherDefinition.body.detail).toContain("'CREATE_PROCESS_INSTANCE'");
     expect(ownDefinition.status).toBe(200);
     expect([completion.status, update.status]).toEqual([403, 403]);
+    const erinActivates = await erin.post('/v2/jobs/activation', {
+      type: 'check-stock',
+      maxJobsToActivate: 10,
+      timeout: 60_000,
+    });
+    expect(erinActivates.status).toBe(200);
+    expect(erinActivates.body.jobs).toEqual([]);
     expect(completion.body.detail).toContain("'UPDATE_PROCESS_INSTANCE'");
     const ordersAfter = await demo.post('/v2/process-instances/search', {
       filter: { processDefinitionId: 'e2e-order' },
@@ -254,6 +261,17 @@ describe('authorization', () => {
     const job = await demo.post('/v2/jobs/search', { filter: { jobKey } });
     expect(job.body.items[0]).toMatchObject({ jobKey, state: orderJobs.body.items[0].state });
     expect(job.body.items[0].retries).toBe(orderJobs.body.items[0].retries);
+    // The jobs erin was not handed out were there: demo, allowed on every definition, gets one.
+    const demoActivates = await demo.post('/v2/jobs/activation', {
+      type: 'check-stock',
+      maxJobsToActivate: 1,
+      timeout: 60_000,
+    });
+    expect(
+      demoActivates.body.jobs.map(
+        (activated: { processDefinitionId: string }) => activated.processDefinitionId,
+      ),
+    ).toEqual(['e2e-order']);
   });
 
   it('manages authorizations with Camunda endpoints: create, get, search, delete', async () => {

@@ -29,6 +29,8 @@ const CANDIDATE_PAGE_MIN = 10;
 export async function activateJobs(
   deps: { engine: EngineStore; instances: ProcessInstanceStore; now: () => Date },
   request: ActivateJobsRequest,
+  /** Only jobs the caller may work on are handed out; the others stay for their own workers. */
+  allowed: (job: Job) => boolean = () => true,
 ) {
   const now = deps.now();
   const nowMs = now.getTime();
@@ -44,6 +46,7 @@ export async function activateJobs(
       if (activated.length >= request.maxJobsToActivate) break;
       if (!isActivatable(job, nowMs)) continue;
       if (request.tenantIds && !request.tenantIds.includes(job.tenantId)) continue;
+      if (!allowed(job)) continue;
       if (!instances.has(job.processInstanceKey)) {
         instances.set(job.processInstanceKey, deps.instances.getInstance(job.processInstanceKey));
       }
