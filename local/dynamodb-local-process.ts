@@ -1,6 +1,7 @@
 // Runs DynamoDB Local (Java) under a small Node guardian joined to the runtime by an IPC channel:
 // however the runtime ends, even by SIGKILL, the channel closes and the guardian stops Java, so no
-// emulator outlives the service. Arguments: port, data directory (empty for in-memory).
+// emulator outlives the service. Arguments: port, data directory (empty for in-memory), and `separate`
+// for one database per access key (DynamoDB Local without -sharedDb) instead of one for all.
 //
 // Ctrl-C sends SIGINT to the whole process group: Java is started with SIGINT ignored (a JVM keeps an
 // ignored SIGINT ignored), and the guardian ignores it too, so the runtime can stop the emulators
@@ -26,8 +27,13 @@ const { createSpawn } = require(join(packageDir, 'factories/spawn.js')) as {
 const spawn = createSpawn(packageDir, (command, args, options) =>
   spawnProcess('sh', ['-c', 'trap "" INT; exec "$0" "$@"', command, ...args], options),
 );
-const [port, path] = process.argv.slice(2);
-const java = spawn({ port: Number(port), path: path || null, sharedDb: true, stdio: 'ignore' });
+const [port, path, databases] = process.argv.slice(2);
+const java = spawn({
+  port: Number(port),
+  path: path || null,
+  sharedDb: databases !== 'separate',
+  stdio: 'ignore',
+});
 process.on('SIGINT', () => undefined);
 
 const stop = () => {

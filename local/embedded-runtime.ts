@@ -25,7 +25,7 @@ import { CallerRateLimit, rateLimitFromEnvironment } from './caller-rate-limit.t
 import { consoleAssets } from './console-assets.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type Emulator, pointSdkAt } from './emulator-process.ts';
+import { type Emulator, LOCAL_CREDENTIALS, pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
 import {
   abandonInvocations,
@@ -63,6 +63,20 @@ export interface EmbeddedRuntimeOptions {
   retryDelaySeconds?: number;
   /** Every state-machine event as it happens (the benchmark's phase times and transitions). */
   onStateMachineEvent?: StepFunctionsEmulatorOptions['onEvent'];
+  /**
+   * Emulators already running, shared with other runtimes (the test suite starts one pair for all its
+   * files, rather than a JVM per file): used, never stopped. `namespace` keeps this runtime's data apart:
+   * it is the access key (DynamoDB Local started with `databasePerAccessKey` gives each its own
+   * database) and the prefix of the queues' names. Not with `dataDir`, which has an emulator of its own.
+   */
+  sharedEmulators?: SharedEmulators;
+}
+
+export interface SharedEmulators {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  /** Letters, digits, `-` and `_` (it prefixes queue names). */
+  readonly namespace: string;
 }
 
 export interface EmbeddedRuntime {
@@ -108,6 +122,9 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   const config = readConfig(); // refuses to start on an invalid configuration
   const rateLimit = new CallerRateLimit(rateLimitFromEnvironment(process.env));
   const ownsDataDir = options.dataDir === undefined;
+  if (options.sharedEmulators && !ownsDataDir) {
+    throw new Error('A runtime on a DATA_DIR starts DynamoDB Local on it: shared emulators cannot be used.');
+  }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'batch-operations-'));
   // One runtime per data directory: refuses at once, before any emulator starts.
   const lock: DataDirLock = lockDataDir(dataDir);
@@ -146,13 +163,12 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     return stopped;
   };
   try {
-    const [dynamo, sqsEmulator] = await Promise.all([
-      // A throwaway run keeps its tables in memory (2-3x faster); a given DATA_DIR keeps them on disk.
-      startDynamoDbLocal(ownsDataDir ? {} : { dataDir: join(dataDir, 'dynamodb') }),
-      startSqsEmulator(),
-    ]);
-    parts.emulators.push(dynamo, sqsEmulator);
-    pointSdkAt({ dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint });
+    const shared = options.sharedEmulators;
+    const endpoints = shared ?? (await startEmulators(parts.emulators, ownsDataDir ? undefined : dataDir));
+    const credentials = shared
+      ? { accessKeyId: shared.namespace, secretAccessKey: shared.namespace }
+      : LOCAL_CREDENTIALS;
+    pointSdkAt(endpoints, credentials);
 
     const dynamoClient = new DynamoDBClient({});
     await createTables(dynamoClient, process.env as Record<string, string>);
@@ -160,7 +176,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     // Stands in for Lambda's event source mapping, whose SQS requests are billed too: plugins count them.
     const sqs = withClientPlugins(new SQSClient(SQS_CLIENT_CONFIG));
     parts.sqs = sqs;
-    const queue = await createChunkQueues(sqs);
+    const queue = await createChunkQueues(sqs, shared ? `${shared.namespace}-` : '');
     process.env.CHUNK_QUEUE_URL = queue.url;
     process.env.STATE_MACHINE_ARN = LOCAL_STATE_MACHINE_ARN;
 
@@ -170,7 +186,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       onEvent: options.onStateMachineEvent,
     });
     parts.stepFunctions = stepFunctions;
-    pointSdkAt({ sfn: stepFunctions.endpoint });
+    pointSdkAt({ sfn: stepFunctions.endpoint }, credentials);
 
     const poller = startQueuePoller({
       sqs,
@@ -208,7 +224,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     const readiness = async (): Promise<Readiness> => {
       const checks = await readinessChecks({
         state,
-        dynamodb: dynamo.endpoint,
+        dynamodb: endpoints.dynamodb,
         sqs,
         queueUrl: queue.url,
         stepFunctions: stepFunctions.endpoint,
@@ -301,15 +317,32 @@ async function readinessChecks(parts: {
   };
 }
 
+/** DynamoDB Local and the SQS emulator, started for this runtime alone; `emulators` gets them to stop. */
+async function startEmulators(
+  emulators: Emulator[],
+  dataDir: string | undefined,
+): Promise<{ dynamodb: string; sqs: string }> {
+  const [dynamo, sqs] = await Promise.all([
+    // A throwaway run keeps its tables in memory (2-3x faster); a given DATA_DIR keeps them on disk.
+    startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    startSqsEmulator(),
+  ]);
+  emulators.push(dynamo, sqs);
+  return { dynamodb: dynamo.endpoint, sqs: sqs.endpoint };
+}
+
 async function createChunkQueues(
   sqs: SQSClient,
+  namePrefix: string,
 ): Promise<{ url: string; arn: string; deadLetterUrl: string; deadLetterArn: string }> {
   const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: CHUNK_DLQ_NAME, Attributes: fifo }));
+  const dlq = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${namePrefix}${CHUNK_DLQ_NAME}`, Attributes: fifo }),
+  );
   const dlqArn = await queueArn(sqs, dlq.QueueUrl as string);
   const queue = await sqs.send(
     new CreateQueueCommand({
-      QueueName: CHUNK_QUEUE_NAME,
+      QueueName: `${namePrefix}${CHUNK_QUEUE_NAME}`,
       Attributes: {
         ...fifo,
         VisibilityTimeout: String(CHUNK_VISIBILITY_TIMEOUT_SECONDS),

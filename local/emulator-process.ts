@@ -54,13 +54,16 @@ export async function startEmulatorProcess(
 
 /**
  * Points every AWS SDK client this process creates afterwards at the emulators, through the SDK's
- * own per-service endpoint variables, with local credentials.
+ * own per-service endpoint variables, with local credentials (by default the same for every runtime).
  */
-export function pointSdkAt(endpoints: { dynamodb?: string; sqs?: string; sfn?: string }): void {
+export function pointSdkAt(
+  endpoints: { dynamodb?: string; sqs?: string; sfn?: string },
+  credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_CREDENTIALS,
+): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     ...(endpoints.dynamodb ? { AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb } : {}),
     ...(endpoints.sqs ? { AWS_ENDPOINT_URL_SQS: endpoints.sqs } : {}),
     ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),

@@ -1,14 +1,33 @@
 import type { TestProject } from 'vitest/node';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
+import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { startSqsEmulator } from '../local/sqs-emulator.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The state machine as the CDK app synthesizes it, made once for every test file. */
     stateMachineDefinition: Record<string, unknown>;
+    /**
+     * DynamoDB Local (one database per access key) and the SQS emulator, started once for every test
+     * file: a JVM start per file cost more than most files' tests. Each file keeps its data apart by
+     * a namespace of its own (test/helpers/emulators.ts).
+     */
+    emulators: { dynamodb: string; sqs: string };
   }
 }
 
-/** Synthesizes the stack once per run: each end-to-end file's runtime takes the same definition. */
-export default function setup(project: TestProject): void {
+/**
+ * Synthesizes the stack once per run (each end-to-end file's runtime takes the same definition) and
+ * starts the emulators the files share; they stop when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('stateMachineDefinition', synthesizedStateMachineDefinition());
+  const [dynamodb, sqs] = await Promise.all([
+    startDynamoDbLocal({ databasePerAccessKey: true }),
+    startSqsEmulator(),
+  ]);
+  project.provide('emulators', { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint });
+  return async () => {
+    await Promise.all([dynamodb.stop(), sqs.stop()]);
+  };
 }

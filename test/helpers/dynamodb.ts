@@ -5,31 +5,36 @@ import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
-import { createTables, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
+import { createTables } from '../../local/dynamodb-local.ts';
+import { pointSdkAt } from '../../local/emulator-process.ts';
+import { clientSettings, sharedEmulators } from './emulators.ts';
 
 export interface TestDynamo {
   db: DynamoDBDocumentClient;
-  endpoint: string;
+  /** Endpoint, region and credentials of this database, for another client on it. */
+  settings: ReturnType<typeof clientSettings>;
+  /** Points the SDK clients this process creates afterwards (the handlers') at this database. */
+  pointSdk(): void;
   stop(): Promise<void>;
 }
 
-/** DynamoDB Local in memory with the service's tables, and a document client pointed at it. */
+/**
+ * The service's tables in a database of their own on the run's DynamoDB Local (in memory), and a
+ * document client pointed at it.
+ */
 export async function startTestDynamo(): Promise<TestDynamo> {
-  const emulator = await startDynamoDbLocal();
-  const client = new DynamoDBClient({
-    endpoint: emulator.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const settings = clientSettings(sharedEmulators());
+  const client = new DynamoDBClient(settings);
   await createTables(client, {});
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
     db,
-    endpoint: emulator.endpoint,
-    stop: async () => {
+    settings,
+    pointSdk: () => pointSdkAt({ dynamodb: settings.endpoint }, settings.credentials),
+    // The emulator is the run's: only this client goes.
+    stop: () => {
       db.destroy();
-      await emulator.stop();
+      return Promise.resolve();
     },
   };
 }

@@ -7,7 +7,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCHES_BY_START_DATE_INDEX } from '#resources/table-schema.ts';
 import { createTables } from '../../local/dynamodb-local.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamodb.ts';
 
 /** Tables kept in a DATA_DIR from an older schema get the indexes a newer one added. */
@@ -16,11 +15,7 @@ let client: DynamoDBClient;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  client = new DynamoDBClient(dynamo.settings);
 });
 afterAll(async () => {
   client.destroy();

@@ -9,7 +9,6 @@ import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
 import type { Chunk, ItemOutcome } from '#domain/batch/chunk.ts';
 import { initializeShard } from '#domain/initialization/initialize-shard.ts';
 import { keyFromSequence } from '#domain/keys.ts';
-import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
@@ -31,7 +30,7 @@ const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 }
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  pointSdkAt({ dynamodb: dynamo.endpoint });
+  dynamo.pointSdk();
   Object.assign(process.env, { SHARD_COUNT: String(SHARDS), QUERY_PAGE_SIZE: '7' });
   const load = async (name: string) =>
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;

@@ -5,7 +5,6 @@ import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { HttpEvent, HttpResult } from '#commons/http.ts';
 import type { BatchOperation } from '#domain/batch/batch-operation.ts';
 import type { ItemOutcome } from '#domain/batch/chunk.ts';
-import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
 
@@ -70,7 +69,7 @@ const item = (n: number, state: ItemOutcome['state'], processedDate?: string, er
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  pointSdkAt({ dynamodb: dynamo.endpoint });
+  dynamo.pointSdk();
   const load = async (name: string) =>
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   searchBatches = await load('search-batch-operations');

@@ -3,7 +3,6 @@ import { resolve as resolvePath } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services, setClock } from '#commons/services.ts';
-import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';
@@ -19,7 +18,7 @@ const context = { awsRequestId: 'test' } as Context;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  pointSdkAt({ dynamodb: dynamo.endpoint });
+  dynamo.pointSdk();
   Object.assign(process.env, { SHARD_COUNT: '3' });
   for (const name of [
     'create-deployment',

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { httpEvent, multipart } from '../../helpers/http-events.ts';
 
@@ -48,7 +47,7 @@ const get = (processDefinitionKey: string) =>
 const keys: Record<string, string> = {};
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  pointSdkAt({ dynamodb: dynamo.endpoint });
+  dynamo.pointSdk();
   for (const name of [
     'create-deployment',
     'search-process-definitions',

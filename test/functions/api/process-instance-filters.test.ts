@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
-import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { randomInstances } from '../../helpers/filter-arbitraries.ts';
 import { httpEvent } from '../../helpers/http-events.ts';
@@ -24,7 +23,7 @@ const context = { awsRequestId: 'test' } as Context;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  pointSdkAt({ dynamodb: dynamo.endpoint });
+  dynamo.pointSdk();
   Object.assign(process.env, { SHARD_COUNT: String(SHARDS) });
   await new DynamoProcessInstanceStore(dynamo.db, 'ProcessInstances', SHARDS).putInstances(instances);
   for (const name of ['search-process-instances', 'dry-run-batch']) {

@@ -17,7 +17,6 @@ import { initializeShard } from '#domain/initialization/initialize-shard.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
-import { pointSdkAt } from '../../../local/emulator-process.ts';
 import { NO_JOBS } from '../../fakes/in-memory-ports.ts';
 import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
@@ -48,7 +47,7 @@ let instanceSequence = 100;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
-  pointSdkAt({ dynamodb: dynamo.endpoint });
+  dynamo.pointSdk();
   Object.assign(process.env, {
     SHARD_COUNT: String(SHARDS),
     CHUNK_SIZE: String(CHUNK_SIZE),

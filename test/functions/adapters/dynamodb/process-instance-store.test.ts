@@ -11,7 +11,6 @@ import { planQuery } from '#domain/filter/plan-query.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
 import { cancelProcessInstance } from '#domain/operations/cancel-process-instance.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/emulator-process.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 import { processInstance } from '../../../helpers/process-instances.ts';
 
@@ -170,14 +169,9 @@ describe('DynamoKeyGenerator', () => {
   });
 });
 
-/** A document client of its own on `endpoint` (its middleware stays out of the shared one). */
-function documentClient(endpoint: string, maxAttempts = 3) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts,
-  });
+/** A document client of its own on a database (its middleware stays out of the shared one). */
+function documentClient(settings: TestDynamo['settings'], maxAttempts = 3) {
+  const client = new DynamoDBClient({ ...settings, maxAttempts });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
@@ -236,7 +230,7 @@ const pinned = (keys: string[]) =>
 describe('DynamoProcessInstanceStore under failures', () => {
   it('retries keys BatchGetItem left unprocessed after the query retry policy delays, and reads them all', async () => {
     // Prepare: the first two answers leave 2 keys unprocessed, the third answers in full.
-    const db = documentClient(dynamo.endpoint);
+    const db = documentClient(dynamo.settings);
     const batchGets = withUnprocessedKeys(db, (call) => (call < 2 ? 2 : 0));
     const { waits, sleep } = recordedSleeps();
     const flaky = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS, { settings: RETRY, sleep });
@@ -256,7 +250,7 @@ describe('DynamoProcessInstanceStore under failures', () => {
 
   it('gives up on keys that stay unprocessed once the retries are used up, with the transient store error', async () => {
     // Prepare: every answer leaves every key unprocessed.
-    const db = documentClient(dynamo.endpoint);
+    const db = documentClient(dynamo.settings);
     const batchGets = withUnprocessedKeys(db, () => Number.MAX_SAFE_INTEGER);
     const { waits, sleep } = recordedSleeps();
     const throttled = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS, {
@@ -278,7 +272,7 @@ describe('DynamoProcessInstanceStore under failures', () => {
 
   it('lets a programming error (TypeError) through at once, unretried and not as a transient error', async () => {
     // Prepare: the SDK fails to read DynamoDB's answer with a TypeError, below its own retries.
-    const db = documentClient(dynamo.endpoint);
+    const db = documentClient(dynamo.settings);
     let sent = 0;
     db.middlewareStack.add(
       (next) => async (args) => {
@@ -302,7 +296,7 @@ describe('DynamoProcessInstanceStore under failures', () => {
 
   it('reports a refused connection (ECONNREFUSED) as a transient store error', async () => {
     // Prepare: a port nothing listens on.
-    const db = documentClient('http://127.0.0.1:1', 1);
+    const db = documentClient({ ...dynamo.settings, endpoint: 'http://127.0.0.1:1' }, 1);
     const unreachable = new DynamoProcessInstanceStore(db, 'ProcessInstances', SHARDS);
     // Act
     const query = unreachable.queryShard(planQuery(parseProcessInstanceFilter({ tenantId: 'a' })), 0, {

@@ -4,21 +4,18 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import { SQS_CLIENT_CONFIG } from '#commons/clients.ts';
 import { pendingItem } from '#domain/batch/chunk.ts';
 import { checkProgress } from '#domain/execution/check-progress.ts';
-import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../../local/emulator-process.ts';
-import { startSqsEmulator } from '../../../../local/sqs-emulator.ts';
 import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 /** The progress poll as the batch's watchdog, against DynamoDB Local and fauxqs. */
 const STALL_SECONDS = 600;
 let dynamo: TestDynamo;
-let sqsEmulator: Emulator;
 let sqs: SQSClient;
 let batches: DynamoBatchStore;
 let chunks: DynamoChunkStore;
@@ -26,15 +23,12 @@ let queue: SqsChunkQueue;
 let queueUrl: string;
 
 beforeAll(async () => {
-  [dynamo, sqsEmulator] = await Promise.all([startTestDynamo(), startSqsEmulator()]);
-  sqs = new SQSClient({
-    ...SQS_CLIENT_CONFIG,
-    endpoint: sqsEmulator.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  dynamo = await startTestDynamo();
+  sqs = new SQSClient({ ...SQS_CLIENT_CONFIG, ...dynamo.settings, endpoint: inject('emulators').sqs });
+  // The run's SQS emulator is shared: a queue name of this database's namespace.
+  const queueName = `${dynamo.settings.credentials.accessKeyId}-chunks.fifo`;
   queueUrl = (
-    await sqs.send(new CreateQueueCommand({ QueueName: 'chunks.fifo', Attributes: { FifoQueue: 'true' } }))
+    await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { FifoQueue: 'true' } }))
   ).QueueUrl as string;
   batches = new DynamoBatchStore(dynamo.db, 'Batches');
   chunks = new DynamoChunkStore(dynamo.db, 'Batches', 'BatchItems');
@@ -42,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   sqs.destroy();
-  await Promise.all([dynamo.stop(), sqsEmulator.stop()]);
+  await dynamo.stop();
 });
 
 /** Receives and deletes every message now in the queue (one per group at a time, as FIFO hands them out). */
