@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { freePort } from '../../local/free-port.ts';
 import { apiClient, inParallel } from '../helpers/api-client.ts';
-import { type EmbeddedRuntime, startCliRuntime } from './cli-runtime.ts';
-import { runBatchops } from './run-batchops.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+import { runBatchopsInProcess } from './run-batchops.ts';
 
 /**
- * `batchops` as a user runs it: a child process (node bin/batchops.js, what `npx batchops` runs) with
- * a clean environment pointed at the embedded runtime through BATCHOPS_URL.
+ * `batchops` commands end to end against the embedded runtime through BATCHOPS_URL, each run in this
+ * process (`runCli`, the entry bin/batchops.js calls) with a clean environment and piped output. The
+ * child process as a user starts it is covered by connection.test.ts and terminal.test.ts.
  */
 let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
@@ -19,7 +20,8 @@ let outputDir: string;
 let orderKey: string;
 
 beforeAll(async () => {
-  runtime = await startCliRuntime({
+  runtime = await startRuntime({
+    port: 0,
     config: { SHARD_COUNT: '4', CHUNK_SIZE: '10' },
     pollIntervalMs: 100,
   });
@@ -37,7 +39,7 @@ afterAll(async () => {
 
 /** The CLI pointed at the runtime (BATCHOPS_URL), with any other variables given. */
 function batchops(args: readonly string[], extra: Record<string, string> = {}) {
-  return runBatchops(args, { ...env, ...extra });
+  return runBatchopsInProcess(args, { ...env, ...extra });
 }
 
 function startOrders(count: number, variables: Record<string, unknown>): Promise<string[]> {

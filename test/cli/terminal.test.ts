@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
-import { type EmbeddedRuntime, startCliRuntime } from './cli-runtime.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { BATCHOPS } from './run-batchops.ts';
 
 /**
@@ -100,7 +100,8 @@ async function runningBatch(wave: string, count: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  runtime = await startCliRuntime({
+  runtime = await startRuntime({
+    port: 0,
     config: { SHARD_COUNT: '2', CHUNK_SIZE: '10' },
     pollIntervalMs: 100,
   });
