@@ -1,8 +1,6 @@
 import { ConfigurationError } from '#commons/config.ts';
-import { seedAtStart } from '../cli/seed-at-start.ts';
-import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
-import { DataDirLockedError } from '../local/data-dir-lock.ts';
-import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-runtime.ts';
+import { DataDirLockedError, lockDataDir } from '../local/data-dir-lock.ts';
+import type { EmbeddedRuntime } from '../local/embedded-runtime.ts';
 
 /**
  * `npm start`: the service on http://127.0.0.1:$PORT with embedded emulators (no Docker, no AWS).
@@ -26,6 +24,9 @@ const REPEATED_SIGNAL_MS = 1000;
 
 // The SDK warns that Node 20 support ends in 2027; the embedded run says which Node it needs in the README.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// CDK's built-in template validation guards a deployment; the local run takes only the state machine
+// from the template, and the validation is most of the synthesis (7 of 10 s, 30 s on a busy machine).
+process.env.CDK_VALIDATION ??= 'false';
 const port = Number(process.env.PORT ?? 8080);
 
 let runtime: EmbeddedRuntime | undefined;
@@ -59,6 +60,15 @@ async function stop(running: EmbeddedRuntime) {
 }
 
 try {
+  // A DATA_DIR in use is refused at once, before the synthesis and the emulators: taken and given
+  // back here, the lock is taken for good by the runtime (local/embedded-runtime.ts).
+  if (process.env.DATA_DIR) lockDataDir(process.env.DATA_DIR).release();
+  const [{ startEmbeddedRuntime }, { synthesizedStateMachineDefinition }, { seedAtStart }] =
+    await Promise.all([
+      import('../local/embedded-runtime.ts'),
+      import('../lib/synthesize.ts'),
+      import('../cli/seed-at-start.ts'),
+    ]);
   runtime = await startEmbeddedRuntime({
     port,
     dataDir: process.env.DATA_DIR,

@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start` in its own process group, slowed down (one item at a time, small chunks). */
+/** `npm start` in its own process group, with small chunks worked one item at a time. */
 async function startService(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
     cwd: repositoryRoot,
@@ -61,34 +61,44 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   await exited;
 }
 
+/** Few instances, paced: the batch takes about 10 s, so the kill comes with most of it still to do. */
+const INSTANCES = 40;
+const ITEMS_PER_SECOND = 4;
+
 describe('restart recovery', () => {
   it('finishes a batch with exact counts after the runtime was killed half-way through it', {
     timeout: 240_000,
   }, async () => {
-    // Prepare: 200 instances through the API.
+    // Prepare: a paced cancellation of 40 instances, with some of it done.
     const port = await freePort();
     running = await startService(port);
     const api = apiClient(`http://127.0.0.1:${port}`);
     expect((await api.deploy(['e2e-order.bpmn'])).status).toBe(200);
-    await inParallel(200, 10, async () => {
+    await inParallel(INSTANCES, 10, async () => {
       expect((await api.post('/v2/process-instances', { processDefinitionId: 'e2e-order' })).status).toBe(
         200,
       );
     });
     const creation = await api.post('/v2/process-instances/cancellation', {
       filter: { processDefinitionId: 'e2e-order' },
+      itemsPerSecond: ITEMS_PER_SECOND,
     });
+    expect(creation.status).toBe(200);
     const key = creation.body.batchOperationKey as string;
     const batch = async () => (await api.get(`/v2/batch-operations/${key}`)).body;
-    await eventually(
-      async () => ((await batch()).operationsCompletedCount >= 20 ? true : undefined),
+    const beforeKill = await eventually(
+      async () => {
+        const body = await batch();
+        return body.operationsCompletedCount > 0 ? body : undefined;
+      },
       () => 'no progress before the kill',
     );
 
     // Act: kill everything mid-batch, then start again on the same data.
+    const killedAt = Date.now();
     await kill(running, 'SIGKILL');
+    const restartedAt = Date.now();
     running = await startService(port);
-    const afterRestart = await batch();
     const final = await eventually(
       async () => {
         const body = await batch();
@@ -98,25 +108,38 @@ describe('restart recovery', () => {
       120_000,
     );
 
-    // Assess
-    expect(afterRestart.state).toBe('ACTIVE');
-    expect(afterRestart.operationsCompletedCount).toBeLessThan(200);
+    // Assess: every item exactly once, some done before the kill and the rest only after the restart.
+    expect(beforeKill.state).toBe('ACTIVE');
+    expect(beforeKill.operationsCompletedCount).toBeLessThan(INSTANCES);
     expect(final).toMatchObject({
       state: 'COMPLETED',
-      operationsTotalCount: 200,
-      operationsCompletedCount: 200,
+      operationsTotalCount: INSTANCES,
+      operationsCompletedCount: INSTANCES,
       operationsFailedCount: 0,
     });
     const items = await api.post('/v2/batch-operation-items/search', {
       filter: { batchOperationKey: key },
       page: { limit: 1000 },
     });
-    expect(items.body.page.totalItems).toBe(200);
-    expect(items.body.items.every((item: { state: string }) => item.state === 'COMPLETED')).toBe(true);
+    expect(items.body.page.totalItems).toBe(INSTANCES);
+    const processed = items.body.items as {
+      state: string;
+      processInstanceKey: string;
+      processedDate: string;
+    }[];
+    expect(processed.map((item) => item.state)).toEqual(Array(INSTANCES).fill('COMPLETED'));
+    expect(new Set(processed.map((item) => item.processInstanceKey)).size).toBe(INSTANCES);
+    // The kill came mid-batch: items the first runtime recorded kept their date, the others were
+    // done by the second one (the first was gone by then).
+    const processedAt = processed.map((item) => Date.parse(item.processedDate));
+    expect(processedAt.filter((at) => at < killedAt).length).toBeGreaterThanOrEqual(
+      beforeKill.operationsCompletedCount,
+    );
+    expect(processedAt.filter((at) => at > restartedAt).length).toBeGreaterThan(0);
     const instances = await api.post('/v2/process-instances/search', {
       filter: { processDefinitionId: 'e2e-order', state: 'CANCELED' },
       page: { limit: 1000 },
     });
-    expect(instances.body.page.totalItems).toBe(200);
+    expect(instances.body.page.totalItems).toBe(INSTANCES);
   });
 });

@@ -42,7 +42,7 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-/** `npm start` in its own process group (its pid is the group id), slowed down to act mid-batch. */
+/** `npm start` in its own process group (its pid is the group id), with small chunks worked one item at a time. */
 function npmStart(port: number): Run {
   const child = spawn('npm', ['start', '--silent'], {
     cwd: repositoryRoot,
@@ -109,11 +109,15 @@ function leftovers(run: Run): string[] {
   return [...inGroup, ...onDataDir];
 }
 
+/** Few instances, paced: the batch takes about 10 s, so the stop comes with most of it still to do. */
+const INSTANCES = 40;
+const ITEMS_PER_SECOND = 4;
+
 describe('orderly shutdown of npm start', () => {
   it('stops every process on SIGTERM to npm, refuses a second runtime on the DATA_DIR, and a restart finishes the batch exactly', {
     timeout: 420_000,
   }, async () => {
-    // Prepare: a running batch of 200 cancellations.
+    // Prepare: a running runtime.
     const port = await freePort();
     const first = npmStart(port);
     const ready = await untilReady(first, port);
@@ -121,25 +125,10 @@ describe('orderly shutdown of npm start', () => {
       status: 'UP',
       checks: { runtime: 'UP', dynamodb: 'UP', sqs: 'UP', workflow: 'UP', queuePoller: 'UP' },
     });
-    expect(ready.seen.every((status) => status === 200)).toBe(true);
+    // 503 while it starts (listening before it takes work), then 200 once.
+    expect(ready.seen.filter((status) => status !== 503)).toEqual([200]);
     const live = await fetch(`http://127.0.0.1:${port}/v2/extensions/health/liveness`);
     expect([live.status, await live.json()]).toEqual([200, { status: 'UP' }]);
-    const api = apiClient(`http://127.0.0.1:${port}`);
-    expect((await api.deploy(['e2e-order.bpmn'])).status).toBe(200);
-    await inParallel(200, 10, async () => {
-      expect((await api.post('/v2/process-instances', { processDefinitionId: 'e2e-order' })).status).toBe(
-        200,
-      );
-    });
-    const creation = await api.post('/v2/process-instances/cancellation', {
-      filter: { processDefinitionId: 'e2e-order' },
-    });
-    const key = creation.body.batchOperationKey as string;
-    const batch = async () => (await api.get(`/v2/batch-operations/${key}`)).body;
-    await eventually(
-      async () => ((await batch()).operationsCompletedCount >= 20 ? true : undefined),
-      () => 'no progress before the stop',
-    );
 
     // Act 1: a second runtime on the same DATA_DIR is refused at once, naming the running one.
     const second = npmStart(await freePort());
@@ -148,7 +137,29 @@ describe('orderly shutdown of npm start', () => {
     expect(second.output()).toContain(`DATA_DIR ${dataDir} is in use by another batch operations runtime`);
     expect(second.output()).toMatch(/pid \d+/);
 
-    // Act 2: SIGTERM to the npm process only.
+    // Act 2: SIGTERM to the npm process only, while a paced cancellation of 40 instances runs.
+    const api = apiClient(`http://127.0.0.1:${port}`);
+    expect((await api.deploy(['e2e-order.bpmn'])).status).toBe(200);
+    await inParallel(INSTANCES, 10, async () => {
+      expect((await api.post('/v2/process-instances', { processDefinitionId: 'e2e-order' })).status).toBe(
+        200,
+      );
+    });
+    const creation = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'e2e-order' },
+      itemsPerSecond: ITEMS_PER_SECOND,
+    });
+    expect(creation.status).toBe(200);
+    const key = creation.body.batchOperationKey as string;
+    const batch = async () => (await api.get(`/v2/batch-operations/${key}`)).body;
+    const beforeStop = await eventually(
+      async () => {
+        const body = await batch();
+        return body.operationsCompletedCount > 0 ? body : undefined;
+      },
+      () => 'no progress before the stop',
+    );
+    const stoppedAt = Date.now();
     process.kill(first.child.pid as number, 'SIGTERM');
     const code = await first.exited;
     await eventually(
@@ -163,6 +174,7 @@ describe('orderly shutdown of npm start', () => {
     const dead = spawn('true');
     await new Promise((done) => dead.once('exit', done));
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid: dead.pid, startedAt: 'earlier' }));
+    const restartedAt = Date.now();
     const restarted = npmStart(port);
     await untilReady(restarted, port);
     const final = await eventually(
@@ -175,18 +187,33 @@ describe('orderly shutdown of npm start', () => {
     );
 
     // Assess: exact counts, no item FAILED because of the stop.
+    expect(beforeStop.state).toBe('ACTIVE');
+    expect(beforeStop.operationsCompletedCount).toBeLessThan(INSTANCES);
     expect(final).toMatchObject({
       state: 'COMPLETED',
-      operationsTotalCount: 200,
-      operationsCompletedCount: 200,
+      operationsTotalCount: INSTANCES,
+      operationsCompletedCount: INSTANCES,
       operationsFailedCount: 0,
     });
     const items = await api.post('/v2/batch-operation-items/search', {
       filter: { batchOperationKey: key },
       page: { limit: 1000 },
     });
-    expect(items.body.page.totalItems).toBe(200);
-    expect(items.body.items.every((item: { state: string }) => item.state === 'COMPLETED')).toBe(true);
+    expect(items.body.page.totalItems).toBe(INSTANCES);
+    const processed = items.body.items as {
+      state: string;
+      processInstanceKey: string;
+      processedDate: string;
+    }[];
+    expect(processed.map((item) => item.state)).toEqual(Array(INSTANCES).fill('COMPLETED'));
+    expect(new Set(processed.map((item) => item.processInstanceKey)).size).toBe(INSTANCES);
+    // The stop came mid-batch: items the first runtime recorded kept their date, the others were
+    // done by the restarted one (the first had exited by then).
+    const processedAt = processed.map((item) => Date.parse(item.processedDate));
+    expect(processedAt.filter((at) => at < stoppedAt).length).toBeGreaterThanOrEqual(
+      beforeStop.operationsCompletedCount,
+    );
+    expect(processedAt.filter((at) => at > restartedAt).length).toBeGreaterThan(0);
     // Ctrl-C: SIGINT to the whole process group (npm relays it once more): one orderly stop.
     process.kill(-(restarted.child.pid as number), 'SIGINT');
     const interrupted = await restarted.exited;
