@@ -11,8 +11,10 @@ import {
   AWS_LATENCY_MS,
   awsPollLoopTransitions,
   type Cost,
+  type CostPerMillion,
   type CriticalPath,
   costOf,
+  costPerMillionItems,
   memoryMbOf,
   monthlyCost,
   PRICES,
@@ -74,7 +76,8 @@ export interface BenchmarkResult {
     lambda: Record<string, InvocationCount & { memoryMb: number }>;
     transitions: { total: number; pollLoop: number; fixed: number; pollChecks: number; awsPollLoop: number };
     cost: Cost;
-    costPerMillionItems: Cost;
+    /** A million items: per item × 10⁶ plus one batch of a million's fixed part (cost-model.ts). */
+    costPerMillionItems: CostPerMillion;
     /** Lambda's modelled critical path and the AWS latencies it was priced at. */
     lambdaModel: { criticalPath: CriticalPath; latencyMs: typeof AWS_LATENCY_MS };
   };
@@ -109,6 +112,8 @@ export interface BenchmarkResult {
 
 const SERVICE_SEED = 'bench-service';
 const BASELINE_SEED = 'bench-baseline';
+/** The API route the benchmark's user polls for progress (GET /v2/batch-operations/{key}). */
+const PROGRESS_FUNCTION = 'GetBatchOperation';
 const FINAL_STATES = new Set(['COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED', 'CANCELED']);
 
 /**
@@ -280,7 +285,17 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
           awsPollLoop,
         },
         cost: batchCost,
-        costPerMillionItems: perMillionItems(batchCost, n),
+        costPerMillionItems: costPerMillionItems({
+          requests: batchRequests,
+          invocations: batchInvocations,
+          apiFunctions,
+          criticalPath,
+          items: n,
+          fixedTransitions,
+          firstPollSeconds: config.PROGRESS_POLL_SECONDS,
+          progressFunction: PROGRESS_FUNCTION,
+          runSeconds: endToEndMs / 1000,
+        }),
         lambdaModel: { criticalPath, latencyMs: AWS_LATENCY_MS },
       },
       // 20 metric names (functions/commons/metrics.ts) with the batch type as dimension, 3 alarms, 1 dashboard.
