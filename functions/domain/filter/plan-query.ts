@@ -80,8 +80,8 @@ function onlyPinsDefinition(filter: ProcessInstanceFilter): boolean {
 
 /**
  * Instance keys pinned by the filter read those keys only; otherwise one pinned processDefinitionId
- * reads that definition's index partition of the shard; otherwise the shard's own index. Either way a
- * shard's candidates come in key order.
+ * reads that definition's index partitions of the shard; otherwise the shard's own index. A shard's
+ * candidates come once each, index bucket by bucket (pinned keys in key order).
  */
 function chooseAccess(filter: ProcessInstanceFilter): AccessPath {
   const keys = pinnedValues(filter, 'processInstanceKey');
