@@ -166,7 +166,7 @@ export function costOf(input: CostInput): Cost {
   };
 }
 
-/** A cost scaled to a million items. */
+/** A cost scaled to a million items (for what grows with items: the baseline's calls, the service's per-item part). */
 export function perMillionItems(cost: Cost, items: number): Cost {
   const scale = (value: number) => (value / items) * 1e6;
   return {
@@ -195,4 +195,107 @@ export function monthlyCost(deployment: { metrics: number; alarms: number; dashb
   // A recorded item takes at most ITEM_OUTCOME_BYTES (135) in its chunk record.
   const storagePerMillionItems = ((1e6 * 135) / 2 ** 30) * PRICES.dynamoDbPerGbMonth;
   return { deployment: fixed, batchItemsStoragePerMillionItems: storagePerMillionItems };
+}
+
+/** Items in the batch a per-million figure prices. */
+export const MILLION = 1_000_000;
+/**
+ * What a new on-demand table sustains at first (write units/s): the AWS time model's slower case, so
+ * the poll loop of the modelled batch is its longer one (docs/performance.md, AWS time for 1,000,000).
+ */
+export const NEW_TABLE_WRITE_UNITS_PER_SECOND = 4000;
+/** The one function whose invocations grow with items: one per chunk. */
+const PER_ITEM_FUNCTION = 'Worker';
+/** The state machine's poll task: on AWS one invocation per round of the backed-off poll loop. */
+const POLL_FUNCTION = 'CheckProgress';
+
+export interface CostSplitInput extends Omit<CostInput, 'transitions'> {
+  /** Items of the measured run. */
+  items: number;
+  /** The run's transitions apart from the poll loop (they do not depend on the item count). */
+  fixedTransitions: number;
+  /** The deployed poll schedule's first wait (PROGRESS_POLL_SECONDS). */
+  firstPollSeconds: number;
+  /** The user's progress reads over the API (an API function): kept at the run's rate per second. */
+  progressFunction: string;
+  /** The run's end to end, seconds: the rate of the user's progress reads. */
+  runSeconds: number;
+}
+
+/** A million items' cost: the per-item part times a million plus one batch of a million's own part. */
+export interface CostPerMillion extends Cost {
+  /** Everything that grows with items (DynamoDB, SQS, the worker's invocations), from the run × 10⁶ / N. */
+  perItem: Cost;
+  /** One batch of a million's fixed part: transitions, the phase tasks, the poll loop, the API calls. */
+  perBatch: Cost;
+  /** The batch of a million the per-batch part is priced for. */
+  millionBatch: {
+    executionSeconds: number;
+    pollLoopTransitions: number;
+    pollInvocations: number;
+    progressRequests: number;
+  };
+}
+
+/**
+ * The cost of a million items, per item, per batch and in total. Per item: every DynamoDB and SQS
+ * request and the worker's invocations, scaled linearly from the run (the few per-batch requests among
+ * them, the poll task's reads for one, are scaled too: a small overstatement, on the safe side). Per
+ * batch: what one batch of a million costs once, whatever its size: the fixed transitions and the
+ * phase tasks as counted, and the poll loop on AWS's schedule for that batch's modelled execution
+ * (a million write units at a new table's 4,000 a second), the user's progress reads at the run's rate
+ * over it. Not 50 times a 20,000-item batch's fixed part.
+ */
+export function costPerMillionItems(input: CostSplitInput): CostPerMillion {
+  const { invocations, items } = input;
+  const perItemInvocations: InvocationCounts = {};
+  const perBatchInvocations: InvocationCounts = {};
+  for (const [name, count] of Object.entries(invocations)) {
+    (name === PER_ITEM_FUNCTION ? perItemInvocations : perBatchInvocations)[name] = count;
+  }
+  const perItem = perMillionItems(
+    costOf({ ...input, invocations: perItemInvocations, transitions: 0 }),
+    items,
+  );
+  const executionSeconds = MILLION / NEW_TABLE_WRITE_UNITS_PER_SECOND;
+  const pollLoopTransitions = awsPollLoopTransitions(executionSeconds, input.firstPollSeconds);
+  // Three states per round, one of them the poll task.
+  const pollInvocations = pollLoopTransitions / 3;
+  const progress = invocations[input.progressFunction]?.invocations ?? 0;
+  const progressRequests = Math.ceil((progress / input.runSeconds) * executionSeconds);
+  const billed = { billedMs: 0 };
+  if (invocations[POLL_FUNCTION])
+    perBatchInvocations[POLL_FUNCTION] = { ...billed, invocations: pollInvocations };
+  if (progress > 0)
+    perBatchInvocations[input.progressFunction] = { ...billed, invocations: progressRequests };
+  const perBatch = costOf({
+    ...input,
+    requests: {},
+    invocations: perBatchInvocations,
+    transitions: input.fixedTransitions + pollLoopTransitions,
+  });
+  return {
+    ...sumOf(perItem, perBatch),
+    perItem,
+    perBatch,
+    millionBatch: { executionSeconds, pollLoopTransitions, pollInvocations, progressRequests },
+  };
+}
+
+function sumOf(a: Cost, b: Cost): Cost {
+  return {
+    dynamoDb: a.dynamoDb + b.dynamoDb,
+    sqs: a.sqs + b.sqs,
+    lambda: a.lambda + b.lambda,
+    lambdaLow: a.lambdaLow + b.lambdaLow,
+    lambdaGbSeconds: {
+      low: a.lambdaGbSeconds.low + b.lambdaGbSeconds.low,
+      high: a.lambdaGbSeconds.high + b.lambdaGbSeconds.high,
+    },
+    stepFunctions: a.stepFunctions + b.stepFunctions,
+    apiGateway: a.apiGateway + b.apiGateway,
+    logs: a.logs + b.logs,
+    xRay: a.xRay + b.xRay,
+    total: a.total + b.total,
+  };
 }

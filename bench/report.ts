@@ -83,7 +83,14 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
   for (const [name, count] of Object.entries(batch.lambda))
     row(name, `${count.invocations}, ${count.billedMs} ms, ${count.memoryMb} MB`);
   lines.push('', 'Estimated AWS cost');
-  lines.push(...costRows('batch', batch.cost), ...costRows('per million items', batch.costPerMillionItems));
+  const million = batch.costPerMillionItems;
+  lines.push(
+    ...costRows('this batch', batch.cost),
+    ...costRows('per item × 10⁶', million.perItem),
+    ...costRows('one batch of 10⁶, fixed part', million.perBatch),
+    ...costRows('per million items (sum)', million),
+    `  ${'batch of 10⁶ as modelled'.padEnd(44)} execution ${million.millionBatch.executionSeconds} s, ${million.millionBatch.pollLoopTransitions} poll-loop transitions, ${million.millionBatch.progressRequests} progress reads`,
+  );
   lines.push(
     '',
     `Monthly, apart from batches: deployment $${result.monthly.deployment.toFixed(2)}, BatchItems storage $${result.monthly.batchItemsStoragePerMillionItems.toFixed(4)} per million items kept`,

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import type { BenchmarkResult } from './benchmark.ts';
 
 /**
- * `npm run bench -- --instances 100000 [--shards 8] [--operation cancel] [--no-baseline] [--scale]`:
+ * `npm run bench -- --instances 100000 [--shards 8] [--chunk-size 1000] [--worker-concurrency 4]
+ * [--operation cancel] [--no-baseline] [--scale]`:
  * the benchmark on the embedded runtime; a table on the console, the JSON under bench/results/.
  * `--scale` is the million-instance run (no baseline: it would take hours); it is not part of CI.
  */
@@ -19,6 +20,8 @@ const { values } = parseArgs({
   options: {
     instances: { type: 'string', default: '10000' },
     shards: { type: 'string', default: '8' },
+    'chunk-size': { type: 'string' },
+    'worker-concurrency': { type: 'string' },
     operation: { type: 'string', default: 'cancel' },
     'no-baseline': { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
@@ -36,9 +39,12 @@ if (!Number.isInteger(instances) || instances < 1 || !Number.isInteger(shards) |
   process.exit(1);
 }
 
+const optional = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const result = await runBenchmark({
   instances,
   shards,
+  chunkSize: optional(values['chunk-size']),
+  workerConcurrency: optional(values['worker-concurrency']),
   operation: 'cancel',
   baseline: !values['no-baseline'] && !values.scale,
 });

@@ -6,7 +6,7 @@ import { tableSchemas } from '#resources/table-schema.ts';
 import { workflowTasks } from '#resources/workflow-tasks.ts';
 import { Api } from './api.ts';
 import { ApiAuth } from './api-auth.ts';
-import { ChunkQueue } from './chunk-queue.ts';
+import { ChunkQueue, workerMaxConcurrency } from './chunk-queue.ts';
 import { ConsoleHosting } from './console.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recovery } from './recovery.ts';
@@ -33,8 +33,13 @@ export class BatchOperationsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const environment = settingsFromContext(this);
-    const { tables } = new Tables(this, 'Tables');
-    const chunkQueue = new ChunkQueue(this, 'ChunkQueue', { tables, environment });
+    const warm = this.node.tryGetContext('warmThroughput');
+    const { tables } = new Tables(this, 'Tables', { warmThroughput: warm === true || warm === 'true' });
+    const chunkQueue = new ChunkQueue(this, 'ChunkQueue', {
+      tables,
+      environment,
+      workerMaxConcurrency: workerMaxConcurrency(Number(environment.SHARD_COUNT)),
+    });
 
     const fn = (task: (typeof workflowTasks)[keyof typeof workflowTasks], timeout = Duration.minutes(1)) =>
       new ServiceFunction(this, task.id, { entry: task.entry, environment, timeout }).bindTable(

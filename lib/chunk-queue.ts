@@ -18,6 +18,19 @@ import type { TableName } from './tables.ts';
 export interface ChunkQueueProps {
   readonly tables: Record<TableName, dynamodb.Table>;
   readonly environment: Record<string, string>;
+  /** Worker invocations the queue may run at once (the event source's maximum concurrency). */
+  readonly workerMaxConcurrency: number;
+}
+
+/**
+ * The worker's concurrency cap for a shard count: a FIFO queue runs one invocation per message group
+ * (batch × shard) in flight, so one batch needs `shards` workers at full speed; twice that lets two
+ * batches run side by side. More would only throttle on the instance table's write rate (about 5,000
+ * items/s per worker at chunks of 1,000: 8 workers reach a warm table's 40,000 WRU/s). Lambda's SQS
+ * event sources take 2 to 1,000 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+ */
+export function workerMaxConcurrency(shardCount: number): number {
+  return Math.min(1000, Math.max(2, 2 * shardCount));
 }
 
 /**
@@ -31,7 +44,7 @@ export class ChunkQueue extends Construct {
   /** Accounts for chunks that reached the dead-letter queue, so no item is silently lost. */
   readonly deadChunkAccounting: ServiceFunction;
 
-  constructor(scope: Construct, id: string, { tables, environment }: ChunkQueueProps) {
+  constructor(scope: Construct, id: string, { tables, environment, workerMaxConcurrency }: ChunkQueueProps) {
     super(scope, id);
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       fifo: true,
@@ -83,7 +96,11 @@ export class ChunkQueue extends Construct {
       }),
     );
     this.worker.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: workerMaxConcurrency,
+      }),
     );
   }
 }

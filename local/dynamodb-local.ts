@@ -48,7 +48,8 @@ export function startDynamoDbLocal(
 
 /**
  * Creates the service's tables from the same schema the CDK stack uses. Existing tables (a kept
- * DATA_DIR) are kept, and given the indexes a newer schema added, as a CDK deployment would add them.
+ * DATA_DIR) are kept, given the indexes a newer schema added and rid of those it dropped, as a CDK
+ * deployment would change them.
  */
 export async function createTables(client: DynamoDBClient, names: Record<string, string>): Promise<void> {
   await Promise.all(
@@ -67,7 +68,17 @@ export async function createTables(client: DynamoDBClient, names: Record<string,
 async function addMissingIndexes(client: DynamoDBClient, input: ReturnType<typeof createTableInput>) {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
   const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  // DynamoDB adds one index per UpdateTable call.
+  const wanted = new Set((input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  // DynamoDB adds or deletes one index per UpdateTable call.
+  for (const IndexName of existing) {
+    if (IndexName === undefined || wanted.has(IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName } }],
+      }),
+    );
+  }
   for (const index of input.GlobalSecondaryIndexes ?? []) {
     if (existing.has(index.IndexName)) continue;
     await client.send(

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { moveInstancesToBucketIndexes } from '#adapters/dynamodb/process-instance-store.ts';
 import { checkTables } from '#adapters/dynamodb/table-status.ts';
 import { SQS_CLIENT_CONFIG, withClientPlugins } from '#commons/clients.ts';
 import { readConfig } from '#commons/config.ts';
@@ -20,6 +22,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
 import { RECOVERY_SWEEP_MINUTES } from '#resources/recovery-sweep.ts';
+import { tableSchemas } from '#resources/table-schema.ts';
 import { type Authenticator, createAuthenticator } from './authenticator.ts';
 import { CallerRateLimit, rateLimitFromEnvironment } from './caller-rate-limit.ts';
 import { consoleAssets } from './console-assets.ts';
@@ -172,6 +175,14 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
 
     const dynamoClient = new DynamoDBClient({});
     await createTables(dynamoClient, process.env as Record<string, string>);
+    // A DATA_DIR of an older version: its instances move to the shard × bucket index keys.
+    if (!ownsDataDir) {
+      await moveInstancesToBucketIndexes(
+        DynamoDBDocumentClient.from(dynamoClient),
+        process.env[tableSchemas.processInstances.envVar] ?? tableSchemas.processInstances.id,
+        config.SHARD_COUNT,
+      );
+    }
     dynamoClient.destroy();
     // Stands in for Lambda's event source mapping, whose SQS requests are billed too: plugins count them.
     const sqs = withClientPlugins(new SQSClient(SQS_CLIENT_CONFIG));

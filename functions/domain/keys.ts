@@ -21,8 +21,20 @@ const FIBONACCI_MULTIPLIER = 0x9e3779b97f4a7c15n;
  * element instances take consecutive keys): `key mod N` would leave whole shards empty.
  */
 export function shardOf(key: string, shardCount: number): number {
-  const hashed = BigInt.asUintN(64, BigInt(key) * FIBONACCI_MULTIPLIER) >> 32n;
-  return Number(hashed % BigInt(shardCount));
+  return Number(hashOf(key) % BigInt(shardCount));
+}
+
+/**
+ * The bucket of a key within its shard (0 … buckets − 1): the hash's part above the shard's, so a
+ * shard's keys spread evenly over its buckets whatever the shard count. Fixed by the key, like the shard.
+ */
+export function bucketOf(key: string, shardCount: number, buckets: number): number {
+  return Number((hashOf(key) / BigInt(shardCount)) % BigInt(buckets));
+}
+
+/** The high 32 bits of the key's Fibonacci hash. */
+function hashOf(key: string): bigint {
+  return BigInt.asUintN(64, BigInt(key) * FIBONACCI_MULTIPLIER) >> 32n;
 }
 
 export function shardIds(shardCount: number): number[] {

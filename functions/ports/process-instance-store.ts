@@ -2,6 +2,27 @@ import type { QueryPlan } from '#domain/filter/plan-query.ts';
 import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 
+/** A page of instance keys; `cursor` is absent on the last page. */
+export interface KeyPage {
+  keys: string[];
+  cursor?: string;
+  retries: number;
+}
+
+/**
+ * How fresh a page's candidates must be: `strong` reads the latest write (an API search, read after
+ * the caller's own changes); `eventual` may be a moment old, at half the read cost (a batch's
+ * snapshot, whose every write re-checks the instance's state).
+ */
+export type ReadConsistency = 'strong' | 'eventual';
+
+export interface PageRequest {
+  cursor?: string;
+  pageSize: number;
+  /** `strong` when not given. */
+  consistency?: ReadConsistency;
+}
+
 /** A page of candidate instances; `cursor` is absent on the last page. */
 export interface InstancePage {
   instances: ProcessInstance[];
@@ -39,15 +60,16 @@ export interface ProcessInstanceStore {
   /** The tombstone of a deleted instance, if it was deleted and the tombstone has not expired yet. */
   getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined>;
   /**
-   * Reads one shard's candidates for a plan, in key order, one page at a time. Candidates are read
+   * Reads one shard's candidates for a plan, one page at a time. Candidates are read
    * whole after the index named their keys (the indexes hold keys only); the caller decides with the
    * filter evaluator.
    */
-  queryShard(
-    plan: QueryPlan,
-    shard: number,
-    page: { cursor?: string; pageSize: number },
-  ): Promise<InstancePage>;
+  queryShard(plan: QueryPlan, shard: number, page: PageRequest): Promise<InstancePage>;
+  /**
+   * One shard's keys of a plan whose access path decides the filter (`plan.decidedByAccess`): the
+   * index's keys alone, no candidate read. Keys come in index order, as `queryShard`'s candidates.
+   */
+  queryShardKeys(plan: QueryPlan, shard: number, page: Omit<PageRequest, 'consistency'>): Promise<KeyPage>;
   /**
    * Applies a command in one conditional write. With a batch key the write also records the batch on
    * the instance, so the same batch can never apply it twice; without one (a single-instance API

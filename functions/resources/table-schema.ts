@@ -34,8 +34,15 @@ export interface TableSchema {
   readonly timeToLiveAttribute?: string;
 }
 
-export const INSTANCES_BY_SHARD_INDEX = 'byShard';
-export const INSTANCES_BY_SHARD_DEFINITION_INDEX = 'byShardProcessDefinitionId';
+export const INSTANCES_BY_SHARD_INDEX = 'byShardBucket';
+export const INSTANCES_BY_SHARD_DEFINITION_INDEX = 'byShardBucketProcessDefinitionId';
+/**
+ * Index partitions per shard: the instance indexes are keyed by shard × bucket, not by the shard
+ * alone, because a DynamoDB partition takes at most 1,000 writes/s (instance creation writes the
+ * indexes): 8 shards × 16 buckets are 128 partition values, 128,000 writes/s, above a table's 40,000
+ * warm throughput. A shard's reader queries each of its buckets.
+ */
+export const INDEX_BUCKETS = 16;
 export const DEFINITIONS_BY_ID_INDEX = 'byProcessDefinitionId';
 export const JOBS_BY_TYPE_INDEX = 'byActivatableType';
 export const JOBS_BY_INSTANCE_INDEX = 'byProcessInstanceKey';
@@ -97,17 +104,18 @@ export const tableSchemas = {
     // Both indexes project keys only: a state change (what every operation makes) writes the table
     // alone, and the readers fetch the candidates' items (BatchGetItem) before the filter decides.
     globalIndexes: [
-      // Every shard pages through its own instances in key order.
+      // Every shard pages through its own instances, bucket by bucket ("3#07": shard 3, bucket 7).
       {
         indexName: INSTANCES_BY_SHARD_INDEX,
-        partitionKey: { name: 'shard', type: 'N' },
+        partitionKey: { name: 'shardBucket', type: 'S' },
         sortKey: { name: 'processInstanceKey', type: 'S' },
         projection: 'KEYS_ONLY',
       },
-      // A filter that pins processDefinitionId reads only that definition's instances of the shard.
+      // A filter that pins processDefinitionId reads only that definition's instances of the shard
+      // ("3#07#order": shard 3, bucket 7, definition "order").
       {
         indexName: INSTANCES_BY_SHARD_DEFINITION_INDEX,
-        partitionKey: { name: 'shardProcessDefinitionId', type: 'S' },
+        partitionKey: { name: 'shardBucketProcessDefinitionId', type: 'S' },
         sortKey: { name: 'processInstanceKey', type: 'S' },
         projection: 'KEYS_ONLY',
       },

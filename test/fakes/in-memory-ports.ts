@@ -1,4 +1,5 @@
 import type { ChunkId } from '#domain/batch/chunk.ts';
+import type { QueryPlan } from '#domain/filter/plan-query.ts';
 import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
@@ -11,6 +12,7 @@ import type {
   CommandResult,
   InstancePage,
   InstanceTombstone,
+  KeyPage,
   ProcessInstanceStore,
 } from '#ports/process-instance-store.ts';
 
@@ -44,9 +46,7 @@ export class InMemoryProcessInstances implements ProcessInstanceStore {
     shard: number,
     page: { cursor?: string; pageSize: number },
   ): Promise<InstancePage> {
-    const inShard = [...this.instances.values()]
-      .filter((instance) => shardOf(instance.processInstanceKey, this.shardCount) === shard)
-      .sort((a, b) => (BigInt(a.processInstanceKey) < BigInt(b.processInstanceKey) ? -1 : 1));
+    const inShard = this.shardInstances(shard);
     const start = Number(page.cursor ?? 0);
     const next = start + page.pageSize;
     return {
@@ -54,6 +54,35 @@ export class InMemoryProcessInstances implements ProcessInstanceStore {
       cursor: next < inShard.length ? String(next) : undefined,
       retries: 0,
     };
+  }
+
+  /** The index's keys: a shard's instances of the pinned definition (the only plan that decides by access). */
+  async queryShardKeys(
+    plan: QueryPlan,
+    shard: number,
+    page: { cursor?: string; pageSize: number },
+  ): Promise<KeyPage> {
+    const { access } = plan;
+    const named = this.shardInstances(shard).filter(
+      (instance) =>
+        access.kind === 'shard' ||
+        (access.kind === 'processDefinitionId'
+          ? instance.processDefinitionId === access.processDefinitionId
+          : access.keys.includes(instance.processInstanceKey)),
+    );
+    const start = Number(page.cursor ?? 0);
+    const next = start + page.pageSize;
+    return {
+      keys: named.slice(start, next).map((instance) => instance.processInstanceKey),
+      cursor: next < named.length ? String(next) : undefined,
+      retries: 0,
+    };
+  }
+
+  private shardInstances(shard: number): ProcessInstance[] {
+    return [...this.instances.values()]
+      .filter((instance) => shardOf(instance.processInstanceKey, this.shardCount) === shard)
+      .sort((a, b) => (BigInt(a.processInstanceKey) < BigInt(b.processInstanceKey) ? -1 : 1));
   }
 
   async applyCommand(

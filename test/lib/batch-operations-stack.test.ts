@@ -177,6 +177,30 @@ describe('BatchOperationsStack', () => {
     });
   });
 
+  it('caps the worker at two invocations per shard: two batches side by side at full speed', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 16 },
+    });
+    const custom = Template.fromJSON(synthesizeTemplate({ shardCount: 16 }));
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 32 },
+    });
+  });
+
+  it('pre-warms the instance and batch item tables only when the warmThroughput setting asks', () => {
+    const warmed = (t: Template) =>
+      Object.values(t.findResources('AWS::DynamoDB::Table'))
+        .map((table) => table.Properties.WarmThroughput)
+        .filter((warm) => warm !== undefined);
+    expect(warmed(template)).toEqual([]);
+    expect(warmed(Template.fromJSON(synthesizeTemplate({ warmThroughput: 'true' })))).toEqual(
+      expect.arrayContaining([
+        { WriteUnitsPerSecond: 40_000, ReadUnitsPerSecond: 40_000 },
+        { WriteUnitsPerSecond: 8_000, ReadUnitsPerSecond: 12_000 },
+      ]),
+    );
+  });
+
   it('refuses to synthesize with an invalid setting, naming it', () => {
     expect(() => synthesizeTemplate({ shardCount: 0 })).toThrow(/SHARD_COUNT/);
   });

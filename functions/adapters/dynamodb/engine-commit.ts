@@ -164,8 +164,10 @@ function instanceUpdate(
   }
   if (before.processDefinitionId !== after.processDefinitionId) {
     // The definition index's key follows the definition (a migration).
-    const { shardProcessDefinitionId } = instanceItem(after, shardCount);
-    sets.push(`${builder.name('shardProcessDefinitionId')} = ${builder.value(shardProcessDefinitionId)}`);
+    const { shardBucketProcessDefinitionId } = instanceItem(after, shardCount);
+    sets.push(
+      `${builder.name('shardBucketProcessDefinitionId')} = ${builder.value(shardBucketProcessDefinitionId)}`,
+    );
   }
   // A batch's step marks the instance: applied only if not marked yet, so at most once per batch.
   const update = [

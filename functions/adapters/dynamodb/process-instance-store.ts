@@ -10,6 +10,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { queryRetrySettings, readConfig } from '#commons/config.ts';
+import { decodeCursor, encodeCursor } from '#domain/cursor.ts';
 import { TransientStoreError } from '#domain/errors.ts';
 import type { QueryPlan } from '#domain/filter/plan-query.ts';
 import {
@@ -18,31 +19,37 @@ import {
 } from '#domain/initialization/item-provider/query-retry-policy.ts';
 import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
-import { shardOf } from '#domain/keys.ts';
+import { bucketOf, shardOf } from '#domain/keys.ts';
 import type {
   BatchCommand,
   CommandResult,
   InstancePage,
   InstanceTombstone,
+  KeyPage,
+  PageRequest,
   ProcessInstanceStore,
 } from '#ports/process-instance-store.ts';
-import { INSTANCES_BY_SHARD_DEFINITION_INDEX, INSTANCES_BY_SHARD_INDEX } from '#resources/table-schema.ts';
+import {
+  INDEX_BUCKETS,
+  INSTANCES_BY_SHARD_DEFINITION_INDEX,
+  INSTANCES_BY_SHARD_INDEX,
+} from '#resources/table-schema.ts';
 import { batchWrite } from './batch-write.ts';
 import { DDB_BATCH_STATEMENT_MAX } from './dynamodb-limits.ts';
 import { ExpressionBuilder } from './expression.ts';
-import { cursorOf, startKeyOf } from './requests.ts';
+import { scanPages, updateIfConditionHolds } from './requests.ts';
 
 /** BatchGetItem takes at most 100 keys per call (DynamoDB API limit). */
 export const DDB_BATCH_GET_MAX = 100;
 
 export type StoredInstance = Omit<ProcessInstance, 'batchOperationIds'> & {
-  shard: number;
-  shardProcessDefinitionId: string;
+  shardBucket: string;
+  shardBucketProcessDefinitionId: string;
   batchOperationIds?: Set<string>;
 };
 
 /**
- * A deleted instance as stored: no `shard` nor `shardProcessDefinitionId`, so it drops out of both
+ * A deleted instance as stored: no `shardBucket` nor `shardBucketProcessDefinitionId`, so it drops out of both
  * per-shard indexes (sparse) and no query or search ever reads it; expires through DynamoDB TTL.
  */
 export type StoredTombstone = {
@@ -56,8 +63,8 @@ export type StoredTombstone = {
 const isTombstone = (item: Record<string, unknown>) => 'deletedDate' in item;
 
 /**
- * Process instances in DynamoDB. Each item carries its shard and a shard-qualified definition id,
- * the keys of the two per-shard indexes the query planner chooses between.
+ * Process instances in DynamoDB. Each item carries its shard × bucket and the same qualifying its
+ * definition id, the keys of the two indexes the query planner chooses between (INDEX_BUCKETS).
  */
 export class DynamoProcessInstanceStore implements ProcessInstanceStore {
   constructor(
@@ -102,53 +109,68 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     };
   }
 
-  async queryShard(
-    plan: QueryPlan,
-    shard: number,
-    page: { cursor?: string; pageSize: number },
-  ): Promise<InstancePage> {
-    try {
-      return plan.access.kind === 'keys'
-        ? await this.getShardKeys(plan.access.keys, shard, page)
-        : await this.queryShardIndex({ ...plan, access: plan.access }, shard, page);
-    } catch (error) {
-      if (error instanceof TransientStoreError || !isTransient(error)) throw error;
-      throw new TransientStoreError(error instanceof Error ? error.message : String(error), { cause: error });
-    }
+  queryShard(plan: QueryPlan, shard: number, page: PageRequest): Promise<InstancePage> {
+    const consistent = page.consistency !== 'eventual';
+    return transientAsStoreError(async () => {
+      if (plan.access.kind === 'keys') return this.getShardKeys(plan.access.keys, shard, page, consistent);
+      // The index holds keys only (a state change never writes it): the page's candidates are read
+      // whole afterwards, and the caller's evaluator decides on them (no pushdown on unprojected fields).
+      const indexed = await this.queryShardIndex(plan.access, shard, page);
+      const found = await this.getMany(indexed.keys, consistent);
+      return { retries: indexed.retries + found.retries, instances: found.instances, cursor: indexed.cursor };
+    });
   }
 
+  queryShardKeys(plan: QueryPlan, shard: number, page: Omit<PageRequest, 'consistency'>): Promise<KeyPage> {
+    return transientAsStoreError(async () => {
+      if (plan.access.kind !== 'keys') return this.queryShardIndex(plan.access, shard, page);
+      // Pinned keys are checked to exist (a filter's item is an instance that is there).
+      const found = await this.getShardKeys(plan.access.keys, shard, page, false);
+      return { ...found, keys: found.instances.map((instance) => instance.processInstanceKey) };
+    });
+  }
+
+  /**
+   * Up to a page of one shard's keys from the index the access path names, bucket after bucket (each
+   * in key order): the cursor carries the bucket and, within it, DynamoDB's own start key.
+   */
   private async queryShardIndex(
-    plan: QueryPlan & { access: Exclude<QueryPlan['access'], { kind: 'keys' }> },
+    access: Exclude<QueryPlan['access'], { kind: 'keys' }>,
     shard: number,
     page: { cursor?: string; pageSize: number },
-  ): Promise<InstancePage> {
-    const builder = new ExpressionBuilder();
-    const [IndexName, partition] =
-      plan.access.kind === 'processDefinitionId'
-        ? [
-            INSTANCES_BY_SHARD_DEFINITION_INDEX,
-            ['shardProcessDefinitionId', `${shard}#${plan.access.processDefinitionId}`] as const,
-          ]
-        : [INSTANCES_BY_SHARD_INDEX, ['shard', shard] as const];
-    const KeyConditionExpression = `${builder.name(partition[0])} = ${builder.value(partition[1])}`;
-    // The index holds keys only (a state change never writes it): the page's candidates are read
-    // whole afterwards, and the caller's evaluator decides on them (no pushdown on unprojected fields).
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName,
-        KeyConditionExpression,
-        ...builder.attributes(),
-        Limit: page.pageSize,
-        ExclusiveStartKey: startKeyOf(page.cursor),
-      }),
-    );
-    const keys = (result.Items ?? []).map((item) => String(item.processInstanceKey));
-    const found = await this.getMany(keys);
+  ): Promise<KeyPage> {
+    const keys: string[] = [];
+    let retries = 0;
+    let { bucket, startKey } = bucketCursorOf(page.cursor);
+    while (bucket < INDEX_BUCKETS && keys.length < page.pageSize) {
+      const builder = new ExpressionBuilder();
+      const prefix = shardBucketOf(shard, bucket);
+      const [IndexName, partition] =
+        access.kind === 'processDefinitionId'
+          ? [
+              INSTANCES_BY_SHARD_DEFINITION_INDEX,
+              ['shardBucketProcessDefinitionId', `${prefix}#${access.processDefinitionId}`] as const,
+            ]
+          : [INSTANCES_BY_SHARD_INDEX, ['shardBucket', prefix] as const];
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName,
+          KeyConditionExpression: `${builder.name(partition[0])} = ${builder.value(partition[1])}`,
+          ...builder.attributes(),
+          Limit: page.pageSize - keys.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      retries += retriesOf(result);
+      keys.push(...(result.Items ?? []).map((item) => String(item.processInstanceKey)));
+      startKey = result.LastEvaluatedKey;
+      if (!startKey) bucket++;
+    }
     return {
-      retries: retriesOf(result) + found.retries,
-      instances: found.instances,
-      cursor: cursorOf(result.LastEvaluatedKey),
+      keys,
+      retries,
+      cursor: bucket < INDEX_BUCKETS ? encodeCursor({ bucket, startKey: startKey ?? null }) : undefined,
     };
   }
 
@@ -276,11 +298,12 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     keys: readonly string[],
     shard: number,
     page: { cursor?: string; pageSize: number },
+    consistent: boolean,
   ): Promise<InstancePage> {
     const shardKeys = keys.filter((key) => shardOf(key, this.shardCount) === shard);
     const start = page.cursor ? Number(page.cursor) : 0;
     const slice = shardKeys.slice(start, start + Math.min(page.pageSize, DDB_BATCH_GET_MAX));
-    const { instances, retries } = await this.getMany(slice);
+    const { instances, retries } = await this.getMany(slice, consistent);
     const next = start + slice.length;
     return { retries, instances, cursor: next < shardKeys.length ? String(next) : undefined };
   }
@@ -289,7 +312,10 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
    * The instances of `keys` that exist (tombstones left out), in key order, read with BatchGetItem
    * 100 at a time; keys DynamoDB left unprocessed are asked again with backoff.
    */
-  private async getMany(keys: readonly string[]): Promise<{ instances: ProcessInstance[]; retries: number }> {
+  private async getMany(
+    keys: readonly string[],
+    consistent: boolean,
+  ): Promise<{ instances: ProcessInstance[]; retries: number }> {
     const found: ProcessInstance[] = [];
     let retries = 0;
     for (let start = 0; start < keys.length; start += DDB_BATCH_GET_MAX) {
@@ -298,7 +324,8 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
       for (let retriesSoFar = 0; pending.length > 0; retriesSoFar++) {
         const result = await this.db.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            // Eventually consistent reads cost half a unit per 4 KB (ReadConsistency says when they do).
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } },
           }),
         );
         retries += retriesOf(result);
@@ -350,25 +377,107 @@ export function isTransient(error: unknown): boolean {
   return isThrottlingError(classified) || isTransientError(classified) || isServerError(classified);
 }
 
+/** Runs a read, its transient errors (after the SDK's own retries) as TransientStoreError: the query retry policy's. */
+async function transientAsStoreError<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof TransientStoreError || !isTransient(error)) throw error;
+    throw new TransientStoreError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/** A shard × bucket partition value of the instance indexes ("3#07"). */
+function shardBucketOf(shard: number, bucket: number): string {
+  return `${shard}#${String(bucket).padStart(2, '0')}`;
+}
+
+/** Where a shard's index page starts: a bucket, and DynamoDB's start key within it. */
+function bucketCursorOf(cursor: string | undefined): { bucket: number; startKey?: Record<string, unknown> } {
+  if (cursor === undefined) return { bucket: 0 };
+  const value = decodeCursor(cursor) as { bucket?: unknown; startKey?: unknown } | undefined;
+  if (!value || typeof value.bucket !== 'number' || typeof value.startKey !== 'object')
+    throw new Error(`Not a cursor of this store: ${cursor}`);
+  return {
+    bucket: value.bucket,
+    startKey: (value.startKey ?? undefined) as Record<string, unknown> | undefined,
+  };
+}
+
 /** Attempts the SDK made beyond the first (its own retries with backoff). */
 function retriesOf(result: { $metadata: { attempts?: number } }): number {
   return Math.max(0, (result.$metadata.attempts ?? 1) - 1);
 }
 
-/** An instance as stored: with its shard and the shard-qualified definition id the indexes key on. */
+/** An instance as stored: with its shard × bucket, alone and qualifying the definition id, the indexes' keys. */
 export function instanceItem(instance: ProcessInstance, shardCount: number): StoredInstance {
-  const shard = shardOf(instance.processInstanceKey, shardCount);
   const { batchOperationIds, ...rest } = instance;
+  const partition = indexPartitionOf(instance.processInstanceKey, shardCount);
   return {
     ...rest,
-    shard,
-    shardProcessDefinitionId: `${shard}#${instance.processDefinitionId}`,
+    shardBucket: partition,
+    shardBucketProcessDefinitionId: `${partition}#${instance.processDefinitionId}`,
     // A string set (ADD-able) and absent when empty: DynamoDB stores no empty sets.
     ...(batchOperationIds.length > 0 ? { batchOperationIds: new Set(batchOperationIds) } : {}),
   };
 }
 
+function indexPartitionOf(processInstanceKey: string, shardCount: number): string {
+  return shardBucketOf(
+    shardOf(processInstanceKey, shardCount),
+    bucketOf(processInstanceKey, shardCount, INDEX_BUCKETS),
+  );
+}
+
 export function fromItem(item: StoredInstance): ProcessInstance {
-  const { shard: _shard, shardProcessDefinitionId: _index, batchOperationIds, ...instance } = item;
+  const {
+    shardBucket: _bucket,
+    shardBucketProcessDefinitionId: _index,
+    batchOperationIds,
+    ...instance
+  } = item;
   return { ...instance, batchOperationIds: batchOperationIds ? [...batchOperationIds].sort() : [] };
+}
+
+/**
+ * Gives the instances stored before the indexes were keyed by shard × bucket (a DATA_DIR of an older
+ * version: items with `shard` and `shardProcessDefinitionId`) their new index keys, and drops the old
+ * ones, so every instance is found again. One scan; nothing to do on a table without such items.
+ * Returns how many instances it moved.
+ */
+export async function moveInstancesToBucketIndexes(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  shardCount: number,
+): Promise<number> {
+  let moved = 0;
+  for await (const page of scanPages(db, {
+    TableName: tableName,
+    FilterExpression: 'attribute_exists(#shard) AND attribute_not_exists(shardBucket)',
+    ProjectionExpression: 'processInstanceKey, processDefinitionId',
+    ExpressionAttributeNames: { '#shard': 'shard' },
+  })) {
+    for (const item of page) {
+      const key = String(item.processInstanceKey);
+      const partition = indexPartitionOf(key, shardCount);
+      // Not if a tombstone replaced it meanwhile (a tombstone is out of every index).
+      await updateIfConditionHolds(
+        db,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { processInstanceKey: key },
+          UpdateExpression:
+            'SET shardBucket = :partition, shardBucketProcessDefinitionId = :definition REMOVE #shard, shardProcessDefinitionId',
+          ConditionExpression: 'attribute_exists(#shard)',
+          ExpressionAttributeNames: { '#shard': 'shard' },
+          ExpressionAttributeValues: {
+            ':partition': partition,
+            ':definition': `${partition}#${String(item.processDefinitionId)}`,
+          },
+        }),
+      );
+      moved++;
+    }
+  }
+  return moved;
 }

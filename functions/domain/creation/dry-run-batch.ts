@@ -37,13 +37,17 @@ export async function dryRunBatch(
       );
       for await (const { itemKey } of items) {
         count++;
-        if (sample.length < DRY_RUN_SAMPLE_SIZE) sample.push(itemKey);
+        // A shard yields its keys index bucket by bucket, not in key order: keep its smallest.
+        if (sample.length < DRY_RUN_SAMPLE_SIZE || itemKey < sample[sample.length - 1]) {
+          sample.push(itemKey);
+          sample.sort();
+          if (sample.length > DRY_RUN_SAMPLE_SIZE) sample.pop();
+        }
       }
       return { shard, count, sample };
     }),
   );
-  // Each shard yields instance keys in key order, so the overall first keys are among the shards'
-  // first (a job shard's sample is the first jobs its segment read).
+  // Each shard kept its smallest keys, so the overall first keys are among them.
   const sample = shards
     .flatMap(({ sample }) => sample)
     .sort()

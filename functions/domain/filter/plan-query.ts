@@ -33,6 +33,11 @@ export type Pushdown =
 export interface QueryPlan {
   readonly access: AccessPath;
   readonly pushdown?: Pushdown;
+  /**
+   * Every instance the access path names matches the filter: the filter pins processDefinitionId and
+   * says nothing else, so the index's keys are the items and no candidate needs reading.
+   */
+  readonly decidedByAccess: boolean;
 }
 
 /** Longer `$in` lists are left to the evaluator: DynamoDB takes 100 IN operands and 4 KB expressions. */
@@ -48,16 +53,35 @@ const NOTHING: Pushdown = { kind: 'exists', path: ['state'], exists: false };
 
 export function planQuery(filter: ProcessInstanceFilter): QueryPlan {
   const pushdown = pushdownOf(filter);
+  const access = chooseAccess(filter);
   return {
-    access: chooseAccess(filter),
+    access,
     pushdown: pushdown && operandCount(pushdown) <= MAX_PUSHED_OPERANDS ? pushdown : undefined,
+    decidedByAccess: access.kind === 'processDefinitionId' && onlyPinsDefinition(filter),
   };
 }
 
 /**
+ * The filter is nothing but `$eq`/`$in` of processDefinitionId with text values: each of them holds
+ * for the one definition pinned by all of them (their intersection), which the access path reads.
+ */
+function onlyPinsDefinition(filter: ProcessInstanceFilter): boolean {
+  return (
+    filter.anyOf === undefined &&
+    filter.all.every(
+      (condition) =>
+        condition.kind === 'field' &&
+        condition.field === 'processDefinitionId' &&
+        (condition.operator === '$eq' || condition.operator === '$in') &&
+        asList(condition.value).every((value) => typeof value === 'string'),
+    )
+  );
+}
+
+/**
  * Instance keys pinned by the filter read those keys only; otherwise one pinned processDefinitionId
- * reads that definition's index partition of the shard; otherwise the shard's own index. Either way a
- * shard's candidates come in key order.
+ * reads that definition's index partitions of the shard; otherwise the shard's own index. A shard's
+ * candidates come once each, index bucket by bucket (pinned keys in key order).
  */
 function chooseAccess(filter: ProcessInstanceFilter): AccessPath {
   const keys = pinnedValues(filter, 'processInstanceKey');

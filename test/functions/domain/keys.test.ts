@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKey, KEY_BASE, keyFromSequence, shardIds, shardOf } from '#domain/keys.ts';
+import { bucketOf, isKey, KEY_BASE, keyFromSequence, shardIds, shardOf } from '#domain/keys.ts';
 
 describe('keys and shards', () => {
   it('makes 16-digit keys from a sequence, so string order is numeric order', () => {
@@ -13,6 +13,17 @@ describe('keys and shards', () => {
     const counts = new Array(8).fill(0);
     for (let index = 0; index < 8000; index++) counts[shardOf(keyFromSequence(index * stride), 8)]++;
     for (const count of counts) expect(Math.abs(count - 1000)).toBeLessThan(150);
+  });
+
+  it("spreads a shard's keys evenly over its buckets, so shard × bucket has shards × buckets values", () => {
+    const counts = new Map<string, number>();
+    for (let index = 0; index < 32_000; index++) {
+      const key = keyFromSequence(index * 3);
+      const partition = `${shardOf(key, 8)}#${bucketOf(key, 8, 16)}`;
+      counts.set(partition, (counts.get(partition) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(128);
+    for (const count of counts.values()) expect(Math.abs(count - 250)).toBeLessThan(75);
   });
 
   it('derives the shard from the key alone', () => {

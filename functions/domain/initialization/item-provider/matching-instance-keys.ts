@@ -19,9 +19,18 @@ export interface ItemProviderDeps {
 }
 
 /**
- * The keys of one shard's instances that match a filter, in key order, page by page: the planner
- * picks the access path, the store reads candidates, and the one evaluator decides. At most one page
- * is in memory. `stats.queryRetries` counts the store's own retries and this provider's.
+ * The keys of one shard's instances that match a filter, page by page: the planner picks the access
+ * path, the store reads candidates, and the one evaluator decides; when the access path alone decides
+ * the filter (it pins processDefinitionId and nothing else), the index's keys are the items and
+ * nothing is read. At most one page is in memory. `stats.queryRetries` counts the store's own
+ * retries and this provider's.
+ *
+ * Candidates are read eventually consistent: the batch is a snapshot, and each of its writes decides
+ * again on the instance as it is then. A write operation's conditional write requires the state and
+ * the absence of this batch's mark; an engine step reads the instance strongly and commits on it as
+ * read; a job operation does the same on the job (jobs are never read here). So a candidate a moment
+ * old that no longer matches fails or completes exactly as it would had it changed just after a
+ * strong read, and one that matches only since a moment ago is left out as one changed just after.
  */
 export async function* matchingInstanceKeys(
   deps: ItemProviderDeps,
@@ -33,8 +42,18 @@ export async function* matchingInstanceKeys(
   const plan = planQuery(filter);
   let cursor: string | undefined;
   do {
+    const request = { cursor, pageSize: deps.queryPageSize };
+    if (plan.decidedByAccess) {
+      const page = await fetchWithRetry(deps, shard, stats, () =>
+        deps.instances.queryShardKeys(plan, shard, request),
+      );
+      stats.queryRetries += page.retries;
+      yield* page.keys;
+      cursor = page.cursor;
+      continue;
+    }
     const page = await fetchWithRetry(deps, shard, stats, () =>
-      deps.instances.queryShard(plan, shard, { cursor, pageSize: deps.queryPageSize }),
+      deps.instances.queryShard(plan, shard, { ...request, consistency: 'eventual' }),
     );
     stats.queryRetries += page.retries;
     for (const instance of page.instances) {

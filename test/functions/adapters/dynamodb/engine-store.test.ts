@@ -137,9 +137,11 @@ describe('the engine store', () => {
     const shard = shardOf(instance.processInstanceKey, 4);
     const byDefinition = async (processDefinitionId: string) =>
       (
-        await instances.queryShard({ access: { kind: 'processDefinitionId', processDefinitionId } }, shard, {
-          pageSize: 10,
-        })
+        await instances.queryShard(
+          { access: { kind: 'processDefinitionId', processDefinitionId }, decidedByAccess: true },
+          shard,
+          { pageSize: 10 },
+        )
       ).instances.map((found) => found.processInstanceKey);
     expect(await byDefinition('shipping-v2')).toEqual([instance.processInstanceKey]);
     expect(await byDefinition('shipping-v1')).toEqual([]);

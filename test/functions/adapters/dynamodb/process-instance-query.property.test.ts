@@ -39,8 +39,8 @@ async function readAll(filterJson: unknown): Promise<{ keys: string[]; candidate
       }
       cursor = page.cursor;
     } while (cursor);
-    // A shard's candidates come in key order, each once (dry run and initialization rely on it).
-    expect(shardKeys).toEqual([...new Set(shardKeys)].sort());
+    // A shard's candidates come each once (bucket by bucket, so not in key order).
+    expect(shardKeys).toHaveLength(new Set(shardKeys).size);
     keys.push(...shardKeys);
   }
   return { keys: keys.sort(), candidates };

@@ -1,9 +1,12 @@
 import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
-import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import {
+  DynamoProcessInstanceStore,
+  moveInstancesToBucketIndexes,
+} from '#adapters/dynamodb/process-instance-store.ts';
 import { TransientStoreError } from '#domain/errors.ts';
 import { matchesFilter } from '#domain/filter/evaluate-filter.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
@@ -47,13 +50,15 @@ async function readShard(filter: unknown, shard: number, pageSize = 4): Promise<
     );
     cursor = page.cursor;
   } while (cursor);
-  return keys;
+  // Bucket after bucket, each in key order: the shard's keys as a set.
+  return keys.sort();
 }
 
 const expected = (predicate: (instance: ProcessInstance) => boolean, shard: number) =>
   instances
     .filter((i) => predicate(i) && shardOf(i.processInstanceKey, SHARDS) === shard)
-    .map((i) => i.processInstanceKey);
+    .map((i) => i.processInstanceKey)
+    .sort();
 
 describe('DynamoProcessInstanceStore', () => {
   it('stores and reads an instance back unchanged', async () => {
@@ -61,7 +66,7 @@ describe('DynamoProcessInstanceStore', () => {
     expect(await store.getInstance(keyFromSequence(99_999))).toBeUndefined();
   });
 
-  it('pages a shard through the keys-only shard index and reads the candidates whole, in key order', async () => {
+  it('pages a shard through the keys-only shard index, bucket by bucket, and reads the candidates whole', async () => {
     for (let shard = 0; shard < SHARDS; shard++) {
       expect(await readShard({ tenantId: 'a' }, shard)).toEqual(expected((i) => i.tenantId === 'a', shard));
     }
@@ -73,6 +78,53 @@ describe('DynamoProcessInstanceStore', () => {
         await readShard({ processDefinitionId: 'odd', variables: [{ name: 'index', value: '7' }] }, shard),
       ).toEqual(expected((i) => i.processDefinitionId === 'odd' && i.variables.index === '7', shard));
     }
+  });
+
+  it("names a definition's keys from the index alone when the filter pins nothing else", async () => {
+    const plan = planQuery(parseProcessInstanceFilter({ processDefinitionId: 'odd' }));
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.queryShardKeys(plan, shard, { cursor, pageSize: 2 });
+        keys.push(...page.keys);
+        cursor = page.cursor;
+      } while (cursor);
+      expect(keys.sort()).toEqual(expected((i) => i.processDefinitionId === 'odd', shard));
+    }
+  });
+
+  it('reads candidates eventually consistent when asked, with the same result', async () => {
+    const plan = planQuery(parseProcessInstanceFilter({ tenantId: 'b' }));
+    const page = await store.queryShard(plan, 0, { pageSize: 100, consistency: 'eventual' });
+    expect(
+      page.instances
+        .filter((instance) => instance.tenantId === 'b')
+        .map((instance) => instance.processInstanceKey)
+        .sort(),
+    ).toEqual(expected((i) => i.tenantId === 'b', 0));
+    expect(page.cursor).toBeUndefined();
+  });
+
+  it('moves an instance stored with the old per-shard index keys (an older DATA_DIR) to the bucket indexes', async () => {
+    // Prepare: an instance as an earlier version stored it, keyed by shard alone.
+    const legacy = processInstance(500, { processDefinitionId: 'legacy' });
+    const shard = shardOf(legacy.processInstanceKey, SHARDS);
+    const { batchOperationIds: _none, ...fields } = legacy;
+    await dynamo.db.send(
+      new PutCommand({
+        TableName: 'ProcessInstances',
+        Item: { ...fields, shard, shardProcessDefinitionId: `${shard}#legacy` },
+      }),
+    );
+    expect(await readShard({ processDefinitionId: 'legacy' }, shard)).toEqual([]);
+    // Act
+    const moved = await moveInstancesToBucketIndexes(dynamo.db, 'ProcessInstances', SHARDS);
+    const again = await moveInstancesToBucketIndexes(dynamo.db, 'ProcessInstances', SHARDS);
+    // Assess
+    expect([moved, again]).toEqual([1, 0]);
+    expect(await readShard({ processDefinitionId: 'legacy' }, shard)).toEqual([legacy.processInstanceKey]);
+    expect(await store.getInstance(legacy.processInstanceKey)).toEqual(legacy);
   });
 
   it('reads pinned keys of the shard only', async () => {

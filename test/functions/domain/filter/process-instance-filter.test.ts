@@ -236,6 +236,18 @@ describe('query planner', () => {
     expect(plan.access).toEqual({ kind: 'processDefinitionId', processDefinitionId: 'order-process' });
   });
 
+  it('lets the definition index decide a filter that pins processDefinitionId and nothing else', () => {
+    const decided = (filter: unknown) => planQuery(parseProcessInstanceFilter(filter)).decidedByAccess;
+    expect(decided({ processDefinitionId: 'order-process' })).toBe(true);
+    expect(decided({ processDefinitionId: { $in: ['order-process', 'b'], $eq: 'order-process' } })).toBe(
+      true,
+    );
+    expect(decided({ processDefinitionId: 'order-process', state: 'ACTIVE' })).toBe(false);
+    expect(decided({ processDefinitionId: { $like: 'order*' } })).toBe(false);
+    expect(decided({ $or: [{ processDefinitionId: 'order-process' }] })).toBe(false);
+    expect(decided({ tenantId: 'a' })).toBe(false);
+  });
+
   it('falls back to the shard index and pushes what it can into the expression', () => {
     const plan = planQuery(
       parseProcessInstanceFilter({ tenantId: { $neq: 'a' }, processDefinitionId: { $like: 'o*' } }),
