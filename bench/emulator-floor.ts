@@ -17,6 +17,8 @@ export interface FloorOptions {
 }
 
 export interface FloorRun {
+  /** How many of the batch's instances were written (a sample of them in the largest runs). */
+  items: number;
   durationMs: number;
   itemsPerSecond: number;
   requestsInFlight: number;
@@ -63,6 +65,7 @@ async function run(
   const durationMs = performance.now() - started;
   client.destroy();
   return {
+    items: options.count,
     durationMs: Math.round(durationMs),
     itemsPerSecond: Math.round((options.count / durationMs) * 1000),
     requestsInFlight: inFlight,

@@ -95,7 +95,10 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
     '',
     `Monthly, apart from batches: deployment $${result.monthly.deployment.toFixed(2)}, BatchItems storage $${result.monthly.batchItemsStoragePerMillionItems.toFixed(4)} per million items kept`,
   );
-  lines.push('', 'Emulator floor (the same conditional writes issued bare)');
+  lines.push(
+    '',
+    `Emulator floor (the same conditional writes issued bare, on ${floor.batched.items} of the batch's instances)`,
+  );
   row(
     `PartiQL batches of 25, ${floor.batched.requestsInFlight} in flight`,
     `${ms(floor.batched.durationMs)}, ${floor.batched.itemsPerSecond} items/s`,
