@@ -357,13 +357,12 @@ describe('a failing initialization query', () => {
     // page ends inside a bucket, so the second page's first query resumes at a start key.
     const { processDefinitionId, seeded } = await seed(QUERY_PAGE_SIZE + 10, 10);
     let secondPageQueries = 0;
-    faults.use((call) =>
-      isInstanceQuery(call, processDefinitionId, 0) &&
-      (call.input as { ExclusiveStartKey?: unknown }).ExclusiveStartKey !== undefined
-        ? (secondPageQueries++,
-          { kind: 'fail', error: validationError('The provided starting key is invalid (injected)') })
-        : undefined,
-    );
+    faults.use((call) => {
+      const resumed = (call.input as { ExclusiveStartKey?: unknown }).ExclusiveStartKey !== undefined;
+      if (!isInstanceQuery(call, processDefinitionId, 0) || !resumed) return undefined;
+      secondPageQueries++;
+      return { kind: 'fail', error: validationError('The provided starting key is invalid (injected)') };
+    });
 
     // Act
     const batch = await api.finalBatch(await cancelByDefinition(processDefinitionId));

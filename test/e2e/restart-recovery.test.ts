@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/free-port.ts';
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+import { expectFinishedAcrossRestart } from '../helpers/interrupted-batch.ts';
 
 /**
  * The embedded runtime is killed with SIGKILL in the middle of a batch and started again on the same
@@ -18,14 +19,6 @@ afterAll(async () => {
   if (running) await kill(running, 'SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** `npm start` in its own process group, with small chunks worked one item at a time. */
 async function startService(port: number): Promise<ChildProcess> {
@@ -117,25 +110,12 @@ describe('restart recovery', () => {
       operationsCompletedCount: INSTANCES,
       operationsFailedCount: 0,
     });
-    const items = await api.post('/v2/batch-operation-items/search', {
-      filter: { batchOperationKey: key },
-      page: { limit: 1000 },
+    await expectFinishedAcrossRestart(api, key, {
+      items: INSTANCES,
+      completedBeforeInterruption: beforeKill.operationsCompletedCount,
+      interruptedAt: killedAt,
+      restartedAt,
     });
-    expect(items.body.page.totalItems).toBe(INSTANCES);
-    const processed = items.body.items as {
-      state: string;
-      processInstanceKey: string;
-      processedDate: string;
-    }[];
-    expect(processed.map((item) => item.state)).toEqual(Array(INSTANCES).fill('COMPLETED'));
-    expect(new Set(processed.map((item) => item.processInstanceKey)).size).toBe(INSTANCES);
-    // The kill came mid-batch: items the first runtime recorded kept their date, the others were
-    // done by the second one (the first was gone by then).
-    const processedAt = processed.map((item) => Date.parse(item.processedDate));
-    expect(processedAt.filter((at) => at < killedAt).length).toBeGreaterThanOrEqual(
-      beforeKill.operationsCompletedCount,
-    );
-    expect(processedAt.filter((at) => at > restartedAt).length).toBeGreaterThan(0);
     const instances = await api.post('/v2/process-instances/search', {
       filter: { processDefinitionId: 'e2e-order', state: 'CANCELED' },
       page: { limit: 1000 },

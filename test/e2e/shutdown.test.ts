@@ -1,11 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../local/data-dir-lock.ts';
+import { freePort } from '../../local/free-port.ts';
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
+import { expectFinishedAcrossRestart } from '../helpers/interrupted-batch.ts';
 
 /**
  * `npm start` as an operator runs it, in a process group of its own: SIGTERM to the npm process stops
@@ -27,14 +28,6 @@ afterAll(() => {
   }
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 interface Run {
   child: ChildProcess;
@@ -195,25 +188,12 @@ describe('orderly shutdown of npm start', () => {
       operationsCompletedCount: INSTANCES,
       operationsFailedCount: 0,
     });
-    const items = await api.post('/v2/batch-operation-items/search', {
-      filter: { batchOperationKey: key },
-      page: { limit: 1000 },
+    await expectFinishedAcrossRestart(api, key, {
+      items: INSTANCES,
+      completedBeforeInterruption: beforeStop.operationsCompletedCount,
+      interruptedAt: stoppedAt,
+      restartedAt,
     });
-    expect(items.body.page.totalItems).toBe(INSTANCES);
-    const processed = items.body.items as {
-      state: string;
-      processInstanceKey: string;
-      processedDate: string;
-    }[];
-    expect(processed.map((item) => item.state)).toEqual(Array(INSTANCES).fill('COMPLETED'));
-    expect(new Set(processed.map((item) => item.processInstanceKey)).size).toBe(INSTANCES);
-    // The stop came mid-batch: items the first runtime recorded kept their date, the others were
-    // done by the restarted one (the first had exited by then).
-    const processedAt = processed.map((item) => Date.parse(item.processedDate));
-    expect(processedAt.filter((at) => at < stoppedAt).length).toBeGreaterThanOrEqual(
-      beforeStop.operationsCompletedCount,
-    );
-    expect(processedAt.filter((at) => at > restartedAt).length).toBeGreaterThan(0);
     // Ctrl-C: SIGINT to the whole process group (npm relays it once more): one orderly stop.
     process.kill(-(restarted.child.pid as number), 'SIGINT');
     const interrupted = await restarted.exited;
