@@ -28,7 +28,7 @@ import { CallerRateLimit, rateLimitFromEnvironment } from './caller-rate-limit.t
 import { consoleAssets } from './console-assets.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type Emulator, LOCAL_CREDENTIALS, pointSdkAt } from './emulator-process.ts';
+import { type Emulator, LOCAL_CREDENTIALS, namespaceCredentials, pointSdkAt } from './emulator-process.ts';
 import { createHttpApi } from './http-api.ts';
 import {
   abandonInvocations,
@@ -168,9 +168,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   try {
     const shared = options.sharedEmulators;
     const endpoints = shared ?? (await startEmulators(parts.emulators, ownsDataDir ? undefined : dataDir));
-    const credentials = shared
-      ? { accessKeyId: shared.namespace, secretAccessKey: shared.namespace }
-      : LOCAL_CREDENTIALS;
+    const credentials = shared ? namespaceCredentials(shared.namespace) : LOCAL_CREDENTIALS;
     pointSdkAt(endpoints, credentials);
 
     const dynamoClient = new DynamoDBClient({});

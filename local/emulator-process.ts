@@ -19,6 +19,14 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const LOCAL_REGION = 'us-east-1';
 
 /**
+ * Credentials of one namespace on emulators shared by several runtimes: DynamoDB Local started with a
+ * database per access key gives the namespace a database of its own.
+ */
+export function namespaceCredentials(namespace: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: namespace, secretAccessKey: namespace };
+}
+
+/**
  * Starts an emulator script of this folder as a child process on a free loopback port (passed as its
  * first argument) and waits until `probe(endpoint)` answers. The IPC channel makes the child end by
  * itself if this process dies without stopping it. The child stays in this process group (so a

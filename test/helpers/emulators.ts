@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { SharedEmulators } from '../../local/embedded-runtime.ts';
-import { LOCAL_REGION } from '../../local/emulator-process.ts';
+import { LOCAL_REGION, namespaceCredentials } from '../../local/emulator-process.ts';
 
 /**
  * The run's shared emulators (test/global-setup.ts) under a namespace no other runtime or store of the
@@ -16,6 +16,6 @@ export function clientSettings(emulators: SharedEmulators) {
   return {
     endpoint: emulators.dynamodb,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: emulators.namespace, secretAccessKey: emulators.namespace },
+    credentials: namespaceCredentials(emulators.namespace),
   };
 }
