@@ -48,6 +48,11 @@ export function abandonInvocations(): void {
   stopping = true;
 }
 
+/** Whether new invocations may start: not once the runtime is stopping. */
+export function acceptingInvocations(): boolean {
+  return !stopping;
+}
+
 /** A runtime (re)starting in this process: invocations get their full time again. */
 export function acceptInvocations(): void {
   stopping = false;

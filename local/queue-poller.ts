@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '#commons/logger.ts';
-import { invoke, type LambdaHandler } from './lambda-runtime.ts';
+import { acceptingInvocations, invoke, type LambdaHandler } from './lambda-runtime.ts';
 
 export interface QueuePollerOptions {
   sqs: SQSClient;
@@ -32,7 +32,8 @@ export interface QueuePollerOptions {
 export function startQueuePoller(options: QueuePollerOptions): { stop(): Promise<void>; running(): boolean } {
   let running = true;
   const loop = async () => {
-    while (running) {
+    // A stopping runtime starts no invocation: the loops end, as stop() would end them.
+    while (running && acceptingInvocations()) {
       try {
         await pollOnce(options);
       } catch (error) {
@@ -63,6 +64,13 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
     }),
   );
   if (Messages.length === 0) return;
+  if (!acceptingInvocations()) {
+    // The runtime began stopping during this receive: an invocation started now would have no time
+    // left and fail at once. The messages go back to the queue untouched (received once more), for the
+    // next start; the loop ends here rather than receive them again.
+    await returnToQueue(options, Messages, 0);
+    return;
+  }
   const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, options)) };
   let failedIds: Set<string>;
   try {
@@ -87,18 +95,25 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
       }),
     );
   }
-  if (failed.length > 0) {
-    await options.sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: options.queueUrl,
-        Entries: failed.map((message, index) => ({
-          Id: String(index),
-          ReceiptHandle: message.ReceiptHandle,
-          VisibilityTimeout: options.retryDelaySeconds,
-        })),
-      }),
-    );
-  }
+  if (failed.length > 0) await returnToQueue(options, failed, options.retryDelaySeconds);
+}
+
+/** Makes messages visible again after `delaySeconds`, as Lambda does with a batch's failures. */
+async function returnToQueue(
+  options: QueuePollerOptions,
+  messages: Message[],
+  delaySeconds: number,
+): Promise<void> {
+  await options.sqs.send(
+    new ChangeMessageVisibilityBatchCommand({
+      QueueUrl: options.queueUrl,
+      Entries: messages.map((message, index) => ({
+        Id: String(index),
+        ReceiptHandle: message.ReceiptHandle,
+        VisibilityTimeout: delaySeconds,
+      })),
+    }),
+  );
 }
 
 function toRecord(message: Message, options: QueuePollerOptions): SQSRecord {

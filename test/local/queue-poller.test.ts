@@ -9,6 +9,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQS_CLIENT_CONFIG } from '#commons/clients.ts';
 import { type Emulator, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulator-process.ts';
+import { abandonInvocations, acceptInvocations } from '../../local/lambda-runtime.ts';
 import { startQueuePoller } from '../../local/queue-poller.ts';
 import { startSqsEmulator } from '../../local/sqs-emulator.ts';
 import { eventually } from '../helpers/api-client.ts';
@@ -136,5 +137,68 @@ describe('queue poller', () => {
     // Assess
     expect(dead.Body).toBe('poison');
     expect(attempts).toBe(2);
+  });
+
+  it('invokes nothing once the runtime is stopping: gives a received message back at once and receives no more', async () => {
+    // Prepare: the runtime begins stopping while the poller's receive is in flight (its own client's
+    // middleware), and the client records what it receives.
+    const { queueUrl } = await fifoQueuePair(5);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'late', MessageGroupId: 'g' }));
+    const pollerSqs = new SQSClient({
+      ...SQS_CLIENT_CONFIG,
+      endpoint: emulator.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    let received = 0;
+    pollerSqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'ReceiveMessageCommand') {
+          abandonInvocations();
+          received += ((result.output as { Messages?: unknown[] }).Messages ?? []).length;
+        }
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    let invocations = 0;
+    try {
+      // Act
+      const poller = startQueuePoller({
+        sqs: pollerSqs,
+        queueUrl,
+        queueArn: 'arn:aws:sqs:us-east-1:000000000000:test.fifo',
+        handler: () => {
+          invocations++;
+          return Promise.resolve({ batchItemFailures: [] });
+        },
+        functionName: 'Test',
+        batchSize: 5,
+        concurrency: 1,
+        retryDelaySeconds: 60,
+        timeoutMs: 10_000,
+      });
+      await eventually(
+        async () => (received > 0 ? true : undefined),
+        () => 'the poller received nothing',
+      );
+      await poller.stop();
+    } finally {
+      acceptInvocations();
+      pollerSqs.destroy();
+    }
+    // Assess: not invoked, not deleted, visible again at once (not after the 60 s retry delay), and
+    // received by the poller once only (a loop of receives would move it to the dead-letter queue).
+    expect(invocations).toBe(0);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    expect(Messages.map((message) => message.Body)).toEqual(['late']);
+    expect(Messages[0].Attributes?.ApproximateReceiveCount).toBe('2');
   });
 });
