@@ -26,16 +26,14 @@ export interface FloorRun {
 
 /**
  * The emulator floor: the fastest the same writes go here, issued bare through a client of its own.
- * Each is the service's conditional write (not yet marked by this run; the mark added), once in
+ * Each is the service's conditional cancel (FLOOR_STATES; not yet marked by this run, the mark added), in
  * PartiQL batches of 25 as the worker sends them (`batched`, the fastest form DynamoDB Local accepts),
- * and once as single conditional UpdateItem calls (`single`, the single-write floor).
+ * or as single conditional UpdateItem calls (`single`, the single-write floor).
  */
-export async function measureEmulatorFloor(
-  options: FloorOptions & { singleRequestsInFlight: number },
-): Promise<{ batched: FloorRun; single: FloorRun }> {
-  const batched = await run(options, options.requestsInFlight, STATEMENTS_PER_BATCH, batchedWrite);
-  const single = await run(options, options.singleRequestsInFlight, 1, singleWrite);
-  return { batched, single };
+export function measureEmulatorFloor(form: 'batched' | 'single', options: FloorOptions): Promise<FloorRun> {
+  return form === 'batched'
+    ? run(options, options.requestsInFlight, STATEMENTS_PER_BATCH, batchedWrite)
+    : run(options, options.requestsInFlight, 1, singleWrite);
 }
 
 type Write = (client: DynamoDBClient, table: string, keys: string[], mark: string) => Promise<void>;
@@ -72,12 +70,30 @@ async function run(
   };
 }
 
+/**
+ * The cancel the worker writes (process-instance-store.ts, `commandStatement` and `applyCommand`):
+ * the same attributes set, the same conditions, the refused item asked back. The instances are
+ * TERMINATED by the batch already, so the state condition names TERMINATED where the service names
+ * ACTIVE: the same work for DynamoDB, and every write succeeds.
+ */
+const FLOOR_STATES = ['TERMINATED', 'SUSPENDED'];
+
 const batchedWrite: Write = async (client, table, keys, mark) => {
+  const endDate = new Date().toISOString();
   const { Responses = [] } = await client.send(
     new BatchExecuteStatementCommand({
       Statements: keys.map((key) => ({
-        Statement: `UPDATE "${table}" SET "benchmarkFloor" = ? SET "batchOperationIds" = set_add("batchOperationIds", ?) WHERE "processInstanceKey" = ? AND NOT contains("batchOperationIds", ?)`,
-        Parameters: [{ S: mark }, { SS: [mark] }, { S: key }, { S: mark }],
+        Statement: `UPDATE "${table}" SET "state" = ? SET "endDate" = ? SET "suspendedDate" = ? SET "batchOperationIds" = set_add("batchOperationIds", ?) WHERE "processInstanceKey" = ? AND "state" IN [?, ?] AND NOT contains("batchOperationIds", ?)`,
+        Parameters: [
+          { S: 'TERMINATED' },
+          { S: endDate },
+          { NULL: true },
+          { SS: [mark] },
+          { S: key },
+          ...FLOOR_STATES.map((state) => ({ S: state })),
+          { S: mark },
+        ],
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       })),
     }),
   );
@@ -91,14 +107,27 @@ const singleWrite: Write = async (client, table, [key], mark) => {
       new UpdateItemCommand({
         TableName: table,
         Key: { processInstanceKey: { S: key } },
-        UpdateExpression: 'SET #floor = :mark ADD #batches :marks',
-        ConditionExpression: 'attribute_exists(#key) AND NOT contains(#batches, :mark)',
+        UpdateExpression:
+          'SET #state = :terminated, #endDate = :endDate, #suspendedDate = :null ADD #batches :marks',
+        ConditionExpression:
+          'attribute_exists(#key) AND #state IN (:state0, :state1) AND NOT contains(#batches, :mark)',
         ExpressionAttributeNames: {
-          '#floor': 'benchmarkFloor',
+          '#state': 'state',
+          '#endDate': 'endDate',
+          '#suspendedDate': 'suspendedDate',
           '#key': 'processInstanceKey',
           '#batches': 'batchOperationIds',
         },
-        ExpressionAttributeValues: { ':mark': { S: mark }, ':marks': { SS: [mark] } },
+        ExpressionAttributeValues: {
+          ':terminated': { S: 'TERMINATED' },
+          ':endDate': { S: new Date().toISOString() },
+          ':null': { NULL: true },
+          ':state0': { S: FLOOR_STATES[0] },
+          ':state1': { S: FLOOR_STATES[1] },
+          ':mark': { S: mark },
+          ':marks': { SS: [mark] },
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
   } catch (error) {

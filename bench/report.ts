@@ -55,6 +55,11 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
   const { batch, floor, baseline } = result;
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(44)} ${value}`);
+  // Processor time per process, and per thousand items: which side of the wire a window's time went to.
+  const cpuRows = (cpuSeconds: Record<string, number> | undefined, items: number) => {
+    for (const [role, seconds] of Object.entries(cpuSeconds ?? {}))
+      row(`  CPU ${role}`, `${seconds} s, ${((seconds * 1000) / items).toFixed(2)} s per 1,000 items`);
+  };
   lines.push(
     `Benchmark: ${result.options.operation} ${result.options.instances} instances, ${result.config.shards} shards, chunk ${result.config.chunkSize}, ${result.config.requestsInFlight} requests (${result.config.writesInFlight} writes) in flight`,
     `Machine: ${result.machine.cpus} CPUs, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, load average ${result.loadAverage.start.toFixed(1)} at start, ${result.loadAverage.end.toFixed(1)} at end`,
@@ -63,6 +68,7 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
   );
   row('service seed', ms(result.seeding.serviceMs));
   if (result.seeding.baselineMs !== undefined) row('baseline seed', ms(result.seeding.baselineMs));
+  if (result.warmUp) row(`warm-up batch (${result.warmUp.items} instances)`, ms(result.warmUp.durationMs));
   lines.push('', `Batch (${batch.state}: ${batch.completed} completed, ${batch.failed} failed)`);
   for (const [phase, duration] of Object.entries(batch.phasesMs)) row(`phase ${phase}`, ms(duration));
   row('end to end', ms(batch.endToEndMs));
@@ -72,6 +78,7 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
     `${batch.chunkMs.p50} / ${batch.chunkMs.p95} / ${batch.chunkMs.p99} ms`,
   );
   for (const [role, mib] of Object.entries(batch.peakRssMiB)) row(`peak RSS ${role}`, `${mib} MiB`);
+  cpuRows(batch.cpuSeconds, result.options.instances);
   row(
     'state transitions (fixed + local poll loop)',
     `${batch.transitions.total} = ${batch.transitions.fixed} + ${batch.transitions.pollLoop} (${batch.transitions.pollChecks} checks)`,
@@ -103,10 +110,12 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
     `PartiQL batches of 25, ${floor.batched.requestsInFlight} in flight`,
     `${ms(floor.batched.durationMs)}, ${floor.batched.itemsPerSecond} items/s`,
   );
+  cpuRows(floor.batched.cpuSeconds, floor.batched.items);
   row(
     `single UpdateItem, ${floor.single.requestsInFlight} in flight`,
     `${ms(floor.single.durationMs)}, ${floor.single.itemsPerSecond} items/s`,
   );
+  cpuRows(floor.single.cpuSeconds, floor.single.items);
   row('service / fastest floor (end to end)', pct(result.ratios.serviceToFloor));
   row('service / single-write floor (end to end)', pct(result.ratios.serviceToSingleWriteFloor));
   row('service / floor (execution phase)', pct(result.ratios.executionToFloor));
@@ -117,6 +126,7 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
     row('searches / canceled / refused', `${baseline.searches} / ${baseline.canceled} / ${baseline.refused}`);
     row('service / baseline (items/s)', `${result.ratios.serviceToBaseline?.toFixed(2)}×`);
     for (const [role, mib] of Object.entries(baseline.peakRssMiB)) row(`peak RSS ${role}`, `${mib} MiB`);
+    cpuRows(baseline.cpuSeconds, result.options.instances);
     lines.push(...requestRows(baseline.requests, result.options.instances));
     lines.push(...costRows('baseline per million items', baseline.costPerMillionItems));
   }

@@ -39,6 +39,8 @@ export interface BatchStore {
    */
   createBatch(batch: BatchOperation, idempotency?: IdempotencyRecord): Promise<BatchCreation>;
   getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined>;
+  /** The batch's own record, without its shards: one small read, for a worker watching the batch. */
+  getBatchRecord(batchOperationKey: string): Promise<BatchOperation | undefined>;
   /** CREATED → ACTIVE; in any case records the execution now running the batch (a recovery starts a new one). */
   activateBatch(batchOperationKey: string, executionArn: string): Promise<void>;
   /**

@@ -25,6 +25,9 @@ describe('the benchmark at 400 instances', () => {
     expect(result.floor.batched.itemsPerSecond).toBeGreaterThan(0);
     expect(result.floor.single.itemsPerSecond).toBeGreaterThan(0);
     expect(result.loadAverage.start).toBeGreaterThanOrEqual(0);
+    // A first batch warms the emulator and the service before anything is measured.
+    expect(result.warmUp.items).toBe(INSTANCES);
+    expect(result.warmUp.durationMs).toBeGreaterThan(0);
   }, 600_000);
 
   it('costs one conditional write per item, 25 to a request, and records outcomes once per chunk', () => {
@@ -59,10 +62,15 @@ describe('the benchmark at 400 instances', () => {
     expect(Object.keys(result.batch.lambda)).toEqual(expect.arrayContaining(['Worker', 'InitializeShard']));
   });
 
-  it('reports the peak memory of the service and of both emulators', () => {
-    expect(Object.keys(result.batch.peakRssMiB)).toEqual(
-      expect.arrayContaining(['service', 'DynamoDB Local (Java)', 'SQS emulator (fauxqs)']),
-    );
+  it('reports the peak memory of the service and of both emulators, and where the processor time went', () => {
+    const roles = ['service', 'DynamoDB Local (Java)', 'SQS emulator (fauxqs)'];
+    expect(Object.keys(result.batch.peakRssMiB)).toEqual(expect.arrayContaining(roles));
     for (const mib of Object.values(result.batch.peakRssMiB)) expect(mib).toBeGreaterThan(0);
+    // Both sides of the wire worked in the batch and in the batched floor: the JVM most of all.
+    for (const cpu of [result.batch.cpuSeconds, result.floor.batched.cpuSeconds]) {
+      expect(Object.keys(cpu)).toEqual(expect.arrayContaining(roles));
+      expect(cpu['DynamoDB Local (Java)']).toBeGreaterThan(0);
+    }
+    expect(result.batch.cpuSeconds.service).toBeGreaterThan(0);
   });
 });

@@ -58,6 +58,16 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       ]);
     });
 
+    it("reads a batch's own record alone, as the batch reads it, and nothing for an unknown key", async () => {
+      const created = batch(3);
+      await batches.createBatch(created);
+      await batches.requestChange(created.batchOperationKey, 'cancel', '2026-06-01T12:00:05.000Z');
+      const record = await batches.getBatchRecord(created.batchOperationKey);
+      expect(record).toEqual((await batches.getBatch(created.batchOperationKey))?.batch);
+      expect(record?.cancelRequestedAt).toBe('2026-06-01T12:00:05.000Z');
+      expect(await batches.getBatchRecord('2251799813999999')).toBeUndefined();
+    });
+
     it('refuses to create the same batch twice', async () => {
       const created = batch();
       await batches.createBatch(created);

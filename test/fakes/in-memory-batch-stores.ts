@@ -93,6 +93,10 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       return copy({ batch, shards: found.shards });
     },
 
+    async getBatchRecord(batchOperationKey: string): Promise<BatchOperation | undefined> {
+      return (await batches.getBatch(batchOperationKey))?.batch;
+    },
+
     async activateBatch(batchOperationKey: string, executionArn: string): Promise<void> {
       const found = stored.get(batchOperationKey);
       if (!found) throw new Error(`No batch ${batchOperationKey}`);

@@ -138,6 +138,17 @@ export class DynamoBatchStore implements BatchStore {
     return { batch: toBatchOperation(batchRecord), shards };
   }
 
+  async getBatchRecord(batchOperationKey: string): Promise<BatchOperation | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toBatchOperation(Item) : undefined;
+  }
+
   async activateBatch(batchOperationKey: string, executionArn: string): Promise<void> {
     const key = { batchOperationKey, record: BATCH_RECORD };
     const activated = await updateIfConditionHolds(

@@ -22,7 +22,7 @@ import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
 
 /** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
-export const CHECK_EVERY_ITEMS = 25;
+export const CHECK_EVERY_ITEMS = 100;
 /**
  * Items of a write operation applied in one request: what DynamoDB's BatchExecuteStatement takes
  * (25 statements), each still its own conditional write.
@@ -135,9 +135,9 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     // no earlier than its last item is due, so the rate is never exceeded.
     for (let wait = pace(first + items.length - 1); wait > 0; wait -= CHECK_EVERY_MS) {
       await deps.sleep(Math.min(wait, CHECK_EVERY_MS));
-      if (!(await watch.proceed(0))) return items;
+      if (!watch.proceed(0)) return items;
     }
-    if (!(await watch.proceed(pending.length))) return items;
+    if (!watch.proceed(pending.length)) return items;
     const executed = await executeItems(deps, handler, found.batch, pending, messageBytes);
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
@@ -145,6 +145,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     const byKey = new Map(executed.map(({ outcome }) => [outcome.itemKey, outcome]));
     return items.map((item) => byKey.get(item.itemKey) ?? item);
   });
+  await watch.settle();
   const outcomes = applied.flat();
   // Stopped between items: the items started have finished; the rest wait or are accounted for.
   if (watch.stopped)
@@ -183,26 +184,37 @@ async function stopChunk(
 }
 
 /**
- * Reads the batch again every CHECK_EVERY_ITEMS items started or CHECK_EVERY_MS, whichever comes
- * first (one read shared by the concurrent lanes), and stops the chunk once a cancellation, suspension
- * or failure was requested, or the invocation runs out of time.
+ * Reads the batch's record again every CHECK_EVERY_ITEMS items started or CHECK_EVERY_MS, whichever
+ * comes first, and stops the chunk once a cancellation, suspension or failure was requested, or the
+ * invocation runs out of time. The read runs beside the writes, one at a time: no lane waits for it
+ * (lanes that did each waited on a read as well as their write), so a request is noticed by the first
+ * group to start after the read that saw it.
  */
 function batchWatch(deps: ExecuteChunkDeps, batchOperationKey: string) {
   let stopped: Exclude<Verdict, { run: true }> | undefined;
+  let failure: unknown;
   let started = 0;
   let lastCheck = deps.now().getTime();
   let reading: Promise<void> | undefined;
   const read = async () => {
-    const found = await deps.batches.getBatch(batchOperationKey);
-    const verdict: Verdict = found ? verdictOf(found.batch) : { run: false, hold: 'batch-suspended' };
-    if (!verdict.run) stopped ??= verdict;
+    try {
+      const batch = await deps.batches.getBatchRecord(batchOperationKey);
+      const verdict: Verdict = batch ? verdictOf(batch) : { run: false, hold: 'batch-suspended' };
+      if (!verdict.run) stopped ??= verdict;
+    } catch (error) {
+      // Thrown to the next lane that asks, so the invocation fails and the chunk comes again.
+      failure ??= error;
+    } finally {
+      reading = undefined;
+    }
   };
   return {
     get stopped() {
       return stopped;
     },
-    /** Whether to go on; `starting` items are about to start (counted towards the group). */
-    async proceed(starting: number): Promise<boolean> {
+    /** Whether to go on; `starting` items are about to start (counted towards the next read). */
+    proceed(starting: number): boolean {
+      if (failure) throw failure;
       if (stopped) return false;
       if (deps.remainingTimeMs && deps.remainingTimeMs() < STOP_MARGIN_MS) {
         stopped = { run: false, hold: 'abandoned' };
@@ -213,12 +225,14 @@ function batchWatch(deps: ExecuteChunkDeps, batchOperationKey: string) {
       if (!reading && (started >= CHECK_EVERY_ITEMS || now - lastCheck >= CHECK_EVERY_MS)) {
         started = 0;
         lastCheck = now;
-        reading = read().finally(() => {
-          reading = undefined;
-        });
+        reading = read();
       }
-      if (reading) await reading;
-      return !stopped;
+      return true;
+    },
+    /** Waits for the read in flight, so the chunk ends on the latest answer and leaves nothing running. */
+    async settle(): Promise<void> {
+      await reading;
+      if (failure) throw failure;
     },
   };
 }

@@ -4,7 +4,7 @@ import { createBatch } from '#domain/creation/create-batch.ts';
 import { startBatch } from '#domain/creation/start-batch.ts';
 import { IdempotencyConflictError, InvalidArgumentError } from '#domain/errors.ts';
 import { dispatchChunks } from '#domain/execution/dispatch-chunks.ts';
-import { executeChunk } from '#domain/execution/execute-chunk.ts';
+import { CHECK_EVERY_ITEMS, executeChunk } from '#domain/execution/execute-chunk.ts';
 import { initializeShard } from '#domain/initialization/initialize-shard.ts';
 import { shardOf } from '#domain/keys.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
@@ -187,6 +187,81 @@ describe('execution', () => {
     expect(found?.shards.reduce((total, shard) => total + shard.completedCount + shard.failedCount, 0)).toBe(
       8,
     );
+  });
+
+  describe("the batch watch, with a chunk larger than the watch's interval", () => {
+    const BULK = 240;
+    /** Shard 0's one chunk of a batch over BULK more instances (about half of them), dispatched. */
+    async function bulkChunk() {
+      await instances.putInstances(
+        Array.from({ length: BULK }, (_, index) =>
+          processInstance(1000 + index, { processDefinitionId: 'bulk' }),
+        ),
+      );
+      const { batchOperationKey } = await createBatch(
+        { ...creationDeps(), chunkSize: BULK },
+        {
+          batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+          items: { filter: { processDefinitionId: 'bulk' } },
+          claims: { sub: 'operator' },
+        },
+      );
+      await startBatch({ batches, pollSeconds: 1, now }, { batchOperationKey, executionArn: 'arn:spec' });
+      await initializeShard({ ...initializationDeps(), chunkSize: BULK }, { batchOperationKey, shard: 0 });
+      await dispatchChunks({ batches, chunks, queue }, { batchOperationKey, shard: 0 });
+      const [id] = queue.sent;
+      const keys = (await chunks.getChunk(id))?.items.map((item) => item.processInstanceKey) ?? [];
+      // More items than the watch reads after, so that it reads once during the chunk.
+      expect(keys.length).toBeGreaterThan(CHECK_EVERY_ITEMS);
+      return { id, keys };
+    }
+    const terminated = async (keys: string[]) => {
+      let count = 0;
+      for (const key of keys) if ((await instances.getInstance(key))?.state === 'TERMINATED') count++;
+      return count;
+    };
+
+    it('reads the batch beside the writes: no item waits for the read, and the chunk ends on its answer', async () => {
+      const { id, keys } = await bulkChunk();
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reads = 0;
+      const watched: BatchStore = {
+        ...batches,
+        getBatchRecord: async (key) => {
+          reads++;
+          await gate;
+          return batches.getBatchRecord(key);
+        },
+      };
+      const execution = executeChunk({ ...executionDeps(), batches: watched }, id);
+      // Every item is written while the read the watch started is still unanswered.
+      await expect.poll(() => terminated(keys), { timeout: 5_000 }).toBe(keys.length);
+      expect(reads).toBe(1);
+      expect((await chunks.getChunk(id))?.state).toBe('PENDING');
+      release();
+      expect(await execution).toMatchObject({ status: 'executed', completed: keys.length, failed: 0 });
+    });
+
+    it('fails the invocation when the watch cannot read the batch, and records nothing, so the chunk comes again', async () => {
+      const { id, keys } = await bulkChunk();
+      const unreadable: BatchStore = {
+        ...batches,
+        getBatchRecord: () => Promise.reject(new Error('DynamoDB is unreachable')),
+      };
+      await expect(executeChunk({ ...executionDeps(), batches: unreadable }, id)).rejects.toThrow(
+        'DynamoDB is unreachable',
+      );
+      expect((await chunks.getChunk(id))?.state).toBe('PENDING');
+      // Sent again with the batch readable, it finishes the items the failed invocation had not reached.
+      expect(await executeChunk(executionDeps(), id)).toMatchObject({
+        status: 'executed',
+        completed: keys.length,
+      });
+      expect(await terminated(keys)).toBe(keys.length);
+    });
   });
 
   it('leaves the chunks of a suspended batch pending', async () => {

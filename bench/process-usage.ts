@@ -12,20 +12,31 @@ const ROLES: [RegExp, string][] = [
   [/fauxqs-process/, 'SQS emulator (fauxqs)'],
 ];
 
+/** What every process of the run used in one measured window, per role. */
+export interface WindowUsage {
+  /** Peak resident memory, MiB. */
+  peakRssMiB: Record<string, number>;
+  /** Processor time (user and system), seconds: tells which process a window's time went to. */
+  cpuSeconds: Record<string, number>;
+}
+
 /**
- * Peak resident memory of every process of the run (this one, "service", and its emulator
- * descendants), per measured window. At a window's start each process's high-water mark (VmHWM) is
- * reset through /proc/<pid>/clear_refs; at its end VmHWM is read. VmRSS is sampled meanwhile too, in
- * case the reset is refused, and the larger figure is reported. Linux only, values in MiB.
+ * Peak resident memory and processor time of every process of the run (this one, "service", and its
+ * emulator descendants), per measured window. At a window's start each process's high-water mark
+ * (VmHWM) is reset through /proc/<pid>/clear_refs; at its end VmHWM is read. VmRSS is sampled
+ * meanwhile too, in case the reset is refused, and the larger figure is reported. Processor time is
+ * the difference of /proc/<pid>/stat's utime and stime over the window. Linux only.
  */
-export class ProcessMemory {
+export class ProcessUsage {
   private processes: TrackedProcess[] = [];
   private sampled = new Map<number, number>();
+  private cpuAtStart = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
 
   start(): void {
     this.processes = [{ pid: process.pid, role: 'service' }, ...descendants(process.pid)];
     this.sampled = new Map();
+    this.cpuAtStart = new Map(this.processes.map(({ pid }) => [pid, cpuTicks(pid) ?? 0]));
     for (const { pid } of this.processes) {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -38,16 +49,18 @@ export class ProcessMemory {
     this.timer.unref();
   }
 
-  /** Peak RSS per role in MiB since `start()`. */
-  stop(): Record<string, number> {
+  /** Peak RSS and processor time per role since `start()`. */
+  stop(): WindowUsage {
     clearInterval(this.timer);
     this.sample();
-    const peaks: Record<string, number> = {};
+    const usage: WindowUsage = { peakRssMiB: {}, cpuSeconds: {} };
     for (const { pid, role } of this.processes) {
       const peakKb = Math.max(this.sampled.get(pid) ?? 0, statusField(pid, 'VmHWM') ?? 0);
-      peaks[role] = Math.round(peakKb / 102.4) / 10;
+      usage.peakRssMiB[role] = Math.round(peakKb / 102.4) / 10;
+      const ticks = (cpuTicks(pid) ?? 0) - (this.cpuAtStart.get(pid) ?? 0);
+      usage.cpuSeconds[role] = Math.round((ticks / TICKS_PER_SECOND) * 10) / 10;
     }
-    return peaks;
+    return usage;
   }
 
   private sample(): void {
@@ -55,6 +68,26 @@ export class ProcessMemory {
       const rss = statusField(pid, 'VmRSS');
       if (rss !== undefined) this.sampled.set(pid, Math.max(this.sampled.get(pid) ?? 0, rss));
     }
+  }
+}
+
+/** Linux's USER_HZ: /proc reports processor time in these ticks (100 on every common kernel). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in ticks. */
+function cpuTicks(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[11]) + Number(fields[12]) : undefined;
+}
+
+/** /proc/<pid>/stat's fields after the command name (state first), or undefined once it ended. */
+function statFields(pid: number | string): string[] | undefined {
+  try {
+    // The command name may hold spaces and parentheses: the fields follow the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
   }
 }
 
@@ -74,13 +107,9 @@ function descendants(root: number): TrackedProcess[] {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name may hold spaces and parentheses: the parent pid follows the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // The process ended meanwhile.
-    }
+    const fields = statFields(entry);
+    // Undefined: the process ended meanwhile.
+    if (fields) parents.set(Number(entry), Number(fields[1]));
   }
   const below = (pid: number): boolean => {
     for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent))
