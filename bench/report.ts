@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { BenchmarkResult, RequestFigures } from './benchmark.ts';
 import type { Cost } from './cost-model.ts';
 
@@ -136,11 +136,15 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
   return lines.join('\n');
 }
 
-/** Writes the result as JSON under bench/results/, named after the instance count. */
-export function writeResult(result: BenchmarkResult, name?: string): string {
-  const directory = resolve(import.meta.dirname, 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = resolve(directory, name ?? `${result.options.operation}-${result.options.instances}.json`);
+/**
+ * Writes the result as JSON: to `output`, a path from the working directory as any command-line path
+ * is, or by default under bench/results/, named after the operation and the instance count.
+ */
+export function writeResult(result: BenchmarkResult, output?: string): string {
+  const file = output
+    ? resolve(output)
+    : resolve(import.meta.dirname, 'results', `${result.options.operation}-${result.options.instances}.json`);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
