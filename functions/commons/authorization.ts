@@ -5,6 +5,7 @@ import {
   instanceScopeOf,
   isGranted,
   isInScope,
+  isUnrestricted,
   ownersOf,
   type Permissions,
   type PermissionType,
@@ -208,9 +209,20 @@ export function requireInScope(
 }
 
 /**
- * Refuses (403) a command on one job outside the caller's scope: Camunda asks UPDATE_PROCESS_INSTANCE
- * on the job's process definition (an unknown job passes, for the command's own 404).
+ * Refuses (403) a command on one record that `read` loads (an instance, a job) outside the caller's
+ * scope under the permission (an unknown record passes, for the command's own 404). The record is read
+ * only for a restricted caller: an unrestricted one's command is its write alone.
  */
+export async function requireCommandInScope(
+  event: HttpEvent,
+  permission: PermissionType,
+  read: () => Promise<{ processDefinitionId: string; tenantId: string } | undefined>,
+): Promise<void> {
+  if (isUnrestricted(instanceScopeOf(callerContext(event).permissions, permission))) return;
+  requireInScope(event, permission, await read());
+}
+
+/** Refuses (403) a command on one job outside the caller's scope: Camunda asks UPDATE_PROCESS_INSTANCE on the job's process definition. */
 export async function requireJobInScope(event: HttpEvent, jobKey: string): Promise<void> {
-  requireInScope(event, 'UPDATE_PROCESS_INSTANCE', await services().engine.getJob(jobKey));
+  await requireCommandInScope(event, 'UPDATE_PROCESS_INSTANCE', () => services().engine.getJob(jobKey));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applyToInstance } from '#domain/instance/instance-operation.ts';
 import type { WriteOperation } from '#domain/operations/operation-handler.ts';
-import { requireInScope } from './authorization.ts';
+import { requireCommandInScope } from './authorization.ts';
 import { json, jsonApi, parseBody } from './http.ts';
 import { keyParameter } from './key-parameter.ts';
 import { now, services } from './services.ts';
@@ -19,7 +19,7 @@ export function instanceCommandApi(operation: WriteOperation) {
   return jsonApi(async (event) => {
     const key = keyParameter(event, 'processInstanceKey');
     parseBody(commandBodySchema, event.body);
-    requireInScope(event, operation.itemPermission, await services().instances.getInstance(key));
+    await requireCommandInScope(event, operation.itemPermission, () => services().instances.getInstance(key));
     await applyToInstance({ instances: services().instances, now }, operation, key);
     return json(204);
   });

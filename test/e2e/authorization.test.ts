@@ -274,6 +274,24 @@ describe('authorization', () => {
     ).toEqual(['e2e-order']);
   });
 
+  it("checks a single-instance command on the instance's definition: outside it 403 and untouched, inside it applied", async () => {
+    const frank = await clientAs({ sub: 'frank' });
+    await grant('frank', 'PROCESS_DEFINITION', 'e2e-invoice', ['CANCEL_PROCESS_INSTANCE']);
+    const [order] = await startInstances('e2e-order', undefined, 1);
+    const [invoice] = await startInstances('e2e-invoice', undefined, 1);
+
+    const refused = await frank.post(`/v2/process-instances/${order}/cancellation`, {});
+    const applied = await frank.post(`/v2/process-instances/${invoice}/cancellation`, {});
+
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toBe(
+      "Insufficient permissions to perform operation 'CANCEL_PROCESS_INSTANCE' on resource 'PROCESS_DEFINITION' with id 'e2e-order'",
+    );
+    expect(applied.status).toBe(204);
+    expect((await demo.get(`/v2/process-instances/${order}`)).body.state).toBe('ACTIVE');
+    expect((await demo.get(`/v2/process-instances/${invoice}`)).body.state).toBe('TERMINATED');
+  });
+
   it('manages authorizations with Camunda endpoints: create, get, search, delete', async () => {
     const key = await grant('dave', 'BATCH', '*', ['READ']);
     const got = await demo.get(`/v2/authorizations/${key}`);

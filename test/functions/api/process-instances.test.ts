@@ -248,6 +248,26 @@ describe('single process instance cancellation', () => {
     expect(read.body.endDate).toMatch(ISO_DATE_TIME);
   });
 
+  it('sends the cancellation of an unrestricted caller as its conditional write alone, nothing read before it', async () => {
+    const key = await start();
+    const { dynamoDocumentClient } = await import('#commons/clients.ts');
+    const sent: string[] = [];
+    const name = 'record-cancellation-requests';
+    dynamoDocumentClient().middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(`${context.commandName} ${(args.input as { TableName?: string }).TableName}`);
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      expect((await cancel(key)).status).toBe(204);
+    } finally {
+      dynamoDocumentClient().middlewareStack.remove(name);
+    }
+    expect(sent).toEqual(['UpdateItemCommand ProcessInstances']);
+  });
+
   it('refuses an instance that is no longer ACTIVE with 409 INVALID_STATE and the engine reason', async () => {
     const key = await start();
     await cancel(key);
