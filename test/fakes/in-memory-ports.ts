@@ -37,6 +37,13 @@ export class InMemoryProcessInstances implements ProcessInstanceStore {
     return instance && copy(instance);
   }
 
+  async getInstances(processInstanceKeys: readonly string[]): Promise<ProcessInstance[]> {
+    return processInstanceKeys.flatMap((key) => {
+      const instance = this.instances.get(key);
+      return instance ? [copy(instance)] : [];
+    });
+  }
+
   async getTombstone(): Promise<InstanceTombstone | undefined> {
     return undefined;
   }

@@ -96,6 +96,10 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
     return Item && !isTombstone(Item) ? fromItem(Item as StoredInstance) : undefined;
   }
 
+  getInstances(processInstanceKeys: readonly string[]): Promise<ProcessInstance[]> {
+    return transientAsStoreError(async () => (await this.getMany(processInstanceKeys, true)).instances);
+  }
+
   async getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { processInstanceKey }, ConsistentRead: true }),

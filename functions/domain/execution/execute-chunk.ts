@@ -1,6 +1,6 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
-import { authorizeItem } from '../authorization/authorize-item.ts';
+import { authorizeItems } from '../authorization/authorize-items.ts';
 import {
   type BatchOperation,
   type BatchOperationType,
@@ -285,8 +285,10 @@ async function executeItems(
   messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }[]> {
   // The creator's scope first: a refused item is not touched (an unrestricted batch reads nothing).
-  const refusals = await Promise.all(
-    items.map((item) => authorizeItem(deps.instances, batch, item.processInstanceKey)),
+  const refusals = await authorizeItems(
+    deps.instances,
+    batch,
+    items.map((item) => item.processInstanceKey),
   );
   const allowed = items.flatMap(({ processInstanceKey, itemKey }, index) =>
     refusals[index]

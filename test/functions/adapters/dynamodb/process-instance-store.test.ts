@@ -66,6 +66,17 @@ describe('DynamoProcessInstanceStore', () => {
     expect(await store.getInstance(keyFromSequence(99_999))).toBeUndefined();
   });
 
+  it('reads the instances of many keys at once, leaving out keys with no instance', async () => {
+    const keys = [...instances.map((i) => i.processInstanceKey), keyFromSequence(99_998)];
+
+    const found = await store.getInstances(keys);
+
+    expect(found.sort((a, b) => a.processInstanceKey.localeCompare(b.processInstanceKey))).toEqual(
+      [...instances].sort((a, b) => a.processInstanceKey.localeCompare(b.processInstanceKey)),
+    );
+    expect(await store.getInstances([])).toEqual([]);
+  });
+
   it('pages a shard through the keys-only shard index, bucket by bucket, and reads the candidates whole', async () => {
     for (let shard = 0; shard < SHARDS; shard++) {
       expect(await readShard({ tenantId: 'a' }, shard)).toEqual(expected((i) => i.tenantId === 'a', shard));
