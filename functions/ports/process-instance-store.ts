@@ -58,8 +58,8 @@ export interface ProcessInstanceStore {
   /** The instance; undefined when there is none or it was deleted (see `getTombstone`). */
   getInstance(processInstanceKey: string): Promise<ProcessInstance | undefined>;
   /**
-   * The instances of the keys that exist (deleted ones left out), read strongly consistent in as few
-   * requests as the store allows (`BatchGetItem`, 100 keys a request), in no particular order.
+   * The instances of the keys that exist (deleted ones left out), each once, read strongly consistent
+   * in as few requests as the store allows (`BatchGetItem`, 100 keys a request), in no particular order.
    */
   getInstances(processInstanceKeys: readonly string[]): Promise<ProcessInstance[]>;
   /** The tombstone of a deleted instance, if it was deleted and the tombstone has not expired yet. */

@@ -37,11 +37,12 @@ export class InMemoryProcessInstances implements ProcessInstanceStore {
     return instance && copy(instance);
   }
 
+  /** In the order they were stored, not the keys' order (the port promises none). */
   async getInstances(processInstanceKeys: readonly string[]): Promise<ProcessInstance[]> {
-    return processInstanceKeys.flatMap((key) => {
-      const instance = this.instances.get(key);
-      return instance ? [copy(instance)] : [];
-    });
+    const wanted = new Set(processInstanceKeys);
+    return [...this.instances.values()]
+      .filter((instance) => wanted.has(instance.processInstanceKey))
+      .map(copy);
   }
 
   async getTombstone(): Promise<InstanceTombstone | undefined> {

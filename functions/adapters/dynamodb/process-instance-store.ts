@@ -97,7 +97,9 @@ export class DynamoProcessInstanceStore implements ProcessInstanceStore {
   }
 
   getInstances(processInstanceKeys: readonly string[]): Promise<ProcessInstance[]> {
-    return transientAsStoreError(async () => (await this.getMany(processInstanceKeys, true)).instances);
+    // BatchGetItem refuses a request that names a key twice (a job batch's items may share an instance).
+    const keys = [...new Set(processInstanceKeys)];
+    return transientAsStoreError(async () => (await this.getMany(keys, true)).instances);
   }
 
   async getTombstone(processInstanceKey: string): Promise<InstanceTombstone | undefined> {

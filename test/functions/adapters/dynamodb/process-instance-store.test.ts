@@ -66,8 +66,22 @@ describe('DynamoProcessInstanceStore', () => {
     expect(await store.getInstance(keyFromSequence(99_999))).toBeUndefined();
   });
 
-  it('reads the instances of many keys at once, leaving out keys with no instance', async () => {
-    const keys = [...instances.map((i) => i.processInstanceKey), keyFromSequence(99_998)];
+  it('reads the instances of many keys at once, each once, leaving out missing and deleted ones', async () => {
+    // Prepare: a deleted instance's tombstone, and more keys than one BatchGetItem takes (100).
+    const deleted = keyFromSequence(99_997);
+    await dynamo.db.send(
+      new PutCommand({
+        TableName: 'ProcessInstances',
+        Item: { processInstanceKey: deleted, deletedDate: '2026-01-01T00:00:00.000Z' },
+      }),
+    );
+    const missing = Array.from({ length: 80 }, (_, index) => keyFromSequence(98_000 + index));
+    const keys = [
+      ...instances.map((i) => i.processInstanceKey),
+      deleted,
+      ...missing,
+      instances[0].processInstanceKey,
+    ];
 
     const found = await store.getInstances(keys);
 
