@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { addClientPlugin } from '#commons/clients.ts';
 import { type EmfDocument, MetricName, setMetricsSink } from '#commons/metrics.ts';
 import { services } from '#commons/services.ts';
@@ -7,6 +8,7 @@ import { apiRoutes } from '#resources/api-routes.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 import { observeInvocations } from '../local/lambda-runtime.ts';
+import { type CodeVersion, codeVersion } from './code-version.ts';
 import {
   AWS_LATENCY_MS,
   awsPollLoopTransitions,
@@ -54,6 +56,8 @@ export interface RequestFigures {
 export interface BenchmarkResult {
   options: BenchmarkOptions;
   date: string;
+  /** The commit measured, read at the start; null outside a git checkout. */
+  code: CodeVersion | null;
   machine: { cpus: number; memoryGiB: number; node: string; platform: string };
   config: {
     shards: number;
@@ -182,6 +186,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   });
   const usage = new ProcessUsage();
   const loadAtStart = os.loadavg()[0];
+  const code = codeVersion(fileURLToPath(new URL('..', import.meta.url))) ?? null;
   try {
     const { instances, config } = services();
     const groupsPerChunk = Math.ceil(config.CHUNK_SIZE / WRITE_GROUP_SIZE);
@@ -317,6 +322,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     return {
       options,
       date: new Date().toISOString(),
+      code,
       machine: machine(),
       config: {
         shards: config.SHARD_COUNT,

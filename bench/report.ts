@@ -62,6 +62,7 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
   };
   lines.push(
     `Benchmark: ${result.options.operation} ${result.options.instances} instances, ${result.config.shards} shards, chunk ${result.config.chunkSize}, ${result.config.requestsInFlight} requests (${result.config.writesInFlight} writes) in flight`,
+    `Code: ${result.code ? `commit ${result.code.commit}${result.code.uncommittedChanges ? ', with uncommitted changes' : ''}` : 'not a git checkout'}`,
     `Machine: ${result.machine.cpus} CPUs, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, load average ${result.loadAverage.start.toFixed(1)} at start, ${result.loadAverage.end.toFixed(1)} at end`,
     '',
     'Seeding (not counted)',

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type BenchmarkResult, runBenchmark } from '../../bench/benchmark.ts';
+import { codeVersion } from '../../bench/code-version.ts';
 
 /**
  * The benchmark's smoke run at 400 instances: it completes and its counts and per-item request
@@ -28,6 +30,9 @@ describe('the benchmark at 400 instances', () => {
     // A first batch warms the emulator and the service before anything is measured.
     expect(result.warmUp.items).toBe(INSTANCES);
     expect(result.warmUp.durationMs).toBeGreaterThan(0);
+    // The result names the code it measured: this checkout's commit (null outside a git checkout).
+    // (Only the commit: other test files may touch the tree meanwhile.)
+    expect(result.code?.commit).toBe(codeVersion(fileURLToPath(new URL('../..', import.meta.url)))?.commit);
   }, 600_000);
 
   it('costs one conditional write per item, 25 to a request, and records outcomes once per chunk', () => {
