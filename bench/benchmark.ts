@@ -186,7 +186,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   });
   const usage = new ProcessUsage();
   const loadAtStart = os.loadavg()[0];
-  const code = codeVersion(fileURLToPath(new URL('..', import.meta.url))) ?? null;
+  const code = codeVersion(fileURLToPath(new URL('..', import.meta.url)));
   try {
     const { instances, config } = services();
     const groupsPerChunk = Math.ceil(config.CHUNK_SIZE / WRITE_GROUP_SIZE);

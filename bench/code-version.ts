@@ -9,9 +9,9 @@ export interface CodeVersion {
 
 /**
  * The commit of the git checkout at `directory`, read when the run starts, so that every result says
- * which code it measured; undefined outside a git checkout (an unpacked tarball).
+ * which code it measured; null outside a git checkout (an unpacked tarball), as the JSON records it.
  */
-export function codeVersion(directory: string): CodeVersion | undefined {
+export function codeVersion(directory: string): CodeVersion | null {
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd: directory,
@@ -23,6 +23,6 @@ export function codeVersion(directory: string): CodeVersion | undefined {
     const changes = git('status', '--porcelain', '--', '.', ':(exclude)bench/results');
     return { commit: git('rev-parse', 'HEAD'), uncommittedChanges: changes !== '' };
   } catch {
-    return undefined;
+    return null;
   }
 }

@@ -44,7 +44,7 @@ describe('the code a benchmark measured', () => {
     expect(codeVersion(directory)).toEqual({ commit, uncommittedChanges: true });
   });
 
-  it('is undefined outside a git checkout', () => {
-    expect(codeVersion(scratch())).toBeUndefined();
+  it('is null outside a git checkout', () => {
+    expect(codeVersion(scratch())).toBeNull();
   });
 });
