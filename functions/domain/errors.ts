@@ -23,3 +23,16 @@ export class TransientStoreError extends Error {}
 
 /** The caller lacks the permission the request needs (Camunda's 403 FORBIDDEN). */
 export class ForbiddenError extends Error {}
+
+/**
+ * The configured engine could not take the work now: unreachable, timed out, or answering "slow down"
+ * (429, 503 RESOURCE_EXHAUSTED) beyond the caller's patience. Nothing was lost: the items not yet
+ * reported stay pending and are tried again.
+ */
+export class TransientEngineError extends Error {}
+
+/**
+ * The configured engine refused the service itself (wrong credentials, no such cluster): no request
+ * can succeed until its configuration is fixed. The API answers it as a problem naming the engine.
+ */
+export class EngineUnavailableError extends Error {}
