@@ -20,7 +20,7 @@ const body = z
 /** POST /v2/jobs/activation: the jobs of definitions the caller may update (UPDATE_PROCESS_INSTANCE). */
 export const handler = jsonApi(async (event) => {
   const { requestTimeout: _, ...request } = parseBody(body, event.body);
-  const { engine, instances } = services();
+  const { engineStore: engine, instances } = services();
   return json(
     200,
     await activateJobs({ engine, instances, now }, request, visibleTo(event, 'UPDATE_PROCESS_INSTANCE')),

@@ -20,7 +20,7 @@ const body = z
 
 /** POST /v2/process-instances */
 export const handler = jsonApi(async (event) => {
-  const { definitions, engine, keys } = services();
+  const { definitions, engineStore: engine, keys } = services();
   const request = parseBody(body, event.body);
   checkVariablesSize(request.variables);
   return json(

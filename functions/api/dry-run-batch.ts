@@ -1,6 +1,6 @@
 import { operationDryRunAt, readBatchRequest } from '#commons/batch-requests.ts';
 import { json, jsonApi, pathParameter } from '#commons/http.ts';
-import { itemProvider, services } from '#commons/services.ts';
+import { engine, services } from '#commons/services.ts';
 import { dryRunBatch } from '#domain/creation/dry-run-batch.ts';
 
 /**
@@ -16,7 +16,7 @@ export const handler = jsonApi(async (event) => {
   return json(
     200,
     await dryRunBatch(
-      { ...itemProvider(), shardCount: services().config.SHARD_COUNT },
+      { engine: engine(), shardCount: services().config.SHARD_COUNT },
       { batchOperationType, ...selection },
     ),
   );

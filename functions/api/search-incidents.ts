@@ -8,7 +8,7 @@ export const handler = jsonApi(async (event) =>
   json(
     200,
     await searchIncidents(
-      services().engine,
+      services().engineStore,
       parseBody(incidentSearchSchema, event.body),
       visibleTo(event, 'READ_PROCESS_INSTANCE'),
     ),

@@ -224,5 +224,5 @@ export async function requireCommandInScope(
 
 /** Refuses (403) a command on one job outside the caller's scope: Camunda asks UPDATE_PROCESS_INSTANCE on the job's process definition. */
 export async function requireJobInScope(event: HttpEvent, jobKey: string): Promise<void> {
-  await requireCommandInScope(event, 'UPDATE_PROCESS_INSTANCE', () => services().engine.getJob(jobKey));
+  await requireCommandInScope(event, 'UPDATE_PROCESS_INSTANCE', () => services().engineStore.getJob(jobKey));
 }

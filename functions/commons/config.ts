@@ -8,6 +8,11 @@ import { z } from 'zod';
 export const MAX_CHUNK_SIZE = 1000;
 
 const configSchema = z.object({
+  /**
+   * Where the instances a batch acts on live: the service's own store (the embedded default), or an
+   * existing Camunda 8 cluster (its connection: the official client's CAMUNDA_* variables, docs/engines.md).
+   */
+  ENGINE: z.enum(['builtin', 'camunda8']).default('builtin'),
   /** Instances are spread over this many shards by key; each shard initializes and executes on its own. */
   SHARD_COUNT: z.coerce.number().int().min(1).max(64).default(8),
   /** Keys per chunk record: large enough to amortize a worker invocation, small enough for one record. */

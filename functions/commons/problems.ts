@@ -1,9 +1,11 @@
 import {
+  EngineUnavailableError,
   ForbiddenError,
   IdempotencyConflictError,
   InvalidArgumentError,
   InvalidStateError,
   NotFoundError,
+  TransientEngineError,
 } from '#domain/errors.ts';
 
 /** A refusal of the HTTP layer itself (a method, a media type, credentials), with its status and title. */
@@ -31,5 +33,9 @@ export function problemOf(error: unknown): { status: number; title: string } | u
   if (error instanceof InvalidStateError) return { status: 409, title: 'INVALID_STATE' };
   // Well-formed but not acceptable as it is: the key is bound to another request (IETF idempotency draft).
   if (error instanceof IdempotencyConflictError) return { status: 422, title: 'INVALID_ARGUMENT' };
+  // The configured engine refused the service (its credentials, its address): a gateway's failure.
+  if (error instanceof EngineUnavailableError) return { status: 502, title: 'ENGINE_UNAVAILABLE' };
+  // The engine asked to slow down or could not be reached for now: try again later (Camunda's 503).
+  if (error instanceof TransientEngineError) return { status: 503, title: 'RESOURCE_EXHAUSTED' };
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
@@ -11,6 +12,7 @@ import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
+import type { Engine } from '#ports/engine.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 
@@ -25,7 +27,8 @@ export interface Services {
   definitions: DynamoProcessDefinitionStore;
   instances: DynamoProcessInstanceStore;
   keys: DynamoKeyGenerator;
-  engine: DynamoEngineStore;
+  /** The built-in engine's jobs and incidents, and the steps that change them. */
+  engineStore: DynamoEngineStore;
   jobs: DynamoJobStore;
   batches: DynamoBatchStore;
   chunks: DynamoChunkStore;
@@ -47,7 +50,7 @@ export function services(): Services {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     }),
     keys: new DynamoKeyGenerator(db, config.KEY_SEQUENCES_TABLE),
-    engine: new DynamoEngineStore(
+    engineStore: new DynamoEngineStore(
       db,
       {
         instances: config.PROCESS_INSTANCES_TABLE,
@@ -81,12 +84,23 @@ export function setClock(next: () => Date): void {
 
 /** What the engine's commands (jobs, incidents) read and write, at the current time. */
 export function engineDeps(): EngineDeps {
-  const { engine, instances, definitions, keys } = services();
-  return { engine, instances, definitions, keys, now };
+  const { engineStore, instances, definitions, keys } = services();
+  return { engine: engineStore, instances, definitions, keys, now };
 }
 
-/** What reads a filter's matching instances or jobs (initialization, dry run): one set of query settings. */
-export function itemProvider(): ItemProviderDeps {
+let cachedEngine: Engine | undefined;
+
+/**
+ * The engine every phase selects items from and applies operations through (functions/ports/engine.ts):
+ * the one the configuration names (`ENGINE`), wired once per process.
+ */
+export function engine(): Engine {
+  cachedEngine ??= new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
+  return cachedEngine;
+}
+
+/** What reads a filter's matching instances or jobs in the built-in engine: one set of query settings. */
+function itemProvider(): ItemProviderDeps {
   const { instances, jobs, config } = services();
   return {
     instances,

@@ -22,6 +22,11 @@ export interface ChunkStore {
   pendingChunks(batchOperationKey: string, shard: number): AsyncIterable<ChunkId>;
   getChunk(id: ChunkId): Promise<Chunk | undefined>;
   /**
+   * Records that items of a pending chunk are about to be sent to an engine that cannot refuse a
+   * repeat (one request, before sending), so a redelivery knows to ask the engine first.
+   */
+  recordSent(id: ChunkId, itemKeys: readonly string[]): Promise<void>;
+  /**
    * Records a chunk's item outcomes and adds its tally to the shard's counters in one transaction,
    * exactly once: returns false when the chunk was already recorded (a redelivery).
    */

@@ -37,6 +37,14 @@ export type EngineItemResult =
   | { state: 'COMPLETED' }
   | { state: 'FAILED'; errorMessage: string; errorClass: ItemErrorClass };
 
+/** Where an instance belongs, as the creator's scope check needs it (functions/domain/authorization/authorize-items.ts). */
+export interface InstanceRef {
+  processDefinitionId: string;
+  tenantId: string;
+  /** The batches that changed the instance, where the engine records them (the built-in engine). */
+  batchOperationIds?: readonly string[];
+}
+
 /** Counters a selection read reports (the query-retry metric). */
 export interface SelectionStats {
   queryRetries: number;
@@ -84,4 +92,6 @@ export interface Engine {
    * chunk and by the accounting of a chunk without its worker alike, so the two cannot disagree.
    */
   appliedBy(batch: EngineBatch, items: readonly EngineItem[]): Promise<boolean[]>;
+  /** The definition and tenant of each existing instance among the keys (absent ones left out), in as few requests as the engine allows. */
+  describeInstances(processInstanceKeys: readonly string[]): Promise<Map<string, InstanceRef>>;
 }

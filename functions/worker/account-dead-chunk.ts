@@ -4,17 +4,21 @@ import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
-import { services } from '#commons/services.ts';
+import { engine, services } from '#commons/services.ts';
 import { accountDeadChunk } from '#domain/execution/account-dead-chunk.ts';
 import { CHUNK_MAX_RECEIVE_COUNT } from '#resources/chunk-queue-settings.ts';
 
 const processor = new SqsFifoPartialProcessorAsync();
 
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const { batches, chunks, instances } = services();
+  const { batches, chunks } = services();
   const chunk = parseChunkMessage(record.body);
   const reason = `The chunk with this item failed on all ${CHUNK_MAX_RECEIVE_COUNT} deliveries and was moved to the dead-letter queue; the worker's logs for chunk ${chunk.chunk} of shard ${chunk.shard} say why`;
-  const result = await accountDeadChunk({ batches, chunks, instances, now: () => new Date() }, chunk, reason);
+  const result = await accountDeadChunk(
+    { batches, chunks, engine: engine(), now: () => new Date() },
+    chunk,
+    reason,
+  );
   if (result.status !== 'accounted') {
     logger.info('Dead chunk needs no accounting', { ...chunk, status: result.status });
     return;

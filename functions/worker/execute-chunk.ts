@@ -4,7 +4,7 @@ import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
-import { engineDeps, services } from '#commons/services.ts';
+import { engine, now, services } from '#commons/services.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
 
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
@@ -24,10 +24,11 @@ async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promis
   const started = Date.now();
   const result = await executeChunk(
     {
-      ...engineDeps(),
+      engine: engine(),
       batches,
       chunks,
       concurrency: config.WORKER_CONCURRENCY,
+      now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       remainingTimeMs: lambdaContext && (() => lambdaContext.getRemainingTimeInMillis()),
     },

@@ -1,7 +1,7 @@
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
-import { itemProvider, services } from '#commons/services.ts';
+import { engine, services } from '#commons/services.ts';
 import { initializeShard } from '#domain/initialization/initialize-shard.ts';
 import { shardInput } from './shard-input.ts';
 
@@ -12,7 +12,7 @@ export const handler = observed(async (event: unknown) => {
   logger.appendKeys(request);
   const started = Date.now();
   const result = await initializeShard(
-    { ...itemProvider(), batches, chunks, chunkSize: config.CHUNK_SIZE },
+    { engine: engine(), batches, chunks, chunkSize: config.CHUNK_SIZE },
     request,
   );
   if (result.outcome === 'skipped') return result;

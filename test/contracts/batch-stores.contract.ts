@@ -152,6 +152,23 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       );
     });
 
+    it("records a pending chunk's sent items once each, and forgets them when the chunk is recorded", async () => {
+      // Prepare
+      const created = batch();
+      await batches.createBatch(created);
+      const id = { batchOperationKey: created.batchOperationKey, shard: 0, chunk: 0 };
+      await chunks.putChunks([chunk(id.batchOperationKey, 0, 0, ['21', '22', '23'])]);
+      // Act
+      await chunks.recordSent(id, ['21', '22']);
+      await chunks.recordSent(id, ['22']);
+      const pending = await chunks.getChunk(id);
+      await chunks.completeChunk(id, pending?.items ?? [], tallyOf([]));
+      // Assess
+      expect(pending?.sentItemKeys?.sort()).toEqual(['21', '22']);
+      expect((await chunks.getChunk(id))?.sentItemKeys).toBeUndefined();
+      await expect(chunks.recordSent(id, ['23'])).rejects.toThrow();
+    });
+
     it('drops chunks an interrupted initialization left beyond the final count', async () => {
       // Prepare: an earlier attempt wrote three chunks, the final one found only one.
       const created = batch();

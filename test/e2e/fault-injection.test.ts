@@ -5,6 +5,7 @@ import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { shardOf } from '#domain/keys.ts';
 import { apiClient, eventually } from '../helpers/api-client.ts';
 import { assertBatchInvariants } from '../helpers/batch-invariants.ts';
+import { bpmnFile } from '../helpers/camunda-sdk.ts';
 import {
   changedInstanceKeys,
   type DynamoCall,
@@ -569,5 +570,161 @@ describe('a chunk that fails on every delivery', () => {
     });
     expect((await metric('batch_operations_dead_lettered_chunks_total')) - deadBefore).toBe(1);
     expect(await instanceStates([poison.processInstanceKey])).toEqual({ ACTIVE: 1 });
+  });
+});
+
+describe('a job batch interrupted mid-chunk', () => {
+  interface JobItem {
+    itemKey: string;
+    state: string;
+    errorMessage: string | null;
+  }
+
+  /**
+   * Deploys a process of its own whose service task has a job type of its own, starts `count`
+   * instances of it and returns the type and the jobs' keys (one job per instance).
+   */
+  async function seedJobs(count: number): Promise<{ type: string; jobKeys: string[] }> {
+    const id = nextSequence++;
+    const type = `faults-pack-${id}`;
+    const form = new FormData();
+    form.append(
+      'resources',
+      bpmnFile('e2e-fulfilment.bpmn', { 'e2e-fulfilment': `faults-jobs-${id}`, 'e2e-pack': type }),
+    );
+    const deployed = await fetch(`${runtime.url}/v2/deployments`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('demo:demo').toString('base64')}` },
+      body: form,
+    });
+    expect(deployed.status).toBe(200);
+    for (let index = 0; index < count; index++) {
+      const created = await api.post('/v2/process-instances', { processDefinitionId: `faults-jobs-${id}` });
+      expect(created.status).toBe(200);
+    }
+    const { body } = await api.post('/v2/jobs/search', { filter: { type }, page: { limit: count + 1 } });
+    expect(body.items).toHaveLength(count);
+    return { type, jobKeys: body.items.map((job: { jobKey: string }) => job.jobKey) };
+  }
+
+  /** The worker's write of a job's new revision (a job operation's conditional PutItem). */
+  const jobWriteOf = (call: DynamoCall): string | undefined =>
+    call.operation === 'PutItem' && call.input.TableName === services().config.JOBS_TABLE
+      ? String(call.input.Item?.jobKey)
+      : undefined;
+
+  async function itemsOf(batchOperationKey: string): Promise<JobItem[]> {
+    const { body } = await api.post('/v2/batch-operation-items/search', {
+      filter: { batchOperationKey },
+      page: { limit: 100 },
+    });
+    return body.items;
+  }
+
+  /** The other items of the chunk that holds `itemKey`: the ones its failed deliveries had applied. */
+  async function chunkmatesOf(batchOperationKey: string, itemKey: string): Promise<string[]> {
+    for await (const chunk of services().chunks.read({ batchOperationKey })) {
+      const keys = chunk.items.map((item) => item.itemKey);
+      if (keys.includes(itemKey)) return keys.filter((key) => key !== itemKey);
+    }
+    throw new Error(`No chunk of batch ${batchOperationKey} holds item ${itemKey}`);
+  }
+
+  function retriesOf(jobKeys: readonly string[]): Promise<number[]> {
+    return Promise.all(
+      jobKeys.map(async (jobKey) => (await services().engineStore.getJob(jobKey))?.retries ?? -1),
+    );
+  }
+
+  it('counts the jobs a dead-lettered chunk had changed as COMPLETED and only the rest FAILED', async () => {
+    // Prepare: the first job a worker writes is refused on every delivery, so its chunk dies; the jobs
+    // started beside it in the same delivery are changed.
+    const { type, jobKeys } = await seedJobs(20);
+    let poison: string | undefined;
+    faults.use((call) => {
+      const jobKey = jobWriteOf(call);
+      if (!jobKey || !jobKeys.includes(jobKey)) return undefined;
+      poison ??= jobKey;
+      return jobKey === poison ? { kind: 'fail', error: workerKilled() } : undefined;
+    });
+
+    // Act
+    const created = await api.post('/v2/jobs/batch-update', { filter: { type }, changeset: { retries: 7 } });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: the poison alone FAILED with the dead-letter reason; every job changed counts COMPLETED.
+    const items = await itemsOf(created.body.batchOperationKey);
+    const failed = items.filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => item.itemKey)).toEqual([poison]);
+    expect(failed[0].errorMessage).toContain('moved to the dead-letter queue');
+    const chunkmates = await chunkmatesOf(created.body.batchOperationKey, String(poison));
+    expect(chunkmates.length).toBeGreaterThan(0);
+    expect(items.filter((item) => chunkmates.includes(item.itemKey)).map((item) => item.state)).toEqual(
+      chunkmates.map(() => 'COMPLETED'),
+    );
+    expect(await retriesOf(jobKeys.filter((key) => key !== poison))).toEqual(Array(19).fill(7));
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 20,
+      operationsCompletedCount: 19,
+      operationsFailedCount: 1,
+    });
+  });
+
+  it('counts the jobs a chunk had changed before its batch was canceled as COMPLETED and only the rest CANCELED', async () => {
+    // Prepare: the first job a worker writes asks for the batch's cancellation and fails its delivery
+    // once the cancellation is recorded: the redelivered chunk then finds the batch canceling and is
+    // accounted for, after the jobs started beside the poison were changed.
+    const { type, jobKeys } = await seedJobs(20);
+    let poison: string | undefined;
+    let batchKey: (key: string) => void = () => undefined;
+    const created = new Promise<string>((resolve) => {
+      batchKey = resolve;
+    });
+    let cancellation: Promise<{ status: number }> | undefined;
+    faults.use((call) => {
+      const jobKey = jobWriteOf(call);
+      if (!jobKey || !jobKeys.includes(jobKey)) return undefined;
+      poison ??= jobKey;
+      if (jobKey !== poison) return undefined;
+      cancellation ??= created.then((key) => api.post(`/v2/batch-operations/${key}/cancellation`));
+      return { kind: 'fail', error: workerKilled(), after: cancellation };
+    });
+
+    // Act
+    const response = await api.post('/v2/jobs/batch-update', { filter: { type }, changeset: { retries: 7 } });
+    expect(response.status).toBe(200);
+    batchKey(response.body.batchOperationKey);
+    const canceled = await eventually(
+      async () => cancellation,
+      () => 'no job of the batch was written',
+    );
+    expect(canceled.status).toBe(204);
+    const batch = await api.finalBatch(response.body.batchOperationKey);
+
+    // Assess: what the poison's chunk had changed is COMPLETED, the poison CANCELED.
+    const items = await itemsOf(response.body.batchOperationKey);
+    const chunkmates = await chunkmatesOf(response.body.batchOperationKey, String(poison));
+    expect(chunkmates.length).toBeGreaterThan(0);
+    const stateOf = (key: string) => items.find((item) => item.itemKey === key)?.state;
+    expect(stateOf(String(poison))).toBe('CANCELED');
+    expect(chunkmates.map(stateOf)).toEqual(chunkmates.map(() => 'COMPLETED'));
+    // Every item says what happened to its job: COMPLETED exactly where the job was changed.
+    const retriesAfter = await retriesOf(jobKeys);
+    const changed = jobKeys.filter((_, index) => retriesAfter[index] === 7).sort();
+    expect(changed).toEqual(expect.arrayContaining(chunkmates));
+    expect(
+      items
+        .filter((item) => item.state === 'COMPLETED')
+        .map((item) => item.itemKey)
+        .sort(),
+    ).toEqual(changed);
+    expect(batch).toMatchObject({
+      state: 'CANCELED',
+      operationsTotalCount: 20,
+      operationsCompletedCount: changed.length,
+      operationsFailedCount: 0,
+    });
   });
 });

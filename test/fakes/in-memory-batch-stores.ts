@@ -283,10 +283,17 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       return chunk && copy(chunk);
     },
 
+    async recordSent(id: ChunkId, itemKeys: readonly string[]): Promise<void> {
+      const chunk = chunkRecords.get(chunkKey(id));
+      if (chunk?.state !== 'PENDING') throw new Error(`Chunk ${chunkKey(id)} is not pending`);
+      chunk.sentItemKeys = [...new Set([...(chunk.sentItemKeys ?? []), ...itemKeys])];
+    },
+
     async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {
       const chunk = chunkRecords.get(chunkKey(id));
       if (chunk?.state !== 'PENDING') return false;
-      chunkRecords.set(chunkKey(id), { ...chunk, state: 'DONE', items: copy([...items]) });
+      const { sentItemKeys: _sent, ...recorded } = chunk;
+      chunkRecords.set(chunkKey(id), { ...recorded, state: 'DONE', items: copy([...items]) });
       const shard = shardOf(id.batchOperationKey, id.shard);
       shard.chunksDone += 1;
       delete shard.running;

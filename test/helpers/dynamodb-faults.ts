@@ -9,6 +9,8 @@ export interface DynamoCall {
     TableName?: string;
     IndexName?: string;
     Key?: Record<string, unknown>;
+    /** A PutItem's record (an engine step's single write, e.g. a job's new revision). */
+    Item?: Record<string, unknown>;
     ExpressionAttributeValues?: Record<string, unknown>;
     /** A PartiQL batch (BatchExecuteStatement): the worker's batched instance writes. */
     Statements?: { Statement: string; Parameters?: unknown[] }[];
@@ -23,8 +25,11 @@ export interface DynamoCall {
 export type Fault =
   /** Throttled `times` times below the SDK's retry middleware: the SDK's own retries overcome it. */
   | { kind: 'throttled'; times: number }
-  /** Fails before it is sent, above the SDK's retries: the caller sees the error, as after retries gave up. */
-  | { kind: 'fail'; error: Error }
+  /**
+   * Fails before it is sent, above the SDK's retries: the caller sees the error, as after retries gave
+   * up; with `after`, only once it settled (something the test makes happen while the caller waits).
+   */
+  | { kind: 'fail'; error: Error; after?: Promise<unknown> }
   /** Sent and applied, then the caller sees the error: a response lost, or the worker dying right after. */
   | { kind: 'lose-response'; error: Error }
   /** Held until `until` settles, then sent. */
@@ -70,7 +75,10 @@ export function injectDynamoFaults(client: DynamoDBDocumentClient): DynamoFaults
         input: args.input as DynamoCall['input'],
       };
       const fault = rule?.(call);
-      if (fault?.kind === 'fail') throw fault.error;
+      if (fault?.kind === 'fail') {
+        await fault.after;
+        throw fault.error;
+      }
       if (fault?.kind === 'hold') await fault.until;
       if (fault?.kind === 'throttled') (context as PlannedContext)[PLAN] = { throttlesLeft: fault.times };
       const result =

@@ -156,6 +156,7 @@ export function toChunk(record: StoredRecord): Chunk {
     state: record.state as Chunk['state'],
     // Records of a kept DATA_DIR written before packing hold the items as a list.
     items: record.items ? (record.items as ItemOutcome[]) : unpackItems(record as unknown as PackedItems),
+    ...(record.sentItemKeys ? { sentItemKeys: [...(record.sentItemKeys as Set<string>)] } : {}),
   };
 }
 

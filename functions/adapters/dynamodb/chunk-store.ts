@@ -145,6 +145,21 @@ export class DynamoChunkStore implements ChunkStore {
     return Item ? toChunk(Item) : undefined;
   }
 
+  async recordSent(id: ChunkId, itemKeys: readonly string[]): Promise<void> {
+    if (itemKeys.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.itemsTable,
+        Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
+        // A string set: a repeated send of the same item adds nothing.
+        UpdateExpression: 'ADD sentItemKeys :keys',
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':keys': new Set(itemKeys), ':pending': 'PENDING' },
+      }),
+    );
+  }
+
   async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {
     try {
       await this.db.send(
@@ -263,7 +278,8 @@ function recordedChunk(packed: PackedItems) {
   }
   return {
     // A record written before packing loses its unpacked list.
-    UpdateExpression: `SET ${sets.join(', ')} REMOVE #items`,
+    // The sent marks served the pending chunk only: its outcomes are recorded now.
+    UpdateExpression: `SET ${sets.join(', ')} REMOVE #items, sentItemKeys`,
     ConditionExpression: '#state = :pending',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,

@@ -22,6 +22,11 @@ export interface ChunkId {
 export interface Chunk extends ChunkId {
   state: 'PENDING' | 'DONE';
   items: ItemOutcome[];
+  /**
+   * Items of a pending chunk handed to an engine that cannot refuse a repeat (an external one), by
+   * item key: recorded before they were sent, so a later delivery asks the engine before sending again.
+   */
+  sentItemKeys?: string[];
 }
 
 /** Sort key of a chunk record: shard then chunk number, zero-padded so records list in order. */

@@ -1,5 +1,6 @@
 import type { BatchExecutions } from '#ports/batch-executions.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
+import type { Engine } from '#ports/engine.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
 import type { InstanceScope } from '../authorization/permissions.ts';
 import {
@@ -16,6 +17,7 @@ import {
 } from '../errors.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
 import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
+import { shardCountOn } from '../initialization/item-provider/shard-items.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import {
   IDEMPOTENCY_KEY_TTL_SECONDS,
@@ -28,6 +30,9 @@ export interface CreateBatchDeps {
   batches: BatchStore;
   keys: KeyGenerator;
   workflow: BatchExecutions;
+  /** The engine the batch will act on: whether it can run the type, and how its items are split. */
+  engine: Pick<Engine, 'kind' | 'selectionSplit' | 'unsupported'>;
+  /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
   chunkSize: number;
   now: () => Date;
@@ -68,7 +73,14 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       : itemSourceOf(operationHandlerFor(request.batchOperationType)).validate(request.items);
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
-  const shardCount = source?.shardCount ?? deps.shardCount;
+  // Asked before anything is stored: an engine that cannot run the type, or cannot be reached, is a refusal now.
+  const unsupported = await deps.engine.unsupported(request.batchOperationType);
+  if (unsupported) {
+    throw new InvalidArgumentError(
+      `The configured engine (${deps.engine.kind}) cannot run ${request.batchOperationType} batches: ${unsupported}`,
+    );
+  }
+  const shardCount = source?.shardCount ?? shardCountOn(deps.engine, deps.shardCount);
   const parameters = request.parameters ?? source?.parameters;
   validateRate(request.controls?.itemsPerSecond, shardCount, deps.chunkSize);
   const [batchOperationKey] = await deps.keys.nextKeys(1);

@@ -1,14 +1,17 @@
+import type { Engine } from '#ports/engine.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
 import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
-import type { ItemProviderDeps } from '../initialization/item-provider/matching-instance-keys.ts';
+import { shardCountOn, shardItems } from '../initialization/item-provider/shard-items.ts';
 import { shardIds } from '../keys.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 
 /** Keys shown as a sample: enough to recognize what the filter hits, small enough for any response. */
 export const DRY_RUN_SAMPLE_SIZE = 10;
 
-export interface DryRunDeps extends ItemProviderDeps {
+export interface DryRunDeps {
+  engine: Pick<Engine, 'selectionSplit' | 'selectItems'>;
+  /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
 }
 
@@ -24,17 +27,13 @@ export async function dryRunBatch(
   request: { batchOperationType: BatchOperationType } & InstanceSelection,
 ) {
   const source = itemSourceOf(operationHandlerFor(request.batchOperationType));
-  const selection = source.validate(request);
+  const selection = { batchOperationType: request.batchOperationType, ...source.validate(request) };
+  const shardCount = shardCountOn(deps.engine, deps.shardCount);
   const shards = await Promise.all(
-    shardIds(deps.shardCount).map(async (shard) => {
+    shardIds(shardCount).map(async (shard) => {
       let count = 0;
       const sample: string[] = [];
-      const items = source.items(
-        deps,
-        selection,
-        { shard, shardCount: deps.shardCount },
-        { queryRetries: 0 },
-      );
+      const items = shardItems(deps.engine, selection, { shard, shardCount }, { queryRetries: 0 });
       for await (const { itemKey } of items) {
         count++;
         // A shard yields its keys index bucket by bucket, not in key order: keep its smallest.

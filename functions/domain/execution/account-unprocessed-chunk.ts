@@ -1,5 +1,5 @@
 import type { ChunkStore } from '#ports/chunk-store.ts';
-import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
+import type { Engine, EngineBatch } from '#ports/engine.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import {
   boundedErrorMessage,
@@ -9,10 +9,6 @@ import {
   type ItemOutcome,
   tallyOf,
 } from '../batch/chunk.ts';
-import { mapWithConcurrency } from '../concurrency.ts';
-
-/** Instance reads in flight while accounting for a chunk (one read per pending item). */
-const ACCOUNTING_CONCURRENCY = 10;
 
 /** What becomes of a chunk's items that will never be processed, and why. */
 export interface Disposition {
@@ -27,14 +23,17 @@ export type ChunkAccounting =
 /**
  * A chunk whose items will not be processed (it failed on every delivery, or its batch was canceled)
  * is recorded like any other instead of being lost: each item the batch did change before counts as
- * COMPLETED (the instance, or a deleted one's tombstone, carries the batch's key), every other pending item takes the disposition.
+ * COMPLETED, every other pending item takes the disposition. Whether the batch changed an item is the
+ * engine's answer (`appliedBy`: for the built-in engine, the record the operation marks, the job of a
+ * job item or the instance, or a deleted one's tombstone, carries the batch's key), the same answer a
+ * redelivered chunk acts on; of an engine that cannot mark, only items recorded as sent are asked.
  * Its shard can then finish and the batch reaches a final state. Exact because a shard's chunks run
  * one at a time (one FIFO message group per shard): no other delivery of this shard is in flight.
  */
 export async function accountUnprocessedChunk(
-  deps: { chunks: ChunkStore; instances: ProcessInstanceStore; now: () => Date },
+  deps: { chunks: ChunkStore; engine: Pick<Engine, 'marksItems' | 'appliedBy'>; now: () => Date },
   id: ChunkId,
-  batchOperationType: BatchOperationType,
+  batch: EngineBatch,
   disposition: Disposition,
   chunk?: Chunk,
 ): Promise<ChunkAccounting> {
@@ -48,23 +47,25 @@ export async function accountUnprocessedChunk(
         errorMessage: boundedErrorMessage(disposition.errorMessage, errorMessageBudget(found.items.length)),
       }
     : disposition;
-  const outcomes = await mapWithConcurrency(
-    found.items,
-    ACCOUNTING_CONCURRENCY,
-    async (item): Promise<ItemOutcome> => {
-      if (item.state !== 'ACTIVE') return item;
-      const instance = await deps.instances.getInstance(item.processInstanceKey);
-      // An instance the batch deleted is gone; its tombstone still carries the batch's key.
-      const marks = instance
-        ? instance.batchOperationIds
-        : (await deps.instances.getTombstone(item.processInstanceKey))?.batchOperationIds;
-      return marks?.includes(id.batchOperationKey)
-        ? { ...item, state: 'COMPLETED', processedDate }
-        : { ...item, ...unprocessed, processedDate };
-    },
+  const sent = new Set(found.sentItemKeys);
+  const asked = found.items.filter(
+    (item) => item.state === 'ACTIVE' && (deps.engine.marksItems || sent.has(item.itemKey)),
   );
+  const answers = asked.length > 0 ? await deps.engine.appliedBy(batch, asked) : [];
+  const applied = new Set(asked.filter((_, index) => answers[index]).map((item) => item.itemKey));
+  const outcomes = found.items.map((item): ItemOutcome => {
+    if (item.state !== 'ACTIVE') return item;
+    return applied.has(item.itemKey)
+      ? { ...item, state: 'COMPLETED', processedDate }
+      : { ...item, ...unprocessed, processedDate };
+  });
   const tally = tallyOf(outcomes);
   const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'already-recorded' };
-  return { status: 'accounted', batchOperationType, completed: tally.completed, failed: tally.failed };
+  return {
+    status: 'accounted',
+    batchOperationType: batch.batchOperationType,
+    completed: tally.completed,
+    failed: tally.failed,
+  };
 }

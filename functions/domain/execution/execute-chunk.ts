@@ -1,5 +1,6 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
+import type { Engine, EngineBatch, EngineItem, EngineItemResult } from '#ports/engine.ts';
 import { authorizeItems } from '../authorization/authorize-items.ts';
 import {
   type BatchOperation,
@@ -15,9 +16,7 @@ import {
   tallyOf,
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
-import type { EngineDeps } from '../instance/engine-step.ts';
-import { applyOperation, applyWrites, type ItemResult } from '../operations/apply-operation.ts';
-import type { ItemErrorClass, OperationHandler } from '../operations/operation-handler.ts';
+import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
 
@@ -39,11 +38,13 @@ export const STOP_MARGIN_MS = 10_000;
 /** A worker's claim on its shard when the invocation's remaining time is unknown (the worker timeout). */
 const DEFAULT_CLAIM_MS = 120_000;
 
-/** The batch store, and the engine's stores an operation reads and writes. */
-export interface ExecuteChunkDeps extends EngineDeps {
+/** The batch and chunk stores, and the engine the items are applied through. */
+export interface ExecuteChunkDeps {
+  engine: Engine;
   batches: BatchStore;
   chunks: ChunkStore;
   concurrency: number;
+  now: () => Date;
   sleep: (ms: number) => Promise<void>;
   /** The invocation's remaining time (Lambda's `getRemainingTimeInMillis`). */
   remainingTimeMs?: () => number;
@@ -117,17 +118,19 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     verdict = again ? verdictOf(again.batch) : { run: false, hold: 'batch-suspended' };
     if (verdict.run) verdict = { run: false, hold: 'batch-suspended' };
   }
-  if (!verdict.run) return stopChunk(deps, id, chunk, batchOperationType, verdict);
+  if (!verdict.run) return stopChunk(deps, id, chunk, found.batch, verdict);
 
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
   const watch = batchWatch(deps, id.batchOperationKey);
   const messageBytes = errorMessageBudget(chunk.items.length);
-  // A write operation's items go in groups, one batched request each; an engine step, or a paced
-  // batch (slow by request, nothing to amortize), goes item by item.
-  const grouped = handler.kind === 'write' && !found.batch.itemsPerSecond;
+  // A write operation's items go in groups, one batched request each, and so do an external engine's
+  // (one record of the group as sent); an engine step, or a paced batch (slow by request, nothing to
+  // amortize), goes item by item.
+  const grouped = (handler.kind === 'write' || !deps.engine.marksItems) && !found.batch.itemsPerSecond;
   const groups = groupsOf(chunk.items, grouped ? WRITE_GROUP_SIZE : 1);
+  const sent = new Set(chunk.sentItemKeys);
   const applied = await mapWithConcurrency(groups, deps.concurrency, async ({ first, items }) => {
     const pending = items.filter((item) => item.state === 'ACTIVE');
     if (pending.length === 0) return items;
@@ -138,7 +141,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
       if (!watch.proceed(0)) return items;
     }
     if (!watch.proceed(pending.length)) return items;
-    const executed = await executeItems(deps, handler, found.batch, pending, messageBytes);
+    const executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     }
@@ -148,8 +151,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   await watch.settle();
   const outcomes = applied.flat();
   // Stopped between items: the items started have finished; the rest wait or are accounted for.
-  if (watch.stopped)
-    return stopChunk(deps, id, { ...chunk, items: outcomes }, batchOperationType, watch.stopped);
+  if (watch.stopped) return stopChunk(deps, id, { ...chunk, items: outcomes }, found.batch, watch.stopped);
   const tally = tallyOf(outcomes);
   const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
@@ -172,14 +174,14 @@ async function stopChunk(
   deps: ExecuteChunkDeps,
   id: ChunkId,
   chunk: Chunk,
-  batchOperationType: BatchOperationType,
+  batch: BatchOperation,
   verdict: Exclude<Verdict, { run: true }>,
 ): Promise<ChunkExecution> {
   if ('hold' in verdict) {
     await deps.batches.releaseShard(id);
     return { status: verdict.hold };
   }
-  const accounted = await accountUnprocessedChunk(deps, id, batchOperationType, verdict.disposition, chunk);
+  const accounted = await accountUnprocessedChunk(deps, id, batch, verdict.disposition, chunk);
   return accounted.status === 'accounted' ? { ...accounted, status: 'canceled' } : { status: 'duplicate' };
 }
 
@@ -273,42 +275,30 @@ function groupsOf(items: readonly ItemOutcome[], size: number) {
 }
 
 /**
- * Applies the batch's operation to pending items of a chunk: a write operation's in one batched
- * request, an engine step's one at a time. Each item's outcome carries its processed date and its
- * engine error message.
+ * Applies the batch's operation to pending items of a chunk through the engine, after the creator's
+ * scope check. Each item's outcome carries its processed date and its engine error message.
  */
 async function executeItems(
   deps: ExecuteChunkDeps,
-  handler: OperationHandler,
   batch: BatchOperation,
+  id: ChunkId,
   items: readonly ItemOutcome[],
+  sent: ReadonlySet<string>,
   messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }[]> {
   // The creator's scope first: a refused item is not touched (an unrestricted batch reads nothing).
   const refusals = await authorizeItems(
-    deps.instances,
+    deps.engine,
     batch,
     items.map((item) => item.processInstanceKey),
   );
-  const allowed = items.flatMap(({ processInstanceKey, itemKey }, index) =>
-    refusals[index]
-      ? []
-      : [
-          {
-            batchOperationKey: batch.batchOperationKey,
-            processInstanceKey,
-            itemKey,
-            parameters: batch.parameters,
-          },
-        ],
-  );
-  const applied =
-    handler.kind === 'write'
-      ? await applyWrites(deps, handler, allowed)
-      : await Promise.all(allowed.map((item) => applyOperation(deps, handler, item)));
+  const allowed = items
+    .filter((_, index) => !refusals[index])
+    .map(({ itemKey, processInstanceKey }) => ({ itemKey, processInstanceKey }));
+  const applied = await applyOnce(deps, batch, id, allowed, sent);
   let next = 0;
   const results = refusals.map(
-    (refused): ItemResult =>
+    (refused): EngineItemResult =>
       refused ? { state: 'FAILED', errorMessage: refused, errorClass: 'NOT_AUTHORIZED' } : applied[next++],
   );
   const processedDate = deps.now().toISOString();
@@ -325,4 +315,37 @@ async function executeItems(
       errorClass: result.errorClass,
     };
   });
+}
+
+/**
+ * Applies the batch's operation to items exactly once. An engine that marks its items refuses a
+ * repeat by the same batch itself. For one that cannot (an external engine), the items are recorded
+ * as sent before they are sent, and an item an earlier delivery already sent is asked about first:
+ * if the operation took effect it is done, otherwise it is sent again. Results in the items' order.
+ */
+async function applyOnce(
+  deps: ExecuteChunkDeps,
+  batch: BatchOperation,
+  id: ChunkId,
+  items: readonly EngineItem[],
+  sent: ReadonlySet<string>,
+): Promise<EngineItemResult[]> {
+  const engineBatch: EngineBatch = {
+    batchOperationKey: batch.batchOperationKey,
+    batchOperationType: batch.batchOperationType,
+    parameters: batch.parameters,
+  };
+  if (items.length === 0) return [];
+  if (deps.engine.marksItems) return deps.engine.applyItems(engineBatch, items);
+  const resent = items.filter((item) => sent.has(item.itemKey));
+  const applied = resent.length > 0 ? await deps.engine.appliedBy(engineBatch, resent) : [];
+  const done = new Set(resent.filter((_, index) => applied[index]).map((item) => item.itemKey));
+  const toSend = items.filter((item) => !done.has(item.itemKey));
+  await deps.chunks.recordSent(
+    id,
+    toSend.filter((item) => !sent.has(item.itemKey)).map((item) => item.itemKey),
+  );
+  const results = toSend.length > 0 ? await deps.engine.applyItems(engineBatch, toSend) : [];
+  const byKey = new Map(toSend.map((item, index) => [item.itemKey, results[index]]));
+  return items.map((item): EngineItemResult => byKey.get(item.itemKey) ?? { state: 'COMPLETED' });
 }

@@ -1,16 +1,19 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
+import type { Engine } from '#ports/engine.ts';
 import { FINAL_BATCH_STATES } from '../batch/batch-operation.ts';
 import { type Chunk, chunked, pendingItem } from '../batch/chunk.ts';
-import { operationHandlerFor } from '../operations/registry.ts';
 import { failedItemKeys } from './item-provider/failed-item-keys.ts';
-import { type BatchItemRef, itemSourceOf } from './item-provider/item-source.ts';
-import { type ItemProviderDeps, QueryFailedError } from './item-provider/matching-instance-keys.ts';
+import type { BatchItemRef } from './item-provider/item-source.ts';
+import { QueryFailedError } from './item-provider/matching-instance-keys.ts';
+import { shardItems } from './item-provider/shard-items.ts';
 
 /** Chunk records are written in groups of this many: one BatchWriteItem call (DynamoDB's limit is 25). */
 const CHUNK_WRITE_GROUP = 25;
 
-export interface InitializeShardDeps extends ItemProviderDeps {
+export interface InitializeShardDeps {
+  /** Where the items come from. */
+  engine: Pick<Engine, 'selectionSplit' | 'selectItems'>;
   batches: BatchStore;
   chunks: ChunkStore;
   chunkSize: number;
@@ -42,12 +45,7 @@ export async function initializeShard(
           input,
           found.batch.source
             ? failedItemKeys(deps.chunks, found.batch.source.failedItemsOf, shard)
-            : itemSourceOf(operationHandlerFor(batchOperationType)).items(
-                deps,
-                found.batch,
-                { shard, shardCount: found.batch.shardCount },
-                stats,
-              ),
+            : shardItems(deps.engine, found.batch, { shard, shardCount: found.batch.shardCount }, stats),
         );
     await deps.chunks.finishShardInitialization(batchOperationKey, shard, totals);
     return { ...input, outcome: 'initialized' as const, batchOperationType, ...totals, ...stats };

@@ -1,3 +1,4 @@
+import { mapWithConcurrency } from '../concurrency.ts';
 import { type EngineDeps, STEP_ATTEMPTS } from '../instance/engine-step.ts';
 import type {
   ItemErrorClass,
@@ -62,7 +63,7 @@ export async function applyWrites(
   );
   return Promise.all(
     results.map((result, index): Promise<ItemResult> | ItemResult => {
-      if (result.applied || result.current?.batchOperationIds.includes(batchOperationKey)) {
+      if (result.applied || isMarkedBy(result.current?.batchOperationIds, batchOperationKey)) {
         return { state: 'COMPLETED' };
       }
       if (!result.current) return missing(deps, handler, items[index]);
@@ -84,7 +85,7 @@ async function applyStep(deps: EngineDeps, handler: StepOperation, item: BatchIt
   for (let attempt = 0; attempt < STEP_ATTEMPTS; attempt++) {
     const instance = await deps.instances.getInstance(key);
     if (!instance) return missing(deps, handler, item);
-    if (instance.batchOperationIds.includes(item.batchOperationKey)) return { state: 'COMPLETED' };
+    if (isMarkedBy(instance.batchOperationIds, item.batchOperationKey)) return { state: 'COMPLETED' };
     const decision = await handler.decide(deps, instance, {
       batchOperationKey: item.batchOperationKey,
       parameters: item.parameters,
@@ -121,7 +122,7 @@ async function applyToJob(deps: EngineDeps, handler: JobOperation, item: BatchIt
     const job = await deps.engine.getJob(jobKey);
     if (!job) return { state: 'FAILED', errorMessage: handler.missing(jobKey), errorClass: 'NOT_FOUND' };
     const marks = job.batchOperationIds ?? [];
-    if (marks.includes(item.batchOperationKey)) return { state: 'COMPLETED' };
+    if (isMarkedBy(marks, item.batchOperationKey)) return { state: 'COMPLETED' };
     const decision = handler.decide(job, {
       batchOperationKey: item.batchOperationKey,
       parameters: item.parameters,
@@ -143,6 +144,47 @@ async function applyToJob(deps: EngineDeps, handler: JobOperation, item: BatchIt
 /** Gone: deleted by this batch (its tombstone carries the batch key) counts as done, otherwise not found. */
 async function missing(deps: EngineDeps, handler: OperationHandler, item: BatchItem): Promise<ItemResult> {
   const tombstone = await deps.instances.getTombstone(item.processInstanceKey);
-  if (tombstone?.batchOperationIds.includes(item.batchOperationKey)) return { state: 'COMPLETED' };
+  if (isMarkedBy(tombstone?.batchOperationIds, item.batchOperationKey)) return { state: 'COMPLETED' };
   return { state: 'FAILED', errorMessage: handler.missing(item.processInstanceKey), errorClass: 'NOT_FOUND' };
+}
+
+/** Reads in flight while asking which items a batch already changed (one read per job, or per missing instance). */
+const APPLIED_READ_CONCURRENCY = 10;
+
+/**
+ * Whether a batch's operation already took effect on each item, in the order of the items: the record
+ * the operation marks carries the batch's key. That record is the job for a job operation, and the
+ * instance (or, once the batch deleted it, its tombstone) for every other. The one rule behind a
+ * redelivered item counted as done (the apply paths above) and behind a chunk accounted without its
+ * worker (a dead-lettered chunk, or the pending items of a stopped batch).
+ */
+export async function appliedByBatch(
+  deps: Pick<EngineDeps, 'engine' | 'instances'>,
+  handler: OperationHandler,
+  batchOperationKey: string,
+  items: readonly { itemKey: string; processInstanceKey: string }[],
+): Promise<boolean[]> {
+  if (handler.kind === 'job') {
+    return mapWithConcurrency(items, APPLIED_READ_CONCURRENCY, async ({ itemKey }) =>
+      isMarkedBy((await deps.engine.getJob(itemKey))?.batchOperationIds, batchOperationKey),
+    );
+  }
+  const instances = new Map(
+    (await deps.instances.getInstances(items.map((item) => item.processInstanceKey))).map((instance) => [
+      instance.processInstanceKey,
+      instance,
+    ]),
+  );
+  return mapWithConcurrency(items, APPLIED_READ_CONCURRENCY, async ({ processInstanceKey }) => {
+    const instance = instances.get(processInstanceKey);
+    const marks = instance
+      ? instance.batchOperationIds
+      : (await deps.instances.getTombstone(processInstanceKey))?.batchOperationIds;
+    return isMarkedBy(marks, batchOperationKey);
+  });
+}
+
+/** A record's batch marks name the batch: the batch changed it (exactly-once rests on this mark). */
+function isMarkedBy(marks: readonly string[] | undefined, batchOperationKey: string): boolean {
+  return marks?.includes(batchOperationKey) ?? false;
 }

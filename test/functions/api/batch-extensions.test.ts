@@ -25,7 +25,7 @@ let report: Handler;
 let batches: DynamoBatchStore;
 let chunks: DynamoChunkStore;
 let instances: DynamoProcessInstanceStore;
-let itemProvider: typeof import('#commons/services.ts').itemProvider;
+let engine: typeof import('#commons/services.ts').engine;
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ beforeAll(async () => {
   report = await load('get-batch-operation-report');
   const wiring = await import('#commons/services.ts');
   ({ batches, chunks, instances } = wiring.services());
-  itemProvider = wiring.itemProvider;
+  engine = wiring.engine;
   // 120 instances: 3 definitions, every fourth one completed, variables to filter on.
   await instances.putInstances(
     Array.from({ length: 120 }, (_, index) =>
@@ -96,10 +96,7 @@ async function initializedTotals(selection: { filter?: unknown; processInstanceK
     claims: {},
   });
   for (let shard = 0; shard < SHARDS; shard++) {
-    await initializeShard(
-      { ...itemProvider(), batches, chunks, chunkSize: 10, queryPageSize: 7 },
-      { batchOperationKey, shard },
-    );
+    await initializeShard({ engine: engine(), batches, chunks, chunkSize: 10 }, { batchOperationKey, shard });
   }
   return (await batches.getBatch(batchOperationKey))?.shards.map((shard) => shard.totalCount) ?? [];
 }

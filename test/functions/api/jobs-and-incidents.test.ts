@@ -171,7 +171,7 @@ describe('job activation', () => {
     });
     clockMs += 2;
     expect(await activateOne('orphan')).toBeUndefined();
-    expect((await services().engine.getJob(job.jobKey))?.state).toBe('CANCELED');
+    expect((await services().engineStore.getJob(job.jobKey))?.state).toBe('CANCELED');
     const refused = await complete(job.jobKey);
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain("in state 'CANCELED'");
@@ -204,12 +204,12 @@ describe('job completion', () => {
       ['work', 'COMPLETED'],
       ['review', 'ACTIVE'],
     ]);
-    expect((await services().engine.getJob(job.jobKey))?.state).toBe('COMPLETED');
+    expect((await services().engineStore.getJob(job.jobKey))?.state).toBe('COMPLETED');
   });
 
   it('completes a job that was never activated, and refuses a second completion with 409', async () => {
     const key = await start('completion');
-    const [job] = await services().engine.openJobsOf(key);
+    const [job] = await services().engineStore.openJobsOf(key);
     expect((await complete(job.jobKey)).status).toBe(204);
     const again = await complete(job.jobKey);
     expect(again.status).toBe(409);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
 import { completeBatch } from '#domain/completion/complete-batch.ts';
 import { createBatch } from '#domain/creation/create-batch.ts';
 import { startBatch } from '#domain/creation/start-batch.ts';
@@ -55,10 +56,24 @@ beforeEach(async () => {
   ]);
 });
 
+/** The built-in engine over the in-memory instances (cancellation needs no other engine store). */
+const builtinEngine = () =>
+  new BuiltinEngine({
+    instances,
+    jobs: NO_JOBS,
+    keys,
+    now,
+    engine: notUsed<EngineStore>('EngineStore'),
+    definitions: notUsed<ProcessDefinitionStore>('ProcessDefinitionStore'),
+    queryPageSize: 2,
+    queryRetry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, backoffFactor: 2 },
+    sleep: async () => undefined,
+  });
 const creationDeps = () => ({
   batches,
   keys,
   workflow: executions,
+  engine: builtinEngine(),
   shardCount: SHARDS,
   chunkSize: CHUNK_SIZE,
   now,
@@ -66,21 +81,14 @@ const creationDeps = () => ({
 const initializationDeps = () => ({
   batches,
   chunks,
-  instances,
-  jobs: NO_JOBS,
+  engine: builtinEngine(),
   chunkSize: CHUNK_SIZE,
-  queryPageSize: 2,
-  queryRetry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, backoffFactor: 2 },
-  sleep: async () => undefined,
 });
 const executionDeps = () => ({
   batches,
   chunks,
-  instances,
-  keys,
+  engine: builtinEngine(),
   now,
-  engine: notUsed<EngineStore>('EngineStore'),
-  definitions: notUsed<ProcessDefinitionStore>('ProcessDefinitionStore'),
   concurrency: 2,
   sleep: async () => undefined,
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
-import { MAX_CHUNK_SIZE, queryRetrySettings, readConfig } from '#commons/config.ts';
+import { MAX_CHUNK_SIZE } from '#commons/config.ts';
 import type { BatchControls, BatchOperation } from '#domain/batch/batch-operation.ts';
 import {
   boundedErrorMessage,
@@ -14,10 +14,9 @@ import {
 import { accountDeadChunk } from '#domain/execution/account-dead-chunk.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
 import { initializeShard } from '#domain/initialization/initialize-shard.ts';
-import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
-import { NO_JOBS } from '../../fakes/in-memory-ports.ts';
+import type { Engine } from '#ports/engine.ts';
 import { ISO_DATE_TIME } from '../../helpers/dates.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamodb.ts';
 import { processInstance } from '../../helpers/process-instances.ts';
@@ -39,7 +38,7 @@ let deadChunkHandler: typeof handler;
 let batches: DynamoBatchStore;
 let chunks: DynamoChunkStore;
 let instances: DynamoProcessInstanceStore;
-let engineDeps: () => EngineDeps;
+let engine: () => Engine;
 /** Fault injection through an SDK middleware: instance writes (statements of a batched write too) fail once this many have been made. */
 let crashAfterInstanceWrites: number | undefined;
 let batchSequence = 10_000;
@@ -63,7 +62,7 @@ beforeAll(async () => {
   const { services } = await import('#commons/services.ts');
   const { dynamoDocumentClient } = await import('#commons/clients.ts');
   ({ batches, chunks, instances } = services());
-  ({ engineDeps } = await import('#commons/services.ts'));
+  ({ engine } = await import('#commons/services.ts'));
   let writes = 0;
   dynamoDocumentClient().middlewareStack.add(
     (next) => async (args) => {
@@ -130,16 +129,7 @@ async function initializedBatch(
   });
   await batches.activateBatch(batchOperationKey, 'arn:test');
   await initializeShard(
-    {
-      batches,
-      chunks,
-      instances,
-      jobs: NO_JOBS,
-      chunkSize: CHUNK_SIZE,
-      queryPageSize: 1000,
-      queryRetry: queryRetrySettings(readConfig({})),
-      sleep: async () => undefined,
-    },
+    { batches, chunks, engine: engine(), chunkSize: CHUNK_SIZE },
     { batchOperationKey, shard: 0 },
   );
   const inShard = created.filter((instance) => shardOf(instance.processInstanceKey, SHARDS) === 0);
@@ -272,7 +262,7 @@ describe('chunk worker', () => {
     // Act
     const result = await executeChunk(
       {
-        ...engineDeps(),
+        engine: engine(),
         batches,
         chunks,
         concurrency: 1,
@@ -398,7 +388,7 @@ describe('dead-chunk accounting', () => {
     const processedDate = '2026-12-31T23:59:59.999Z';
     // Act: 1,000 FAILED outcomes with their reason in one chunk record (DynamoDB Local enforces 400 KB).
     const accounted = await accountDeadChunk(
-      { batches, chunks, instances, now: () => new Date(processedDate) },
+      { batches, chunks, engine: engine(), now: () => new Date(processedDate) },
       id,
       reason,
     );

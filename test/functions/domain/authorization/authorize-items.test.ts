@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeStoredInstances } from '#adapters/builtin/builtin-engine.ts';
 import { authorizeItems } from '#domain/authorization/authorize-items.ts';
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
@@ -23,10 +24,13 @@ const orderOnly: InstanceScope = {
   tenantIds: '*',
 };
 
+/** The built-in engine's description of the store's instances, as the worker's engine gives it. */
 async function storeWith(instances: ProcessInstance[]) {
   const store = new CountingInstances(1);
   await store.putInstances(instances);
-  return store;
+  return Object.assign(store, {
+    describeInstances: (keys: readonly string[]) => describeStoredInstances(store, keys),
+  });
 }
 
 describe('authorizeItems', () => {
