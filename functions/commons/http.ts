@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { InvalidArgumentError } from '#domain/errors.ts';
 import { checkJsonDepth, checkLimit, MAX_REQUEST_BODY_BYTES } from '#domain/limits.ts';
 import { authorization } from './authorization.ts';
+import { engineRoutes } from './engine-routes.ts';
 import { logger } from './logger.ts';
 import { ProblemError, problemOf } from './problems.ts';
 import { tracer } from './tracer.ts';
@@ -133,6 +134,7 @@ export function jsonApi(handler: RouteHandler) {
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
     .use(authorization())
+    .use(engineRoutes())
     .use(jsonBody())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }
@@ -144,6 +146,7 @@ export function multipartApi(handler: RouteHandler) {
     .use(captureLambdaHandler(tracer))
     .use(problemDetails())
     .use(authorization())
+    .use(engineRoutes())
     .use(httpMultipartBodyParser())
     .handler(handler as unknown as middy.MiddyfiedHandler<HttpEvent, HttpResult>);
 }

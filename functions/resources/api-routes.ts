@@ -56,6 +56,13 @@ export interface ApiRoute {
    */
   readonly streaming?: true;
   readonly access: RouteAccess;
+  /**
+   * Served whatever engine the deployment acts on (batches, their items and controls, authorizations,
+   * health). A route without it reads or changes the built-in engine's own records (deployments,
+   * instances, jobs, incidents): with another engine configured it answers a problem naming the
+   * engine to call instead (functions/commons/engine-routes.ts).
+   */
+  readonly anyEngine?: true;
 }
 
 /**
@@ -68,6 +75,7 @@ const creationRoutes: ApiRoute[] = OPERATIONS.map((operation) => ({
   path: operation.creation.path,
   entry: 'functions/api/create-batch-operation.ts',
   access: permission('BATCH', 'CREATE', operation.permission),
+  anyEngine: true,
 }));
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -127,6 +135,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/batch-operations/search',
     entry: 'functions/api/search-batch-operations.ts',
     access: filtered('BATCH', 'READ'),
+    anyEngine: true,
   },
   {
     id: 'GetBatchOperation',
@@ -134,6 +143,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/batch-operations/{batchOperationKey}',
     entry: 'functions/api/get-batch-operation.ts',
     access: permission('BATCH', 'READ'),
+    anyEngine: true,
   },
   {
     id: 'SuspendBatchOperation',
@@ -141,6 +151,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/batch-operations/{batchOperationKey}/suspension',
     entry: 'functions/api/suspend-batch-operation.ts',
     access: permission('BATCH', 'UPDATE'),
+    anyEngine: true,
   },
   {
     id: 'ResumeBatchOperation',
@@ -148,6 +159,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/batch-operations/{batchOperationKey}/resumption',
     entry: 'functions/api/resume-batch-operation.ts',
     access: permission('BATCH', 'UPDATE'),
+    anyEngine: true,
   },
   {
     id: 'CancelBatchOperation',
@@ -155,6 +167,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/batch-operations/{batchOperationKey}/cancellation',
     entry: 'functions/api/cancel-batch-operation.ts',
     access: permission('BATCH', 'UPDATE'),
+    anyEngine: true,
   },
   {
     id: 'RetryFailedItems',
@@ -162,6 +175,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/batch-operations/{batchOperationKey}/failed-items-retry',
     entry: 'functions/api/retry-failed-items.ts',
     access: anyBatchCreation,
+    anyEngine: true,
   },
   {
     id: 'SearchBatchOperationItems',
@@ -169,6 +183,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/batch-operation-items/search',
     entry: 'functions/api/search-batch-operation-items.ts',
     access: filtered('BATCH', 'READ'),
+    anyEngine: true,
   },
   {
     id: 'ActivateJobs',
@@ -247,6 +262,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/topology',
     entry: 'functions/api/get-topology.ts',
     access: { kind: 'authenticated' },
+    anyEngine: true,
   },
   {
     id: 'GetStatus',
@@ -254,6 +270,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/status',
     entry: 'functions/api/get-status.ts',
     access: { kind: 'public' },
+    anyEngine: true,
   },
   // Extensions Camunda lacks, under /v2/extensions so that no Camunda client mistakes them for its API.
   {
@@ -262,6 +279,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/process-instances/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
     access: anyBatchCreation,
+    anyEngine: true,
   },
   // A job operation's dry run, under the jobs its batch acts on (dryRunRouteOf in the registry).
   {
@@ -270,6 +288,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/jobs/{operation}/dry-run',
     entry: 'functions/api/dry-run-batch.ts',
     access: anyBatchCreation,
+    anyEngine: true,
   },
   {
     id: 'GetOpenApi',
@@ -278,6 +297,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-openapi.ts',
     // The description of the API, as Camunda serves its own: readable before signing in.
     access: { kind: 'public' },
+    anyEngine: true,
   },
   {
     id: 'GetBatchOperationReport',
@@ -286,6 +306,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-batch-operation-report.ts',
     streaming: true,
     access: permission('BATCH', 'READ'),
+    anyEngine: true,
   },
   // Camunda's authorizations (create, search, get, delete), for users, clients, groups and roles.
   {
@@ -294,6 +315,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/authorizations',
     entry: 'functions/api/create-authorization.ts',
     access: permission('AUTHORIZATION', 'CREATE'),
+    anyEngine: true,
   },
   {
     id: 'SearchAuthorizations',
@@ -301,6 +323,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/authorizations/search',
     entry: 'functions/api/search-authorizations.ts',
     access: filtered('AUTHORIZATION', 'READ'),
+    anyEngine: true,
   },
   {
     id: 'GetAuthorization',
@@ -308,6 +331,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/authorizations/{authorizationKey}',
     entry: 'functions/api/get-authorization.ts',
     access: permission('AUTHORIZATION', 'READ'),
+    anyEngine: true,
   },
   {
     id: 'DeleteAuthorization',
@@ -315,6 +339,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/authorizations/{authorizationKey}',
     entry: 'functions/api/delete-authorization.ts',
     access: permission('AUTHORIZATION', 'DELETE'),
+    anyEngine: true,
   },
   // Extension: the batch's audit trail (who did what, when).
   {
@@ -323,6 +348,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/batch-operations/{batchOperationKey}/audit-log',
     entry: 'functions/api/get-batch-audit-log.ts',
     access: permission('BATCH', 'READ'),
+    anyEngine: true,
   },
   // Extensions: liveness and readiness, without credentials (docs/api.md#health).
   {
@@ -331,6 +357,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/health/liveness',
     entry: 'functions/api/get-liveness.ts',
     access: { kind: 'public' },
+    anyEngine: true,
   },
   {
     id: 'GetReadiness',
@@ -338,6 +365,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/extensions/health/readiness',
     entry: 'functions/api/get-readiness.ts',
     access: { kind: 'public' },
+    anyEngine: true,
   },
 ];
 

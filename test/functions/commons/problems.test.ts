@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemError, problemOf } from '#commons/problems.ts';
 import {
+  EngineUnavailableError,
   IdempotencyConflictError,
   InvalidArgumentError,
   InvalidStateError,
   NotFoundError,
+  TransientEngineError,
   TransientStoreError,
 } from '#domain/errors.ts';
 
@@ -15,6 +17,8 @@ describe('problemOf', () => {
     [new InvalidStateError('not now'), 409, 'INVALID_STATE'],
     [new IdempotencyConflictError('other request'), 422, 'INVALID_ARGUMENT'],
     [new ProblemError(406, 'NOT_ACCEPTABLE', 'no such media type'), 406, 'NOT_ACCEPTABLE'],
+    [new EngineUnavailableError('wrong credentials'), 502, 'ENGINE_UNAVAILABLE'],
+    [new TransientEngineError('slow down'), 503, 'RESOURCE_EXHAUSTED'],
   ])('maps %s to its status and Camunda title', (error, status, title) => {
     expect(problemOf(error)).toEqual({ status, title });
   });
