@@ -16,7 +16,8 @@ export const camunda8ConfigSchema = z.discriminatedUnion('CAMUNDA_AUTH_STRATEGY'
     CAMUNDA_AUTH_STRATEGY: z.literal('OAUTH'),
     CAMUNDA_CLIENT_ID: required('CAMUNDA_CLIENT_ID (OAUTH)'),
     CAMUNDA_CLIENT_SECRET: required('CAMUNDA_CLIENT_SECRET (OAUTH)'),
-    CAMUNDA_OAUTH_URL: z.url({ error: 'CAMUNDA_OAUTH_URL must be the URL of the token endpoint' }),
+    // Optional as in the client, whose default is Camunda SaaS's token endpoint.
+    CAMUNDA_OAUTH_URL: z.url({ error: 'CAMUNDA_OAUTH_URL must be the URL of the token endpoint' }).optional(),
     CAMUNDA_TOKEN_AUDIENCE: z.string().min(1).optional(),
   }),
   z.object({
