@@ -147,16 +147,34 @@ type Seeder = ReturnType<Camunda8Target['seeder']>;
  * `<processId>-job`, 2 retries) as `processId` and starts `count` instances; their keys in order.
  */
 export async function seedInstances(seeder: Seeder, processId: string, count: number): Promise<string[]> {
-  const deployment = await seeder.createDeployment({
-    resources: [
-      bpmnFile('e2e-payment.bpmn', { 'e2e-payment': processId, 'e2e-charge-card': `${processId}-job` }),
-    ],
-  });
+  const deployment = await accepted(() =>
+    seeder.createDeployment({
+      resources: [
+        bpmnFile('e2e-payment.bpmn', { 'e2e-payment': processId, 'e2e-charge-card': `${processId}-job` }),
+      ],
+    }),
+  );
   const { processDefinitionKey } = deployment.processes[0];
   const keys: string[] = [];
   for (let i = 0; i < count; i++) {
-    const created = await seeder.createProcessInstance({ processDefinitionKey });
+    const created = await accepted(() => seeder.createProcessInstance({ processDefinitionKey }));
     keys.push(String(created.processInstanceKey));
   }
   return keys;
+}
+
+/**
+ * A seeding or checking call, sent again while a throttled target answers 429 (its rate limit holds
+ * for the seeder too, and the client's own retries may run out), until a deadline.
+ */
+export async function accepted<T>(call: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { status?: unknown }).status !== 429 || Date.now() > deadline) throw error;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import createCamundaClient, { type CamundaClient } from '@camunda8/orchestration-cluster-api';
 import { z } from 'zod';
-import { observedFetch } from './unanswered-requests.ts';
+import { observedFetch } from './request-records.ts';
 
 const required = (name: string) => z.string({ error: `${name} is required` }).min(1, `${name} is required`);
 

@@ -23,7 +23,7 @@ import {
 } from './camunda8-config.ts';
 import { type ClusterAnswer, classifyClusterError } from './cluster-answers.ts';
 import { ITEM_OPERATIONS, type ItemOperation, WHY_NOT_PER_ITEM } from './item-operations.ts';
-import { countingUnanswered } from './unanswered-requests.ts';
+import { recordingRequests } from './request-records.ts';
 
 /** The largest page a Camunda 8 search returns (its secondary storage's result window, 10,000). */
 export const CAMUNDA_MAX_PAGE_LIMIT = 10_000;
@@ -217,7 +217,7 @@ export class Camunda8Engine implements Engine {
     let refreshed = false;
     let uncertain = false;
     for (let retriesSoFar = 0; ; ) {
-      const { record, result } = countingUnanswered(op);
+      const { record, result } = recordingRequests(op);
       let answer: ClusterAnswer;
       try {
         return { ok: true, value: await result };
@@ -225,7 +225,7 @@ export class Camunda8Engine implements Engine {
         answer = classifyClusterError(error, call);
       }
       // Requests the client retried by itself after no answer count as well as this layer's retries.
-      uncertain ||= record.requests > 0;
+      uncertain ||= record.unanswered > 0;
       if (answer.kind === 'refused') return { ok: false, uncertain, ...answer };
       if (answer.kind === 'unavailable') {
         if (this.connection.authStrategy === 'OAUTH' && !refreshed && answer.status === 401) {
@@ -244,7 +244,10 @@ export class Camunda8Engine implements Engine {
       }
       retriesSoFar++;
       onRetry?.();
-      await this.sleep(decision.delayMs);
+      // The cluster's Retry-After is honoured up to the policy's longest wait; beyond that the retries run out sooner.
+      await this.sleep(
+        Math.min(Math.max(decision.delayMs, record.retryAfterMs), this.settings.retry.maxDelayMs),
+      );
     }
   }
 }

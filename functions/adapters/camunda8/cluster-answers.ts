@@ -71,7 +71,7 @@ export function classifyClusterError(error: unknown, call: 'item' | 'service'): 
   // service; an endpoint that could not be reached or answered 5xx is worth another try.
   const message = detailOf(e);
   if (text(e.name) === 'AuthSdkError' || text(e.code)?.startsWith('TOKEN_') || /token/i.test(message)) {
-    return /HTTP 4\d\d|OAUTH_CONFIG_MISSING|Missing OAuth/.test(message)
+    return /HTTP (?!429)4\d\d|OAUTH_CONFIG_MISSING|Missing OAuth/.test(message)
       ? { kind: 'unavailable', detail: `the token endpoint refused the credentials: ${message}` }
       : {
           kind: 'transient',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { TransientEngineError } from '#domain/errors.ts';
 import type { EngineItem } from '#ports/engine.ts';
-import { Camunda8Target, seedInstances } from '../../helpers/camunda8-target.ts';
+import { accepted, Camunda8Target, seedInstances } from '../../helpers/camunda8-target.ts';
 
 /**
  * The Camunda 8 adapter against a target that pushes back: it answers 429 beyond a few requests per
@@ -36,9 +36,11 @@ const cancel = {
 };
 const terminatedCount = async (processDefinitionId: string) =>
   (
-    await seeder.searchProcessInstances(
-      { filter: { processDefinitionId, state: 'TERMINATED' }, page: { limit: 1 } },
-      NOW,
+    await accepted(() =>
+      seeder.searchProcessInstances(
+        { filter: { processDefinitionId, state: 'TERMINATED' }, page: { limit: 1 } },
+        NOW,
+      ),
     )
   ).page.totalItems;
 
@@ -64,16 +66,19 @@ describe('backpressure', () => {
 });
 
 describe('a target stopped and started again', () => {
-  it('finishes a group across the restart, and hands a group back while the target is down', {
+  it('finishes a group across the restart, hands a group back while the target is down, and fetches a new token', {
     timeout: 600_000,
   }, async () => {
     const keys = await seedInstances(seeder, 'c8-restart', 20);
-    const [alone] = await seedInstances(seeder, 'c8-restart-alone', 1);
+    const [alone, signedIn] = await seedInstances(seeder, 'c8-restart-alone', 2);
     const patient = camunda8EngineFromEnvironment(target.basicEnvironment(), PATIENT);
     const impatient = camunda8EngineFromEnvironment(target.basicEnvironment(), {
       retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 100, backoffFactor: 2 },
       concurrency: 1,
     });
+    // Signed in with OAuth before the stop: the restarted target's issuer has a new key and refuses its token.
+    const oauth = camunda8EngineFromEnvironment(target.oauthEnvironment(), PATIENT);
+    expect(await oauth.unsupported('CANCEL_PROCESS_INSTANCE')).toBeUndefined();
 
     // Act: the group starts; once some of it is done, the target stops, and later starts again.
     const group = patient.applyItems(cancel, keys.map(instanceItem));
@@ -89,6 +94,7 @@ describe('a target stopped and started again', () => {
     await target.restart();
     const results = await group;
     const afterRestart = await impatient.applyItems(cancel, [instanceItem(alone)]);
+    const withNewToken = await oauth.applyItems(cancel, [instanceItem(signedIn)]);
 
     // Assess: part of the group was done before the stop; after the restart every item is COMPLETED.
     expect(doneBeforeStop).toBeGreaterThan(0);
@@ -97,5 +103,7 @@ describe('a target stopped and started again', () => {
     expect(await terminatedCount('c8-restart')).toBe(20);
     expect(whileDown).toBeInstanceOf(TransientEngineError);
     expect(afterRestart).toEqual([{ state: 'COMPLETED' }]);
+    expect(withNewToken).toEqual([{ state: 'COMPLETED' }]);
+    expect(await terminatedCount('c8-restart-alone')).toBe(2);
   });
 });
