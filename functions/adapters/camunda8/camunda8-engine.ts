@@ -22,7 +22,7 @@ import {
   camunda8ConnectionFromEnvironment,
 } from './camunda8-config.ts';
 import { type ClusterAnswer, classifyClusterError } from './cluster-answers.ts';
-import { ITEM_OPERATIONS, type ItemOperation, WHY_NOT_PER_ITEM } from './item-operations.ts';
+import { ITEM_OPERATIONS, type ItemOperation, READ_NOW, WHY_NOT_PER_ITEM } from './item-operations.ts';
 import { recordingRequests } from './request-records.ts';
 
 /** The largest page a Camunda 8 search returns (its secondary storage's result window, 10,000). */
@@ -166,28 +166,20 @@ export class Camunda8Engine implements Engine {
     stats: SelectionStats,
   ): Promise<{ items: EngineItem[]; endCursor?: string }> {
     const page = { limit: this.pageSize, ...(after ? { after } : {}) };
-    const now = { consistency: { waitUpToMs: 0 } };
     let outcome: Outcome<{ items: EngineItem[]; endCursor?: string }>;
     try {
       outcome = await this.call(
         'service',
         async () => {
           // The batch's filter is Camunda's own filter language, validated at creation: passed through.
-          if (operation.items === 'jobs') {
-            const found = await this.client.searchJobs({ filter: filter as never, page }, now);
-            return {
-              items: found.items.map((job) => ({
-                itemKey: String(job.jobKey),
-                processInstanceKey: String(job.processInstanceKey),
-              })),
-              endCursor: found.page.endCursor ?? undefined,
-            };
-          }
-          const found = await this.client.searchProcessInstances({ filter: filter as never, page }, now);
+          const found =
+            operation.items === 'jobs'
+              ? await this.client.searchJobs({ filter: filter as never, page }, READ_NOW)
+              : await this.client.searchProcessInstances({ filter: filter as never, page }, READ_NOW);
           return {
-            items: found.items.map((instance) => ({
-              itemKey: String(instance.processInstanceKey),
-              processInstanceKey: String(instance.processInstanceKey),
+            items: found.items.map((entry) => ({
+              itemKey: String('jobKey' in entry ? entry.jobKey : entry.processInstanceKey),
+              processInstanceKey: String(entry.processInstanceKey),
             })),
             endCursor: found.page.endCursor ?? undefined,
           };

@@ -13,7 +13,7 @@ import { updateJobParametersSchema } from '#domain/operations/update-job.ts';
 import type { EngineItem } from '#ports/engine.ts';
 
 /** Reads of one item ignore eventual consistency: the adapter asks once and decides on the answer. */
-const NOW = { consistency: { waitUpToMs: 0 } };
+export const READ_NOW = { consistency: { waitUpToMs: 0 } };
 
 /**
  * Open incidents of one instance read at most: the built-in engine resolves at most 49 per step
@@ -46,7 +46,7 @@ const instanceKey = (item: EngineItem) => ProcessInstanceKey.assumeExists(item.p
 /** The instance's state, or undefined when the cluster has no such instance (404). */
 async function instanceOrNothing(client: CamundaClient, item: EngineItem) {
   try {
-    return await client.getProcessInstance({ processInstanceKey: instanceKey(item) }, NOW);
+    return await client.getProcessInstance({ processInstanceKey: instanceKey(item) }, READ_NOW);
   } catch (error) {
     if ((error as { status?: unknown }).status === 404) return undefined;
     throw error;
@@ -59,7 +59,7 @@ async function activeIncidents(client: CamundaClient, item: EngineItem) {
       filter: { processInstanceKey: instanceKey(item), state: 'ACTIVE' },
       page: { limit: MAX_INCIDENTS_PER_ITEM + 1 },
     },
-    NOW,
+    READ_NOW,
   );
   return page.items;
 }
@@ -152,7 +152,7 @@ const modify: ItemOperation = {
     const { moveInstructions } = modificationParametersSchema.parse(parameters);
     const active = await client.searchElementInstances(
       { filter: { processInstanceKey: instanceKey(item), state: 'ACTIVE' }, page: { limit: 1000 } },
-      NOW,
+      READ_NOW,
     );
     const elements = new Set(active.items.map((element) => String(element.elementId)));
     return moveInstructions.every(
@@ -188,7 +188,7 @@ const updateJob: ItemOperation = {
     const { changeset } = updateJobParametersSchema.parse(parameters);
     const found = await client.searchJobs(
       { filter: { jobKey: JobKey.assumeExists(item.itemKey) }, page: { limit: 1 } },
-      NOW,
+      READ_NOW,
     );
     const job = found.items[0];
     if (!job) return false;

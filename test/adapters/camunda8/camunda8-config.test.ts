@@ -1,31 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { camunda8ConnectionFromEnvironment } from '#adapters/camunda8/camunda8-config.ts';
 
+const OAUTH_CLUSTER = {
+  CAMUNDA_REST_ADDRESS: 'https://cluster.example',
+  CAMUNDA_AUTH_STRATEGY: 'OAUTH',
+  CAMUNDA_CLIENT_ID: 'batchops',
+  CAMUNDA_CLIENT_SECRET: 's3cret',
+  CAMUNDA_OAUTH_URL: 'https://login.example/oauth/token',
+  CAMUNDA_SDK_BACKPRESSURE_PROFILE: 'CONSERVATIVE',
+  CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: '6',
+};
+
 describe('the Camunda 8 connection from the environment', () => {
   it('takes OAuth client credentials and hands every CAMUNDA_ variable to the client', () => {
-    const connection = camunda8ConnectionFromEnvironment({
-      CAMUNDA_REST_ADDRESS: 'https://cluster.example',
-      CAMUNDA_AUTH_STRATEGY: 'OAUTH',
-      CAMUNDA_CLIENT_ID: 'batchops',
-      CAMUNDA_CLIENT_SECRET: 's3cret',
-      CAMUNDA_OAUTH_URL: 'https://login.example/oauth/token',
-      CAMUNDA_SDK_BACKPRESSURE_PROFILE: 'CONSERVATIVE',
-      CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: '6',
-      PORT: '8080',
-    });
+    const connection = camunda8ConnectionFromEnvironment({ ...OAUTH_CLUSTER, PORT: '8080' });
 
     expect(connection).toEqual({
       authStrategy: 'OAUTH',
       restAddress: 'https://cluster.example',
-      clientEnv: {
-        CAMUNDA_REST_ADDRESS: 'https://cluster.example',
-        CAMUNDA_AUTH_STRATEGY: 'OAUTH',
-        CAMUNDA_CLIENT_ID: 'batchops',
-        CAMUNDA_CLIENT_SECRET: 's3cret',
-        CAMUNDA_OAUTH_URL: 'https://login.example/oauth/token',
-        CAMUNDA_SDK_BACKPRESSURE_PROFILE: 'CONSERVATIVE',
-        CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: '6',
-      },
+      clientEnv: OAUTH_CLUSTER,
     });
   });
 
