@@ -26,23 +26,22 @@ function retryAfterMs(header: string | null, now: number): number {
   return Number.isNaN(date) ? 0 : Math.max(0, date - now);
 }
 
-/** The client's fetch: the platform's, noting what the current call's record keeps. */
-export async function observedFetch(
-  input: Parameters<typeof fetch>[0],
-  init?: RequestInit,
-): Promise<Response> {
-  const record = records.getStore();
-  try {
-    const response = await fetch(input, init);
-    if (record && (response.status === 429 || response.status === 503)) {
-      const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
-      record.retryAfterMs = Math.max(record.retryAfterMs, wait);
+/** The client's fetch: `base` (the platform's), noting what the current call's record keeps. */
+export function observingFetch(base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const record = records.getStore();
+    try {
+      const response = await base(input, init);
+      if (record && (response.status === 429 || response.status === 503)) {
+        const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
+        record.retryAfterMs = Math.max(record.retryAfterMs, wait);
+      }
+      return response;
+    } catch (error) {
+      if (record) record.unanswered++;
+      throw error;
     }
-    return response;
-  } catch (error) {
-    if (record) record.unanswered++;
-    throw error;
-  }
+  };
 }
 
 /** Runs `op` with a record of its requests, to be read once `op` has settled. */

@@ -1,6 +1,8 @@
 import { JobKey, ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { camunda8Client, camunda8ConnectionFromEnvironment } from '#adapters/camunda8/camunda8-config.ts';
 import {
+  Camunda8Engine,
   type Camunda8EngineSettings,
   camunda8EngineFromEnvironment,
 } from '#adapters/camunda8/camunda8-engine.ts';
@@ -144,6 +146,32 @@ describe('apply and appliedBy', () => {
       true,
       false,
     ]);
+  });
+
+  it('completes an item whose cancellation landed though its answer was lost, not failing it as TERMINATED', async () => {
+    const keys = await seedInstances(seeder, 'c8-lost', 2);
+    // The first cancellation reaches the target and is applied; its answer never comes back.
+    let lost = 0;
+    const losingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/cancellation') && lost === 0) {
+        lost++;
+        throw new TypeError('fetch failed: the answer was lost on the way back');
+      }
+      return response;
+    };
+    const connection = camunda8ConnectionFromEnvironment(target.basicEnvironment());
+    const engine = new Camunda8Engine(camunda8Client(connection, losingFetch), connection, {
+      ...SETTINGS,
+      concurrency: 1,
+    });
+
+    const results = await engine.applyItems(batch('CANCEL_PROCESS_INSTANCE'), keys.map(instanceItem));
+
+    expect(lost).toBe(1);
+    expect(results).toEqual([{ state: 'COMPLETED' }, { state: 'COMPLETED' }]);
+    expect([await stateOf(keys[0]), await stateOf(keys[1])]).toEqual(['TERMINATED', 'TERMINATED']);
   });
 
   it('resolves every open incident of an instance; one without an incident fails', async () => {
