@@ -97,7 +97,8 @@ export class Camunda8Engine implements Engine {
     stats: SelectionStats,
   ): AsyncGenerator<EngineItem> {
     const operation = this.operationOf(selection.batchOperationType);
-    const listed = new Set(selection.processInstanceKeys ?? []);
+    // A job batch names its jobs by a filter only (Camunda's JobBatchUpdateRequest), as in the built-in engine.
+    const listed = new Set(operation.items === 'jobs' ? [] : (selection.processInstanceKeys ?? []));
     // Listed keys are items as given, unread: one that does not exist fails with the cluster's 404.
     for (const key of listed) yield { itemKey: key, processInstanceKey: key };
     if (selection.filter === undefined) return;
