@@ -95,9 +95,14 @@ describe('selection', () => {
     expect([...keys].sort()).toEqual([other[0], ...matching].sort());
   });
 
-  it('selects the jobs of an UPDATE_JOB filter, each item keyed by its job', async () => {
+  it('selects the jobs of an UPDATE_JOB filter only, each item keyed by its job', async () => {
     const items = await select(
-      { batchOperationType: 'UPDATE_JOB', filter: { type: 'c8-select-job' } },
+      // Listed instance keys name no job: a job batch takes its filter only.
+      {
+        batchOperationType: 'UPDATE_JOB',
+        filter: { type: 'c8-select-job' },
+        processInstanceKeys: [other[0]],
+      },
       { pageSize: 4 },
     );
 
