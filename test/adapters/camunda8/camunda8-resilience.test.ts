@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { TransientEngineError } from '#domain/errors.ts';
+import { QueryFailedError } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineItem } from '#ports/engine.ts';
 import { accepted, Camunda8Target, seedInstances } from '../../helpers/camunda8-target.ts';
 
@@ -45,7 +46,7 @@ const terminatedCount = async (processDefinitionId: string) =>
   ).page.totalItems;
 
 describe('backpressure', () => {
-  it('completes every item of a group the target throttles, none failed for it', {
+  it('selects exactly and completes every item of a group the target throttles, none failed for it', {
     timeout: 180_000,
   }, async () => {
     const keys = await seedInstances(seeder, 'c8-throttled', 30);
@@ -54,10 +55,19 @@ describe('backpressure', () => {
       concurrency: 8,
     });
 
+    const selected: string[] = [];
+    const selection = {
+      batchOperationType: cancel.batchOperationType,
+      filter: { processDefinitionId: 'c8-throttled' },
+    };
+    const paged = camunda8EngineFromEnvironment(target.basicEnvironment(), { ...PATIENT, pageSize: 2 });
+    for await (const item of paged.selectItems(selection, { whole: true }, { queryRetries: 0 }))
+      selected.push(item.itemKey);
     const startedAt = Date.now();
     const results = await engine.applyItems(cancel, keys.map(instanceItem));
     const elapsedMs = Date.now() - startedAt;
 
+    expect(selected.sort()).toEqual([...keys].sort());
     expect(results).toEqual(keys.map(() => ({ state: 'COMPLETED' })));
     expect(await terminatedCount('c8-throttled')).toBe(30);
     // The target's token bucket lets the burst through and then 5 per second: the group met its limit.
@@ -66,7 +76,7 @@ describe('backpressure', () => {
 });
 
 describe('a target stopped and started again', () => {
-  it('finishes a group across the restart, hands a group back while the target is down, and fetches a new token', {
+  it('finishes a group across the restart, hands work back while the target is down, and fetches a new token', {
     timeout: 600_000,
   }, async () => {
     const keys = await seedInstances(seeder, 'c8-restart', 20);
@@ -91,6 +101,15 @@ describe('a target stopped and started again', () => {
       () => 'applied',
       (error: unknown) => error,
     );
+    const stats = { queryRetries: 0 };
+    const selectionWhileDown = await (async () => {
+      const selection = {
+        batchOperationType: cancel.batchOperationType,
+        filter: { processDefinitionId: 'c8-restart' },
+      };
+      for await (const _ of impatient.selectItems(selection, { whole: true }, stats)) return 'selected';
+      return 'nothing';
+    })().catch((error: unknown) => error);
     await target.restart();
     const results = await group;
     const afterRestart = await impatient.applyItems(cancel, [instanceItem(alone)]);
@@ -102,6 +121,8 @@ describe('a target stopped and started again', () => {
     expect(results).toEqual(keys.map(() => ({ state: 'COMPLETED' })));
     expect(await terminatedCount('c8-restart')).toBe(20);
     expect(whileDown).toBeInstanceOf(TransientEngineError);
+    expect(selectionWhileDown).toBeInstanceOf(QueryFailedError);
+    expect(stats.queryRetries).toBe(2);
     expect(afterRestart).toEqual([{ state: 'COMPLETED' }]);
     expect(withNewToken).toEqual([{ state: 'COMPLETED' }]);
     expect(await terminatedCount('c8-restart-alone')).toBe(2);
