@@ -1,4 +1,5 @@
 import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
+import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
@@ -95,7 +96,16 @@ let cachedEngine: Engine | undefined;
  * the one the configuration names (`ENGINE`), wired once per process.
  */
 export function engine(): Engine {
-  cachedEngine ??= new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
+  if (cachedEngine) return cachedEngine;
+  const { config } = services();
+  cachedEngine =
+    config.ENGINE === 'camunda8'
+      ? // Its connection from the official client's own CAMUNDA_* variables (docs/engines.md).
+        camunda8EngineFromEnvironment(process.env, {
+          retry: queryRetrySettings(config),
+          concurrency: config.WORKER_CONCURRENCY,
+        })
+      : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
   return cachedEngine;
 }
 

@@ -102,6 +102,8 @@ export class Camunda8Target {
         DATA_DIR: this.dataDir,
         SHARD_COUNT: '2',
         LOG_LEVEL: 'ERROR',
+        // The target is the cluster itself, whatever a service under test in this process set.
+        ENGINE: 'builtin',
         AUTH_USERS: `demo:demo,${ADAPTER_USER.username}:${ADAPTER_USER.password}`,
         AUTH_ADMIN_USERS: `demo,${ADAPTER_USER.username}`,
         ...this.env,

@@ -1,4 +1,4 @@
-import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
+import { type CamundaClient, ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { mapWithConcurrency } from '#domain/concurrency.ts';
 import { EngineUnavailableError, TransientEngineError } from '#domain/errors.ts';
@@ -13,6 +13,7 @@ import type {
   EngineItem,
   EngineItemResult,
   EngineSelection,
+  InstanceRef,
   SelectionPart,
   SelectionStats,
 } from '#ports/engine.ts';
@@ -130,6 +131,35 @@ export class Camunda8Engine implements Engine {
     const operation = this.operationOf(batch.batchOperationType);
     return await mapWithConcurrency(items, this.settings.concurrency, (item) =>
       this.applied(operation, batch, item),
+    );
+  }
+
+  /**
+   * The definition and tenant of the instances among the keys, by one search of the cluster (the
+   * worker asks for a group of at most 25; a key the cluster does not know is left out). A search the
+   * cluster refuses is the service's own problem (its credentials): EngineUnavailableError.
+   */
+  async describeInstances(processInstanceKeys: readonly string[]): Promise<Map<string, InstanceRef>> {
+    const keys = [...new Set(processInstanceKeys)];
+    if (keys.length === 0) return new Map();
+    const outcome = await this.call('service', () =>
+      this.client.searchProcessInstances(
+        {
+          filter: { processInstanceKey: { $in: keys.map((key) => ProcessInstanceKey.assumeExists(key)) } },
+          page: { limit: keys.length },
+        },
+        READ_NOW,
+      ),
+    );
+    if (!outcome.ok)
+      throw new EngineUnavailableError(
+        `The Camunda 8 cluster refused to describe instances: ${outcome.detail}`,
+      );
+    return new Map(
+      outcome.value.items.map((instance) => [
+        String(instance.processInstanceKey),
+        { processDefinitionId: String(instance.processDefinitionId), tenantId: String(instance.tenantId) },
+      ]),
     );
   }
 

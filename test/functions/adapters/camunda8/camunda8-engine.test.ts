@@ -10,7 +10,7 @@ import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
 import { QueryFailedError } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineItem, EngineSelection } from '#ports/engine.ts';
-import { Camunda8Target, seedInstances } from '../../helpers/camunda8-target.ts';
+import { Camunda8Target, seedInstances } from '../../../helpers/camunda8-target.ts';
 
 /**
  * The Camunda 8 adapter against a real second runtime serving the Camunda 8 /v2 wire: selection by

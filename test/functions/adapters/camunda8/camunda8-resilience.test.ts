@@ -3,7 +3,7 @@ import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engin
 import { TransientEngineError } from '#domain/errors.ts';
 import { QueryFailedError } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineItem } from '#ports/engine.ts';
-import { accepted, Camunda8Target, seedInstances } from '../../helpers/camunda8-target.ts';
+import { accepted, Camunda8Target, seedInstances } from '../../../helpers/camunda8-target.ts';
 
 /**
  * The Camunda 8 adapter against a target that pushes back: it answers 429 beyond a few requests per

@@ -1,0 +1,186 @@
+import { ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
+import { dynamoDocumentClient } from '#commons/clients.ts';
+import { services } from '#commons/services.ts';
+import { createBatch } from '#domain/creation/create-batch.ts';
+import { EngineUnavailableError } from '#domain/errors.ts';
+import { apiClient } from '../helpers/api-client.ts';
+import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
+import {
+  type DynamoCall,
+  type DynamoFaults,
+  injectDynamoFaults,
+  workerKilled,
+} from '../helpers/dynamodb-faults.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+
+/**
+ * The service driving a Camunda 8 cluster (ENGINE=camunda8): a second embedded runtime in a child
+ * process is the cluster, serving the Camunda 8 /v2 wire; the service under test runs in this process
+ * and reaches it only through the official client. Batches are created, followed and read on the
+ * service; what they did is read back on the cluster.
+ */
+const NOW = { consistency: { waitUpToMs: 0 } };
+let target: Camunda8Target;
+let seeder: ReturnType<Camunda8Target['seeder']>;
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+let faults: DynamoFaults;
+
+beforeAll(async () => {
+  // The cluster first: it inherits this process's environment, which the service then changes.
+  target = await Camunda8Target.start();
+  seeder = target.seeder();
+  runtime = await startRuntime({
+    port: 0,
+    config: { ENGINE: 'camunda8', ...target.basicEnvironment(), CHUNK_SIZE: '5' },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+  faults = injectDynamoFaults(dynamoDocumentClient());
+});
+afterEach(() => faults?.use(undefined));
+afterAll(async () => {
+  await runtime?.stop();
+  await target?.dispose();
+});
+
+async function stateOnCluster(key: string): Promise<string> {
+  const instance = await seeder.getProcessInstance(
+    { processInstanceKey: ProcessInstanceKey.assumeExists(key) },
+    NOW,
+  );
+  return instance.state;
+}
+
+async function itemsOf(batchOperationKey: string) {
+  const { body } = await api.post('/v2/batch-operation-items/search', {
+    filter: { batchOperationKey },
+    page: { limit: 100 },
+  });
+  return body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
+}
+
+describe('a cancellation batch on a Camunda 8 cluster', () => {
+  it("cancels exactly the matching instances on the cluster, once each, and fails a finished one with the cluster's reason", async () => {
+    // Prepare: 12 instances match, 3 of another process do not; one match is canceled beforehand.
+    const matching = await seedInstances(seeder, 'c8-service-cancel', 12);
+    const others = await seedInstances(seeder, 'c8-service-other', 3);
+    await seeder.cancelProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(matching[0]) });
+
+    // Act
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'c8-service-cancel' },
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: counted on the service, done on the cluster.
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 12,
+      operationsCompletedCount: 11,
+      operationsFailedCount: 1,
+    });
+    const items = await itemsOf(created.body.batchOperationKey);
+    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...matching].sort());
+    const failed = items.filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => item.processInstanceKey)).toEqual([matching[0]]);
+    // The cluster's own problem detail (here the built-in runtime's, which a Camunda 8 cluster words alike).
+    expect(failed[0].errorMessage).toContain(`process instance with key '${matching[0]}'`);
+    expect(failed[0].errorMessage).toContain('TERMINATED');
+    expect(await Promise.all(matching.map(stateOnCluster))).toEqual(matching.map(() => 'TERMINATED'));
+    expect(await Promise.all(others.map(stateOnCluster))).toEqual(others.map(() => 'ACTIVE'));
+    // The cluster's search is read once for the batch: one shard holds every item.
+    const stored = await services().batches.getBatch(created.body.batchOperationKey);
+    expect(stored?.shards.map((shard) => shard.totalCount)).toEqual([12]);
+  });
+
+  it('counts a chunk redelivered after its calls were sent once, and fails no item for being done already', async () => {
+    // Prepare: the worker's first recording of a chunk of this batch fails after every item was sent
+    // to the cluster, so the chunk comes again and finds its instances TERMINATED.
+    const matching = await seedInstances(seeder, 'c8-service-redelivery', 10);
+    let lost = 0;
+    faults.use((call: DynamoCall) => {
+      const recording =
+        call.operation === 'TransactWriteItems' &&
+        call.input.TransactItems?.[0]?.Update?.TableName === services().config.BATCH_ITEMS_TABLE;
+      if (!recording || lost > 0) return undefined;
+      lost++;
+      return { kind: 'fail', error: workerKilled() };
+    });
+
+    // Act
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'c8-service-redelivery' },
+    });
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess
+    expect(lost).toBe(1);
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    const items = await itemsOf(created.body.batchOperationKey);
+    expect(items.map((item) => item.state)).toEqual(matching.map(() => 'COMPLETED'));
+    expect(await Promise.all(matching.map(stateOnCluster))).toEqual(matching.map(() => 'TERMINATED'));
+  });
+
+  it('refuses at creation a type the cluster cannot do per item, and stores no batch', async () => {
+    const before = (await api.post('/v2/batch-operations/search', {})).body.page.totalItems;
+
+    const refused = await api.post('/v2/extensions/process-instances/job-retries', {
+      filter: { processDefinitionId: 'c8-service-cancel' },
+      retries: 3,
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain(
+      'The configured engine (camunda8) cannot run SET_JOB_RETRIES batches',
+    );
+    expect((await api.post('/v2/batch-operations/search', {})).body.page.totalItems).toBe(before);
+  });
+
+  it("answers the built-in engine's own routes with a problem naming the configured engine", async () => {
+    const response = await api.post('/v2/process-instances/search', {});
+    expect(response.status).toBe(501);
+    expect(response.body).toMatchObject({ title: 'NOT_SUPPORTED_BY_ENGINE' });
+    expect(response.body.detail).toContain('ENGINE=camunda8');
+  });
+});
+
+describe('wrong credentials for the cluster', () => {
+  it('refuse a batch at creation with the engine named, and store nothing', async () => {
+    const { batches, keys, workflow, config } = services();
+    const wrong = camunda8EngineFromEnvironment(target.basicEnvironment('not-the-password'), {
+      retry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, backoffFactor: 2 },
+      concurrency: 1,
+    });
+    const before = (await api.post('/v2/batch-operations/search', {})).body.page.totalItems;
+
+    const creation = createBatch(
+      {
+        batches,
+        keys,
+        workflow,
+        engine: wrong,
+        shardCount: config.SHARD_COUNT,
+        chunkSize: 5,
+        now: () => new Date(),
+      },
+      {
+        batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+        items: { filter: { processDefinitionId: 'x' } },
+        claims: {},
+      },
+    );
+
+    await expect(creation).rejects.toThrow(EngineUnavailableError);
+    await expect(creation).rejects.toThrow(/refused this service/);
+    expect((await api.post('/v2/batch-operations/search', {})).body.page.totalItems).toBe(before);
+  });
+});
