@@ -26,6 +26,8 @@ import { type ClusterAnswer, classifyClusterError } from './cluster-answers.ts';
 import { ITEM_OPERATIONS, type ItemOperation, READ_NOW, WHY_NOT_PER_ITEM } from './item-operations.ts';
 import { recordingRequests } from './request-records.ts';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The largest page a Camunda 8 search returns (its secondary storage's result window, 10,000). */
 export const CAMUNDA_MAX_PAGE_LIMIT = 10_000;
 
@@ -47,7 +49,6 @@ export interface Camunda8EngineSettings {
   readonly concurrency: number;
   /** Items per search page; Camunda's largest unless a test pages in small steps. */
   readonly pageSize?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -69,7 +70,6 @@ export class Camunda8Engine implements Engine {
   readonly marksItems = false;
   readonly selectionSplit = 'whole' as const;
   private readonly pageSize: number;
-  private readonly sleep: (ms: number) => Promise<void>;
   private version: Promise<string> | undefined;
 
   constructor(
@@ -78,7 +78,6 @@ export class Camunda8Engine implements Engine {
     private readonly settings: Camunda8EngineSettings,
   ) {
     this.pageSize = settings.pageSize ?? CAMUNDA_MAX_PAGE_LIMIT;
-    this.sleep = settings.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async unsupported(type: BatchOperationType): Promise<string | undefined> {
@@ -268,9 +267,7 @@ export class Camunda8Engine implements Engine {
       retriesSoFar++;
       onRetry?.();
       // The cluster's Retry-After is honoured up to the policy's longest wait; beyond that the retries run out sooner.
-      await this.sleep(
-        Math.min(Math.max(decision.delayMs, record.retryAfterMs), this.settings.retry.maxDelayMs),
-      );
+      await sleep(Math.min(Math.max(decision.delayMs, record.retryAfterMs), this.settings.retry.maxDelayMs));
     }
   }
 }
