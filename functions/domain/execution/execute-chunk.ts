@@ -299,6 +299,7 @@ async function executeItems(
             processInstanceKey,
             itemKey,
             parameters: batch.parameters,
+            ...(batch.scope ? { scope: batch.scope } : {}),
           },
         ],
   );

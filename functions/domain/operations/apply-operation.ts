@@ -1,3 +1,4 @@
+import type { InstanceScope } from '../authorization/permissions.ts';
 import { type EngineDeps, STEP_ATTEMPTS } from '../instance/engine-step.ts';
 import type {
   ItemErrorClass,
@@ -19,6 +20,8 @@ export interface BatchItem {
   /** The item's own key: the job's for a job operation (the instance's otherwise). */
   itemKey?: string;
   parameters?: unknown;
+  /** What the batch's creator may act on, where it was restricted (the batch's stored scope). */
+  scope?: InstanceScope;
 }
 
 /**
@@ -89,6 +92,7 @@ async function applyStep(deps: EngineDeps, handler: StepOperation, item: BatchIt
       batchOperationKey: item.batchOperationKey,
       parameters: item.parameters,
       now: deps.now().toISOString(),
+      ...(item.scope ? { scope: item.scope } : {}),
     });
     if ('refused' in decision) {
       return {
@@ -126,6 +130,7 @@ async function applyToJob(deps: EngineDeps, handler: JobOperation, item: BatchIt
       batchOperationKey: item.batchOperationKey,
       parameters: item.parameters,
       now: deps.now().toISOString(),
+      ...(item.scope ? { scope: item.scope } : {}),
     });
     if ('refused' in decision) {
       return { state: 'FAILED', errorMessage: decision.refused, errorClass: 'INVALID_STATE' };
