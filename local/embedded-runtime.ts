@@ -29,6 +29,7 @@ import { consoleAssets } from './console-assets.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type Emulator, LOCAL_CREDENTIALS, namespaceCredentials, pointSdkAt } from './emulator-process.ts';
+import { FailedAuthentications, failedAuthenticationsFromEnvironment } from './failed-authentications.ts';
 import { createHttpApi } from './http-api.ts';
 import {
   abandonInvocations,
@@ -124,6 +125,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   Object.assign(process.env, options.config ?? {});
   const config = readConfig(); // refuses to start on an invalid configuration
   const rateLimit = new CallerRateLimit(rateLimitFromEnvironment(process.env));
+  const failedAuthentications = new FailedAuthentications(failedAuthenticationsFromEnvironment(process.env));
   const ownsDataDir = options.dataDir === undefined;
   if (options.sharedEmulators && !ownsDataDir) {
     throw new Error('A runtime on a DATA_DIR starts DynamoDB Local on it: shared emulators cannot be used.');
@@ -247,6 +249,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       health: { readiness },
       staticFiles: consoleAssets(),
       rateLimit,
+      failedAuthentications,
       authentication,
     });
     parts.server = server;
