@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
 /**
@@ -211,4 +211,84 @@ describe('an outsider with rights on one definition', () => {
     expect(probe.body.page.totalItems).toBe(0);
     expect(matching.body.items.map((item: Json) => item.processInstanceKey)).toEqual([key]);
   });
+});
+
+describe('the lower findings', () => {
+  it("answers a read of what the caller may not see, and a retry of another's batch without READ on it, as for an unknown key", async () => {
+    const acme = await startInstance('e2e-order', 'acme');
+    const unknownKey = '2251799813600001';
+    const demoBatch = await demo.post('/v2/process-instances/cancellation', {
+      filter: { processInstanceKey: acme },
+    });
+    await demo.finalBatch(demoBatch.body.batchOperationKey);
+    const reader = await clientAs({ sub: 'mallory' });
+    await grant('mallory', 'BATCH', '*', ['CREATE']);
+
+    const other = await eve.get(`/v2/process-instances/${acme}`);
+    const unknown = await eve.get(`/v2/process-instances/${unknownKey}`);
+    const retried = await reader.post(
+      `/v2/extensions/batch-operations/${demoBatch.body.batchOperationKey}/failed-items-retry`,
+      {},
+    );
+    const retriedUnknown = await reader.post(
+      `/v2/extensions/batch-operations/${unknownKey}/failed-items-retry`,
+      {},
+    );
+
+    expect(other.status).toBe(404);
+    expect(other.body.detail).toBe(unknown.body.detail.replace(unknownKey, acme));
+    expect(retried.status).toBe(404);
+    expect(retried.body.detail).toBe(
+      retriedUnknown.body.detail.replace(unknownKey, demoBatch.body.batchOperationKey),
+    );
+    const log = await demo.get(
+      `/v2/extensions/batch-operations/${demoBatch.body.batchOperationKey}/audit-log`,
+    );
+    expect(log.body.items.map((entry: Json) => entry.action)).toEqual(['CREATE']);
+  });
+
+  it("names no other tenant's definition in a modification dry run's 400", async () => {
+    const definitions = await demo.post('/v2/process-definitions/search', {
+      filter: { processDefinitionId: 'e2e-order' },
+    });
+    const keys = Object.fromEntries(
+      definitions.body.items.map((definition: Json) => [
+        definition.tenantId,
+        definition.processDefinitionKey,
+      ]),
+    );
+
+    const refused = await eve.post('/v2/extensions/process-instances/modification/dry-run', {
+      filter: { processDefinitionId: 'e2e-order' },
+      moveInstructions: [{ sourceElementId: 'check-stock', targetElementId: 'nowhere' }],
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain(`(key '${keys['<default>']}')`);
+    expect(refused.body.detail).not.toContain(keys.acme);
+  });
+
+  it.each(['constructor', '__proto__', 'toString'])(
+    "refuses a variable named '%s' with a 400 naming it, and starts nothing",
+    async (name) => {
+      const before = await demo.post('/v2/process-instances/search', {
+        filter: { processDefinitionId: 'e2e-order' },
+      });
+
+      const response = await fetch(`${runtime.url}/v2/process-instances`, {
+        method: 'POST',
+        headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
+        // Written by hand: JSON.stringify of an object literal would not carry `__proto__` as a key.
+        body: `{"processDefinitionId":"e2e-order","variables":{"${name}":{"polluted":true}}}`,
+      });
+      const body = (await response.json()) as Json;
+
+      expect(response.status).toBe(400);
+      expect(body.detail).toContain(`'${name}' cannot be a variable name`);
+      const after = await demo.post('/v2/process-instances/search', {
+        filter: { processDefinitionId: 'e2e-order' },
+      });
+      expect(after.body.page.totalItems).toBe(before.body.page.totalItems);
+    },
+  );
 });
