@@ -54,23 +54,36 @@ export class CallerRateLimit {
 }
 
 /**
- * Who is calling, for the rate limit: the principal the Authorization header names (a Basic user, a
- * bearer token's subject; unverified here, the handlers authenticate), else the remote address.
+ * Who is calling, for the rate limit, once authentication verified it: the token's client and subject
+ * (a Basic user's claims name it as their subject). Unverified requests never reach the limit by a
+ * name they chose: they are refused first, and counted by `FailedAuthentications`.
  */
-export function callerOf(req: IncomingMessage): string {
-  const [scheme, credentials] = (req.headers.authorization ?? '').split(' ', 2);
-  if (credentials && /^basic$/i.test(scheme)) {
+export function verifiedCallerOf(claims: Record<string, unknown>): string {
+  return `verified:${JSON.stringify([claims.client_id ?? null, claims.sub ?? null])}`;
+}
+
+/** The caller of a request no authentication applies to (the public routes): its address. */
+export function addressOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The user a request claims to be, unverified: the Basic user name, or a bearer token's subject. Only
+ * a key for counting failed authentications, never an identity.
+ */
+export function claimedUserOf(authorization: string | undefined): string {
+  const [scheme, credentials] = (authorization ?? '').split(' ', 2);
+  if (credentials && /^basic$/i.test(scheme))
     return `user:${Buffer.from(credentials, 'base64').toString('utf8').split(':', 1)[0]}`;
-  }
   if (credentials && /^bearer$/i.test(scheme)) {
     try {
       const { sub } = JSON.parse(Buffer.from(credentials.split('.')[1] ?? '', 'base64url').toString('utf8'));
       if (typeof sub === 'string') return `subject:${sub}`;
     } catch {
-      // Not a JWT: the address below.
+      // Not a JWT: no claimed user.
     }
   }
-  return `address:${req.socket.remoteAddress ?? 'unknown'}`;
+  return 'none';
 }
 
 /** The limit from API_RATE_LIMIT_PER_SECOND and API_RATE_LIMIT_BURST, or the default; invalid values stop the start. */

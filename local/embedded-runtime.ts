@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,9 @@ import { CallerRateLimit, rateLimitFromEnvironment } from './caller-rate-limit.t
 import { consoleAssets } from './console-assets.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { createTables, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type Emulator, LOCAL_CREDENTIALS, namespaceCredentials, pointSdkAt } from './emulator-process.ts';
+import { adoptSharedDatabase, emulatorAccessKey } from './emulator-access-key.ts';
+import { type Emulator, namespaceCredentials, pointSdkAt } from './emulator-process.ts';
+import { FailedAuthentications, failedAuthenticationsFromEnvironment } from './failed-authentications.ts';
 import { createHttpApi } from './http-api.ts';
 import {
   abandonInvocations,
@@ -124,6 +126,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   Object.assign(process.env, options.config ?? {});
   const config = readConfig(); // refuses to start on an invalid configuration
   const rateLimit = new CallerRateLimit(rateLimitFromEnvironment(process.env));
+  const failedAuthentications = new FailedAuthentications(failedAuthenticationsFromEnvironment(process.env));
   const ownsDataDir = options.dataDir === undefined;
   if (options.sharedEmulators && !ownsDataDir) {
     throw new Error('A runtime on a DATA_DIR starts DynamoDB Local on it: shared emulators cannot be used.');
@@ -168,7 +171,8 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
   try {
     const shared = options.sharedEmulators;
     const endpoints = shared ?? (await startEmulators(parts.emulators, ownsDataDir ? undefined : dataDir));
-    const credentials = shared ? namespaceCredentials(shared.namespace) : LOCAL_CREDENTIALS;
+    // Own emulators: DynamoDB Local keeps this key's database apart from made-up credentials.
+    const credentials = namespaceCredentials(shared ? shared.namespace : emulatorAccessKey(dataDir));
     pointSdkAt(endpoints, credentials);
 
     const dynamoClient = new DynamoDBClient({});
@@ -247,6 +251,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       health: { readiness },
       staticFiles: consoleAssets(),
       rateLimit,
+      failedAuthentications,
       authentication,
     });
     parts.server = server;
@@ -326,6 +331,14 @@ async function readinessChecks(parts: {
   };
 }
 
+/** DATA_DIR's DynamoDB folder, its database from a -sharedDb version renamed to the runtime's key. */
+function adoptedDatabaseDir(dataDir: string): string {
+  const dynamoDir = join(dataDir, 'dynamodb');
+  mkdirSync(dynamoDir, { recursive: true });
+  adoptSharedDatabase(dynamoDir, emulatorAccessKey(dataDir));
+  return dynamoDir;
+}
+
 /** DynamoDB Local and the SQS emulator, started for this runtime alone; `emulators` gets them to stop. */
 async function startEmulators(
   emulators: Emulator[],
@@ -333,7 +346,10 @@ async function startEmulators(
 ): Promise<{ dynamodb: string; sqs: string }> {
   const [dynamo, sqs] = await Promise.all([
     // A throwaway run keeps its tables in memory (2-3x faster); a given DATA_DIR keeps them on disk.
-    startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    startDynamoDbLocal({
+      ...(dataDir ? { dataDir: adoptedDatabaseDir(dataDir) } : {}),
+      databasePerAccessKey: true,
+    }),
     startSqsEmulator(),
   ]);
   emulators.push(dynamo, sqs);

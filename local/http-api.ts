@@ -7,8 +7,9 @@ import { isStreamed, type StreamedResult } from '#commons/streaming.ts';
 import { MAX_REQUEST_BODY_BYTES } from '#domain/limits.ts';
 import { type ApiRoute, matchRoutePath } from '#resources/api-routes.ts';
 import { type Authenticator, answerIssuerRequest, LOCAL_ISSUER_PATH } from './authenticator.ts';
-import { type CallerRateLimit, callerOf } from './caller-rate-limit.ts';
+import { addressOf, type CallerRateLimit, claimedUserOf, verifiedCallerOf } from './caller-rate-limit.ts';
 import type { StaticFiles } from './console-assets.ts';
+import type { FailedAuthentications } from './failed-authentications.ts';
 import { invoke, type LambdaHandler } from './lambda-runtime.ts';
 import { keepIdleConnections } from './step-functions-emulator.ts';
 
@@ -33,8 +34,13 @@ export function createHttpApi(
     /** The runtime's own readiness (its emulators, workflow endpoint and poller), for the health paths. */
     health?: { readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> };
     staticFiles?: StaticFiles;
-    /** Per-caller throttling of the API routes (health, metrics and the console are not throttled). */
+    /**
+     * Per-caller throttling of the API routes, by the verified caller once authenticated, else by
+     * address (health, metrics and the console are not throttled).
+     */
     rateLimit?: CallerRateLimit;
+    /** Failed authentications per address and claimed user, refused with backoff before any check. */
+    failedAuthentications?: FailedAuthentications;
     /**
      * Checks every request's credentials as API Gateway's authorizer does on AWS (none: the routes
      * answer unauthenticated, for tests of the adapter itself). Read per request: the runtime sets it
@@ -69,25 +75,7 @@ export function createHttpApi(
     }
     // Embedded only: the web console at `/` (on AWS: S3 behind CloudFront).
     if (options.staticFiles && (await options.staticFiles(req, res))) return;
-    const retryAfter = options.rateLimit?.take(callerOf(req));
-    if (retryAfter !== undefined) {
-      req.resume();
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      // Camunda's answer to backpressure: 429 RESOURCE_EXHAUSTED.
-      const refusal = problem(
-        429,
-        'RESOURCE_EXHAUSTED',
-        `Too many requests from this caller; retry after ${retryAfter} s (API_RATE_LIMIT_PER_SECOND, API_RATE_LIMIT_BURST)`,
-        path,
-      );
-      res.writeHead(429, {
-        ...(refusal.headers as Record<string, string>),
-        'retry-after': String(retryAfter),
-      });
-      res.end(refusal.body);
-      return;
-    }
-    const result = await handle(req, bound, options.authentication).catch((error: unknown) =>
+    const result = await handle(req, bound, options).catch((error: unknown) =>
       problem(
         500,
         'INTERNAL_ERROR',
@@ -114,13 +102,26 @@ export function createHttpApi(
 async function handle(
   req: IncomingMessage,
   routes: BoundRoute[],
-  authentication: { authenticator?: Authenticator } | undefined,
+  options: Pick<
+    Parameters<typeof createHttpApi>[1] & {},
+    'authentication' | 'rateLimit' | 'failedAuthentications'
+  >,
 ): Promise<APIGatewayProxyStructuredResultV2 | StreamedResult> {
+  const { authentication, rateLimit, failedAuthentications } = options;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
+  const address = addressOf(req);
+  // Only presented credentials count as a failure (a request without any is merely challenged).
+  const claimed = req.headers.authorization ? claimedUserOf(req.headers.authorization) : undefined;
+  const locked = claimed && failedAuthentications?.lockedFor(address, claimed);
   if (authentication && url.pathname.startsWith(`${LOCAL_ISSUER_PATH}/`)) {
+    if (locked) return authenticationLocked(locked, url.pathname);
     const answer = await answerLocalIssuer(req, url.pathname, authentication);
-    if (answer) return answer;
+    if (answer) {
+      if (answer.statusCode === 401) failedAuthentications?.failed(address, claimed ?? 'none');
+      else if (answer.statusCode === 200 && claimed) failedAuthentications?.succeeded(address, claimed);
+      return answer;
+    }
   }
   const matches = routes.flatMap((candidate) => {
     const parameters = matchRoutePath(candidate.route.path, url.pathname);
@@ -138,12 +139,28 @@ async function handle(
   if (authentication && match.route.access.kind !== 'public') {
     const { authenticator } = authentication;
     if (!authenticator) return problem(503, 'UNAVAILABLE', 'The runtime is starting', url.pathname);
+    if (locked) return authenticationLocked(locked, url.pathname);
     const outcome = await authenticator.authenticate(headers.authorization);
-    if ('refused' in outcome)
+    if ('refused' in outcome) {
+      if (claimed) failedAuthentications?.failed(address, claimed);
       return problem(401, 'UNAUTHORIZED', outcome.refused, url.pathname, {
         'www-authenticate': outcome.challenge,
       });
+    }
+    if (claimed) failedAuthentications?.succeeded(address, claimed);
     claims = outcome.claims;
+  }
+  // Throttled by who the caller proved to be: a wrong password spends nobody's budget.
+  const retryAfter = rateLimit?.take(claims ? verifiedCallerOf(claims) : `address:${address}`);
+  if (retryAfter !== undefined) {
+    // Camunda's answer to backpressure: 429 RESOURCE_EXHAUSTED.
+    return problem(
+      429,
+      'RESOURCE_EXHAUSTED',
+      `Too many requests from this caller; retry after ${retryAfter} s (API_RATE_LIMIT_PER_SECOND, API_RATE_LIMIT_BURST)`,
+      url.pathname,
+      { 'retry-after': String(retryAfter) },
+    );
   }
   const body = await readBody(req);
   if (!body) {
@@ -190,6 +207,17 @@ async function handle(
   return (await invoke(match.handler, event, match.route.id)) as
     | APIGatewayProxyStructuredResultV2
     | StreamedResult;
+}
+
+/** The refusal of credentials from where too many failed: not even checked until the backoff ends. */
+function authenticationLocked(seconds: number, path: string) {
+  return problem(
+    429,
+    'TOO_MANY_REQUESTS',
+    `Too many failed authentications from this address (or for this user from it); retry after ${seconds} s with valid credentials`,
+    path,
+    { 'retry-after': String(seconds) },
+  );
 }
 
 /**

@@ -5,12 +5,12 @@ import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
 import { completeJob } from '#domain/job/complete-job.ts';
 import { checkVariablesSize } from '#domain/limits.ts';
+import { variablesSchema } from '#wire/variables.ts';
 
 const body = z
   .object({
     // Camunda 8.10 clients send null for no variables.
-    variables: z
-      .record(z.string(), z.unknown())
+    variables: variablesSchema()
       .nullish()
       .transform((variables) => variables ?? undefined),
   })

@@ -4,6 +4,7 @@ import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { now, services } from '#commons/services.ts';
 import { startProcessInstance } from '#domain/instance/start-process-instance.ts';
 import { checkVariablesSize } from '#domain/limits.ts';
+import { variablesSchema } from '#wire/variables.ts';
 
 const body = z
   .object({
@@ -11,7 +12,7 @@ const body = z
     processDefinitionId: z.string().min(1).optional(),
     processDefinitionVersion: z.number().int().optional(),
     tenantId: z.string().min(1).optional(),
-    variables: z.record(z.string(), z.unknown()).optional(),
+    variables: variablesSchema().optional(),
     startInstructions: z.array(z.object({ elementId: z.string().min(1) }).strict()).optional(),
     tags: z.array(z.string()).optional(),
     operationReference: z.number().int().optional(),

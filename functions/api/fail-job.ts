@@ -5,6 +5,7 @@ import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
 import { failJob } from '#domain/job/fail-job.ts';
 import { checkVariablesSize } from '#domain/limits.ts';
+import { variablesSchema } from '#wire/variables.ts';
 
 const body = z
   .object({
@@ -12,8 +13,7 @@ const body = z
     errorMessage: z.string().optional(),
     retryBackOff: z.number().int().min(0).optional(),
     // Camunda 8.10 clients send null for no variables.
-    variables: z
-      .record(z.string(), z.unknown())
+    variables: variablesSchema()
       .nullish()
       .transform((variables) => variables ?? undefined),
   })

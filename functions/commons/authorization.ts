@@ -11,7 +11,7 @@ import {
   type PermissionType,
   type ResourceType,
 } from '#domain/authorization/permissions.ts';
-import { ForbiddenError } from '#domain/errors.ts';
+import { ForbiddenError, NotFoundError } from '#domain/errors.ts';
 import { type ApiRoute, apiRoutes } from '#resources/api-routes.ts';
 import type { Config } from './config.ts';
 import type { HttpEvent } from './http.ts';
@@ -63,6 +63,15 @@ export function claimValues(value: unknown): string[] {
   return bracketed ? bracketed[1].split(/[\s,]+/).filter((part) => part !== '') : [value];
 }
 
+/**
+ * A claim that names one principal (a subject, a client id): one string, taken whole. A list, or a
+ * string in API Gateway's list form (`[demo mallory]`), names no one: split, it would let a permissive
+ * issuer's subject name an administrator.
+ */
+function identityClaim(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && !/^\[.*\]$/s.test(value) ? value : undefined;
+}
+
 const listOf = (setting: string) =>
   setting
     .split(',')
@@ -71,8 +80,8 @@ const listOf = (setting: string) =>
 
 /** The caller the claims name, by the configured claim names (Camunda's rule: a client-id claim makes a client). */
 export function callerOf(claims: Record<string, unknown>, config: Config): Caller {
-  const clientId = claimValues(claims[config.AUTH_CLIENT_ID_CLAIM])[0];
-  const username = claimValues(claims[config.AUTH_USERNAME_CLAIM])[0];
+  const clientId = identityClaim(claims[config.AUTH_CLIENT_ID_CLAIM]);
+  const username = identityClaim(claims[config.AUTH_USERNAME_CLAIM]);
   const actorId = clientId ?? username;
   if (!actorId)
     throw new ProblemError(
@@ -193,6 +202,21 @@ export function visibleTo(
 ): (record: { processDefinitionId: string; tenantId: string }) => boolean {
   const scope = instanceScopeOf(callerContext(event).permissions, permission);
   return (record) => isInScope(scope, record);
+}
+
+/**
+ * The record (an instance, a definition) if the caller may read it under the permission, else a 404
+ * exactly as for an unknown key: what a caller may not read does not exist for it, so sequential keys
+ * are no oracle (Camunda answers a read in another tenant so).
+ */
+export function requireReadable<T extends { processDefinitionId: string; tenantId: string }>(
+  event: HttpEvent,
+  permission: PermissionType,
+  record: T | undefined,
+  notFound: string,
+): T {
+  if (!record || !visibleTo(event, permission)(record)) throw new NotFoundError(notFound);
+  return record;
 }
 
 /**

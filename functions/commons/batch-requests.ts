@@ -1,3 +1,5 @@
+import { definitionsInScope } from '#domain/authorization/definitions-in-scope.ts';
+import { instanceScopeOf } from '#domain/authorization/permissions.ts';
 import type { BatchControls, BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { validateStoredRequestSize } from '#domain/creation/validate-selection.ts';
 import { NotFoundError } from '#domain/errors.ts';
@@ -6,6 +8,7 @@ import { itemSourceOf } from '#domain/initialization/item-provider/item-source.t
 import type { OperationHandler } from '#domain/operations/operation-handler.ts';
 import { creationName, dryRunPathOf, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
 import { splitOperationRequest } from '#wire/batch-requests.ts';
+import { callerContext } from './authorization.ts';
 import { type HttpEvent, parseBody } from './http.ts';
 import { services } from './services.ts';
 
@@ -30,7 +33,13 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
   // The filter's own limits first (they name the field at fault), then what the batch would store.
   itemSourceOf(operation).validate(selection);
   validateStoredRequestSize(selection, parameters);
-  await operation.creation.validate?.({ definitions: services().definitions }, selection.filter, parameters);
+  // Checked against the definitions the caller may act on: another's definition reads as unknown.
+  const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);
+  await operation.creation.validate?.(
+    { definitions: definitionsInScope(services().definitions, scope) },
+    selection.filter,
+    parameters,
+  );
   return {
     batchOperationType: operation.type,
     selection,

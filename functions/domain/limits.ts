@@ -43,10 +43,10 @@ export const MAX_FILTER_ALTERNATIVES = 20;
 /** A string value in a filter (Camunda caps ids, tenants and business ids at 256; messages run longer). */
 export const MAX_FILTER_STRING_LENGTH = 1000;
 
-/** A `$like` pattern, compiled to a regular expression and matched against every candidate. */
+/** A `$like` pattern, scanned against every candidate (filter/like-pattern.ts: work ≤ candidate length × pattern length). */
 export const MAX_LIKE_LENGTH = 256;
 
-/** `*` wildcards of one `$like` pattern: each one multiplies the backtracking of a failing match. */
+/** `*` wildcards of one `$like` pattern: more says nothing a person means (the matcher's work does not grow with them). */
 export const MAX_LIKE_WILDCARDS = 10;
 
 /**

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { InvalidArgumentError } from './errors.ts';
+import { likeMatches, parseLike } from './filter/like-pattern.ts';
+import { MAX_LIKE_LENGTH } from './limits.ts';
 import { DEFAULT_PAGE_LIMIT, pageResult, type SearchPage } from './search-page.ts';
 
 /**
@@ -16,7 +18,7 @@ export const stringFilterSchema = z.union([
       $exists: z.boolean().optional(),
       $in: z.array(z.string()).optional(),
       $notIn: z.array(z.string()).optional(),
-      $like: z.string().optional(),
+      $like: z.string().max(MAX_LIKE_LENGTH).optional(),
     })
     .strict(),
 ]);
@@ -35,25 +37,10 @@ export function matchesString(filter: StringFilter | undefined, value: string | 
   if (filter.$neq !== undefined && value === filter.$neq) return false;
   if (filter.$in && (value === undefined || !filter.$in.includes(value))) return false;
   if (filter.$notIn && value !== undefined && filter.$notIn.includes(value)) return false;
-  if (filter.$like !== undefined && (value === undefined || !likePattern(filter.$like).test(value)))
+  if (filter.$like !== undefined && (value === undefined || !likeMatches(parseLike(filter.$like), value)))
     return false;
   return true;
 }
-
-/** Camunda's $like: `*` any run, `?` one character, `\` escapes either. */
-function likePattern(like: string): RegExp {
-  let source = '';
-  for (let index = 0; index < like.length; index++) {
-    const char = like[index];
-    if (char === '\\' && index + 1 < like.length) source += escapeRegExp(like[++index]);
-    else if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else source += escapeRegExp(char);
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export type SortValue = string | number | boolean | null;
 

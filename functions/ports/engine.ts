@@ -1,3 +1,4 @@
+import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import type { ItemErrorClass } from '#domain/operations/operation-handler.ts';
 
@@ -30,6 +31,11 @@ export interface EngineBatch {
   batchOperationKey: string;
   batchOperationType: BatchOperationType;
   parameters?: unknown;
+  /**
+   * What the batch's creator may act on, where it was restricted: an operation that moves an instance
+   * elsewhere (a migration's target) is checked against it too.
+   */
+  scope?: InstanceScope;
 }
 
 /** What became of one item: applied, or refused with the engine's own reason. */

@@ -7,7 +7,12 @@ import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.
 let runtime: EmbeddedRuntime;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0 });
+  // Every protected route is called with each kind of bad credentials, from one address: far more
+  // failures than a person makes (the backoff that stops a guesser is tested in outsider-probe.test.ts).
+  runtime = await startRuntime({
+    port: 0,
+    config: { AUTH_FAILURES_FREE_PER_USER: '100000', AUTH_FAILURES_FREE_PER_ADDRESS: '100000' },
+  });
 }, 120_000);
 afterAll(() => runtime?.stop());
 

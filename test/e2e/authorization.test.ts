@@ -205,7 +205,7 @@ describe('authorization', () => {
     expect(
       found.body.items.map((item: { processInstanceKey: string }) => item.processInstanceKey).sort(),
     ).toEqual([...acme].sort());
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(404);
     expect(own.status).toBe(200);
   });
 

@@ -22,7 +22,11 @@ beforeAll(async () => {
   const deployed = await api.deploy(['e2e-order.bpmn']);
   const processDefinitionKey = deployed.body.deployments[0].processDefinition.processDefinitionKey;
   for (let index = 0; index < INSTANCES; index++) {
-    await api.post('/v2/process-instances', { processDefinitionKey, variables: { index } });
+    // A long text: what a backtracking `$like` would take exponential time over.
+    await api.post('/v2/process-instances', {
+      processDefinitionKey,
+      variables: { index, text: 'a'.repeat(2000) },
+    });
   }
 });
 afterAll(() => runtime?.stop());
@@ -58,6 +62,16 @@ const HOSTILE_STRINGS = [
   '99999999999999999999999999',
   '',
   ' ',
+  // $like patterns that backtrack exponentially in a regular expression (issue 31).
+  '*a*a*a*a*a*a*a*a*a*b',
+  '*?*?*?*?*?*?*?*?*?*b',
+  '\\*a*\\?a*a*a*a*a*a*a*a*a*a*b',
+  // Names every JavaScript object has, as variable names and keys.
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
 ];
 
 /** A path parameter: never the key of an instance of this runtime (its keys start at 2^51). */
@@ -82,6 +96,9 @@ const hostileFilter = fc.oneof(
   fc.array(fc.record({ name: hostileString, value: hostileString }), { maxLength: 120 }).map((variables) => ({
     variables,
   })),
+  fc
+    .tuple(fc.constantFrom('text', 'index', '__proto__', 'constructor'), hostileString)
+    .map(([name, like]) => ({ variables: [{ name, value: { $like: like } }] })),
   fc.jsonValue({ maxDepth: 4 }),
 );
 

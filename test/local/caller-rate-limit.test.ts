@@ -1,12 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CallerRateLimit, callerOf, rateLimitFromEnvironment } from '../../local/caller-rate-limit.ts';
-
-const request = (authorization?: string, remoteAddress = '10.0.0.7') =>
-  ({
-    headers: authorization ? { authorization } : {},
-    socket: { remoteAddress },
-  }) as unknown as IncomingMessage;
+import {
+  CallerRateLimit,
+  claimedUserOf,
+  rateLimitFromEnvironment,
+  verifiedCallerOf,
+} from '../../local/caller-rate-limit.ts';
 
 describe('per-caller rate limit', () => {
   it('lets a caller spend its burst, then says how long until the next token', () => {
@@ -26,12 +24,20 @@ describe('per-caller rate limit', () => {
     expect(Array.from({ length: 10 }, () => limit.take('a')).every((wait) => wait === undefined)).toBe(true);
   });
 
-  it('keys a caller by its Basic user, its bearer subject, else its address', () => {
+  it('keys a verified caller by its client and subject together: two clients without a subject are apart', () => {
+    expect(verifiedCallerOf({ sub: 'demo' })).toBe('verified:[null,"demo"]');
+    expect(verifiedCallerOf({ client_id: 'alpha' })).not.toBe(verifiedCallerOf({ client_id: 'beta' }));
+    expect(verifiedCallerOf({ sub: 'a', client_id: 'b' })).not.toBe(
+      verifiedCallerOf({ sub: 'b', client_id: 'a' }),
+    );
+  });
+
+  it('reads the user a request claims to be from its Basic user or its bearer subject, for counting failures only', () => {
     const token = `x.${Buffer.from(JSON.stringify({ sub: 'svc-1' })).toString('base64url')}.y`;
-    expect(callerOf(request(`Basic ${Buffer.from('demo:demo').toString('base64')}`))).toBe('user:demo');
-    expect(callerOf(request(`Bearer ${token}`))).toBe('subject:svc-1');
-    expect(callerOf(request('Bearer not-a-jwt'))).toBe('address:10.0.0.7');
-    expect(callerOf(request())).toBe('address:10.0.0.7');
+    expect(claimedUserOf(`Basic ${Buffer.from('demo:wrong').toString('base64')}`)).toBe('user:demo');
+    expect(claimedUserOf(`Bearer ${token}`)).toBe('subject:svc-1');
+    expect(claimedUserOf('Bearer not-a-jwt')).toBe('none');
+    expect(claimedUserOf(undefined)).toBe('none');
   });
 
   it('reads its settings from the environment, with a default far above what tests send', () => {

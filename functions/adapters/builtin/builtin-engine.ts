@@ -59,6 +59,7 @@ export class BuiltinEngine implements Engine {
         processInstanceKey: item.processInstanceKey,
         itemKey: item.itemKey,
         parameters: batch.parameters,
+        ...(batch.scope ? { scope: batch.scope } : {}),
       }),
     );
     // A write operation's group goes in batched conditional writes; an engine step's item by item.

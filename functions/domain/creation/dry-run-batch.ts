@@ -1,4 +1,5 @@
-import type { Engine } from '#ports/engine.ts';
+import type { Engine, EngineItem } from '#ports/engine.ts';
+import { type InstanceScope, isInScope, isUnrestricted } from '../authorization/permissions.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
 import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
@@ -9,8 +10,11 @@ import { operationHandlerFor } from '../operations/registry.ts';
 /** Keys shown as a sample: enough to recognize what the filter hits, small enough for any response. */
 export const DRY_RUN_SAMPLE_SIZE = 10;
 
+/** Items whose instances are described at once to check what the caller may see (one BatchGetItem's worth). */
+const VISIBILITY_GROUP = 100;
+
 export interface DryRunDeps {
-  engine: Pick<Engine, 'selectionSplit' | 'selectItems'>;
+  engine: Pick<Engine, 'selectionSplit' | 'selectItems' | 'describeInstances'>;
   /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
 }
@@ -21,10 +25,15 @@ export interface DryRunDeps {
  * the counts are the totals the batch's shards would fix. Nothing is written: no batch, no key, no
  * execution. Each shard keeps only a count and its first sample keys. The sample is of item keys:
  * `sampleProcessInstanceKeys`, or `sampleJobKeys` for a job operation.
+ *
+ * It counts and shows only the items the caller may read (`readScope`: an instance, or a job's
+ * instance, of a definition and tenant in it), so that neither the count nor the keys tell a caller
+ * about data it could not search for: the filter would otherwise be a yes/no oracle on other tenants'
+ * variables. A restricted caller's items are checked a group at a time, by one batched read.
  */
 export async function dryRunBatch(
   deps: DryRunDeps,
-  request: { batchOperationType: BatchOperationType } & InstanceSelection,
+  request: { batchOperationType: BatchOperationType; readScope: InstanceScope } & InstanceSelection,
 ) {
   const source = itemSourceOf(operationHandlerFor(request.batchOperationType));
   const selection = { batchOperationType: request.batchOperationType, ...source.validate(request) };
@@ -34,7 +43,7 @@ export async function dryRunBatch(
       let count = 0;
       const sample: string[] = [];
       const items = shardItems(deps.engine, selection, { shard, shardCount }, { queryRetries: 0 });
-      for await (const { itemKey } of items) {
+      for await (const { itemKey } of visibleItems(deps.engine, request.readScope, items)) {
         count++;
         // A shard yields its keys index bucket by bucket, not in key order: keep its smallest.
         if (sample.length < DRY_RUN_SAMPLE_SIZE || itemKey < sample[sample.length - 1]) {
@@ -57,4 +66,32 @@ export async function dryRunBatch(
     shards: shards.map(({ shard, count }) => ({ shard, count })),
     ...(source.noun === 'job' ? { sampleJobKeys: sample } : { sampleProcessInstanceKeys: sample }),
   };
+}
+
+/** The items whose instances lie in the scope, in their order; all of them, unread, for an unrestricted scope. */
+async function* visibleItems(
+  engine: Pick<Engine, 'describeInstances'>,
+  scope: InstanceScope,
+  items: AsyncIterable<EngineItem>,
+): AsyncIterable<EngineItem> {
+  if (isUnrestricted(scope)) {
+    yield* items;
+    return;
+  }
+  const inScope = async function* (group: EngineItem[]) {
+    if (group.length === 0) return;
+    const instances = await engine.describeInstances(group.map((item) => item.processInstanceKey));
+    yield* group.filter((item) => {
+      const instance = instances.get(item.processInstanceKey);
+      return instance !== undefined && isInScope(scope, instance);
+    });
+  };
+  let group: EngineItem[] = [];
+  for await (const item of items) {
+    group.push(item);
+    if (group.length < VISIBILITY_GROUP) continue;
+    yield* inScope(group);
+    group = [];
+  }
+  yield* inScope(group);
 }

@@ -5,10 +5,16 @@ import type { CreateBatchRequest } from './create-batch.ts';
 /** How long an Idempotency-Key binds its request (as the IETF draft suggests: at least a day). */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
 
-/** Keys are per caller and per operation type, so two callers cannot collide on the same key. */
+/**
+ * Keys are per verified caller (the actor authentication named: a client by its client id, a user by
+ * its name) and per operation type, so two callers cannot collide on the same key, even with tokens
+ * that carry no `sub`.
+ */
 export function idempotencyScope(request: CreateBatchRequest): string {
-  const caller = request.claims.userArn ?? request.claims.sub ?? 'anonymous';
-  return `IDEMPOTENCY#${request.batchOperationType}#${String(caller)}#${request.idempotencyKey}`;
+  if (!request.actor)
+    throw new Error('An Idempotency-Key is scoped by its caller: the request names no actor');
+  const { actorType, actorId } = request.actor;
+  return `IDEMPOTENCY#${request.batchOperationType}#${actorType}#${actorId}#${request.idempotencyKey}`;
 }
 
 export function requestHash(request: CreateBatchRequest): string {

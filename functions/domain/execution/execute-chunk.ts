@@ -334,6 +334,7 @@ async function applyOnce(
     batchOperationKey: batch.batchOperationKey,
     batchOperationType: batch.batchOperationType,
     parameters: batch.parameters,
+    ...(batch.scope ? { scope: batch.scope } : {}),
   };
   if (items.length === 0) return [];
   if (deps.engine.marksItems) return deps.engine.applyItems(engineBatch, items);

@@ -1,5 +1,6 @@
 import type { ProcessInstance } from '../instance/process-instance.ts';
 import { ELEMENT_FIELDS, FILTER_FIELDS, LIST_FIELDS } from './fields.ts';
+import { type LikePattern, likeMatches, parseLike } from './like-pattern.ts';
 import type { Comparison, Condition, ProcessInstanceFilter, Scalar } from './process-instance-filter.ts';
 
 /**
@@ -61,7 +62,7 @@ export function matchesValues({ operator, value }: Comparison, actual: readonly 
       return !actual.some((item) => (value as readonly Scalar[]).includes(item));
     case '$like': {
       const pattern = compiledLike(value as string);
-      return actual.some((item) => typeof item === 'string' && pattern.test(item));
+      return actual.some((item) => typeof item === 'string' && likeMatches(pattern, item));
     }
     case '$gt':
       return actual.some((item) => item > (value as Scalar));
@@ -74,52 +75,15 @@ export function matchesValues({ operator, value }: Comparison, actual: readonly 
   }
 }
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, LikePattern>();
 
-/** Patterns are compiled once, not once per instance (a filter has few; the cache stays small). */
-function compiledLike(pattern: string): RegExp {
-  let regExp = compiled.get(pattern);
-  if (!regExp) {
+/** Patterns are parsed once, not once per instance (a filter has few; the cache stays small). */
+function compiledLike(pattern: string): LikePattern {
+  let parsed = compiled.get(pattern);
+  if (!parsed) {
     if (compiled.size >= 1000) compiled.clear();
-    regExp = likePattern(pattern);
-    compiled.set(pattern, regExp);
+    parsed = parseLike(pattern);
+    compiled.set(pattern, parsed);
   }
-  return regExp;
-}
-
-/** Camunda's `$like`: `*` any sequence, `?` one character, a backslash escapes either. */
-export function likePattern(pattern: string): RegExp {
-  let source = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === '\\' && index + 1 < pattern.length) {
-      source += escapeRegExp(pattern[++index]);
-    } else if (char === '*') {
-      source += '.*';
-    } else if (char === '?') {
-      source += '.';
-    } else {
-      source += escapeRegExp(char);
-    }
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
-/**
- * The literal text a `$like` pattern starts with (up to its first wildcard), and whether the pattern
- * has no wildcard at all (then it is plain equality with that text). Lets the planner push a prefix.
- */
-export function likePrefix(pattern: string): { prefix: string; exact: boolean } {
-  let prefix = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index];
-    if (char === '\\' && index + 1 < pattern.length) prefix += pattern[++index];
-    else if (char === '*' || char === '?') return { prefix, exact: false };
-    else prefix += char;
-  }
-  return { prefix, exact: true };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return parsed;
 }

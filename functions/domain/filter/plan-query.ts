@@ -1,5 +1,5 @@
-import { likePrefix } from './evaluate-filter.ts';
 import { FILTER_FIELDS, type FilterField, LIST_FIELDS, type ListFieldSpec } from './fields.ts';
+import { likePrefix } from './like-pattern.ts';
 import type { Comparison, Condition, ProcessInstanceFilter, Scalar } from './process-instance-filter.ts';
 
 /**

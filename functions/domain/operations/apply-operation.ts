@@ -1,3 +1,4 @@
+import type { InstanceScope } from '../authorization/permissions.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { type EngineDeps, STEP_ATTEMPTS } from '../instance/engine-step.ts';
 import type {
@@ -20,6 +21,8 @@ export interface BatchItem {
   /** The item's own key: the job's for a job operation (the instance's otherwise). */
   itemKey?: string;
   parameters?: unknown;
+  /** What the batch's creator may act on, where it was restricted (the batch's stored scope). */
+  scope?: InstanceScope;
 }
 
 /**
@@ -90,6 +93,7 @@ async function applyStep(deps: EngineDeps, handler: StepOperation, item: BatchIt
       batchOperationKey: item.batchOperationKey,
       parameters: item.parameters,
       now: deps.now().toISOString(),
+      ...(item.scope ? { scope: item.scope } : {}),
     });
     if ('refused' in decision) {
       return {
@@ -127,6 +131,7 @@ async function applyToJob(deps: EngineDeps, handler: JobOperation, item: BatchIt
       batchOperationKey: item.batchOperationKey,
       parameters: item.parameters,
       now: deps.now().toISOString(),
+      ...(item.scope ? { scope: item.scope } : {}),
     });
     if ('refused' in decision) {
       return { state: 'FAILED', errorMessage: decision.refused, errorClass: 'INVALID_STATE' };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EngineStore, Transition } from '#ports/engine-store.ts';
 import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { operationRequestSchema } from '#wire/batch-requests.ts';
+import { isInScope } from '../authorization/permissions.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Incident } from '../incident/incident.ts';
 import { flowNodesOf } from '../instance/definition-flow.ts';
@@ -108,6 +109,13 @@ export async function decideMigration(
     deps.definitions.getDefinition(targetKey),
   ]);
   if (!target) return { refused: `${expected}, but the target process definition does not exist` };
+  // Its definition id is not named: the creator may not read it.
+  if (context.scope && !isInScope(context.scope, target)) {
+    return {
+      refused: `Not authorized to migrate process instance with key '${key}' into process definition with key '${targetKey}': the batch's creator held no '${context.scope.permission}' permission on it when it created the batch`,
+      errorClass: 'NOT_AUTHORIZED',
+    };
+  }
   if (!source) {
     return {
       refused: `${expected}, but its own process definition '${instance.processDefinitionKey}' is gone`,

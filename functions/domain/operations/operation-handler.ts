@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { EngineChange } from '#ports/engine-store.ts';
 import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
-import type { PermissionType } from '../authorization/permissions.ts';
+import type { InstanceScope, PermissionType } from '../authorization/permissions.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { EngineDeps } from '../instance/engine-step.ts';
 import type { InstanceCommand } from '../instance/instance-command.ts';
@@ -80,6 +80,11 @@ export interface OperationContext {
    */
   readonly parameters: unknown;
   readonly now: string;
+  /**
+   * What the batch's creator may act on: an operation that brings an instance into another
+   * definition (a migration's target) checks that one too, as the executor checks the instance's own.
+   */
+  readonly scope?: InstanceScope;
 }
 
 /**

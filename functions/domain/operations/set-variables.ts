@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { operationRequestSchema } from '#wire/batch-requests.ts';
+import { variablesSchema } from '#wire/variables.ts';
 import { withVariables } from '../instance/engine-step.ts';
 import { markedBy, type StepOperation } from './operation-handler.ts';
 
 /** Extension (Camunda 7's set-variables batch): the variables to set, a map of JSON values. */
 export const setVariablesParametersSchema = z
   .object({
-    variables: z
-      .record(z.string().min(1), z.unknown())
-      .refine((variables) => Object.keys(variables).length > 0, 'must name at least one variable'),
+    variables: variablesSchema(z.string().min(1)).refine(
+      (variables) => Object.keys(variables).length > 0,
+      'must name at least one variable',
+    ),
   })
   .strict();
 

@@ -136,6 +136,7 @@ describe('creation', () => {
       batchOperationType: 'CANCEL_PROCESS_INSTANCE' as const,
       items: { filter: { processDefinitionId: 'order-process' } },
       claims: { sub: 'operator' },
+      actor: { actorType: 'USER' as const, actorId: 'operator' },
       idempotencyKey: 'nightly-cleanup',
     };
     const first = await createBatch(creationDeps(), request);
@@ -145,6 +146,28 @@ describe('creation', () => {
       createBatch(creationDeps(), { ...request, items: { filter: { processDefinitionId: 'other' } } }),
     ).rejects.toThrow(IdempotencyConflictError);
     expect(executions.started).toEqual([first.batchOperationKey]);
+  });
+
+  it("scopes an Idempotency-Key by the verified caller: clients without a 'sub' never receive each other's batch", async () => {
+    const request = {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE' as const,
+      items: { filter: { processDefinitionId: 'order-process' } },
+      claims: {},
+      idempotencyKey: 'shared-key',
+    };
+    const alpha = await createBatch(creationDeps(), {
+      ...request,
+      claims: { client_id: 'alpha' },
+      actor: { actorType: 'CLIENT', actorId: 'alpha' },
+    });
+    const beta = await createBatch(creationDeps(), {
+      ...request,
+      claims: { client_id: 'beta' },
+      actor: { actorType: 'CLIENT', actorId: 'beta' },
+    });
+    expect(beta.replayed).toBe(false);
+    expect(beta.batchOperationKey).not.toBe(alpha.batchOperationKey);
+    expect(executions.started).toEqual([alpha.batchOperationKey, beta.batchOperationKey]);
   });
 });
 
