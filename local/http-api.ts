@@ -129,7 +129,10 @@ async function handle(
   const match = matches.find((candidate) => candidate.route.method === method);
   if (!match) {
     return matches.length > 0
-      ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname)
+      ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname, {
+          // RFC 9110 §15.5.6: a 405 names the methods the resource has.
+          allow: matches.map((candidate) => candidate.route.method).join(', '),
+        })
       : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
   }
   const headers = headersOf(req);
