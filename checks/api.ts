@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { pythonTool } from './python-venv.ts';
 
 /**
@@ -13,11 +14,6 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 // Only the state machine is taken from the template: cdk-nag's validation would add most of the start.
 process.env.CDK_VALIDATION ??= 'false';
 
-/** Same seed, same requests: a finding reproduces with the command the run prints. */
-const SEED = 29;
-/** Test cases per operation and phase: the whole run stays within a few minutes on two cores. */
-const MAX_EXAMPLES = 25;
-
 const [{ startEmbeddedRuntime }, { synthesizedStateMachineDefinition }] = await Promise.all([
   import('../local/embedded-runtime.ts'),
   import('../lib/synthesize.ts'),
@@ -31,19 +27,13 @@ let exitCode = 1;
 try {
   console.error(`Embedded runtime on ${runtime.url} (data in ${runtime.dataDir})`);
   exitCode = await run(schemathesis, [
+    // The seed, the example budget, every check, and the per-operation settings.
+    '--config-file',
+    fileURLToPath(new URL('schemathesis.toml', import.meta.url)),
     'run',
     `${runtime.url}/v2/extensions/openapi.json`,
     '--auth',
     'demo:demo',
-    '--checks',
-    'all',
-    '--seed',
-    String(SEED),
-    '--max-examples',
-    String(MAX_EXAMPLES),
-    '--workers',
-    '1',
-    '--no-color',
   ]);
 } finally {
   await runtime.stop();

@@ -105,6 +105,12 @@ describe('embedded HTTP API', () => {
     expect(wrongMethod.headers.get('allow')).toBe('GET');
   });
 
+  it('takes a literal segment as its own resource, not as the value of a sibling path parameter', async () => {
+    const wrongMethod = await fetch(`${base}/v2/things/search`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
   it('sends a streamed body as it is produced, before the handler has finished it', async () => {
     // Act
     const response = await fetch(`${base}/v2/things/42/report`);

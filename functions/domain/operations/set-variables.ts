@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { withVariables } from '../instance/engine-step.ts';
+import { unstorableValueIn } from '../limits.ts';
 import { markedBy, type StepOperation } from './operation-handler.ts';
 
 /** Extension (Camunda 7's set-variables batch): the variables to set, a map of JSON values. */
@@ -8,7 +9,12 @@ export const setVariablesParametersSchema = z
   .object({
     variables: z
       .record(z.string().min(1), z.unknown())
-      .refine((variables) => Object.keys(variables).length > 0, 'must name at least one variable'),
+      .refine((variables) => Object.keys(variables).length > 0, 'must name at least one variable')
+      .superRefine((variables, context) => {
+        const unstorable = unstorableValueIn(variables, 'variables');
+        if (unstorable) context.addIssue({ code: 'custom', message: unstorable });
+      })
+      .meta({ minProperties: 1 }), // the refinement, as the OpenAPI document states it
   })
   .strict();
 

@@ -136,6 +136,17 @@ describe('request limits', () => {
     );
   });
 
+  it('refuses variables holding a value the store cannot keep, naming where it is', () => {
+    expect(() => checkVariablesSize({ a: [1, -Number.MAX_SAFE_INTEGER, 1e-130, 0, 'x'] })).not.toThrow();
+    expect(() => checkVariablesSize({ a: { b: [2 ** 53] } })).toThrow(
+      'variables.a.b.0 is a number the store cannot keep',
+    );
+    expect(() => checkVariablesSize({ a: -1e-131 })).toThrow('variables.a is a number the store cannot keep');
+    expect(() => checkVariablesSize({ a: { '': 1 } })).toThrow(
+      'variables.a has an empty key, which the store cannot keep',
+    );
+  });
+
   it('takes bodies nested MAX_JSON_DEPTH levels deep and refuses one more', () => {
     expect(() => checkJsonDepth(nested(MAX_JSON_DEPTH))).not.toThrow();
     expect(() => checkJsonDepth(nested(MAX_JSON_DEPTH + 1))).toThrow(
