@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pythonTool } from './python-venv.ts';
 
@@ -23,10 +26,12 @@ const runtime = await startEmbeddedRuntime({
   port: 0,
   stateMachineDefinition: synthesizedStateMachineDefinition(),
 });
+// Hypothesis keeps a .hypothesis folder in its working directory: a temporary one, not the repository.
+const workDir = mkdtempSync(join(tmpdir(), 'check-api-'));
 let exitCode = 1;
 try {
   console.error(`Embedded runtime on ${runtime.url} (data in ${runtime.dataDir})`);
-  exitCode = await run(schemathesis, [
+  exitCode = await run(schemathesis, workDir, [
     // The seed, the example budget, every check, and the per-operation settings.
     '--config-file',
     fileURLToPath(new URL('schemathesis.toml', import.meta.url)),
@@ -37,13 +42,14 @@ try {
   ]);
 } finally {
   await runtime.stop();
+  rmSync(workDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
 
-/** Runs a command with this terminal and resolves to its exit code; a signal here is passed on to it. */
-function run(command: string, args: string[]): Promise<number> {
+/** Runs a command in `cwd` with this terminal and resolves to its exit code; a signal here is passed on to it. */
+function run(command: string, cwd: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
     child.once('error', reject);
