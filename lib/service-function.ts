@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TableSchema } from '#resources/table-schema.ts';
+import { CDK_ROLE_DEPENDENCY, ignoreCfnLintChecks } from './cfn-lint.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -93,6 +94,7 @@ export class ServiceFunction extends Construct {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
+    ignoreCfnLintChecks(this.function.node.defaultChild as lambda.CfnFunction, CDK_ROLE_DEPENDENCY);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { BatchOperationsStack } from './batch-operations-stack.ts';
 
@@ -8,9 +10,24 @@ export const STACK_NAME = 'BatchOperations';
  * offline): the embedded runtime takes the state machine definition from it, and tests assert on it.
  */
 export function synthesizeTemplate(context: Record<string, unknown> = {}): Record<string, unknown> {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new BatchOperationsStack(app, STACK_NAME);
+  const { app, stack } = appWithoutBundling(context);
   return app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
+}
+
+/**
+ * The cloud assembly, bundling skipped, written to `outdir`: the paths of its CloudFormation templates,
+ * the stack's and its nested stacks' (the templates are those `cdk synth` writes, but for asset hashes).
+ */
+export function synthesizeTemplateFiles(outdir: string, context: Record<string, unknown> = {}): string[] {
+  const assembly = appWithoutBundling(context, outdir).app.synth();
+  return readdirSync(assembly.directory)
+    .filter((file) => file.endsWith('.template.json'))
+    .map((file) => join(assembly.directory, file));
+}
+
+function appWithoutBundling(context: Record<string, unknown>, outdir?: string) {
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return { app, stack: new BatchOperationsStack(app, STACK_NAME) };
 }
 
 type TemplateValue =

@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '#resources/workflow-tasks.ts';
+import { CDK_ROLE_DEPENDENCY, ignoreCfnLintChecks } from './cfn-lint.ts';
 
 export type WorkflowFunctions = Record<keyof typeof workflowTasks, IFunction>;
 
@@ -143,6 +144,7 @@ export class BatchWorkflow extends Construct {
         includeExecutionData: false,
       },
     });
+    ignoreCfnLintChecks(this.stateMachine.node.defaultChild as sfn.CfnStateMachine, CDK_ROLE_DEPENDENCY);
     const role = this.stateMachine.role;
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -217,7 +217,9 @@ export async function answerIssuerRequest(
     return { status: 200, body: authenticator.jwks() };
   if (request.path !== `${LOCAL_ISSUER_PATH}/token`) return undefined;
   if (request.method !== 'POST')
-    return problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}`);
+    return problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.path}`, {
+      allow: 'POST',
+    });
   if (/^application\/x-www-form-urlencoded/i.test(request.contentType ?? '')) {
     const form = new URLSearchParams(request.body);
     const basic = /^Basic\s+(\S+)$/i.exec(request.authorization ?? '')?.[1];

@@ -127,10 +127,18 @@ async function handle(
     const parameters = matchRoutePath(candidate.route.path, url.pathname);
     return parameters ? [{ ...candidate, parameters }] : [];
   });
-  const match = matches.find((candidate) => candidate.route.method === method);
+  // A path is one resource: the template with a literal segment where another has a parameter
+  // (`/v2/jobs/activation` over `/v2/jobs/{jobKey}`) names it, and only its methods are allowed there.
+  const parameterCount = (candidate: (typeof matches)[number]) => Object.keys(candidate.parameters).length;
+  const fewest = Math.min(...matches.map(parameterCount));
+  const resource = matches.filter((candidate) => parameterCount(candidate) === fewest);
+  const match = resource.find((candidate) => candidate.route.method === method);
   if (!match) {
-    return matches.length > 0
-      ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname)
+    return resource.length > 0
+      ? problem(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, url.pathname, {
+          // RFC 9110 §15.5.6: a 405 names the methods the resource has.
+          allow: resource.map((candidate) => candidate.route.method).join(', '),
+        })
       : problem(404, 'NOT_FOUND', `No API route for ${method} ${url.pathname}`, url.pathname);
   }
   const headers = headersOf(req);

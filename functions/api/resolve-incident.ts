@@ -1,17 +1,14 @@
-import { z } from 'zod';
 import { requireCommandInScope } from '#commons/authorization.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { keyParameter } from '#commons/key-parameter.ts';
 import { engineDeps } from '#commons/services.ts';
 import { resolveIncident } from '#domain/incident/resolve-incident.ts';
-
-// Camunda accepts an optional operationReference to correlate the command; nothing here reads it back.
-const body = z.object({ operationReference: z.number().int().optional() }).strict();
+import { commandRequestSchema } from '#wire/command-requests.ts';
 
 /** POST /v2/incidents/{incidentKey}/resolution (204); Camunda asks UPDATE_PROCESS_INSTANCE on the incident's definition. */
 export const handler = jsonApi(async (event) => {
   const incidentKey = keyParameter(event, 'incidentKey');
-  parseBody(body, event.body);
+  parseBody(commandRequestSchema, event.body);
   const deps = engineDeps();
   await requireCommandInScope(event, 'UPDATE_PROCESS_INSTANCE', () => deps.engine.getIncident(incidentKey));
   await resolveIncident(deps, incidentKey);

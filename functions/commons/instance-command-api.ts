@@ -1,13 +1,10 @@
-import { z } from 'zod';
 import { applyToInstance } from '#domain/instance/instance-operation.ts';
 import type { WriteOperation } from '#domain/operations/operation-handler.ts';
+import { commandRequestSchema } from '#wire/command-requests.ts';
 import { requireCommandInScope } from './authorization.ts';
 import { json, jsonApi, parseBody } from './http.ts';
 import { keyParameter } from './key-parameter.ts';
 import { now, services } from './services.ts';
-
-// Camunda accepts an optional operationReference to correlate the command; nothing here reads it back.
-const commandBodySchema = z.object({ operationReference: z.number().int().optional() }).strict();
 
 /**
  * The handler of a single-instance command (`POST /v2/process-instances/{processInstanceKey}/<command>`:
@@ -18,7 +15,7 @@ const commandBodySchema = z.object({ operationReference: z.number().int().option
 export function instanceCommandApi(operation: WriteOperation) {
   return jsonApi(async (event) => {
     const key = keyParameter(event, 'processInstanceKey');
-    parseBody(commandBodySchema, event.body);
+    parseBody(commandRequestSchema, event.body);
     await requireCommandInScope(event, operation.itemPermission, () => services().instances.getInstance(key));
     await applyToInstance({ instances: services().instances, now }, operation, key);
     return json(204);

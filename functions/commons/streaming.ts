@@ -63,7 +63,9 @@ function routedByPath(route: ApiRoute): middy.MiddlewareObj<HttpEvent, HttpResul
       const method = event.requestContext.http.method;
       if (!parameters) throw new NotFoundError(`No API route for ${method} ${event.rawPath}`);
       if (method !== route.method) {
-        throw new ProblemError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${event.rawPath}`);
+        throw new ProblemError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${event.rawPath}`, {
+          allow: route.method,
+        });
       }
       event.pathParameters = parameters;
     },

@@ -8,8 +8,11 @@ export function keyFromSequence(sequence: number): string {
   return (KEY_BASE + BigInt(sequence)).toString();
 }
 
+/** A key as a path names it: up to 19 digits (a 64-bit integer). */
+export const KEY_PATTERN = /^\d{1,19}$/;
+
 export function isKey(value: string): boolean {
-  return /^\d{1,19}$/.test(value);
+  return KEY_PATTERN.test(value);
 }
 
 /** 2^64 / golden ratio: multiplying by it scatters any run of keys over the whole 64-bit range. */

@@ -99,9 +99,39 @@ export function checkJsonDepth(body: unknown): void {
   }
 }
 
-/** A request's variables must fit an instance record: at most MAX_VARIABLES_BYTES as JSON. */
+/**
+ * What the store (DynamoDB through the SDK's document client) cannot keep of a JSON value: a number
+ * beyond ±(2^53 − 1) (the SDK refuses to round it) or closer to 0 than 1e-130 (DynamoDB's range), and
+ * an empty object key (DynamoDB's map keys are never empty).
+ */
+const STORED_NUMBER_MIN = 1e-130;
+
+/** Why a JSON value cannot be stored, naming the place (`variables.a.0`), or undefined. */
+export function unstorableValueIn(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    return magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < STORED_NUMBER_MIN)
+      ? `${path} is a number the store cannot keep: magnitudes from 1e-130 to 2^53 - 1 (send others as strings)`
+      : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '' && !Array.isArray(value)) return `${path} has an empty key, which the store cannot keep`;
+    const found = unstorableValueIn(child, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A request's variables must fit an instance record: at most MAX_VARIABLES_BYTES as JSON, and only
+ * values the store keeps.
+ */
 export function checkVariablesSize(variables: Record<string, unknown> | undefined): void {
-  if (variables) checkLimit('variables', jsonBytes(variables), MAX_VARIABLES_BYTES, 'bytes as JSON');
+  if (!variables) return;
+  checkLimit('variables', jsonBytes(variables), MAX_VARIABLES_BYTES, 'bytes as JSON');
+  const unstorable = unstorableValueIn(variables, 'variables');
+  if (unstorable) throw new InvalidArgumentError(unstorable);
 }
 
 /** The UTF-8 size of a value as JSON. */

@@ -1,11 +1,27 @@
 import { z } from 'zod';
+import { readConfig } from '#commons/config.ts';
+import {
+  authorizationRequestSchema,
+  authorizationSearchSchema,
+} from '#domain/authorization/manage-authorizations.ts';
+import { batchControlsSchema } from '#domain/batch/batch-operation.ts';
 import { batchItemSearchSchema } from '#domain/batch/search-batch-items.ts';
 import { batchOperationSearchSchema } from '#domain/batch/search-batch-operations.ts';
+import { lowestItemsPerSecond } from '#domain/creation/create-batch.ts';
 import { incidentSearchSchema } from '#domain/incident/search-incidents.ts';
 import { processDefinitionSearchSchema } from '#domain/instance/search-process-definitions.ts';
 import { processInstanceSearchSchema } from '#domain/instance/search-process-instances.ts';
 import { jobSearchSchema } from '#domain/job/search-jobs.ts';
-import { OPERATIONS } from '#domain/operations/registry.ts';
+import { KEY_PATTERN } from '#domain/keys.ts';
+import { creationName, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
+import {
+  activateJobsRequestSchema,
+  commandRequestSchema,
+  completeJobRequestSchema,
+  createProcessInstanceRequestSchema,
+  failJobRequestSchema,
+  updateJobRequestSchema,
+} from '#wire/command-requests.ts';
 import { SERVICE_VERSION } from '#wire/topology.ts';
 import { type ApiRoute, apiRoutes } from './api-routes.ts';
 
@@ -30,6 +46,18 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   SearchBatchOperationItems: batchItemSearchSchema,
   SearchIncidents: incidentSearchSchema,
   SearchJobs: jobSearchSchema,
+  SearchAuthorizations: authorizationSearchSchema,
+  CreateAuthorization: authorizationRequestSchema,
+  CreateProcessInstance: createProcessInstanceRequestSchema,
+  CancelProcessInstance: commandRequestSchema,
+  SuspendProcessInstance: commandRequestSchema,
+  ResumeProcessInstance: commandRequestSchema,
+  ResolveIncident: commandRequestSchema,
+  ActivateJobs: activateJobsRequestSchema,
+  CompleteJob: completeJobRequestSchema,
+  FailJob: failJobRequestSchema,
+  UpdateJob: updateJobRequestSchema,
+  RetryFailedItems: batchControlsSchema.strict(),
   ...Object.fromEntries(OPERATIONS.map((operation) => [operation.creation.routeId, operation.creation.body])),
 };
 
@@ -47,6 +75,8 @@ const NO_CONTENT = new Set([
   'ResolveIncident',
   'GetStatus',
 ]);
+/** Routes that answer another success status than 200, as Camunda's do. */
+const CREATED = new Set(['CreateAuthorization']);
 const MEDIA_TYPES: Readonly<Record<string, string>> = {
   GetProcessDefinitionXml: 'text/xml',
   GetBatchOperationReport: 'text/csv',
@@ -61,37 +91,111 @@ function jsonSchemaOf(schema: z.ZodType) {
   return jsonSchema;
 }
 
+/** Routes whose handler reads no body (Camunda's batch suspension, resumption and cancellation). */
+const NO_BODY = new Set(['SuspendBatchOperation', 'ResumeBatchOperation', 'CancelBatchOperation']);
+
+/**
+ * A request body's JSON Schema with this deployment's own bounds: the lowest `itemsPerSecond` follows
+ * its shard count and chunk size (functions/domain/creation/create-batch.ts).
+ */
+function withDeploymentBounds(schema: Record<string, unknown>) {
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!properties?.itemsPerSecond) return schema;
+  const { SHARD_COUNT, CHUNK_SIZE } = readConfig();
+  const itemsPerSecond = {
+    ...properties.itemsPerSecond,
+    minimum: lowestItemsPerSecond(SHARD_COUNT, CHUNK_SIZE),
+  };
+  return { ...schema, properties: { ...properties, itemsPerSecond } };
+}
+
 /** A creation request must carry its body; the searches take an empty one. */
 const BODY_REQUIRED = new Set(OPERATIONS.map((operation) => operation.creation.routeId));
+
+/** POST /v2/deployments: Camunda's multipart form, BPMN files in `resources`. */
+const deploymentForm = {
+  type: 'object',
+  properties: {
+    resources: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } },
+    tenantId: { type: 'string' },
+  },
+  required: ['resources'],
+};
+
+/**
+ * A batch creation's answer (Camunda's BatchOperationCreatedResult) and where its key leads: the
+ * batch, its suspension, its items (OpenAPI links, which schemathesis's stateful phase follows).
+ */
+const batchCreated = {
+  schema: {
+    type: 'object',
+    properties: { batchOperationKey: { type: 'string' }, batchOperationType: { type: 'string' } },
+    required: ['batchOperationKey', 'batchOperationType'],
+  },
+  links: {
+    GetBatchOperation: {
+      operationId: 'GetBatchOperation',
+      parameters: { batchOperationKey: '$response.body#/batchOperationKey' },
+    },
+    SuspendBatchOperation: {
+      operationId: 'SuspendBatchOperation',
+      parameters: { batchOperationKey: '$response.body#/batchOperationKey' },
+    },
+    SearchBatchOperationItems: {
+      operationId: 'SearchBatchOperationItems',
+      requestBody: { filter: { batchOperationKey: '{$response.body#/batchOperationKey}' } },
+    },
+  },
+};
+
+/** A path parameter: a key's digits, or the name of an operation that has a dry run there. */
+function parameterSchema(route: ApiRoute, name: string) {
+  if (name !== 'operation') return { type: 'string', pattern: KEY_PATTERN.source };
+  const operations = OPERATIONS.filter((operation) => dryRunRouteOf(operation) === route.path);
+  return { type: 'string', enum: operations.map(creationName) };
+}
 
 function operationOf(route: ApiRoute) {
   const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
     name,
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    schema: parameterSchema(route, name),
   }));
   const body = requestBodies[route.id];
+  const created = BODY_REQUIRED.has(route.id);
   const success = NO_CONTENT.has(route.id)
     ? { '204': { description: 'Done.' } }
     : {
-        '200': {
+        [CREATED.has(route.id) ? '201' : '200']: {
           description: 'The result.',
-          content: { [MEDIA_TYPES[route.id] ?? 'application/json']: { schema: {} } },
+          content: {
+            [MEDIA_TYPES[route.id] ?? 'application/json']: { schema: created ? batchCreated.schema : {} },
+          },
+          ...(created ? { links: batchCreated.links } : {}),
         },
       };
+  const bodySchema = body ? withDeploymentBounds(jsonSchemaOf(body)) : { type: 'object' };
+  // A body with a required field is required: null or no body would be refused.
+  const bodyRequired =
+    created || route.id === 'CreateDeployment' || 'required' in bodySchema || 'anyOf' in bodySchema;
+  const requestMediaType =
+    route.id === 'CreateDeployment'
+      ? { 'multipart/form-data': { schema: deploymentForm } }
+      : // An optional body may also be JSON's null, taken as no body (functions/commons/http.ts, parseBody).
+        {
+          'application/json': {
+            schema: bodyRequired ? bodySchema : { anyOf: [bodySchema, { type: 'null' }] },
+          },
+        };
   return {
     operationId: route.id,
     ...(route.path.startsWith('/v2/extensions/') ? { tags: ['Extensions'] } : { tags: ['Camunda'] }),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.method === 'GET'
+    // GET and DELETE carry no body (RFC 9110 gives it no meaning there).
+    ...(route.method === 'GET' || route.method === 'DELETE' || NO_BODY.has(route.id)
       ? {}
-      : {
-          requestBody: {
-            required: BODY_REQUIRED.has(route.id),
-            content: { 'application/json': { schema: body ? jsonSchemaOf(body) : { type: 'object' } } },
-          },
-        }),
+      : { requestBody: { required: bodyRequired, content: requestMediaType } }),
     responses: {
       ...success,
       default: {

@@ -68,6 +68,12 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       expect(await batches.getBatchRecord('2251799813999999')).toBeUndefined();
     });
 
+    it('finds nothing for the empty key a search filter may name', async () => {
+      await batches.createBatch(batch());
+      expect(await batches.getBatch('')).toBeUndefined();
+      expect(await batches.getBatchRecord('')).toBeUndefined();
+    });
+
     it('refuses to create the same batch twice', async () => {
       const created = batch();
       await batches.createBatch(created);

@@ -95,13 +95,20 @@ describe('embedded HTTP API', () => {
     expect(Buffer.from(event?.body ?? '', 'base64').toString()).toContain('<xml/>');
   });
 
-  it('answers an unknown path with a 404 problem detail and a wrong method with 405', async () => {
+  it('answers an unknown path with a 404 problem detail and a wrong method with 405 naming the allowed ones', async () => {
     const missing = await fetch(`${base}/v2/nothing`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
     expect(((await missing.json()) as { title: string }).title).toBe('NOT_FOUND');
     const wrongMethod = await fetch(`${base}/v2/things/42`, { method: 'POST' });
     expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+  });
+
+  it('takes a literal segment as its own resource, not as the value of a sibling path parameter', async () => {
+    const wrongMethod = await fetch(`${base}/v2/things/search`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
   it('sends a streamed body as it is produced, before the handler has finished it', async () => {

@@ -120,6 +120,8 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   async getBatch(batchOperationKey: string): Promise<BatchWithShards | undefined> {
+    // A search filter may name the empty string, which names no batch and which DynamoDB refuses as a key.
+    if (batchOperationKey === '') return undefined;
     const records: Record<string, unknown>[] = [];
     for await (const page of queryPages(this.db, {
       TableName: this.batchesTable,
@@ -139,6 +141,7 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   async getBatchRecord(batchOperationKey: string): Promise<BatchOperation | undefined> {
+    if (batchOperationKey === '') return undefined;
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.batchesTable,

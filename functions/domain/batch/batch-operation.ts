@@ -59,14 +59,25 @@ export interface AuthorizationClaims {
   [claim: string]: string | number | boolean | string[];
 }
 
+/**
+ * The highest `itemsPerSecond` taken: far above what any table serves (40,000 writes/s by default), and
+ * a number DynamoDB stores as it is (the SDK refuses numbers beyond 2^53).
+ */
+export const MAX_ITEMS_PER_SECOND = 1_000_000;
+
 /** Extensions of the creation request: optional limits on how a batch runs. */
 export const batchControlsSchema = z.object({
   /** At most this many items per second for the whole batch, spread evenly over its shards. */
-  itemsPerSecond: z.number().positive().optional(),
+  itemsPerSecond: z.number().positive().max(MAX_ITEMS_PER_SECOND).optional(),
   /** The batch ends FAILED once more than `percentage` % of at least `minProcessedItems` processed items failed. */
   failureThreshold: z
     .object({
-      percentage: z.number().min(0).max(100),
+      // Kept to 9 decimals: DynamoDB stores no number closer to 0 than 1e-130.
+      percentage: z
+        .number()
+        .min(0)
+        .max(100)
+        .transform((percentage) => Math.round(percentage * 1e9) / 1e9),
       minProcessedItems: z.number().int().min(1).default(1),
     })
     .strict()

@@ -152,9 +152,14 @@ async function retrySource(deps: CreateBatchDeps, sourceKey: string) {
   return found.batch;
 }
 
+/** The lowest `itemsPerSecond` a deployment takes: each shard's chunk must finish within the worker's time. */
+export function lowestItemsPerSecond(shardCount: number, chunkSize: number): number {
+  return (chunkSize * shardCount) / MAX_PACED_CHUNK_SECONDS;
+}
+
 /** Each shard's worker paces its chunk within the worker's time: a rate too low for that is refused. */
 function validateRate(itemsPerSecond: number | undefined, shardCount: number, chunkSize: number) {
-  const lowest = (chunkSize * shardCount) / MAX_PACED_CHUNK_SECONDS;
+  const lowest = lowestItemsPerSecond(shardCount, chunkSize);
   if (itemsPerSecond !== undefined && itemsPerSecond < lowest) {
     throw new InvalidArgumentError(
       `itemsPerSecond must be at least ${Math.ceil(lowest)}: the rate is shared by ${shardCount} shards, and each shard's chunk of ${chunkSize} items must finish within ${MAX_PACED_CHUNK_SECONDS} s`,

@@ -18,6 +18,8 @@ export interface ActivateJobsRequest {
 
 /** Candidates read per index page: a few more than asked, as some may be taken meanwhile. */
 const CANDIDATE_PAGE_MIN = 10;
+/** At most this many per page, however many are asked for: a page is read whole (DynamoDB's Query `Limit`). */
+const CANDIDATE_PAGE_MAX = 1000;
 
 /**
  * Hands a worker up to `maxJobsToActivate` jobs of a type, in the order they became takeable: activatable ones (past any
@@ -40,7 +42,7 @@ export async function activateJobs(
   do {
     const page = await deps.engine.findActivatableJobs(request.type, nowMs, {
       cursor,
-      limit: Math.max(CANDIDATE_PAGE_MIN, 2 * request.maxJobsToActivate),
+      limit: Math.min(CANDIDATE_PAGE_MAX, Math.max(CANDIDATE_PAGE_MIN, 2 * request.maxJobsToActivate)),
     });
     for (const job of page.jobs) {
       if (activated.length >= request.maxJobsToActivate) break;

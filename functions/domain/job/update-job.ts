@@ -11,10 +11,17 @@ import { isOpen, type Job } from './job.ts';
  */
 export const jobChangesetSchema = z
   .object({
-    retries: z.number().int().nullable().optional(),
+    // validateChangeset's rules below, as the OpenAPI document states them (meta: JSON Schema).
+    retries: z.number().int().nullable().optional().meta({ minimum: 1 }),
     timeout: z.number().int().min(0).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .meta({
+    anyOf: ['retries', 'timeout'].map((field) => ({
+      required: [field],
+      properties: { [field]: { type: 'integer' } },
+    })),
+  });
 
 export interface JobChangeset {
   retries?: number | null;

@@ -2,15 +2,19 @@ import { z } from 'zod';
 import { operationRequestSchema } from '#wire/batch-requests.ts';
 import { variablesSchema } from '#wire/variables.ts';
 import { withVariables } from '../instance/engine-step.ts';
+import { unstorableValueIn } from '../limits.ts';
 import { markedBy, type StepOperation } from './operation-handler.ts';
 
 /** Extension (Camunda 7's set-variables batch): the variables to set, a map of JSON values. */
 export const setVariablesParametersSchema = z
   .object({
-    variables: variablesSchema(z.string().min(1)).refine(
-      (variables) => Object.keys(variables).length > 0,
-      'must name at least one variable',
-    ),
+    variables: variablesSchema(z.string().min(1))
+      .refine((variables) => Object.keys(variables).length > 0, 'must name at least one variable')
+      .superRefine((variables, context) => {
+        const unstorable = unstorableValueIn(variables, 'variables');
+        if (unstorable) context.addIssue({ code: 'custom', message: unstorable });
+      })
+      .meta({ minProperties: 1 }), // the refinement, as the OpenAPI document states it
   })
   .strict();
 

@@ -177,6 +177,13 @@ describe('job activation', () => {
     expect(refused.body.detail).toContain("in state 'CANCELED'");
   });
 
+  it('takes any maxJobsToActivate, however large, reading the candidates in pages of its own size', async () => {
+    await start('activation');
+    const response = await activate({ type: 'activation', maxJobsToActivate: 2 ** 53 - 2, timeout: 1000 });
+    expect(response.status).toBe(200);
+    expect(response.body.jobs).toHaveLength(1);
+  });
+
   it.each([
     [{ maxJobsToActivate: 1, timeout: 1000 }, 'type'],
     [{ type: 'x', maxJobsToActivate: 0, timeout: 1000 }, 'maxJobsToActivate'],

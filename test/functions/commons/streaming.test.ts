@@ -59,6 +59,7 @@ describe('streamingApi outside Lambda (the embedded runtime)', () => {
     expect([missing.statusCode, wrongMethod.statusCode]).toEqual([404, 405]);
     expect(missing.headers?.['content-type']).toBe('application/problem+json');
     expect(JSON.parse(await text(wrongMethod))).toMatchObject({ status: 405, title: 'METHOD_NOT_ALLOWED' });
+    expect(wrongMethod.headers?.allow).toBe('GET');
   });
 
   it('refuses a route that is not declared streaming', () => {

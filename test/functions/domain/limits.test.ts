@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { json, jsonApi } from '#commons/http.ts';
+import { batchControlsSchema, MAX_ITEMS_PER_SECOND } from '#domain/batch/batch-operation.ts';
 import { validateIdempotencyKey } from '#domain/creation/idempotency.ts';
 import { validateSelection, validateStoredRequestSize } from '#domain/creation/validate-selection.ts';
 import { parseProcessInstanceFilter } from '#domain/filter/parse-filter.ts';
@@ -133,6 +134,27 @@ describe('request limits', () => {
     expect(() => checkVariablesSize(variables(MAX_VARIABLES_BYTES))).not.toThrow();
     expect(() => checkVariablesSize(variables(MAX_VARIABLES_BYTES + 1))).toThrow(
       'variables has 131,073 bytes as JSON, more than the limit of 131,072',
+    );
+  });
+
+  it('takes itemsPerSecond up to MAX_ITEMS_PER_SECOND and keeps a failure percentage to 9 decimals', () => {
+    expect(batchControlsSchema.safeParse({ itemsPerSecond: MAX_ITEMS_PER_SECOND }).success).toBe(true);
+    expect(batchControlsSchema.safeParse({ itemsPerSecond: MAX_ITEMS_PER_SECOND + 1 }).success).toBe(false);
+    const controls = batchControlsSchema.parse({ failureThreshold: { percentage: 12.5000000004 } });
+    expect(controls.failureThreshold?.percentage).toBe(12.5);
+    expect(
+      batchControlsSchema.parse({ failureThreshold: { percentage: 1e-200 } }).failureThreshold?.percentage,
+    ).toBe(0);
+  });
+
+  it('refuses variables holding a value the store cannot keep, naming where it is', () => {
+    expect(() => checkVariablesSize({ a: [1, -Number.MAX_SAFE_INTEGER, 1e-130, 0, 'x'] })).not.toThrow();
+    expect(() => checkVariablesSize({ a: { b: [2 ** 53] } })).toThrow(
+      'variables.a.b.0 is a number the store cannot keep',
+    );
+    expect(() => checkVariablesSize({ a: -1e-131 })).toThrow('variables.a is a number the store cannot keep');
+    expect(() => checkVariablesSize({ a: { '': 1 } })).toThrow(
+      'variables.a has an empty key, which the store cannot keep',
     );
   });
 
