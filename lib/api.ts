@@ -141,6 +141,18 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // The batch record, and its audit entries beside it in the Batches table.
   GetBatchAuditLog: { tables: { batches: 'read' } },
   GetAuthorization: { tables: { authorizations: 'read' } },
+  // The reads around a batch: one record each, or the instances a filter matches (statistics).
+  GetIncident: { tables: { incidents: 'read' } },
+  SearchProcessInstanceIncidents: { tables: { processInstances: 'read', incidents: 'read' } },
+  GetProcessInstanceStatistics: { tables: { processInstances: 'read' } },
+  // The instance, and its definition's BPMN for the flows' ids.
+  GetProcessInstanceSequenceFlows: { tables: { processInstances: 'read', processDefinitions: 'read' } },
+  GetProcessInstanceCallHierarchy: { tables: { processInstances: 'read' } },
+  GetProcessDefinitionStatistics: { tables: { processDefinitions: 'read', processInstances: 'read' } },
+  // The caller from its verified claims; the license is a constant.
+  GetCurrentUser: { tables: {} },
+  GetLicense: { tables: {}, public: true },
+
   DeleteAuthorization: { tables: { authorizations: 'readWrite' } },
 };
 

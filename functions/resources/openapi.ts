@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { batchItemSearchSchema } from '#domain/batch/search-batch-items.ts';
 import { batchOperationSearchSchema } from '#domain/batch/search-batch-operations.ts';
 import { incidentSearchSchema } from '#domain/incident/search-incidents.ts';
+import { definitionStatisticsSchema } from '#domain/instance/element-statistics.ts';
 import { processDefinitionSearchSchema } from '#domain/instance/search-process-definitions.ts';
 import { processInstanceSearchSchema } from '#domain/instance/search-process-instances.ts';
 import { jobSearchSchema } from '#domain/job/search-jobs.ts';
@@ -30,6 +31,8 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   SearchBatchOperationItems: batchItemSearchSchema,
   SearchIncidents: incidentSearchSchema,
   SearchJobs: jobSearchSchema,
+  SearchProcessInstanceIncidents: incidentSearchSchema,
+  GetProcessDefinitionStatistics: definitionStatisticsSchema,
   ...Object.fromEntries(OPERATIONS.map((operation) => [operation.creation.routeId, operation.creation.body])),
 };
 
