@@ -149,6 +149,15 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   GetProcessInstanceSequenceFlows: { tables: { processInstances: 'read', processDefinitions: 'read' } },
   GetProcessInstanceCallHierarchy: { tables: { processInstances: 'read' } },
   GetProcessDefinitionStatistics: { tables: { processDefinitions: 'read', processInstances: 'read' } },
+  // An engine step as a job failure: the job, the instance's incident flags, a new incident.
+  ThrowJobError: {
+    tables: {
+      jobs: 'readWrite',
+      processInstances: 'readWrite',
+      incidents: 'readWrite',
+      keySequences: 'readWrite',
+    },
+  },
   // The caller from its verified claims; the license is a constant.
   GetCurrentUser: { tables: {} },
   GetLicense: { tables: {}, public: true },

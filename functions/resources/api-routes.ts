@@ -283,6 +283,13 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-process-definition-statistics.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
   },
+  {
+    id: 'ThrowJobError',
+    method: 'POST',
+    path: '/v2/jobs/{jobKey}/error',
+    entry: 'functions/api/throw-job-error.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
+  },
   // Who the credentials name, and the license, as Camunda's web apps read them first.
   {
     id: 'GetCurrentUser',

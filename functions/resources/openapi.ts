@@ -6,6 +6,7 @@ import { definitionStatisticsSchema } from '#domain/instance/element-statistics.
 import { processDefinitionSearchSchema } from '#domain/instance/search-process-definitions.ts';
 import { processInstanceSearchSchema } from '#domain/instance/search-process-instances.ts';
 import { jobSearchSchema } from '#domain/job/search-jobs.ts';
+import { jobErrorSchema } from '#domain/job/throw-job-error.ts';
 import { OPERATIONS } from '#domain/operations/registry.ts';
 import { SERVICE_VERSION } from '#wire/topology.ts';
 import { type ApiRoute, apiRoutes } from './api-routes.ts';
@@ -33,6 +34,7 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   SearchJobs: jobSearchSchema,
   SearchProcessInstanceIncidents: incidentSearchSchema,
   GetProcessDefinitionStatistics: definitionStatisticsSchema,
+  ThrowJobError: jobErrorSchema,
   ...Object.fromEntries(OPERATIONS.map((operation) => [operation.creation.routeId, operation.creation.body])),
 };
 
@@ -46,6 +48,7 @@ const NO_CONTENT = new Set([
   'CancelBatchOperation',
   'CompleteJob',
   'FailJob',
+  'ThrowJobError',
   'UpdateJob',
   'ResolveIncident',
   'GetStatus',
@@ -64,8 +67,11 @@ function jsonSchemaOf(schema: z.ZodType) {
   return jsonSchema;
 }
 
-/** A creation request must carry its body; the searches take an empty one. */
-const BODY_REQUIRED = new Set(OPERATIONS.map((operation) => operation.creation.routeId));
+/** A creation request and a thrown error must carry their body; the searches take an empty one. */
+const BODY_REQUIRED = new Set([
+  ...OPERATIONS.map((operation) => operation.creation.routeId),
+  'ThrowJobError',
+]);
 
 function operationOf(route: ApiRoute) {
   const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({

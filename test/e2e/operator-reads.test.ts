@@ -190,6 +190,80 @@ describe('the call hierarchy', () => {
   });
 });
 
+describe('a worker throwing a BPMN error', () => {
+  it('leaves the job ERROR_THROWN with an UNHANDLED_ERROR_EVENT incident, whose resolution hands the job out again', async () => {
+    // Prepare: a payment of its own process and job type, its job activated.
+    const deployment = await sdk.createDeployment({
+      resources: [
+        bpmnFile('e2e-payment.bpmn', { 'e2e-payment': 'e2e-refund', 'e2e-charge-card': 'e2e-refund' }),
+      ],
+    });
+    const instance = await sdk.createProcessInstance({
+      processDefinitionKey: deployment.processes[0].processDefinitionKey as never,
+    });
+    const activate = () =>
+      api.post('/v2/jobs/activation', {
+        type: 'e2e-refund',
+        maxJobsToActivate: 1,
+        timeout: 60_000,
+        worker: 'w',
+      });
+    const [job] = (await activate()).body.jobs;
+
+    await sdk.throwJobError({
+      jobKey: job.jobKey,
+      errorCode: 'card-declined',
+      errorMessage: 'Card declined',
+    });
+
+    const jobs = await sdk.searchJobs({ filter: { processInstanceKey: instance.processInstanceKey } }, NOW);
+    expect(
+      jobs.items.map(({ state, errorCode, errorMessage, retries }) => ({
+        state,
+        errorCode,
+        errorMessage,
+        retries,
+      })),
+    ).toEqual([
+      { state: 'ERROR_THROWN', errorCode: 'card-declined', errorMessage: 'Card declined', retries: 2 },
+    ]);
+    const incidents = await sdk.searchProcessInstanceIncidents(
+      { processInstanceKey: instance.processInstanceKey },
+      NOW,
+    );
+    expect(
+      incidents.items.map(({ errorType, errorMessage, jobKey }) => ({ errorType, errorMessage, jobKey })),
+    ).toEqual([
+      {
+        errorType: 'UNHANDLED_ERROR_EVENT',
+        errorMessage:
+          "Expected to throw an error event with the code 'card-declined' with message 'Card declined', but it was not caught. No error events are available in the scope.",
+        jobKey: job.jobKey,
+      },
+    ]);
+    expect((await api.get(`/v2/process-instances/${instance.processInstanceKey}`)).body.hasIncident).toBe(
+      true,
+    );
+    expect((await api.post(`/v2/jobs/${job.jobKey}/error`, { errorCode: 'again' })).status).toBe(409);
+
+    expect((await api.post(`/v2/incidents/${incidents.items[0].incidentKey}/resolution`, {})).status).toBe(
+      204,
+    );
+    expect((await activate()).body.jobs.map((again: { jobKey: string }) => again.jobKey)).toEqual([
+      job.jobKey,
+    ]);
+  });
+
+  it('answers an unknown job, of any key shape, with 404 and a missing error code with 400', async () => {
+    const unknown = await api.post('/v2/jobs/2251799813699999/error', { errorCode: 'x' });
+    const malformed = await api.post('/v2/jobs/abc/error', { errorCode: 'x' });
+    const noCode = await api.post('/v2/jobs/2251799813699999/error', { errorMessage: 'no code' });
+
+    expect([unknown.status, malformed.status, noCode.status]).toEqual([404, 404, 400]);
+    expect(noCode.body.detail).toContain('errorCode');
+  });
+});
+
 describe('who calls, and the license', () => {
   it('names the caller with its tenants and components, and refuses a call without credentials with 401', async () => {
     const me = await sdk.getAuthentication();

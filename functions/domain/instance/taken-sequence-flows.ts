@@ -8,7 +8,8 @@ import type { ProcessInstance } from './process-instance.ts';
  * elements between (token-flow.ts): a token enters a scope at its none start event, leaves an event,
  * gateway or pass-through task at once along `successorsOf`, and leaves a task or subprocess when its
  * element instance completed. A flow is taken when its source was left along it. Tokens a
- * modification moved took no flow to their new element, and none is shown.
+ * modification moved took no flow to their new element, and none is shown; an instance started at
+ * given elements (start instructions) shows the flows from the start event as if it passed them.
  */
 export function takenSequenceFlows(
   instance: ProcessInstance,
