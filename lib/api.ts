@@ -149,6 +149,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   GetProcessInstanceSequenceFlows: { tables: { processInstances: 'read', processDefinitions: 'read' } },
   GetProcessInstanceCallHierarchy: { tables: { processInstances: 'read' } },
   GetProcessDefinitionStatistics: { tables: { processDefinitions: 'read', processInstances: 'read' } },
+  // Variables live on their instance: one read, or every instance's (a search).
+  SearchVariables: { tables: { processInstances: 'read' } },
+  GetVariable: { tables: { processInstances: 'read' } },
   // An engine step as a job failure: the job, the instance's incident flags, a new incident.
   ThrowJobError: {
     tables: {

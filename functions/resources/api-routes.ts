@@ -283,6 +283,21 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/get-process-definition-statistics.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
   },
+  // Variables: what instances carry, to pick a filter's values from.
+  {
+    id: 'SearchVariables',
+    method: 'POST',
+    path: '/v2/variables/search',
+    entry: 'functions/api/search-variables.ts',
+    access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'GetVariable',
+    method: 'GET',
+    path: '/v2/variables/{variableKey}',
+    entry: 'functions/api/get-variable.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
   {
     id: 'ThrowJobError',
     method: 'POST',

@@ -5,6 +5,7 @@ import { incidentSearchSchema } from '#domain/incident/search-incidents.ts';
 import { definitionStatisticsSchema } from '#domain/instance/element-statistics.ts';
 import { processDefinitionSearchSchema } from '#domain/instance/search-process-definitions.ts';
 import { processInstanceSearchSchema } from '#domain/instance/search-process-instances.ts';
+import { variableSearchSchema } from '#domain/instance/variables.ts';
 import { jobSearchSchema } from '#domain/job/search-jobs.ts';
 import { jobErrorSchema } from '#domain/job/throw-job-error.ts';
 import { OPERATIONS } from '#domain/operations/registry.ts';
@@ -35,6 +36,7 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   SearchProcessInstanceIncidents: incidentSearchSchema,
   GetProcessDefinitionStatistics: definitionStatisticsSchema,
   ThrowJobError: jobErrorSchema,
+  SearchVariables: variableSearchSchema,
   ...Object.fromEntries(OPERATIONS.map((operation) => [operation.creation.routeId, operation.creation.body])),
 };
 

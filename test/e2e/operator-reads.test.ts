@@ -190,6 +190,71 @@ describe('the call hierarchy', () => {
   });
 });
 
+describe('variables', () => {
+  it('searches the variables instances carry by name and value, and reads one by its key', async () => {
+    const found = await sdk.searchVariables(
+      { filter: { name: 'order', processInstanceKey: failed as never }, truncateValues: false } as never,
+      NOW,
+    );
+    const byValue = await sdk.searchVariables({ filter: { name: 'order', value: '2' } } as never, NOW);
+
+    expect(found.items).toEqual([
+      {
+        name: 'order',
+        value: '1',
+        isTruncated: false,
+        tenantId: '<default>',
+        variableKey: expect.stringMatching(/^\d+$/),
+        scopeKey: failed,
+        processInstanceKey: failed,
+        rootProcessInstanceKey: null,
+      },
+    ]);
+    expect(byValue.items.map((variable) => variable.processInstanceKey)).toEqual([completed]);
+    const read = await sdk.getVariable({ variableKey: found.items[0].variableKey }, NOW);
+    expect(read).toEqual({
+      name: 'order',
+      value: '1',
+      tenantId: '<default>',
+      variableKey: found.items[0].variableKey,
+      scopeKey: failed,
+      processInstanceKey: failed,
+      rootProcessInstanceKey: null,
+    });
+  });
+
+  it('cuts values longer than 8191 characters in a search unless truncateValues=false, never in a read', async () => {
+    const long = 'x'.repeat(9000);
+    const started = await api.post('/v2/process-instances', {
+      processDefinitionKey,
+      variables: { note: long },
+    });
+    const filter = { filter: { name: 'note', processInstanceKey: started.body.processInstanceKey } };
+
+    const cut = await api.post('/v2/variables/search', filter);
+    const whole = await api.post('/v2/variables/search?truncateValues=false', filter);
+    const read = await api.get(`/v2/variables/${cut.body.items[0].variableKey}`);
+
+    expect([cut.body.items[0].value.length, cut.body.items[0].isTruncated]).toEqual([8191, true]);
+    expect([whole.body.items[0].value, whole.body.items[0].isTruncated]).toEqual([
+      JSON.stringify(long),
+      false,
+    ]);
+    expect(read.body.value).toBe(JSON.stringify(long));
+  });
+
+  it('answers an unknown variable, of any key shape, with 404', async () => {
+    for (const key of [`${failed}000000000`, '12', 'abc']) {
+      const response = await api.get(`/v2/variables/${key}`);
+      expect({ key, status: response.status, title: response.body.title }).toEqual({
+        key,
+        status: 404,
+        title: 'NOT_FOUND',
+      });
+    }
+  });
+});
+
 describe('a worker throwing a BPMN error', () => {
   it('leaves the job ERROR_THROWN with an UNHANDLED_ERROR_EVENT incident, whose resolution hands the job out again', async () => {
     // Prepare: a payment of its own process and job type, its job activated.
