@@ -114,6 +114,21 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/resume-process-instance.ts',
     access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
+  // One instance migrated or modified, by the batch's own per-item rules (Operate offers them beside the batch).
+  {
+    id: 'MigrateProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/migration',
+    entry: 'functions/api/migrate-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'ModifyProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/modification',
+    entry: 'functions/api/modify-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'MODIFY_PROCESS_INSTANCE'),
+  },
   {
     id: 'GetProcessInstance',
     method: 'GET',

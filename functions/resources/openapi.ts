@@ -8,6 +8,8 @@ import { processInstanceSearchSchema } from '#domain/instance/search-process-ins
 import { variableSearchSchema } from '#domain/instance/variables.ts';
 import { jobSearchSchema } from '#domain/job/search-jobs.ts';
 import { jobErrorSchema } from '#domain/job/throw-job-error.ts';
+import { instanceMigrationSchema } from '#domain/operations/migrate-process-instance.ts';
+import { instanceModificationSchema } from '#domain/operations/modify-process-instance.ts';
 import { OPERATIONS } from '#domain/operations/registry.ts';
 import { SERVICE_VERSION } from '#wire/topology.ts';
 import { type ApiRoute, apiRoutes } from './api-routes.ts';
@@ -37,6 +39,8 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   GetProcessDefinitionStatistics: definitionStatisticsSchema,
   ThrowJobError: jobErrorSchema,
   SearchVariables: variableSearchSchema,
+  MigrateProcessInstance: instanceMigrationSchema,
+  ModifyProcessInstance: instanceModificationSchema,
   ...Object.fromEntries(OPERATIONS.map((operation) => [operation.creation.routeId, operation.creation.body])),
 };
 
@@ -51,6 +55,8 @@ const NO_CONTENT = new Set([
   'CompleteJob',
   'FailJob',
   'ThrowJobError',
+  'MigrateProcessInstance',
+  'ModifyProcessInstance',
   'UpdateJob',
   'ResolveIncident',
   'GetStatus',
@@ -69,10 +75,12 @@ function jsonSchemaOf(schema: z.ZodType) {
   return jsonSchema;
 }
 
-/** A creation request and a thrown error must carry their body; the searches take an empty one. */
+/** A creation request, a thrown error and a single-instance migration or modification carry their body; the searches take an empty one. */
 const BODY_REQUIRED = new Set([
   ...OPERATIONS.map((operation) => operation.creation.routeId),
   'ThrowJobError',
+  'MigrateProcessInstance',
+  'ModifyProcessInstance',
 ]);
 
 function operationOf(route: ApiRoute) {

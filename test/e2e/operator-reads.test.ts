@@ -329,6 +329,107 @@ describe('a worker throwing a BPMN error', () => {
   });
 });
 
+describe('migrating and modifying one instance', () => {
+  let v2: string;
+  const shipments: string[] = [];
+
+  beforeAll(async () => {
+    const v1 = (await sdk.createDeployment({ resources: [bpmnFile('e2e-shipping-v1.bpmn')] })).processes[0];
+    v2 = (await sdk.createDeployment({ resources: [bpmnFile('e2e-shipping-v2.bpmn')] })).processes[0]
+      .processDefinitionKey;
+    for (let index = 0; index < 3; index++) {
+      shipments.push(
+        (await sdk.createProcessInstance({ processDefinitionKey: v1.processDefinitionKey }))
+          .processInstanceKey,
+      );
+    }
+  });
+
+  it('migrates an instance by the batch rule: mapped elements move, an unmapped active element is refused with 409', async () => {
+    await sdk.migrateProcessInstance({
+      processInstanceKey: shipments[0] as never,
+      targetProcessDefinitionKey: v2 as never,
+      mappingInstructions: [{ sourceElementId: 'pack' as never, targetElementId: 'pack-parcel' as never }],
+    });
+    const unmapped = await api.post(`/v2/process-instances/${shipments[1]}/migration`, {
+      targetProcessDefinitionKey: v2,
+      mappingInstructions: [],
+    });
+    const badTarget = await api.post(`/v2/process-instances/${shipments[1]}/migration`, {
+      targetProcessDefinitionKey: v2,
+      mappingInstructions: [{ sourceElementId: 'pack', targetElementId: 'nowhere' }],
+    });
+
+    const migrated = await sdk.getProcessInstanceStatistics(
+      { processInstanceKey: shipments[0] as never },
+      NOW,
+    );
+    expect((await api.get(`/v2/process-instances/${shipments[0]}`)).body.processDefinitionKey).toBe(v2);
+    expect(migrated.items).toEqual([
+      { elementId: 'pack-parcel', active: 1, canceled: 0, incidents: 0, completed: 0 },
+    ]);
+    expect({ status: unmapped.status, title: unmapped.body.title }).toEqual({
+      status: 409,
+      title: 'INVALID_STATE',
+    });
+    expect(unmapped.body.detail).toContain("'pack'");
+    expect({ status: badTarget.status, title: badTarget.body.title }).toEqual({
+      status: 400,
+      title: 'INVALID_ARGUMENT',
+    });
+    expect((await api.get(`/v2/process-instances/${shipments[1]}`)).body.processDefinitionKey).not.toBe(v2);
+  });
+
+  it('moves a token by the batch rule and refuses what the built-in engine cannot run with 400', async () => {
+    await sdk.modifyProcessInstance({
+      processInstanceKey: shipments[2] as never,
+      moveInstructions: [
+        {
+          sourceElementInstruction: { sourceType: 'byId', sourceElementId: 'pack' as never },
+          targetElementId: 'inspect' as never,
+        },
+      ],
+    });
+    const activation = await api.post(`/v2/process-instances/${shipments[2]}/modification`, {
+      activateInstructions: [{ elementId: 'inspect' }],
+    });
+
+    const moved = await sdk.getProcessInstanceStatistics({ processInstanceKey: shipments[2] as never }, NOW);
+    expect(moved.items).toEqual([
+      { elementId: 'inspect', active: 1, canceled: 0, incidents: 0, completed: 0 },
+      { elementId: 'pack', active: 0, canceled: 1, incidents: 0, completed: 0 },
+    ]);
+    expect({ status: activation.status, title: activation.body.title }).toEqual({
+      status: 400,
+      title: 'INVALID_ARGUMENT',
+    });
+    expect(activation.body.detail).toContain('moves tokens only');
+  });
+
+  it('answers an unknown instance, of any key shape, with 404', async () => {
+    const move = {
+      moveInstructions: [
+        {
+          sourceElementInstruction: { sourceType: 'byId', sourceElementId: 'pack' },
+          targetElementId: 'inspect',
+        },
+      ],
+    };
+    const plan = { targetProcessDefinitionKey: v2, mappingInstructions: [] };
+    for (const response of [
+      await api.post('/v2/process-instances/2251799813699999/migration', plan),
+      await api.post('/v2/process-instances/abc/migration', plan),
+      await api.post('/v2/process-instances/2251799813699999/modification', move),
+      await api.post('/v2/process-instances/abc/modification', move),
+    ]) {
+      expect({ status: response.status, title: response.body.title }).toEqual({
+        status: 404,
+        title: 'NOT_FOUND',
+      });
+    }
+  });
+});
+
 describe('who calls, and the license', () => {
   it('names the caller with its tenants and components, and refuses a call without credentials with 401', async () => {
     const me = await sdk.getAuthentication();
