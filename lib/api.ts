@@ -10,7 +10,7 @@ import { OPERATIONS } from '#domain/operations/registry.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
 import { ApiStageProtection } from './api-stage.ts';
-import { ServiceFunction } from './service-function.ts';
+import { ServiceFunction, serviceLogGroup } from './service-function.ts';
 import { STREAMING_ROUTE_TIMEOUT, StreamingRoute } from './streaming-route.ts';
 import type { TableName } from './tables.ts';
 
@@ -141,6 +141,47 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   // The batch record, and its audit entries beside it in the Batches table.
   GetBatchAuditLog: { tables: { batches: 'read' } },
   GetAuthorization: { tables: { authorizations: 'read' } },
+  // The reads around a batch: one record each, or the instances a filter matches (statistics).
+  GetIncident: { tables: { incidents: 'read' } },
+  SearchProcessInstanceIncidents: { tables: { processInstances: 'read', incidents: 'read' } },
+  GetProcessInstanceStatistics: { tables: { processInstances: 'read' } },
+  // The instance, and its definition's BPMN for the flows' ids.
+  GetProcessInstanceSequenceFlows: { tables: { processInstances: 'read', processDefinitions: 'read' } },
+  GetProcessInstanceCallHierarchy: { tables: { processInstances: 'read' } },
+  GetProcessDefinitionStatistics: { tables: { processDefinitions: 'read', processInstances: 'read' } },
+  // Engine steps on one instance: it, its jobs and incidents, the definitions, keys for new tokens.
+  MigrateProcessInstance: {
+    tables: {
+      processInstances: 'readWrite',
+      processDefinitions: 'read',
+      jobs: 'readWrite',
+      incidents: 'readWrite',
+    },
+  },
+  ModifyProcessInstance: {
+    tables: {
+      processInstances: 'readWrite',
+      processDefinitions: 'read',
+      jobs: 'readWrite',
+      incidents: 'readWrite',
+      keySequences: 'readWrite',
+    },
+  },
+  // Variables live on their instance: one read, or every instance's (a search).
+  SearchVariables: { tables: { processInstances: 'read' } },
+  GetVariable: { tables: { processInstances: 'read' } },
+  // An engine step as a job failure: the job, the instance's incident flags, a new incident.
+  ThrowJobError: {
+    tables: {
+      jobs: 'readWrite',
+      processInstances: 'readWrite',
+      incidents: 'readWrite',
+      keySequences: 'readWrite',
+    },
+  },
+  // The caller from its verified claims; the license is a constant.
+  GetCurrentUser: { tables: {} },
+  GetLicense: { tables: {}, public: true },
   DeleteAuthorization: { tables: { authorizations: 'readWrite' } },
 };
 
@@ -172,6 +213,9 @@ export class Api extends Construct {
         tables[name].tableName,
       ]),
     );
+    // One log group for every route's function (each line names its function: Powertools' function_name):
+    // a group per route would cost a resource per route against CloudFormation's 500 per stack.
+    const routeLogs = serviceLogGroup(this, 'RouteLogs');
     for (const route of apiRoutes) {
       const access = routeAccess[route.id];
       if (!access) {
@@ -181,6 +225,7 @@ export class Api extends Construct {
       }
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
+        logGroup: routeLogs,
         environment: { ...environment, ...tableNames, STATE_MACHINE_ARN: stateMachine.stateMachineArn },
         timeout: route.streaming ? STREAMING_ROUTE_TIMEOUT : undefined,
       });

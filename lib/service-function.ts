@@ -20,6 +20,16 @@ export interface ServiceFunctionProps {
   readonly environment: Record<string, string>;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /** A log group shared with other functions (the API's routes); otherwise the function gets its own. */
+  readonly logGroup?: logs.ILogGroup;
+}
+
+/** A log group as the service keeps its functions' logs: a month, removed with the stack. */
+export function serviceLogGroup(scope: Construct, id: string): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    retention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 }
 
 /** DynamoDB's data actions a function may be granted on a table and its indexes, by access. */
@@ -45,8 +55,8 @@ const TABLE_ACTIONS = {
 
 /**
  * Every Lambda of the service with its defaults baked in: Node 24 (Lambda's newest Node runtime) on
- * arm64, ESM bundle by esbuild, X-Ray tracing, and its own log group with a retention (a plain
- * resource, no custom resource). Its role holds no AWS managed policy: it may write its own log
+ * arm64, ESM bundle by esbuild, X-Ray tracing, and a log group with a retention (a plain resource,
+ * no custom resource): its own, or one it shares. Its role holds no AWS managed policy: it may write its own log
  * group and X-Ray traces, plus what each `bind…` grants.
  */
 export class ServiceFunction extends Construct {
@@ -54,10 +64,7 @@ export class ServiceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup = props.logGroup ?? serviceLogGroup(this, 'Logs');
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });

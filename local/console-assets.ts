@@ -25,9 +25,10 @@ export type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise
 
 /**
  * The web console's static files at `/` (the API keeps `/v2` and `/metrics`): a file of the build
- * when the path names one, else `index.html` for paths without an extension (the console routes in
- * the hash, so this fallback only catches deep links typed by hand). Vite's hashed `assets/` are
- * cached for good, `index.html` and `config.json` never.
+ * when the path names one. A path without an extension is a deep link typed by hand (`/batches/123`):
+ * the console routes in the hash and loads its assets relative to `/`, so it is redirected to the same
+ * view at `/#/batches/123`. Vite's hashed `assets/` are cached for good, `index.html` and
+ * `config.json` never.
  */
 export function consoleAssets(root: string = CONSOLE_DIST): StaticFiles {
   return async (req, res) => {
@@ -36,6 +37,12 @@ export function consoleAssets(root: string = CONSOLE_DIST): StaticFiles {
     if (path.startsWith('/v2/') || path === '/v2' || path === '/metrics') return false;
     if (method !== 'GET' && method !== 'HEAD') return false;
     const file = await fileFor(root, path);
+    if (!file && extname(path) === '' && !path.split('/').includes('..')) {
+      const { pathname, search } = new URL(req.url ?? '/', 'http://localhost');
+      res.writeHead(302, { location: `/#${pathname}${search}`, 'cache-control': 'no-cache' });
+      res.end();
+      return true;
+    }
     if (!file) {
       const missingBuild = !(await isFile(join(root, 'index.html')));
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -73,7 +80,7 @@ async function fileFor(root: string, path: string): Promise<string | undefined> 
   // Never outside the build folder (`..` in a path).
   if (candidate !== root && !candidate.startsWith(root + sep)) return undefined;
   if (await isFile(candidate)) return candidate;
-  if (extname(path) === '') {
+  if (path === '/') {
     const index = join(root, 'index.html');
     if (await isFile(index)) return index;
   }

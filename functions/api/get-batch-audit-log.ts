@@ -1,5 +1,5 @@
 import { json, jsonApi } from '#commons/http.ts';
-import { keyParameter } from '#commons/key-parameter.ts';
+import { batchKeyParameter } from '#commons/key-parameter.ts';
 import { services } from '#commons/services.ts';
 import { NotFoundError } from '#domain/errors.ts';
 
@@ -8,7 +8,7 @@ import { NotFoundError } from '#domain/errors.ts';
  * batch (create, suspend, resume, cancel, retry), oldest first: who, when, what.
  */
 export const handler = jsonApi(async (event) => {
-  const key = keyParameter(event, 'batchOperationKey');
+  const key = batchKeyParameter(event);
   const { batches, audit } = services();
   if (!(await batches.getBatch(key))) throw new NotFoundError(`Batch operation with key '${key}' not found`);
   return json(200, { items: await audit.entriesOf(key) });

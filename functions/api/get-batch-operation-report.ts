@@ -1,6 +1,6 @@
 import { negotiateMediaType } from '#commons/content-negotiation.ts';
 import type { HttpEvent } from '#commons/http.ts';
-import { keyParameter } from '#commons/key-parameter.ts';
+import { batchKeyParameter } from '#commons/key-parameter.ts';
 import { ProblemError } from '#commons/problems.ts';
 import { services } from '#commons/services.ts';
 import { streamingApi, textStream } from '#commons/streaming.ts';
@@ -22,7 +22,7 @@ const CONTENT_TYPE_PARAMETERS: Record<ReportFormat, string> = {
  * JSON Lines, streamed (a Lambda function URL on AWS), chosen by `?format=csv|jsonl` or by Accept.
  */
 export const handler = streamingApi('GetBatchOperationReport', async (event) => {
-  const key = keyParameter(event, 'batchOperationKey');
+  const key = batchKeyParameter(event);
   const { format, mediaType } = chooseFormat(event);
   const lines = await batchReport(services(), key, format);
   return {

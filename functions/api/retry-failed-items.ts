@@ -1,7 +1,7 @@
 import { callerContext } from '#commons/authorization.ts';
 import { createBatchForRequest } from '#commons/batch-creation-api.ts';
 import { jsonApi, parseBody } from '#commons/http.ts';
-import { keyParameter } from '#commons/key-parameter.ts';
+import { batchKeyParameter } from '#commons/key-parameter.ts';
 import { services } from '#commons/services.ts';
 import { isGranted } from '#domain/authorization/permissions.ts';
 import { batchControlsSchema } from '#domain/batch/batch-operation.ts';
@@ -13,7 +13,7 @@ import { NotFoundError } from '#domain/errors.ts';
  * the creation permission.
  */
 export const handler = jsonApi(async (event) => {
-  const key = keyParameter(event, 'batchOperationKey');
+  const key = batchKeyParameter(event);
   const controls = parseBody(batchControlsSchema.strict(), event.body);
   // Retrying reads the batch's items: without READ on it, it does not exist for the caller (as unknown).
   const readable = isGranted(callerContext(event).permissions, 'BATCH', 'READ', key);

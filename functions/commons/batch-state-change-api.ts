@@ -3,7 +3,7 @@ import type { BatchLifecycleCommand } from '#domain/batch/batch-operation.ts';
 import { type BatchStateChange, changeBatchState } from '#domain/controls/change-batch-state.ts';
 import { callerContext } from './authorization.ts';
 import { json, jsonApi } from './http.ts';
-import { keyParameter } from './key-parameter.ts';
+import { batchKeyParameter } from './key-parameter.ts';
 import { logger } from './logger.ts';
 import { services } from './services.ts';
 
@@ -19,7 +19,7 @@ const AUDIT_ACTIONS: Record<BatchLifecycleCommand, BatchAuditAction> = {
  */
 export function batchStateChangeApi(change: BatchStateChange) {
   return jsonApi(async (event) => {
-    const key = keyParameter(event, 'batchOperationKey');
+    const key = batchKeyParameter(event);
     const { batches, workflow, audit } = services();
     const changed = await changeBatchState({ batches, workflow, now: () => new Date() }, change, key);
     const { caller } = callerContext(event);

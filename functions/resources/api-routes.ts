@@ -122,6 +122,21 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/resume-process-instance.ts',
     access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
   },
+  // One instance migrated or modified, by the batch's own per-item rules (Operate offers them beside the batch).
+  {
+    id: 'MigrateProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/migration',
+    entry: 'functions/api/migrate-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'ModifyProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/modification',
+    entry: 'functions/api/modify-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'MODIFY_PROCESS_INSTANCE'),
+  },
   {
     id: 'GetProcessInstance',
     method: 'GET',
@@ -254,6 +269,88 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}/xml',
     entry: 'functions/api/get-process-definition-xml.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
+  },
+  // The reads an operator makes around a batch (Operate's diagram, incidents, hierarchy).
+  {
+    id: 'GetIncident',
+    method: 'GET',
+    path: '/v2/incidents/{incidentKey}',
+    entry: 'functions/api/get-incident.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'SearchProcessInstanceIncidents',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/incidents/search',
+    entry: 'functions/api/search-process-instance-incidents.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'GetProcessInstanceStatistics',
+    method: 'GET',
+    path: '/v2/process-instances/{processInstanceKey}/statistics/element-instances',
+    entry: 'functions/api/get-process-instance-statistics.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'GetProcessInstanceSequenceFlows',
+    method: 'GET',
+    path: '/v2/process-instances/{processInstanceKey}/sequence-flows',
+    entry: 'functions/api/get-process-instance-sequence-flows.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'GetProcessInstanceCallHierarchy',
+    method: 'GET',
+    path: '/v2/process-instances/{processInstanceKey}/call-hierarchy',
+    entry: 'functions/api/get-process-instance-call-hierarchy.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'GetProcessDefinitionStatistics',
+    method: 'POST',
+    path: '/v2/process-definitions/{processDefinitionKey}/statistics/element-instances',
+    entry: 'functions/api/get-process-definition-statistics.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  // Variables: what instances carry, to pick a filter's values from.
+  {
+    id: 'SearchVariables',
+    method: 'POST',
+    path: '/v2/variables/search',
+    entry: 'functions/api/search-variables.ts',
+    access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'GetVariable',
+    method: 'GET',
+    path: '/v2/variables/{variableKey}',
+    entry: 'functions/api/get-variable.ts',
+    access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+  },
+  {
+    id: 'ThrowJobError',
+    method: 'POST',
+    path: '/v2/jobs/{jobKey}/error',
+    entry: 'functions/api/throw-job-error.ts',
+    access: permission('PROCESS_DEFINITION', 'UPDATE_PROCESS_INSTANCE'),
+  },
+  // Who the credentials name, and the license, as Camunda's web apps read them first.
+  {
+    id: 'GetCurrentUser',
+    method: 'GET',
+    path: '/v2/authentication/me',
+    entry: 'functions/api/get-current-user.ts',
+    access: { kind: 'authenticated' },
+    anyEngine: true,
+  },
+  {
+    id: 'GetLicense',
+    method: 'GET',
+    path: '/v2/license',
+    entry: 'functions/api/get-license.ts',
+    access: { kind: 'public' },
+    anyEngine: true,
   },
   // The connection checks Camunda clients and tools call first.
   {

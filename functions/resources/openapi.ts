@@ -9,10 +9,15 @@ import { batchItemSearchSchema } from '#domain/batch/search-batch-items.ts';
 import { batchOperationSearchSchema } from '#domain/batch/search-batch-operations.ts';
 import { lowestItemsPerSecond } from '#domain/creation/create-batch.ts';
 import { incidentSearchSchema } from '#domain/incident/search-incidents.ts';
+import { definitionStatisticsSchema } from '#domain/instance/element-statistics.ts';
 import { processDefinitionSearchSchema } from '#domain/instance/search-process-definitions.ts';
 import { processInstanceSearchSchema } from '#domain/instance/search-process-instances.ts';
+import { variableSearchSchema } from '#domain/instance/variables.ts';
 import { jobSearchSchema } from '#domain/job/search-jobs.ts';
+import { jobErrorSchema } from '#domain/job/throw-job-error.ts';
 import { KEY_PATTERN } from '#domain/keys.ts';
+import { instanceMigrationSchema } from '#domain/operations/migrate-process-instance.ts';
+import { instanceModificationSchema } from '#domain/operations/modify-process-instance.ts';
 import { creationName, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
 import {
   activateJobsRequestSchema,
@@ -58,6 +63,12 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   FailJob: failJobRequestSchema,
   UpdateJob: updateJobRequestSchema,
   RetryFailedItems: batchControlsSchema.strict(),
+  SearchProcessInstanceIncidents: incidentSearchSchema,
+  GetProcessDefinitionStatistics: definitionStatisticsSchema,
+  ThrowJobError: jobErrorSchema,
+  SearchVariables: variableSearchSchema,
+  MigrateProcessInstance: instanceMigrationSchema,
+  ModifyProcessInstance: instanceModificationSchema,
   ...Object.fromEntries(OPERATIONS.map((operation) => [operation.creation.routeId, operation.creation.body])),
 };
 
@@ -71,6 +82,9 @@ const NO_CONTENT = new Set([
   'CancelBatchOperation',
   'CompleteJob',
   'FailJob',
+  'ThrowJobError',
+  'MigrateProcessInstance',
+  'ModifyProcessInstance',
   'UpdateJob',
   'ResolveIncident',
   'GetStatus',
@@ -109,8 +123,13 @@ function withDeploymentBounds(schema: Record<string, unknown>) {
   return { ...schema, properties: { ...properties, itemsPerSecond } };
 }
 
-/** A creation request must carry its body; the searches take an empty one. */
-const BODY_REQUIRED = new Set(OPERATIONS.map((operation) => operation.creation.routeId));
+/** A creation request, a thrown error and a single-instance migration or modification carry their body; the searches take an empty one. */
+const BODY_REQUIRED = new Set([
+  ...OPERATIONS.map((operation) => operation.creation.routeId),
+  'ThrowJobError',
+  'MigrateProcessInstance',
+  'ModifyProcessInstance',
+]);
 
 /** POST /v2/deployments: Camunda's multipart form, BPMN files in `resources`. */
 const deploymentForm = {

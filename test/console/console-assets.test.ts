@@ -45,7 +45,10 @@ describe('the console served by the embedded runtime', () => {
     );
   });
 
-  it('answers a path without an extension with index.html, and a missing file with 404', async () => {
+  it('redirects a deep link typed by hand to its view in the hash, and answers a missing file with 404', async () => {
+    const deepLink = await fetch(`${url}/batches/123?items=FAILED`, { redirect: 'manual' });
+    expect(deepLink.status).toBe(302);
+    expect(deepLink.headers.get('location')).toBe('/#/batches/123?items=FAILED');
     expect(await (await fetch(`${url}/batches/123`)).text()).toContain('<title>console</title>');
     expect((await fetch(`${url}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);

@@ -157,10 +157,27 @@ describe('the wizard', { timeout: 120_000 }, () => {
     await console_.openWizard();
     await console_.chooseOperation('Modify process instances (move tokens)');
     await expect.poll(text(console_.nextReason)).toBe('Choose the process definition whose tokens move');
+    const statistics = page.waitForResponse(
+      (response) =>
+        response
+          .url()
+          .endsWith(`/v2/process-definitions/${processDefinitionKey}/statistics/element-instances`) &&
+        response.status() === 200,
+    );
     await page.getByLabel('Process definition', { exact: true }).selectOption(processDefinitionKey);
     const diagram = page.getByRole('region', { name: /^Diagram of the process definition/ });
     const badge = diagram.locator('.diagram-count[data-element-id="check-stock"]');
     await expect.poll(text(badge), { timeout: DEADLINE }).toBe('3');
+    // The counts are Camunda's element statistics of the definition.
+    expect((await (await statistics).json()).items).toEqual([
+      { elementId: 'check-stock', active: 3, canceled: 0, incidents: 0, completed: 0 },
+    ]);
+    // Laid out automatically (the fixture has no diagram information), with an arrow along every flow.
+    const arrows = diagram.locator('g.djs-connection');
+    await expect.poll(() => arrows.count(), { timeout: DEADLINE }).toBe(3);
+    expect(
+      await arrows.evaluateAll((found) => found.map((arrow) => arrow.getAttribute('data-element-id'))),
+    ).toEqual(['f1', 'f2', 'f3']);
 
     await diagram.locator('g.djs-element[data-element-id="check-stock"]').click();
     await diagram.locator('g.djs-element[data-element-id="ship"]').click();
@@ -246,6 +263,17 @@ describe('the batch view', { timeout: 120_000 }, () => {
     await expect
       .poll(text(page.getByTestId('batch-counts')))
       .toBe('3 total, 0 completed, 3 failed, 0 pending');
+  });
+
+  it('opens the batch of a deep link typed by hand, without the hash', async () => {
+    const { processDefinitionId } = await seed(2);
+    const created = await api.post('/v2/process-instances/cancellation', { filter: { processDefinitionId } });
+    const key = created.body.batchOperationKey as string;
+
+    await page.goto(`${runtime.url}/batches/${key}`);
+
+    await page.getByRole('heading', { name: `Batch ${key}` }).waitFor({ timeout: DEADLINE });
+    expect(new URL(page.url()).hash).toBe(`#/batches/${key}`);
   });
 
   it('lists running batches before finished ones, each with its progress', async () => {

@@ -488,21 +488,19 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     expect(problemBody.detail).toContain('text/plain');
   });
 
-  it('answers a malformed key in any path with 400, as for job keys', async () => {
-    for (const path of [
-      '/v2/batch-operations/abc',
-      '/v2/process-instances/abc',
-      '/v2/process-definitions/abc',
-    ]) {
+  it('answers a malformed instance, definition or incident key in a path with 400, as for job keys', async () => {
+    for (const path of ['/v2/process-instances/abc', '/v2/process-definitions/abc']) {
       await problem('GET', path, 400);
     }
-    for (const path of [
-      '/v2/batch-operations/abc/suspension',
-      '/v2/process-instances/abc/cancellation',
-      '/v2/incidents/abc/resolution',
-    ]) {
+    for (const path of ['/v2/process-instances/abc/cancellation', '/v2/incidents/abc/resolution']) {
       await problem('POST', path, 400);
     }
+  });
+
+  it("answers a batch key of any shape that names no batch with 404 (Camunda's batch keys are strings, older ones UUIDs)", async () => {
+    await problem('GET', '/v2/batch-operations/abc', 404);
+    await problem('GET', '/v2/batch-operations/3fa85f64-5717-4562-b3fc-2c963f66afa6', 404);
+    await problem('POST', '/v2/batch-operations/abc/suspension', 404);
   });
 
   it("deviates where documented: an extension batch type is outside Camunda 8.10's enum", async () => {

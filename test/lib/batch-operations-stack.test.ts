@@ -113,6 +113,7 @@ describe('BatchOperationsStack', () => {
       });
     }
     expect(apiRoutes.filter((route) => routeAccess[route.id].public).map((route) => route.path)).toEqual([
+      '/v2/license',
       '/v2/status',
       '/v2/extensions/openapi.json',
       '/v2/extensions/health/liveness',

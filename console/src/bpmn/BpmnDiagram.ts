@@ -109,5 +109,44 @@ export class BpmnDiagram {
 async function withLayout(xml: string): Promise<string> {
   if (/<(\w+:)?BPMNDiagram[\s>]/.test(xml)) return xml;
   const { layoutProcess } = await import('bpmn-auto-layout');
-  return layoutProcess(xml);
+  return layoutProcess(await withFlowReferences(xml));
+}
+
+/** The parts of bpmn-moddle's element model the linking below reads. */
+interface ModdleElement {
+  $type: string;
+  flowElements?: ModdleElement[];
+  rootElements?: ModdleElement[];
+  sourceRef?: ModdleElement;
+  targetRef?: ModdleElement;
+  get(name: 'incoming' | 'outgoing'): ModdleElement[];
+}
+type Moddle = {
+  fromXML(xml: string): Promise<{ rootElement: ModdleElement }>;
+  toXML(element: ModdleElement): Promise<{ xml: string }>;
+};
+
+/**
+ * The XML with every flow node's `<incoming>`/`<outgoing>` filled in from its sequence flows. BPMN makes
+ * them optional and the engine reads flows from `sourceRef`/`targetRef`, but the auto-layout draws an
+ * edge only along them: without, it draws the elements with no arrows between them.
+ */
+async function withFlowReferences(xml: string): Promise<string> {
+  const { BpmnModdle } = (await import('bpmn-moddle')) as { BpmnModdle: new () => Moddle };
+  const moddle = new BpmnModdle();
+  const { rootElement } = await moddle.fromXML(xml);
+  const link = (container: ModdleElement) => {
+    for (const element of container.flowElements ?? []) {
+      if (element.$type !== 'bpmn:SequenceFlow') {
+        link(element);
+        continue;
+      }
+      const outgoing = element.sourceRef?.get('outgoing');
+      const incoming = element.targetRef?.get('incoming');
+      if (outgoing && !outgoing.includes(element)) outgoing.push(element);
+      if (incoming && !incoming.includes(element)) incoming.push(element);
+    }
+  };
+  for (const root of rootElement.rootElements ?? []) link(root);
+  return (await moddle.toXML(rootElement)).xml;
 }

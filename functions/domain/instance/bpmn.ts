@@ -38,6 +38,15 @@ export interface ParsedProcess {
   initialElementId?: string;
   /** The flow the engine moves tokens along. */
   flowNodes: FlowNode[];
+  /** Every sequence flow by its id, nested subprocesses included (what a diagram's taken flows name). */
+  sequenceFlows: SequenceFlow[];
+}
+
+/** A sequence flow of a process: its BPMN id and the elements it connects. */
+export interface SequenceFlow {
+  id: string;
+  sourceId: string;
+  targetId: string;
 }
 
 /** Zeebe's default when a task definition names no retries. */
@@ -95,8 +104,18 @@ export async function parseBpmn(xml: string, resourceName: string): Promise<Pars
       elementIds: allElementIds(process),
       ...(initialElementId ? { initialElementId } : {}),
       flowNodes,
+      sequenceFlows: sequenceFlowsIn(process),
     };
   });
+}
+
+/** The sequence flows of a process or subprocess and of the subprocesses in it (flowNodesOf checked their ends). */
+function sequenceFlowsIn(container: BpmnElement): SequenceFlow[] {
+  return (container.flowElements ?? []).flatMap((element) =>
+    element.$type === 'bpmn:SequenceFlow' && element.sourceRef && element.targetRef
+      ? [{ id: element.id, sourceId: element.sourceRef.id, targetId: element.targetRef.id }]
+      : sequenceFlowsIn(element),
+  );
 }
 
 function allElementIds(container: BpmnElement): string[] {

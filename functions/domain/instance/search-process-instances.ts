@@ -23,9 +23,37 @@ export const processInstanceSearchSchema = z
 export type ProcessInstanceSearch = z.infer<typeof processInstanceSearchSchema>;
 
 /**
- * Camunda's process-instance search: every shard is read page by page, the one filter evaluator
- * decides, and only the best `from + limit` instances in sort order are kept (never the whole result
- * set). Cursors carry the sort values of an item, so `after`/`before` page stably.
+ * Visits every instance that matches a process-instance filter (Camunda's filter language) and that
+ * `visible` lets through: every shard is read page by page and the one filter evaluator decides, so
+ * memory stays flat whatever the number of instances.
+ */
+export async function forEachMatchingInstance(
+  store: ProcessInstanceStore,
+  shardCount: number,
+  rawFilter: unknown,
+  visible: (instance: ProcessInstance) => boolean,
+  visit: (instance: ProcessInstance) => void,
+): Promise<void> {
+  const filter = parseProcessInstanceFilter(rawFilter ?? {});
+  const plan = planQuery(filter);
+  await Promise.all(
+    shardIds(shardCount).map(async (shard) => {
+      let cursor: string | undefined;
+      do {
+        const page = await store.queryShard(plan, shard, { cursor, pageSize: PAGE_SIZE });
+        for (const instance of page.instances) {
+          if (matchesFilter(filter, instance) && visible(instance)) visit(instance);
+        }
+        cursor = page.cursor;
+      } while (cursor);
+    }),
+  );
+}
+
+/**
+ * Camunda's process-instance search: only the best `from + limit` matching instances in sort order
+ * are kept (never the whole result set). Cursors carry the sort values of an item, so `after`/`before`
+ * page stably.
  */
 export async function searchProcessInstances(
   store: ProcessInstanceStore,
@@ -34,8 +62,6 @@ export async function searchProcessInstances(
   /** Only what the caller may read counts, in the page and in the total. */
   visible: (instance: ProcessInstance) => boolean = () => true,
 ) {
-  const filter = parseProcessInstanceFilter(request.filter ?? {});
-  const plan = planQuery(filter);
   const sort = [...(request.sort ?? []).map((s) => ({ field: s.field, descending: isDescending(s.order) }))];
   const sortKey = (instance: ProcessInstance): SortValue[] => [
     ...sort.map(({ field }) => (instance[FILTER_FIELDS[field].attribute] ?? null) as SortValue),
@@ -45,18 +71,8 @@ export async function searchProcessInstances(
     ...sort.map((s) => s.descending),
     false,
   ]);
-  await Promise.all(
-    shardIds(shardCount).map(async (shard) => {
-      let cursor: string | undefined;
-      do {
-        const page = await store.queryShard(plan, shard, { cursor, pageSize: PAGE_SIZE });
-        for (const instance of page.instances) {
-          if (matchesFilter(filter, instance) && visible(instance))
-            selection.offer(sortKey(instance), instance);
-        }
-        cursor = page.cursor;
-      } while (cursor);
-    }),
+  await forEachMatchingInstance(store, shardCount, request.filter, visible, (instance) =>
+    selection.offer(sortKey(instance), instance),
   );
   const { values, page } = selection.result();
   return { items: values.map(toProcessInstanceResult), page };

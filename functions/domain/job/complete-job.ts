@@ -64,8 +64,11 @@ export async function completeJob(
   });
 }
 
-/** The job, if a worker may still complete or fail it: 404 when unknown, 409 in any other state. */
-export async function openJob(deps: EngineDeps, jobKey: string, verb: 'complete' | 'fail'): Promise<Job> {
+/** What a worker does to a job, as the refusals name it. */
+export type JobCommandVerb = 'complete' | 'fail' | 'throw an error for';
+
+/** The job, if a worker may still complete or fail it (or throw an error for it): 404 when unknown, 409 in any other state. */
+export async function openJob(deps: EngineDeps, jobKey: string, verb: JobCommandVerb): Promise<Job> {
   const job = await deps.engine.getJob(jobKey);
   if (!job)
     throw new NotFoundError(`Expected to ${verb} job with key '${jobKey}', but no such job was found`);
@@ -79,12 +82,12 @@ export async function openJob(deps: EngineDeps, jobKey: string, verb: 'complete'
 
 /**
  * A suspended instance takes no step: a job activated before the suspension can be neither completed
- * nor failed until the instance is resumed (409 naming the rule; the job stays ACTIVATED).
+ * nor failed (nor throw an error) until the instance is resumed (409 naming the rule; the job stays ACTIVATED).
  */
 export function refuseWhileSuspended(
   instance: ProcessInstance | undefined,
   job: Job,
-  verb: 'complete' | 'fail',
+  verb: JobCommandVerb,
 ): void {
   if (instance?.state !== 'SUSPENDED') return;
   throw new InvalidStateError(
@@ -100,7 +103,7 @@ export async function refuseOrphan(
   deps: EngineDeps,
   job: Job,
   now: string,
-  verb: 'complete' | 'fail',
+  verb: JobCommandVerb,
 ): Promise<boolean> {
   if (!(await deps.engine.commit({ jobs: [{ before: job, after: endedJob(job, 'CANCELED', now) }] })))
     return false;

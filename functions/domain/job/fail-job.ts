@@ -1,3 +1,4 @@
+import type { EngineChange, Transition } from '#ports/engine-store.ts';
 import { javaStringHashCode } from '../incident/incident.ts';
 import {
   type EngineDeps,
@@ -7,7 +8,7 @@ import {
   withIncidents,
   withVariables,
 } from '../instance/engine-step.ts';
-import type { OpenIncident } from '../instance/process-instance.ts';
+import type { OpenIncident, ProcessInstance } from '../instance/process-instance.ts';
 import { openJob, refuseOrphan, refuseWhileSuspended } from './complete-job.ts';
 import type { Job } from './job.ts';
 
@@ -40,7 +41,7 @@ export async function failJob(deps: EngineDeps, jobKey: string, request: FailJob
     }
     const retries = request.retries ?? 0;
     const changed = withVariables(instance, request.variables);
-    const { deadline: _deadline, retryAt: _retryAt, ...held } = job;
+    const { deadline: _deadline, retryAt: _retryAt, errorCode: _errorCode, ...held } = job;
     if (retries > 0) {
       const failed: Job = {
         ...held,
@@ -65,40 +66,66 @@ export async function failJob(deps: EngineDeps, jobKey: string, request: FailJob
       hasFailedWithRetriesLeft: false,
       revision: job.revision + 1,
     };
-    const [incidentKey] = await deps.keys.nextKeys(1);
-    const open: OpenIncident = {
-      incidentKey,
-      elementId: job.elementId,
-      elementInstanceKey: job.elementInstanceKey,
-      errorType: 'JOB_NO_RETRIES',
-      errorMessage,
-      errorHashCode: javaStringHashCode(errorMessage),
-      jobKey,
-    };
-    const hasRetriesLeft = await retriesLeftWith(deps.engine, instance, failed);
-    const after = withIncidents({ ...changed, ...(hasRetriesLeft === undefined ? {} : { hasRetriesLeft }) }, [
-      ...(instance.incidents ?? []),
-      open,
-    ]);
-    return deps.engine.commit({
-      instance: { before: instance, after },
-      jobs: [{ before: job, after: failed }],
-      createIncidents: [
-        {
-          incidentKey,
-          processDefinitionId: instance.processDefinitionId,
-          processDefinitionKey: instance.processDefinitionKey,
-          processInstanceKey: instance.processInstanceKey,
-          errorType: 'JOB_NO_RETRIES',
-          errorMessage,
-          elementId: job.elementId,
-          elementInstanceKey: job.elementInstanceKey,
-          creationTime: now.toISOString(),
-          state: 'ACTIVE',
-          tenantId: instance.tenantId,
-          jobKey,
-        },
-      ],
-    });
+    return deps.engine.commit(
+      await withJobIncident(
+        deps,
+        { before: instance, after: changed },
+        { before: job, after: failed },
+        'JOB_NO_RETRIES',
+        errorMessage,
+      ),
+    );
   });
+}
+
+/**
+ * The step that leaves a job FAILED (`job.after`, from a job the instance waits on) with an incident
+ * of the type open on its element: recorded as an incident, listed on the instance, and flagged with
+ * `hasIncident` on the instance and the element instance. `change.after` is the instance with the
+ * command's own changes (variables).
+ */
+export async function withJobIncident(
+  deps: Pick<EngineDeps, 'engine' | 'keys' | 'now'>,
+  change: Transition<ProcessInstance>,
+  job: Transition<Job>,
+  errorType: string,
+  errorMessage: string,
+): Promise<EngineChange> {
+  const [incidentKey] = await deps.keys.nextKeys(1);
+  const { jobKey, elementId, elementInstanceKey } = job.after;
+  const open: OpenIncident = {
+    incidentKey,
+    elementId,
+    elementInstanceKey,
+    errorType,
+    errorMessage,
+    errorHashCode: javaStringHashCode(errorMessage),
+    jobKey,
+  };
+  const instance = change.after;
+  const hasRetriesLeft = await retriesLeftWith(deps.engine, change.before, job.after);
+  const after = withIncidents({ ...instance, ...(hasRetriesLeft === undefined ? {} : { hasRetriesLeft }) }, [
+    ...(instance.incidents ?? []),
+    open,
+  ]);
+  return {
+    instance: { before: change.before, after },
+    jobs: [job],
+    createIncidents: [
+      {
+        incidentKey,
+        processDefinitionId: instance.processDefinitionId,
+        processDefinitionKey: instance.processDefinitionKey,
+        processInstanceKey: instance.processInstanceKey,
+        errorType,
+        errorMessage,
+        elementId,
+        elementInstanceKey,
+        creationTime: deps.now().toISOString(),
+        state: 'ACTIVE',
+        tenantId: instance.tenantId,
+        jobKey,
+      },
+    ],
+  };
 }

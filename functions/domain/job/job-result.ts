@@ -37,7 +37,7 @@ export const JOB_LISTENER_EVENT_TYPES = [
  * A job's state on the wire. The engine keeps where a job is (activatable, activated, failed,
  * finished), not the last command applied to it: an activatable or activated job reads CREATED (Camunda
  * has no ACTIVATED state; an activated job shows its worker and deadline), one that failed reads FAILED
- * (also with retries left, as after Zeebe's FAIL), a finished one COMPLETED or CANCELED.
+ * (also with retries left, as after Zeebe's FAIL) or ERROR_THROWN (a BPMN error nothing caught), a finished one COMPLETED or CANCELED.
  */
 export function jobResultState(job: Job): JobResultState {
   switch (job.state) {
@@ -45,6 +45,7 @@ export function jobResultState(job: Job): JobResultState {
     case 'ACTIVATED':
       return job.hasFailedWithRetriesLeft ? 'FAILED' : 'CREATED';
     case 'FAILED':
+      return job.errorCode === undefined ? 'FAILED' : 'ERROR_THROWN';
     case 'COMPLETED':
     case 'CANCELED':
       return job.state;
@@ -69,7 +70,7 @@ export function toJobResult(job: Job, tags: readonly string[] = []) {
     isDenied: null,
     deniedReason: null,
     hasFailedWithRetriesLeft: job.hasFailedWithRetriesLeft,
-    errorCode: null,
+    errorCode: job.errorCode ?? null,
     errorMessage: job.errorMessage ?? null,
     customHeaders: {},
     deadline:

@@ -28,6 +28,11 @@ export interface Job {
   /** Epoch ms before which a failed job with retries left is not handed out again (retryBackOff). */
   retryAt?: number;
   errorMessage?: string;
+  /**
+   * The BPMN error code a worker threw (POST /v2/jobs/{jobKey}/error): set while the job is FAILED by
+   * it (Camunda's ERROR_THROWN), dropped by the job's next failure.
+   */
+  errorCode?: string;
   /** Failed at least once and still has retries left (Camunda's `hasFailedWithRetriesLeft`). */
   hasFailedWithRetriesLeft: boolean;
   endTime?: string;

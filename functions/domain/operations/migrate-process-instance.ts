@@ -29,6 +29,11 @@ export const migrationPlanSchema = z
   .strict();
 export type MigrationPlan = z.infer<typeof migrationPlanSchema>;
 
+/** Camunda's ProcessInstanceMigrationInstruction: a batch's migration plan, with an optional operation reference. */
+export const instanceMigrationSchema = migrationPlanSchema.extend({
+  operationReference: z.number().int().optional(),
+});
+
 /** What a MIGRATE_PROCESS_INSTANCE batch stores as its parameters. */
 export const migrationParametersSchema = z.object({ migrationPlan: migrationPlanSchema }).strict();
 

@@ -30,6 +30,43 @@ export const modificationParametersSchema = z
   .object({ moveInstructions: z.array(moveInstructionSchema).min(1) })
   .strict();
 
+const MOVES_ONLY =
+  'the built-in engine moves tokens only: send moveInstructions with sourceElementInstruction.sourceType byId';
+
+/**
+ * Camunda's ProcessInstanceModificationInstruction, as far as the built-in engine runs it: move
+ * instructions by source element id (what the batch modification does per instance). Activation,
+ * termination, a source by element instance key, an ancestor scope or variables are refused by name.
+ */
+export const instanceModificationSchema = z
+  .object({
+    operationReference: z.number().int().optional(),
+    activateInstructions: z
+      .array(z.unknown())
+      .max(0, { error: `activateInstructions: ${MOVES_ONLY}` })
+      .optional(),
+    terminateInstructions: z
+      .array(z.unknown())
+      .max(0, { error: `terminateInstructions: ${MOVES_ONLY}` })
+      .optional(),
+    moveInstructions: z
+      .array(
+        z
+          .object({
+            sourceElementInstruction: z
+              .object({
+                sourceType: z.literal('byId', { error: `sourceType byKey: ${MOVES_ONLY}` }),
+                sourceElementId: z.string().min(1),
+              })
+              .strict(),
+            targetElementId: z.string().min(1),
+          })
+          .strict(),
+      )
+      .min(1, { error: `moveInstructions: at least one is needed (${MOVES_ONLY})` }),
+  })
+  .strict();
+
 /** Why an element cannot be a move's target, or undefined if it can (Camunda's unsupported modifications). */
 export function unsupportedTarget(node: FlowNode | undefined, elementId: string, where: string) {
   if (!node) return `target element '${elementId}' does not exist in ${where}`;

@@ -24,6 +24,11 @@ describe('BPMN parsing', () => {
         { id: 'ship', kind: 'userTask', outgoing: ['order-done'] },
         { id: 'order-done', kind: 'endEvent', outgoing: [] },
       ],
+      sequenceFlows: [
+        { id: 'f1', sourceId: 'order-received', targetId: 'check-stock' },
+        { id: 'f2', sourceId: 'check-stock', targetId: 'ship' },
+        { id: 'f3', sourceId: 'ship', targetId: 'order-done' },
+      ],
     });
   });
 
@@ -35,6 +40,7 @@ describe('BPMN parsing', () => {
       expect.arrayContaining(['decide', 'auto', 'manual', 'sub', 'sub-start', 'inner']),
     );
     expect(processes[0].flowNodes.find((node) => node.id === 'inner')).toMatchObject({ scopeId: 'sub' });
+    expect(processes[0].sequenceFlows.map((flow) => flow.id)).toEqual(['s1', 'toAuto', 'toManual', 's2']);
   });
 
   it('has no initial element when the start event leads straight to an end event', async () => {
