@@ -271,6 +271,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     entry: 'functions/api/dry-run-batch.ts',
     access: anyBatchCreation,
   },
+  // The deployment's limits a client checks before it asks (the lowest itemsPerSecond).
+  {
+    id: 'GetLimits',
+    method: 'GET',
+    path: '/v2/extensions/limits',
+    entry: 'functions/api/get-limits.ts',
+    access: { kind: 'authenticated' },
+  },
   {
     id: 'GetOpenApi',
     method: 'GET',

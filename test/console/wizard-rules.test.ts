@@ -92,6 +92,19 @@ describe('the operation step', () => {
     );
   });
 
+  it("refuses a rate below the deployment's minimum on the first step, and states it", () => {
+    const limits = { itemsPerSecondMinimum: 14 };
+    expect(
+      firstOperationProblem(form({ type: 'CANCEL_PROCESS_INSTANCE', itemsPerSecond: '13' }), limits),
+    ).toBe('The rate must be at least 14 items/s on this deployment');
+    expect(
+      firstOperationProblem(form({ type: 'CANCEL_PROCESS_INSTANCE', itemsPerSecond: '1.5' }), limits),
+    ).toBe('The rate must be a whole number');
+    expect(
+      firstOperationProblem(form({ type: 'CANCEL_PROCESS_INSTANCE', itemsPerSecond: '14' }), limits),
+    ).toBeUndefined();
+  });
+
   it("turns the fields into the operation's request fields", () => {
     expect(
       operationParameters(

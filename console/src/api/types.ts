@@ -126,3 +126,11 @@ export interface ProcessInstance {
   tenantId: string;
   [field: string]: unknown;
 }
+
+/** Extension: GET /v2/extensions/limits, the deployment's limits creation enforces. */
+export interface Limits {
+  shardCount: number;
+  chunkSize: number;
+  itemsPerSecondMinimum: number;
+  maxPacedChunkSeconds: number;
+}
