@@ -76,7 +76,11 @@ try {
     stateMachineDefinition: synthesizedStateMachineDefinition(),
   });
   if (firstSignalAt !== undefined) await stop(runtime);
-  console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
+  // Without DATA_DIR the runtime's own temporary folder holds only its lock, the tables are in memory.
+  const data = process.env.DATA_DIR
+    ? `data in ${runtime.dataDir}`
+    : 'tables in memory, gone when it stops; DATA_DIR keeps them';
+  console.log(`Batch operations service on ${runtime.url} (${data}). Ctrl-C stops it.`);
   const { users, localIssuer, externalIssuer } = runtime.authenticator;
   console.log(
     users.includes('demo') && process.env.AUTH_USERS === undefined

@@ -93,7 +93,7 @@ interface ProgressView {
   stop(): void;
 }
 
-/** A shard's progress as an extension of the batch response may list it (`shards[]`); absent today. */
+/** A shard's progress, as the batch response's `shards[]` extension lists it. */
 function shardsOf(batch: Json): { shard: string; total: number; done: number; state: string }[] {
   if (!Array.isArray(batch.shards)) return [];
   return batch.shards.map((shard: Json, index: number) => ({
