@@ -261,7 +261,7 @@ export function operationProblems(
   }
   if (form.itemsPerSecond.trim() !== '') {
     // The deployment's minimum (GET /v2/extensions/limits), refused here rather than at creation.
-    const minimum = limits?.itemsPerSecondMinimum ?? 1;
+    const minimum = wholeRateMinimum(limits);
     const problem = positiveInteger(form.itemsPerSecond, 'The rate', minimum);
     if (problem)
       problems.itemsPerSecond =
@@ -269,6 +269,10 @@ export function operationProblems(
   }
   return problems;
 }
+
+/** The lowest whole rate the deployment accepts (the field takes whole items per second). */
+export const wholeRateMinimum = (limits?: Pick<Limits, 'itemsPerSecondMinimum'>) =>
+  Math.max(1, Math.ceil(limits?.itemsPerSecondMinimum ?? 1));
 
 /** The first problem, as shown next to the Next button. */
 export const firstOperationProblem = (form: OperationForm, limits?: Pick<Limits, 'itemsPerSecondMinimum'>) =>

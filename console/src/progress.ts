@@ -71,6 +71,9 @@ export function rateOf(
     if (processed > 0 && elapsed > 0) itemsPerSecond = (processed * 1000) / elapsed;
   }
   if (!itemsPerSecond) return undefined;
+  // Counts arrive in steps (a report a second per shard): a step can read faster than the batch may
+  // go, and a rate above its own limit is never the truth.
+  if (batch.itemsPerSecond) itemsPerSecond = Math.min(itemsPerSecond, batch.itemsPerSecond);
   return {
     itemsPerSecond,
     estimatedEnd: pending > 0 ? new Date(now + (pending / itemsPerSecond) * 1000) : undefined,

@@ -373,7 +373,7 @@ describe('batchops exit codes', () => {
 
     expect(runs.map((run) => run.code)).toEqual([2, 2]);
     expect(runs[0].stderr).toBe(
-      "batchops: --items-per-second must be at least 1 on this deployment: the rate is shared by its 4 shards, and each shard's chunk of 10 items must finish within 60 s\n",
+      "batchops: --items-per-second must be at least 0.67 on this deployment: the rate is shared by its 4 shards, and each shard's chunk of 10 items must finish within 60 s\n",
     );
     expect(runs[1].stderr).toContain("argument 'RUNNING' is invalid");
     const after = await api.post('/v2/batch-operations/search', {});

@@ -49,6 +49,8 @@ export interface BatchOperation {
   errors: BatchError[];
   itemErrorSummary?: { errorMessage: string; count: number }[];
   stalledSince?: string;
+  /** Extension: the batch's rate limit. */
+  itemsPerSecond?: number;
   parameters?: Record<string, unknown>;
   /** Extension: each shard's progress. */
   shards?: ShardProgress[];

@@ -7,6 +7,7 @@ import {
   type OperationForm,
   operationProblems,
   operationSpec,
+  wholeRateMinimum,
 } from '../operations.ts';
 import { useLimits, useProcessDefinitions } from '../queries/wizard.ts';
 import { DefinitionDiagram } from './DefinitionDiagram.tsx';
@@ -265,11 +266,11 @@ export function OperationStep({
           label="Rate limit in items per second (optional)"
           helperText={`Spreads the work over time; empty runs as fast as the shards go.${
             limits.data
-              ? ` At least ${limits.data.itemsPerSecondMinimum} on this deployment: the rate is shared by ${limits.data.shardCount} shards, each finishing its chunk of ${limits.data.chunkSize} items within ${limits.data.maxPacedChunkSeconds} s.`
+              ? ` At least ${wholeRateMinimum(limits.data)} on this deployment: the rate is shared by ${limits.data.shardCount} shards, each finishing its chunk of ${limits.data.chunkSize} items within ${limits.data.maxPacedChunkSeconds} s.`
               : ''
           }`}
           allowEmpty
-          min={limits.data?.itemsPerSecondMinimum ?? 1}
+          min={wholeRateMinimum(limits.data)}
           value={form.itemsPerSecond}
           invalid={Boolean(problems.itemsPerSecond)}
           invalidText={problems.itemsPerSecond}

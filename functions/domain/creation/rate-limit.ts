@@ -1,13 +1,17 @@
 /** A paced chunk may take at most this long: half the worker's 120-second timeout. */
 export const MAX_PACED_CHUNK_SECONDS = 60;
 
+/** The rate at which a shard's chunk takes exactly MAX_PACED_CHUNK_SECONDS (the rate is shared by the shards). */
+const lowestItemsPerSecond = (shardCount: number, chunkSize: number) =>
+  (chunkSize * shardCount) / MAX_PACED_CHUNK_SECONDS;
+
 /**
- * The lowest `itemsPerSecond` a batch may ask for: the rate is shared by the shards, and each shard's
- * chunk must finish within MAX_PACED_CHUNK_SECONDS. Whole items per second, so that a client can
- * state it and check it before it asks.
+ * The lowest `itemsPerSecond` a batch may ask for, as clients state it: rounded up to hundredths, so
+ * that the stated value is always accepted (13.34 with 8 shards and chunks of 100).
  */
 export const minimumItemsPerSecond = (shardCount: number, chunkSize: number) =>
-  Math.ceil((chunkSize * shardCount) / MAX_PACED_CHUNK_SECONDS);
+  // The epsilon keeps an exact quotient (3.00) from rounding up a hundredth on a binary fraction.
+  Math.ceil(lowestItemsPerSecond(shardCount, chunkSize) * 100 - 1e-9) / 100;
 
 /** Why a rate is refused, or undefined when it is allowed. */
 export function rateProblem(
@@ -15,7 +19,6 @@ export function rateProblem(
   shardCount: number,
   chunkSize: number,
 ): string | undefined {
-  const lowest = minimumItemsPerSecond(shardCount, chunkSize);
-  if (itemsPerSecond >= lowest) return undefined;
-  return `itemsPerSecond must be at least ${lowest}: the rate is shared by ${shardCount} shards, and each shard's chunk of ${chunkSize} items must finish within ${MAX_PACED_CHUNK_SECONDS} s`;
+  if (itemsPerSecond >= lowestItemsPerSecond(shardCount, chunkSize)) return undefined;
+  return `itemsPerSecond must be at least ${minimumItemsPerSecond(shardCount, chunkSize)}: the rate is shared by ${shardCount} shards, and each shard's chunk of ${chunkSize} items must finish within ${MAX_PACED_CHUNK_SECONDS} s`;
 }
