@@ -22,7 +22,7 @@ const EXIT = { stopped: 0, failed: 1, dataDirLocked: 2, forced: 130 } as const;
  */
 const REPEATED_SIGNAL_MS = 1000;
 
-// The SDK warns that Node 20 support ends in 2027; the embedded run says which Node it needs in the README.
+// The SDK warns that Node 20 support ends in 2027; the README names Node 22 and why 20 still runs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // CDK's built-in template validation guards a deployment; the local run takes only the state machine
 // from the template, and the validation is most of the synthesis (7 of 10 s, 30 s on a busy machine).
