@@ -22,7 +22,7 @@ const EXIT = { stopped: 0, failed: 1, dataDirLocked: 2, forced: 130 } as const;
  */
 const REPEATED_SIGNAL_MS = 1000;
 
-// The SDK warns that Node 20 support ends in 2027; the embedded run says which Node it needs in the README.
+// The SDK warns that Node 20 support ends in 2027; the README names Node 22 and why 20 still runs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // CDK's built-in template validation guards a deployment; the local run takes only the state machine
 // from the template, and the validation is most of the synthesis (7 of 10 s, 30 s on a busy machine).
@@ -76,7 +76,11 @@ try {
     stateMachineDefinition: synthesizedStateMachineDefinition(),
   });
   if (firstSignalAt !== undefined) await stop(runtime);
-  console.log(`Batch operations service on ${runtime.url} (data in ${runtime.dataDir}). Ctrl-C stops it.`);
+  // Without DATA_DIR the runtime's own temporary folder holds only its lock, the tables are in memory.
+  const data = process.env.DATA_DIR
+    ? `data in ${runtime.dataDir}`
+    : 'tables in memory, gone when it stops; DATA_DIR keeps them';
+  console.log(`Batch operations service on ${runtime.url} (${data}). Ctrl-C stops it.`);
   const { users, localIssuer, externalIssuer } = runtime.authenticator;
   console.log(
     users.includes('demo') && process.env.AUTH_USERS === undefined

@@ -58,6 +58,11 @@ const WATCH_INTERVAL: OptionSpec = {
   parse: integerArg('--interval', 100),
   defaultValue: DEFAULT_WATCH_INTERVAL_MS,
 };
+// Camunda's COMPLETED says every item was processed, not that none failed: scripts that care ask.
+const FAIL_ON_FAILED_ITEMS: OptionSpec = {
+  flags: '--fail-on-failed-items',
+  description: 'while watching: exit 1 also when the batch COMPLETED with failed items',
+};
 const ITEM_STATES = ['ACTIVE', 'COMPLETED', 'SKIPPED', 'CANCELED', 'FAILED'] as const;
 const BATCH_STATES = [
   'CREATED',
@@ -105,9 +110,10 @@ function batchRecord(batch: Json): Output {
   };
 }
 
-/** Exit code of a watched batch: 0 only when it COMPLETED. */
-function finalExitCode(batch: Json): number {
-  return batch.state === 'COMPLETED' ? EXIT.ok : EXIT.failed;
+/** Exit code of a watched batch: 0 only when it COMPLETED (and, with --fail-on-failed-items, none failed). */
+function finalExitCode(batch: Json, flags: Flags): number {
+  if (batch.state !== 'COMPLETED') return EXIT.failed;
+  return flags.failOnFailedItems && Number(batch.operationsFailedCount) > 0 ? EXIT.failed : EXIT.ok;
 }
 
 async function watched(context: CommandContext, key: string, flags: Flags): Promise<CommandResult> {
@@ -115,7 +121,7 @@ async function watched(context: CommandContext, key: string, flags: Flags): Prom
     json: context.json,
     intervalMs: Number(flags.interval ?? DEFAULT_WATCH_INTERVAL_MS),
   });
-  return { output: batchRecord(batch), exitCode: finalExitCode(batch) };
+  return { output: batchRecord(batch), exitCode: finalExitCode(batch, flags) };
 }
 
 /** How many items a creation would hold: the type's dry run where the API has one, else a search count. */
@@ -167,6 +173,20 @@ function describeCount(count: Json, operation: OperationSpec): string {
   return `${count.approximate ? 'about ' : ''}${count.total} ${what}, ${how}`;
 }
 
+/**
+ * A rate below the deployment's minimum (GET /v2/extensions/limits) is a bad flag value, refused
+ * before counting or asking. A service without the extension leaves the check to the creation.
+ */
+async function checkRate(api: ApiClient, flags: Flags): Promise<void> {
+  if (flags.itemsPerSecond === undefined) return;
+  const limits = await api.get('/v2/extensions/limits', { accept: [404] });
+  const minimum = limits.status === 200 ? Number(limits.body.itemsPerSecondMinimum) : undefined;
+  if (minimum !== undefined && Number(flags.itemsPerSecond) < minimum)
+    throw new UsageError(
+      `--items-per-second must be at least ${minimum} on this deployment: the rate is shared by its ${limits.body.shardCount} shards, and each shard's chunk of ${limits.body.chunkSize} items must finish within ${limits.body.maxPacedChunkSeconds} s`,
+    );
+}
+
 /** Asks before acting, unless --yes; where nobody can answer (--json, no terminal) that is a usage error. */
 function confirmOrRefuse(context: CommandContext, flags: Flags, question: string): Promise<boolean> {
   if (flags.yes) return Promise.resolve(true);
@@ -186,6 +206,7 @@ function createCommand(operation: OperationSpec): CommandSpec {
       ...FILTER_OPTIONS[operation.filterKind],
       ...operation.options,
       ...CREATE_OPTIONS,
+      FAIL_ON_FAILED_ITEMS,
       WATCH_INTERVAL,
     ],
     run: async (context, _args, flags) => {
@@ -194,6 +215,7 @@ function createCommand(operation: OperationSpec): CommandSpec {
         throw new UsageError(`create ${operation.name} selects jobs by filter only`);
       }
       const body = { ...selection, ...controlsFrom(flags), ...operation.parameters(flags) };
+      await checkRate(context.api, flags);
       const needsCount = flags.dryRun === true || flags.yes !== true;
       const count = needsCount ? await countFor(context.api, operation, body) : undefined;
       if (flags.dryRun) {
@@ -452,10 +474,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       CREATE_OPTIONS[2],
       CREATE_OPTIONS[3],
       CREATE_OPTIONS[5],
+      FAIL_ON_FAILED_ITEMS,
       WATCH_INTERVAL,
     ],
     run: async (context, [key], flags) => {
       checkKey(key);
+      await checkRate(context.api, flags);
       if (!flags.yes) {
         const { body } = await context.api.post('/v2/batch-operation-items/search', {
           filter: { batchOperationKey: key, state: 'FAILED' },
@@ -503,7 +527,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'watch',
     summary: 'follow a batch operation to its end: progress bar, items/s, ETA (exit 0 only if COMPLETED)',
     args: [KEY_ARG],
-    options: [WATCH_INTERVAL],
+    options: [FAIL_ON_FAILED_ITEMS, WATCH_INTERVAL],
     run: (context, [key], flags) => watched(context, checkKey(key), flags),
   },
   {

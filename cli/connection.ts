@@ -26,7 +26,8 @@ export interface Connection {
 /**
  * Flags, then environment (`BATCHOPS_URL`, `BATCHOPS_TOKEN`, `BATCHOPS_USER`, `BATCHOPS_PASSWORD`), then
  * defaults. A token wins over a user; credentials inside the URL (`http://u:p@host`) count as a user.
- * Without any, a loopback URL (the embedded run) gets `demo`/`demo`; another gets none.
+ * Without any, a loopback URL (the embedded run) gets `demo`/`demo` (a password alone is demo's);
+ * another gets none.
  */
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Connection {
   const rawUrl = flags.url ?? nonEmpty(env.BATCHOPS_URL) ?? DEFAULT_URL;
@@ -53,8 +54,10 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
     if (password === undefined) throw new UsageError('--user needs --password (or BATCHOPS_PASSWORD)');
     return { url, credentials: { kind: 'basic', user, password, defaulted: false } };
   }
-  if (password !== undefined) throw new UsageError('--password needs --user (or BATCHOPS_USER)');
   if (isLoopback(parsed.hostname)) {
+    // The embedded run's user is demo, as its start-up line says: a password alone is demo's.
+    if (password !== undefined)
+      return { url, credentials: { kind: 'basic', user: LOCAL_DEFAULT_USER, password, defaulted: false } };
     return {
       url,
       credentials: {
@@ -65,6 +68,10 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
       },
     };
   }
+  if (password !== undefined)
+    throw new UsageError(
+      `--password needs --user (or BATCHOPS_USER): only the embedded run on a loopback URL has a default user (${LOCAL_DEFAULT_USER})`,
+    );
   return { url, credentials: { kind: 'none' } };
 }
 

@@ -25,7 +25,12 @@ export const FILTER_OPTIONS: Record<FilterKind, readonly OptionSpec[]> = {
       description: 'processDefinitionVersion',
       parse: integerArg('--version', 1),
     },
-    { flags: '--state <state>', description: 'instance state (ACTIVE, COMPLETED, TERMINATED, ...)' },
+    {
+      flags: '--state <state>',
+      description: 'instance state',
+      // Camunda's ProcessInstanceStateEnum (SUSPENDED from 8.10): a typo is a usage error (exit 2).
+      choices: ['ACTIVE', 'COMPLETED', 'TERMINATED', 'SUSPENDED'],
+    },
     { flags: '--tenant <id>', description: 'tenantId' },
     { flags: '--has-incident', description: 'only instances with an open incident' },
     {
@@ -43,7 +48,21 @@ export const FILTER_OPTIONS: Record<FilterKind, readonly OptionSpec[]> = {
     ...FILTER_SOURCE,
     { flags: '--definition <id>', description: 'processDefinitionId' },
     { flags: '--definition-key <key>', description: 'processDefinitionKey' },
-    { flags: '--state <state>', description: 'job state (CREATED, FAILED, ...)' },
+    {
+      flags: '--state <state>',
+      description: 'job state',
+      // Camunda's JobStateEnum.
+      choices: [
+        'CANCELED',
+        'COMPLETED',
+        'CREATED',
+        'ERROR_THROWN',
+        'FAILED',
+        'MIGRATED',
+        'RETRIES_UPDATED',
+        'TIMED_OUT',
+      ],
+    },
     { flags: '--tenant <id>', description: 'tenantId' },
     { flags: '--job-type <type>', description: 'job type' },
   ],

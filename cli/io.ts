@@ -24,3 +24,18 @@ export function wantsLiveProgress(io: CliIo, json: boolean): boolean {
 export function terminalColumns(io: CliIo): number {
   return io.stderr.columns || Number(io.env.COLUMNS) || 80;
 }
+
+/** The reader of a pipe went away (`batchops report … | head`): it wants no more output. */
+export const isClosedPipe = (error: unknown) =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+
+/**
+ * A closed pipe ends the command quietly with 0, as `cat` and `git log` do under `| head`: what is
+ * left to write has no reader. Other stream errors stay errors.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void): void {
+  stream.on('error', (error) => {
+    if (!isClosedPipe(error)) throw error;
+    exit(0);
+  });
+}

@@ -305,7 +305,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
 export const CREATE_OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--items-per-second <n>',
-    description: 'rate limit of the whole batch',
+    description:
+      "rate limit of the whole batch; at least the deployment's minimum (shards × chunk size / 60 s, refused with exit 2; GET /v2/extensions/limits)",
     parse: numberArg('--items-per-second'),
   },
   {

@@ -4,7 +4,7 @@ import { ApiClient } from './api-client.ts';
 import { COMMANDS, type CommandContext, type CommandSpec, GLOBAL_OPTIONS } from './commands.ts';
 import { resolveConnection } from './connection.ts';
 import { CliError, EXIT } from './errors.ts';
-import type { CliIo } from './io.ts';
+import { type CliIo, isClosedPipe } from './io.ts';
 import type { OptionSpec } from './option-spec.ts';
 import { type CommandResult, render } from './render.ts';
 
@@ -15,9 +15,10 @@ const DESCRIPTION =
 
 const EXIT_CODES = `
 Exit codes:
-  0  success (a watched batch COMPLETED)
-  1  a watched batch ended PARTIALLY_COMPLETED, FAILED or CANCELED; an API error; a declined confirmation
-  2  usage error (unknown command, type or flag; a bad value; --yes needed)
+  0  success (a watched batch COMPLETED, failed items included unless --fail-on-failed-items)
+  1  a watched batch ended PARTIALLY_COMPLETED, FAILED or CANCELED, or COMPLETED with failed items
+     under --fail-on-failed-items; an API error; a declined confirmation
+  2  usage error (unknown command, type or flag; a bad value, such as a rate below the minimum; --yes needed)
   3  cannot reach or authenticate (connection refused, 401, 403)
   130  Ctrl-C while watching (the batch keeps running)
 `;
@@ -120,6 +121,8 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`${PROGRAM_NAME}: ${error.message}\n`);
     return error.exitCode;
   }
+  // The report's stream to stdout rejects when the reader closed the pipe: a quiet end, not a failure.
+  if (isClosedPipe(error)) return EXIT.ok;
   if ((error as Error)?.name === 'ExitPromptError') {
     io.stderr.write('Aborted.\n');
     return EXIT.failed;

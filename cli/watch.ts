@@ -43,7 +43,11 @@ export class RateMeter {
   }
 }
 
-export function progressOf(batch: Json, rate: number | undefined): Progress {
+export function progressOf(batch: Json, measured: number | undefined): Progress {
+  // Counts arrive in steps (a report a second per shard): a step can read faster than the batch may
+  // go, and a rate above its own limit (the itemsPerSecond extension) is never the truth.
+  const limit = Number(batch.itemsPerSecond ?? 0);
+  const rate = measured !== undefined && limit > 0 ? Math.min(measured, limit) : measured;
   const total = Number(batch.operationsTotalCount ?? 0);
   const completed = Number(batch.operationsCompletedCount ?? 0);
   const failed = Number(batch.operationsFailedCount ?? 0);
@@ -93,7 +97,7 @@ interface ProgressView {
   stop(): void;
 }
 
-/** A shard's progress as an extension of the batch response may list it (`shards[]`); absent today. */
+/** A shard's progress, as the batch response's `shards[]` extension lists it. */
 function shardsOf(batch: Json): { shard: string; total: number; done: number; state: string }[] {
   if (!Array.isArray(batch.shards)) return [];
   return batch.shards.map((shard: Json, index: number) => ({

@@ -133,6 +133,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   // Connection checks: configuration only.
   GetTopology: { tables: {} },
+  GetLimits: { tables: {} },
   // Camunda answers its cluster status without credentials (a health check), so does this.
   GetStatus: { tables: {}, public: true },
   // Camunda's authorizations: the table of grants (every authenticated route reads it, see below).

@@ -23,6 +23,17 @@ function walkthrough(readme: string): { script: string; printed: string } {
   return { script: block[1], printed: block[2] };
 }
 
+const BEYOND_MARKER = '<!-- beyond';
+const BEYOND_STARTS = '--- beyond the walk-through ---';
+
+/** The first ```bash block after the `<!-- beyond` marker: more examples, run after the walk-through. */
+function beyond(readme: string): string {
+  const block = /```bash\n([\s\S]*?)\n```/.exec(readme.slice(readme.indexOf(BEYOND_MARKER)));
+  if (readme.indexOf(BEYOND_MARKER) < 0 || !block)
+    throw new Error(`README.md has no \`\`\`bash block after ${BEYOND_MARKER}`);
+  return block[1];
+}
+
 /** Output with every number (keys, counts) replaced, to compare its shape with the README's sample. */
 const shape = (output: string) => output.trim().replace(/\d+/g, 'N').split('\n');
 
@@ -56,11 +67,18 @@ afterAll(() => runtime?.stop());
 
 describe('the README walk-through', () => {
   it('runs top to bottom on a fresh runtime and prints the outcomes it describes', async () => {
-    const { script, printed } = walkthrough(readFileSync(resolve(root, 'README.md'), 'utf8'));
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    const { script, printed } = walkthrough(readme);
 
-    const { code, stdout, stderr } = await runBash(script, { API: runtime.url });
+    // The walk-through, then in the same shell (its functions and keys) the block beyond it.
+    const {
+      code,
+      stdout: output,
+      stderr,
+    } = await runBash(`${script}\necho '${BEYOND_STARTS}'\n${beyond(readme)}`, { API: runtime.url });
 
-    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0);
+    expect(code, `stdout:\n${output}\nstderr:\n${stderr}`).toBe(0);
+    const [stdout, after] = output.split(`${BEYOND_STARTS}\n`);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^order v1: \d+, order v2: \d+$/);
     // The README shows what it prints, line for line (keys and counts apart).
@@ -83,5 +101,19 @@ describe('the README walk-through', () => {
     );
     expect(stdout).toContain('{"onVersion2":30}');
     expect(stdout).toMatch(/"batchOperationType":"MIGRATE_PROCESS_INSTANCE","state":"COMPLETED"/);
+    // Beyond: the 30 instances on version 2 suspended, resumed and given a variable, one suspended
+    // on its own; no failed job, so the job batch is empty.
+    const all30 =
+      '{"state":"COMPLETED","operationsTotalCount":30,"operationsCompletedCount":30,"operationsFailedCount":0}';
+    expect(after.trim().split('\n')).toEqual([
+      '{"partitionsCount":8}',
+      all30,
+      all30,
+      all30,
+      '204',
+      '{"failedJobs":0}',
+      '{"state":"COMPLETED","operationsTotalCount":0,"operationsCompletedCount":0,"operationsFailedCount":0}',
+      '3.1.0',
+    ]);
   }, 300_000);
 });

@@ -4,6 +4,8 @@
  * Pure functions only, so the wizard's rules are unit-tested without a browser.
  */
 
+import type { Limits } from './api/types.ts';
+
 export type OperationType =
   | 'CANCEL_PROCESS_INSTANCE'
   | 'RESOLVE_INCIDENT'
@@ -209,6 +211,7 @@ const MAX_INT32 = 2_147_483_647;
 /** Each problem of the form, by field, in words; an empty object when Next may be pressed. */
 export function operationProblems(
   form: OperationForm,
+  limits?: Pick<Limits, 'itemsPerSecondMinimum'>,
 ): Partial<Record<OperationField | 'type' | 'itemsPerSecond', string>> {
   const spec = operationSpec(form.type);
   if (!spec) return { type: 'Choose an operation' };
@@ -257,14 +260,23 @@ export function operationProblems(
     if (problem) problems.variables = problem;
   }
   if (form.itemsPerSecond.trim() !== '') {
-    const problem = positiveInteger(form.itemsPerSecond, 'The rate');
-    if (problem) problems.itemsPerSecond = problem;
+    // The deployment's minimum (GET /v2/extensions/limits), refused here rather than at creation.
+    const minimum = wholeRateMinimum(limits);
+    const problem = positiveInteger(form.itemsPerSecond, 'The rate', minimum);
+    if (problem)
+      problems.itemsPerSecond =
+        limits && problem.endsWith(`at least ${minimum}`) ? `${problem} items/s on this deployment` : problem;
   }
   return problems;
 }
 
+/** The lowest whole rate the deployment accepts (the field takes whole items per second). */
+export const wholeRateMinimum = (limits?: Pick<Limits, 'itemsPerSecondMinimum'>) =>
+  Math.max(1, Math.ceil(limits?.itemsPerSecondMinimum ?? 1));
+
 /** The first problem, as shown next to the Next button. */
-export const firstOperationProblem = (form: OperationForm) => Object.values(operationProblems(form))[0];
+export const firstOperationProblem = (form: OperationForm, limits?: Pick<Limits, 'itemsPerSecondMinimum'>) =>
+  Object.values(operationProblems(form, limits))[0];
 
 /** The operation's own request fields (beside the filter), from a form without problems. */
 export function operationParameters(form: OperationForm): Record<string, unknown> {

@@ -13,6 +13,18 @@ export function countsOf(batch: BatchOperation) {
 }
 
 /**
+ * The counts in words. A final batch has nothing pending: what it did not process was canceled (a
+ * canceled batch) or never run (a failed one), and it says which.
+ */
+export function outcomeCounts(batch: BatchOperation): string {
+  const { total, completed, failed, pending } = countsOf(batch);
+  const processed = `${total} total, ${completed} completed, ${failed} failed`;
+  if (!isFinal(batch.state)) return `${processed}, ${pending} pending`;
+  if (pending === 0) return processed;
+  return `${processed}, ${pending} ${batch.state === 'CANCELED' ? 'canceled' : 'not processed'}`;
+}
+
+/**
  * The phase a batch is in (DESIGN.md's four), read from its state and counts: the API has no phase
  * field, so "Initialization" is a batch that holds no item yet, "Execution" one with items pending.
  */
@@ -59,6 +71,9 @@ export function rateOf(
     if (processed > 0 && elapsed > 0) itemsPerSecond = (processed * 1000) / elapsed;
   }
   if (!itemsPerSecond) return undefined;
+  // Counts arrive in steps (a report a second per shard): a step can read faster than the batch may
+  // go, and a rate above its own limit is never the truth.
+  if (batch.itemsPerSecond) itemsPerSecond = Math.min(itemsPerSecond, batch.itemsPerSecond);
   return {
     itemsPerSecond,
     estimatedEnd: pending > 0 ? new Date(now + (pending / itemsPerSecond) * 1000) : undefined,

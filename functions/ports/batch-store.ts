@@ -4,6 +4,7 @@ import type {
   BatchOperationState,
   BatchOperationType,
   BatchShard,
+  InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 
@@ -77,6 +78,11 @@ export interface BatchStore {
    * cancellation or suspension requested (false otherwise). Completing the chunk releases it.
    */
   claimShard(id: ChunkId, until: string): Promise<boolean>;
+  /**
+   * The running chunk's items applied so far, on the shard's claim (one write, not one per item);
+   * nothing when the chunk no longer holds the claim (completed or released).
+   */
+  reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void>;
   /** Releases a claim this chunk holds without completing it (the worker stopped half-way). */
   releaseShard(id: ChunkId): Promise<void>;
   /**

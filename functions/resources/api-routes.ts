@@ -387,6 +387,15 @@ export const apiRoutes: readonly ApiRoute[] = [
     access: anyBatchCreation,
     anyEngine: true,
   },
+  // The deployment's limits a client checks before it asks (the lowest itemsPerSecond).
+  {
+    id: 'GetLimits',
+    method: 'GET',
+    path: '/v2/extensions/limits',
+    entry: 'functions/api/get-limits.ts',
+    access: { kind: 'authenticated' },
+    anyEngine: true,
+  },
   {
     id: 'GetOpenApi',
     method: 'GET',

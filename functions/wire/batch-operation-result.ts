@@ -1,4 +1,4 @@
-import { progressOf } from '#domain/batch/batch-operation.ts';
+import { progressOf, shardCompleted, shardFailed } from '#domain/batch/batch-operation.ts';
 import type { BatchWithShards } from '#ports/batch-store.ts';
 
 /** A batch as Camunda 8's BatchOperationResponse shows it: counts are the sum of its shards. */
@@ -30,12 +30,14 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
       shard: shard.shard,
       state: shard.state,
       operationsTotalCount: shard.totalCount,
-      operationsCompletedCount: shard.completedCount,
-      operationsFailedCount: shard.failedCount,
+      operationsCompletedCount: shardCompleted(shard),
+      operationsFailedCount: shardFailed(shard),
     })),
     // Extensions: a cancellation or suspension requested, in effect once the work in flight has drained.
     ...(batch.cancelRequestedAt ? { cancelRequestedAt: batch.cancelRequestedAt } : {}),
     ...(batch.suspendRequestedAt ? { suspendRequestedAt: batch.suspendRequestedAt } : {}),
+    // Extension: the batch's rate limit, so that a client never shows a faster rate than it allows.
+    ...(batch.itemsPerSecond ? { itemsPerSecond: batch.itemsPerSecond } : {}),
     // Extension: the operation's own request fields (e.g. a cancellation's reason, the retries to set).
     ...(batch.parameters ? { parameters: batch.parameters } : {}),
   };

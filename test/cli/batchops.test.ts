@@ -345,6 +345,41 @@ describe('batchops exit codes', () => {
     expect(batch.errors.at(-1).message).toMatch(/failed/i);
   });
 
+  it('exits 1 for a batch COMPLETED with failed items under --fail-on-failed-items, and 0 without it', async () => {
+    // Prepare: one of three instances is canceled already, so the batch's item for it fails.
+    const keys = await startOrders(3, { wave: 'failed-items' });
+    expect((await api.post(`/v2/process-instances/${keys[0]}/cancellation`, {})).status).toBe(204);
+    const created = await batchops(['create', 'cancel', '--var', 'wave=failed-items', '--yes', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.json().batchOperationKey;
+
+    // Act
+    const strict = await batchops(['watch', key, '--fail-on-failed-items', '--interval', '200', '--json']);
+    const lenient = await batchops(['watch', key, '--interval', '200', '--json']);
+
+    // Assess
+    expect(strict.json()).toMatchObject({ state: 'COMPLETED', operationsFailedCount: 1 });
+    expect(strict.code).toBe(1);
+    expect(lenient.code).toBe(0);
+  });
+
+  it("exits 2 before sending anything for a rate below the deployment's minimum or an instance state Camunda lacks", async () => {
+    const before = await api.post('/v2/batch-operations/search', {});
+
+    const runs = await Promise.all([
+      batchops(['create', 'cancel', '--definition', 'x', '--items-per-second', '0.5', '--yes']),
+      batchops(['create', 'cancel', '--definition', 'x', '--state', 'RUNNING', '--yes']),
+    ]);
+
+    expect(runs.map((run) => run.code)).toEqual([2, 2]);
+    expect(runs[0].stderr).toBe(
+      "batchops: --items-per-second must be at least 0.67 on this deployment: the rate is shared by its 4 shards, and each shard's chunk of 10 items must finish within 60 s\n",
+    );
+    expect(runs[1].stderr).toContain("argument 'RUNNING' is invalid");
+    const after = await api.post('/v2/batch-operations/search', {});
+    expect(after.body.page.totalItems).toBe(before.body.page.totalItems);
+  });
+
   it('exits 2 on an unknown command, type or flag, and on a bad flag value', async () => {
     const runs = await Promise.all([
       batchops(['frobnicate']),

@@ -64,6 +64,15 @@ describe('resolveConnection', () => {
     expect(() => resolveConnection({ url: 'ftp://x' }, {})).toThrow('--url must be an http(s) URL');
   });
 
+  it("takes a password alone as the embedded run's demo user's on a loopback URL, and refuses it elsewhere", () => {
+    const local = resolveConnection({ password: 'changed' }, {});
+
+    expect(authorizationHeader(local.credentials)).toBe(basic('demo', 'changed'));
+    expect(() => resolveConnection({ url: 'https://b.example', password: 'x' }, {})).toThrow(
+      '--password needs --user (or BATCHOPS_USER): only the embedded run on a loopback URL has a default user (demo)',
+    );
+  });
+
   it('never shows a password or token when it describes the connection', () => {
     const withUser = resolveConnection({ url: 'https://b.example', user: 'ops', password: 'hunter22' }, {});
     const withToken = resolveConnection({ url: 'https://b.example', token: 'tok-secret-1' }, {});

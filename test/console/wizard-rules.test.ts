@@ -92,6 +92,20 @@ describe('the operation step', () => {
     );
   });
 
+  it("refuses a rate below the deployment's minimum on the first step, and states it", () => {
+    // 8 shards × chunks of 100 within 60 s: 13.34 stated, 14 whole items per second.
+    const limits = { itemsPerSecondMinimum: 13.34 };
+    expect(
+      firstOperationProblem(form({ type: 'CANCEL_PROCESS_INSTANCE', itemsPerSecond: '13' }), limits),
+    ).toBe('The rate must be at least 14 items/s on this deployment');
+    expect(
+      firstOperationProblem(form({ type: 'CANCEL_PROCESS_INSTANCE', itemsPerSecond: '1.5' }), limits),
+    ).toBe('The rate must be a whole number');
+    expect(
+      firstOperationProblem(form({ type: 'CANCEL_PROCESS_INSTANCE', itemsPerSecond: '14' }), limits),
+    ).toBeUndefined();
+  });
+
   it("turns the fields into the operation's request fields", () => {
     expect(
       operationParameters(
@@ -203,6 +217,19 @@ describe('progress, rate and estimated end', () => {
     expect(
       rateOf(batch({ state: 'SUSPENDED', operationsCompletedCount: 40 }), samples, start + 10_000),
     ).toBeUndefined();
+  });
+
+  it("never shows a rate above the batch's own limit, however the counts jumped", () => {
+    const start = Date.parse('2026-12-01T00:01:00.000Z');
+    const samples = addSample(addSample([], { at: start, processed: 0 }), {
+      at: start + 1000,
+      processed: 50,
+    });
+    const limited = batch({ operationsCompletedCount: 50, itemsPerSecond: 20 });
+    expect(rateOf(limited, samples, start + 1000)?.itemsPerSecond).toBe(20);
+    expect(rateOf(limited, samples, start + 1000)?.estimatedEnd?.toISOString()).toBe(
+      new Date(start + 1000 + 2500).toISOString(),
+    );
   });
 });
 

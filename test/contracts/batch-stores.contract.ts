@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchOperation } from '#domain/batch/batch-operation.ts';
+import { type BatchOperation, progressOf } from '#domain/batch/batch-operation.ts';
 import { type Chunk, pendingItem, tallyOf } from '#domain/batch/chunk.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
@@ -173,6 +173,38 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       expect(pending?.sentItemKeys?.sort()).toEqual(['21', '22']);
       expect((await chunks.getChunk(id))?.sentItemKeys).toBeUndefined();
       await expect(chunks.recordSent(id, ['23'])).rejects.toThrow();
+    });
+
+    it("shows the running chunk's items applied so far on its shard until the chunk's counters replace them, never both", async () => {
+      // Prepare: an ACTIVE batch whose shard 0 runs its one chunk.
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      const id = { batchOperationKey: key, shard: 0, chunk: 0 };
+      await chunks.putChunks([chunk(key, 0, 0, ['21', '22', '23'])]);
+      await chunks.finishShardInitialization(key, 0, { totalCount: 3, chunkCount: 1 });
+      await batches.activateBatch(key, 'arn:test');
+      expect(await batches.claimShard(id, '2026-01-01T00:02:00.000Z')).toBe(true);
+      const outcomes = [
+        { ...pendingItem('21'), state: 'COMPLETED' as const },
+        { ...pendingItem('22'), state: 'FAILED' as const, errorMessage: 'no' },
+        { ...pendingItem('23'), state: 'COMPLETED' as const },
+      ];
+      const counts = async () => {
+        const found = await batches.getBatch(key);
+        return found && progressOf(found.shards);
+      };
+
+      // Act and assess: reported twice while running, then completed, then a late report.
+      await batches.reportInFlight(id, { completed: 1, failed: 0 });
+      expect(await counts()).toMatchObject({ operationsCompletedCount: 1, operationsFailedCount: 0 });
+      await batches.reportInFlight(id, { completed: 1, failed: 1 });
+      expect(await counts()).toMatchObject({ operationsCompletedCount: 1, operationsFailedCount: 1 });
+      await chunks.completeChunk(id, outcomes, tallyOf(outcomes));
+      expect(await counts()).toMatchObject({ operationsCompletedCount: 2, operationsFailedCount: 1 });
+      await batches.reportInFlight(id, { completed: 2, failed: 1 });
+      expect(await counts()).toMatchObject({ operationsCompletedCount: 2, operationsFailedCount: 1 });
+      expect((await batches.getBatch(key))?.shards[0].running).toBeUndefined();
     });
 
     it('drops chunks an interrupted initialization left beyond the final count', async () => {

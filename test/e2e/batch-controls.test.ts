@@ -201,7 +201,9 @@ describe('failure threshold and rate limit', () => {
       itemsPerSecond: 40,
     });
     expect(tooSlow.status).toBe(400);
-    expect(tooSlow.body.detail).toContain('itemsPerSecond must be at least 1');
+    expect(tooSlow.body.detail).toContain(
+      'itemsPerSecond must be at least 0.34: the rate is shared by 2 shards',
+    );
     expect(await ended(paced.body.batchOperationKey)).toMatchObject({
       state: 'COMPLETED',
       operationsCompletedCount: 20,

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/free-port.ts';
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
-import { expectFinishedAcrossRestart } from '../helpers/interrupted-batch.ts';
+import { expectFinishedAcrossRestart, recordedCompleted } from '../helpers/interrupted-batch.ts';
 
 /**
  * The embedded runtime is killed with SIGKILL in the middle of a batch and started again on the same
@@ -79,13 +79,11 @@ describe('restart recovery', () => {
     expect(creation.status).toBe(200);
     const key = creation.body.batchOperationKey as string;
     const batch = async () => (await api.get(`/v2/batch-operations/${key}`)).body;
-    const beforeKill = await eventually(
-      async () => {
-        const body = await batch();
-        return body.operationsCompletedCount > 0 ? body : undefined;
-      },
-      () => 'no progress before the kill',
+    const recordedBeforeKill = await eventually(
+      () => recordedCompleted(api, key),
+      () => 'no chunk recorded before the kill',
     );
+    const beforeKill = await batch();
 
     // Act: kill everything mid-batch, then start again on the same data.
     const killedAt = Date.now();
@@ -112,7 +110,7 @@ describe('restart recovery', () => {
     });
     await expectFinishedAcrossRestart(api, key, {
       items: INSTANCES,
-      completedBeforeInterruption: beforeKill.operationsCompletedCount,
+      completedBeforeInterruption: recordedBeforeKill,
       interruptedAt: killedAt,
       restartedAt,
     });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../local/data-dir-lock.ts';
 import { freePort } from '../../local/free-port.ts';
 import { apiClient, eventually, inParallel } from '../helpers/api-client.ts';
-import { expectFinishedAcrossRestart } from '../helpers/interrupted-batch.ts';
+import { expectFinishedAcrossRestart, recordedCompleted } from '../helpers/interrupted-batch.ts';
 
 /**
  * `npm start` as an operator runs it, in a process group of its own: SIGTERM to the npm process stops
@@ -145,13 +145,11 @@ describe('orderly shutdown of npm start', () => {
     expect(creation.status).toBe(200);
     const key = creation.body.batchOperationKey as string;
     const batch = async () => (await api.get(`/v2/batch-operations/${key}`)).body;
-    const beforeStop = await eventually(
-      async () => {
-        const body = await batch();
-        return body.operationsCompletedCount > 0 ? body : undefined;
-      },
-      () => 'no progress before the stop',
+    const recordedBeforeStop = await eventually(
+      () => recordedCompleted(api, key),
+      () => 'no chunk recorded before the stop',
     );
+    const beforeStop = await batch();
     const stoppedAt = Date.now();
     process.kill(first.child.pid as number, 'SIGTERM');
     const code = await first.exited;
@@ -190,7 +188,7 @@ describe('orderly shutdown of npm start', () => {
     });
     await expectFinishedAcrossRestart(api, key, {
       items: INSTANCES,
-      completedBeforeInterruption: beforeStop.operationsCompletedCount,
+      completedBeforeInterruption: recordedBeforeStop,
       interruptedAt: stoppedAt,
       restartedAt,
     });

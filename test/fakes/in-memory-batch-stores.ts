@@ -3,6 +3,7 @@ import type {
   BatchOperation,
   BatchOperationState,
   BatchShard,
+  InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 import type {
@@ -199,6 +200,11 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (!free) return false;
       shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until };
       return true;
+    },
+
+    async reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void> {
+      const shard = shardOf(id.batchOperationKey, id.shard);
+      if (shard.running?.chunk === id.chunk) shard.running = { ...shard.running, ...counts };
     },
 
     async releaseShard(id: ChunkId): Promise<void> {

@@ -2,6 +2,22 @@ import { expect } from 'vitest';
 import type { apiClient } from './api-client.ts';
 
 /**
+ * Items of the batch recorded COMPLETED so far. An item's record, with its processed date, is written
+ * with its chunk, while the batch's counts also hold the items a running chunk has applied: what
+ * was done before an interruption is read from the records.
+ */
+export async function recordedCompleted(
+  api: ReturnType<typeof apiClient>,
+  batchOperationKey: string,
+): Promise<number | undefined> {
+  const { body } = await api.post('/v2/batch-operation-items/search', {
+    filter: { batchOperationKey, state: 'COMPLETED' },
+    page: { limit: 1 },
+  });
+  return body.page.totalItems > 0 ? body.page.totalItems : undefined;
+}
+
+/**
  * After a runtime was stopped or killed mid-batch and started again: every item COMPLETED, each
  * instance once, and the interruption really came mid-batch. Items the first runtime recorded keep
  * their date (at least the count read just before the interruption), and at least one item was

@@ -49,6 +49,8 @@ export interface BatchOperation {
   errors: BatchError[];
   itemErrorSummary?: { errorMessage: string; count: number }[];
   stalledSince?: string;
+  /** Extension: the batch's rate limit. */
+  itemsPerSecond?: number;
   parameters?: Record<string, unknown>;
   /** Extension: each shard's progress. */
   shards?: ShardProgress[];
@@ -125,4 +127,12 @@ export interface ProcessInstance {
   hasIncident: boolean;
   tenantId: string;
   [field: string]: unknown;
+}
+
+/** Extension: GET /v2/extensions/limits, the deployment's limits creation enforces. */
+export interface Limits {
+  shardCount: number;
+  chunkSize: number;
+  itemsPerSecondMinimum: number;
+  maxPacedChunkSeconds: number;
 }

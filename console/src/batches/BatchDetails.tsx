@@ -2,7 +2,6 @@ import {
   InlineLoading,
   InlineNotification,
   Link,
-  ProgressBar,
   Table,
   TableBody,
   TableCell,
@@ -21,6 +20,7 @@ import {
   countsOf,
   formatDate,
   formatDuration,
+  outcomeCounts,
   type ProgressSample,
   phaseOf,
   rateOf,
@@ -29,7 +29,7 @@ import { useBatch } from '../queries/batchOperations.ts';
 import { href } from '../router.ts';
 import { BatchActions } from './BatchActions.tsx';
 import { BatchItems } from './BatchItems.tsx';
-import { BatchProgress } from './BatchProgress.tsx';
+import { BatchProgress, CountsBar } from './BatchProgress.tsx';
 
 /** One batch, live until it ends: facts, progress with rate and ETA, errors, actions, items. */
 export function BatchDetails({ batchOperationKey }: { batchOperationKey: string }) {
@@ -54,7 +54,6 @@ export function BatchDetails({ batchOperationKey }: { batchOperationKey: string 
 function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?: unknown }) {
   const samples = useRef<ProgressSample[]>([]);
   const [now, setNow] = useState(() => Date.now());
-  const counts = countsOf(batch);
   useEffect(() => {
     const at = Date.now();
     samples.current = addSample(samples.current, { at, processed: countsOf(batch).processed });
@@ -107,10 +106,7 @@ function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?:
           <BatchProgress batch={batch} label="Progress" />
           <dl className="facts" aria-label="Progress">
             <dt>Items</dt>
-            <dd data-testid="batch-counts">
-              {counts.total} total, {counts.completed} completed, {counts.failed} failed, {counts.pending}{' '}
-              pending
-            </dd>
+            <dd data-testid="batch-counts">{outcomeCounts(batch)}</dd>
             <dt>Rate</dt>
             <dd>
               {rate
@@ -170,21 +166,18 @@ function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?:
             <TableBody>
               {batch.shards.map((shard) => {
                 const done = shard.operationsCompletedCount + shard.operationsFailedCount;
-                const percent =
-                  shard.operationsTotalCount > 0 ? Math.round((100 * done) / shard.operationsTotalCount) : 0;
                 return (
                   <TableRow key={shard.shard}>
                     <TableCell>{shard.shard}</TableCell>
                     <TableCell>{shard.state}</TableCell>
                     <TableCell>
-                      <ProgressBar
+                      <CountsBar
                         label={`Shard ${shard.shard}`}
-                        hideLabel
-                        size="small"
-                        value={percent}
-                        max={100}
-                        status={shard.state === 'FAILED' ? 'error' : 'active'}
-                        helperText={`${done} of ${shard.operationsTotalCount} (${shard.operationsFailedCount} failed)`}
+                        total={shard.operationsTotalCount}
+                        completed={shard.operationsCompletedCount}
+                        failed={shard.operationsFailedCount}
+                        final={isFinal(state) || shard.state === 'FAILED'}
+                        description={`${done} of ${shard.operationsTotalCount} (${shard.operationsFailedCount} failed)`}
                       />
                     </TableCell>
                   </TableRow>

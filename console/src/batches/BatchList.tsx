@@ -149,7 +149,8 @@ function BatchTable({
     'Progress',
     'Completed',
     'Failed',
-    'Pending',
+    // A finished batch has nothing pending: what it did not process was canceled or never ran.
+    finished ? 'Not processed' : 'Pending',
     'Actor',
     'Started',
     ...(finished ? ['Ended'] : []),

@@ -10,6 +10,7 @@ export const queryKeys = {
     ['process-definitions', 'counts', key, elements] as const,
   dryRun: (operation: string, body: unknown) => ['dry-run', operation, body] as const,
   instance: (key: string) => ['process-instances', key] as const,
+  limits: ['limits'] as const,
 };
 
 /** How often live views poll while a batch runs. */

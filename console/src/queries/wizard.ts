@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { createBatchOperation } from '../api/createBatchOperation.ts';
 import { dryRunBatch } from '../api/dryRunBatch.ts';
+import { getLimits } from '../api/getLimits.ts';
 import { getProcessDefinitionStatistics } from '../api/getProcessDefinitionStatistics.ts';
 import { getProcessDefinitionXml } from '../api/getProcessDefinitionXml.ts';
 import { searchProcessDefinitions } from '../api/searchProcessDefinitions.ts';
@@ -15,6 +16,11 @@ export function useProcessDefinitions() {
         (a, b) => a.processDefinitionId.localeCompare(b.processDefinitionId) || b.version - a.version,
       ),
   });
+}
+
+/** The deployment's limits (the lowest rate): settings, so read once. */
+export function useLimits() {
+  return useQuery({ queryKey: queryKeys.limits, queryFn: getLimits, staleTime: Number.POSITIVE_INFINITY });
 }
 
 /** The BPMN of a definition; undefined data with an error when the API does not serve it. */

@@ -18,7 +18,7 @@ export function restCall(spec: OperationSpec, body: unknown) {
   const json = JSON.stringify(body, null, 2);
   return {
     http: `POST ${spec.path}\ncontent-type: application/json\n\n${json}`,
-    curl: `curl -s -u "$USER:$PASSWORD" -H 'content-type: application/json' \\\n  '${new URL(apiUrl(spec.path), window.location.href).href}' \\\n  -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`,
+    curl: `curl -s -u "$BATCHOPS_USER:$BATCHOPS_PASSWORD" -H 'content-type: application/json' \\\n  '${new URL(apiUrl(spec.path), window.location.href).href}' \\\n  -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`,
   };
 }
 

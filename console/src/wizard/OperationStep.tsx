@@ -7,14 +7,36 @@ import {
   type OperationForm,
   operationProblems,
   operationSpec,
+  wholeRateMinimum,
 } from '../operations.ts';
-import { useProcessDefinitions } from '../queries/wizard.ts';
+import { useLimits, useProcessDefinitions } from '../queries/wizard.ts';
 import { DefinitionDiagram } from './DefinitionDiagram.tsx';
 
 const definitionLabel = (definition: ProcessDefinition) =>
   `${definition.name ?? definition.processDefinitionId} — ${definition.processDefinitionId} v${definition.version}${
     definition.tenantId && definition.tenantId !== '<default>' ? ` (${definition.tenantId})` : ''
   }`;
+
+/**
+ * What the source's instances may migrate to: a definition of the same tenant (a migration never
+ * crosses tenants) other than the source; the source's own other versions first (newest first),
+ * then the others by id and version.
+ */
+function migrationTargets(definitions: readonly ProcessDefinition[], source: ProcessDefinition) {
+  return definitions
+    .filter(
+      (definition) =>
+        definition.tenantId === source.tenantId &&
+        definition.processDefinitionKey !== source.processDefinitionKey,
+    )
+    .sort(
+      (a, b) =>
+        Number(b.processDefinitionId === source.processDefinitionId) -
+          Number(a.processDefinitionId === source.processDefinitionId) ||
+        a.processDefinitionId.localeCompare(b.processDefinitionId) ||
+        b.version - a.version,
+    );
+}
 
 /** Step 1: the operation and its own fields; the diagram for modification and migration. */
 export function OperationStep({
@@ -27,13 +49,17 @@ export function OperationStep({
   onDefinitionPicked: (definition: ProcessDefinition) => void;
 }) {
   const spec = operationSpec(form.type);
-  const problems = operationProblems(form);
+  const limits = useLimits();
+  const problems = operationProblems(form, limits.data);
   const set = (patch: Partial<OperationForm>) => onChange({ ...form, ...patch });
   const needsDefinition = spec?.fields.includes('moveInstructions') || spec?.fields.includes('migrationPlan');
   const definitions = useProcessDefinitions();
   const pairsField = spec?.fields.includes('migrationPlan') ? 'mappingInstructions' : 'moveInstructions';
   const pairs = form[pairsField];
   const setPairs = (next: ElementPair[]) => set({ [pairsField]: next });
+  const source = definitions.data?.find(
+    (definition) => definition.processDefinitionKey === form.sourceDefinitionKey,
+  );
 
   return (
     <Stack gap={6}>
@@ -157,8 +183,8 @@ export function OperationStep({
               value={form.targetProcessDefinitionKey}
               onChange={(event) => set({ targetProcessDefinitionKey: event.target.value })}
             >
-              <SelectItem value="" text="Choose the target" />
-              {definitions.data?.map((definition) => (
+              <SelectItem value="" text={source ? 'Choose the target' : 'Choose the source first'} />
+              {(source ? migrationTargets(definitions.data ?? [], source) : []).map((definition) => (
                 <SelectItem
                   key={definition.processDefinitionKey}
                   value={definition.processDefinitionKey}
@@ -238,9 +264,13 @@ export function OperationStep({
         <NumberInput
           id="operation-rate"
           label="Rate limit in items per second (optional)"
-          helperText="Spreads the work over time; empty runs as fast as the shards go."
+          helperText={`Spreads the work over time; empty runs as fast as the shards go.${
+            limits.data
+              ? ` At least ${wholeRateMinimum(limits.data)} on this deployment: the rate is shared by ${limits.data.shardCount} shards, each finishing its chunk of ${limits.data.chunkSize} items within ${limits.data.maxPacedChunkSeconds} s.`
+              : ''
+          }`}
           allowEmpty
-          min={1}
+          min={wholeRateMinimum(limits.data)}
           value={form.itemsPerSecond}
           invalid={Boolean(problems.itemsPerSecond)}
           invalidText={problems.itemsPerSecond}

@@ -5,6 +5,7 @@ import { isFinal } from '../api/types.ts';
 import { ProblemNotification } from '../components/ProblemNotification.tsx';
 import type { OperationSpec } from '../operations.ts';
 import { checkPreview } from '../preview-check.ts';
+import { countsOf, outcomeCounts } from '../progress.ts';
 import { useBatch } from '../queries/batchOperations.ts';
 import { href } from '../router.ts';
 import type { Preview } from './Wizard.tsx';
@@ -14,10 +15,13 @@ export function ResultStep({
   spec,
   result,
   onRestart,
+  onEdit,
 }: {
   spec: OperationSpec;
   result: { batch?: { batchOperationKey: string }; error?: unknown; preview: Preview };
   onRestart: () => void;
+  /** Back to the first step with every input kept. */
+  onEdit: () => void;
 }) {
   return (
     <Stack gap={6}>
@@ -36,6 +40,7 @@ export function ResultStep({
               Open batch {result.batch.batchOperationKey}
             </Link>
           </p>
+          <LiveOutcome batchOperationKey={result.batch.batchOperationKey} />
           {result.preview.dryRun && (
             <PreviewCheckView batchOperationKey={result.batch.batchOperationKey} preview={result.preview} />
           )}
@@ -43,12 +48,46 @@ export function ResultStep({
       ) : (
         <ProblemNotification error={result.error} context="The batch was not created" />
       )}
-      <div>
+      <div className="wizard__footer">
+        {!result.batch && (
+          <Button kind="primary" onClick={onEdit}>
+            Change the inputs
+          </Button>
+        )}
         <Button kind="tertiary" onClick={onRestart}>
           Start another batch
         </Button>
       </div>
     </Stack>
+  );
+}
+
+/**
+ * The batch's counts as they come, failures first: a preview that matched says nothing about how
+ * many items the engine refuses, and an operator who sees failures early can cancel the rest.
+ */
+function LiveOutcome({ batchOperationKey }: { batchOperationKey: string }) {
+  const batch = useBatch(batchOperationKey);
+  if (!batch.data) return null;
+  const counts = countsOf(batch.data);
+  const summary = `${outcomeCounts(batch.data)} (${batch.data.state})`;
+  if (counts.failed > 0)
+    return (
+      <InlineNotification
+        kind={isFinal(batch.data.state) ? 'error' : 'warning'}
+        role="alert"
+        lowContrast
+        hideCloseButton
+        title={`${counts.failed} of ${counts.processed} processed item${counts.processed === 1 ? '' : 's'} failed${
+          isFinal(batch.data.state) ? '' : ' so far'
+        }`}
+        subtitle={`${summary}. Open the batch for the failures by cause; cancel it to stop the rest.`}
+      />
+    );
+  return (
+    <p role="status" data-testid="result-counts">
+      {summary}
+    </p>
   );
 }
 

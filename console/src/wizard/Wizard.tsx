@@ -9,6 +9,7 @@ import {
   operationParameters,
   operationSpec,
 } from '../operations.ts';
+import { useLimits } from '../queries/wizard.ts';
 import { ConfirmStep } from './ConfirmStep.tsx';
 import { FilterStep } from './FilterStep.tsx';
 import { OperationStep } from './OperationStep.tsx';
@@ -37,7 +38,8 @@ export function Wizard() {
   const filter = buildFilter(filterForm, spec?.selects);
   const body = spec && filter.filter ? requestBody(filter.filter, operationParameters(operation)) : undefined;
 
-  const operationProblem = firstOperationProblem(operation);
+  const limits = useLimits();
+  const operationProblem = firstOperationProblem(operation, limits.data);
   const blocked = step === 0 ? operationProblem : step === 1 ? (filter.problem ?? filterReady) : undefined;
 
   const restart = () => {
@@ -66,16 +68,15 @@ export function Wizard() {
       {step === 0 && (
         <OperationStep
           form={operation}
-          onChange={(next) => {
-            // A definition picked for the diagram becomes the filter's definition.
-            setOperation(next);
-          }}
+          onChange={setOperation}
+          // A definition picked by key becomes the filter's definition, its tenant included: an id and
+          // version alone match every tenant's deployment of it, which the plan does not fit.
           onDefinitionPicked={(definition) =>
             setFilterForm((current) => ({
               ...current,
               processDefinitionId: definition.processDefinitionId,
               processDefinitionVersion: String(definition.version),
-              tenantId: current.tenantId,
+              tenantId: definition.tenantId,
             }))
           }
         />
@@ -104,7 +105,18 @@ export function Wizard() {
           onBack={() => setStep(1)}
         />
       )}
-      {step === 3 && spec && created && <ResultStep spec={spec} result={created} onRestart={restart} />}
+      {step === 3 && spec && created && (
+        <ResultStep
+          spec={spec}
+          result={created}
+          onRestart={restart}
+          onEdit={() => {
+            // A refused creation keeps every input: the operator corrects the one the API named.
+            setCreated(undefined);
+            setStep(0);
+          }}
+        />
+      )}
       {step < 2 && (
         <div className="wizard__footer">
           <Button kind="secondary" disabled={step === 0} onClick={() => setStep(step - 1)}>
@@ -119,7 +131,12 @@ export function Wizard() {
             Next
           </Button>
           {blocked && (
-            <span id="next-reason" className="wizard__reason" aria-live="polite">
+            <span
+              id="next-reason"
+              // Before any input the reason is a hint, not an error.
+              className={operation.type === '' ? 'wizard__hint' : 'wizard__reason'}
+              aria-live="polite"
+            >
               {blocked}
             </span>
           )}

@@ -12,6 +12,7 @@ import type {
   BatchOperationState,
   BatchOperationType,
   BatchShard,
+  InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 import type {
@@ -348,6 +349,23 @@ export class DynamoBatchStore implements BatchStore {
         return false;
       throw error;
     }
+  }
+
+  async reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void> {
+    await updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
+        UpdateExpression: 'SET running.completed = :completed, running.failed = :failed',
+        ConditionExpression: 'running.chunk = :chunk',
+        ExpressionAttributeValues: {
+          ':chunk': id.chunk,
+          ':completed': counts.completed,
+          ':failed': counts.failed,
+        },
+      }),
+    );
   }
 
   async releaseShard(id: ChunkId): Promise<void> {

@@ -180,7 +180,17 @@ export interface BatchShard {
    * The chunk a worker is applying now, and until when its claim holds (a worker that died lets it
    * lapse at its timeout). A suspension is complete only when no shard holds a live claim.
    */
-  running?: { chunk: number; until: string };
+  running?: { chunk: number; until: string } & Partial<InFlightCounts>;
+}
+
+/**
+ * Items of the running chunk already applied, reported by its worker every second or so (not per item)
+ * and dropped in the very write that adds the chunk to the shard's counters, so that a reader never
+ * counts an item twice.
+ */
+export interface InFlightCounts {
+  completed: number;
+  failed: number;
 }
 
 /** No worker is applying a chunk of this shard now (or the one that was has outlived its timeout). */
@@ -201,13 +211,18 @@ export interface BatchProgress {
   itemErrorSummary: { errorMessage: string; count: number }[];
 }
 
+/** A shard's completed items: its chunks' counters plus what its running chunk has applied so far. */
+export const shardCompleted = (shard: BatchShard) => shard.completedCount + (shard.running?.completed ?? 0);
+/** A shard's failed items, counted as shardCompleted counts. */
+export const shardFailed = (shard: BatchShard) => shard.failedCount + (shard.running?.failed ?? 0);
+
 export function progressOf(shards: readonly BatchShard[]): BatchProgress {
   const sum = (pick: (shard: BatchShard) => number) =>
     shards.reduce((total, shard) => total + pick(shard), 0);
   return {
     operationsTotalCount: sum((shard) => shard.totalCount),
-    operationsCompletedCount: sum((shard) => shard.completedCount),
-    operationsFailedCount: sum((shard) => shard.failedCount),
+    operationsCompletedCount: sum((shard) => shardCompleted(shard)),
+    operationsFailedCount: sum((shard) => shardFailed(shard)),
     errors: shards.flatMap((shard) => (shard.error ? [shard.error] : [])),
     itemErrorSummary: summarizeItemErrors(shards),
   };

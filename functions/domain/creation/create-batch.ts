@@ -25,6 +25,7 @@ import {
   requestHash,
   validateIdempotencyKey,
 } from './idempotency.ts';
+import { rateProblem } from './rate-limit.ts';
 
 export interface CreateBatchDeps {
   batches: BatchStore;
@@ -37,9 +38,6 @@ export interface CreateBatchDeps {
   chunkSize: number;
   now: () => Date;
 }
-
-/** A paced chunk may take at most this long: half the worker's 120-second timeout. */
-export const MAX_PACED_CHUNK_SECONDS = 60;
 
 export interface CreateBatchRequest {
   batchOperationType: BatchOperationType;
@@ -152,17 +150,9 @@ async function retrySource(deps: CreateBatchDeps, sourceKey: string) {
   return found.batch;
 }
 
-/** The lowest `itemsPerSecond` a deployment takes: each shard's chunk must finish within the worker's time. */
-export function lowestItemsPerSecond(shardCount: number, chunkSize: number): number {
-  return (chunkSize * shardCount) / MAX_PACED_CHUNK_SECONDS;
-}
-
 /** Each shard's worker paces its chunk within the worker's time: a rate too low for that is refused. */
 function validateRate(itemsPerSecond: number | undefined, shardCount: number, chunkSize: number) {
-  const lowest = lowestItemsPerSecond(shardCount, chunkSize);
-  if (itemsPerSecond !== undefined && itemsPerSecond < lowest) {
-    throw new InvalidArgumentError(
-      `itemsPerSecond must be at least ${Math.ceil(lowest)}: the rate is shared by ${shardCount} shards, and each shard's chunk of ${chunkSize} items must finish within ${MAX_PACED_CHUNK_SECONDS} s`,
-    );
-  }
+  const problem =
+    itemsPerSecond === undefined ? undefined : rateProblem(itemsPerSecond, shardCount, chunkSize);
+  if (problem) throw new InvalidArgumentError(problem);
 }

@@ -19,6 +19,7 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
+import { inFlightCounter, readCheckingThreshold } from './in-flight.ts';
 
 /** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
 export const CHECK_EVERY_ITEMS = 100;
@@ -123,7 +124,8 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
-  const watch = batchWatch(deps, id.batchOperationKey);
+  const inFlight = inFlightCounter();
+  const watch = batchWatch(deps, id, found.batch, inFlight);
   const messageBytes = errorMessageBudget(chunk.items.length);
   // A write operation's items go in groups, one batched request each, and so do an external engine's
   // (one record of the group as sent); an engine step, or a paced batch (slow by request, nothing to
@@ -145,6 +147,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     }
+    inFlight.add(executed.map(({ outcome }) => outcome));
     const byKey = new Map(executed.map(({ outcome }) => [outcome.itemKey, outcome]));
     return items.map((item) => byKey.get(item.itemKey) ?? item);
   });
@@ -190,9 +193,16 @@ async function stopChunk(
  * comes first, and stops the chunk once a cancellation, suspension or failure was requested, or the
  * invocation runs out of time. The read runs beside the writes, one at a time: no lane waits for it
  * (lanes that did each waited on a read as well as their write), so a request is noticed by the first
- * group to start after the read that saw it.
+ * group to start after the read that saw it. Before each read it reports the chunk's items applied so
+ * far on the shard's claim; a batch with a failure threshold is read with its shards and checked.
  */
-function batchWatch(deps: ExecuteChunkDeps, batchOperationKey: string) {
+function batchWatch(
+  deps: ExecuteChunkDeps,
+  id: ChunkId,
+  batch: BatchOperation,
+  inFlight: ReturnType<typeof inFlightCounter>,
+) {
+  const { batchOperationKey } = id;
   let stopped: Exclude<Verdict, { run: true }> | undefined;
   let failure: unknown;
   let started = 0;
@@ -200,8 +210,12 @@ function batchWatch(deps: ExecuteChunkDeps, batchOperationKey: string) {
   let reading: Promise<void> | undefined;
   const read = async () => {
     try {
-      const batch = await deps.batches.getBatchRecord(batchOperationKey);
-      const verdict: Verdict = batch ? verdictOf(batch) : { run: false, hold: 'batch-suspended' };
+      const counts = inFlight.takeReport();
+      if (counts) await deps.batches.reportInFlight(id, counts);
+      const current = batch.failureThreshold
+        ? await readCheckingThreshold(deps.batches, batch)
+        : await deps.batches.getBatchRecord(batchOperationKey);
+      const verdict: Verdict = current ? verdictOf(current) : { run: false, hold: 'batch-suspended' };
       if (!verdict.run) stopped ??= verdict;
     } catch (error) {
       // Thrown to the next lane that asks, so the invocation fails and the chunk comes again.

@@ -22,6 +22,7 @@ type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult | Stre
 let dynamo: TestDynamo;
 let dryRun: Handler;
 let report: Handler;
+let limits: Handler;
 let batches: DynamoBatchStore;
 let chunks: DynamoChunkStore;
 let instances: DynamoProcessInstanceStore;
@@ -36,6 +37,7 @@ beforeAll(async () => {
     ((await import(`../../../functions/api/${name}.ts`)) as { handler: Handler }).handler;
   dryRun = await load('dry-run-batch');
   report = await load('get-batch-operation-report');
+  limits = await load('get-limits');
   const wiring = await import('#commons/services.ts');
   ({ batches, chunks, instances } = wiring.services());
   engine = wiring.engine;
@@ -446,5 +448,21 @@ describe('GET /v2/extensions/batch-operations/{batchOperationKey}/report', () =>
     });
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.text).detail).toContain('batchOperationKey must be a key');
+  });
+});
+
+describe('GET /v2/extensions/limits', () => {
+  it("answers the lowest itemsPerSecond creation accepts, from the deployment's shard count and chunk size", async () => {
+    // Act: 3 shards with the default chunk of 100 items, each within 60 s.
+    const answer = await call(limits, { method: 'GET', path: '/v2/extensions/limits' });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({
+      shardCount: SHARDS,
+      chunkSize: 100,
+      itemsPerSecondMinimum: 5,
+      maxPacedChunkSeconds: 60,
+    });
   });
 });

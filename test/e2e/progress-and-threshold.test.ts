@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { services } from '#commons/services.ts';
+import { apiClient, eventually } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+import { processInstance } from '../helpers/process-instances.ts';
+
+/**
+ * What a reader sees while a paced batch runs its long chunks: counts that move as items complete
+ * (not once per chunk), a failure threshold that stops the batch soon after it is crossed (not when
+ * a chunk ends), and in the end every item counted exactly once.
+ */
+const SHARDS = 2;
+// Each shard's items fit one chunk: before, nothing moved until a whole chunk was done.
+const CHUNK_SIZE = 100;
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+let nextSequence = 60_000;
+
+beforeAll(async () => {
+  runtime = await startRuntime({
+    port: 0,
+    config: { SHARD_COUNT: String(SHARDS), CHUNK_SIZE: String(CHUNK_SIZE) },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+}, 120_000);
+afterAll(() => runtime?.stop());
+
+/** Active instances of a definition of their own, straight into the store. */
+async function seed(count: number) {
+  const processDefinitionId = `progress-${nextSequence}`;
+  await services().instances.putInstances(
+    Array.from({ length: count }, () => processInstance(nextSequence++, { processDefinitionId })),
+  );
+  return processDefinitionId;
+}
+
+async function itemStates(batchOperationKey: string): Promise<string[]> {
+  const states: string[] = [];
+  let after: string | undefined;
+  do {
+    const { body } = await api.post('/v2/batch-operation-items/search', {
+      filter: { batchOperationKey },
+      page: { limit: 1000, ...(after ? { after } : {}) },
+    });
+    states.push(...body.items.map((item: { state: string }) => item.state));
+    after = body.items.length > 0 ? (body.page.endCursor ?? undefined) : undefined;
+  } while (after);
+  return states;
+}
+
+describe('a paced batch', { timeout: 180_000 }, () => {
+  it('shows its counts moving while its chunks run, and in the end counts every item once', async () => {
+    // Prepare: 200 items at 10 items/s, 100 per shard in one chunk each: 20 s a chunk.
+    const processDefinitionId = await seed(200);
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId },
+      itemsPerSecond: 10,
+    });
+    expect(created.status).toBe(200);
+    const key = created.body.batchOperationKey as string;
+
+    // Act: read the batch as a client polls it, until it shows items done inside a running chunk.
+    const midChunk = await eventually(
+      async () => {
+        const { body } = await api.get(`/v2/batch-operations/${key}`);
+        // A shard's first chunk holds CHUNK_SIZE items (or all of a smaller shard's): fewer than that
+        // done, and some, is a count from inside the chunk.
+        const inside = body.shards.some(
+          (shard: { operationsTotalCount: number; operationsCompletedCount: number }) =>
+            shard.operationsCompletedCount > 0 &&
+            shard.operationsCompletedCount < Math.min(CHUNK_SIZE, shard.operationsTotalCount),
+        );
+        return body.state === 'ACTIVE' && inside ? body : undefined;
+      },
+      () => `batch ${key} showed no count inside a chunk`,
+      60_000,
+    );
+    expect(await api.post(`/v2/batch-operations/${key}/cancellation`, {})).toMatchObject({ status: 204 });
+    const ended = await api.finalBatch(key);
+
+    // Assess: the rate limit is in the answer; the final counts are the items' states, each once.
+    expect(midChunk.itemsPerSecond).toBe(10);
+    expect(ended.state).toBe('CANCELED');
+    const states = await itemStates(key);
+    expect(states).toHaveLength(200);
+    expect(states.filter((state) => state === 'COMPLETED').length).toBe(ended.operationsCompletedCount);
+    expect(ended.operationsCompletedCount).toBeGreaterThanOrEqual(
+      midChunk.operationsCompletedCount + midChunk.operationsFailedCount,
+    );
+    expect(states.filter((state) => state === 'CANCELED').length).toBe(200 - ended.operationsCompletedCount);
+    const shardsProcessed = ended.shards.reduce(
+      (sum: number, shard: { operationsCompletedCount: number }) => sum + shard.operationsCompletedCount,
+      0,
+    );
+    expect(shardsProcessed).toBe(ended.operationsCompletedCount);
+  });
+
+  it('stops soon after its failure threshold is crossed, inside the chunks and across shards', async () => {
+    // Prepare: deleting running instances fails every item; 30 items/s over 2 shards of 200 items.
+    const processDefinitionId = await seed(400);
+    const rate = 30;
+    const minProcessedItems = 20;
+
+    // Act
+    const created = await api.post('/v2/process-instances/deletion', {
+      filter: { processDefinitionId },
+      itemsPerSecond: rate,
+      failureThreshold: { percentage: 10, minProcessedItems },
+    });
+    expect(created.status).toBe(200);
+    const ended = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: the bound docs/limits.md states for a paced batch: the minimum, two seconds of the
+    // rate (a report and a read per second on each shard), and each shard's items in flight.
+    expect(ended.state).toBe('FAILED');
+    const processed = ended.operationsCompletedCount + ended.operationsFailedCount;
+    expect(processed).toBeGreaterThanOrEqual(minProcessedItems);
+    expect(processed).toBeLessThanOrEqual(minProcessedItems + 2 * rate + SHARDS * 16);
+    const states = await itemStates(created.body.batchOperationKey);
+    expect(states.filter((state) => state === 'FAILED').length).toBe(ended.operationsFailedCount);
+    expect(states.filter((state) => state === 'CANCELED').length).toBe(400 - processed);
+  });
+});
