@@ -86,11 +86,11 @@ export const ITEM_OPERATIONS: Partial<Record<BatchOperationType, ItemOperation>>
     itemsAreInstances: true,
     request: (batch, item) => {
       const options = cancellationOptionsSchema.parse(batch.parameters ?? {});
+      // Cockpit's defaults for a batch cancellation: the instance ends without running its listeners or
+      // output mappings. The synchronous delete takes no reason (only the engine's own batch does).
       const query = new URLSearchParams({
-        // Cockpit's defaults for a batch cancellation: the instance ends without running its listeners or output mappings.
         skipCustomListeners: String(options.skipCustomListeners ?? true),
         skipIoMappings: 'true',
-        deleteReason: options.reason ?? `Canceled by batch operation ${batch.batchOperationKey}`,
       });
       return { method: 'DELETE', path: `/process-instance/${id(item)}?${query}` };
     },
