@@ -1,11 +1,12 @@
 import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { mapWithConcurrency } from '#domain/concurrency.ts';
-import { EngineUnavailableError, TransientEngineError } from '#domain/errors.ts';
+import { EngineUnavailableError, InvalidArgumentError, TransientEngineError } from '#domain/errors.ts';
 import { QueryFailedError } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import {
   decideQueryRetry,
   type QueryRetrySettings,
 } from '#domain/initialization/item-provider/query-retry-policy.ts';
+import { MAX_PROCESS_INSTANCE_KEYS } from '#domain/limits.ts';
 import type {
   Engine,
   EngineBatch,
@@ -64,6 +65,54 @@ export class Camunda7Engine implements Engine {
         ? undefined
         : `the Camunda 7 adapter runs ${Object.keys(ITEM_OPERATIONS).join(', ')} per item, not ${type}`,
     );
+  }
+
+  /**
+   * A selection in Camunda 7's terms: the filter is the body of the type's query (e.g. a process
+   * instance query: `processDefinitionKey`, `businessKey`, `activityIdIn`, `variables`, `withIncident`,
+   * `suspended`, `tenantIdIn`, ...), which the engine itself checks when the batch reads it; the ids
+   * are the engine's strings. Paging and sorting are the adapter's own.
+   */
+  validateSelection(
+    type: BatchOperationType,
+    selection: Omit<EngineSelection, 'batchOperationType'>,
+  ): Omit<EngineSelection, 'batchOperationType'> {
+    const operation = this.operationOf(type);
+    const { filter, processInstanceKeys } = selection;
+    if ((filter === undefined || filter === null) && processInstanceKeys === undefined) {
+      throw new InvalidArgumentError(
+        `filter or processInstanceKeys is required: name the items by a Camunda 7 query (${operation.query.path}) or list process instance ids`,
+      );
+    }
+    if (filter !== undefined && filter !== null) {
+      if (typeof filter !== 'object' || Array.isArray(filter) || Object.keys(filter).length === 0) {
+        throw new InvalidArgumentError(
+          `filter must be a non-empty Camunda 7 query object (the body of POST ${operation.query.path}), e.g. {"processDefinitionKey": "order"}`,
+        );
+      }
+      const paging = ['sorting', 'firstResult', 'maxResults'].filter((field) => field in filter);
+      if (paging.length > 0) {
+        throw new InvalidArgumentError(
+          `filter must not hold ${paging.join(', ')}: the service pages through the query in its own stable order`,
+        );
+      }
+    }
+    if (processInstanceKeys !== undefined) {
+      if (!operation.itemsAreInstances) {
+        throw new InvalidArgumentError(
+          `processInstanceKeys cannot name the items of ${type}: use filter (a Camunda 7 query)`,
+        );
+      }
+      if (processInstanceKeys.length === 0 || processInstanceKeys.length > MAX_PROCESS_INSTANCE_KEYS) {
+        throw new InvalidArgumentError(
+          `processInstanceKeys must list 1 to ${MAX_PROCESS_INSTANCE_KEYS} process instance ids, got ${processInstanceKeys.length}`,
+        );
+      }
+    }
+    return {
+      ...(filter !== undefined && filter !== null ? { filter } : {}),
+      ...(processInstanceKeys ? { processInstanceKeys: [...new Set(processInstanceKeys)] } : {}),
+    };
   }
 
   /**

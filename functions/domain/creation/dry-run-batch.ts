@@ -1,7 +1,7 @@
 import type { Engine } from '#ports/engine.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
-import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
+import { itemSourceOf, validateSelectionOn } from '../initialization/item-provider/item-source.ts';
 import { shardCountOn, shardItems } from '../initialization/item-provider/shard-items.ts';
 import { shardIds } from '../keys.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
@@ -10,7 +10,7 @@ import { operationHandlerFor } from '../operations/registry.ts';
 export const DRY_RUN_SAMPLE_SIZE = 10;
 
 export interface DryRunDeps {
-  engine: Pick<Engine, 'selectionSplit' | 'selectItems'>;
+  engine: Pick<Engine, 'selectionSplit' | 'selectItems' | 'validateSelection'>;
   /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
 }
@@ -26,8 +26,12 @@ export async function dryRunBatch(
   deps: DryRunDeps,
   request: { batchOperationType: BatchOperationType } & InstanceSelection,
 ) {
-  const source = itemSourceOf(operationHandlerFor(request.batchOperationType));
-  const selection = { batchOperationType: request.batchOperationType, ...source.validate(request) };
+  const operation = operationHandlerFor(request.batchOperationType);
+  const source = itemSourceOf(operation);
+  const selection = {
+    batchOperationType: request.batchOperationType,
+    ...validateSelectionOn(deps.engine, operation, request),
+  };
   const shardCount = shardCountOn(deps.engine, deps.shardCount);
   const shards = await Promise.all(
     shardIds(shardCount).map(async (shard) => {

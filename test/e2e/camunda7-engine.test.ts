@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { services } from '#commons/services.ts';
+import { apiClient } from '../helpers/api-client.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+import { OperatonEngine } from '../helpers/operaton-engine.ts';
+
+/**
+ * The service driving a Camunda 7 engine (ENGINE=camunda7): a real Operaton engine on loopback
+ * (test/engines/operaton) holds the instances; the service under test runs in this process and reaches
+ * it only through its REST API. Batches are created, followed and read on the service; what they did
+ * is read back on the engine.
+ */
+let operaton: OperatonEngine;
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  operaton = await OperatonEngine.start();
+  runtime = await startRuntime({
+    port: 0,
+    config: { ENGINE: 'camunda7', ...operaton.environment(), CHUNK_SIZE: '5' },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+});
+afterAll(async () => {
+  await runtime?.stop();
+  await operaton?.dispose();
+});
+
+const running = async (processDefinitionKey: string) =>
+  (await operaton.call<{ id: string }[]>('POST', '/process-instance', { processDefinitionKey }))
+    .map((instance) => instance.id)
+    .sort();
+
+describe('a cancellation batch on a Camunda 7 engine', () => {
+  it("cancels exactly the query's instances and the listed ones, once each, and fails a finished one with the engine's reason", async () => {
+    // Prepare: 10 instances match the query, 3 of another process do not; a listed instance has ended.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-cancel');
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-other');
+    const matching = await operaton.startInstances('c7-e2e-cancel', 10);
+    const others = await operaton.startInstances('c7-e2e-other', 4);
+    const finished = others[3];
+    await operaton.call('DELETE', `/process-instance/${finished}`);
+
+    // Act: the query plus two listed ids, one of which the query matches as well.
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-cancel' },
+      processInstanceKeys: [finished, matching[4]],
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: counted on the service, done on the engine.
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 11,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 1,
+    });
+    const { body } = await api.post('/v2/batch-operation-items/search', {
+      filter: { batchOperationKey: created.body.batchOperationKey },
+      page: { limit: 100 },
+    });
+    const items = body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
+    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...matching, finished].sort());
+    const failed = items.filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => item.processInstanceKey)).toEqual([finished]);
+    // Operaton's own message for an instance that is no longer running.
+    expect(failed[0].errorMessage).toContain(finished);
+    expect(await running('c7-e2e-cancel')).toEqual([]);
+    expect(await running('c7-e2e-other')).toEqual(others.slice(0, 3).sort());
+    // The engine's query is read once for the batch: one shard holds every item.
+    const stored = await services().batches.getBatch(created.body.batchOperationKey);
+    expect(stored?.shards.map((shard) => shard.totalCount)).toEqual([11]);
+  });
+
+  it('refuses a query with paging fields at creation with a problem detail, storing nothing', async () => {
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-cancel', maxResults: 5 },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({
+      title: 'INVALID_ARGUMENT',
+      detail: expect.stringContaining('maxResults'),
+    });
+  });
+});
