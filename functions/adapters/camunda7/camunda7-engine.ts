@@ -50,6 +50,7 @@ export class Camunda7Engine implements Engine {
   readonly selectionSplit = 'whole' as const;
   private readonly pageSize: number;
   private readonly authorization: string;
+  private reachable: Promise<void> | undefined;
 
   constructor(
     private readonly connection: Camunda7Connection,
@@ -59,12 +60,23 @@ export class Camunda7Engine implements Engine {
     this.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString('base64')}`;
   }
 
-  unsupported(type: BatchOperationType): Promise<string | undefined> {
-    return Promise.resolve(
-      ITEM_OPERATIONS[type]
-        ? undefined
-        : `the Camunda 7 adapter runs ${Object.keys(ITEM_OPERATIONS).join(', ')} per item, not ${type}`,
+  /**
+   * Why the adapter cannot run the type; for a type it runs, the engine is asked once whether it takes
+   * this service's credentials, so that wrong ones refuse a batch at creation (EngineUnavailableError).
+   */
+  async unsupported(type: BatchOperationType): Promise<string | undefined> {
+    if (!ITEM_OPERATIONS[type]) {
+      return `the Camunda 7 adapter runs ${Object.keys(ITEM_OPERATIONS).join(', ')} per item, not ${type}`;
+    }
+    this.reachable ??= this.call('service', { method: 'GET', path: '/version' }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.reachable = undefined;
+        throw error;
+      },
     );
+    await this.reachable;
+    return undefined;
   }
 
   /**

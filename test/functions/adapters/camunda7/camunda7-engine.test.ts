@@ -230,8 +230,11 @@ describe('operations on a Camunda 7 engine', () => {
 });
 
 describe('wrong credentials', () => {
-  it('are EngineUnavailableError on a query and on an item, never a failed item', async () => {
+  it('are EngineUnavailableError at creation, on a query and on an item, never a failed item', async () => {
     const engine = adapter({ password: 'wrong' });
+    await expect(engine.unsupported('CANCEL_PROCESS_INSTANCE')).rejects.toThrow(
+      /refused this service \(HTTP 401\)/,
+    );
     await expect(
       selected(engine, {
         batchOperationType: 'CANCEL_PROCESS_INSTANCE',
