@@ -15,10 +15,19 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  operaton = await OperatonEngine.start();
+  // Its database in a file: the restart test stops the engine mid-batch and finds its data again.
+  operaton = await OperatonEngine.start({ persistent: true });
   runtime = await startRuntime({
     port: 0,
-    config: { ENGINE: 'camunda7', ...operaton.environment(), CHUNK_SIZE: '5' },
+    config: {
+      ENGINE: 'camunda7',
+      ...operaton.environment(),
+      CHUNK_SIZE: '5',
+      // A worker waits out an engine restart (up to about 100 s on a loaded machine) within one delivery.
+      QUERY_RETRY_MAX: '20',
+      QUERY_RETRY_INITIAL_DELAY_MS: '500',
+      QUERY_RETRY_MAX_DELAY_MS: '5000',
+    },
     pollIntervalMs: 100,
   });
   api = apiClient(runtime.url);
@@ -74,6 +83,44 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
     const stored = await services().batches.getBatch(created.body.batchOperationKey);
     expect(stored?.shards.map((shard) => shard.totalCount)).toEqual([11]);
   });
+
+  it('loses no item and counts none twice when the engine stops mid-batch and starts again', async () => {
+    // Prepare: a paced batch of 10, so that the engine stops while items are still pending.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-restart');
+    const instances = await operaton.startInstances('c7-e2e-restart', 10);
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-restart' },
+      itemsPerSecond: 2,
+    });
+    expect(created.status).toBe(200);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { body } = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+      if (body.operationsCompletedCount >= 2) break;
+      if (Date.now() > deadline) throw new Error(`The batch did not start: ${JSON.stringify(body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Act: the engine stops and starts again on its database file.
+    await operaton.stop();
+    const whileDown = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+    expect(whileDown.body.operationsCompletedCount).toBeLessThan(10);
+    await operaton.restart();
+    const batch = await api.finalBatch(created.body.batchOperationKey, 240_000);
+
+    // Assess
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(await running('c7-e2e-restart')).toEqual([]);
+    const history = await operaton.call<{ state: string }[]>('POST', '/history/process-instance', {
+      processInstanceIds: instances,
+    });
+    expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
+  }, 360_000);
 
   it('refuses a query with paging fields at creation with a problem detail, storing nothing', async () => {
     const created = await api.post('/v2/process-instances/cancellation', {
