@@ -145,7 +145,7 @@ export class OperatonEngine {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** Deploys a BPMN file of test/fixtures as the process `key` (its process id replaced). */
+  /** Deploys a BPMN file of test/fixtures as the process `key` (its process id, `c7-review`, replaced). */
   async deploy(fixture: string, key: string): Promise<DeployedProcess> {
     const xml = readFileSync(resolve(import.meta.dirname, '../fixtures', fixture), 'utf8').replaceAll(
       /id="c7-review"/g,

@@ -197,6 +197,33 @@ describe('operations on a Camunda 7 engine', () => {
     expect(await engine.appliedBy(retriesBatch, items)).toEqual(items.map(() => true));
   });
 
+  it('sets the retries of exactly the external tasks of an external task query', async () => {
+    // Prepare: 3 tasks of the process, 1 of another one with the same topic.
+    await operaton.deploy('c7-external.bpmn', 'c7-external');
+    await operaton.startInstances('c7-external', 3);
+    await operaton.deploy('c7-external.bpmn', 'c7-external-other');
+    await operaton.startInstances('c7-external-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'SET_EXTERNAL_TASK_RETRIES',
+      filter: { processDefinitionKey: 'c7-external', topicName: 'c7-external' },
+    });
+    const retriesBatch = batch('SET_EXTERNAL_TASK_RETRIES', { retries: 4 });
+
+    // Act
+    const results = await engine.applyItems(retriesBatch, items);
+
+    // Assess: the other process's task has no retries set (null), as started.
+    expect(results).toEqual(items.map(() => ({ state: 'COMPLETED' })));
+    const retriesOf = async (processDefinitionKey: string) =>
+      (
+        await operaton.call<{ retries: number | null }[]>('POST', '/external-task', { processDefinitionKey })
+      ).map((task) => task.retries);
+    expect(await retriesOf('c7-external')).toEqual([4, 4, 4]);
+    expect(await retriesOf('c7-external-other')).toEqual([null]);
+    expect(await engine.appliedBy(retriesBatch, items)).toEqual(items.map(() => true));
+  });
+
   it('suspends and activates exactly the selected instances', async () => {
     // Prepare
     await operaton.deploy('c7-review.bpmn', 'c7-suspend');
