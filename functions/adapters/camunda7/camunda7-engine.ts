@@ -254,7 +254,7 @@ export class Camunda7Engine implements Engine {
    */
   private async call(
     call: 'item' | 'service',
-    request: EngineRequest | { method: 'POST'; path: string; body: unknown },
+    request: EngineRequest,
     onRetry?: () => void,
   ): Promise<{ ok: true; value: unknown } | ({ ok: false; uncertain: boolean } & Refusal)> {
     let uncertain = false;

@@ -2,6 +2,7 @@ import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { cancellationOptionsSchema } from '#domain/batch/batch-operation.ts';
 import { externalTaskRetriesParametersSchema } from '#domain/operations/set-external-task-retries.ts';
 import { jobRetriesParametersSchema } from '#domain/operations/set-job-retries.ts';
+import { setVariablesParametersSchema } from '#domain/operations/set-variables.ts';
 import type { EngineBatch, EngineItem } from '#ports/engine.ts';
 
 /**
@@ -23,7 +24,7 @@ const HISTORIC: EngineQuery = {
 };
 
 export interface EngineRequest {
-  readonly method: 'DELETE' | 'PUT' | 'GET';
+  readonly method: 'DELETE' | 'PUT' | 'POST' | 'GET';
   readonly path: string;
   readonly body?: unknown;
 }
@@ -79,6 +80,17 @@ function retries(
   };
 }
 
+/**
+ * A variable as Camunda 7's REST API takes it: a string, number or boolean as is (the engine infers
+ * String, Integer/Long/Double, Boolean), anything else as a JSON value (type Json, which needs the
+ * engine's Spin plugin; without it the engine refuses the item with its reason).
+ */
+function typedValue(value: unknown): { value: unknown; type?: string } {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value)
+    ? { value }
+    : { value: JSON.stringify(value), type: 'Json' };
+}
+
 /** The operation types this adapter runs per item through the engine's synchronous endpoints. */
 export const ITEM_OPERATIONS: Partial<Record<BatchOperationType, ItemOperation>> = {
   CANCEL_PROCESS_INSTANCE: {
@@ -103,6 +115,25 @@ export const ITEM_OPERATIONS: Partial<Record<BatchOperationType, ItemOperation>>
     request: (_batch, item) => ({ method: 'DELETE', path: `/history/process-instance/${id(item)}` }),
     applied: async (read, _batch, item) =>
       (await read(`/history/process-instance/${id(item)}`)).status === 404,
+  },
+  SET_VARIABLES: {
+    query: RUNNING,
+    itemsAreInstances: true,
+    request: (batch, item) => {
+      const { variables } = setVariablesParametersSchema.parse(batch.parameters);
+      const modifications = Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, typedValue(value)]),
+      );
+      return { method: 'POST', path: `/process-instance/${id(item)}/variables`, body: { modifications } };
+    },
+    applied: async (read, batch, item) => {
+      const { variables } = setVariablesParametersSchema.parse(batch.parameters);
+      const found = await readBody(read, `/process-instance/${id(item)}/variables?deserializeValues=false`);
+      return Object.entries(variables).every(([name, value]) => {
+        const variable = found?.[name] as { value?: unknown } | undefined;
+        return variable !== undefined && variable.value === typedValue(value).value;
+      });
+    },
   },
   SUSPEND_PROCESS_INSTANCE: suspension(true),
   RESUME_PROCESS_INSTANCE: suspension(false),

@@ -224,6 +224,37 @@ describe('operations on a Camunda 7 engine', () => {
     expect(await engine.appliedBy(retriesBatch, items)).toEqual(items.map(() => true));
   });
 
+  it('sets variables on exactly the selected instances', async () => {
+    // Prepare
+    await operaton.deploy('c7-review.bpmn', 'c7-variables');
+    const instances = await operaton.startInstances('c7-variables', 3, { region: 'EU' });
+    await operaton.deploy('c7-review.bpmn', 'c7-variables-other');
+    const [other] = await operaton.startInstances('c7-variables-other', 1, { region: 'EU' });
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'SET_VARIABLES',
+      filter: { processDefinitionKey: 'c7-variables' },
+    });
+    const variablesBatch = batch('SET_VARIABLES', { variables: { region: 'US', priority: 2 } });
+    expect(await engine.appliedBy(variablesBatch, items)).toEqual([false, false, false]);
+
+    // Act
+    const results = await engine.applyItems(variablesBatch, items);
+
+    // Assess
+    expect(results).toEqual(items.map(() => ({ state: 'COMPLETED' })));
+    const variablesOf = async (id: string) => {
+      const found = await operaton.call<Record<string, { value: unknown }>>(
+        'GET',
+        `/process-instance/${id}/variables`,
+      );
+      return Object.fromEntries(Object.entries(found).map(([name, variable]) => [name, variable.value]));
+    };
+    for (const id of instances) expect(await variablesOf(id)).toEqual({ region: 'US', priority: 2 });
+    expect(await variablesOf(other)).toEqual({ region: 'EU' });
+    expect(await engine.appliedBy(variablesBatch, items)).toEqual([true, true, true]);
+  });
+
   it('suspends and activates exactly the selected instances', async () => {
     // Prepare
     await operaton.deploy('c7-review.bpmn', 'c7-suspend');
