@@ -1,6 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import { apiClient } from '../helpers/api-client.ts';
+import {
+  type DynamoFaults,
+  firstChunkRecordingLost,
+  injectDynamoFaults,
+} from '../helpers/dynamodb-faults.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { OperatonEngine } from '../helpers/operaton-engine.ts';
 
@@ -13,6 +19,7 @@ import { OperatonEngine } from '../helpers/operaton-engine.ts';
 let operaton: OperatonEngine;
 let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
+let faults: DynamoFaults;
 
 beforeAll(async () => {
   // Its database in a file: the restart test stops the engine mid-batch and finds its data again.
@@ -31,7 +38,9 @@ beforeAll(async () => {
     pollIntervalMs: 100,
   });
   api = apiClient(runtime.url);
+  faults = injectDynamoFaults(dynamoDocumentClient());
 });
+afterEach(() => faults?.use(undefined));
 afterAll(async () => {
   await runtime?.stop();
   await operaton?.dispose();
@@ -121,6 +130,35 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
     });
     expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
   }, 360_000);
+
+  it('counts a chunk redelivered after its calls were sent once, and fails no item for being done already', async () => {
+    // Prepare: the first recording of a chunk fails after its items were sent, so the chunk comes
+    // again and finds its instances ended: appliedBy reads them EXTERNALLY_TERMINATED.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-redelivery');
+    const instances = await operaton.startInstances('c7-e2e-redelivery', 10);
+    const recordingLost = firstChunkRecordingLost(services().config.BATCH_ITEMS_TABLE);
+    faults.use(recordingLost.rule);
+
+    // Act
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-redelivery' },
+    });
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess
+    expect(recordingLost.lost).toBe(1);
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(await running('c7-e2e-redelivery')).toEqual([]);
+    const history = await operaton.call<{ state: string }[]>('POST', '/history/process-instance', {
+      processInstanceIds: instances,
+    });
+    expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
+  });
 
   it('refuses a query with paging fields at creation with a problem detail, storing nothing', async () => {
     const created = await api.post('/v2/process-instances/cancellation', {
