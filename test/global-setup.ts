@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { startSqsEmulator } from '../local/sqs-emulator.ts';
+import { buildOperatonEngineIfNeeded } from './helpers/operaton-engine.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,11 +18,13 @@ declare module 'vitest' {
 }
 
 /**
- * Synthesizes the stack once per run (each end-to-end file's runtime takes the same definition) and
- * starts the emulators the files share; they stop when the run ends.
+ * Synthesizes the stack once per run (each end-to-end file's runtime takes the same definition), builds
+ * the Operaton test engine when needed and starts the emulators the files share; they stop when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('stateMachineDefinition', synthesizedWithoutValidation());
+  // The Camunda 7 adapter's engine: built once (skipped while the jar is newer than its sources).
+  buildOperatonEngineIfNeeded();
   const [dynamodb, sqs] = await Promise.all([
     startDynamoDbLocal({ databasePerAccessKey: true }),
     startSqsEmulator(),

@@ -4,13 +4,13 @@ import type { BatchControls, BatchOperationType } from '#domain/batch/batch-oper
 import { validateStoredRequestSize } from '#domain/creation/validate-selection.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { InstanceSelection } from '#domain/initialization/item-provider/batch-item-keys.ts';
-import { itemSourceOf } from '#domain/initialization/item-provider/item-source.ts';
+import { validateSelectionOn } from '#domain/initialization/item-provider/item-source.ts';
 import type { OperationHandler } from '#domain/operations/operation-handler.ts';
 import { creationName, dryRunPathOf, dryRunRouteOf, OPERATIONS } from '#domain/operations/registry.ts';
 import { splitOperationRequest } from '#wire/batch-requests.ts';
 import { callerContext } from './authorization.ts';
 import { type HttpEvent, parseBody } from './http.ts';
-import { services } from './services.ts';
+import { engine, services } from './services.ts';
 
 /** A creation request, read and checked: what the batch acts on, how it runs, and the operation's fields. */
 export interface BatchRequest {
@@ -31,7 +31,7 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
     Record<string, unknown>;
   const { selection, controls, parameters } = splitOperationRequest(body);
   // The filter's own limits first (they name the field at fault), then what the batch would store.
-  itemSourceOf(operation).validate(selection);
+  validateSelectionOn(engine(), operation, selection);
   validateStoredRequestSize(selection, parameters);
   // Checked against the definitions the caller may act on: another's definition reads as unknown.
   const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);

@@ -10,9 +10,10 @@ export const MAX_CHUNK_SIZE = 1000;
 const configSchema = z.object({
   /**
    * Where the instances a batch acts on live: the service's own store (the embedded default), or an
-   * existing Camunda 8 cluster (its connection: the official client's CAMUNDA_* variables, docs/engines.md).
+   * existing Camunda 8 cluster (its connection: the official client's CAMUNDA_* variables), or a Camunda 7
+   * / Operaton engine (CAMUNDA7_REST_URL, CAMUNDA7_USERNAME, CAMUNDA7_PASSWORD): docs/engines.md.
    */
-  ENGINE: z.enum(['builtin', 'camunda8']).default('builtin'),
+  ENGINE: z.enum(['builtin', 'camunda8', 'camunda7']).default('builtin'),
   /** Instances are spread over this many shards by key; each shard initializes and executes on its own. */
   SHARD_COUNT: z.coerce.number().int().min(1).max(64).default(8),
   /** Keys per chunk record: large enough to amortize a worker invocation, small enough for one record. */

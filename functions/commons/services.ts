@@ -1,4 +1,5 @@
 import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
+import { camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
 import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
@@ -98,14 +99,14 @@ let cachedEngine: Engine | undefined;
 export function engine(): Engine {
   if (cachedEngine) return cachedEngine;
   const { config } = services();
+  const external = { retry: queryRetrySettings(config), concurrency: config.WORKER_CONCURRENCY };
   cachedEngine =
     config.ENGINE === 'camunda8'
       ? // Its connection from the official client's own CAMUNDA_* variables (docs/engines.md).
-        camunda8EngineFromEnvironment(process.env, {
-          retry: queryRetrySettings(config),
-          concurrency: config.WORKER_CONCURRENCY,
-        })
-      : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
+        camunda8EngineFromEnvironment(process.env, external)
+      : config.ENGINE === 'camunda7'
+        ? camunda7EngineFromEnvironment(process.env, external)
+        : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
   return cachedEngine;
 }
 

@@ -70,6 +70,15 @@ export interface Engine {
    * item found sent on a redelivery instead of applying it again.
    */
   readonly marksItems: boolean;
+  /**
+   * Checks a selection written in the engine's own query language (Camunda 7's queries and string ids)
+   * and returns it as the batch stores it; throws InvalidArgumentError naming what is wrong. Absent
+   * when the selection is Camunda 8's filter language with numeric keys, which the domain checks.
+   */
+  validateSelection?(
+    type: BatchOperationType,
+    selection: Omit<EngineSelection, 'batchOperationType'>,
+  ): Omit<EngineSelection, 'batchOperationType'>;
   /** Why the engine cannot run this operation type per item; undefined when it can. Checked at creation. */
   unsupported(type: BatchOperationType): Promise<string | undefined>;
   /** How a read of this engine's items is split: per shard, or once for the whole batch. */

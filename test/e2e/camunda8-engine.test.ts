@@ -8,10 +8,9 @@ import { EngineUnavailableError } from '#domain/errors.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
 import {
-  type DynamoCall,
   type DynamoFaults,
+  firstChunkRecordingLost,
   injectDynamoFaults,
-  workerKilled,
 } from '../helpers/dynamodb-faults.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 
@@ -101,15 +100,8 @@ describe('a cancellation batch on a Camunda 8 cluster', () => {
     // Prepare: the worker's first recording of a chunk of this batch fails after every item was sent
     // to the cluster, so the chunk comes again and finds its instances TERMINATED.
     const matching = await seedInstances(seeder, 'c8-service-redelivery', 10);
-    let lost = 0;
-    faults.use((call: DynamoCall) => {
-      const recording =
-        call.operation === 'TransactWriteItems' &&
-        call.input.TransactItems?.[0]?.Update?.TableName === services().config.BATCH_ITEMS_TABLE;
-      if (!recording || lost > 0) return undefined;
-      lost++;
-      return { kind: 'fail', error: workerKilled() };
-    });
+    const recordingLost = firstChunkRecordingLost(services().config.BATCH_ITEMS_TABLE);
+    faults.use(recordingLost.rule);
 
     // Act
     const created = await api.post('/v2/process-instances/cancellation', {
@@ -118,7 +110,7 @@ describe('a cancellation batch on a Camunda 8 cluster', () => {
     const batch = await api.finalBatch(created.body.batchOperationKey);
 
     // Assess
-    expect(lost).toBe(1);
+    expect(recordingLost.lost).toBe(1);
     expect(batch).toMatchObject({
       state: 'COMPLETED',
       operationsTotalCount: 10,

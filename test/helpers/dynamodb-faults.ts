@@ -186,3 +186,24 @@ export function validationError(message: string): Error {
 export function workerKilled(): Error {
   return new Error('Worker killed (injected)');
 }
+
+/**
+ * Fails the worker's first recording of a chunk's outcomes in the items table (as a worker killed
+ * after every item of the chunk was sent), so that the chunk comes again; `lost` counts the failures.
+ */
+export function firstChunkRecordingLost(itemsTable: string): { rule: FaultRule; readonly lost: number } {
+  let lost = 0;
+  return {
+    rule: (call) => {
+      const recording =
+        call.operation === 'TransactWriteItems' &&
+        call.input.TransactItems?.[0]?.Update?.TableName === itemsTable;
+      if (!recording || lost > 0) return undefined;
+      lost++;
+      return { kind: 'fail', error: workerKilled() };
+    },
+    get lost() {
+      return lost;
+    },
+  };
+}

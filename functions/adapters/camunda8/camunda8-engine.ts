@@ -1,4 +1,5 @@
 import { type CamundaClient, ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
+import { sentItemOutcomes } from '#adapters/sent-items.ts';
 import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { mapWithConcurrency } from '#domain/concurrency.ts';
 import { EngineUnavailableError, TransientEngineError } from '#domain/errors.ts';
@@ -113,17 +114,21 @@ export class Camunda8Engine implements Engine {
 
   async applyItems(batch: EngineBatch, items: readonly EngineItem[]): Promise<EngineItemResult[]> {
     const operation = this.operationOf(batch.batchOperationType);
-    return await mapWithConcurrency(items, this.settings.concurrency, async (item) => {
-      const outcome = await this.call('item', () => operation.apply(this.client, batch.parameters, item));
-      if (outcome.ok) {
-        return outcome.value
-          ? { state: 'FAILED', errorMessage: outcome.value.refused, errorClass: 'INVALID_STATE' }
-          : { state: 'COMPLETED' };
-      }
-      // Refused after an attempt that may have landed: the refusal may be of this very batch's change.
-      if (outcome.uncertain && (await this.applied(operation, batch, item))) return { state: 'COMPLETED' };
-      return { state: 'FAILED', errorMessage: outcome.detail, errorClass: outcome.errorClass };
-    });
+    return await sentItemOutcomes(
+      items,
+      this.settings.concurrency,
+      async (item) => {
+        const outcome = await this.call('item', () => operation.apply(this.client, batch.parameters, item));
+        if (outcome.ok) {
+          return outcome.value
+            ? { state: 'FAILED', errorMessage: outcome.value.refused, errorClass: 'INVALID_STATE' }
+            : { state: 'COMPLETED' };
+        }
+        const { detail, errorClass, uncertain } = outcome;
+        return { state: 'FAILED', errorMessage: detail, errorClass, uncertain };
+      },
+      (item) => this.applied(operation, batch, item),
+    );
   }
 
   async appliedBy(batch: EngineBatch, items: readonly EngineItem[]): Promise<boolean[]> {

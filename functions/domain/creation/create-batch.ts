@@ -16,7 +16,7 @@ import {
   NotFoundError,
 } from '../errors.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
-import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
+import { validateSelectionOn } from '../initialization/item-provider/item-source.ts';
 import { shardCountOn } from '../initialization/item-provider/shard-items.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import {
@@ -32,7 +32,7 @@ export interface CreateBatchDeps {
   keys: KeyGenerator;
   workflow: BatchExecutions;
   /** The engine the batch will act on: whether it can run the type, and how its items are split. */
-  engine: Pick<Engine, 'kind' | 'selectionSplit' | 'unsupported'>;
+  engine: Pick<Engine, 'kind' | 'selectionSplit' | 'unsupported' | 'validateSelection'>;
   /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
   chunkSize: number;
@@ -68,7 +68,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
   const selection =
     'failedItemsOf' in request.items
       ? undefined
-      : itemSourceOf(operationHandlerFor(request.batchOperationType)).validate(request.items);
+      : validateSelectionOn(deps.engine, operationHandlerFor(request.batchOperationType), request.items);
   const source =
     'failedItemsOf' in request.items ? await retrySource(deps, request.items.failedItemsOf) : undefined;
   // Asked before anything is stored: an engine that cannot run the type, or cannot be reached, is a refusal now.

@@ -2,7 +2,7 @@ import type { Engine, EngineItem } from '#ports/engine.ts';
 import { type InstanceScope, isInScope, isUnrestricted } from '../authorization/permissions.ts';
 import type { BatchOperationType } from '../batch/batch-operation.ts';
 import type { InstanceSelection } from '../initialization/item-provider/batch-item-keys.ts';
-import { itemSourceOf } from '../initialization/item-provider/item-source.ts';
+import { itemSourceOf, validateSelectionOn } from '../initialization/item-provider/item-source.ts';
 import { shardCountOn, shardItems } from '../initialization/item-provider/shard-items.ts';
 import { shardIds } from '../keys.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
@@ -14,7 +14,7 @@ export const DRY_RUN_SAMPLE_SIZE = 10;
 const VISIBILITY_GROUP = 100;
 
 export interface DryRunDeps {
-  engine: Pick<Engine, 'selectionSplit' | 'selectItems' | 'describeInstances'>;
+  engine: Pick<Engine, 'selectionSplit' | 'selectItems' | 'describeInstances' | 'validateSelection'>;
   /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
 }
@@ -35,8 +35,12 @@ export async function dryRunBatch(
   deps: DryRunDeps,
   request: { batchOperationType: BatchOperationType; readScope: InstanceScope } & InstanceSelection,
 ) {
-  const source = itemSourceOf(operationHandlerFor(request.batchOperationType));
-  const selection = { batchOperationType: request.batchOperationType, ...source.validate(request) };
+  const operation = operationHandlerFor(request.batchOperationType);
+  const source = itemSourceOf(operation);
+  const selection = {
+    batchOperationType: request.batchOperationType,
+    ...validateSelectionOn(deps.engine, operation, request),
+  };
   const shardCount = shardCountOn(deps.engine, deps.shardCount);
   const shards = await Promise.all(
     shardIds(shardCount).map(async (shard) => {

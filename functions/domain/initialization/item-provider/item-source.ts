@@ -1,4 +1,5 @@
 import { isEmptyJobFilter, parseJobFilter } from '#domain/filter/job-filter.ts';
+import type { Engine } from '#ports/engine.ts';
 import { validateSelection } from '../../creation/validate-selection.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { OperationHandler } from '../../operations/operation-handler.ts';
@@ -58,4 +59,18 @@ const jobItems: ItemSource = {
 /** The items of an operation type: jobs for a job operation, process instances for every other. */
 export function itemSourceOf(operation: OperationHandler): ItemSource {
   return operation.kind === 'job' ? jobItems : processInstanceItems;
+}
+
+/**
+ * A batch's selection checked as the batch will store it: in the engine's own query language where the
+ * engine has one (Camunda 7), else Camunda 8's filter language by the operation's item source.
+ */
+export function validateSelectionOn(
+  engine: Pick<Engine, 'validateSelection'>,
+  operation: OperationHandler,
+  selection: InstanceSelection,
+): InstanceSelection {
+  return engine.validateSelection
+    ? engine.validateSelection(operation.type, selection)
+    : itemSourceOf(operation).validate(selection);
 }

@@ -1,0 +1,322 @@
+import { sentItemOutcomes } from '#adapters/sent-items.ts';
+import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
+import { mapWithConcurrency } from '#domain/concurrency.ts';
+import { EngineUnavailableError, InvalidArgumentError, TransientEngineError } from '#domain/errors.ts';
+import { QueryFailedError } from '#domain/initialization/item-provider/matching-instance-keys.ts';
+import {
+  decideQueryRetry,
+  type QueryRetrySettings,
+} from '#domain/initialization/item-provider/query-retry-policy.ts';
+import { MAX_PROCESS_INSTANCE_KEYS } from '#domain/limits.ts';
+import type {
+  Engine,
+  EngineBatch,
+  EngineItem,
+  EngineItemResult,
+  EngineSelection,
+  InstanceRef,
+  SelectionPart,
+  SelectionStats,
+} from '#ports/engine.ts';
+import { type Camunda7Connection, camunda7ConnectionFromEnvironment } from './camunda7-config.ts';
+import { classifyEngineAnswer, type EngineAnswer } from './engine-answers.ts';
+import { type EngineRequest, ITEM_OPERATIONS, type ItemOperation } from './item-operations.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Entries per query page: Camunda 7's default `queryMaxResultsLimit` is unlimited, 1,000 keeps a page small. */
+export const CAMUNDA7_PAGE_SIZE = 1000;
+
+export interface Camunda7EngineSettings {
+  /** How a call that met a transient fault is tried again; beyond it a query fails with QueryFailedError, an item group with TransientEngineError. */
+  readonly retry: QueryRetrySettings;
+  /** Item requests of one group in flight at once. */
+  readonly concurrency: number;
+  /** Entries per query page (a test pages in small steps). */
+  readonly pageSize?: number;
+}
+
+type Refusal = Extract<EngineAnswer, { kind: 'refused' }>;
+
+/**
+ * The engine port on a Camunda 7 engine (or Operaton, CIB seven) through its REST API: selection by
+ * the engine's own query language read once per batch, execution by its synchronous per-item
+ * endpoints, each item's outcome with the engine's message. The engine has no "only if this batch has
+ * not", so it does not mark items: the worker records an item as sent before `applyItems` and asks
+ * `appliedBy` on a redelivery. Ids are the engine's strings, not numeric keys.
+ */
+export class Camunda7Engine implements Engine {
+  readonly kind = 'camunda7' as const;
+  readonly marksItems = false;
+  readonly selectionSplit = 'whole' as const;
+  private readonly pageSize: number;
+  private readonly authorization: string;
+  private reachable: Promise<void> | undefined;
+
+  constructor(
+    private readonly connection: Camunda7Connection,
+    private readonly settings: Camunda7EngineSettings,
+  ) {
+    this.pageSize = settings.pageSize ?? CAMUNDA7_PAGE_SIZE;
+    this.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString('base64')}`;
+  }
+
+  /**
+   * Why the adapter cannot run the type; for a type it runs, the engine is asked once whether it takes
+   * this service's credentials, so that wrong ones refuse a batch at creation (EngineUnavailableError).
+   */
+  async unsupported(type: BatchOperationType): Promise<string | undefined> {
+    if (!ITEM_OPERATIONS[type]) {
+      return `the Camunda 7 adapter runs ${Object.keys(ITEM_OPERATIONS).join(', ')} per item, not ${type}`;
+    }
+    this.reachable ??= this.call('service', { method: 'GET', path: '/version' }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.reachable = undefined;
+        throw error;
+      },
+    );
+    await this.reachable;
+    return undefined;
+  }
+
+  /**
+   * A selection in Camunda 7's terms: the filter is the body of the type's query (e.g. a process
+   * instance query: `processDefinitionKey`, `businessKey`, `activityIdIn`, `variables`, `withIncident`,
+   * `suspended`, `tenantIdIn`, ...), which the engine itself checks when the batch reads it; the ids
+   * are the engine's strings. Paging and sorting are the adapter's own.
+   */
+  validateSelection(
+    type: BatchOperationType,
+    selection: Omit<EngineSelection, 'batchOperationType'>,
+  ): Omit<EngineSelection, 'batchOperationType'> {
+    const operation = this.operationOf(type);
+    const { filter, processInstanceKeys } = selection;
+    if ((filter === undefined || filter === null) && processInstanceKeys === undefined) {
+      throw new InvalidArgumentError(
+        `filter or processInstanceKeys is required: name the items by a Camunda 7 query (${operation.query.path}) or list process instance ids`,
+      );
+    }
+    if (filter !== undefined && filter !== null) {
+      if (typeof filter !== 'object' || Array.isArray(filter) || Object.keys(filter).length === 0) {
+        throw new InvalidArgumentError(
+          `filter must be a non-empty Camunda 7 query object (the body of POST ${operation.query.path}), e.g. {"processDefinitionKey": "order"}`,
+        );
+      }
+      const paging = ['sorting', 'firstResult', 'maxResults'].filter((field) => field in filter);
+      if (paging.length > 0) {
+        throw new InvalidArgumentError(
+          `filter must not hold ${paging.join(', ')}: the service pages through the query in its own stable order`,
+        );
+      }
+    }
+    if (processInstanceKeys !== undefined) {
+      if (!operation.itemsAreInstances) {
+        throw new InvalidArgumentError(
+          `processInstanceKeys cannot name the items of ${type}: use filter (a Camunda 7 query)`,
+        );
+      }
+      if (processInstanceKeys.length === 0 || processInstanceKeys.length > MAX_PROCESS_INSTANCE_KEYS) {
+        throw new InvalidArgumentError(
+          `processInstanceKeys must list 1 to ${MAX_PROCESS_INSTANCE_KEYS} process instance ids, got ${processInstanceKeys.length}`,
+        );
+      }
+    }
+    return {
+      ...(filter !== undefined && filter !== null ? { filter } : {}),
+      ...(processInstanceKeys ? { processInstanceKeys: [...new Set(processInstanceKeys)] } : {}),
+    };
+  }
+
+  /**
+   * Listed instance ids first, unread (one that does not exist fails its item with the engine's 404),
+   * then the query's entries that were not listed: their union, each once, as Camunda 7 unions a list
+   * of instances with a query. Pages by firstResult/maxResults in the order of the item id.
+   */
+  async *selectItems(
+    selection: EngineSelection,
+    _part: SelectionPart,
+    stats: SelectionStats,
+  ): AsyncGenerator<EngineItem> {
+    const operation = this.operationOf(selection.batchOperationType);
+    const listed = new Set(operation.itemsAreInstances ? (selection.processInstanceKeys ?? []) : []);
+    for (const key of listed) yield { itemKey: key, processInstanceKey: key };
+    if (selection.filter === undefined) return;
+    const { query } = operation;
+    const body = {
+      ...(selection.filter as Record<string, unknown>),
+      sorting: [{ sortBy: query.sortBy, sortOrder: 'asc' }],
+    };
+    for (let firstResult = 0; ; firstResult += this.pageSize) {
+      const entries = await this.queryPage(
+        `${query.path}?firstResult=${firstResult}&maxResults=${this.pageSize}`,
+        body,
+        stats,
+      );
+      for (const entry of entries) {
+        const item = { itemKey: String(entry.id), processInstanceKey: String(entry[query.instanceField]) };
+        if (!listed.has(item.itemKey)) yield item;
+      }
+      if (entries.length < this.pageSize) return;
+    }
+  }
+
+  async applyItems(batch: EngineBatch, items: readonly EngineItem[]): Promise<EngineItemResult[]> {
+    const operation = this.operationOf(batch.batchOperationType);
+    return await sentItemOutcomes(
+      items,
+      this.settings.concurrency,
+      async (item) => {
+        const outcome = await this.call('item', operation.request(batch, item));
+        if (outcome.ok) return { state: 'COMPLETED' };
+        const { detail, errorClass, uncertain } = outcome;
+        return { state: 'FAILED', errorMessage: detail, errorClass, uncertain };
+      },
+      (item) => this.applied(operation, batch, item),
+    );
+  }
+
+  async appliedBy(batch: EngineBatch, items: readonly EngineItem[]): Promise<boolean[]> {
+    const operation = this.operationOf(batch.batchOperationType);
+    return await mapWithConcurrency(items, this.settings.concurrency, (item) =>
+      this.applied(operation, batch, item),
+    );
+  }
+
+  /**
+   * The definition (Camunda 7's definition key, the BPMN process id) and tenant of the instances
+   * among the ids, by one historic query (it knows running and finished instances alike).
+   */
+  async describeInstances(processInstanceKeys: readonly string[]): Promise<Map<string, InstanceRef>> {
+    const ids = [...new Set(processInstanceKeys)];
+    if (ids.length === 0) return new Map();
+    const outcome = await this.call('service', {
+      method: 'POST',
+      path: `/history/process-instance?maxResults=${ids.length}`,
+      body: { processInstanceIds: ids },
+    });
+    if (!outcome.ok)
+      throw new EngineUnavailableError(
+        `The Camunda 7 engine refused to describe instances: ${outcome.detail}`,
+      );
+    return new Map(
+      asEntries(outcome.value).map((instance) => [
+        String(instance.id),
+        {
+          processDefinitionId: String(instance.processDefinitionKey),
+          tenantId: String(instance.tenantId ?? '<default>'),
+        },
+      ]),
+    );
+  }
+
+  /** Whether the item shows the operation's effect; a read the engine refuses shows none. */
+  private async applied(operation: ItemOperation, batch: EngineBatch, item: EngineItem): Promise<boolean> {
+    return await operation.applied(
+      async (path) => {
+        const outcome = await this.call('item', { method: 'GET', path });
+        return outcome.ok
+          ? { status: 200, body: outcome.value }
+          : { status: outcome.status, body: undefined };
+      },
+      batch,
+      item,
+    );
+  }
+
+  private operationOf(type: BatchOperationType): ItemOperation {
+    const operation = ITEM_OPERATIONS[type];
+    if (!operation) throw new EngineUnavailableError(`The Camunda 7 engine cannot run ${type} per item`);
+    return operation;
+  }
+
+  /** One page of a query, with the retry policy; QueryFailedError when refused or beyond the policy. */
+  private async queryPage(
+    path: string,
+    body: unknown,
+    stats: SelectionStats,
+  ): Promise<Record<string, unknown>[]> {
+    let outcome: Awaited<ReturnType<Camunda7Engine['call']>>;
+    try {
+      outcome = await this.call('service', { method: 'POST', path, body }, () => stats.queryRetries++);
+    } catch (error) {
+      if (error instanceof TransientEngineError) throw new QueryFailedError(error.message);
+      throw error;
+    }
+    if (!outcome.ok) throw new QueryFailedError(`The Camunda 7 engine refused the query: ${outcome.detail}`);
+    return asEntries(outcome.value);
+  }
+
+  /**
+   * One request with its answer classified: the body, or the engine's refusal; a transient fault is
+   * tried again with the retry policy and then thrown as TransientEngineError; a refusal of the service
+   * itself is EngineUnavailableError. `uncertain` when an earlier attempt got no answer and may have landed.
+   */
+  private async call(
+    call: 'item' | 'service',
+    request: EngineRequest,
+    onRetry?: () => void,
+  ): Promise<{ ok: true; value: unknown } | ({ ok: false; uncertain: boolean } & Refusal)> {
+    let uncertain = false;
+    for (let retriesSoFar = 0; ; ) {
+      let answer: EngineAnswer;
+      try {
+        const response = await fetch(`${this.connection.restUrl}${request.path}`, {
+          method: request.method,
+          headers: {
+            authorization: this.authorization,
+            accept: 'application/json',
+            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        });
+        const text = await response.text();
+        answer = classifyEngineAnswer(response.status, parseBody(text), call);
+      } catch (error) {
+        uncertain = true;
+        answer = { kind: 'transient', detail: `no answer from ${this.connection.restUrl}: ${String(error)}` };
+      }
+      if (answer.kind === 'ok') return { ok: true, value: answer.body };
+      if (answer.kind === 'refused') return { ok: false, uncertain, ...answer };
+      if (answer.kind === 'unavailable') {
+        throw new EngineUnavailableError(
+          `The Camunda 7 engine refused this service (HTTP ${answer.status}): ${answer.detail}`,
+        );
+      }
+      const decision = decideQueryRetry(this.settings.retry, { retryable: true, retriesSoFar });
+      if (!decision.retry) {
+        throw new TransientEngineError(
+          `The Camunda 7 engine could not take the call (${decision.reason}): ${answer.detail}`,
+        );
+      }
+      retriesSoFar++;
+      onRetry?.();
+      await sleep(decision.delayMs);
+    }
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function asEntries(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+}
+
+/**
+ * The Camunda 7 engine of a deployment with ENGINE=camunda7: the connection from the CAMUNDA7_*
+ * variables (throws naming what is missing), the retry policy and concurrency from the service's own
+ * configuration.
+ */
+export function camunda7EngineFromEnvironment(
+  env: Record<string, string | undefined>,
+  settings: Camunda7EngineSettings,
+): Camunda7Engine {
+  return new Camunda7Engine(camunda7ConnectionFromEnvironment(env), settings);
+}

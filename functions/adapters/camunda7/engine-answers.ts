@@ -1,0 +1,48 @@
+import type { ItemErrorClass } from '#domain/operations/operation-handler.ts';
+
+/** What one answer of the Camunda 7 REST API means for the call that got it. */
+export type EngineAnswer =
+  | { kind: 'ok'; body: unknown }
+  /** The engine refused the item: it keeps its own message. */
+  | { kind: 'refused'; status: number; detail: string; errorClass: ItemErrorClass }
+  /** The engine refused the service itself (its credentials or its rights): nothing succeeds until fixed. */
+  | { kind: 'unavailable'; status: number; detail: string }
+  /** Worth trying again: the engine was busy, a transaction collided, or no answer came. */
+  | { kind: 'transient'; detail: string };
+
+/** The engine's own message: Camunda 7's error body is `{type, message}`. */
+function messageOf(status: number, body: unknown): string {
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') {
+    return body.message;
+  }
+  return `HTTP ${status}${typeof body === 'string' && body ? `: ${body.slice(0, 500)}` : ''}`;
+}
+
+function typeOf(body: unknown): string | undefined {
+  return body && typeof body === 'object' && 'type' in body && typeof body.type === 'string'
+    ? body.type
+    : undefined;
+}
+
+/**
+ * Decides, in one place, what an answer of the engine means. Camunda 7 maps its exceptions to statuses
+ * (NotFound 404, NotValid and BadUserRequest 400, Authorization 403) and answers 500 for the rest of
+ * its ProcessEngineExceptions, which are refusals with a reason (e.g. "has no active instance")
+ * except OptimisticLockingException, a collision with a concurrent change that a retry resolves.
+ * `call` says whose call it was: a 403 on an item is that item's, on a query it is the service's.
+ */
+export function classifyEngineAnswer(status: number, body: unknown, call: 'item' | 'service'): EngineAnswer {
+  if (status >= 200 && status < 300) return { kind: 'ok', body };
+  const detail = messageOf(status, body);
+  const type = typeOf(body);
+  if (status === 401 || (status === 403 && call === 'service'))
+    return { kind: 'unavailable', status, detail };
+  if (status === 429 || status === 502 || status === 503 || status === 504)
+    return { kind: 'transient', detail };
+  if (status >= 500 && (type === undefined || type === 'OptimisticLockingException')) {
+    return { kind: 'transient', detail };
+  }
+  const errorClass: ItemErrorClass =
+    status === 404 ? 'NOT_FOUND' : status === 403 ? 'NOT_AUTHORIZED' : 'INVALID_STATE';
+  return { kind: 'refused', status, detail, errorClass };
+}

@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '#commons/clients.ts';
+import { services } from '#commons/services.ts';
+import { apiClient } from '../helpers/api-client.ts';
+import {
+  type DynamoFaults,
+  firstChunkRecordingLost,
+  injectDynamoFaults,
+} from '../helpers/dynamodb-faults.ts';
+import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+import { OperatonEngine } from '../helpers/operaton-engine.ts';
+
+/**
+ * The service driving a Camunda 7 engine (ENGINE=camunda7): a real Operaton engine on loopback
+ * (test/engines/operaton) holds the instances; the service under test runs in this process and reaches
+ * it only through its REST API. Batches are created, followed and read on the service; what they did
+ * is read back on the engine.
+ */
+let operaton: OperatonEngine;
+let runtime: EmbeddedRuntime;
+let api: ReturnType<typeof apiClient>;
+let faults: DynamoFaults;
+
+beforeAll(async () => {
+  // Its database in a file: the restart test stops the engine mid-batch and finds its data again.
+  operaton = await OperatonEngine.start({ persistent: true });
+  runtime = await startRuntime({
+    port: 0,
+    config: {
+      ENGINE: 'camunda7',
+      ...operaton.environment(),
+      CHUNK_SIZE: '5',
+      // A worker waits out an engine restart (up to about 100 s on a loaded machine) within one delivery.
+      QUERY_RETRY_MAX: '20',
+      QUERY_RETRY_INITIAL_DELAY_MS: '500',
+      QUERY_RETRY_MAX_DELAY_MS: '5000',
+    },
+    pollIntervalMs: 100,
+  });
+  api = apiClient(runtime.url);
+  faults = injectDynamoFaults(dynamoDocumentClient());
+});
+afterEach(() => faults?.use(undefined));
+afterAll(async () => {
+  await runtime?.stop();
+  await operaton?.dispose();
+});
+
+const running = async (processDefinitionKey: string) =>
+  (await operaton.call<{ id: string }[]>('POST', '/process-instance', { processDefinitionKey }))
+    .map((instance) => instance.id)
+    .sort();
+
+describe('a cancellation batch on a Camunda 7 engine', () => {
+  it("cancels exactly the query's instances and the listed ones, once each, and fails a finished one with the engine's reason", async () => {
+    // Prepare: 10 instances match the query, 3 of another process do not; a listed instance has ended.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-cancel');
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-other');
+    const matching = await operaton.startInstances('c7-e2e-cancel', 10);
+    const others = await operaton.startInstances('c7-e2e-other', 4);
+    const finished = others[3];
+    await operaton.call('DELETE', `/process-instance/${finished}`);
+
+    // Act: the query plus two listed ids, one of which the query matches as well.
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-cancel' },
+      processInstanceKeys: [finished, matching[4]],
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: counted on the service, done on the engine.
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 11,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 1,
+    });
+    const { body } = await api.post('/v2/batch-operation-items/search', {
+      filter: { batchOperationKey: created.body.batchOperationKey },
+      page: { limit: 100 },
+    });
+    const items = body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
+    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...matching, finished].sort());
+    const failed = items.filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => item.processInstanceKey)).toEqual([finished]);
+    // Operaton's own message for an instance that is no longer running.
+    expect(failed[0].errorMessage).toContain(finished);
+    expect(await running('c7-e2e-cancel')).toEqual([]);
+    expect(await running('c7-e2e-other')).toEqual(others.slice(0, 3).sort());
+    // The engine's query is read once for the batch: one shard holds every item.
+    const stored = await services().batches.getBatch(created.body.batchOperationKey);
+    expect(stored?.shards.map((shard) => shard.totalCount)).toEqual([11]);
+  });
+
+  it('loses no item and counts none twice when the engine stops mid-batch and starts again', async () => {
+    // Prepare: a paced batch of 10, so that the engine stops while items are still pending.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-restart');
+    const instances = await operaton.startInstances('c7-e2e-restart', 10);
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-restart' },
+      itemsPerSecond: 2,
+    });
+    expect(created.status).toBe(200);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { body } = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+      if (body.operationsCompletedCount >= 2) break;
+      if (Date.now() > deadline) throw new Error(`The batch did not start: ${JSON.stringify(body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Act: the engine stops and starts again on its database file.
+    await operaton.stop();
+    const whileDown = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+    expect(whileDown.body.operationsCompletedCount).toBeLessThan(10);
+    await operaton.restart();
+    const batch = await api.finalBatch(created.body.batchOperationKey, 240_000);
+
+    // Assess
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(await running('c7-e2e-restart')).toEqual([]);
+    const history = await operaton.call<{ state: string }[]>('POST', '/history/process-instance', {
+      processInstanceIds: instances,
+    });
+    expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
+  }, 360_000);
+
+  it('counts a chunk redelivered after its calls were sent once, and fails no item for being done already', async () => {
+    // Prepare: the first recording of a chunk fails after its items were sent, so the chunk comes
+    // again and finds its instances ended: appliedBy reads them EXTERNALLY_TERMINATED.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-redelivery');
+    const instances = await operaton.startInstances('c7-e2e-redelivery', 10);
+    const recordingLost = firstChunkRecordingLost(services().config.BATCH_ITEMS_TABLE);
+    faults.use(recordingLost.rule);
+
+    // Act
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-redelivery' },
+    });
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess
+    expect(recordingLost.lost).toBe(1);
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 10,
+      operationsCompletedCount: 10,
+      operationsFailedCount: 0,
+    });
+    expect(await running('c7-e2e-redelivery')).toEqual([]);
+    const history = await operaton.call<{ state: string }[]>('POST', '/history/process-instance', {
+      processInstanceIds: instances,
+    });
+    expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
+  });
+
+  it('refuses a query with paging fields at creation with a problem detail, storing nothing', async () => {
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionKey: 'c7-e2e-cancel', maxResults: 5 },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({
+      title: 'INVALID_ARGUMENT',
+      detail: expect.stringContaining('maxResults'),
+    });
+  });
+});

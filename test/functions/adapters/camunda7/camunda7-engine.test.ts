@@ -1,0 +1,306 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
+import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
+import { EngineUnavailableError } from '#domain/errors.ts';
+import type { EngineBatch, EngineItem, EngineSelection } from '#ports/engine.ts';
+import { OperatonEngine } from '../../../helpers/operaton-engine.ts';
+
+/** The adapter against a real Operaton engine on loopback (test/engines/operaton), one engine for the file. */
+let operaton: OperatonEngine;
+const RETRY = { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 10, backoffFactor: 1 };
+
+beforeAll(async () => {
+  operaton = await OperatonEngine.start();
+});
+afterAll(async () => {
+  await operaton?.dispose();
+});
+
+function adapter(options: { password?: string; pageSize?: number } = {}): Camunda7Engine {
+  return new Camunda7Engine(camunda7ConnectionFromEnvironment(operaton.environment(options.password)), {
+    retry: RETRY,
+    concurrency: 4,
+    pageSize: options.pageSize ?? 3,
+  });
+}
+
+async function selected(engine: Camunda7Engine, selection: EngineSelection): Promise<EngineItem[]> {
+  const items: EngineItem[] = [];
+  for await (const item of engine.selectItems(selection, { whole: true }, { queryRetries: 0 }))
+    items.push(item);
+  return items;
+}
+
+const batch = (type: EngineBatch['batchOperationType'], parameters?: unknown): EngineBatch => ({
+  batchOperationKey: '2251799813685999',
+  batchOperationType: type,
+  ...(parameters === undefined ? {} : { parameters }),
+});
+
+const running = (key: string) =>
+  operaton.call<{ id: string; suspended: boolean }[]>('POST', '/process-instance', {
+    processDefinitionKey: key,
+  });
+
+describe('selection on a Camunda 7 engine', () => {
+  it('reads exactly the instances of a process instance query across pages of 3, each once, in id order', async () => {
+    // Prepare: 7 instances match, 2 of another process do not.
+    await operaton.deploy('c7-review.bpmn', 'c7-select');
+    await operaton.deploy('c7-review.bpmn', 'c7-select-other');
+    const matching = await operaton.startInstances('c7-select', 7);
+    await operaton.startInstances('c7-select-other', 2);
+
+    // Act
+    const items = await selected(adapter(), {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-select' },
+    });
+
+    // Assess
+    expect(items.map((item) => item.itemKey)).toEqual([...matching].sort());
+    expect(items.every((item) => item.itemKey === item.processInstanceKey)).toBe(true);
+  });
+
+  it('unions listed ids with the query, listed first and each instance once', async () => {
+    // Prepare
+    await operaton.deploy('c7-review.bpmn', 'c7-union');
+    await operaton.deploy('c7-review.bpmn', 'c7-union-other');
+    const matching = await operaton.startInstances('c7-union', 4);
+    const [other] = await operaton.startInstances('c7-union-other', 1);
+
+    // Act: one listed id matches the query too, one does not.
+    const items = await selected(adapter(), {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-union' },
+      processInstanceKeys: [matching[2], other],
+    });
+
+    // Assess
+    const keys = items.map((item) => item.itemKey);
+    expect(keys.slice(0, 2)).toEqual([matching[2], other]);
+    expect([...keys].sort()).toEqual([...matching, other].sort());
+  });
+
+  it('selects jobs by a job query, each item a job of its instance', async () => {
+    // Prepare: each instance waits at a timer, one job each.
+    await operaton.deploy('c7-review.bpmn', 'c7-jobs');
+    const instances = await operaton.startInstances('c7-jobs', 4);
+
+    // Act
+    const items = await selected(adapter(), {
+      batchOperationType: 'SET_JOB_RETRIES',
+      filter: { processDefinitionKey: 'c7-jobs' },
+      processInstanceKeys: ['listed-ids-name-instances-not-jobs'],
+    });
+
+    // Assess
+    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...instances].sort());
+    expect(items.every((item) => item.itemKey !== item.processInstanceKey)).toBe(true);
+  });
+});
+
+describe('operations on a Camunda 7 engine', () => {
+  it("cancels exactly the selected instances, and fails one that ended meanwhile with the engine's reason", async () => {
+    // Prepare: 5 instances, one deleted on the engine after selection.
+    await operaton.deploy('c7-review.bpmn', 'c7-cancel');
+    const instances = await operaton.startInstances('c7-cancel', 5);
+    await operaton.deploy('c7-review.bpmn', 'c7-cancel-other');
+    const [untouched] = await operaton.startInstances('c7-cancel-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-cancel' },
+    });
+    const [gone] = items;
+    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
+
+    // Act
+    const results = await engine.applyItems(
+      batch('CANCEL_PROCESS_INSTANCE', { reason: 'bad version' }),
+      items,
+    );
+
+    // Assess
+    expect(results[0]).toEqual({
+      state: 'FAILED',
+      errorClass: 'NOT_FOUND',
+      errorMessage: expect.stringContaining(gone.itemKey),
+    });
+    expect(results.slice(1)).toEqual(items.slice(1).map(() => ({ state: 'COMPLETED' })));
+    expect(await running('c7-cancel')).toEqual([]);
+    expect((await running('c7-cancel-other')).map((instance) => instance.id)).toEqual([untouched]);
+    const history = await operaton.call<{ id: string; state: string }[]>(
+      'POST',
+      '/history/process-instance',
+      {
+        processInstanceIds: instances,
+      },
+    );
+    expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
+    expect(await engine.appliedBy(batch('CANCEL_PROCESS_INSTANCE'), items)).toEqual(items.map(() => true));
+  });
+
+  it('deletes the historic instances of a historic query, and fails a running one with the engine reason', async () => {
+    // Prepare: 3 finished (canceled) instances and 1 running, all of the process.
+    await operaton.deploy('c7-review.bpmn', 'c7-delete');
+    const instances = await operaton.startInstances('c7-delete', 4);
+    for (const id of instances.slice(0, 3)) await operaton.call('DELETE', `/process-instance/${id}`);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'DELETE_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-delete' },
+    });
+    expect(items.map((item) => item.itemKey).sort()).toEqual([...instances].sort());
+    const deleteBatch = batch('DELETE_PROCESS_INSTANCE');
+    expect(await engine.appliedBy(deleteBatch, items)).toEqual(items.map(() => false));
+
+    // Act
+    const results = await engine.applyItems(deleteBatch, items);
+
+    // Assess
+    const byId = new Map(items.map((item, i) => [item.itemKey, results[i]]));
+    for (const id of instances.slice(0, 3)) expect(byId.get(id)).toEqual({ state: 'COMPLETED' });
+    expect(byId.get(instances[3])).toMatchObject({
+      state: 'FAILED',
+      errorMessage: expect.stringContaining(instances[3]),
+    });
+    const left = await operaton.call<{ id: string }[]>('POST', '/history/process-instance', {
+      processDefinitionKey: 'c7-delete',
+    });
+    expect(left.map((entry) => entry.id)).toEqual([instances[3]]);
+  });
+
+  it('sets the retries of exactly the selected jobs', async () => {
+    // Prepare
+    await operaton.deploy('c7-review.bpmn', 'c7-retries');
+    await operaton.startInstances('c7-retries', 3);
+    await operaton.deploy('c7-review.bpmn', 'c7-retries-other');
+    await operaton.startInstances('c7-retries-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'SET_JOB_RETRIES',
+      filter: { processDefinitionKey: 'c7-retries' },
+    });
+    const retriesBatch = batch('SET_JOB_RETRIES', { retries: 7 });
+
+    // Act
+    const results = await engine.applyItems(retriesBatch, items);
+
+    // Assess
+    expect(results).toEqual(items.map(() => ({ state: 'COMPLETED' })));
+    const retriesOf = async (processDefinitionKey: string) =>
+      (await operaton.call<{ retries: number }[]>('POST', '/job', { processDefinitionKey })).map(
+        (job) => job.retries,
+      );
+    expect(await retriesOf('c7-retries')).toEqual([7, 7, 7]);
+    expect(await retriesOf('c7-retries-other')).toEqual([3]);
+    expect(await engine.appliedBy(retriesBatch, items)).toEqual(items.map(() => true));
+  });
+
+  it('sets the retries of exactly the external tasks of an external task query', async () => {
+    // Prepare: 3 tasks of the process, 1 of another one with the same topic.
+    await operaton.deploy('c7-external.bpmn', 'c7-external');
+    await operaton.startInstances('c7-external', 3);
+    await operaton.deploy('c7-external.bpmn', 'c7-external-other');
+    await operaton.startInstances('c7-external-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'SET_EXTERNAL_TASK_RETRIES',
+      filter: { processDefinitionKey: 'c7-external', topicName: 'c7-external' },
+    });
+    const retriesBatch = batch('SET_EXTERNAL_TASK_RETRIES', { retries: 4 });
+
+    // Act
+    const results = await engine.applyItems(retriesBatch, items);
+
+    // Assess: the other process's task has no retries set (null), as started.
+    expect(results).toEqual(items.map(() => ({ state: 'COMPLETED' })));
+    const retriesOf = async (processDefinitionKey: string) =>
+      (
+        await operaton.call<{ retries: number | null }[]>('POST', '/external-task', { processDefinitionKey })
+      ).map((task) => task.retries);
+    expect(await retriesOf('c7-external')).toEqual([4, 4, 4]);
+    expect(await retriesOf('c7-external-other')).toEqual([null]);
+    expect(await engine.appliedBy(retriesBatch, items)).toEqual(items.map(() => true));
+  });
+
+  it('sets variables on exactly the selected instances', async () => {
+    // Prepare
+    await operaton.deploy('c7-review.bpmn', 'c7-variables');
+    const instances = await operaton.startInstances('c7-variables', 3, { region: 'EU' });
+    await operaton.deploy('c7-review.bpmn', 'c7-variables-other');
+    const [other] = await operaton.startInstances('c7-variables-other', 1, { region: 'EU' });
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'SET_VARIABLES',
+      filter: { processDefinitionKey: 'c7-variables' },
+    });
+    const variablesBatch = batch('SET_VARIABLES', { variables: { region: 'US', priority: 2 } });
+    expect(await engine.appliedBy(variablesBatch, items)).toEqual([false, false, false]);
+
+    // Act
+    const results = await engine.applyItems(variablesBatch, items);
+
+    // Assess
+    expect(results).toEqual(items.map(() => ({ state: 'COMPLETED' })));
+    const variablesOf = async (id: string) => {
+      const found = await operaton.call<Record<string, { value: unknown }>>(
+        'GET',
+        `/process-instance/${id}/variables`,
+      );
+      return Object.fromEntries(Object.entries(found).map(([name, variable]) => [name, variable.value]));
+    };
+    for (const id of instances) expect(await variablesOf(id)).toEqual({ region: 'US', priority: 2 });
+    expect(await variablesOf(other)).toEqual({ region: 'EU' });
+    expect(await engine.appliedBy(variablesBatch, items)).toEqual([true, true, true]);
+  });
+
+  it('suspends and activates exactly the selected instances', async () => {
+    // Prepare
+    await operaton.deploy('c7-review.bpmn', 'c7-suspend');
+    await operaton.startInstances('c7-suspend', 3);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'SUSPEND_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-suspend' },
+    });
+
+    // Act and assess: suspended, then active again.
+    expect(await engine.applyItems(batch('SUSPEND_PROCESS_INSTANCE'), items)).toEqual(
+      items.map(() => ({ state: 'COMPLETED' })),
+    );
+    expect((await running('c7-suspend')).map((instance) => instance.suspended)).toEqual([true, true, true]);
+    expect(await engine.appliedBy(batch('SUSPEND_PROCESS_INSTANCE'), items)).toEqual([true, true, true]);
+    expect(await engine.applyItems(batch('RESUME_PROCESS_INSTANCE'), items)).toEqual(
+      items.map(() => ({ state: 'COMPLETED' })),
+    );
+    expect((await running('c7-suspend')).map((instance) => instance.suspended)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('refuses the types it cannot run per item at creation, naming them', async () => {
+    expect(await adapter().unsupported('CANCEL_PROCESS_INSTANCE')).toBeUndefined();
+    expect(await adapter().unsupported('MIGRATE_PROCESS_INSTANCE')).toContain('not MIGRATE_PROCESS_INSTANCE');
+  });
+});
+
+describe('wrong credentials', () => {
+  it('are EngineUnavailableError at creation, on a query and on an item, never a failed item', async () => {
+    const engine = adapter({ password: 'wrong' });
+    await expect(engine.unsupported('CANCEL_PROCESS_INSTANCE')).rejects.toThrow(
+      /refused this service \(HTTP 401\)/,
+    );
+    await expect(
+      selected(engine, {
+        batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+        filter: { processDefinitionKey: 'x' },
+      }),
+    ).rejects.toThrow(EngineUnavailableError);
+    await expect(
+      engine.applyItems(batch('CANCEL_PROCESS_INSTANCE'), [{ itemKey: 'a', processInstanceKey: 'a' }]),
+    ).rejects.toThrow(/HTTP 401/);
+  });
+});
