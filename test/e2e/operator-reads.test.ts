@@ -243,6 +243,22 @@ describe('variables', () => {
     expect(read.body.value).toBe(JSON.stringify(long));
   });
 
+  it('finds no variable for an instance or scope key of any other shape, rather than refusing the search', async () => {
+    for (const filter of [
+      { processInstanceKey: '' },
+      { processInstanceKey: '12345678901234567890123' },
+      { scopeKey: 'abc' },
+    ]) {
+      const response = await api.post('/v2/variables/search', { filter });
+      expect({ filter, status: response.status, items: response.body.items }).toEqual({
+        filter,
+        status: 200,
+        items: [],
+      });
+      expect(response.body.page.totalItems).toBe(0);
+    }
+  });
+
   it('answers an unknown variable, of any key shape, with 404', async () => {
     for (const key of [`${failed}000000000`, '12', 'abc']) {
       const response = await api.get(`/v2/variables/${key}`);

@@ -118,6 +118,8 @@ export async function searchVariables(
     sort.map((entry) => isDescending(entry.order)),
   );
   const sortKey = (variable: VariableResult): SortValue[] => sort.map(({ field }) => variable[field]);
+  // A pinned key of another shape names no instance: nothing matches (a search refuses no key's shape).
+  if (pinned !== undefined && !isKey(pinned)) return { items: [], page: selection.result().page };
   await forEachMatchingInstance(
     store,
     shardCount,
