@@ -98,7 +98,9 @@ export class OperatonEngine {
       '-jar',
       JAR,
       `--server.port=${this.port}`,
-      ...(this.dataDir ? [`--spring.datasource.url=jdbc:h2:file:${join(this.dataDir, 'engine')}`] : []),
+      ...(this.dataDir
+        ? [`--spring.datasource.url=jdbc:h2:file:${join(this.dataDir, 'engine')};DB_CLOSE_ON_EXIT=FALSE`]
+        : []),
     ];
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
