@@ -22,10 +22,14 @@ export async function waitUntilReady(
   what: string,
   probe: () => Promise<unknown>,
   timeoutMs = 90_000,
+  /** Why waiting is pointless (say, the child process exited), checked before each try: fails at once. */
+  gaveUp: () => string | undefined = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const reason = gaveUp();
+    if (reason) throw new Error(`${what} will not become ready: ${reason}`);
     try {
       await probe();
       return;

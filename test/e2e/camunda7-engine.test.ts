@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
-import { apiClient } from '../helpers/api-client.ts';
+import { apiClient, eventually } from '../helpers/api-client.ts';
 import {
   type DynamoFaults,
   firstChunkRecordingLost,
@@ -102,13 +102,15 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
       itemsPerSecond: 2,
     });
     expect(created.status).toBe(200);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const { body } = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
-      if (body.operationsCompletedCount >= 2) break;
-      if (Date.now() > deadline) throw new Error(`The batch did not start: ${JSON.stringify(body)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    let last: unknown;
+    await eventually(
+      async () => {
+        const { body } = await api.get(`/v2/batch-operations/${created.body.batchOperationKey}`);
+        last = body;
+        return body.operationsCompletedCount >= 2 ? body : undefined;
+      },
+      () => `The batch did not start: ${JSON.stringify(last)}`,
+    );
 
     // Act: the engine stops and starts again on its database file.
     await operaton.stop();

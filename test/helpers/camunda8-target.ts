@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import createCamundaClient from '@camunda8/orchestration-cluster-api';
-import { stopChild } from '../../local/child-process.ts';
+import { stopChild, waitUntilReady } from '../../local/child-process.ts';
 import { freePort } from '../../local/free-port.ts';
 import { bpmnFile } from './camunda-sdk.ts';
 
@@ -114,18 +114,20 @@ export class Camunda8Target {
     child.stderr?.on('data', (data: Buffer) => {
       errors = (errors + data.toString()).slice(-4000);
     });
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`The target exited with ${child.exitCode}: ${errors}`);
-      const ready = await fetch(`${this.url}/v2/extensions/health/readiness`).then(
-        (response) => response.status === 200,
-        () => false,
+    try {
+      await waitUntilReady(
+        'The Camunda 8 target',
+        async () => {
+          const response = await fetch(`${this.url}/v2/extensions/health/readiness`);
+          if (response.status !== 200) throw new Error(`readiness answered ${response.status}`);
+        },
+        START_TIMEOUT_MS,
+        () => (child.exitCode === null ? undefined : `it exited with ${child.exitCode}`),
       );
-      if (ready) return;
-      await new Promise((done) => setTimeout(done, 250));
+    } catch (error) {
+      await this.stop();
+      throw new Error(`${(error as Error).message} (its last output: ${errors})`);
     }
-    await this.stop();
-    throw new Error(`The target did not become ready within ${START_TIMEOUT_MS} ms: ${errors}`);
   }
 
   /** Stops the runtime in order (SIGTERM), keeping its DATA_DIR for a restart. */

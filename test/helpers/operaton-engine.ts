@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { stopChild } from '../../local/child-process.ts';
+import { stopChild, waitUntilReady } from '../../local/child-process.ts';
 import { freePort } from '../../local/free-port.ts';
 
 /** The Maven module of the test engine: Operaton's REST starter on Spring Boot with H2 (its pom.xml says what). */
@@ -110,21 +110,20 @@ export class OperatonEngine {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
-        this.child = undefined;
-        throw new Error(`The Operaton engine exited with ${child.exitCode}: ${this.output}`);
-      }
-      const ready = await this.fetch('GET', '/engine').then(
-        (response) => response.status === 200,
-        () => false,
+    try {
+      await waitUntilReady(
+        'The Operaton engine',
+        async () => {
+          const response = await this.fetch('GET', '/engine');
+          if (response.status !== 200) throw new Error(`GET /engine answered ${response.status}`);
+        },
+        START_TIMEOUT_MS,
+        () => (child.exitCode === null ? undefined : `it exited with ${child.exitCode}`),
       );
-      if (ready) return;
-      await new Promise((done) => setTimeout(done, 250));
+    } catch (error) {
+      await this.stop();
+      throw new Error(`${(error as Error).message} (its last output: ${this.output})`);
     }
-    await this.stop();
-    throw new Error(`The Operaton engine did not answer within ${START_TIMEOUT_MS} ms: ${this.output}`);
   }
 
   async stop(): Promise<void> {
