@@ -175,6 +175,49 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       await expect(chunks.recordSent(id, ['23'])).rejects.toThrow();
     });
 
+    it('keeps the outcomes of a held chunk, still pending with its sent marks, and counts them once when the chunk is recorded', async () => {
+      // Prepare: a chunk of three whose first delivery applied two items, then was held.
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      const id = { batchOperationKey: key, shard: 0, chunk: 0 };
+      await chunks.putChunks([chunk(key, 0, 0, ['31', '32', '33'])]);
+      await chunks.finishShardInitialization(key, 0, { totalCount: 3, chunkCount: 1 });
+      await chunks.recordSent(id, ['31', '32', '33']);
+      const held = [
+        { ...pendingItem('31'), state: 'COMPLETED' as const, processedDate: '2026-01-01T00:00:01.000Z' },
+        {
+          ...pendingItem('32'),
+          state: 'FAILED' as const,
+          processedDate: '2026-01-01T00:00:02.000Z',
+          errorMessage: 'no',
+        },
+        pendingItem('33'),
+      ];
+      // Act
+      await chunks.holdChunk(id, held);
+      const pending = await chunks.getChunk(id);
+      const listed = [];
+      for await (const pendingId of chunks.pendingChunks(key, 0)) listed.push(pendingId);
+      const outcomes = [
+        held[0],
+        held[1],
+        { ...pendingItem('33'), state: 'COMPLETED' as const, processedDate: '2026-01-01T00:00:03.000Z' },
+      ];
+      await chunks.completeChunk(id, outcomes, tallyOf(outcomes));
+      await chunks.holdChunk(id, held);
+      // Assess
+      expect(pending).toMatchObject({ state: 'PENDING', items: held });
+      expect(pending?.sentItemKeys?.sort()).toEqual(['31', '32', '33']);
+      expect(listed).toEqual([id]);
+      expect(await chunks.getChunk(id)).toMatchObject({ state: 'DONE', items: outcomes });
+      expect((await batches.getBatch(key))?.shards[0]).toMatchObject({
+        chunksDone: 1,
+        completedCount: 2,
+        failedCount: 1,
+      });
+    });
+
     it("shows the running chunk's items applied so far on its shard until the chunk's counters replace them, never both", async () => {
       // Prepare: an ACTIVE batch whose shard 0 runs its one chunk.
       const created = batch();

@@ -295,6 +295,11 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       chunk.sentItemKeys = [...new Set([...(chunk.sentItemKeys ?? []), ...itemKeys])];
     },
 
+    async holdChunk(id: ChunkId, items: readonly ItemOutcome[]): Promise<void> {
+      const chunk = chunkRecords.get(chunkKey(id));
+      if (chunk?.state === 'PENDING') chunk.items = copy([...items]);
+    },
+
     async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {
       const chunk = chunkRecords.get(chunkKey(id));
       if (chunk?.state !== 'PENDING') return false;

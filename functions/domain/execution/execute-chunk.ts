@@ -101,7 +101,8 @@ const endedBefore = (state: string): Disposition => ({
  * While it runs, the worker claims its shard (the execution completes a suspension only when no shard
  * is claimed) and reads the batch between small groups of items: once a cancellation, suspension or
  * failure was requested it starts no further item, lets the started ones finish, and then records
- * the chunk (canceled: the rest become CANCELED) or leaves it pending (suspended).
+ * the chunk (canceled: the rest become CANCELED) or leaves it pending (suspended) with the outcomes
+ * so far, each dated when it was applied.
  */
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
   const [found, chunk] = await Promise.all([
@@ -125,6 +126,8 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
   const inFlight = inFlightCounter();
+  // A resumed chunk's items done before it was held count from the start, as the shard showed them.
+  inFlight.add(chunk.items);
   const watch = batchWatch(deps, id, found.batch, inFlight);
   const messageBytes = errorMessageBudget(chunk.items.length);
   // A write operation's items go in groups, one batched request each, and so do an external engine's
@@ -133,6 +136,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const grouped = (handler.kind === 'write' || !deps.engine.marksItems) && !found.batch.itemsPerSecond;
   const groups = groupsOf(chunk.items, grouped ? WRITE_GROUP_SIZE : 1);
   const sent = new Set(chunk.sentItemKeys);
+  let appliedHere = false;
   const applied = await mapWithConcurrency(groups, deps.concurrency, async ({ first, items }) => {
     const pending = items.filter((item) => item.state === 'ACTIVE');
     if (pending.length === 0) return items;
@@ -144,6 +148,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     }
     if (!watch.proceed(pending.length)) return items;
     const executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
+    appliedHere ||= executed.length > 0;
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     }
@@ -154,7 +159,11 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   await watch.settle();
   const outcomes = applied.flat();
   // Stopped between items: the items started have finished; the rest wait or are accounted for.
-  if (watch.stopped) return stopChunk(deps, id, { ...chunk, items: outcomes }, found.batch, watch.stopped);
+  if (watch.stopped) {
+    // Held back, the chunk keeps what this delivery did, with each item's processed date.
+    if (appliedHere && 'hold' in watch.stopped) await deps.chunks.holdChunk(id, outcomes);
+    return stopChunk(deps, id, { ...chunk, items: outcomes }, found.batch, watch.stopped);
+  }
   const tally = tallyOf(outcomes);
   const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
@@ -315,6 +324,8 @@ async function executeItems(
     (refused): EngineItemResult =>
       refused ? { state: 'FAILED', errorMessage: refused, errorClass: 'NOT_AUTHORIZED' } : applied[next++],
   );
+  // When the engine answered for the group. An item a delivery that died had applied is known only
+  // as found applied now: that is the best date left of it.
   const processedDate = deps.now().toISOString();
   return results.map((result, index) => {
     const item = items[index];
