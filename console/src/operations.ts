@@ -4,7 +4,7 @@
  * Pure functions only, so the wizard's rules are unit-tested without a browser.
  */
 
-import type { Limits } from './api/types.ts';
+import type { Limits, ProcessDefinition } from './api/types.ts';
 
 export type OperationType =
   | 'CANCEL_PROCESS_INSTANCE'
@@ -368,4 +368,30 @@ function variablesProblem(text: string): string | undefined {
     return `The variables are not valid JSON (${(error as Error).message})`;
   }
   return undefined;
+}
+
+/**
+ * What the source's instances may migrate to: a definition of the same tenant (a migration never
+ * crosses tenants) other than the source, in two groups: the source's own other versions (newest
+ * first), then other processes by id and version. Stable: the order depends on nothing else.
+ */
+export function migrationTargets(definitions: readonly ProcessDefinition[], source: ProcessDefinition) {
+  const candidates = definitions
+    .filter(
+      (definition) =>
+        definition.tenantId === source.tenantId &&
+        definition.processDefinitionKey !== source.processDefinitionKey,
+    )
+    .sort(
+      (a, b) =>
+        a.processDefinitionId.localeCompare(b.processDefinitionId) ||
+        b.version - a.version ||
+        a.processDefinitionKey.localeCompare(b.processDefinitionKey),
+    );
+  return {
+    versions: candidates.filter(
+      (definition) => definition.processDefinitionId === source.processDefinitionId,
+    ),
+    others: candidates.filter((definition) => definition.processDefinitionId !== source.processDefinitionId),
+  };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchOperation } from '../../console/src/api/types.ts';
+import type { BatchOperation, ProcessDefinition } from '../../console/src/api/types.ts';
 import { buildFilter, emptyFilterForm, requestBody } from '../../console/src/filter.ts';
 import {
   emptyOperationForm,
   firstOperationProblem,
+  migrationTargets,
   OPERATIONS,
   type OperationForm,
   operationParameters,
@@ -253,5 +254,41 @@ describe('the preview check', () => {
       removed: 10,
       message: '10 instances changed since the preview: the batch holds 4990, the preview counted 5000.',
     });
+  });
+});
+
+describe('the migration targets', () => {
+  const definition = (key: string, processDefinitionId: string, version: number, tenantId = 'acme') =>
+    ({
+      processDefinitionKey: key,
+      processDefinitionId,
+      name: null,
+      version,
+      versionTag: null,
+      tenantId,
+    }) satisfies ProcessDefinition;
+
+  it("offers the source's other versions newest first, then other processes of its tenant, in an order that does not depend on the list's", () => {
+    // Prepare
+    const source = definition('1', 'order', 1);
+    const deployed = [
+      definition('7', 'billing', 1),
+      definition('2', 'order', 2),
+      source,
+      definition('5', 'order', 2, 'globex'),
+      definition('3', 'order', 3),
+      definition('6', 'archive', 4),
+      definition('8', 'billing', 2),
+    ];
+    // Act
+    const offered = migrationTargets(deployed, source);
+    const shuffled = migrationTargets([...deployed].reverse(), source);
+    // Assess
+    const keys = ({ versions, others }: typeof offered) => ({
+      versions: versions.map((target) => target.processDefinitionKey),
+      others: others.map((target) => target.processDefinitionKey),
+    });
+    expect(keys(offered)).toEqual({ versions: ['3', '2'], others: ['6', '8', '7'] });
+    expect(keys(shuffled)).toEqual(keys(offered));
   });
 });
