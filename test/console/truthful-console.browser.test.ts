@@ -6,6 +6,7 @@ import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.
 import { processInstance } from '../helpers/process-instances.ts';
 import { launchChromium, openPage } from './helpers/browser.ts';
 import { ConsolePage } from './helpers/console-page.ts';
+import { screenshotFolder } from './helpers/screenshots.ts';
 
 /**
  * The console tells the truth at every moment: the tenant of a picked definition reaches the filter,
@@ -24,6 +25,7 @@ let errors: string[];
 let closePage: () => Promise<void>;
 let console_: ConsolePage;
 let nextSequence = 90_000;
+const screenshots = screenshotFolder();
 
 beforeAll(async () => {
   runtime = await startRuntime({ port: 0, config: CONFIG, pollIntervalMs: 100 });
@@ -33,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await runtime?.stop();
+  screenshots.discard();
 });
 beforeEach(async () => {
   ({ page, errors, close: closePage } = await openPage(browser));
@@ -133,6 +136,11 @@ describe('the migration wizard', { timeout: 180_000 }, () => {
     await target.locator('g.djs-element[data-element-id="pack-parcel"]').click();
     await expect.poll(() => page.getByLabel('Source element 1').inputValue()).toBe('pack');
     await expect.poll(() => page.getByLabel('Target element 1').inputValue()).toBe('pack-parcel');
+    await page
+      .getByRole('region', { name: 'Source process diagram' })
+      .getByText('Active instances: pack 3')
+      .waitFor({ timeout: DEADLINE });
+    await screenshots.take(page, 'console-wizard-migration.png');
     await console_.nextButton.click();
 
     await expect.poll(() => page.getByLabel('Tenant id').inputValue()).toBe('acme');
@@ -281,10 +289,11 @@ describe('a running batch', { timeout: 120_000 }, () => {
   });
 
   it("ends FAILED within its failure threshold's bound and says why, with the failures in red", async () => {
-    // Prepare: deleting running instances fails every item; 30 items/s over 2 shards of ~100 items,
-    // each in a chunk of 90 and one of the rest.
+    // Prepare: deleting running instances fails every item; 6 items/s over 2 shards of ~100 items,
+    // each in a chunk of 90 and one of the rest. A low rate: the bound's items in flight (16 a shard)
+    // absorb seconds of a loaded machine's delays.
     const { processDefinitionId } = await seed(200);
-    const rate = 30;
+    const rate = 6;
     const minProcessedItems = 20;
     const created = await api.post('/v2/process-instances/deletion', {
       filter: { processDefinitionId },
@@ -311,6 +320,7 @@ describe('a running batch', { timeout: 120_000 }, () => {
       .toContain(`Failure threshold exceeded`);
     const bar = page.getByRole('progressbar', { name: 'Progress', exact: true });
     expect(await cssOf(bar.locator('.counts-bar__failed'), 'backgroundColor')).toBe('rgb(218, 30, 40)');
+    await screenshots.take(page, 'console-batch-failed.png');
   });
 });
 

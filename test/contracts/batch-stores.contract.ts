@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BatchOperation, progressOf } from '#domain/batch/batch-operation.ts';
+import { type BatchOperation, isShardIdle, progressOf } from '#domain/batch/batch-operation.ts';
 import { type Chunk, pendingItem, tallyOf } from '#domain/batch/chunk.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
@@ -248,6 +248,40 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       await batches.reportInFlight(id, { completed: 2, failed: 1 });
       expect(await counts()).toMatchObject({ operationsCompletedCount: 2, operationsFailedCount: 1 });
       expect((await batches.getBatch(key))?.shards[0].running).toBeUndefined();
+    });
+
+    it("keeps a released claim's counts, the shard idle, until the chunk is recorded; a new claim starts at the counts it is given", async () => {
+      // Prepare: shard 0's one chunk claimed, two items reported, then the claim released (held).
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      const id = { batchOperationKey: key, shard: 0, chunk: 0 };
+      await chunks.putChunks([chunk(key, 0, 0, ['41', '42', '43'])]);
+      await chunks.finishShardInitialization(key, 0, { totalCount: 3, chunkCount: 1 });
+      await batches.activateBatch(key, 'arn:test');
+      await batches.claimShard(id, '2099-01-01T00:00:00.000Z');
+      await batches.reportInFlight(id, { completed: 1, failed: 0 });
+      const shardZero = async () => (await batches.getBatch(key))?.shards[0];
+      const now = new Date('2026-01-01T00:00:00.000Z');
+      // Act and assess: released with what the chunk holds, more than its last report.
+      await batches.releaseShard(id, { completed: 1, failed: 1 });
+      const released = await shardZero();
+      expect(released && isShardIdle(released, now)).toBe(true);
+      expect(released && progressOf([released])).toMatchObject({
+        operationsCompletedCount: 1,
+        operationsFailedCount: 1,
+      });
+      expect(await batches.claimShard(id, '2099-01-01T00:00:00.000Z', { completed: 1, failed: 1 })).toBe(
+        true,
+      );
+      const claimed = await shardZero();
+      expect(claimed && isShardIdle(claimed, now)).toBe(false);
+      expect(claimed?.running).toEqual({
+        chunk: 0,
+        until: '2099-01-01T00:00:00.000Z',
+        completed: 1,
+        failed: 1,
+      });
     });
 
     it('drops chunks an interrupted initialization left beyond the final count', async () => {

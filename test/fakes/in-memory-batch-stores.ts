@@ -1,9 +1,10 @@
-import type {
-  BatchError,
-  BatchOperation,
-  BatchOperationState,
-  BatchShard,
-  InFlightCounts,
+import {
+  type BatchError,
+  type BatchOperation,
+  type BatchOperationState,
+  type BatchShard,
+  CLAIM_LAPSED,
+  type InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 import type {
@@ -190,7 +191,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       };
     },
 
-    async claimShard(id: ChunkId, until: string): Promise<boolean> {
+    async claimShard(id: ChunkId, until: string, counts?: InFlightCounts): Promise<boolean> {
       const batch = stored.get(id.batchOperationKey)?.batch;
       const free =
         batch?.state === 'ACTIVE' &&
@@ -198,7 +199,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
         batch.suspendRequestedAt === undefined &&
         batch.failureRequested === undefined;
       if (!free) return false;
-      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until };
+      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until, ...counts };
       return true;
     },
 
@@ -207,9 +208,10 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (shard.running?.chunk === id.chunk) shard.running = { ...shard.running, ...counts };
     },
 
-    async releaseShard(id: ChunkId): Promise<void> {
+    async releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void> {
       const shard = shardOf(id.batchOperationKey, id.shard);
-      if (shard.running?.chunk === id.chunk) delete shard.running;
+      if (shard.running?.chunk === id.chunk)
+        shard.running = { chunk: id.chunk, until: CLAIM_LAPSED, ...counts };
     },
 
     async requestFailure(batchOperationKey: string, reason: string): Promise<boolean> {

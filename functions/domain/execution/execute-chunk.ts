@@ -19,7 +19,7 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
-import { inFlightCounter, readCheckingThreshold } from './in-flight.ts';
+import { appliedCounts, inFlightCounter, readCheckingThreshold } from './in-flight.ts';
 
 /** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
 export const CHECK_EVERY_ITEMS = 100;
@@ -115,7 +115,8 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   let verdict = verdictOf(found.batch);
   // The claim tells the execution a chunk is in flight; it holds only while nothing was requested.
   const claimUntil = new Date(deps.now().getTime() + (deps.remainingTimeMs?.() ?? DEFAULT_CLAIM_MS));
-  if (verdict.run && !(await deps.batches.claimShard(id, claimUntil.toISOString()))) {
+  const inFlight = inFlightCounter(chunk.items);
+  if (verdict.run && !(await deps.batches.claimShard(id, claimUntil.toISOString(), inFlight.counts))) {
     const again = await deps.batches.getBatch(id.batchOperationKey);
     verdict = again ? verdictOf(again.batch) : { run: false, hold: 'batch-suspended' };
     if (verdict.run) verdict = { run: false, hold: 'batch-suspended' };
@@ -125,9 +126,6 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
-  const inFlight = inFlightCounter();
-  // A resumed chunk's items done before it was held count from the start, as the shard showed them.
-  inFlight.add(chunk.items);
   const watch = batchWatch(deps, id, found.batch, inFlight);
   const messageBytes = errorMessageBudget(chunk.items.length);
   // A write operation's items go in groups, one batched request each, and so do an external engine's
@@ -190,7 +188,7 @@ async function stopChunk(
   verdict: Exclude<Verdict, { run: true }>,
 ): Promise<ChunkExecution> {
   if ('hold' in verdict) {
-    await deps.batches.releaseShard(id);
+    await deps.batches.releaseShard(id, appliedCounts(chunk.items));
     return { status: verdict.hold };
   }
   const accounted = await accountUnprocessedChunk(deps, id, batch, verdict.disposition, chunk);

@@ -4,7 +4,12 @@ import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import { MAX_CHUNK_SIZE } from '#commons/config.ts';
-import type { BatchControls, BatchOperation } from '#domain/batch/batch-operation.ts';
+import {
+  type BatchControls,
+  type BatchOperation,
+  isShardIdle,
+  progressOf,
+} from '#domain/batch/batch-operation.ts';
 import {
   boundedErrorMessage,
   errorMessageBudget,
@@ -309,9 +314,9 @@ describe('chunk worker', () => {
     return { ...batch, id, deps, held, chunk, applied, advance: (ms: number) => (clock += ms) };
   }
 
-  it('keeps the items a suspension stopped mid-chunk, each dated when it was applied, on the pending chunk', async () => {
+  it('keeps the items a suspension stopped mid-chunk, each dated when it was applied, on the pending chunk and in the counts', async () => {
     // Act
-    const { held, chunk, applied, inShard } = await heldBySuspension();
+    const { batchOperationKey, held, chunk, applied, inShard } = await heldBySuspension();
     // Assess: applied every 100 ms from the chunk's start; the rest still pending.
     expect(held).toEqual({ status: 'batch-suspended' });
     expect(chunk?.state).toBe('PENDING');
@@ -322,6 +327,10 @@ describe('chunk worker', () => {
     expect(chunk?.items.slice(applied.length).map((item) => item.state)).toEqual(
       inShard.slice(applied.length).map(() => 'ACTIVE'),
     );
+    // The shard is idle (the suspension may complete) and still counts the held items.
+    const shard = await shardZero(batchOperationKey);
+    expect(shard && isShardIdle(shard, new Date())).toBe(true);
+    expect(shard && progressOf([shard]).operationsCompletedCount).toBe(applied.length);
   });
 
   it('cancels a held chunk keeping the dates its items were applied at, not the moment of accounting', async () => {
