@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { services } from '../../functions/commons/services.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+import { createThresholdBatch, MIN_PROCESSED_ITEMS, thresholdBound } from '../helpers/failure-threshold.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 import { launchChromium, openPage } from './helpers/browser.ts';
 import { ConsolePage } from './helpers/console-page.ts';
@@ -289,29 +290,19 @@ describe('a running batch', { timeout: 120_000 }, () => {
   });
 
   it("ends FAILED within its failure threshold's bound and says why, with the failures in red", async () => {
-    // Prepare: deleting running instances fails every item; 6 items/s over 2 shards of ~100 items,
-    // each in a chunk of 90 and one of the rest. A low rate: the bound's items in flight (16 a shard)
-    // absorb seconds of a loaded machine's delays.
+    // Prepare: 2 shards of ~100 items, each in a chunk of 90 and one of the rest.
     const { processDefinitionId } = await seed(200);
-    const rate = 6;
-    const minProcessedItems = 20;
-    const created = await api.post('/v2/process-instances/deletion', {
-      filter: { processDefinitionId },
-      itemsPerSecond: rate,
-      failureThreshold: { percentage: 10, minProcessedItems },
-    });
-    const key = created.body.batchOperationKey as string;
+    const key = await createThresholdBatch(api, processDefinitionId);
 
     // Act
     await console_.openBatch(key);
     await console_.batchState('FAILED').waitFor({ timeout: DEADLINE });
 
-    // Assess: the bound docs/limits.md states (the minimum, two seconds of the rate, 16 items in
-    // flight per shard); before, the threshold was checked when a chunk of 90 ended.
+    // Assess: within the bound docs/limits.md states (before, it was checked when a chunk of 90 ended).
     const shown = await shownProgress();
     expect(shown.completed).toBe(0);
-    expect(shown.failed).toBeGreaterThanOrEqual(minProcessedItems);
-    expect(shown.failed).toBeLessThanOrEqual(minProcessedItems + 2 * rate + 2 * 16);
+    expect(shown.failed).toBeGreaterThanOrEqual(MIN_PROCESSED_ITEMS);
+    expect(shown.failed).toBeLessThanOrEqual(thresholdBound(2));
     await expect
       .poll(text(page.getByTestId('batch-counts')))
       .toBe(`200 total, 0 completed, ${shown.failed} failed, ${200 - shown.failed} not processed`);
