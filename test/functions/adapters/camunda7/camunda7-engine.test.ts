@@ -281,9 +281,165 @@ describe('operations on a Camunda 7 engine', () => {
     ]);
   });
 
+  it('migrates exactly the selected instances per source definition, failing each refused one with the engine reason', async () => {
+    // Prepare: 5 instances on version 1 of a process; after selection one is deleted and one moved
+    // to an activity the plan does not map; 1 instance of another process.
+    const v1 = await operaton.deploy('c7-review.bpmn', 'c7-migrate');
+    await operaton.startInstances('c7-migrate', 5);
+    const v2 = await operaton.deploy('c7-review.bpmn', 'c7-migrate');
+    await operaton.deploy('c7-review.bpmn', 'c7-migrate-other');
+    const [other] = await operaton.startInstances('c7-migrate-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'MIGRATE_PROCESS_INSTANCE',
+      filter: { processDefinitionId: v1.id },
+    });
+    const [, gone, unmapped] = items;
+    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
+    await operaton.call('POST', `/process-instance/${unmapped.itemKey}/modification`, {
+      instructions: [
+        { type: 'startBeforeActivity', activityId: 'review' },
+        { type: 'cancel', activityId: 'wait' },
+      ],
+    });
+    const migration = batch('MIGRATE_PROCESS_INSTANCE', {
+      migrationPlan: {
+        targetProcessDefinitionKey: v2.id,
+        mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait' }],
+      },
+    });
+
+    // Act: the definition's group is refused as a whole (for the unmapped one), then sent one by one.
+    const results = await engine.applyItems(migration, items);
+
+    // Assess
+    expect(results[1]).toEqual({
+      state: 'FAILED',
+      errorClass: 'NOT_FOUND',
+      errorMessage: `Process instance with id ${gone.itemKey} does not exist`,
+    });
+    expect(results[2]).toEqual({
+      state: 'FAILED',
+      errorClass: 'INVALID_STATE',
+      errorMessage: expect.stringMatching(
+        new RegExp(
+          `^ENGINE-23004 Cannot migrate process instance '${unmapped.itemKey}'.*There is no migration instruction for this instance's activity`,
+          's',
+        ),
+      ),
+    });
+    expect([results[0], ...results.slice(3)]).toEqual([0, 3, 4].map(() => ({ state: 'COMPLETED' })));
+    const definitionOf = async (id: string) =>
+      (await operaton.call<{ definitionId: string }>('GET', `/process-instance/${id}`)).definitionId;
+    for (const i of [0, 3, 4]) expect(await definitionOf(items[i].itemKey)).toBe(v2.id);
+    expect(await definitionOf(unmapped.itemKey)).toBe(v1.id);
+    expect(await definitionOf(other)).not.toBe(v2.id);
+    expect(await engine.appliedBy(migration, items)).toEqual([true, false, false, true, true]);
+  });
+
+  it('refuses a migration whose target the engine does not know at creation, with its message', async () => {
+    await expect(
+      adapter().validateParameters('MIGRATE_PROCESS_INSTANCE', {
+        migrationPlan: { targetProcessDefinitionKey: 'c7-nothing:1:x', mappingInstructions: [] },
+      }),
+    ).rejects.toThrow(/targetProcessDefinitionKey .*c7-nothing:1:x/);
+  });
+
+  it('moves the tokens of exactly the selected instances, and fails one that ended meanwhile with the engine reason', async () => {
+    // Prepare: 3 instances wait at the timer, one is deleted after selection.
+    await operaton.deploy('c7-review.bpmn', 'c7-modify');
+    await operaton.startInstances('c7-modify', 3);
+    await operaton.deploy('c7-review.bpmn', 'c7-modify-other');
+    const [other] = await operaton.startInstances('c7-modify-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'MODIFY_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-modify' },
+    });
+    const [gone] = items;
+    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
+    const modification = batch('MODIFY_PROCESS_INSTANCE', {
+      moveInstructions: [{ sourceElementId: 'wait', targetElementId: 'review' }],
+    });
+
+    // Act
+    const results = await engine.applyItems(modification, items);
+
+    // Assess: each moved instance holds one token, at the target.
+    expect(results).toEqual([
+      {
+        state: 'FAILED',
+        errorClass: 'NOT_FOUND',
+        errorMessage: `Process instance with id ${gone.itemKey} does not exist`,
+      },
+      { state: 'COMPLETED' },
+      { state: 'COMPLETED' },
+    ]);
+    const tokens = async (id: string) =>
+      (
+        await operaton.call<{ childActivityInstances: { activityId: string }[] }>(
+          'GET',
+          `/process-instance/${id}/activity-instances`,
+        )
+      ).childActivityInstances.map((child) => child.activityId);
+    for (const item of items.slice(1)) expect(await tokens(item.itemKey)).toEqual(['review']);
+    expect(await tokens(other)).toEqual(['wait']);
+    expect(await engine.appliedBy(modification, items)).toEqual([false, true, true]);
+
+    // Act again: an instance with no token at the source is refused, not given a second token.
+    expect(await engine.applyItems(modification, items.slice(1, 2))).toEqual([
+      {
+        state: 'FAILED',
+        errorClass: 'INVALID_STATE',
+        errorMessage: `Process instance '${items[1].itemKey}' has no active activity instance at any source element ('wait') to move a token from`,
+      },
+    ]);
+    expect(await tokens(items[1].itemKey)).toEqual(['review']);
+  });
+
+  it('restarts exactly the selected finished instances once, and fails a running one with the engine reason', async () => {
+    // Prepare: 3 finished (canceled) instances and 1 running, of one process.
+    const definition = await operaton.deploy('c7-review.bpmn', 'c7-restart');
+    const instances = await operaton.startInstances('c7-restart', 4);
+    const finished = instances.slice(0, 3);
+    for (const id of finished) await operaton.call('DELETE', `/process-instance/${id}`);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'RESTART_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-restart', finished: true },
+      processInstanceKeys: [instances[3]],
+    });
+    expect(items.map((item) => item.itemKey).sort()).toEqual([...instances].sort());
+    const restart = batch('RESTART_PROCESS_INSTANCE', { startInstructions: [{ elementId: 'wait' }] });
+    expect(await engine.appliedBy(restart, items)).toEqual([false, false, false, false]);
+
+    // Act: the definition's group is refused as a whole (one instance runs), then sent one by one.
+    const results = await engine.applyItems(restart, items);
+
+    // Assess: one new instance per finished one, started at the timer.
+    const byId = new Map(items.map((item, i) => [item.itemKey, results[i]]));
+    for (const id of finished) expect(byId.get(id)).toEqual({ state: 'COMPLETED' });
+    expect(byId.get(instances[3])).toEqual({
+      state: 'FAILED',
+      errorClass: 'INVALID_STATE',
+      errorMessage: `ENGINE-13040 Historic process instance '${instances[3]}' cannot be restarted. It is not completed or terminated.`,
+    });
+    const history = await operaton.call<{ restartedProcessInstanceId: string | null; state: string }[]>(
+      'POST',
+      '/history/process-instance',
+      { processDefinitionId: definition.id, active: true },
+    );
+    expect(history.map((entry) => entry.restartedProcessInstanceId).sort()).toEqual(
+      [null, ...finished].sort(),
+    );
+    expect(await engine.appliedBy(restart, items)).toEqual(
+      items.map((item) => finished.includes(item.itemKey)),
+    );
+  });
+
   it('refuses the types it cannot run per item at creation, naming them', async () => {
     expect(await adapter().unsupported('CANCEL_PROCESS_INSTANCE')).toBeUndefined();
-    expect(await adapter().unsupported('MIGRATE_PROCESS_INSTANCE')).toContain('not MIGRATE_PROCESS_INSTANCE');
+    expect(await adapter().unsupported('RESOLVE_INCIDENT')).toContain('not RESOLVE_INCIDENT');
   });
 });
 
