@@ -173,3 +173,151 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
     });
   });
 });
+
+/** A batch's items as the service's item search answers them. */
+async function itemsOf(batchOperationKey: string) {
+  const { body } = await api.post('/v2/batch-operation-items/search', {
+    filter: { batchOperationKey },
+    page: { limit: 100 },
+  });
+  return body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
+}
+
+describe('migration, modification and restart batches on a Camunda 7 engine', () => {
+  it("migrates exactly the query's instances and a listed one once each, and fails an ended one with the engine's reason", async () => {
+    // Prepare: 5 running instances on version 1 and an ended one, then version 2.
+    const v1 = await operaton.deploy('c7-review.bpmn', 'c7-e2e-migrate');
+    const instances = await operaton.startInstances('c7-e2e-migrate', 6);
+    const ended = instances[5];
+    await operaton.call('DELETE', `/process-instance/${ended}`);
+    const v2 = await operaton.deploy('c7-review.bpmn', 'c7-e2e-migrate');
+
+    // Act
+    const created = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionId: v1.id },
+      processInstanceKeys: [ended, instances[0]],
+      migrationPlan: {
+        targetProcessDefinitionKey: v2.id,
+        mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait' }],
+      },
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 6,
+      operationsCompletedCount: 5,
+      operationsFailedCount: 1,
+    });
+    const items = await itemsOf(created.body.batchOperationKey);
+    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...instances].sort());
+    expect(items.filter((item) => item.state === 'FAILED')).toEqual([
+      expect.objectContaining({
+        processInstanceKey: ended,
+        errorMessage: `Process instance with id ${ended} does not exist`,
+      }),
+    ]);
+    const running = await operaton.call<{ id: string; definitionId: string }[]>('POST', '/process-instance', {
+      processDefinitionKey: 'c7-e2e-migrate',
+    });
+    expect(running.map((instance) => instance.definitionId)).toEqual(instances.slice(0, 5).map(() => v2.id));
+  });
+
+  it('refuses a migration to a definition the engine does not know at creation, with a problem detail', async () => {
+    const created = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionKey: 'c7-e2e-migrate' },
+      migrationPlan: { targetProcessDefinitionKey: 'c7-unknown:1:x', mappingInstructions: [] },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({
+      title: 'INVALID_ARGUMENT',
+      detail: expect.stringContaining('c7-unknown:1:x'),
+    });
+  });
+
+  it("moves the tokens of exactly the query's instances once each, and fails an ended one with the engine's reason", async () => {
+    // Prepare: 4 instances wait at the timer; an ended one is listed; another process is left alone.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-modify');
+    const instances = await operaton.startInstances('c7-e2e-modify', 5);
+    const ended = instances[4];
+    await operaton.call('DELETE', `/process-instance/${ended}`);
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-modify-other');
+    const [other] = await operaton.startInstances('c7-e2e-modify-other', 1);
+
+    // Act
+    const created = await api.post('/v2/process-instances/modification', {
+      filter: { processDefinitionKey: 'c7-e2e-modify' },
+      processInstanceKeys: [ended],
+      moveInstructions: [{ sourceElementId: 'wait', targetElementId: 'review' }],
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: one token each, at the target.
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 5,
+      operationsCompletedCount: 4,
+      operationsFailedCount: 1,
+    });
+    const items = await itemsOf(created.body.batchOperationKey);
+    expect(items.filter((item) => item.state === 'FAILED')).toEqual([
+      expect.objectContaining({
+        processInstanceKey: ended,
+        errorMessage: `Process instance with id ${ended} does not exist`,
+      }),
+    ]);
+    const tokens = async (id: string) =>
+      (
+        await operaton.call<{ childActivityInstances: { activityId: string }[] }>(
+          'GET',
+          `/process-instance/${id}/activity-instances`,
+        )
+      ).childActivityInstances.map((child) => child.activityId);
+    for (const id of instances.slice(0, 4)) expect(await tokens(id)).toEqual(['review']);
+    expect(await tokens(other)).toEqual(['wait']);
+  });
+
+  it("restarts exactly the query's finished instances once each, and fails a running one with the engine's reason", async () => {
+    // Prepare: 4 finished (canceled) instances match the historic query; a running one is listed.
+    const definition = await operaton.deploy('c7-review.bpmn', 'c7-e2e-restart-history');
+    const instances = await operaton.startInstances('c7-e2e-restart-history', 5);
+    const finished = instances.slice(0, 4);
+    for (const id of finished) await operaton.call('DELETE', `/process-instance/${id}`);
+    const runningOne = instances[4];
+
+    // Act
+    const created = await api.post('/v2/extensions/process-instances/restart', {
+      filter: { processDefinitionKey: 'c7-e2e-restart-history', finished: true },
+      processInstanceKeys: [runningOne],
+      startInstructions: [{ elementId: 'wait' }],
+    });
+    expect(created.status).toBe(200);
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess: one new instance per finished one, none for the running one.
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 5,
+      operationsCompletedCount: 4,
+      operationsFailedCount: 1,
+    });
+    const items = await itemsOf(created.body.batchOperationKey);
+    expect(items.filter((item) => item.state === 'FAILED')).toEqual([
+      expect.objectContaining({
+        processInstanceKey: runningOne,
+        errorMessage: `ENGINE-13040 Historic process instance '${runningOne}' cannot be restarted. It is not completed or terminated.`,
+      }),
+    ]);
+    const restarted = await operaton.call<{ restartedProcessInstanceId: string | null }[]>(
+      'POST',
+      '/history/process-instance',
+      { processDefinitionId: definition.id, active: true },
+    );
+    expect(restarted.map((entry) => entry.restartedProcessInstanceId ?? 'not restarted').sort()).toEqual(
+      [...finished, 'not restarted'].sort(),
+    );
+  });
+});
