@@ -99,6 +99,16 @@ export interface Engine {
     stats: SelectionStats,
   ): AsyncIterable<EngineItem>;
   /**
+   * How many items a selection holds and its `sampleSize` smallest item keys, by the engine's own
+   * counts instead of reading every item (the dry run of an engine read whole). Each item once, as
+   * `selectItems` yields them. Absent where the engine has no counts.
+   */
+  countItems?(
+    selection: EngineSelection,
+    sampleSize: number,
+    stats: SelectionStats,
+  ): Promise<{ total: number; sample: string[] }>;
+  /**
    * Applies the batch's operation to a group of its items and returns each item's outcome in the
    * order of the items. Exactly once per batch and item when `marksItems`. Throws TransientEngineError
    * when the engine could not be reached or kept answering "slow down" beyond the worker's patience:

@@ -162,6 +162,30 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
     expect(history.map((entry) => entry.state)).toEqual(instances.map(() => 'EXTERNALLY_TERMINATED'));
   });
 
+  it("answers a dry run by the engine's counts: the query's instances and the listed ones, each once", async () => {
+    // Prepare: 4 instances match; one listed id matches too, one is of another process.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-dry-run');
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-dry-run-other');
+    const matching = await operaton.startInstances('c7-e2e-dry-run', 4);
+    const [other] = await operaton.startInstances('c7-e2e-dry-run-other', 1);
+
+    // Act
+    const dryRun = await api.post('/v2/extensions/process-instances/cancellation/dry-run', {
+      filter: { processDefinitionKey: 'c7-e2e-dry-run' },
+      processInstanceKeys: [matching[1], other],
+    });
+
+    // Assess: nothing changed on the engine.
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body).toEqual({
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      total: 5,
+      shards: [{ shard: 0, count: 5 }],
+      sampleProcessInstanceKeys: [...matching, other].sort(),
+    });
+    expect(await running('c7-e2e-dry-run')).toEqual([...matching].sort());
+  });
+
   it('refuses a query with paging fields at creation with a problem detail, storing nothing', async () => {
     const created = await api.post('/v2/process-instances/cancellation', {
       filter: { processDefinitionKey: 'c7-e2e-cancel', maxResults: 5 },

@@ -188,6 +188,42 @@ export class Camunda7Engine implements Engine {
   }
 
   /**
+   * The union's size by the engine's `/count` endpoints: the listed ids, plus the query's count, less
+   * the listed ids the query matches too (one count of the query narrowed to them). The sample: the
+   * smallest keys of the listed ids and the query's first page, which holds the query's smallest.
+   */
+  async countItems(
+    selection: EngineSelection,
+    sampleSize: number,
+    stats: SelectionStats,
+  ): Promise<{ total: number; sample: string[] }> {
+    const operation = this.operationOf(selection.batchOperationType);
+    const listed = operation.itemsAreInstances ? (selection.processInstanceKeys ?? []) : [];
+    const smallest = (keys: Iterable<string>) => [...new Set(keys)].sort().slice(0, sampleSize);
+    if (selection.filter === undefined) return { total: listed.length, sample: smallest(listed) };
+    const filter = selection.filter as Record<string, unknown>;
+    const { query } = operation;
+    const count = async (body: unknown) =>
+      Number(((await this.queryValue(`${query.path}/count`, body, stats)) as { count?: unknown }).count);
+    const narrowed = Array.isArray(filter.processInstanceIds)
+      ? listed.filter((key) => (filter.processInstanceIds as unknown[]).includes(key))
+      : listed;
+    const [matching, overlap, first] = await Promise.all([
+      count(filter),
+      narrowed.length === 0 ? 0 : count({ ...filter, processInstanceIds: narrowed }),
+      this.queryPage(
+        `${query.path}?firstResult=0&maxResults=${sampleSize}`,
+        { ...filter, sorting: [{ sortBy: query.sortBy, sortOrder: 'asc' }] },
+        stats,
+      ),
+    ]);
+    return {
+      total: listed.length + matching - overlap,
+      sample: smallest([...listed, ...first.map((entry) => String(entry.id))]),
+    };
+  }
+
+  /**
    * The group's items in the parts the operation's endpoints take (one item each, or the instances of
    * one definition): each part in one call; a part refused as a whole is sent again one item at a time,
    * so that the item the engine refuses fails with its reason and the others are done.
@@ -307,6 +343,11 @@ export class Camunda7Engine implements Engine {
     body: unknown,
     stats: SelectionStats,
   ): Promise<Record<string, unknown>[]> {
+    return asEntries(await this.queryValue(path, body, stats));
+  }
+
+  /** The answer of a query (a page or a count), with the retry policy; QueryFailedError when refused or beyond it. */
+  private async queryValue(path: string, body: unknown, stats: SelectionStats): Promise<unknown> {
     let outcome: Awaited<ReturnType<Camunda7Engine['call']>>;
     try {
       outcome = await this.call(
@@ -319,7 +360,7 @@ export class Camunda7Engine implements Engine {
       throw error;
     }
     if (!outcome.ok) throw new QueryFailedError(`The Camunda 7 engine refused the query: ${outcome.detail}`);
-    return asEntries(outcome.value);
+    return outcome.value;
   }
 
   /**

@@ -81,6 +81,44 @@ describe('selection on a Camunda 7 engine', () => {
     expect([...keys].sort()).toEqual([...matching, other].sort());
   });
 
+  it("counts the union of a query and listed ids by the engine's /count endpoints, each item once, as selection reads it", async () => {
+    // Prepare: 5 instances match; of the 3 listed ids one matches too, one is of another process, one does not exist.
+    await operaton.deploy('c7-review.bpmn', 'c7-count');
+    await operaton.deploy('c7-review.bpmn', 'c7-count-other');
+    const matching = await operaton.startInstances('c7-count', 5);
+    const [other] = await operaton.startInstances('c7-count-other', 1);
+    const selection: EngineSelection = {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-count' },
+      processInstanceKeys: [matching[3], other, 'no-such-instance'],
+    };
+    const engine = adapter();
+
+    // Act
+    const counted = await engine.countItems(selection, 4, { queryRetries: 0 });
+
+    // Assess: 5 + 3 - 1, and the 4 smallest keys of that union.
+    const read = (await selected(engine, selection)).map((item) => item.itemKey);
+    expect(counted.total).toBe(7);
+    expect(read).toHaveLength(7);
+    expect(counted.sample).toEqual([...read].sort().slice(0, 4));
+  });
+
+  it('counts the jobs of a job query, listed ids naming no job', async () => {
+    await operaton.deploy('c7-review.bpmn', 'c7-count-jobs');
+    await operaton.startInstances('c7-count-jobs', 3);
+    const selection: EngineSelection = {
+      batchOperationType: 'SET_JOB_RETRIES',
+      filter: { processDefinitionKey: 'c7-count-jobs' },
+    };
+    const engine = adapter();
+    const counted = await engine.countItems(selection, 10, { queryRetries: 0 });
+    expect(counted).toEqual({
+      total: 3,
+      sample: (await selected(engine, selection)).map((item) => item.itemKey),
+    });
+  });
+
   it('selects jobs by a job query, each item a job of its instance', async () => {
     // Prepare: each instance waits at a timer, one job each.
     await operaton.deploy('c7-review.bpmn', 'c7-jobs');
