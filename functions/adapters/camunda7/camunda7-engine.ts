@@ -22,6 +22,7 @@ import type {
 import { type Camunda7Connection, camunda7ConnectionFromEnvironment } from './camunda7-config.ts';
 import { classifyEngineAnswer, type EngineAnswer } from './engine-answers.ts';
 import {
+  type Camunda7Dto,
   type EngineOutcome,
   type EngineRead,
   type EngineRequest,
@@ -204,7 +205,9 @@ export class Camunda7Engine implements Engine {
     const filter = selection.filter as Record<string, unknown>;
     const { query } = operation;
     const count = async (body: unknown) =>
-      Number(((await this.queryValue(`${query.path}/count`, body, stats)) as { count?: unknown }).count);
+      Number(
+        ((await this.queryValue(`${query.path}/count`, body, stats)) as Camunda7Dto['CountResultDto']).count,
+      );
     const narrowed = Array.isArray(filter.processInstanceIds)
       ? listed.filter((key) => (filter.processInstanceIds as unknown[]).includes(key))
       : listed;
@@ -296,18 +299,18 @@ export class Camunda7Engine implements Engine {
     const outcome = await this.call('service', {
       method: 'POST',
       path: `/history/process-instance?maxResults=${ids.length}`,
-      body: { processInstanceIds: ids },
+      body: { processInstanceIds: ids } satisfies Camunda7Dto['HistoricProcessInstanceQueryDto'],
     });
     if (!outcome.ok)
       throw new EngineUnavailableError(
         `The Camunda 7 engine refused to describe instances: ${outcome.detail}`,
       );
     return new Map(
-      asEntries(outcome.value).map((instance) => [
+      (outcome.value as Camunda7Dto['HistoricProcessInstanceDto'][]).map((instance) => [
         String(instance.id),
         {
           processDefinitionId: String(instance.processDefinitionKey),
-          tenantId: String(instance.tenantId ?? '<default>'),
+          tenantId: instance.tenantId ?? '<default>',
         },
       ]),
     );
@@ -338,11 +341,7 @@ export class Camunda7Engine implements Engine {
   }
 
   /** One page of a query, with the retry policy; QueryFailedError when refused or beyond the policy. */
-  private async queryPage(
-    path: string,
-    body: unknown,
-    stats: SelectionStats,
-  ): Promise<Record<string, unknown>[]> {
+  private async queryPage(path: string, body: unknown, stats: SelectionStats): Promise<QueryEntry[]> {
     return asEntries(await this.queryValue(path, body, stats));
   }
 
@@ -423,8 +422,11 @@ function parseBody(text: string): unknown {
   }
 }
 
-function asEntries(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+/** An entry of a query's page: its id and, for a job or an external task, its instance's (the other fields unread). */
+type QueryEntry = Pick<Camunda7Dto['JobDto'], 'id' | 'processInstanceId'>;
+
+function asEntries(value: unknown): QueryEntry[] {
+  return Array.isArray(value) ? (value as QueryEntry[]) : [];
 }
 
 /**

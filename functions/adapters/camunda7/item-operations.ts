@@ -9,6 +9,10 @@ import { externalTaskRetriesParametersSchema } from '#domain/operations/set-exte
 import { jobRetriesParametersSchema } from '#domain/operations/set-job-retries.ts';
 import { setVariablesParametersSchema } from '#domain/operations/set-variables.ts';
 import type { EngineBatch, EngineItem } from '#ports/engine.ts';
+import type { components } from './engine-rest.generated.ts';
+
+/** The Camunda 7 REST API's request and response bodies, generated from its OpenAPI document. */
+export type Camunda7Dto = components['schemas'];
 
 /**
  * Which of the engine's queries selects a type's items, with the sort that keeps its pages stable
@@ -75,11 +79,10 @@ export interface ItemOperation {
 
 const id = (item: EngineItem) => encodeURIComponent(item.itemKey);
 
-async function readBody(read: EngineRead, path: string): Promise<Record<string, unknown> | undefined> {
+/** The body of a read the engine answered, typed as the REST API documents it; undefined when refused. */
+async function readBody<T extends object>(read: EngineRead, path: string): Promise<T | undefined> {
   const outcome = await read(path);
-  return outcome.ok && outcome.value && typeof outcome.value === 'object'
-    ? (outcome.value as Record<string, unknown>)
-    : undefined;
+  return outcome.ok && outcome.value && typeof outcome.value === 'object' ? (outcome.value as T) : undefined;
 }
 
 /** A per-item endpoint: one request per item. */
@@ -87,6 +90,10 @@ function perItem(request: (batch: EngineBatch, item: EngineItem) => EngineReques
   return async (_read, batch, items) =>
     items.map((item) => ({ items: [item], call: async () => request(batch, item) }));
 }
+
+/** A running or historic instance as the engine describes it: its definition under either name. */
+type DescribedInstance = Pick<Camunda7Dto['ProcessInstanceDto'], 'id' | 'definitionId'> &
+  Pick<Camunda7Dto['HistoricProcessInstanceDto'], 'processDefinitionId'>;
 
 /**
  * A per-group endpoint that takes the instances of one process definition at a time (Camunda 7's
@@ -110,19 +117,19 @@ function perDefinition(
       throw new EngineUnavailableError(`The Camunda 7 engine refused POST ${describe.path}: ${found.detail}`);
     }
     const definitionOf = new Map(
-      (found.value as Record<string, string>[]).map((instance) => [instance.id, instance[describe.field]]),
+      (found.value as DescribedInstance[]).map((instance) => [instance.id, instance[describe.field]]),
     );
     const parts = new Map<string, EngineItem[]>();
     const alone: ItemCalls[] = [];
     for (const item of items) {
       const definitionId = definitionOf.get(item.itemKey);
-      if (definitionId === undefined) {
+      if (!definitionId) {
         alone.push({
           items: [item],
           call: async () => {
             const single = await read(`${describe.path}/${id(item)}`);
             if (!single.ok) return single;
-            return request(batch, (single.value as Record<string, string>)[describe.field], [item]);
+            return request(batch, String((single.value as DescribedInstance)[describe.field]), [item]);
           },
         });
       } else {
@@ -146,10 +153,11 @@ function suspension(suspended: boolean): ItemOperation {
     calls: perItem((_batch, item) => ({
       method: 'PUT',
       path: `/process-instance/${id(item)}/suspended`,
-      body: { suspended },
+      body: { suspended } satisfies Camunda7Dto['SuspensionStateDto'],
     })),
     applied: async (read, _batch, item) =>
-      (await readBody(read, `/process-instance/${id(item)}`))?.suspended === suspended,
+      (await readBody<Camunda7Dto['ProcessInstanceDto']>(read, `/process-instance/${id(item)}`))
+        ?.suspended === suspended,
   };
 }
 
@@ -164,10 +172,15 @@ function retries(
     calls: perItem((batch, item) => ({
       method: 'PUT',
       path: `${resource}/${id(item)}/retries`,
-      body: { retries: parse(batch.parameters).retries },
+      body: { retries: parse(batch.parameters).retries } satisfies Camunda7Dto['RetriesDto'],
     })),
     applied: async (read, batch, item) =>
-      (await readBody(read, `${resource}/${id(item)}`))?.retries === parse(batch.parameters).retries,
+      (
+        await readBody<Camunda7Dto['JobDto'] | Camunda7Dto['ExternalTaskDto']>(
+          read,
+          `${resource}/${id(item)}`,
+        )
+      )?.retries === parse(batch.parameters).retries,
   };
 }
 
@@ -176,19 +189,14 @@ function retries(
  * String, Integer/Long/Double, Boolean), anything else as a JSON value (type Json, which needs the
  * engine's Spin plugin; without it the engine refuses the item with its reason).
  */
-function typedValue(value: unknown): { value: unknown; type?: string } {
+function typedValue(value: unknown): Camunda7Dto['VariableValueDto'] {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value)
     ? { value }
     : { value: JSON.stringify(value), type: 'Json' };
 }
 
-/** Where an instance's tokens wait, by the engine's activity instance tree (`GET /process-instance/{id}/activity-instances`). */
-interface ActivityInstance {
-  id: string;
-  activityId: string;
-  childActivityInstances?: ActivityInstance[];
-  childTransitionInstances?: { id: string; activityId: string }[];
-}
+/** Where an instance's tokens wait: the engine's activity instance tree (`GET /process-instance/{id}/activity-instances`). */
+type ActivityInstance = Camunda7Dto['ActivityInstanceDto'];
 
 /** The tokens of the tree at an element, as a cancel instruction names each. */
 function tokensAt(
@@ -198,15 +206,15 @@ function tokensAt(
   return [
     ...(tree.childTransitionInstances ?? [])
       .filter((transition) => transition.activityId === elementId)
-      .map((transition) => ({ transitionInstanceId: transition.id })),
+      .map((transition) => ({ transitionInstanceId: String(transition.id) })),
     ...(tree.childActivityInstances ?? []).flatMap((child) => [
-      ...(child.activityId === elementId ? [{ activityInstanceId: child.id }] : []),
+      ...(child.activityId === elementId ? [{ activityInstanceId: String(child.id) }] : []),
       ...tokensAt(child, elementId),
     ]),
   ];
 }
 
-const activeElements = (tree: ActivityInstance): string[] => [
+const activeElements = (tree: ActivityInstance): (string | null | undefined)[] => [
   ...(tree.childTransitionInstances ?? []).map((transition) => transition.activityId),
   ...(tree.childActivityInstances ?? []).flatMap((child) => [child.activityId, ...activeElements(child)]),
 ];
@@ -238,7 +246,7 @@ const modify: ItemOperation = {
               moved.add(tokenId);
               return true;
             })
-            .flatMap((token) => [
+            .flatMap((token): Camunda7Dto['ProcessInstanceModificationInstructionDto'][] => [
               { type: 'startBeforeActivity', activityId: move.targetElementId },
               { type: 'cancel', ...token },
             ]),
@@ -254,16 +262,20 @@ const modify: ItemOperation = {
         return {
           method: 'POST',
           path: `/process-instance/${id(item)}/modification`,
-          body: { skipCustomListeners: true, skipIoMappings: true, instructions },
+          body: {
+            skipCustomListeners: true,
+            skipIoMappings: true,
+            instructions,
+          } satisfies Camunda7Dto['ProcessInstanceModificationDto'],
         };
       },
     })),
   /** Moved: no token left at a source, and one at every target. */
   applied: async (read, batch, item) => {
-    const tree = await readBody(read, `/process-instance/${id(item)}/activity-instances`);
+    const tree = await readBody<ActivityInstance>(read, `/process-instance/${id(item)}/activity-instances`);
     if (!tree) return false;
     const { moveInstructions } = modificationParametersSchema.parse(batch.parameters);
-    const active = new Set(activeElements(tree as unknown as ActivityInstance));
+    const active = new Set(activeElements(tree));
     return moveInstructions.every(
       (move) => !active.has(move.sourceElementId) && active.has(move.targetElementId),
     );
@@ -293,11 +305,12 @@ const migrate: ItemOperation = {
           })),
         },
         processInstanceIds: items.map((item) => item.itemKey),
-      },
+      } satisfies Camunda7Dto['MigrationExecutionDto'],
     };
   }),
   applied: async (read, batch, item) =>
-    (await readBody(read, `/process-instance/${id(item)}`))?.definitionId ===
+    (await readBody<Camunda7Dto['ProcessInstanceDto']>(read, `/process-instance/${id(item)}`))
+      ?.definitionId ===
     migrationParametersSchema.parse(batch.parameters).migrationPlan.targetProcessDefinitionKey,
 };
 
@@ -324,12 +337,12 @@ const restart: ItemOperation = {
         body: {
           processInstanceIds: items.map((item) => item.itemKey),
           instructions: startInstructions.map(({ elementId }) => ({
-            type: 'startBeforeActivity',
+            type: 'startBeforeActivity' as const,
             activityId: elementId,
           })),
           ...(skipCustomListeners === undefined ? {} : { skipCustomListeners }),
           ...(skipIoMappings === undefined ? {} : { skipIoMappings }),
-        },
+        } satisfies Camunda7Dto['RestartProcessInstanceDto'],
       };
     },
   ),
@@ -339,9 +352,12 @@ const restart: ItemOperation = {
    * started since, with its business key where it has one).
    */
   applied: async (read, _batch, item) => {
-    const old = await readBody(read, `/history/process-instance/${id(item)}`);
+    const old = await readBody<Camunda7Dto['HistoricProcessInstanceDto']>(
+      read,
+      `/history/process-instance/${id(item)}`,
+    );
     if (!old?.endTime) return false;
-    const query = {
+    const query: Camunda7Dto['HistoricProcessInstanceQueryDto'] = {
       processDefinitionId: old.processDefinitionId,
       startedAfter: old.endTime,
       ...(old.businessKey ? { processInstanceBusinessKey: old.businessKey } : {}),
@@ -352,7 +368,7 @@ const restart: ItemOperation = {
         `/history/process-instance?firstResult=${firstResult}&maxResults=${RESTART_SEARCH_PAGE}`,
         query,
       );
-      const entries = page.ok ? (page.value as { restartedProcessInstanceId?: string | null }[]) : [];
+      const entries = page.ok ? (page.value as Camunda7Dto['HistoricProcessInstanceDto'][]) : [];
       if (entries.some((entry) => entry.restartedProcessInstanceId === item.itemKey)) return true;
       if (entries.length < RESTART_SEARCH_PAGE) return false;
     }
@@ -375,7 +391,12 @@ export const ITEM_OPERATIONS: Partial<Record<BatchOperationType, ItemOperation>>
       return { method: 'DELETE', path: `/process-instance/${id(item)}?${query}` };
     }),
     applied: async (read, _batch, item) =>
-      (await readBody(read, `/history/process-instance/${id(item)}`))?.state === 'EXTERNALLY_TERMINATED',
+      (
+        await readBody<Camunda7Dto['HistoricProcessInstanceDto']>(
+          read,
+          `/history/process-instance/${id(item)}`,
+        )
+      )?.state === 'EXTERNALLY_TERMINATED',
   },
   DELETE_PROCESS_INSTANCE: {
     query: HISTORIC,
@@ -397,13 +418,20 @@ export const ITEM_OPERATIONS: Partial<Record<BatchOperationType, ItemOperation>>
       const modifications = Object.fromEntries(
         Object.entries(variables).map(([name, value]) => [name, typedValue(value)]),
       );
-      return { method: 'POST', path: `/process-instance/${id(item)}/variables`, body: { modifications } };
+      return {
+        method: 'POST',
+        path: `/process-instance/${id(item)}/variables`,
+        body: { modifications } satisfies Camunda7Dto['PatchVariablesDto'],
+      };
     }),
     applied: async (read, batch, item) => {
       const { variables } = setVariablesParametersSchema.parse(batch.parameters);
-      const found = await readBody(read, `/process-instance/${id(item)}/variables?deserializeValues=false`);
+      const found = await readBody<Record<string, Camunda7Dto['VariableValueDto']>>(
+        read,
+        `/process-instance/${id(item)}/variables?deserializeValues=false`,
+      );
       return Object.entries(variables).every(([name, value]) => {
-        const variable = found?.[name] as { value?: unknown } | undefined;
+        const variable = found?.[name];
         return variable !== undefined && variable.value === typedValue(value).value;
       });
     },
