@@ -1,7 +1,7 @@
 import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
 import { BuiltinEngineReads } from '#adapters/builtin/builtin-reads.ts';
 import { camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
-import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
+import { Camunda8Engine, camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
@@ -123,8 +123,9 @@ let cachedReads: EngineReads | null | undefined;
 export function engineReads(): EngineReads | undefined {
   if (cachedReads === undefined) {
     const { config, definitions, instances, jobs, engineStore } = services();
+    const configured = engine();
     cachedReads =
-      config.ENGINE === 'builtin'
+      configured instanceof BuiltinEngine
         ? new BuiltinEngineReads({
             definitions,
             instances,
@@ -132,7 +133,9 @@ export function engineReads(): EngineReads | undefined {
             engine: engineStore,
             shardCount: config.SHARD_COUNT,
           })
-        : null;
+        : configured instanceof Camunda8Engine
+          ? configured.reads()
+          : null;
   }
   return cachedReads ?? undefined;
 }

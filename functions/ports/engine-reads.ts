@@ -7,19 +7,60 @@ import type {
   toProcessDefinitionResult,
 } from '#domain/instance/search-process-definitions.ts';
 import type { ProcessInstanceSearch } from '#domain/instance/search-process-instances.ts';
-import type { JobResult } from '#domain/job/job-result.ts';
 import type { JobSearch } from '#domain/job/search-jobs.ts';
 import type { pageResult } from '#domain/search-page.ts';
 import type { toProcessInstanceResult } from '#wire/process-instance-result.ts';
 
-/** Camunda 8's ProcessDefinitionResult. */
-export type ProcessDefinitionResult = ReturnType<typeof toProcessDefinitionResult>;
+/**
+ * The wire shapes of the reads: the built-in engine's answers, with the values only another engine
+ * sends widened to Camunda 8's (a root instance key, a business id, a draining definition) and the
+ * fields Camunda 8.10 added optional where an 8.9 cluster lacks them.
+ */
+export type ProcessDefinitionResult = Omit<ReturnType<typeof toProcessDefinitionResult>, 'state'> & {
+  state: 'ACTIVE' | 'DRAINING' | 'DELETED';
+};
 /** Camunda 8's ProcessInstanceResult (the built-in engine adds its extension fields). */
-export type ProcessInstanceResult = ReturnType<typeof toProcessInstanceResult>;
+export type ProcessInstanceResult = Omit<
+  ReturnType<typeof toProcessInstanceResult>,
+  'rootProcessInstanceKey' | 'businessId'
+> & { rootProcessInstanceKey: string | null; businessId: string | null };
 /** Camunda 8's IncidentResult. */
-export type IncidentResult = ReturnType<typeof toIncidentResult>;
-/** Camunda 8's JobSearchResult item: the job and its instance's tags. */
-export type JobSearchItem = JobResult & { tags: string[] };
+export type IncidentResult = Omit<ReturnType<typeof toIncidentResult>, 'rootProcessInstanceKey' | 'state'> & {
+  rootProcessInstanceKey: string | null;
+  state: 'ACTIVE' | 'MIGRATED' | 'RESOLVED' | 'PENDING' | 'UNKNOWN';
+};
+/**
+ * Camunda 8's JobSearchResult item (8.10's `priority` and the instance's `tags` absent from an 8.9
+ * cluster); the enums as Camunda's JobStateEnum, JobKindEnum and JobListenerEventTypeEnum spell them.
+ */
+export interface JobSearchItem {
+  jobKey: string;
+  type: string;
+  worker: string;
+  state: string;
+  kind: string;
+  listenerEventType: string;
+  retries: number;
+  priority?: number;
+  isDenied: boolean | null;
+  deniedReason: string | null;
+  hasFailedWithRetriesLeft: boolean;
+  errorCode: string | null;
+  errorMessage: string | null;
+  customHeaders: Record<string, string>;
+  deadline: string | null;
+  endTime: string | null;
+  processDefinitionId: string;
+  processDefinitionKey: string;
+  processInstanceKey: string;
+  rootProcessInstanceKey: string | null;
+  elementId: string | null;
+  elementInstanceKey: string;
+  creationTime: string | null;
+  lastUpdateTime: string | null;
+  tags?: string[];
+  tenantId: string;
+}
 
 /** Camunda 8's search answer: one page of items and the `page` object (totals, cursors). */
 export interface SearchResult<T> {
