@@ -17,11 +17,14 @@ import openapiTS, { astToString } from 'openapi-typescript';
  */
 const ARTIFACT = 'org.camunda.bpm:camunda-engine-rest-openapi:7.22.0';
 
-/** The paths the adapter calls (functions/adapters/camunda7/): only these and what they reference are typed. */
+/** The paths the adapter and its reads call (functions/adapters/camunda7/): only these and what they reference are typed. */
 const PATHS = [
   '/version',
+  '/process-definition',
   '/process-definition/{id}',
   '/process-definition/{id}/restart',
+  '/process-definition/{id}/statistics',
+  '/process-definition/{id}/xml',
   '/process-instance',
   '/process-instance/count',
   '/process-instance/{id}',
@@ -41,6 +44,9 @@ const PATHS = [
   '/external-task/{id}',
   '/external-task/{id}/retries',
   '/migration/execute',
+  '/incident',
+  '/incident/count',
+  '/incident/{id}',
 ];
 
 const OUTPUT = fileURLToPath(

@@ -20,6 +20,7 @@ import type {
   SelectionStats,
 } from '#ports/engine.ts';
 import { type Camunda7Connection, camunda7ConnectionFromEnvironment } from './camunda7-config.ts';
+import { Camunda7Reads } from './camunda7-reads.ts';
 import { classifyEngineAnswer, type EngineAnswer } from './engine-answers.ts';
 import {
   type Camunda7Dto,
@@ -314,6 +315,16 @@ export class Camunda7Engine implements Engine {
         },
       ]),
     );
+  }
+
+  /** The console's and the CLI's reads of this engine (functions/ports/engine-reads.ts), through its calls. */
+  reads(): Camunda7Reads {
+    return new Camunda7Reads(async (request) => {
+      const outcome = await this.call('service', request);
+      if (outcome.ok) return outcome;
+      const { status, detail, errorClass } = outcome;
+      return { ok: false, status, detail, errorClass };
+    });
   }
 
   /** Whether the item shows the operation's effect; a read the engine refuses shows none. */

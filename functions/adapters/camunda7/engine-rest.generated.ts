@@ -20,6 +20,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/process-definition': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get List
+     * @description Queries for process definitions that fulfill given parameters. Parameters may be the properties of
+     *     process definitions, such as the name, key or version. The size of the result set can be retrieved
+     *     by using the [Get Definition Count](https://docs.camunda.org/manual/7.22/reference/rest/process-definition/get-query-count/) method.
+     */
+    get: operations['getProcessDefinitions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/process-definition/{id}': {
     parameters: {
       query?: never;
@@ -66,6 +88,49 @@ export interface paths {
      *     [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/process-instance-restart/#execution).
      */
     post: operations['restartProcessInstance'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/process-definition/{id}/statistics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Activity Instance Statistics
+     * @description Retrieves runtime statistics of a given process definition, grouped by activities.
+     *     These statistics include the number of running activity instances, optionally the number of failed jobs
+     *     and also optionally the number of incidents either grouped by incident types or for a specific incident type.
+     *     **Note**: This does not include historic data.
+     */
+    get: operations['getActivityStatistics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/process-definition/{id}/xml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get XML
+     * @description Retrieves the BPMN 2.0 XML of a process definition.
+     */
+    get: operations['getProcessDefinitionBpmn20Xml'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -553,6 +618,72 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/incident': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get List
+     * @description Queries for incidents that fulfill given parameters. The size of the result set can be retrieved by using
+     *     the [Get Incident Count](https://docs.camunda.org/manual/7.22/reference/rest/incident/get-query-count/) method.
+     */
+    get: operations['getIncidents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incident/count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get List Count
+     * @description Queries for the number of incidents that fulfill given parameters. Takes the same parameters as the
+     *     [Get Incidents](https://docs.camunda.org/manual/7.22/reference/rest/incident/get-query/) method.
+     */
+    get: operations['getIncidentsCount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incident/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Incident
+     * @description Retrieves an incident by ID.
+     */
+    get: operations['getIncident'];
+    put?: never;
+    post?: never;
+    /**
+     * Resolve Incident
+     * @description Resolves an incident with given id.
+     */
+    delete: operations['resolveIncident'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -560,19 +691,6 @@ export interface components {
     VersionDto: {
       /** @description The version of the Rest API. */
       version?: string | null;
-    };
-    /** ExceptionDto */
-    ExceptionDto: {
-      /** @description An exception class indicating the occurred error. */
-      type?: string | null;
-      /** @description A detailed message of the error. */
-      message?: string | null;
-      /**
-       * @description The code allows your client application to identify the error in an automated fashion.
-       *     You can look up the meaning of all built-in codes and learn how to add custom codes
-       *     in the [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/error-handling/#exception-codes).
-       */
-      code?: number;
     };
     ProcessDefinitionDto: {
       /** @description The id of the process definition */
@@ -610,6 +728,19 @@ export interface components {
       historyTimeToLive?: number | null;
       /** @description A flag indicating whether the process definition is startable in Tasklist or not. */
       startableInTasklist?: boolean | null;
+    };
+    /** ExceptionDto */
+    ExceptionDto: {
+      /** @description An exception class indicating the occurred error. */
+      type?: string | null;
+      /** @description A detailed message of the error. */
+      message?: string | null;
+      /**
+       * @description The code allows your client application to identify the error in an automated fashion.
+       *     You can look up the meaning of all built-in codes and learn how to add custom codes
+       *     in the [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/error-handling/#exception-codes).
+       */
+      code?: number;
     };
     RestartProcessInstanceDto: {
       /** @description A list of process instance ids to restart. */
@@ -856,6 +987,66 @@ export interface components {
        *     Specifies the sequence flow to start.
        */
       transitionId?: string | null;
+    };
+    ActivityStatisticsResultDto: {
+      /** @description The id of the activity the results are aggregated for. */
+      id?: string | null;
+      /**
+       * Format: int32
+       * @description The total number of running process instances of this activity.
+       */
+      instances?: number;
+      /**
+       * Format: int32
+       * @description The total number of failed jobs for the running instances.
+       *     **Note**: Will be `0` (not `null`), if failed jobs were excluded.
+       */
+      failedJobs?: number;
+      /**
+       * @description Each item in the resulting array is an object which contains `incidentType` and `incidentCount`.
+       *     **Note**: Will be an empty array, if `incidents` or `incidentsForType` were excluded.
+       *     Furthermore, the array will be also empty if no incidents were found.
+       */
+      incidents?: components['schemas']['IncidentStatisticsResultDto'][] | null;
+      /**
+       * @description The fully qualified class name of the data transfer object class.
+       *     The class name might change in future releases.
+       */
+      '@class'?: string | null;
+    };
+    IncidentStatisticsResultDto: {
+      /**
+       * @description The type of the incident the number of incidents is aggregated for.
+       *     See the [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types) for a list of incident types.
+       */
+      incidentType?: string | null;
+      /**
+       * Format: int32
+       * @description The total number of incidents for the corresponding incident type.
+       */
+      incidentCount?: number | null;
+    };
+    ProcessDefinitionDiagramDto: {
+      /** @description The id of the process definition. */
+      id?: string | null;
+      /**
+       * @description An escaped XML string containing the XML that this definition was deployed with.
+       *     Carriage returns, line feeds and quotation marks are escaped.
+       */
+      bpmn20Xml?: string | null;
+    };
+    AuthorizationExceptionDto: {
+      /** @description The id of the user that does not have expected permissions */
+      userId?: string | null;
+      missingAuthorizations?: components['schemas']['MissingAuthorizationDto'][] | null;
+    } & components['schemas']['ExceptionDto'];
+    MissingAuthorizationDto: {
+      /** @description The permission name that the user is missing. */
+      permissionName?: string | null;
+      /** @description The name of the resource that the user is missing permission for. */
+      resourceName?: string | null;
+      /** @description The id of the resource that the user is missing permission for. */
+      resourceId?: string | null;
     };
     ProcessInstanceDto: {
       /** @description The id of the process instance. */
@@ -1679,6 +1870,46 @@ export interface components {
       /** @description Configuration flag whether event triggers defined are going to be updated during migration. */
       updateEventTrigger?: boolean | null;
     };
+    IncidentDto: {
+      /** @description The id of the incident. */
+      id?: string | null;
+      /** @description The id of the process definition this incident is associated with. */
+      processDefinitionId?: string | null;
+      /** @description The id of the process instance this incident is associated with. */
+      processInstanceId?: string | null;
+      /** @description The id of the execution this incident is associated with. */
+      executionId?: string | null;
+      /**
+       * Format: date-time
+       * @description The time this incident happened. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      incidentTimestamp?: string | null;
+      /**
+       * @description The type of incident, for example: `failedJobs` will be returned in case of an incident which identified
+       *     a failed job during the execution of a process instance. See the
+       *     [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types) for a list of incident types.
+       */
+      incidentType?: string | null;
+      /** @description The id of the activity this incident is associated with. */
+      activityId?: string | null;
+      /** @description The id of the activity on which the last exception occurred. */
+      failedActivityId?: string | null;
+      /** @description The id of the associated cause incident which has been triggered. */
+      causeIncidentId?: string | null;
+      /** @description The id of the associated root cause incident which has been triggered. */
+      rootCauseIncidentId?: string | null;
+      /** @description The payload of this incident. */
+      configuration?: string | null;
+      /** @description The id of the tenant this incident is associated with. */
+      tenantId?: string | null;
+      /** @description The message of this incident. */
+      incidentMessage?: string | null;
+      /** @description The job definition id the incident is associated with. */
+      jobDefinitionId?: string | null;
+      /** @description The annotation set to the incident. */
+      annotation?: string | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -1704,6 +1935,171 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['VersionDto'];
+        };
+      };
+    };
+  };
+  getProcessDefinitions: {
+    parameters: {
+      query?: {
+        /** @description Filter by process definition id. */
+        processDefinitionId?: string;
+        /** @description Filter by a comma-separated list of process definition ids. */
+        processDefinitionIdIn?: string;
+        /** @description Filter by process definition name. */
+        name?: string;
+        /** @description Filter by process definition names that the parameter is a substring of. */
+        nameLike?: string;
+        /** @description Filter by the deployment the id belongs to. */
+        deploymentId?: string;
+        /**
+         * @description Filter by the deploy time of the deployment the process definition belongs to.
+         *     Only selects process definitions that have been deployed after (exclusive) a specific time.
+         *     By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/), the date must have the
+         *     format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g.,
+         *     `2013-01-23T14:42:45.546+0200`.
+         */
+        deployedAfter?: string;
+        /**
+         * @description Filter by the deploy time of the deployment the process definition belongs to.
+         *     Only selects process definitions that have been deployed at a specific time (exact match).
+         *     By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/), the date must have the
+         *     format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g.,
+         *     `2013-01-23T14:42:45.546+0200`.
+         */
+        deployedAt?: string;
+        /** @description Filter by process definition key, i.e., the id in the BPMN 2.0 XML. Exact match. */
+        key?: string;
+        /** @description Filter by a comma-separated list of process definition keys. */
+        keysIn?: string;
+        /** @description Filter by process definition keys that the parameter is a substring of. */
+        keyLike?: string;
+        /** @description Filter by process definition category. Exact match. */
+        category?: string;
+        /** @description Filter by process definition categories that the parameter is a substring of. */
+        categoryLike?: string;
+        /** @description Filter by process definition version. */
+        version?: number;
+        /**
+         * @description Only include those process definitions that are latest versions.
+         *     Value may only be `true`, as `false` is the default behavior.
+         */
+        latestVersion?: boolean;
+        /** @description Filter by the name of the process definition resource. Exact match. */
+        resourceName?: string;
+        /** @description Filter by names of those process definition resources that the parameter is a substring of. */
+        resourceNameLike?: string;
+        /** @description Filter by a user name who is allowed to start the process. */
+        startableBy?: string;
+        /**
+         * @description Only include active process definitions.
+         *     Value may only be `true`, as `false` is the default behavior.
+         */
+        active?: boolean;
+        /**
+         * @description Only include suspended process definitions.
+         *     Value may only be `true`, as `false` is the default behavior.
+         */
+        suspended?: boolean;
+        /** @description Filter by the incident id. */
+        incidentId?: string;
+        /**
+         * @description Filter by the incident type.
+         *     See the [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types)
+         *     for a list of incident types.
+         */
+        incidentType?: string;
+        /** @description Filter by the incident message. Exact match. */
+        incidentMessage?: string;
+        /** @description Filter by the incident message that the parameter is a substring of. */
+        incidentMessageLike?: string;
+        /**
+         * @description Filter by a comma-separated list of tenant ids.
+         *     A process definition must have one of the given tenant ids.
+         */
+        tenantIdIn?: string;
+        /**
+         * @description Only include process definitions which belong to no tenant.
+         *     Value may only be true, as false is the default behavior.
+         */
+        withoutTenantId?: boolean;
+        /**
+         * @description Include process definitions which belong to no tenant. Can be used in combination with `tenantIdIn`.
+         *     Value may only be `true`, as `false` is the default behavior.
+         */
+        includeProcessDefinitionsWithoutTenantId?: boolean;
+        /** @description Filter by the version tag. */
+        versionTag?: string;
+        /** @description Filter by the version tag that the parameter is a substring of. */
+        versionTagLike?: string;
+        /** @description Only include process definitions without a `versionTag`. */
+        withoutVersionTag?: boolean;
+        /** @description Filter by process definitions which are startable in Tasklist.. */
+        startableInTasklist?: boolean;
+        /** @description Filter by process definitions which are not startable in Tasklist. */
+        notStartableInTasklist?: boolean;
+        /**
+         * @description Filter by process definitions which the user is allowed to start in Tasklist.
+         *     If the user doesn't have these permissions the result will be empty list.
+         *     The permissions are:
+         *     * `CREATE` permission for all Process instances
+         *     * `CREATE_INSTANCE` and `READ` permission on Process definition level
+         */
+        startablePermissionCheck?: boolean;
+        /**
+         * @description Sort the results lexicographically by a given criterion.
+         *     Must be used in conjunction with the sortOrder parameter.
+         */
+        sortBy?:
+          | 'category'
+          | 'key'
+          | 'id'
+          | 'name'
+          | 'version'
+          | 'deploymentId'
+          | 'deployTime'
+          | 'tenantId '
+          | 'versionTag';
+        /**
+         * @description Sort the results in a given order. Values may be asc for ascending order or desc for descending order.
+         *     Must be used in conjunction with the sortBy parameter.
+         */
+        sortOrder?: 'asc' | 'desc';
+        /** @description Pagination of results. Specifies the index of the first result to return. */
+        firstResult?: number;
+        /**
+         * @description Pagination of results. Specifies the maximum number of results to return.
+         *     Will return less results if there are no more results left.
+         */
+        maxResults?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProcessDefinitionDto'][];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid, for example if a `sortOrder` parameter is supplied,
+       *     but no `sortBy`. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
         };
       };
     };
@@ -1827,6 +2223,139 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+      /**
+       * @description Process definition with given id does not exist. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getActivityStatistics: {
+    parameters: {
+      query?: {
+        /** @description Whether to include the number of failed jobs in the result or not. Valid values are `true` or `false`. */
+        failedJobs?: boolean;
+        /**
+         * @description Valid values for this property are `true` or `false`.
+         *     If this property has been set to `true` the result will include the corresponding number of incidents
+         *     for each occurred incident type.
+         *     If it is set to `false`, the incidents will not be included in the result.
+         *     Cannot be used in combination with `incidentsForType`.
+         */
+        incidents?: boolean;
+        /**
+         * @description If this property has been set with any incident type (i.e., a string value) the result
+         *     will only include the number of incidents for the assigned incident type.
+         *     Cannot be used in combination with `incidents`.
+         *     See the [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types)
+         *     for a list of incident types.
+         */
+        incidentsForType?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The id of the process definition. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityStatisticsResultDto'][];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid.
+       *     See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+      /**
+       * @description Process definition with given key does not exist.
+       *     See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getProcessDefinitionBpmn20Xml: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id of the process definition. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProcessDefinitionDiagramDto'];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid.
+       *     See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+      /**
+       * @description The Process Definition xml cannot be retrieved due to missing permissions on the Process Definition resource.
+       *     See the [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthorizationExceptionDto'];
         };
       };
       /**
@@ -3990,6 +4519,283 @@ export interface operations {
        *     for the error response format.
        */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getIncidents: {
+    parameters: {
+      query?: {
+        /** @description Restricts to incidents that have the given id. */
+        incidentId?: string;
+        /**
+         * @description Restricts to incidents that belong to the given incident type. See the
+         *     [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types) for a list of incident
+         *     types.
+         */
+        incidentType?: string;
+        /** @description Restricts to incidents that have the given incident message. */
+        incidentMessage?: string;
+        /**
+         * @description Restricts to incidents that incidents message is a substring of the given value. The string can include
+         *     the wildcard character '%' to express like-strategy: starts with (`string%`), ends with (`%string`) or
+         *     contains (`%string%`).
+         */
+        incidentMessageLike?: string;
+        /** @description Restricts to incidents that belong to a process definition with the given id. */
+        processDefinitionId?: string;
+        /**
+         * @description Restricts to incidents that belong to a process definition with the given keys. Must be a
+         *     comma-separated list.
+         */
+        processDefinitionKeyIn?: string;
+        /** @description Restricts to incidents that belong to a process instance with the given id. */
+        processInstanceId?: string;
+        /** @description Restricts to incidents that belong to an execution with the given id. */
+        executionId?: string;
+        /**
+         * @description Restricts to incidents that have an incidentTimestamp date before the given date.
+         *     By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/), the date
+         *     must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        incidentTimestampBefore?: string;
+        /**
+         * @description Restricts to incidents that have an incidentTimestamp date after the given date.
+         *     By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/), the date
+         *     must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        incidentTimestampAfter?: string;
+        /** @description Restricts to incidents that belong to an activity with the given id. */
+        activityId?: string;
+        /** @description Restricts to incidents that were created due to the failure of an activity with the given id. */
+        failedActivityId?: string;
+        /** @description Restricts to incidents that have the given incident id as cause incident. */
+        causeIncidentId?: string;
+        /** @description Restricts to incidents that have the given incident id as root cause incident. */
+        rootCauseIncidentId?: string;
+        /** @description Restricts to incidents that have the given parameter set as configuration. */
+        configuration?: string;
+        /** @description Restricts to incidents that have one of the given comma-separated tenant ids. */
+        tenantIdIn?: string;
+        /** @description Restricts to incidents that have one of the given comma-separated job definition ids. */
+        jobDefinitionIdIn?: string;
+        /**
+         * @description Sort the results lexicographically by a given criterion.
+         *     Must be used in conjunction with the sortOrder parameter.
+         */
+        sortBy?:
+          | 'incidentId'
+          | 'incidentMessage'
+          | 'incidentTimestamp'
+          | 'incidentType'
+          | 'executionId'
+          | 'activityId'
+          | 'processInstanceId'
+          | 'processDefinitionId'
+          | 'causeIncidentId'
+          | 'rootCauseIncidentId'
+          | 'configuration'
+          | 'tenantId';
+        /**
+         * @description Sort the results in a given order. Values may be asc for ascending order or desc for descending order.
+         *     Must be used in conjunction with the sortBy parameter.
+         */
+        sortOrder?: 'asc' | 'desc';
+        /** @description Pagination of results. Specifies the index of the first result to return. */
+        firstResult?: number;
+        /**
+         * @description Pagination of results. Specifies the maximum number of results to return.
+         *     Will return less results if there are no more results left.
+         */
+        maxResults?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentDto'][];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid, for example if a `sortOrder` parameter is supplied,
+       *     but no `sortBy`. See the [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling) for the error
+       *     response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getIncidentsCount: {
+    parameters: {
+      query?: {
+        /** @description Restricts to incidents that have the given id. */
+        incidentId?: string;
+        /**
+         * @description Restricts to incidents that belong to the given incident type. See the
+         *     [User Guide](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types) for a list of incident
+         *     types.
+         */
+        incidentType?: string;
+        /** @description Restricts to incidents that have the given incident message. */
+        incidentMessage?: string;
+        /**
+         * @description Restricts to incidents that incidents message is a substring of the given value. The string can include
+         *     the wildcard character '%' to express like-strategy: starts with (`string%`), ends with (`%string`) or
+         *     contains (`%string%`).
+         */
+        incidentMessageLike?: string;
+        /** @description Restricts to incidents that belong to a process definition with the given id. */
+        processDefinitionId?: string;
+        /**
+         * @description Restricts to incidents that belong to a process definition with the given keys. Must be a
+         *     comma-separated list.
+         */
+        processDefinitionKeyIn?: string;
+        /** @description Restricts to incidents that belong to a process instance with the given id. */
+        processInstanceId?: string;
+        /** @description Restricts to incidents that belong to an execution with the given id. */
+        executionId?: string;
+        /**
+         * @description Restricts to incidents that have an incidentTimestamp date before the given date.
+         *     By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/), the date
+         *     must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        incidentTimestampBefore?: string;
+        /**
+         * @description Restricts to incidents that have an incidentTimestamp date after the given date.
+         *     By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/), the date
+         *     must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        incidentTimestampAfter?: string;
+        /** @description Restricts to incidents that belong to an activity with the given id. */
+        activityId?: string;
+        /** @description Restricts to incidents that were created due to the failure of an activity with the given id. */
+        failedActivityId?: string;
+        /** @description Restricts to incidents that have the given incident id as cause incident. */
+        causeIncidentId?: string;
+        /** @description Restricts to incidents that have the given incident id as root cause incident. */
+        rootCauseIncidentId?: string;
+        /** @description Restricts to incidents that have the given parameter set as configuration. */
+        configuration?: string;
+        /** @description Restricts to incidents that have one of the given comma-separated tenant ids. */
+        tenantIdIn?: string;
+        /** @description Restricts to incidents that have one of the given comma-separated job definition ids. */
+        jobDefinitionIdIn?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CountResultDto'];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid. See the [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling) for the error
+       *     response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id of the incident to be retrieved. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentDto'];
+        };
+      };
+      /** @description Returned if an incident with given id does not exist. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  resolveIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id of the incident to be resolved. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description Returned if an incident is not related to any execution or an incident is of type `failedJob` or
+       *     `failedExternalTask`. To resolve such an incident, please refer to the
+       *     [Incident Types](https://docs.camunda.org/manual/7.22/user-guide/process-engine/incidents/#incident-types) section.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+      /** @description Returned if an incident with given id does not exist. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
