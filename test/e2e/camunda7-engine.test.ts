@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
-import { apiClient, eventually } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
 import {
   type DynamoFaults,
   firstChunkRecordingLost,
@@ -343,5 +343,46 @@ describe('migration, modification and restart batches on a Camunda 7 engine', ()
     expect(restarted.map((entry) => entry.restartedProcessInstanceId ?? 'not restarted').sort()).toEqual(
       [...finished, 'not restarted'].sort(),
     );
+  });
+});
+
+describe("the engine's records through the service's read routes, on a Camunda 7 engine", () => {
+  it('answers definition, XML and instance reads from the engine, keyed by its string ids', async () => {
+    // Prepare
+    const definition = await operaton.deploy('c7-review.bpmn', 'c7-e2e-reads');
+    const instances = await operaton.startInstances('c7-e2e-reads', 2);
+
+    // Act
+    const definitions = await api.post('/v2/process-definitions/search', {
+      filter: { processDefinitionId: 'c7-e2e-reads' },
+    });
+    const xml = await fetch(
+      `${runtime.url}/v2/process-definitions/${encodeURIComponent(definition.id)}/xml`,
+      {
+        headers: { authorization: DEMO_CREDENTIALS },
+      },
+    );
+    const search = await api.post('/v2/process-instances/search', {
+      filter: { processDefinitionId: 'c7-e2e-reads', state: 'ACTIVE' },
+    });
+    const one = await api.get(`/v2/process-instances/${instances[0]}`);
+
+    // Assess
+    expect(definitions.status).toBe(200);
+    expect(definitions.body.items).toEqual([
+      expect.objectContaining({ processDefinitionKey: definition.id, processDefinitionId: 'c7-e2e-reads' }),
+    ]);
+    expect(xml.status).toBe(200);
+    expect(await xml.text()).toContain('<bpmn:process id="c7-e2e-reads"');
+    expect(search.status).toBe(200);
+    expect(
+      search.body.items.map((instance: { processInstanceKey: string }) => instance.processInstanceKey),
+    ).toEqual([...instances].sort());
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      processInstanceKey: instances[0],
+      state: 'ACTIVE',
+      processDefinitionKey: definition.id,
+    });
   });
 });
