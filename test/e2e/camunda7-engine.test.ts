@@ -207,6 +207,31 @@ async function itemsOf(batchOperationKey: string) {
   return body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
 }
 
+/**
+ * Creates a batch, waits for its end and asserts that it COMPLETED its `total` items, exactly one of
+ * which failed: `failed`, with the engine's `message`. Its items.
+ */
+async function batchWithOneFailure(
+  path: string,
+  body: Record<string, unknown>,
+  expected: { total: number; failed: string; message: string },
+) {
+  const created = await api.post(path, body);
+  expect(created.status).toBe(200);
+  const batch = await api.finalBatch(created.body.batchOperationKey);
+  expect(batch).toMatchObject({
+    state: 'COMPLETED',
+    operationsTotalCount: expected.total,
+    operationsCompletedCount: expected.total - 1,
+    operationsFailedCount: 1,
+  });
+  const items = await itemsOf(created.body.batchOperationKey);
+  expect(items.filter((item) => item.state === 'FAILED')).toEqual([
+    expect.objectContaining({ processInstanceKey: expected.failed, errorMessage: expected.message }),
+  ]);
+  return items;
+}
+
 describe('migration, modification and restart batches on a Camunda 7 engine', () => {
   it("migrates exactly the query's instances and a listed one once each, and fails an ended one with the engine's reason", async () => {
     // Prepare: 5 running instances on version 1 and an ended one, then version 2.
@@ -216,33 +241,22 @@ describe('migration, modification and restart batches on a Camunda 7 engine', ()
     await operaton.call('DELETE', `/process-instance/${ended}`);
     const v2 = await operaton.deploy('c7-review.bpmn', 'c7-e2e-migrate');
 
-    // Act
-    const created = await api.post('/v2/process-instances/migration', {
-      filter: { processDefinitionId: v1.id },
-      processInstanceKeys: [ended, instances[0]],
-      migrationPlan: {
-        targetProcessDefinitionKey: v2.id,
-        mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait' }],
+    // Act and assess: counted on the service
+    const items = await batchWithOneFailure(
+      '/v2/process-instances/migration',
+      {
+        filter: { processDefinitionId: v1.id },
+        processInstanceKeys: [ended, instances[0]],
+        migrationPlan: {
+          targetProcessDefinitionKey: v2.id,
+          mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait' }],
+        },
       },
-    });
-    expect(created.status).toBe(200);
-    const batch = await api.finalBatch(created.body.batchOperationKey);
+      { total: 6, failed: ended, message: `Process instance with id ${ended} does not exist` },
+    );
 
-    // Assess
-    expect(batch).toMatchObject({
-      state: 'COMPLETED',
-      operationsTotalCount: 6,
-      operationsCompletedCount: 5,
-      operationsFailedCount: 1,
-    });
-    const items = await itemsOf(created.body.batchOperationKey);
+    // Assess: done on the engine
     expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...instances].sort());
-    expect(items.filter((item) => item.state === 'FAILED')).toEqual([
-      expect.objectContaining({
-        processInstanceKey: ended,
-        errorMessage: `Process instance with id ${ended} does not exist`,
-      }),
-    ]);
     const running = await operaton.call<{ id: string; definitionId: string }[]>('POST', '/process-instance', {
       processDefinitionKey: 'c7-e2e-migrate',
     });
@@ -270,29 +284,18 @@ describe('migration, modification and restart batches on a Camunda 7 engine', ()
     await operaton.deploy('c7-review.bpmn', 'c7-e2e-modify-other');
     const [other] = await operaton.startInstances('c7-e2e-modify-other', 1);
 
-    // Act
-    const created = await api.post('/v2/process-instances/modification', {
-      filter: { processDefinitionKey: 'c7-e2e-modify' },
-      processInstanceKeys: [ended],
-      moveInstructions: [{ sourceElementId: 'wait', targetElementId: 'review' }],
-    });
-    expect(created.status).toBe(200);
-    const batch = await api.finalBatch(created.body.batchOperationKey);
+    // Act and assess: counted on the service
+    await batchWithOneFailure(
+      '/v2/process-instances/modification',
+      {
+        filter: { processDefinitionKey: 'c7-e2e-modify' },
+        processInstanceKeys: [ended],
+        moveInstructions: [{ sourceElementId: 'wait', targetElementId: 'review' }],
+      },
+      { total: 5, failed: ended, message: `Process instance with id ${ended} does not exist` },
+    );
 
     // Assess: one token each, at the target.
-    expect(batch).toMatchObject({
-      state: 'COMPLETED',
-      operationsTotalCount: 5,
-      operationsCompletedCount: 4,
-      operationsFailedCount: 1,
-    });
-    const items = await itemsOf(created.body.batchOperationKey);
-    expect(items.filter((item) => item.state === 'FAILED')).toEqual([
-      expect.objectContaining({
-        processInstanceKey: ended,
-        errorMessage: `Process instance with id ${ended} does not exist`,
-      }),
-    ]);
     const tokens = async (id: string) =>
       (
         await operaton.call<{ childActivityInstances: { activityId: string }[] }>(
@@ -312,29 +315,22 @@ describe('migration, modification and restart batches on a Camunda 7 engine', ()
     for (const id of finished) await operaton.call('DELETE', `/process-instance/${id}`);
     const runningOne = instances[4];
 
-    // Act
-    const created = await api.post('/v2/extensions/process-instances/restart', {
-      filter: { processDefinitionKey: 'c7-e2e-restart-history', finished: true },
-      processInstanceKeys: [runningOne],
-      startInstructions: [{ elementId: 'wait' }],
-    });
-    expect(created.status).toBe(200);
-    const batch = await api.finalBatch(created.body.batchOperationKey);
+    // Act and assess: counted on the service
+    await batchWithOneFailure(
+      '/v2/extensions/process-instances/restart',
+      {
+        filter: { processDefinitionKey: 'c7-e2e-restart-history', finished: true },
+        processInstanceKeys: [runningOne],
+        startInstructions: [{ elementId: 'wait' }],
+      },
+      {
+        total: 5,
+        failed: runningOne,
+        message: `ENGINE-13040 Historic process instance '${runningOne}' cannot be restarted. It is not completed or terminated.`,
+      },
+    );
 
     // Assess: one new instance per finished one, none for the running one.
-    expect(batch).toMatchObject({
-      state: 'COMPLETED',
-      operationsTotalCount: 5,
-      operationsCompletedCount: 4,
-      operationsFailedCount: 1,
-    });
-    const items = await itemsOf(created.body.batchOperationKey);
-    expect(items.filter((item) => item.state === 'FAILED')).toEqual([
-      expect.objectContaining({
-        processInstanceKey: runningOne,
-        errorMessage: `ENGINE-13040 Historic process instance '${runningOne}' cannot be restarted. It is not completed or terminated.`,
-      }),
-    ]);
     const restarted = await operaton.call<{ restartedProcessInstanceId: string | null }[]>(
       'POST',
       '/history/process-instance',
