@@ -257,8 +257,8 @@ export class Camunda7Engine implements Engine {
 
   /**
    * One call for some items. An attempt that got no answer may have landed: before sending again, the
-   * items are read, and if each shows the operation's effect the call is done (restart and
-   * modification are not idempotent: a second call would start a second instance or token).
+   * items are read, and if each shows the operation's effect the call is done (a restart is not
+   * idempotent: a second call would start a second instance).
    */
   private async send(
     operation: ItemOperation,

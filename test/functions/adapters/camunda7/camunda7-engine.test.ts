@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
 import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
@@ -16,8 +18,10 @@ afterAll(async () => {
   await operaton?.dispose();
 });
 
-function adapter(options: { password?: string; pageSize?: number } = {}): Camunda7Engine {
-  return new Camunda7Engine(camunda7ConnectionFromEnvironment(operaton.environment(options.password)), {
+function adapter(options: { password?: string; pageSize?: number; restUrl?: string } = {}): Camunda7Engine {
+  const environment = operaton.environment(options.password);
+  if (options.restUrl) environment.CAMUNDA7_REST_URL = options.restUrl;
+  return new Camunda7Engine(camunda7ConnectionFromEnvironment(environment), {
     retry: RETRY,
     concurrency: 4,
     pageSize: options.pageSize ?? 3,
@@ -478,6 +482,68 @@ describe('operations on a Camunda 7 engine', () => {
   it('refuses the types it cannot run per item at creation, naming them', async () => {
     expect(await adapter().unsupported('CANCEL_PROCESS_INSTANCE')).toBeUndefined();
     expect(await adapter().unsupported('RESOLVE_INCIDENT')).toContain('not RESOLVE_INCIDENT');
+  });
+});
+
+/**
+ * A network fault in front of the real engine: requests pass through, but the answer to the first one
+ * `lose` picks is dropped (the connection closed) after the engine has done it.
+ */
+async function answerLosingProxy(lose: (method: string, path: string) => boolean) {
+  let lost = 0;
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const path = String(request.url).replace(/^\/engine-rest/, '');
+    const answer = await fetch(`${operaton.restUrl}${path}`, {
+      method: request.method,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => ['authorization', 'content-type'].includes(name)),
+      ) as Record<string, string>,
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+    });
+    const body = Buffer.from(await answer.arrayBuffer());
+    if (lost === 0 && lose(String(request.method), path)) {
+      lost++;
+      request.socket.destroy();
+      return;
+    }
+    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    restUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/engine-rest`,
+    lost: () => lost,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('an answer lost after the engine did the call', () => {
+  it('is not sent again once the item shows the effect: a restart starts one instance, not two', async () => {
+    // Prepare: a finished instance; the answer to its restart is lost on the way back.
+    const definition = await operaton.deploy('c7-review.bpmn', 'c7-lost-answer');
+    const [instance] = await operaton.startInstances('c7-lost-answer', 1);
+    await operaton.call('DELETE', `/process-instance/${instance}`);
+    const proxy = await answerLosingProxy((method, path) => method === 'POST' && path.endsWith('/restart'));
+    const engine = adapter({ restUrl: proxy.restUrl });
+
+    // Act
+    const results = await engine.applyItems(
+      batch('RESTART_PROCESS_INSTANCE', { startInstructions: [{ elementId: 'wait' }] }),
+      [{ itemKey: instance, processInstanceKey: instance }],
+    );
+    await proxy.close();
+
+    // Assess: a second call would have started a second instance (Camunda 7's restart is not idempotent).
+    expect(proxy.lost()).toBe(1);
+    expect(results).toEqual([{ state: 'COMPLETED' }]);
+    const restarted = await operaton.call<{ restartedProcessInstanceId: string | null }[]>(
+      'POST',
+      '/history/process-instance',
+      { processDefinitionId: definition.id, active: true },
+    );
+    expect(restarted.map((entry) => entry.restartedProcessInstanceId)).toEqual([instance]);
   });
 });
 
