@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
+import { runBatchopsInProcess } from '../cli/run-batchops.ts';
 import { apiClient, DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
 import {
   type DynamoFaults,
@@ -380,5 +381,41 @@ describe("the engine's records through the service's read routes, on a Camunda 7
       state: 'ACTIVE',
       processDefinitionKey: definition.id,
     });
+  });
+});
+
+describe('the CLI on a Camunda 7 engine', () => {
+  it("creates a batch from a Camunda 7 query and an engine id, counted by the engine's counts", async () => {
+    // Prepare: 3 instances match the query; one of another process is listed.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-cli');
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-cli-other');
+    const matching = await operaton.startInstances('c7-e2e-cli', 3);
+    const [other] = await operaton.startInstances('c7-e2e-cli-other', 1);
+    const args = [
+      'create',
+      'suspend',
+      '--filter',
+      JSON.stringify({ processDefinitionKey: 'c7-e2e-cli' }),
+    ].concat(['--instance', other]);
+
+    // Act: a dry run, then the batch, followed to its end.
+    const dryRun = await runBatchopsInProcess([...args, '--dry-run', '--json'], {
+      BATCHOPS_URL: runtime.url,
+    });
+    const created = await runBatchopsInProcess([...args, '--yes', '--watch', '--interval', '200', '--json'], {
+      BATCHOPS_URL: runtime.url,
+    });
+
+    // Assess
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.json()).toMatchObject({ countedBy: 'dry-run', total: 4 });
+    expect(created.code, created.stderr).toBe(0);
+    const suspended = await operaton.call<{ id: string }[]>('POST', '/process-instance', { suspended: true });
+    expect(
+      suspended
+        .map((instance) => instance.id)
+        .filter((id) => [...matching, other].includes(id))
+        .sort(),
+    ).toEqual([...matching, other].sort());
   });
 });
