@@ -199,6 +199,27 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
 ];
 
+/**
+ * What a Camunda 7 engine's adapter runs, and the query of the engine each type's filter is the body
+ * of (docs/engines.md): the wizard offers only these on such an engine.
+ */
+export const CAMUNDA7_QUERIES: Partial<Record<OperationType, string>> = {
+  CANCEL_PROCESS_INSTANCE: 'POST /process-instance',
+  SUSPEND_PROCESS_INSTANCE: 'POST /process-instance',
+  RESUME_PROCESS_INSTANCE: 'POST /process-instance',
+  MIGRATE_PROCESS_INSTANCE: 'POST /process-instance',
+  MODIFY_PROCESS_INSTANCE: 'POST /process-instance',
+  SET_VARIABLES: 'POST /process-instance',
+  DELETE_PROCESS_INSTANCE: 'POST /history/process-instance',
+  RESTART_PROCESS_INSTANCE: 'POST /history/process-instance',
+  SET_JOB_RETRIES: 'POST /job',
+  SET_EXTERNAL_TASK_RETRIES: 'POST /external-task',
+};
+
+/** The operations the configured engine runs: every one, or a Camunda 7 engine's. */
+export const operationsOn = (engine: string | undefined): readonly OperationSpec[] =>
+  engine === 'camunda7' ? OPERATIONS.filter((operation) => operation.type in CAMUNDA7_QUERIES) : OPERATIONS;
+
 export const operationSpec = (type: OperationType | ''): OperationSpec | undefined =>
   OPERATIONS.find((operation) => operation.type === type);
 

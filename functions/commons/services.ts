@@ -1,6 +1,7 @@
 import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
-import { camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
-import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
+import { BuiltinEngineReads } from '#adapters/builtin/builtin-reads.ts';
+import { Camunda7Engine, camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
+import { Camunda8Engine, camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
@@ -15,6 +16,7 @@ import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { Engine } from '#ports/engine.ts';
+import type { EngineReads } from '#ports/engine-reads.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 
@@ -108,6 +110,34 @@ export function engine(): Engine {
         ? camunda7EngineFromEnvironment(process.env, external)
         : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
   return cachedEngine;
+}
+
+let cachedReads: EngineReads | null | undefined;
+
+/**
+ * The reads the console and the CLI make of the configured engine's records (definitions, their BPMN,
+ * instances, incidents, jobs; functions/ports/engine-reads.ts), wired once per process beside
+ * `engine()`; undefined for an engine without them, whose read routes then answer 501
+ * (functions/commons/engine-routes.ts). An adapter plugs in with one more case here.
+ */
+export function engineReads(): EngineReads | undefined {
+  if (cachedReads === undefined) {
+    const { config, definitions, instances, jobs, engineStore } = services();
+    const configured = engine();
+    cachedReads =
+      configured instanceof BuiltinEngine
+        ? new BuiltinEngineReads({
+            definitions,
+            instances,
+            jobs,
+            engine: engineStore,
+            shardCount: config.SHARD_COUNT,
+          })
+        : configured instanceof Camunda8Engine || configured instanceof Camunda7Engine
+          ? configured.reads()
+          : null;
+  }
+  return cachedReads ?? undefined;
 }
 
 /** What reads a filter's matching instances or jobs in the built-in engine: one set of query settings. */

@@ -14,10 +14,10 @@ import type { ProcessDefinition } from '../api/types.ts';
 import {
   type ElementPair,
   migrationTargets,
-  OPERATIONS,
   type OperationForm,
   operationProblems,
   operationSpec,
+  operationsOn,
   wholeRateMinimum,
 } from '../operations.ts';
 import { useLimits, useProcessDefinitions } from '../queries/wizard.ts';
@@ -91,7 +91,7 @@ export function OperationStep({
         helperText={spec?.description ?? 'What every matching instance gets done to it.'}
       >
         <SelectItem value="" text="Choose an operation" />
-        {OPERATIONS.map((operation) => (
+        {operationsOn(limits.data?.engine).map((operation) => (
           <SelectItem key={operation.type} value={operation.type} text={operation.label} />
         ))}
       </Select>
