@@ -3,10 +3,8 @@ import {
   allInLanes,
   type ComparisonRun,
   type EngineBenchmarkOptions,
-  type EngineBenchmarkResult,
-  engineRatios,
   inLanes,
-  ServiceOnEngine,
+  runOnEngine,
 } from './engine-benchmark.ts';
 
 /** Process definition keys of the engine, one per set of instances. */
@@ -27,11 +25,6 @@ const ENGINE_BATCH_POLL_MS = 250;
 /** The engine's own batch is given up on after this long (a failed batch job keeps it open). */
 const ENGINE_BATCH_DEADLINE_MS = 60 * 60_000;
 
-export interface Camunda7Target {
-  /** Instances of each set still running on the engine when its run ended: lost by that run. */
-  activeAfter: Record<string, number>;
-}
-
 export interface C7NaiveLoopRun extends ComparisonRun {
   concurrency: number;
   queries: number;
@@ -50,11 +43,11 @@ export interface EngineBatchRun extends ComparisonRun {
 }
 
 export interface Camunda7Comparisons {
-  naive?: C7NaiveLoopRun;
-  engineBatch?: EngineBatchRun;
+  naive: C7NaiveLoopRun;
+  engineBatch: EngineBatchRun;
 }
 
-export type Camunda7BenchmarkResult = EngineBenchmarkResult<Camunda7Target, Camunda7Comparisons>;
+export type Camunda7BenchmarkResult = Awaited<ReturnType<typeof runCamunda7Benchmark>>;
 
 /**
  * `npm run bench -- --engine camunda7`: the Operaton test engine (test/engines/operaton, built with
@@ -62,67 +55,43 @@ export type Camunda7BenchmarkResult = EngineBenchmarkResult<Camunda7Target, Camu
  * (ENGINE=camunda7) cancels N instances in one batch; beside it a naive loop over the engine's per-item
  * endpoint and the engine's own batch with the same query.
  */
-export async function runCamunda7Benchmark(
-  options: EngineBenchmarkOptions,
-): Promise<Camunda7BenchmarkResult> {
-  const n = options.instances;
+export async function runCamunda7Benchmark(options: EngineBenchmarkOptions) {
   buildOperatonEngineIfNeeded();
   const engine = await OperatonEngine.start();
-  let service: ServiceOnEngine | undefined;
   try {
-    const seedingMs: Record<string, number> = {};
-    const sets = options.baseline
-      ? ([
-          ['warmUp', Math.min(n, WARM_UP_MAX)],
-          ['service', n],
-          ['naive', n],
-          ['engineBatch', n],
-        ] as const)
-      : ([
-          ['warmUp', Math.min(n, WARM_UP_MAX)],
-          ['service', n],
-        ] as const);
-    for (const [set, count] of sets) {
-      await engine.deploy('c7-review.bpmn', PROCESS[set]);
-      seedingMs[set] = await allInLanes(`Seeding ${PROCESS[set]}`, count, SEED_CONCURRENCY, () =>
-        engine.call('POST', `/process-definition/key/${PROCESS[set]}/start`, {}),
-      );
-    }
-
-    service = await ServiceOnEngine.start(
-      options,
-      { ENGINE: 'camunda7', ...engine.environment() },
-      engine.restUrl,
-    );
-    const warmUpMs = await service.warmUp({ filter: { processDefinitionKey: PROCESS.warmUp } });
-    const batch = await service.measure({ filter: { processDefinitionKey: PROCESS.service } }, n);
-    const running = async (key: string) =>
-      (await engine.call<{ count: number }>('GET', `/process-instance/count?processDefinitionKey=${key}`))
-        .count;
-    const activeAfter: Record<string, number> = { service: await running(PROCESS.service) };
-
-    const comparisons: Camunda7Comparisons = {};
-    if (options.baseline) {
-      const concurrency = service.config().workerConcurrency;
-      comparisons.naive = await service.compare(n, () => naiveLoop(engine, PROCESS.naive, concurrency));
-      activeAfter.naive = await running(PROCESS.naive);
-      comparisons.engineBatch = await service.compare(n, () => engineBatch(engine, PROCESS.engineBatch));
-      activeAfter.engineBatch = await running(PROCESS.engineBatch);
-    }
-    return service.result({
-      seedingMs,
-      warmUp: { items: Math.min(n, WARM_UP_MAX), durationMs: warmUpMs },
-      target: { activeAfter },
-      batch,
-      comparisons,
-      ratios: engineRatios({
-        service: batch.itemsPerSecond,
-        naive: comparisons.naive?.itemsPerSecond,
-        engineBatch: comparisons.engineBatch?.itemsPerSecond,
+    const processOf = (set: string) => PROCESS[set as keyof typeof PROCESS];
+    return await runOnEngine<object, Camunda7Comparisons>(options, {
+      comparisonSets: ['naive', 'engineBatch'],
+      warmUpMax: WARM_UP_MAX,
+      serviceEnvironment: { ENGINE: 'camunda7', ...engine.environment() },
+      engineUrl: engine.restUrl,
+      seed: async (set, count) => {
+        await engine.deploy('c7-review.bpmn', processOf(set));
+        return await allInLanes(`Seeding ${processOf(set)}`, count, SEED_CONCURRENCY, () =>
+          engine.call('POST', `/process-definition/key/${processOf(set)}/start`, {}),
+        );
+      },
+      filter: (set) => ({ processDefinitionKey: processOf(set) }),
+      active: async (set) =>
+        (
+          await engine.call<{ count: number }>(
+            'GET',
+            `/process-instance/count?processDefinitionKey=${processOf(set)}`,
+          )
+        ).count,
+      compare: async (service) => ({
+        naive: await service.compare(options.instances, () =>
+          naiveLoop(engine, PROCESS.naive, service.config().workerConcurrency),
+        ),
+        engineBatch: await service.compare(options.instances, () => engineBatch(engine, PROCESS.engineBatch)),
+      }),
+      target: async () => ({}),
+      rates: ({ naive, engineBatch }) => ({
+        naive: naive.itemsPerSecond,
+        engineBatch: engineBatch.itemsPerSecond,
       }),
     });
   } finally {
-    await service?.stop();
     await engine.dispose();
   }
 }

@@ -6,10 +6,9 @@ import {
   allInLanes,
   type ComparisonRun,
   type EngineBenchmarkOptions,
-  type EngineBenchmarkResult,
-  engineRatios,
   inLanes,
-  ServiceOnEngine,
+  runOnEngine,
+  type ServiceOnEngine,
 } from './engine-benchmark.ts';
 
 /** Who calls the target: each its own user, so that none spends another's rate limit. */
@@ -30,7 +29,7 @@ const PROCESS = {
  * A first batch of this many instances (at most N) warms both runtimes' JVMs (DynamoDB Local compiles
  * its update path on first use) and the service's client before anything is measured.
  */
-const WARM_UP_MAX = 2000;
+const WARM_UP_MAX = 1000;
 /** Instance creations in flight while seeding (not measured). */
 const SEED_CONCURRENCY = 32;
 /** Camunda's largest search page (its secondary storage's result window). */
@@ -44,8 +43,6 @@ export interface Camunda8Target {
   /** API_RATE_LIMIT_PER_SECOND of the target per caller (0: off) and its burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
-  /** Instances of each set still ACTIVE on the target when its run ended: lost by that run. */
-  activeAfter: Record<string, number>;
 }
 
 export interface NaiveLoopRun extends ComparisonRun {
@@ -65,11 +62,11 @@ export interface FloorLevel extends ComparisonRun {
 }
 
 export interface Camunda8Comparisons {
-  naive?: NaiveLoopRun;
-  floor?: { levels: FloorLevel[]; concurrency: number; itemsPerSecond: number };
+  naive: NaiveLoopRun;
+  floor: { levels: FloorLevel[]; concurrency: number; itemsPerSecond: number };
 }
 
-export type Camunda8BenchmarkResult = EngineBenchmarkResult<Camunda8Target, Camunda8Comparisons>;
+export type Camunda8BenchmarkResult = Awaited<ReturnType<typeof runCamunda8Benchmark>>;
 
 /**
  * `npm run bench -- --engine camunda8`: a second embedded runtime in a child process is the cluster
@@ -77,10 +74,7 @@ export type Camunda8BenchmarkResult = EngineBenchmarkResult<Camunda8Target, Camu
  * this process (ENGINE=camunda8) cancels N instances in one batch; beside it the naive loop a user would
  * write with the official client and the floor, the target's per-instance cancel driven bare.
  */
-export async function runCamunda8Benchmark(
-  options: EngineBenchmarkOptions,
-): Promise<Camunda8BenchmarkResult> {
-  const n = options.instances;
+export async function runCamunda8Benchmark(options: EngineBenchmarkOptions) {
   const rateLimit = options.targetRate;
   // One second of burst: a larger bucket would let the batch's first items through above the limit.
   const rateLimitBurst = Math.max(rateLimit, 1);
@@ -92,64 +86,46 @@ export async function runCamunda8Benchmark(
     API_RATE_LIMIT_PER_SECOND: String(rateLimit),
     API_RATE_LIMIT_BURST: String(rateLimitBurst),
   });
-  let service: ServiceOnEngine | undefined;
   try {
     // The seeder waits out 429s of a throttled target: seeding is not what is measured.
     const seeder = client(target.url, USERS.seeder, { CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: '50' });
-    const gatewayVersion = (await seeder.getTopology()).gatewayVersion;
-    const seedingMs: Record<string, number> = {};
-    const sets = options.baseline
-      ? ([
-          ['warmUp', Math.min(n, WARM_UP_MAX)],
-          ['service', n],
-          ['naive', n],
-          ['floor', n],
-        ] as const)
-      : ([
-          ['warmUp', Math.min(n, WARM_UP_MAX)],
-          ['service', n],
-        ] as const);
-    for (const [set, count] of sets) seedingMs[set] = await seed(seeder, PROCESS[set], count);
-
-    service = await ServiceOnEngine.start(
-      options,
-      {
+    const processOf = (set: string) => PROCESS[set as keyof typeof PROCESS];
+    return await runOnEngine<Camunda8Target, Camunda8Comparisons>(options, {
+      comparisonSets: ['naive', 'floor'],
+      warmUpMax: WARM_UP_MAX,
+      serviceEnvironment: {
         ENGINE: 'camunda8',
         CAMUNDA_REST_ADDRESS: target.url,
         CAMUNDA_AUTH_STRATEGY: 'BASIC',
         CAMUNDA_BASIC_AUTH_USERNAME: USERS.service,
         CAMUNDA_BASIC_AUTH_PASSWORD: USERS.service,
       },
-      target.url,
-    );
-    const warmUpMs = await service.warmUp({ filter: { processDefinitionId: PROCESS.warmUp } });
-    const batch = await service.measure({ filter: { processDefinitionId: PROCESS.service } }, n);
-    const activeAfter: Record<string, number> = { service: await activeCount(seeder, PROCESS.service) };
-
-    const comparisons: Camunda8Comparisons = {};
-    if (options.baseline) {
-      const concurrency = service.config().workerConcurrency;
-      const naiveClient = client(target.url, USERS.naive, {});
-      comparisons.naive = await service.compare(n, () => naiveLoop(naiveClient, PROCESS.naive, concurrency));
-      activeAfter.naive = await activeCount(seeder, PROCESS.naive);
-      comparisons.floor = await measureFloor(service, seeder, target.url);
-      activeAfter.floor = await activeCount(seeder, PROCESS.floor);
-    }
-    return service.result({
-      seedingMs,
-      warmUp: { items: Math.min(n, WARM_UP_MAX), durationMs: warmUpMs },
-      target: { gatewayVersion, rateLimitPerSecond: rateLimit, rateLimitBurst, activeAfter },
-      batch,
-      comparisons,
-      ratios: engineRatios({
-        service: batch.itemsPerSecond,
-        naive: comparisons.naive?.itemsPerSecond,
-        floor: comparisons.floor?.itemsPerSecond,
+      engineUrl: target.url,
+      seed: (set, count) => seed(seeder, processOf(set), count),
+      filter: (set) => ({ processDefinitionId: processOf(set) }),
+      active: (set) => activeCount(seeder, processOf(set)),
+      compare: async (service) => {
+        const concurrency = service.config().workerConcurrency;
+        const naiveClient = client(target.url, USERS.naive, {});
+        return {
+          naive: await service.compare(options.instances, () =>
+            naiveLoop(naiveClient, PROCESS.naive, concurrency),
+          ),
+          floor: await measureFloor(service, seeder, target.url),
+        };
+      },
+      target: async () => ({
+        gatewayVersion: (await seeder.getTopology()).gatewayVersion,
+        rateLimitPerSecond: rateLimit,
+        rateLimitBurst,
+      }),
+      rates: ({ naive, floor }) => ({
+        naive: naive.itemsPerSecond,
+        floor: floor.itemsPerSecond,
         targetLimit: rateLimit > 0 ? rateLimit : undefined,
       }),
     });
   } finally {
-    await service?.stop();
     await target.dispose();
   }
 }
@@ -257,7 +233,9 @@ async function measureFloor(service: ServiceOnEngine, seeder: CamundaClient, url
   const levels: FloorLevel[] = [];
   const slice = Math.floor(keys.length / FLOOR_CONCURRENCIES.length);
   for (const [index, concurrency] of FLOOR_CONCURRENCIES.entries()) {
-    const part = keys.slice(index * slice, (index + 1) * slice);
+    // The last level takes the remainder too, so that the floor leaves no instance running.
+    const last = index === FLOOR_CONCURRENCIES.length - 1;
+    const part = keys.slice(index * slice, last ? keys.length : (index + 1) * slice);
     levels.push(
       await service.compare(part.length, async () => {
         let throttled = 0;

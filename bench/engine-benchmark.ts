@@ -6,19 +6,19 @@ import { services } from '#commons/services.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 import {
+  type BenchmarkResult,
   cancelToEnd,
   chunkDurationsIn,
   machine,
   percentiles,
   phaseTimes,
-  type RequestFigures,
   rate,
   requestFigures,
 } from './benchmark.ts';
 import { type CodeVersion, codeVersion } from './code-version.ts';
 import { ProcessUsage, type WindowUsage } from './process-usage.ts';
 import { RequestCounter } from './request-counter.ts';
-import { type Phase, StateMachineEvents } from './state-machine-events.ts';
+import { StateMachineEvents } from './state-machine-events.ts';
 import { TargetCalls } from './target-calls.ts';
 
 /** The external engines the benchmark drives (`--engine`); `builtin` is bench/benchmark.ts. */
@@ -51,16 +51,20 @@ export const ENGINE_BENCH_CHUNK_SIZE = 1000;
 export const ENGINE_BENCH_WORKER_CONCURRENCY = 32;
 
 /** What the service's batch did and used: the built-in benchmark's batch figures, less the AWS price. */
-export interface ServiceBatch extends WindowUsage {
-  state: string;
-  completed: number;
-  failed: number;
-  phasesMs: Record<Phase, number>;
-  endToEndMs: number;
-  itemsPerSecond: number;
-  chunkMs: ReturnType<typeof percentiles>;
-  /** The service's own AWS requests (DynamoDB, SQS), per item too. */
-  requests: RequestFigures;
+export interface ServiceBatch
+  extends Pick<
+    BenchmarkResult['batch'],
+    | 'state'
+    | 'completed'
+    | 'failed'
+    | 'phasesMs'
+    | 'endToEndMs'
+    | 'itemsPerSecond'
+    | 'chunkMs'
+    | 'peakRssMiB'
+    | 'cpuSeconds'
+    | 'requests'
+  > {
   transitions: { total: number; pollLoop: number; fixed: number };
   /** The engine's answers to the service, by route and status (the target's side of the wire). */
   engineCalls: Record<string, number>;
@@ -263,6 +267,73 @@ export class ServiceOnEngine {
   stop(): Promise<void> {
     this.calls.uninstall();
     return this.runtime.stop();
+  }
+}
+
+/**
+ * What an engine's benchmark adds to the common run: its sets of instances beside `warmUp` and
+ * `service` (one per comparison), how a set is seeded, named in a filter and counted, the service's
+ * connection, and the comparisons.
+ */
+export interface EngineBench<Target, Comparisons> {
+  readonly comparisonSets: readonly string[];
+  /** The warm-up batch's size at most. */
+  readonly warmUpMax: number;
+  /** ENGINE and its connection variables, for the service. */
+  readonly serviceEnvironment: Record<string, string>;
+  /** The engine's address: calls to it are counted. */
+  readonly engineUrl: string;
+  /** Starts `count` instances of the set's own process; how long it took. */
+  seed(set: string, count: number): Promise<number>;
+  /** The filter of a cancellation batch naming every instance of the set. */
+  filter(set: string): Record<string, unknown>;
+  /** Instances of the set still running on the engine. */
+  active(set: string): Promise<number>;
+  /** The comparison runs, each measured with `service.compare`. */
+  compare(service: ServiceOnEngine): Promise<Comparisons>;
+  /** The engine's own figures. */
+  target(): Promise<Target>;
+  rates(comparisons: Comparisons): Omit<EngineRates, 'service'>;
+}
+
+/**
+ * The common run: every set seeded (N instances each, the warm-up fewer), the service started on the
+ * engine, a warm-up batch, the measured batch, then the comparisons, and what each left running.
+ */
+export async function runOnEngine<Target, Comparisons>(
+  options: EngineBenchmarkOptions,
+  bench: EngineBench<Target, Comparisons>,
+): Promise<EngineBenchmarkResult<Target & { activeAfter: Record<string, number> }, Comparisons | undefined>> {
+  const n = options.instances;
+  const warmUpItems = Math.min(n, bench.warmUpMax);
+  const compared = options.baseline ? bench.comparisonSets : [];
+  const seedingMs: Record<string, number> = {};
+  const sets: [string, number][] = [
+    ['warmUp', warmUpItems],
+    ['service', n],
+    ...compared.map((set): [string, number] => [set, n]),
+  ];
+  for (const [set, count] of sets) seedingMs[set] = await bench.seed(set, count);
+  const service = await ServiceOnEngine.start(options, bench.serviceEnvironment, bench.engineUrl);
+  try {
+    const warmUpMs = await service.warmUp({ filter: bench.filter('warmUp') });
+    const batch = await service.measure({ filter: bench.filter('service') }, n);
+    const comparisons = options.baseline ? await bench.compare(service) : undefined;
+    const activeAfter: Record<string, number> = {};
+    for (const set of ['service', ...compared]) activeAfter[set] = await bench.active(set);
+    return service.result({
+      seedingMs,
+      warmUp: { items: warmUpItems, durationMs: warmUpMs },
+      target: { ...(await bench.target()), activeAfter },
+      batch,
+      comparisons,
+      ratios: engineRatios({
+        service: batch.itemsPerSecond,
+        ...(comparisons ? bench.rates(comparisons) : {}),
+      }),
+    });
+  } finally {
+    await service.stop();
   }
 }
 

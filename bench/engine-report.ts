@@ -87,7 +87,7 @@ export function formatEngineReport(result: AnyEngineResult, smaller?: AnyEngineR
   usageRows(batch);
   lines.push('', 'Comparisons');
   if (result.options.engine === 'camunda8') {
-    const { naive, floor } = (result as Camunda8BenchmarkResult).comparisons;
+    const { naive, floor } = (result as Camunda8BenchmarkResult).comparisons ?? {};
     if (naive) {
       comparisonRow(`naive loop (official client, ${naive.concurrency} in flight)`, naive);
       row(
@@ -101,7 +101,7 @@ export function formatEngineReport(result: AnyEngineResult, smaller?: AnyEngineR
       row('  429s waited out / refused', `${level.throttled} / ${level.refused}`);
     }
   } else {
-    const { naive, engineBatch } = (result as Camunda7BenchmarkResult).comparisons;
+    const { naive, engineBatch } = (result as Camunda7BenchmarkResult).comparisons ?? {};
     if (naive) {
       comparisonRow(`naive loop (DELETE per instance, ${naive.concurrency} in flight)`, naive);
       row('queries / deleted / failed calls', `${naive.queries} / ${naive.deleted} / ${naive.failedCalls}`);
