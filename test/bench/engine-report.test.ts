@@ -15,6 +15,7 @@ function camunda8Result(figures: {
   left?: number;
 }): Camunda8BenchmarkResult {
   return {
+    comparisons: figures.floor === undefined ? undefined : { floor: { itemsPerSecond: figures.floor } },
     options: {
       engine: 'camunda8',
       instances: figures.instances,
@@ -70,6 +71,17 @@ describe("the engine benchmark's targets", () => {
       target: "service's rate ÷ the target's limit ≥ 0.9",
       figure: '0.92×',
       met: true,
+    });
+  });
+
+  it('says so when a throttled target is slower than its own limit', () => {
+    const checks = engineTargetChecks(
+      camunda8Result({ instances: 100, targetRate: 500, service: 36, floor: 49 }),
+    );
+    expect(checks[1]).toEqual({
+      target: "service's rate ÷ the target's limit ≥ 0.9",
+      figure: "0.07× (the limit was not reached: the target's own floor is 49 items/s)",
+      met: false,
     });
   });
 
