@@ -80,8 +80,10 @@ export async function runCamunda7Benchmark(options: EngineBenchmarkOptions) {
           )
         ).count,
       compare: async (service) => ({
-        naive: await service.compare(options.instances, () =>
-          naiveLoop(engine, PROCESS.naive, service.config().workerConcurrency),
+        naive: await service.compare(
+          options.instances,
+          () => naiveLoop(engine, PROCESS.naive, service.config().workerConcurrency),
+          (run) => run.deleted,
         ),
         engineBatch: await service.compare(options.instances, () => engineBatch(engine, PROCESS.engineBatch)),
       }),

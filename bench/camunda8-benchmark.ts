@@ -108,8 +108,10 @@ export async function runCamunda8Benchmark(options: EngineBenchmarkOptions) {
         const concurrency = service.config().workerConcurrency;
         const naiveClient = client(target.url, USERS.naive, {});
         return {
-          naive: await service.compare(options.instances, () =>
-            naiveLoop(naiveClient, PROCESS.naive, concurrency),
+          naive: await service.compare(
+            options.instances,
+            () => naiveLoop(naiveClient, PROCESS.naive, concurrency),
+            (run) => run.canceled,
           ),
           floor: await measureFloor(service, seeder, target.url),
         };
