@@ -18,6 +18,7 @@ import type {
   SearchResult,
 } from '#ports/engine-reads.ts';
 import type { DefinitionSummary } from '#ports/process-definition-store.ts';
+import type { Camunda7Keys } from './engine-keys.ts';
 import type { Camunda7Dto, EngineOutcome, EngineRequest } from './item-operations.ts';
 
 /** One request of the service to the engine, retried and classified by the engine (camunda7-engine.ts). */
@@ -140,21 +141,26 @@ function instanceState(state: string | null | undefined): ProcessInstanceResult[
 }
 
 /**
- * The console's and the CLI's reads on a Camunda 7 engine. Camunda 8's wire names records by keys;
- * a Camunda 7 record's key fields carry its string id (`processDefinitionKey` the definition id
- * `order:2:…`, `processDefinitionId` the BPMN process id, which Camunda 7 calls the definition key).
+ * The console's and the CLI's reads on a Camunda 7 engine. Camunda 8's wire names records by numeric
+ * keys: a Camunda 7 record's key fields carry the surrogate keys of its string ids and the ids stand
+ * beside them (`processDefinitionKey` and `processDefinitionEngineId` the definition id `order:2:…`;
+ * `processDefinitionId` is the BPMN process id, which Camunda 7 calls the definition key). A key
+ * field of a filter or a path takes either (engine-keys.ts).
  * Searches take Camunda 8's filters as far as the engine's queries have them: equality (a value, `$eq`,
  * `$in`) on the fields each search names; other fields and operators are refused by name (400).
  * Instances are read from the history, which holds running and finished ones alike.
  */
 export class Camunda7Reads implements EngineReads {
-  constructor(private readonly request: ServiceRequest) {}
+  constructor(
+    private readonly request: ServiceRequest,
+    private readonly keys: Camunda7Keys,
+  ) {}
 
   async searchProcessDefinitions(
     request: ProcessDefinitionSearch,
     scope: InstanceScope,
   ): Promise<SearchResult<ProcessDefinitionResult>> {
-    return await searchProcessDefinitions(
+    const found = await searchProcessDefinitions(
       {
         listDefinitions: async ({ cursor }) => {
           const first = Number(cursor ?? 0);
@@ -171,26 +177,27 @@ export class Camunda7Reads implements EngineReads {
       request,
       (definition) => isInScope(scope, definition),
     );
+    return { ...found, items: await this.keys.keyed(found.items) };
   }
 
   async getProcessDefinition(processDefinitionKey: string) {
     const found = await this.one<Camunda7Dto['ProcessDefinitionDto']>(
-      `/process-definition/${encodeURIComponent(processDefinitionKey)}`,
+      `/process-definition/${encodeURIComponent(await this.keys.idOf(processDefinitionKey))}`,
     );
     if (!found) return undefined;
     const summary = definitionSummary(found);
-    return {
+    return await this.keyedOne({
       ...summary,
       name: summary.name ?? null,
       versionTag: summary.versionTag ?? null,
       hasStartForm: false,
       state: found.suspended ? ('DRAINING' as const) : ('ACTIVE' as const),
-    };
+    });
   }
 
   async getProcessDefinitionXml(processDefinitionKey: string) {
     const found = await this.one<Camunda7Dto['ProcessDefinitionDiagramDto']>(
-      `/process-definition/${encodeURIComponent(processDefinitionKey)}/xml`,
+      `/process-definition/${encodeURIComponent(await this.keys.idOf(processDefinitionKey))}/xml`,
     );
     return found?.bpmn20Xml ?? undefined;
   }
@@ -211,7 +218,7 @@ export class Camunda7Reads implements EngineReads {
     }
     const found = await this.value<Camunda7Dto['ActivityStatisticsResultDto'][]>({
       method: 'GET',
-      path: `/process-definition/${encodeURIComponent(processDefinitionKey)}/statistics?incidents=true`,
+      path: `/process-definition/${encodeURIComponent(await this.keys.idOf(processDefinitionKey))}/statistics?incidents=true`,
     });
     return {
       items: found.map((activity) => ({
@@ -257,9 +264,9 @@ export class Camunda7Reads implements EngineReads {
       if (!query) throw new InvalidArgumentError(`filter.state: '${value}' is not a process instance state`);
       return query;
     });
-    const ids = equalValues('processInstanceKey', processInstanceKey);
-    const definitionIds = equalValues('processDefinitionKey', processDefinitionKey);
-    const parents = equalValues('parentProcessInstanceKey', parentProcessInstanceKey);
+    const ids = await this.idsIn('processInstanceKey', processInstanceKey);
+    const definitionIds = await this.idsIn('processDefinitionKey', processDefinitionKey);
+    const parents = await this.idsIn('parentProcessInstanceKey', parentProcessInstanceKey);
     if ((definitionIds?.length ?? 0) > 1 || (parents?.length ?? 0) > 1 || (states?.length ?? 0) > 1) {
       throw new InvalidArgumentError(
         'filter: a Camunda 7 engine is searched by one processDefinitionKey, parentProcessInstanceKey and state at a time',
@@ -306,17 +313,20 @@ export class Camunda7Reads implements EngineReads {
     ]);
     const withIncident = await this.withIncidents(page.map((instance) => String(instance.id)));
     return {
-      items: page.map((instance) => instanceResult(instance, withIncident.has(String(instance.id)))),
+      items: await this.keys.keyed(
+        page.map((instance) => instanceResult(instance, withIncident.has(String(instance.id)))),
+      ),
       page: pageOf(count.count ?? 0, first, page.length),
     };
   }
 
   async getProcessInstance(processInstanceKey: string) {
+    const id = await this.keys.idOf(processInstanceKey);
     const found = await this.one<Camunda7Dto['HistoricProcessInstanceDto']>(
-      `/history/process-instance/${encodeURIComponent(processInstanceKey)}`,
+      `/history/process-instance/${encodeURIComponent(id)}`,
     );
     if (!found) return undefined;
-    return instanceResult(found, (await this.withIncidents([processInstanceKey])).size > 0);
+    return await this.keyedOne(instanceResult(found, (await this.withIncidents([id])).size > 0));
   }
 
   async searchIncidents(
@@ -351,8 +361,7 @@ export class Camunda7Reads implements EngineReads {
         `filter.tenantId: a Camunda 7 engine's incident search takes tenant ids, not the records of no tenant ('${DEFAULT_TENANT}'); name the tenants`,
       );
     }
-    const single = (field: string, value: unknown) => {
-      const values = equalValues(field, value);
+    const single = (field: string, values: string[] | undefined) => {
       if ((values?.length ?? 0) > 1)
         throw new InvalidArgumentError(
           `filter.${field}: a Camunda 7 engine is searched by one value of it at a time`,
@@ -361,11 +370,17 @@ export class Camunda7Reads implements EngineReads {
     };
     const params = new URLSearchParams(
       Object.entries({
-        incidentId: single('incidentKey', incidentKey),
-        processInstanceId: single('processInstanceKey', processInstanceKey),
-        processDefinitionId: single('processDefinitionKey', processDefinitionKey),
-        incidentType: single('errorType', errorType),
-        activityId: single('elementId', elementId),
+        incidentId: single('incidentKey', await this.idsIn('incidentKey', incidentKey)),
+        processInstanceId: single(
+          'processInstanceKey',
+          await this.idsIn('processInstanceKey', processInstanceKey),
+        ),
+        processDefinitionId: single(
+          'processDefinitionKey',
+          await this.idsIn('processDefinitionKey', processDefinitionKey),
+        ),
+        incidentType: single('errorType', equalValues('errorType', errorType)),
+        activityId: single('elementId', equalValues('elementId', elementId)),
         processDefinitionKeyIn: narrowed.keys?.join(','),
         tenantIdIn: narrowed.tenants?.join(','),
       }).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -380,15 +395,19 @@ export class Camunda7Reads implements EngineReads {
     ]);
     const keys = await this.definitionKeys(page.map((incident) => String(incident.processDefinitionId)));
     return {
-      items: page.map((incident) => incidentResult(incident, keys)),
+      items: await this.keys.keyed(page.map((incident) => incidentResult(incident, keys))),
       page: pageOf(count.count ?? 0, first, page.length),
     };
   }
 
   async getIncident(incidentKey: string) {
-    const found = await this.one<Camunda7Dto['IncidentDto']>(`/incident/${encodeURIComponent(incidentKey)}`);
+    const found = await this.one<Camunda7Dto['IncidentDto']>(
+      `/incident/${encodeURIComponent(await this.keys.idOf(incidentKey))}`,
+    );
     if (!found) return undefined;
-    return incidentResult(found, await this.definitionKeys([String(found.processDefinitionId)]));
+    return await this.keyedOne(
+      incidentResult(found, await this.definitionKeys([String(found.processDefinitionId)])),
+    );
   }
 
   async searchJobs(request: JobSearch, scope: InstanceScope): Promise<SearchResult<JobSearchItem>> {
@@ -401,9 +420,9 @@ export class Camunda7Reads implements EngineReads {
       scope,
     );
     if (!narrowed) return emptySearchResult();
-    const instances = equalValues('processInstanceKey', processInstanceKey);
-    const definitionIds = equalValues('processDefinitionKey', processDefinitionKey);
-    const ids = equalValues('jobKey', jobKey);
+    const instances = await this.idsIn('processInstanceKey', processInstanceKey);
+    const definitionIds = await this.idsIn('processDefinitionKey', processDefinitionKey);
+    const ids = await this.idsIn('jobKey', jobKey);
     if ((instances?.length ?? 0) > 1 || (definitionIds?.length ?? 0) > 1) {
       throw new InvalidArgumentError(
         'filter: a Camunda 7 engine is searched by one processInstanceKey and processDefinitionKey at a time',
@@ -433,7 +452,20 @@ export class Camunda7Reads implements EngineReads {
       }),
       this.value<Camunda7Dto['CountResultDto']>({ method: 'POST', path: '/job/count', body: query }),
     ]);
-    return { items: page.map(jobResult), page: pageOf(count.count ?? 0, first, page.length) };
+    return {
+      items: await this.keys.keyed(page.map(jobResult)),
+      page: pageOf(count.count ?? 0, first, page.length),
+    };
+  }
+
+  /** The engine ids a key field of a filter asks equality with: keys this service answered, or ids. */
+  private async idsIn(field: string, value: unknown): Promise<string[] | undefined> {
+    const values = equalValues(field, value);
+    return values && (await this.keys.idsOf(values));
+  }
+
+  private async keyedOne<T extends object>(record: T): Promise<T> {
+    return (await this.keys.keyed([record]))[0];
   }
 
   /** The ids among these instances that have an open incident: one history query. */
