@@ -335,6 +335,10 @@ export class Camunda7Engine implements Engine {
     );
   }
 
+  async engineIdsOf(keys: readonly string[]): Promise<string[]> {
+    return await this.keys.idsOf(keys);
+  }
+
   /** The console's and the CLI's reads of this engine (functions/ports/engine-reads.ts), through its calls. */
   reads(): Camunda7Reads {
     return new Camunda7Reads(async (request) => {
