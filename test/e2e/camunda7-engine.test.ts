@@ -204,9 +204,10 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
  * A batch's items as the service's item search answers them, after Camunda's official client with
  * strict response validation took the same answer: numeric keys, the engine's ids beside them.
  */
-async function itemsOf(batchOperationKey: string) {
+async function itemsOf(batchOperationKey: string, camundaType = true) {
   const search = { filter: { batchOperationKey }, page: { limit: 100 } };
-  await strictCamundaClient(runtime.url).searchBatchOperationItems(search, NOW);
+  // Camunda's enum of batch types lacks the extension types: a strict client refuses their items whatever their keys.
+  if (camundaType) await strictCamundaClient(runtime.url).searchBatchOperationItems(search, NOW);
   const { body } = await api.post('/v2/batch-operation-items/search', search);
   const items = body.items as {
     itemKey: string;
@@ -242,7 +243,7 @@ async function batchWithOneFailure(
     operationsCompletedCount: expected.total - 1,
     operationsFailedCount: 1,
   });
-  const items = await itemsOf(created.body.batchOperationKey);
+  const items = await itemsOf(created.body.batchOperationKey, !path.startsWith('/v2/extensions/'));
   expect(items.filter((item) => item.state === 'FAILED')).toEqual([
     expect.objectContaining({ processInstanceEngineId: expected.failed, errorMessage: expected.message }),
   ]);
@@ -364,14 +365,7 @@ describe("the engine's records through the service's read routes, on a Camunda 7
     // Prepare: an incident on the first instance.
     const definition = await operaton.deploy('c7-review.bpmn', 'c7-e2e-reads');
     const instances = await operaton.startInstances('c7-e2e-reads', 2);
-    const [execution] = await operaton.call<{ id: string }[]>('POST', '/execution', {
-      processInstanceId: instances[0],
-      activityId: 'wait',
-    });
-    await operaton.call('POST', `/execution/${execution.id}/create-incident`, {
-      incidentType: 'review-failed',
-      message: 'the reviewer is away',
-    });
+    await operaton.createIncident(instances[0], 'wait', 'the reviewer is away');
     const strict = strictCamundaClient(runtime.url);
 
     // Act: each read through the strict client (it throws on a key that breaks Camunda's pattern),

@@ -379,7 +379,13 @@ export class Camunda7Reads implements EngineReads {
           'processDefinitionKey',
           await this.idsIn('processDefinitionKey', processDefinitionKey),
         ),
-        incidentType: single('errorType', equalValues('errorType', errorType)),
+        // Camunda 8's JOB_NO_RETRIES is Camunda 7's failed job; another value is taken as Camunda 7's type.
+        incidentType: single(
+          'errorType',
+          equalValues('errorType', errorType)?.map((value) =>
+            value === 'JOB_NO_RETRIES' ? 'failedJob' : value,
+          ),
+        ),
         activityId: single('elementId', equalValues('elementId', elementId)),
         processDefinitionKeyIn: narrowed.keys?.join(','),
         tenantIdIn: narrowed.tenants?.join(','),
@@ -553,14 +559,27 @@ function instanceResult(
   };
 }
 
-function incidentResult(incident: Camunda7Dto['IncidentDto'], keys: Map<string, string>): IncidentResult {
+/**
+ * Camunda 8's IncidentErrorTypeEnum for Camunda 7's incident types: a failed job or external task is
+ * a job out of retries; a custom type is UNKNOWN (its name stays in the `incidentType` extension field).
+ */
+const ERROR_TYPES: Record<string, IncidentResult['errorType']> = {
+  failedJob: 'JOB_NO_RETRIES',
+  failedExternalTask: 'JOB_NO_RETRIES',
+};
+
+function incidentResult(
+  incident: Camunda7Dto['IncidentDto'],
+  keys: Map<string, string>,
+): IncidentResult & { incidentType: string } {
   return {
     incidentKey: String(incident.id),
     processDefinitionId:
       keys.get(String(incident.processDefinitionId)) ?? String(incident.processDefinitionId),
     processDefinitionKey: String(incident.processDefinitionId),
     processInstanceKey: String(incident.processInstanceId),
-    errorType: String(incident.incidentType),
+    errorType: ERROR_TYPES[String(incident.incidentType)] ?? 'UNKNOWN',
+    incidentType: String(incident.incidentType),
     errorMessage: incident.incidentMessage ?? '',
     elementId: String(incident.activityId),
     elementInstanceKey: String(incident.executionId),

@@ -5,7 +5,7 @@ import type { EngineIdMap } from '#ports/engine-id-map.ts';
 const KIND = 'camunda7';
 
 /** Camunda 8's key fields a read of a Camunda 7 engine fills, each with its extension field for the engine's id. */
-const KEY_FIELDS = [
+export const KEY_FIELDS = [
   'processInstanceKey',
   'processDefinitionKey',
   'parentProcessInstanceKey',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
 import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
 import type { Camunda7Reads } from '#adapters/camunda7/camunda7-reads.ts';
+import { engineIdField, KEY_FIELDS } from '#adapters/camunda7/engine-keys.ts';
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import { InvalidArgumentError } from '#domain/errors.ts';
 import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
@@ -38,24 +39,13 @@ afterAll(async () => {
 /** The engine's id a record carries beside its key field (`processInstance` → `processInstanceEngineId`). */
 const engineIdOf = (record: object, name: string) => (record as Record<string, unknown>)[`${name}EngineId`];
 
-/** Camunda 8's key fields, which a strict Camunda 8 client checks against its key pattern. */
-const KEY_FIELDS = [
-  'processInstanceKey',
-  'processDefinitionKey',
-  'parentProcessInstanceKey',
-  'rootProcessInstanceKey',
-  'incidentKey',
-  'jobKey',
-  'elementInstanceKey',
-];
-
 /** Every key field of the records is numeric (or null), and the engine's id stands in its `…EngineId` field. */
 function expectNumericKeys(records: readonly object[]) {
   for (const record of records as Record<string, unknown>[]) {
     for (const field of KEY_FIELDS.filter((name) => typeof record[name] === 'string')) {
       expect(record[field]).toMatch(CAMUNDA_KEY_PATTERN);
-      expect(record[`${field.slice(0, -3)}EngineId`]).toEqual(expect.any(String));
-      expect(record[`${field.slice(0, -3)}EngineId`]).not.toMatch(CAMUNDA_KEY_PATTERN);
+      expect(record[engineIdField(field)]).toEqual(expect.any(String));
+      expect(record[engineIdField(field)]).not.toMatch(CAMUNDA_KEY_PATTERN);
     }
   }
 }
@@ -168,14 +158,7 @@ describe('process instances of a Camunda 7 engine', () => {
 describe('incidents and jobs of a Camunda 7 engine', () => {
   it('are searched per instance, with the BPMN process id and the engine ids as keys', async () => {
     // Prepare: an incident on the first instance's execution.
-    const [execution] = await operaton.call<{ id: string }[]>('POST', '/execution', {
-      processInstanceId: instances[0],
-      activityId: 'wait',
-    });
-    await operaton.call('POST', `/execution/${execution.id}/create-incident`, {
-      incidentType: 'review-failed',
-      message: 'the reviewer is away',
-    });
+    await operaton.createIncident(instances[0], 'wait', 'the reviewer is away');
 
     // Act
     const incidents = await reads.searchIncidents({ filter: { processInstanceKey: instances[0] } }, ANYTHING);
@@ -188,7 +171,8 @@ describe('incidents and jobs of a Camunda 7 engine', () => {
         processInstanceEngineId: instances[0],
         processDefinitionId: 'c7-reads',
         processDefinitionEngineId: review.id,
-        errorType: 'review-failed',
+        errorType: 'UNKNOWN',
+        incidentType: 'review-failed',
         errorMessage: 'the reviewer is away',
         elementId: 'wait',
         state: 'ACTIVE',
