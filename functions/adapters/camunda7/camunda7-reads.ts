@@ -168,16 +168,21 @@ export class Camunda7Reads implements EngineReads {
             method: 'GET',
             path: `/process-definition?sortBy=id&sortOrder=asc&firstResult=${first}&maxResults=${DEFINITIONS_PAGE}`,
           });
+          // Keyed before the service's search, so that its filter and sort see the keys a client sees.
           return {
-            definitions: page.map(definitionSummary),
+            definitions: await this.keys.keyed(page.map(definitionSummary)),
             ...(page.length < DEFINITIONS_PAGE ? {} : { cursor: String(first + DEFINITIONS_PAGE) }),
           };
         },
       },
-      request,
+      await this.definitionKeysIn(request),
       (definition) => isInScope(scope, definition),
     );
-    return { ...found, items: await this.keys.keyed(found.items) };
+    const ids = await this.keys.idsOf(found.items.map((definition) => definition.processDefinitionKey));
+    return {
+      ...found,
+      items: found.items.map((definition, i) => ({ ...definition, processDefinitionEngineId: ids[i] })),
+    };
   }
 
   async getProcessDefinition(processDefinitionKey: string) {
@@ -462,6 +467,22 @@ export class Camunda7Reads implements EngineReads {
       items: await this.keys.keyed(page.map(jobResult)),
       page: pageOf(count.count ?? 0, first, page.length),
     };
+  }
+
+  /** A definition search whose `processDefinitionKey` (a value, `$eq` or `$in`) names keys, as the keyed definitions carry. */
+  private async definitionKeysIn(request: ProcessDefinitionSearch): Promise<ProcessDefinitionSearch> {
+    const asked = request.filter?.processDefinitionKey;
+    if (asked === undefined) return request;
+    const one = async (value: string) => (await this.keys.asKeys([value]))[0];
+    const translated =
+      typeof asked === 'string'
+        ? await one(asked)
+        : typeof asked.$eq === 'string'
+          ? { ...asked, $eq: await one(asked.$eq) }
+          : Array.isArray(asked.$in)
+            ? { ...asked, $in: await this.keys.asKeys(asked.$in) }
+            : asked;
+    return { ...request, filter: { ...request.filter, processDefinitionKey: translated } };
   }
 
   /** The engine ids a key field of a filter asks equality with: keys this service answered, or ids. */

@@ -1,4 +1,4 @@
-import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
+import { CAMUNDA_KEY_PATTERN, surrogateKey } from '#domain/surrogate-key.ts';
 import type { EngineIdMap } from '#ports/engine-id-map.ts';
 
 /** The kind the map hashes Camunda 7's ids under: the engine draws every entity's id from one generator, so one kind. */
@@ -40,6 +40,15 @@ export class Camunda7Keys {
     const keys = values.filter((value) => CAMUNDA_KEY_PATTERN.test(value));
     const ids = keys.length === 0 ? new Map<string, string>() : await this.map.idsOf(keys);
     return values.map((value) => ids.get(value) ?? value);
+  }
+
+  /**
+   * The keys these values name, for matching records already keyed: a key this service handed out as
+   * it is, an engine id as its key (not remembered: matching hands nothing out).
+   */
+  async asKeys(values: readonly string[]): Promise<string[]> {
+    const ids = await this.idsOf(values);
+    return values.map((value, i) => (ids[i] !== value ? value : surrogateKey(KIND, value)));
   }
 
   async idOf(value: string): Promise<string> {

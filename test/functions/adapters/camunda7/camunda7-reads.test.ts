@@ -73,6 +73,10 @@ describe('process definitions of a Camunda 7 engine', () => {
     expect(found.page.totalItems).toBe(1);
     expect(await reads.getProcessDefinition(review.id)).toEqual(found.items[0]);
     expect(await reads.getProcessDefinition(found.items[0].processDefinitionKey)).toEqual(found.items[0]);
+    for (const processDefinitionKey of [found.items[0].processDefinitionKey, review.id]) {
+      const byKey = await reads.searchProcessDefinitions({ filter: { processDefinitionKey } }, ANYTHING);
+      expect(byKey.items).toEqual(found.items);
+    }
     expect(await reads.getProcessDefinition('4026742180350563191')).toBeUndefined();
     expect(await reads.getProcessDefinition('c7-reads:9:none')).toBeUndefined();
   });
