@@ -6,6 +6,7 @@ import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
+import { DynamoEngineIdMap } from '#adapters/dynamodb/engine-id-map.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
@@ -107,7 +108,12 @@ export function engine(): Engine {
       ? // Its connection from the official client's own CAMUNDA_* variables (docs/engines.md).
         camunda8EngineFromEnvironment(process.env, external)
       : config.ENGINE === 'camunda7'
-        ? camunda7EngineFromEnvironment(process.env, external)
+        ? // Its ids' surrogate keys beside the key counters (functions/adapters/camunda7/engine-keys.ts).
+          camunda7EngineFromEnvironment(
+            process.env,
+            external,
+            new DynamoEngineIdMap(dynamoDocumentClient(), config.KEY_SEQUENCES_TABLE),
+          )
         : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
   return cachedEngine;
 }

@@ -123,6 +123,12 @@ export interface Engine {
    * chunk and by the accounting of a chunk without its worker alike, so the two cannot disagree.
    */
   appliedBy(batch: EngineBatch, items: readonly EngineItem[]): Promise<boolean[]>;
+  /**
+   * The engine's own ids of keys it handed out, in their order, where its ids are not Camunda 8's
+   * numeric keys (Camunda 7's strings): shown beside the keys, e.g. in the batch item search. Absent
+   * where the keys are the engine's own.
+   */
+  engineIdsOf?(keys: readonly string[]): Promise<string[]>;
   /** The definition and tenant of each existing instance among the keys (absent ones left out), in as few requests as the engine allows. */
   describeInstances(processInstanceKeys: readonly string[]): Promise<Map<string, InstanceRef>>;
 }

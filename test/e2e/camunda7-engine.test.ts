@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
+import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import { runBatchopsInProcess } from '../cli/run-batchops.ts';
 import { apiClient, DEMO_CREDENTIALS, eventually } from '../helpers/api-client.ts';
+import { strictCamundaClient } from '../helpers/camunda-sdk.ts';
 import {
   type DynamoFaults,
   firstChunkRecordingLost,
@@ -47,6 +49,9 @@ afterAll(async () => {
   await operaton?.dispose();
 });
 
+/** Read now: the service is strongly consistent, so no client-side waiting for eventual consistency. */
+const NOW = { consistency: { waitUpToMs: 0 } };
+
 const running = async (processDefinitionKey: string) =>
   (await operaton.call<{ id: string }[]>('POST', '/process-instance', { processDefinitionKey }))
     .map((instance) => instance.id)
@@ -77,14 +82,10 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
       operationsCompletedCount: 10,
       operationsFailedCount: 1,
     });
-    const { body } = await api.post('/v2/batch-operation-items/search', {
-      filter: { batchOperationKey: created.body.batchOperationKey },
-      page: { limit: 100 },
-    });
-    const items = body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
-    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...matching, finished].sort());
+    const items = await itemsOf(created.body.batchOperationKey);
+    expect(items.map((item) => item.processInstanceEngineId).sort()).toEqual([...matching, finished].sort());
     const failed = items.filter((item) => item.state === 'FAILED');
-    expect(failed.map((item) => item.processInstanceKey)).toEqual([finished]);
+    expect(failed.map((item) => item.processInstanceEngineId)).toEqual([finished]);
     // Operaton's own message for an instance that is no longer running.
     expect(failed[0].errorMessage).toContain(finished);
     expect(await running('c7-e2e-cancel')).toEqual([]);
@@ -199,13 +200,29 @@ describe('a cancellation batch on a Camunda 7 engine', () => {
   });
 });
 
-/** A batch's items as the service's item search answers them. */
-async function itemsOf(batchOperationKey: string) {
-  const { body } = await api.post('/v2/batch-operation-items/search', {
-    filter: { batchOperationKey },
-    page: { limit: 100 },
-  });
-  return body.items as { processInstanceKey: string; state: string; errorMessage: string | null }[];
+/**
+ * A batch's items as the service's item search answers them, after Camunda's official client with
+ * strict response validation took the same answer: numeric keys, the engine's ids beside them.
+ */
+async function itemsOf(batchOperationKey: string, camundaType = true) {
+  const search = { filter: { batchOperationKey }, page: { limit: 100 } };
+  // Camunda's enum of batch types lacks the extension types: a strict client refuses their items whatever their keys.
+  if (camundaType) await strictCamundaClient(runtime.url).searchBatchOperationItems(search, NOW);
+  const { body } = await api.post('/v2/batch-operation-items/search', search);
+  const items = body.items as {
+    itemKey: string;
+    itemEngineId: string;
+    processInstanceKey: string;
+    processInstanceEngineId: string;
+    state: string;
+    errorMessage: string | null;
+  }[];
+  for (const item of items) {
+    expect(item.itemKey).toMatch(CAMUNDA_KEY_PATTERN);
+    expect(item.processInstanceKey).toMatch(CAMUNDA_KEY_PATTERN);
+    expect(item.processInstanceEngineId).not.toMatch(CAMUNDA_KEY_PATTERN);
+  }
+  return items;
 }
 
 /**
@@ -226,9 +243,9 @@ async function batchWithOneFailure(
     operationsCompletedCount: expected.total - 1,
     operationsFailedCount: 1,
   });
-  const items = await itemsOf(created.body.batchOperationKey);
+  const items = await itemsOf(created.body.batchOperationKey, !path.startsWith('/v2/extensions/'));
   expect(items.filter((item) => item.state === 'FAILED')).toEqual([
-    expect.objectContaining({ processInstanceKey: expected.failed, errorMessage: expected.message }),
+    expect.objectContaining({ processInstanceEngineId: expected.failed, errorMessage: expected.message }),
   ]);
   return items;
 }
@@ -257,7 +274,7 @@ describe('migration, modification and restart batches on a Camunda 7 engine', ()
     );
 
     // Assess: done on the engine
-    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...instances].sort());
+    expect(items.map((item) => item.processInstanceEngineId).sort()).toEqual([...instances].sort());
     const running = await operaton.call<{ id: string; definitionId: string }[]>('POST', '/process-instance', {
       processDefinitionKey: 'c7-e2e-migrate',
     });
@@ -344,43 +361,72 @@ describe('migration, modification and restart batches on a Camunda 7 engine', ()
 });
 
 describe("the engine's records through the service's read routes, on a Camunda 7 engine", () => {
-  it('answers definition, XML and instance reads from the engine, keyed by its string ids', async () => {
-    // Prepare
+  it("answers definition, XML, instance, incident and job reads with numeric keys that a strict Camunda 8 client takes, the engine's ids beside them", async () => {
+    // Prepare: an incident on the first instance.
     const definition = await operaton.deploy('c7-review.bpmn', 'c7-e2e-reads');
     const instances = await operaton.startInstances('c7-e2e-reads', 2);
+    await operaton.createIncident(instances[0], 'wait', 'the reviewer is away');
+    const strict = strictCamundaClient(runtime.url);
 
-    // Act
-    const definitions = await api.post('/v2/process-definitions/search', {
-      filter: { processDefinitionId: 'c7-e2e-reads' },
-    });
-    const xml = await fetch(
-      `${runtime.url}/v2/process-definitions/${encodeURIComponent(definition.id)}/xml`,
-      {
-        headers: { authorization: DEMO_CREDENTIALS },
-      },
+    // Act: each read through the strict client (it throws on a key that breaks Camunda's pattern),
+    // and the same answer as it is on the wire.
+    const definitions = await strict.searchProcessDefinitions(
+      { filter: { processDefinitionId: 'c7-e2e-reads' } },
+      NOW,
     );
+    const definitionKey = definitions.items[0].processDefinitionKey;
+    await strict.getProcessDefinition({ processDefinitionKey: definitionKey }, NOW);
+    await strict.searchIncidents({ filter: { processDefinitionId: 'c7-e2e-reads' } }, NOW);
+    await strict.searchJobs({ filter: { processDefinitionId: 'c7-e2e-reads' } }, NOW);
     const search = await api.post('/v2/process-instances/search', {
       filter: { processDefinitionId: 'c7-e2e-reads', state: 'ACTIVE' },
     });
-    const one = await api.get(`/v2/process-instances/${instances[0]}`);
+    await strict.searchProcessInstances(
+      { filter: { processDefinitionId: 'c7-e2e-reads', state: 'ACTIVE' } },
+      NOW,
+    );
+    const first = search.body.items.find(
+      (instance: { processInstanceEngineId: string }) => instance.processInstanceEngineId === instances[0],
+    );
+    await strict.getProcessInstance({ processInstanceKey: first.processInstanceKey }, NOW);
+    const byKey = await api.get(`/v2/process-instances/${first.processInstanceKey}`);
+    const byId = await api.get(`/v2/process-instances/${instances[0]}`);
+    const unknown = await api.get('/v2/process-instances/4026742180350563191');
+    const xml = await fetch(`${runtime.url}/v2/process-definitions/${definitionKey}/xml`, {
+      headers: { authorization: DEMO_CREDENTIALS },
+    });
+    const incidents = await api.post('/v2/incidents/search', {
+      filter: { processInstanceKey: instances[0] },
+    });
 
     // Assess
-    expect(definitions.status).toBe(200);
-    expect(definitions.body.items).toEqual([
-      expect.objectContaining({ processDefinitionKey: definition.id, processDefinitionId: 'c7-e2e-reads' }),
-    ]);
+    expect(definitions.items[0]).toMatchObject({ processDefinitionId: 'c7-e2e-reads' });
+    expect(definitionKey).toMatch(CAMUNDA_KEY_PATTERN);
     expect(xml.status).toBe(200);
     expect(await xml.text()).toContain('<bpmn:process id="c7-e2e-reads"');
-    expect(search.status).toBe(200);
     expect(
-      search.body.items.map((instance: { processInstanceKey: string }) => instance.processInstanceKey),
+      search.body.items.map(
+        (instance: { processInstanceEngineId: string }) => instance.processInstanceEngineId,
+      ),
     ).toEqual([...instances].sort());
-    expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({
-      processInstanceKey: instances[0],
+    expect(first).toMatchObject({
+      processInstanceKey: expect.stringMatching(CAMUNDA_KEY_PATTERN),
+      processDefinitionKey: definitionKey,
+      processDefinitionEngineId: definition.id,
       state: 'ACTIVE',
-      processDefinitionKey: definition.id,
     });
+    expect(byKey.status).toBe(200);
+    expect(byKey.body).toEqual(first);
+    expect(byId.body).toEqual(first);
+    expect(unknown.status).toBe(404);
+    expect(incidents.body.items).toEqual([
+      expect.objectContaining({
+        incidentKey: expect.stringMatching(CAMUNDA_KEY_PATTERN),
+        processInstanceKey: first.processInstanceKey,
+        processInstanceEngineId: instances[0],
+        errorMessage: 'the reviewer is away',
+      }),
+    ]);
   });
 });
 

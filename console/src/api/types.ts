@@ -69,6 +69,9 @@ export interface BatchItem {
   batchOperationKey: string;
   itemKey: string;
   processInstanceKey: string;
+  /** A Camunda 7 engine's own ids beside the numeric keys (docs/engines.md). */
+  itemEngineId?: string;
+  processInstanceEngineId?: string;
   state: ItemState;
   processedDate: string | null;
   errorMessage: string | null;
@@ -108,6 +111,8 @@ export interface CreatedBatch {
 
 export interface ProcessDefinition {
   processDefinitionKey: string;
+  /** A Camunda 7 engine's definition id (`order:2:…`) beside the numeric key. */
+  processDefinitionEngineId?: string;
   processDefinitionId: string;
   name: string | null;
   version: number;
@@ -117,6 +122,8 @@ export interface ProcessDefinition {
 
 export interface ProcessInstance {
   processInstanceKey: string;
+  /** A Camunda 7 engine's instance id beside the numeric key. */
+  processInstanceEngineId?: string;
   processDefinitionId: string;
   processDefinitionName: string;
   processDefinitionVersion: number;

@@ -85,7 +85,10 @@ export function Wizard() {
                 ? // Camunda 7's process instance query names one definition version by its id.
                   {
                     ...current,
-                    camunda7Query: JSON.stringify({ processDefinitionId: definition.processDefinitionKey }),
+                    camunda7Query: JSON.stringify({
+                      processDefinitionId:
+                        definition.processDefinitionEngineId ?? definition.processDefinitionKey,
+                    }),
                   }
                 : {
                     ...current,

@@ -19,9 +19,11 @@ import type {
   SelectionPart,
   SelectionStats,
 } from '#ports/engine.ts';
+import type { EngineIdMap } from '#ports/engine-id-map.ts';
 import { type Camunda7Connection, camunda7ConnectionFromEnvironment } from './camunda7-config.ts';
 import { Camunda7Reads } from './camunda7-reads.ts';
 import { classifyEngineAnswer, type EngineAnswer } from './engine-answers.ts';
+import { Camunda7Keys } from './engine-keys.ts';
 import {
   type Camunda7Dto,
   type EngineOutcome,
@@ -53,7 +55,8 @@ type Refusal = Extract<EngineAnswer, { kind: 'refused' }>;
  * the engine's own query language read once per batch, execution by its synchronous per-item
  * endpoints, each item's outcome with the engine's message. The engine has no "only if this batch has
  * not", so it does not mark items: the worker records an item as sent before `applyItems` and asks
- * `appliedBy` on a redelivery. Ids are the engine's strings, not numeric keys.
+ * `appliedBy` on a redelivery. The engine's ids are strings; the items it selects carry their numeric
+ * surrogate keys (engine-keys.ts), which apply, appliedBy and describeInstances turn back into ids.
  */
 export class Camunda7Engine implements Engine {
   readonly kind = 'camunda7' as const;
@@ -62,11 +65,14 @@ export class Camunda7Engine implements Engine {
   private readonly pageSize: number;
   private readonly authorization: string;
   private reachable: Promise<void> | undefined;
+  private readonly keys: Camunda7Keys;
 
   constructor(
     private readonly connection: Camunda7Connection,
     private readonly settings: Camunda7EngineSettings,
+    ids: EngineIdMap,
   ) {
+    this.keys = new Camunda7Keys(ids);
     this.pageSize = settings.pageSize ?? CAMUNDA7_PAGE_SIZE;
     this.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString('base64')}`;
   }
@@ -93,8 +99,8 @@ export class Camunda7Engine implements Engine {
   /**
    * A selection in Camunda 7's terms: the filter is the body of the type's query (e.g. a process
    * instance query: `processDefinitionKey`, `businessKey`, `activityIdIn`, `variables`, `withIncident`,
-   * `suspended`, `tenantIdIn`, ...), which the engine itself checks when the batch reads it; the ids
-   * are the engine's strings. Paging and sorting are the adapter's own.
+   * `suspended`, `tenantIdIn`, ...), which the engine itself checks when the batch reads it; the listed
+   * instances by the engine's ids or the keys this service answered for them. Paging and sorting are the adapter's own.
    */
   validateSelection(
     type: BatchOperationType,
@@ -144,7 +150,9 @@ export class Camunda7Engine implements Engine {
    */
   async validateParameters(type: BatchOperationType, parameters: Record<string, unknown>): Promise<void> {
     if (type !== 'MIGRATE_PROCESS_INSTANCE') return;
-    const target = migrationParametersSchema.parse(parameters).migrationPlan.targetProcessDefinitionKey;
+    const target = await this.keys.idOf(
+      migrationParametersSchema.parse(parameters).migrationPlan.targetProcessDefinitionKey,
+    );
     const outcome = await this.call('service', {
       method: 'GET',
       path: `/process-definition/${encodeURIComponent(target)}`,
@@ -159,7 +167,8 @@ export class Camunda7Engine implements Engine {
   /**
    * Listed instance ids first, unread (one that does not exist fails its item with the engine's 404),
    * then the query's entries that were not listed: their union, each once, as Camunda 7 unions a list
-   * of instances with a query. Pages by firstResult/maxResults in the order of the item id.
+   * of instances with a query. Pages by firstResult/maxResults in the order of the item id. Each item
+   * carries the surrogate keys of its ids, remembered before it is yielded.
    */
   async *selectItems(
     selection: EngineSelection,
@@ -167,8 +176,8 @@ export class Camunda7Engine implements Engine {
     stats: SelectionStats,
   ): AsyncGenerator<EngineItem> {
     const operation = this.operationOf(selection.batchOperationType);
-    const listed = new Set(operation.itemsAreInstances ? (selection.processInstanceKeys ?? []) : []);
-    for (const key of listed) yield { itemKey: key, processInstanceKey: key };
+    const listed = new Set(await this.listedIds(operation, selection));
+    yield* await this.withKeys([...listed].map((id) => ({ itemKey: id, processInstanceKey: id })));
     if (selection.filter === undefined) return;
     const { query } = operation;
     const body = {
@@ -181,10 +190,14 @@ export class Camunda7Engine implements Engine {
         body,
         stats,
       );
-      for (const entry of entries) {
-        const item = { itemKey: String(entry.id), processInstanceKey: String(entry[query.instanceField]) };
-        if (!listed.has(item.itemKey)) yield item;
-      }
+      yield* await this.withKeys(
+        entries
+          .map((entry) => ({
+            itemKey: String(entry.id),
+            processInstanceKey: String(entry[query.instanceField]),
+          }))
+          .filter((item) => !listed.has(item.itemKey)),
+      );
       if (entries.length < this.pageSize) return;
     }
   }
@@ -192,7 +205,8 @@ export class Camunda7Engine implements Engine {
   /**
    * The union's size by the engine's `/count` endpoints: the listed ids, plus the query's count, less
    * the listed ids the query matches too (one count of the query narrowed to them). The sample: the
-   * smallest keys of the listed ids and the query's first page, which holds the query's smallest.
+   * smallest of the listed ids and the query's first page, which holds the query's smallest: the
+   * engine's ids, which people know (the dry run is an extension no Camunda 8 client reads).
    */
   async countItems(
     selection: EngineSelection,
@@ -200,7 +214,7 @@ export class Camunda7Engine implements Engine {
     stats: SelectionStats,
   ): Promise<{ total: number; sample: string[] }> {
     const operation = this.operationOf(selection.batchOperationType);
-    const listed = operation.itemsAreInstances ? (selection.processInstanceKeys ?? []) : [];
+    const listed = await this.listedIds(operation, selection);
     const smallest = (keys: Iterable<string>) => [...new Set(keys)].sort().slice(0, sampleSize);
     if (selection.filter === undefined) return { total: listed.length, sample: smallest(listed) };
     const filter = selection.filter as Record<string, unknown>;
@@ -232,8 +246,9 @@ export class Camunda7Engine implements Engine {
    * one definition): each part in one call; a part refused as a whole is sent again one item at a time,
    * so that the item the engine refuses fails with its reason and the others are done.
    */
-  async applyItems(batch: EngineBatch, items: readonly EngineItem[]): Promise<EngineItemResult[]> {
-    const operation = this.operationOf(batch.batchOperationType);
+  async applyItems(keyed: EngineBatch, keyedItems: readonly EngineItem[]): Promise<EngineItemResult[]> {
+    const operation = this.operationOf(keyed.batchOperationType);
+    const [batch, items] = await Promise.all([this.engineBatch(keyed), this.withIds(keyedItems)]);
     const read = this.reader();
     const sent = new Map<EngineItem, SentItemResult>();
     const parts = await operation.calls(read, batch, items);
@@ -283,8 +298,9 @@ export class Camunda7Engine implements Engine {
     return { state: 'FAILED', errorMessage: detail, errorClass, uncertain };
   }
 
-  async appliedBy(batch: EngineBatch, items: readonly EngineItem[]): Promise<boolean[]> {
-    const operation = this.operationOf(batch.batchOperationType);
+  async appliedBy(keyed: EngineBatch, keyedItems: readonly EngineItem[]): Promise<boolean[]> {
+    const operation = this.operationOf(keyed.batchOperationType);
+    const [batch, items] = await Promise.all([this.engineBatch(keyed), this.withIds(keyedItems)]);
     return await mapWithConcurrency(items, this.settings.concurrency, (item) =>
       this.applied(operation, batch, item),
     );
@@ -292,11 +308,13 @@ export class Camunda7Engine implements Engine {
 
   /**
    * The definition (Camunda 7's definition key, the BPMN process id) and tenant of the instances
-   * among the ids, by one historic query (it knows running and finished instances alike).
+   * among the keys (or ids), by one historic query (it knows running and finished instances alike).
    */
   async describeInstances(processInstanceKeys: readonly string[]): Promise<Map<string, InstanceRef>> {
-    const ids = [...new Set(processInstanceKeys)];
-    if (ids.length === 0) return new Map();
+    const asked = [...new Set(processInstanceKeys)];
+    if (asked.length === 0) return new Map();
+    const ids = await this.keys.idsOf(asked);
+    const keyOf = new Map(ids.map((id, i) => [id, asked[i]]));
     const outcome = await this.call('service', {
       method: 'POST',
       path: `/history/process-instance?maxResults=${ids.length}`,
@@ -308,13 +326,17 @@ export class Camunda7Engine implements Engine {
       );
     return new Map(
       (outcome.value as Camunda7Dto['HistoricProcessInstanceDto'][]).map((instance) => [
-        String(instance.id),
+        keyOf.get(String(instance.id)) ?? String(instance.id),
         {
           processDefinitionId: String(instance.processDefinitionKey),
           tenantId: instance.tenantId ?? '<default>',
         },
       ]),
     );
+  }
+
+  async engineIdsOf(keys: readonly string[]): Promise<string[]> {
+    return await this.keys.idsOf(keys);
   }
 
   /** The console's and the CLI's reads of this engine (functions/ports/engine-reads.ts), through its calls. */
@@ -324,7 +346,40 @@ export class Camunda7Engine implements Engine {
       if (outcome.ok) return outcome;
       const { status, detail, errorClass } = outcome;
       return { ok: false, status, detail, errorClass };
-    });
+    }, this.keys);
+  }
+
+  /** The instances a selection lists, as engine ids (a listed key this service answered is its id). */
+  private async listedIds(operation: ItemOperation, selection: EngineSelection): Promise<string[]> {
+    return operation.itemsAreInstances ? await this.keys.idsOf(selection.processInstanceKeys ?? []) : [];
+  }
+
+  /** Items named by the engine's ids, as the batch stores them: by their surrogate keys. */
+  private async withKeys(items: readonly EngineItem[]): Promise<EngineItem[]> {
+    const keys = await this.keys.keysOf(items.flatMap((item) => [item.itemKey, item.processInstanceKey]));
+    return items.map((_, i) => ({ itemKey: keys[2 * i], processInstanceKey: keys[2 * i + 1] }));
+  }
+
+  /** A batch's items as the engine names them: one read of the map for the group. */
+  private async withIds(items: readonly EngineItem[]): Promise<EngineItem[]> {
+    const ids = await this.keys.idsOf(items.flatMap((item) => [item.itemKey, item.processInstanceKey]));
+    return items.map((_, i) => ({ itemKey: ids[2 * i], processInstanceKey: ids[2 * i + 1] }));
+  }
+
+  /** The batch as the engine's endpoints take it: a migration's target by its definition id. */
+  private async engineBatch(batch: EngineBatch): Promise<EngineBatch> {
+    if (batch.batchOperationType !== 'MIGRATE_PROCESS_INSTANCE') return batch;
+    const parameters = batch.parameters as { migrationPlan: Record<string, unknown> };
+    const target = await this.keys.idOf(
+      migrationParametersSchema.parse(parameters).migrationPlan.targetProcessDefinitionKey,
+    );
+    return {
+      ...batch,
+      parameters: {
+        ...parameters,
+        migrationPlan: { ...parameters.migrationPlan, targetProcessDefinitionKey: target },
+      },
+    };
   }
 
   /** Whether the item shows the operation's effect; a read the engine refuses shows none. */
@@ -448,6 +503,7 @@ function asEntries(value: unknown): QueryEntry[] {
 export function camunda7EngineFromEnvironment(
   env: Record<string, string | undefined>,
   settings: Camunda7EngineSettings,
+  ids: EngineIdMap,
 ): Camunda7Engine {
-  return new Camunda7Engine(camunda7ConnectionFromEnvironment(env), settings);
+  return new Camunda7Engine(camunda7ConnectionFromEnvironment(env), settings, ids);
 }

@@ -18,6 +18,7 @@ import type {
   SearchResult,
 } from '#ports/engine-reads.ts';
 import type { DefinitionSummary } from '#ports/process-definition-store.ts';
+import type { Camunda7Keys } from './engine-keys.ts';
 import type { Camunda7Dto, EngineOutcome, EngineRequest } from './item-operations.ts';
 
 /** One request of the service to the engine, retried and classified by the engine (camunda7-engine.ts). */
@@ -140,21 +141,26 @@ function instanceState(state: string | null | undefined): ProcessInstanceResult[
 }
 
 /**
- * The console's and the CLI's reads on a Camunda 7 engine. Camunda 8's wire names records by keys;
- * a Camunda 7 record's key fields carry its string id (`processDefinitionKey` the definition id
- * `order:2:…`, `processDefinitionId` the BPMN process id, which Camunda 7 calls the definition key).
+ * The console's and the CLI's reads on a Camunda 7 engine. Camunda 8's wire names records by numeric
+ * keys: a Camunda 7 record's key fields carry the surrogate keys of its string ids and the ids stand
+ * beside them (`processDefinitionKey` and `processDefinitionEngineId` the definition id `order:2:…`;
+ * `processDefinitionId` is the BPMN process id, which Camunda 7 calls the definition key). A key
+ * field of a filter or a path takes either (engine-keys.ts).
  * Searches take Camunda 8's filters as far as the engine's queries have them: equality (a value, `$eq`,
  * `$in`) on the fields each search names; other fields and operators are refused by name (400).
  * Instances are read from the history, which holds running and finished ones alike.
  */
 export class Camunda7Reads implements EngineReads {
-  constructor(private readonly request: ServiceRequest) {}
+  constructor(
+    private readonly request: ServiceRequest,
+    private readonly keys: Camunda7Keys,
+  ) {}
 
   async searchProcessDefinitions(
     request: ProcessDefinitionSearch,
     scope: InstanceScope,
   ): Promise<SearchResult<ProcessDefinitionResult>> {
-    return await searchProcessDefinitions(
+    const found = await searchProcessDefinitions(
       {
         listDefinitions: async ({ cursor }) => {
           const first = Number(cursor ?? 0);
@@ -162,35 +168,41 @@ export class Camunda7Reads implements EngineReads {
             method: 'GET',
             path: `/process-definition?sortBy=id&sortOrder=asc&firstResult=${first}&maxResults=${DEFINITIONS_PAGE}`,
           });
+          // Keyed before the service's search, so that its filter and sort see the keys a client sees.
           return {
-            definitions: page.map(definitionSummary),
+            definitions: await this.keys.keyed(page.map(definitionSummary)),
             ...(page.length < DEFINITIONS_PAGE ? {} : { cursor: String(first + DEFINITIONS_PAGE) }),
           };
         },
       },
-      request,
+      await this.definitionKeysIn(request),
       (definition) => isInScope(scope, definition),
     );
+    const ids = await this.keys.idsOf(found.items.map((definition) => definition.processDefinitionKey));
+    return {
+      ...found,
+      items: found.items.map((definition, i) => ({ ...definition, processDefinitionEngineId: ids[i] })),
+    };
   }
 
   async getProcessDefinition(processDefinitionKey: string) {
     const found = await this.one<Camunda7Dto['ProcessDefinitionDto']>(
-      `/process-definition/${encodeURIComponent(processDefinitionKey)}`,
+      `/process-definition/${encodeURIComponent(await this.keys.idOf(processDefinitionKey))}`,
     );
     if (!found) return undefined;
     const summary = definitionSummary(found);
-    return {
+    return await this.keyedOne({
       ...summary,
       name: summary.name ?? null,
       versionTag: summary.versionTag ?? null,
       hasStartForm: false,
       state: found.suspended ? ('DRAINING' as const) : ('ACTIVE' as const),
-    };
+    });
   }
 
   async getProcessDefinitionXml(processDefinitionKey: string) {
     const found = await this.one<Camunda7Dto['ProcessDefinitionDiagramDto']>(
-      `/process-definition/${encodeURIComponent(processDefinitionKey)}/xml`,
+      `/process-definition/${encodeURIComponent(await this.keys.idOf(processDefinitionKey))}/xml`,
     );
     return found?.bpmn20Xml ?? undefined;
   }
@@ -211,7 +223,7 @@ export class Camunda7Reads implements EngineReads {
     }
     const found = await this.value<Camunda7Dto['ActivityStatisticsResultDto'][]>({
       method: 'GET',
-      path: `/process-definition/${encodeURIComponent(processDefinitionKey)}/statistics?incidents=true`,
+      path: `/process-definition/${encodeURIComponent(await this.keys.idOf(processDefinitionKey))}/statistics?incidents=true`,
     });
     return {
       items: found.map((activity) => ({
@@ -257,9 +269,9 @@ export class Camunda7Reads implements EngineReads {
       if (!query) throw new InvalidArgumentError(`filter.state: '${value}' is not a process instance state`);
       return query;
     });
-    const ids = equalValues('processInstanceKey', processInstanceKey);
-    const definitionIds = equalValues('processDefinitionKey', processDefinitionKey);
-    const parents = equalValues('parentProcessInstanceKey', parentProcessInstanceKey);
+    const ids = await this.idsIn('processInstanceKey', processInstanceKey);
+    const definitionIds = await this.idsIn('processDefinitionKey', processDefinitionKey);
+    const parents = await this.idsIn('parentProcessInstanceKey', parentProcessInstanceKey);
     if ((definitionIds?.length ?? 0) > 1 || (parents?.length ?? 0) > 1 || (states?.length ?? 0) > 1) {
       throw new InvalidArgumentError(
         'filter: a Camunda 7 engine is searched by one processDefinitionKey, parentProcessInstanceKey and state at a time',
@@ -306,17 +318,20 @@ export class Camunda7Reads implements EngineReads {
     ]);
     const withIncident = await this.withIncidents(page.map((instance) => String(instance.id)));
     return {
-      items: page.map((instance) => instanceResult(instance, withIncident.has(String(instance.id)))),
+      items: await this.keys.keyed(
+        page.map((instance) => instanceResult(instance, withIncident.has(String(instance.id)))),
+      ),
       page: pageOf(count.count ?? 0, first, page.length),
     };
   }
 
   async getProcessInstance(processInstanceKey: string) {
+    const id = await this.keys.idOf(processInstanceKey);
     const found = await this.one<Camunda7Dto['HistoricProcessInstanceDto']>(
-      `/history/process-instance/${encodeURIComponent(processInstanceKey)}`,
+      `/history/process-instance/${encodeURIComponent(id)}`,
     );
     if (!found) return undefined;
-    return instanceResult(found, (await this.withIncidents([processInstanceKey])).size > 0);
+    return await this.keyedOne(instanceResult(found, (await this.withIncidents([id])).size > 0));
   }
 
   async searchIncidents(
@@ -351,8 +366,7 @@ export class Camunda7Reads implements EngineReads {
         `filter.tenantId: a Camunda 7 engine's incident search takes tenant ids, not the records of no tenant ('${DEFAULT_TENANT}'); name the tenants`,
       );
     }
-    const single = (field: string, value: unknown) => {
-      const values = equalValues(field, value);
+    const single = (field: string, values: string[] | undefined) => {
       if ((values?.length ?? 0) > 1)
         throw new InvalidArgumentError(
           `filter.${field}: a Camunda 7 engine is searched by one value of it at a time`,
@@ -361,11 +375,23 @@ export class Camunda7Reads implements EngineReads {
     };
     const params = new URLSearchParams(
       Object.entries({
-        incidentId: single('incidentKey', incidentKey),
-        processInstanceId: single('processInstanceKey', processInstanceKey),
-        processDefinitionId: single('processDefinitionKey', processDefinitionKey),
-        incidentType: single('errorType', errorType),
-        activityId: single('elementId', elementId),
+        incidentId: single('incidentKey', await this.idsIn('incidentKey', incidentKey)),
+        processInstanceId: single(
+          'processInstanceKey',
+          await this.idsIn('processInstanceKey', processInstanceKey),
+        ),
+        processDefinitionId: single(
+          'processDefinitionKey',
+          await this.idsIn('processDefinitionKey', processDefinitionKey),
+        ),
+        // Camunda 8's JOB_NO_RETRIES is Camunda 7's failed job; another value is taken as Camunda 7's type.
+        incidentType: single(
+          'errorType',
+          equalValues('errorType', errorType)?.map((value) =>
+            value === 'JOB_NO_RETRIES' ? 'failedJob' : value,
+          ),
+        ),
+        activityId: single('elementId', equalValues('elementId', elementId)),
         processDefinitionKeyIn: narrowed.keys?.join(','),
         tenantIdIn: narrowed.tenants?.join(','),
       }).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -380,15 +406,19 @@ export class Camunda7Reads implements EngineReads {
     ]);
     const keys = await this.definitionKeys(page.map((incident) => String(incident.processDefinitionId)));
     return {
-      items: page.map((incident) => incidentResult(incident, keys)),
+      items: await this.keys.keyed(page.map((incident) => incidentResult(incident, keys))),
       page: pageOf(count.count ?? 0, first, page.length),
     };
   }
 
   async getIncident(incidentKey: string) {
-    const found = await this.one<Camunda7Dto['IncidentDto']>(`/incident/${encodeURIComponent(incidentKey)}`);
+    const found = await this.one<Camunda7Dto['IncidentDto']>(
+      `/incident/${encodeURIComponent(await this.keys.idOf(incidentKey))}`,
+    );
     if (!found) return undefined;
-    return incidentResult(found, await this.definitionKeys([String(found.processDefinitionId)]));
+    return await this.keyedOne(
+      incidentResult(found, await this.definitionKeys([String(found.processDefinitionId)])),
+    );
   }
 
   async searchJobs(request: JobSearch, scope: InstanceScope): Promise<SearchResult<JobSearchItem>> {
@@ -401,9 +431,9 @@ export class Camunda7Reads implements EngineReads {
       scope,
     );
     if (!narrowed) return emptySearchResult();
-    const instances = equalValues('processInstanceKey', processInstanceKey);
-    const definitionIds = equalValues('processDefinitionKey', processDefinitionKey);
-    const ids = equalValues('jobKey', jobKey);
+    const instances = await this.idsIn('processInstanceKey', processInstanceKey);
+    const definitionIds = await this.idsIn('processDefinitionKey', processDefinitionKey);
+    const ids = await this.idsIn('jobKey', jobKey);
     if ((instances?.length ?? 0) > 1 || (definitionIds?.length ?? 0) > 1) {
       throw new InvalidArgumentError(
         'filter: a Camunda 7 engine is searched by one processInstanceKey and processDefinitionKey at a time',
@@ -433,7 +463,36 @@ export class Camunda7Reads implements EngineReads {
       }),
       this.value<Camunda7Dto['CountResultDto']>({ method: 'POST', path: '/job/count', body: query }),
     ]);
-    return { items: page.map(jobResult), page: pageOf(count.count ?? 0, first, page.length) };
+    return {
+      items: await this.keys.keyed(page.map(jobResult)),
+      page: pageOf(count.count ?? 0, first, page.length),
+    };
+  }
+
+  /** A definition search whose `processDefinitionKey` (a value, `$eq` or `$in`) names keys, as the keyed definitions carry. */
+  private async definitionKeysIn(request: ProcessDefinitionSearch): Promise<ProcessDefinitionSearch> {
+    const asked = request.filter?.processDefinitionKey;
+    if (asked === undefined) return request;
+    const one = async (value: string) => (await this.keys.asKeys([value]))[0];
+    const translated =
+      typeof asked === 'string'
+        ? await one(asked)
+        : typeof asked.$eq === 'string'
+          ? { ...asked, $eq: await one(asked.$eq) }
+          : Array.isArray(asked.$in)
+            ? { ...asked, $in: await this.keys.asKeys(asked.$in) }
+            : asked;
+    return { ...request, filter: { ...request.filter, processDefinitionKey: translated } };
+  }
+
+  /** The engine ids a key field of a filter asks equality with: keys this service answered, or ids. */
+  private async idsIn(field: string, value: unknown): Promise<string[] | undefined> {
+    const values = equalValues(field, value);
+    return values && (await this.keys.idsOf(values));
+  }
+
+  private async keyedOne<T extends object>(record: T): Promise<T> {
+    return (await this.keys.keyed([record]))[0];
   }
 
   /** The ids among these instances that have an open incident: one history query. */
@@ -521,14 +580,27 @@ function instanceResult(
   };
 }
 
-function incidentResult(incident: Camunda7Dto['IncidentDto'], keys: Map<string, string>): IncidentResult {
+/**
+ * Camunda 8's IncidentErrorTypeEnum for Camunda 7's incident types: a failed job or external task is
+ * a job out of retries; a custom type is UNKNOWN (its name stays in the `incidentType` extension field).
+ */
+const ERROR_TYPES: Record<string, IncidentResult['errorType']> = {
+  failedJob: 'JOB_NO_RETRIES',
+  failedExternalTask: 'JOB_NO_RETRIES',
+};
+
+function incidentResult(
+  incident: Camunda7Dto['IncidentDto'],
+  keys: Map<string, string>,
+): IncidentResult & { incidentType: string } {
   return {
     incidentKey: String(incident.id),
     processDefinitionId:
       keys.get(String(incident.processDefinitionId)) ?? String(incident.processDefinitionId),
     processDefinitionKey: String(incident.processDefinitionId),
     processInstanceKey: String(incident.processInstanceId),
-    errorType: String(incident.incidentType),
+    errorType: ERROR_TYPES[String(incident.incidentType)] ?? 'UNKNOWN',
+    incidentType: String(incident.incidentType),
     errorMessage: incident.incidentMessage ?? '',
     elementId: String(incident.activityId),
     elementInstanceKey: String(incident.executionId),

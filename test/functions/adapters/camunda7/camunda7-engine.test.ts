@@ -4,12 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
 import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
+import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import type { EngineBatch, EngineItem, EngineSelection } from '#ports/engine.ts';
+import { InMemoryEngineIdMap } from '../../../fakes/in-memory-ports.ts';
 import { OperatonEngine } from '../../../helpers/operaton-engine.ts';
 
 /** The adapter against a real Operaton engine on loopback (test/engines/operaton), one engine for the file. */
 let operaton: OperatonEngine;
 const RETRY = { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 10, backoffFactor: 1 };
+/** The keys the adapters hand out, one map for the file, as one table serves a deployment. */
+const keys = new InMemoryEngineIdMap();
+
+/** The engine id of a key an adapter handed out. */
+function id(key: string): string {
+  const found = keys.ids.get(key);
+  if (found === undefined) throw new Error(`no adapter handed out key ${key}`);
+  return found;
+}
 
 beforeAll(async () => {
   operaton = await OperatonEngine.start();
@@ -21,11 +32,15 @@ afterAll(async () => {
 function adapter(options: { password?: string; pageSize?: number; restUrl?: string } = {}): Camunda7Engine {
   const environment = operaton.environment(options.password);
   if (options.restUrl) environment.CAMUNDA7_REST_URL = options.restUrl;
-  return new Camunda7Engine(camunda7ConnectionFromEnvironment(environment), {
-    retry: RETRY,
-    concurrency: 4,
-    pageSize: options.pageSize ?? 3,
-  });
+  return new Camunda7Engine(
+    camunda7ConnectionFromEnvironment(environment),
+    {
+      retry: RETRY,
+      concurrency: 4,
+      pageSize: options.pageSize ?? 3,
+    },
+    keys,
+  );
 }
 
 async function selected(engine: Camunda7Engine, selection: EngineSelection): Promise<EngineItem[]> {
@@ -60,9 +75,10 @@ describe('selection on a Camunda 7 engine', () => {
       filter: { processDefinitionKey: 'c7-select' },
     });
 
-    // Assess
-    expect(items.map((item) => item.itemKey)).toEqual([...matching].sort());
+    // Assess: numeric keys, as Camunda 8's key fields have them, each standing for its instance id.
+    expect(items.map((item) => id(item.itemKey))).toEqual([...matching].sort());
     expect(items.every((item) => item.itemKey === item.processInstanceKey)).toBe(true);
+    expect(items.every((item) => CAMUNDA_KEY_PATTERN.test(item.itemKey))).toBe(true);
   });
 
   it('unions listed ids with the query, listed first and each instance once', async () => {
@@ -72,17 +88,21 @@ describe('selection on a Camunda 7 engine', () => {
     const matching = await operaton.startInstances('c7-union', 4);
     const [other] = await operaton.startInstances('c7-union-other', 1);
 
-    // Act: one listed id matches the query too, one does not.
+    const [listedByKey] = await keys.keysOf('camunda7', [matching[2]]);
+
+    // Act: one listed instance (by the key this service answered for it) matches the query too, one
+    // (by its engine id) does not.
     const items = await selected(adapter(), {
       batchOperationType: 'CANCEL_PROCESS_INSTANCE',
       filter: { processDefinitionKey: 'c7-union' },
-      processInstanceKeys: [matching[2], other],
+      processInstanceKeys: [listedByKey, other],
     });
 
     // Assess
-    const keys = items.map((item) => item.itemKey);
-    expect(keys.slice(0, 2)).toEqual([matching[2], other]);
-    expect([...keys].sort()).toEqual([...matching, other].sort());
+    const ids = items.map((item) => id(item.itemKey));
+    expect(items[0].itemKey).toBe(listedByKey);
+    expect(ids.slice(0, 2)).toEqual([matching[2], other]);
+    expect([...ids].sort()).toEqual([...matching, other].sort());
   });
 
   it("counts the union of a query and listed ids by the engine's /count endpoints, each item once, as selection reads it", async () => {
@@ -102,7 +122,7 @@ describe('selection on a Camunda 7 engine', () => {
     const counted = await engine.countItems(selection, 4, { queryRetries: 0 });
 
     // Assess: 5 + 3 - 1, and the 4 smallest keys of that union.
-    const read = (await selected(engine, selection)).map((item) => item.itemKey);
+    const read = (await selected(engine, selection)).map((item) => id(item.itemKey));
     expect(counted.total).toBe(7);
     expect(read).toHaveLength(7);
     expect(counted.sample).toEqual([...read].sort().slice(0, 4));
@@ -119,7 +139,7 @@ describe('selection on a Camunda 7 engine', () => {
     const counted = await engine.countItems(selection, 10, { queryRetries: 0 });
     expect(counted).toEqual({
       total: 3,
-      sample: (await selected(engine, selection)).map((item) => item.itemKey),
+      sample: (await selected(engine, selection)).map((item) => id(item.itemKey)),
     });
   });
 
@@ -136,7 +156,7 @@ describe('selection on a Camunda 7 engine', () => {
     });
 
     // Assess
-    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...instances].sort());
+    expect(items.map((item) => id(item.processInstanceKey)).sort()).toEqual([...instances].sort());
     expect(items.every((item) => item.itemKey !== item.processInstanceKey)).toBe(true);
   });
 });
@@ -154,7 +174,7 @@ describe('operations on a Camunda 7 engine', () => {
       filter: { processDefinitionKey: 'c7-cancel' },
     });
     const [gone] = items;
-    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
+    await operaton.call('DELETE', `/process-instance/${id(gone.itemKey)}`);
 
     // Act
     const results = await engine.applyItems(
@@ -166,7 +186,7 @@ describe('operations on a Camunda 7 engine', () => {
     expect(results[0]).toEqual({
       state: 'FAILED',
       errorClass: 'NOT_FOUND',
-      errorMessage: expect.stringContaining(gone.itemKey),
+      errorMessage: expect.stringContaining(id(gone.itemKey)),
     });
     expect(results.slice(1)).toEqual(items.slice(1).map(() => ({ state: 'COMPLETED' })));
     expect(await running('c7-cancel')).toEqual([]);
@@ -192,7 +212,7 @@ describe('operations on a Camunda 7 engine', () => {
       batchOperationType: 'DELETE_PROCESS_INSTANCE',
       filter: { processDefinitionKey: 'c7-delete' },
     });
-    expect(items.map((item) => item.itemKey).sort()).toEqual([...instances].sort());
+    expect(items.map((item) => id(item.itemKey)).sort()).toEqual([...instances].sort());
     const deleteBatch = batch('DELETE_PROCESS_INSTANCE');
     expect(await engine.appliedBy(deleteBatch, items)).toEqual(items.map(() => false));
 
@@ -200,7 +220,7 @@ describe('operations on a Camunda 7 engine', () => {
     const results = await engine.applyItems(deleteBatch, items);
 
     // Assess
-    const byId = new Map(items.map((item, i) => [item.itemKey, results[i]]));
+    const byId = new Map(items.map((item, i) => [id(item.itemKey), results[i]]));
     for (const id of instances.slice(0, 3)) expect(byId.get(id)).toEqual({ state: 'COMPLETED' });
     expect(byId.get(instances[3])).toMatchObject({
       state: 'FAILED',
@@ -337,8 +357,8 @@ describe('operations on a Camunda 7 engine', () => {
       filter: { processDefinitionId: v1.id },
     });
     const [, gone, unmapped] = items;
-    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
-    await operaton.call('POST', `/process-instance/${unmapped.itemKey}/modification`, {
+    await operaton.call('DELETE', `/process-instance/${id(gone.itemKey)}`);
+    await operaton.call('POST', `/process-instance/${id(unmapped.itemKey)}/modification`, {
       instructions: [
         { type: 'startBeforeActivity', activityId: 'review' },
         { type: 'cancel', activityId: 'wait' },
@@ -346,7 +366,8 @@ describe('operations on a Camunda 7 engine', () => {
     });
     const migration = batch('MIGRATE_PROCESS_INSTANCE', {
       migrationPlan: {
-        targetProcessDefinitionKey: v2.id,
+        // The target by the key a read of the definitions answered: the engine gets its id.
+        targetProcessDefinitionKey: (await keys.keysOf('camunda7', [v2.id]))[0],
         mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait' }],
       },
     });
@@ -358,14 +379,14 @@ describe('operations on a Camunda 7 engine', () => {
     expect(results[1]).toEqual({
       state: 'FAILED',
       errorClass: 'NOT_FOUND',
-      errorMessage: `Process instance with id ${gone.itemKey} does not exist`,
+      errorMessage: `Process instance with id ${id(gone.itemKey)} does not exist`,
     });
     expect(results[2]).toEqual({
       state: 'FAILED',
       errorClass: 'INVALID_STATE',
       errorMessage: expect.stringMatching(
         new RegExp(
-          `^ENGINE-23004 Cannot migrate process instance '${unmapped.itemKey}'.*There is no migration instruction for this instance's activity`,
+          `^ENGINE-23004 Cannot migrate process instance '${id(unmapped.itemKey)}'.*There is no migration instruction for this instance's activity`,
           's',
         ),
       ),
@@ -373,8 +394,8 @@ describe('operations on a Camunda 7 engine', () => {
     expect([results[0], ...results.slice(3)]).toEqual([0, 3, 4].map(() => ({ state: 'COMPLETED' })));
     const definitionOf = async (id: string) =>
       (await operaton.call<{ definitionId: string }>('GET', `/process-instance/${id}`)).definitionId;
-    for (const i of [0, 3, 4]) expect(await definitionOf(items[i].itemKey)).toBe(v2.id);
-    expect(await definitionOf(unmapped.itemKey)).toBe(v1.id);
+    for (const i of [0, 3, 4]) expect(await definitionOf(id(items[i].itemKey))).toBe(v2.id);
+    expect(await definitionOf(id(unmapped.itemKey))).toBe(v1.id);
     expect(await definitionOf(other)).not.toBe(v2.id);
     expect(await engine.appliedBy(migration, items)).toEqual([true, false, false, true, true]);
   });
@@ -399,7 +420,7 @@ describe('operations on a Camunda 7 engine', () => {
       filter: { processDefinitionKey: 'c7-modify' },
     });
     const [gone] = items;
-    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
+    await operaton.call('DELETE', `/process-instance/${id(gone.itemKey)}`);
     const modification = batch('MODIFY_PROCESS_INSTANCE', {
       moveInstructions: [{ sourceElementId: 'wait', targetElementId: 'review' }],
     });
@@ -412,7 +433,7 @@ describe('operations on a Camunda 7 engine', () => {
       {
         state: 'FAILED',
         errorClass: 'NOT_FOUND',
-        errorMessage: `Process instance with id ${gone.itemKey} does not exist`,
+        errorMessage: `Process instance with id ${id(gone.itemKey)} does not exist`,
       },
       { state: 'COMPLETED' },
       { state: 'COMPLETED' },
@@ -424,7 +445,7 @@ describe('operations on a Camunda 7 engine', () => {
           `/process-instance/${id}/activity-instances`,
         )
       ).childActivityInstances.map((child) => child.activityId);
-    for (const item of items.slice(1)) expect(await tokens(item.itemKey)).toEqual(['review']);
+    for (const item of items.slice(1)) expect(await tokens(id(item.itemKey))).toEqual(['review']);
     expect(await tokens(other)).toEqual(['wait']);
     expect(await engine.appliedBy(modification, items)).toEqual([false, true, true]);
 
@@ -433,10 +454,10 @@ describe('operations on a Camunda 7 engine', () => {
       {
         state: 'FAILED',
         errorClass: 'INVALID_STATE',
-        errorMessage: `Process instance '${items[1].itemKey}' has no active activity instance at any source element ('wait') to move a token from`,
+        errorMessage: `Process instance '${id(items[1].itemKey)}' has no active activity instance at any source element ('wait') to move a token from`,
       },
     ]);
-    expect(await tokens(items[1].itemKey)).toEqual(['review']);
+    expect(await tokens(id(items[1].itemKey))).toEqual(['review']);
   });
 
   it('restarts exactly the selected finished instances once, and fails a running one with the engine reason', async () => {
@@ -451,7 +472,7 @@ describe('operations on a Camunda 7 engine', () => {
       filter: { processDefinitionKey: 'c7-restart', finished: true },
       processInstanceKeys: [instances[3]],
     });
-    expect(items.map((item) => item.itemKey).sort()).toEqual([...instances].sort());
+    expect(items.map((item) => id(item.itemKey)).sort()).toEqual([...instances].sort());
     const restart = batch('RESTART_PROCESS_INSTANCE', { startInstructions: [{ elementId: 'wait' }] });
     expect(await engine.appliedBy(restart, items)).toEqual([false, false, false, false]);
 
@@ -459,7 +480,7 @@ describe('operations on a Camunda 7 engine', () => {
     const results = await engine.applyItems(restart, items);
 
     // Assess: one new instance per finished one, started at the timer.
-    const byId = new Map(items.map((item, i) => [item.itemKey, results[i]]));
+    const byId = new Map(items.map((item, i) => [id(item.itemKey), results[i]]));
     for (const id of finished) expect(byId.get(id)).toEqual({ state: 'COMPLETED' });
     expect(byId.get(instances[3])).toEqual({
       state: 'FAILED',
@@ -475,7 +496,7 @@ describe('operations on a Camunda 7 engine', () => {
       [null, ...finished].sort(),
     );
     expect(await engine.appliedBy(restart, items)).toEqual(
-      items.map((item) => finished.includes(item.itemKey)),
+      items.map((item) => finished.includes(id(item.itemKey))),
     );
   });
 

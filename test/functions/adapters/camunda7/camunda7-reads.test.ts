@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
 import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
 import type { Camunda7Reads } from '#adapters/camunda7/camunda7-reads.ts';
+import { engineIdField, KEY_FIELDS } from '#adapters/camunda7/engine-keys.ts';
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import { InvalidArgumentError } from '#domain/errors.ts';
+import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
+import { InMemoryEngineIdMap } from '../../../fakes/in-memory-ports.ts';
 import { type DeployedProcess, OperatonEngine } from '../../../helpers/operaton-engine.ts';
 
 /** The console's and the CLI's reads against a real Operaton engine on loopback, one engine for the file. */
@@ -19,10 +22,11 @@ const ANYTHING: InstanceScope = {
 
 beforeAll(async () => {
   operaton = await OperatonEngine.start();
-  reads = new Camunda7Engine(camunda7ConnectionFromEnvironment(operaton.environment()), {
-    retry: { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 10, backoffFactor: 1 },
-    concurrency: 4,
-  }).reads();
+  reads = new Camunda7Engine(
+    camunda7ConnectionFromEnvironment(operaton.environment()),
+    { retry: { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 10, backoffFactor: 1 }, concurrency: 4 },
+    new InMemoryEngineIdMap(),
+  ).reads();
   await operaton.deploy('c7-review.bpmn', 'c7-reads-other');
   review = await operaton.deploy('c7-review.bpmn', 'c7-reads');
   instances = await operaton.startInstances('c7-reads', 3);
@@ -32,15 +36,30 @@ afterAll(async () => {
   await operaton?.dispose();
 });
 
+/** The engine's id a record carries beside its key field (`processInstance` → `processInstanceEngineId`). */
+const engineIdOf = (record: object, name: string) => (record as Record<string, unknown>)[`${name}EngineId`];
+
+/** Every key field of the records is numeric (or null), and the engine's id stands in its `…EngineId` field. */
+function expectNumericKeys(records: readonly object[]) {
+  for (const record of records as Record<string, unknown>[]) {
+    for (const field of KEY_FIELDS.filter((name) => typeof record[name] === 'string')) {
+      expect(record[field]).toMatch(CAMUNDA_KEY_PATTERN);
+      expect(record[engineIdField(field)]).toEqual(expect.any(String));
+      expect(record[engineIdField(field)]).not.toMatch(CAMUNDA_KEY_PATTERN);
+    }
+  }
+}
+
 describe('process definitions of a Camunda 7 engine', () => {
-  it('are searched by their BPMN process id, keyed by the engine definition id', async () => {
+  it('are searched by their BPMN process id, by a numeric key or the engine definition id', async () => {
     const found = await reads.searchProcessDefinitions(
       { filter: { processDefinitionId: 'c7-reads' } },
       ANYTHING,
     );
     expect(found.items).toEqual([
       {
-        processDefinitionKey: review.id,
+        processDefinitionKey: expect.stringMatching(CAMUNDA_KEY_PATTERN),
+        processDefinitionEngineId: review.id,
         processDefinitionId: 'c7-reads',
         name: null,
         resourceName: 'c7-reads.bpmn',
@@ -53,6 +72,12 @@ describe('process definitions of a Camunda 7 engine', () => {
     ]);
     expect(found.page.totalItems).toBe(1);
     expect(await reads.getProcessDefinition(review.id)).toEqual(found.items[0]);
+    expect(await reads.getProcessDefinition(found.items[0].processDefinitionKey)).toEqual(found.items[0]);
+    for (const processDefinitionKey of [found.items[0].processDefinitionKey, review.id]) {
+      const byKey = await reads.searchProcessDefinitions({ filter: { processDefinitionKey } }, ANYTHING);
+      expect(byKey.items).toEqual(found.items);
+    }
+    expect(await reads.getProcessDefinition('4026742180350563191')).toBeUndefined();
     expect(await reads.getProcessDefinition('c7-reads:9:none')).toBeUndefined();
   });
 
@@ -90,14 +115,14 @@ describe('process instances of a Camunda 7 engine', () => {
 
     // Assess
     expect(first.page.totalItems).toBe(3);
-    const keys = [...first.items, ...second.items].map((instance) => instance.processInstanceKey);
-    expect(keys).toEqual([...instances].sort());
-    const ended = [...first.items, ...second.items].find(
-      (instance) => instance.processInstanceKey === instances[2],
-    );
+    const read = [...first.items, ...second.items];
+    expectNumericKeys(read);
+    const ids = read.map((instance) => engineIdOf(instance, 'processInstance'));
+    expect(ids).toEqual([...instances].sort());
+    const ended = read.find((instance) => engineIdOf(instance, 'processInstance') === instances[2]);
     expect(ended).toMatchObject({
       processDefinitionId: 'c7-reads',
-      processDefinitionKey: review.id,
+      processDefinitionEngineId: review.id,
       state: 'TERMINATED',
       businessId: 'c7-reads-3',
       endDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -109,11 +134,19 @@ describe('process instances of a Camunda 7 engine', () => {
       { filter: { processDefinitionId: 'c7-reads', state: 'ACTIVE' } },
       ANYTHING,
     );
-    expect(active.items.map((instance) => instance.processInstanceKey)).toEqual(instances.slice(0, 2).sort());
-    expect(await reads.getProcessInstance(instances[0])).toEqual(
-      active.items.find((instance) => instance.processInstanceKey === instances[0]),
+    expect(active.items.map((instance) => engineIdOf(instance, 'processInstance'))).toEqual(
+      instances.slice(0, 2).sort(),
     );
+    const first = active.items.find((instance) => engineIdOf(instance, 'processInstance') === instances[0]);
+    expect(await reads.getProcessInstance(instances[0])).toEqual(first);
+    expect(await reads.getProcessInstance(String(first?.processInstanceKey))).toEqual(first);
+    const byKey = await reads.searchProcessInstances(
+      { filter: { processInstanceKey: String(first?.processInstanceKey) } },
+      ANYTHING,
+    );
+    expect(byKey.items).toEqual([first]);
     expect(await reads.getProcessInstance('no-such-instance')).toBeUndefined();
+    expect(await reads.getProcessInstance('4026742180350563191')).toBeUndefined();
   });
 
   it('refuse a filter field the engine has no query for, naming it', async () => {
@@ -129,33 +162,30 @@ describe('process instances of a Camunda 7 engine', () => {
 describe('incidents and jobs of a Camunda 7 engine', () => {
   it('are searched per instance, with the BPMN process id and the engine ids as keys', async () => {
     // Prepare: an incident on the first instance's execution.
-    const [execution] = await operaton.call<{ id: string }[]>('POST', '/execution', {
-      processInstanceId: instances[0],
-      activityId: 'wait',
-    });
-    await operaton.call('POST', `/execution/${execution.id}/create-incident`, {
-      incidentType: 'review-failed',
-      message: 'the reviewer is away',
-    });
+    await operaton.createIncident(instances[0], 'wait', 'the reviewer is away');
 
     // Act
     const incidents = await reads.searchIncidents({ filter: { processInstanceKey: instances[0] } }, ANYTHING);
     const jobs = await reads.searchJobs({ filter: { processDefinitionId: 'c7-reads' } }, ANYTHING);
 
     // Assess
+    expectNumericKeys([...incidents.items, ...jobs.items]);
     expect(incidents.items).toEqual([
       expect.objectContaining({
-        processInstanceKey: instances[0],
+        processInstanceEngineId: instances[0],
         processDefinitionId: 'c7-reads',
-        processDefinitionKey: review.id,
-        errorType: 'review-failed',
+        processDefinitionEngineId: review.id,
+        errorType: 'UNKNOWN',
+        incidentType: 'review-failed',
         errorMessage: 'the reviewer is away',
         elementId: 'wait',
         state: 'ACTIVE',
       }),
     ]);
     expect(await reads.getIncident(incidents.items[0].incidentKey)).toEqual(incidents.items[0]);
-    expect(jobs.items.map((job) => job.processInstanceKey).sort()).toEqual(instances.slice(0, 2).sort());
+    expect(jobs.items.map((job) => engineIdOf(job, 'processInstance')).sort()).toEqual(
+      instances.slice(0, 2).sort(),
+    );
     expect(jobs.items.every((job) => job.processDefinitionId === 'c7-reads' && job.retries === 3)).toBe(true);
     expect(jobs.page.totalItems).toBe(2);
   });
