@@ -19,6 +19,7 @@ import type { Engine } from '#ports/engine.ts';
 import type { EngineReads } from '#ports/engine-reads.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
+import { readEngineSecret } from './engine-secret.ts';
 
 /**
  * The adapters every handler uses, wired once per process from the configuration (as handlers wire
@@ -92,6 +93,12 @@ export function engineDeps(): EngineDeps {
   return { engine: engineStore, instances, definitions, keys, now };
 }
 
+/**
+ * The engine's secret from Secrets Manager (ENGINE_SECRET_ID), read once per process at a Lambda's
+ * cold start, before any handler runs (a top-level await), so that `engine()` stays synchronous.
+ */
+const engineSecret = await readEngineSecret(process.env);
+
 let cachedEngine: Engine | undefined;
 
 /**
@@ -105,9 +112,9 @@ export function engine(): Engine {
   cachedEngine =
     config.ENGINE === 'camunda8'
       ? // Its connection from the official client's own CAMUNDA_* variables (docs/engines.md).
-        camunda8EngineFromEnvironment(process.env, external)
+        camunda8EngineFromEnvironment({ ...process.env, ...engineSecret }, external)
       : config.ENGINE === 'camunda7'
-        ? camunda7EngineFromEnvironment(process.env, external)
+        ? camunda7EngineFromEnvironment({ ...process.env, ...engineSecret }, external)
         : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
   return cachedEngine;
 }
