@@ -12,6 +12,7 @@ import type {
   BatchOperationState,
   BatchOperationType,
   BatchShard,
+  EngineWait,
   InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
@@ -216,6 +217,17 @@ export class DynamoBatchStore implements BatchStore {
         Key: { batchOperationKey, record: BATCH_RECORD },
         UpdateExpression: stalledSince ? 'SET stalledSince = :since' : 'REMOVE stalledSince',
         ExpressionAttributeValues: stalledSince ? { ':since': stalledSince } : undefined,
+      }),
+    );
+  }
+
+  async reportEngineWait(batchOperationKey: string, wait: EngineWait | undefined): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: wait ? 'SET engineWait = :wait' : 'REMOVE engineWait',
+        ExpressionAttributeValues: wait ? { ':wait': wait } : undefined,
       }),
     );
   }
