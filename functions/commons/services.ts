@@ -11,12 +11,14 @@ import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { EngineDefinitions } from '#adapters/engine-definitions.ts';
 import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { Engine } from '#ports/engine.ts';
 import type { EngineReads } from '#ports/engine-reads.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 import { readEngineSecret } from './engine-secret.ts';
@@ -145,6 +147,16 @@ export function engineReads(): EngineReads | undefined {
           : null;
   }
   return cachedReads ?? undefined;
+}
+
+/**
+ * The configured engine's process definitions, as creation checks a migration plan or a modification
+ * against them: the built-in store, or an external engine's through its reads.
+ */
+export function engineDefinitions(): ProcessDefinitionStore {
+  const { config, definitions } = services();
+  const reads = engineReads();
+  return config.ENGINE === 'builtin' || !reads ? definitions : new EngineDefinitions(reads);
 }
 
 /** What reads a filter's matching instances or jobs in the built-in engine: one set of query settings. */
