@@ -17,6 +17,15 @@ import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 const STALL_SECONDS = 600;
 /** Chunks held for the engine come again 2 s, 4 s, 8 s (at most) after each hold. */
 const ENGINE_RETRY = { maxRetries: 3, initialDelayMs: 2000, maxDelayMs: 8000, backoffFactor: 2 };
+/** The poll's dependencies at a second of the test's clock. */
+const depsAt = (seconds: number) => ({
+  batches,
+  chunks,
+  queue,
+  now: at(seconds),
+  stallSeconds: STALL_SECONDS,
+  engineRetry: ENGINE_RETRY,
+});
 let dynamo: TestDynamo;
 let sqs: SQSClient;
 let batches: DynamoBatchStore;
@@ -98,14 +107,7 @@ describe('progress poll after a suspension', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const deps = {
-      batches,
-      chunks,
-      queue,
-      now: at(1),
-      stallSeconds: STALL_SECONDS,
-      engineRetry: ENGINE_RETRY,
-    };
+    const deps = depsAt(1);
     await batches.transitionBatch('702', { from: ['ACTIVE'], to: 'SUSPENDED' });
     await batches.transitionBatch('702', { from: ['SUSPENDED'], to: 'ACTIVE' });
     // Act
@@ -144,45 +146,12 @@ describe('progress poll as watchdog', () => {
       suspensionsSeen: 0,
     };
     // Act
-    const first = await checkProgress(
-      { batches, chunks, queue, now: at(0), stallSeconds: STALL_SECONDS, engineRetry: ENGINE_RETRY },
-      input,
-    );
-    const quiet = await checkProgress(
-      {
-        batches,
-        chunks,
-        queue,
-        now: at(STALL_SECONDS - 1),
-        stallSeconds: STALL_SECONDS,
-        engineRetry: ENGINE_RETRY,
-      },
-      first,
-    );
+    const first = await checkProgress(depsAt(0), input);
+    const quiet = await checkProgress(depsAt(STALL_SECONDS - 1), first);
     const beforeStall = await drain();
-    const stalled = await checkProgress(
-      {
-        batches,
-        chunks,
-        queue,
-        now: at(STALL_SECONDS),
-        stallSeconds: STALL_SECONDS,
-        engineRetry: ENGINE_RETRY,
-      },
-      quiet,
-    );
+    const stalled = await checkProgress(depsAt(STALL_SECONDS), quiet);
     const resent = await drain();
-    const again = await checkProgress(
-      {
-        batches,
-        chunks,
-        queue,
-        now: at(2 * STALL_SECONDS),
-        stallSeconds: STALL_SECONDS,
-        engineRetry: ENGINE_RETRY,
-      },
-      stalled,
-    );
+    const again = await checkProgress(depsAt(2 * STALL_SECONDS), stalled);
     const resentAgain = await drain();
     // Assess
     expect([first.stalled, quiet.stalled, stalled.stalled, again.stalled]).toEqual([
@@ -207,17 +176,7 @@ describe('progress poll as watchdog', () => {
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
       { completed: 1, failed: 0, errors: {} },
     );
-    await checkProgress(
-      {
-        batches,
-        chunks,
-        queue,
-        now: at(2 * STALL_SECONDS + 1),
-        stallSeconds: STALL_SECONDS,
-        engineRetry: ENGINE_RETRY,
-      },
-      again,
-    );
+    await checkProgress(depsAt(2 * STALL_SECONDS + 1), again);
     expect((await batches.getBatch('700'))?.batch.stalledSince).toBeUndefined();
   });
 
@@ -231,43 +190,20 @@ describe('progress poll as watchdog', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const first = await checkProgress(
-      { batches, chunks, queue, now: at(0), stallSeconds: STALL_SECONDS, engineRetry: ENGINE_RETRY },
-      input,
-    );
+    const first = await checkProgress(depsAt(0), input);
     await chunks.completeChunk(
       { batchOperationKey: '701', shard: 0, chunk: 0 },
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
       { completed: 1, failed: 0, errors: {} },
     );
-    const moved = await checkProgress(
-      {
-        batches,
-        chunks,
-        queue,
-        now: at(STALL_SECONDS),
-        stallSeconds: STALL_SECONDS,
-        engineRetry: ENGINE_RETRY,
-      },
-      first,
-    );
+    const moved = await checkProgress(depsAt(STALL_SECONDS), first);
     expect(moved).toMatchObject({
       stalled: false,
       redispatched: 0,
       progress: { since: at(STALL_SECONDS)().toISOString() },
     });
     await batches.finishBatch('701', 'COMPLETED', at(STALL_SECONDS)().toISOString());
-    const ended = await checkProgress(
-      {
-        batches,
-        chunks,
-        queue,
-        now: at(10 * STALL_SECONDS),
-        stallSeconds: STALL_SECONDS,
-        engineRetry: ENGINE_RETRY,
-      },
-      moved,
-    );
+    const ended = await checkProgress(depsAt(10 * STALL_SECONDS), moved);
     expect(ended).toMatchObject({ finished: true, stalled: false, redispatched: 0 });
     expect(await drain()).toEqual([]);
   });
@@ -287,11 +223,7 @@ describe('progress poll while the engine is out', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const poll = (seconds: number, from = input) =>
-      checkProgress(
-        { batches, chunks, queue, now: at(seconds), stallSeconds: STALL_SECONDS, engineRetry: ENGINE_RETRY },
-        from,
-      );
+    const poll = (seconds: number, from = input) => checkProgress(depsAt(seconds), from);
 
     // Act
     const early = await poll(3);
