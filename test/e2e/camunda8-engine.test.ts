@@ -5,6 +5,7 @@ import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import { createBatch } from '#domain/creation/create-batch.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
+import { runBatchopsInProcess } from '../cli/run-batchops.ts';
 import { apiClient, DEMO_CREDENTIALS } from '../helpers/api-client.ts';
 import { bpmnFile } from '../helpers/camunda-sdk.ts';
 import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
@@ -260,6 +261,17 @@ describe("the console's and the CLI's reads on a Camunda 8 cluster", () => {
     expect(
       jobs.body.items.map((job: { processInstanceKey: string }) => job.processInstanceKey).sort(),
     ).toEqual([...instances].sort());
+  });
+
+  it("counts the cluster's instances for the CLI's dry run", async () => {
+    const run = await runBatchopsInProcess(
+      ['create', 'cancel', '--definition', 'c8-reads', '--dry-run', '--json'],
+      { BATCHOPS_URL: runtime.url },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const result = run.json();
+    expect(result).toMatchObject({ countedBy: 'dry-run', total: 3 });
+    expect([...result.sampleProcessInstanceKeys].sort()).toEqual([...instances].sort());
   });
 
   it('shows a restricted caller only the instances it may read, in the page and the total', async () => {
