@@ -1,6 +1,6 @@
 import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
 import { BuiltinEngineReads } from '#adapters/builtin/builtin-reads.ts';
-import { camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
+import { Camunda7Engine, camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
 import { Camunda8Engine, camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
@@ -142,7 +142,7 @@ export function engineReads(): EngineReads | undefined {
             engine: engineStore,
             shardCount: config.SHARD_COUNT,
           })
-        : configured instanceof Camunda8Engine
+        : configured instanceof Camunda8Engine || configured instanceof Camunda7Engine
           ? configured.reads()
           : null;
   }

@@ -1,10 +1,11 @@
-import type {
-  BatchError,
-  BatchOperation,
-  BatchOperationState,
-  BatchShard,
-  EngineWait,
-  InFlightCounts,
+import {
+  type BatchError,
+  type BatchOperation,
+  type BatchOperationState,
+  type BatchShard,
+  CLAIM_LAPSED,
+  type EngineWait,
+  type InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 import type {
@@ -198,7 +199,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       };
     },
 
-    async claimShard(id: ChunkId, until: string): Promise<boolean> {
+    async claimShard(id: ChunkId, until: string, counts?: InFlightCounts): Promise<boolean> {
       const batch = stored.get(id.batchOperationKey)?.batch;
       const free =
         batch?.state === 'ACTIVE' &&
@@ -206,7 +207,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
         batch.suspendRequestedAt === undefined &&
         batch.failureRequested === undefined;
       if (!free) return false;
-      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until };
+      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until, ...counts };
       return true;
     },
 
@@ -215,9 +216,10 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (shard.running?.chunk === id.chunk) shard.running = { ...shard.running, ...counts };
     },
 
-    async releaseShard(id: ChunkId): Promise<void> {
+    async releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void> {
       const shard = shardOf(id.batchOperationKey, id.shard);
-      if (shard.running?.chunk === id.chunk) delete shard.running;
+      if (shard.running?.chunk === id.chunk)
+        shard.running = { chunk: id.chunk, until: CLAIM_LAPSED, ...counts };
     },
 
     async requestFailure(batchOperationKey: string, reason: string): Promise<boolean> {
@@ -301,6 +303,11 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       const chunk = chunkRecords.get(chunkKey(id));
       if (chunk?.state !== 'PENDING') throw new Error(`Chunk ${chunkKey(id)} is not pending`);
       chunk.sentItemKeys = [...new Set([...(chunk.sentItemKeys ?? []), ...itemKeys])];
+    },
+
+    async holdChunk(id: ChunkId, items: readonly ItemOutcome[]): Promise<void> {
+      const chunk = chunkRecords.get(chunkKey(id));
+      if (chunk?.state === 'PENDING') chunk.items = copy([...items]);
     },
 
     async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {

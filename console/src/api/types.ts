@@ -133,6 +133,8 @@ export interface ProcessInstance {
 
 /** Extension: GET /v2/extensions/limits, the deployment's limits creation enforces. */
 export interface Limits {
+  /** The engine the deployment's batches act on (the wizard offers its types and query form). */
+  engine?: 'builtin' | 'camunda8' | 'camunda7';
   shardCount: number;
   chunkSize: number;
   itemsPerSecondMinimum: number;

@@ -6,14 +6,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  BatchLifecycleCommand,
-  BatchOperation,
-  BatchOperationState,
-  BatchOperationType,
-  BatchShard,
-  EngineWait,
-  InFlightCounts,
+import {
+  type BatchLifecycleCommand,
+  type BatchOperation,
+  type BatchOperationState,
+  type BatchOperationType,
+  type BatchShard,
+  CLAIM_LAPSED,
+  type EngineWait,
+  type InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 import type {
@@ -325,7 +326,7 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async claimShard(id: ChunkId, until: string): Promise<boolean> {
+  async claimShard(id: ChunkId, until: string, counts?: InFlightCounts): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -345,7 +346,7 @@ export class DynamoBatchStore implements BatchStore {
                 TableName: this.batchesTable,
                 Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
                 UpdateExpression: 'SET running = :running',
-                ExpressionAttributeValues: { ':running': { chunk: id.chunk, until } },
+                ExpressionAttributeValues: { ':running': { chunk: id.chunk, until, ...counts } },
               },
             },
           ],
@@ -379,15 +380,22 @@ export class DynamoBatchStore implements BatchStore {
     );
   }
 
-  async releaseShard(id: ChunkId): Promise<void> {
+  async releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void> {
     await updateIfConditionHolds(
       this.db,
       new UpdateCommand({
         TableName: this.batchesTable,
         Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-        UpdateExpression: 'REMOVE running',
+        UpdateExpression:
+          'SET running.#until = :lapsed, running.completed = :completed, running.failed = :failed',
         ConditionExpression: 'running.chunk = :chunk',
-        ExpressionAttributeValues: { ':chunk': id.chunk },
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: {
+          ':chunk': id.chunk,
+          ':lapsed': CLAIM_LAPSED,
+          ':completed': counts.completed,
+          ':failed': counts.failed,
+        },
       }),
     );
   }
