@@ -99,6 +99,11 @@ function batchRecord(batch: Json): Output {
       ['Ended', batch.endDate],
       ['Parameters', batch.parameters],
       ['Stalled since', batch.stalledSince],
+      [
+        'Waiting for the engine',
+        batch.waitingForEngine &&
+          `since ${batch.waitingForEngine.since} (${batch.waitingForEngine.attempts} attempts): ${batch.waitingForEngine.reason}`,
+      ],
       ...(batch.errors ?? []).map(
         (error: Json) =>
           [`Error (shard ${error.partitionId})`, `${error.type}: ${error.message}`] as [string, unknown],

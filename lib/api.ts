@@ -159,6 +159,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
       incidents: 'readWrite',
     },
   },
+  // A finished instance's tombstone, and its jobs and incidents removed.
+  DeleteProcessInstance: {
+    tables: { processInstances: 'readWrite', jobs: 'readWrite', incidents: 'readWrite' },
+  },
   ModifyProcessInstance: {
     tables: {
       processInstances: 'readWrite',

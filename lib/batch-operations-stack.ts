@@ -8,6 +8,7 @@ import { Api } from './api.ts';
 import { ApiAuth } from './api-auth.ts';
 import { ChunkQueue, workerMaxConcurrency } from './chunk-queue.ts';
 import { ConsoleHosting } from './console.ts';
+import { EngineConnection } from './engine-connection.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recovery } from './recovery.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -32,7 +33,8 @@ const CONTEXT_SETTINGS = {
 export class BatchOperationsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const environment = settingsFromContext(this);
+    // The engine's connection reaches every function, as the shard count does (docs/engines.md, "On AWS").
+    const environment = { ...settingsFromContext(this), ...new EngineConnection(this, 'Engine').environment };
     const warm = this.node.tryGetContext('warmThroughput');
     const { tables } = new Tables(this, 'Tables', { warmThroughput: warm === true || warm === 'true' });
     const chunkQueue = new ChunkQueue(this, 'ChunkQueue', {

@@ -10,7 +10,7 @@ import { creationName, dryRunPathOf, dryRunRouteOf, OPERATIONS } from '#domain/o
 import { splitOperationRequest } from '#wire/batch-requests.ts';
 import { callerContext } from './authorization.ts';
 import { type HttpEvent, parseBody } from './http.ts';
-import { engine, services } from './services.ts';
+import { engine, engineDefinitions } from './services.ts';
 
 /** A creation request, read and checked: what the batch acts on, how it runs, and the operation's fields. */
 export interface BatchRequest {
@@ -41,7 +41,7 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
     // Checked against the definitions the caller may act on: another's definition reads as unknown.
     const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);
     await operation.creation.validate?.(
-      { definitions: definitionsInScope(services().definitions, scope) },
+      { definitions: definitionsInScope(engineDefinitions(), scope) },
       selection.filter,
       parameters,
     );

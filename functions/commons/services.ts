@@ -12,14 +12,17 @@ import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { EngineDefinitions } from '#adapters/engine-definitions.ts';
 import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { Engine } from '#ports/engine.ts';
 import type { EngineReads } from '#ports/engine-reads.ts';
+import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
+import { readEngineSecret } from './engine-secret.ts';
 
 /**
  * The adapters every handler uses, wired once per process from the configuration (as handlers wire
@@ -93,6 +96,12 @@ export function engineDeps(): EngineDeps {
   return { engine: engineStore, instances, definitions, keys, now };
 }
 
+/**
+ * The engine's secret from Secrets Manager (ENGINE_SECRET_ID), read once per process at a Lambda's
+ * cold start, before any handler runs (a top-level await), so that `engine()` stays synchronous.
+ */
+const engineSecret = await readEngineSecret(process.env);
+
 let cachedEngine: Engine | undefined;
 
 /**
@@ -106,11 +115,11 @@ export function engine(): Engine {
   cachedEngine =
     config.ENGINE === 'camunda8'
       ? // Its connection from the official client's own CAMUNDA_* variables (docs/engines.md).
-        camunda8EngineFromEnvironment(process.env, external)
+        camunda8EngineFromEnvironment({ ...process.env, ...engineSecret }, external)
       : config.ENGINE === 'camunda7'
         ? // Its ids' surrogate keys beside the key counters (functions/adapters/camunda7/engine-keys.ts).
           camunda7EngineFromEnvironment(
-            process.env,
+            { ...process.env, ...engineSecret },
             external,
             new DynamoEngineIdMap(dynamoDocumentClient(), config.KEY_SEQUENCES_TABLE),
           )
@@ -144,6 +153,16 @@ export function engineReads(): EngineReads | undefined {
           : null;
   }
   return cachedReads ?? undefined;
+}
+
+/**
+ * The configured engine's process definitions, as creation checks a migration plan or a modification
+ * against them: the built-in store, or an external engine's through its reads.
+ */
+export function engineDefinitions(): ProcessDefinitionStore {
+  const { config, definitions } = services();
+  const reads = engineReads();
+  return config.ENGINE === 'builtin' || !reads ? definitions : new EngineDefinitions(reads);
 }
 
 /** What reads a filter's matching instances or jobs in the built-in engine: one set of query settings. */

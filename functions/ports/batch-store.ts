@@ -4,6 +4,7 @@ import type {
   BatchOperationState,
   BatchOperationType,
   BatchShard,
+  EngineWait,
   InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
@@ -53,6 +54,8 @@ export interface BatchStore {
   listBatches(): AsyncIterable<BatchOperation>;
   /** Marks the batch stalled since the given time, or clears the mark (undefined). */
   reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
+  /** Records why and since when the batch waits for its engine, or clears it (undefined). */
+  reportEngineWait(batchOperationKey: string, wait: EngineWait | undefined): Promise<void>;
   /**
    * Moves the batch from one of `from` to `to` in one conditional write and takes the token of an
    * execution waiting for resumption, if one is stored.

@@ -145,6 +145,13 @@ export const apiRoutes: readonly ApiRoute[] = [
     access: permission('PROCESS_DEFINITION', 'MODIFY_PROCESS_INSTANCE'),
   },
   {
+    id: 'DeleteProcessInstance',
+    method: 'POST',
+    path: '/v2/process-instances/{processInstanceKey}/deletion',
+    entry: 'functions/api/delete-process-instance.ts',
+    access: permission('PROCESS_DEFINITION', 'DELETE_PROCESS_INSTANCE'),
+  },
+  {
     id: 'GetProcessInstance',
     method: 'GET',
     path: '/v2/process-instances/{processInstanceKey}',

@@ -25,6 +25,16 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     itemErrorSummary: progress.itemErrorSummary,
     // Extension: the watchdog's mark while the batch makes no progress.
     ...(batch.stalledSince ? { stalledSince: batch.stalledSince } : {}),
+    // Extension: why the batch waits (its engine out of reach: chunks held, sent again after a back-off).
+    ...(batch.engineWait
+      ? {
+          waitingForEngine: {
+            reason: batch.engineWait.reason,
+            since: batch.engineWait.since,
+            attempts: batch.engineWait.attempts,
+          },
+        }
+      : {}),
     // Extension: each shard's progress (Camunda shows only the sums), for progress per shard.
     shards: shards.map((shard) => ({
       shard: shard.shard,

@@ -15,6 +15,8 @@ const skipReasons = {
   'batch-suspended': 'Batch suspended: chunk left pending until resumption',
   'unknown-batch': 'Chunk of an unknown batch: dropped',
   abandoned: 'Out of time: chunk left pending, sent again by the watchdog or recovery',
+  'engine-unavailable':
+    "Engine unavailable: chunk held pending, sent again by the batch's poll after a back-off",
 } as const;
 
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
@@ -40,6 +42,11 @@ async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promis
       ...context,
       completed: result.completed,
     });
+    return;
+  }
+  // Acknowledged rather than failed: an outage however long never uses up the chunk's deliveries.
+  if (result.status === 'engine-unavailable') {
+    logger.warn(skipReasons[result.status], { ...context, reason: result.reason });
     return;
   }
   if (result.status !== 'executed') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryRetrySettings } from '#commons/config.ts';
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
@@ -20,10 +21,19 @@ export const handler = observed(async (event: unknown) => {
   const request = input.parse(event);
   logger.appendKeys({ batchOperationKey: request.batchOperationKey });
   const { batchOperationType, ...result } = await checkProgress(
-    { batches, chunks, queue: chunkQueue, now: () => new Date(), stallSeconds: config.STALL_ALARM_SECONDS },
+    {
+      batches,
+      chunks,
+      queue: chunkQueue,
+      now: () => new Date(),
+      stallSeconds: config.STALL_ALARM_SECONDS,
+      engineRetry: queryRetrySettings(config),
+    },
     request,
   );
   if (result.suspended) logger.info('Batch suspended: the execution waits for resumption');
+  if (result.engineRetried)
+    logger.info('Chunks held for the engine sent again', { redispatched: result.redispatched });
   if (!result.stalled && result.redispatched > 0)
     logger.info('Chunks held back by a suspension sent again', { redispatched: result.redispatched });
   if (result.stalled) {

@@ -446,7 +446,7 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     );
   });
 
-  it('reads a canceled instance TERMINATED, as Camunda 8.10 does', async () => {
+  it('reads a canceled instance TERMINATED, as Camunda 8.10 does, and deletes it as Camunda 8.9 does', async () => {
     const canceled = await exchange({
       method: 'GET',
       path: `/v2/process-instances/${instanceKeys[5]}`,
@@ -454,6 +454,14 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
       response: camunda.processInstanceSchema,
     });
     expect(canceled.state).toBe('TERMINATED');
+    // Finished, it can be deleted (Camunda 8.9's per-instance deletion); then it is gone.
+    await exchange({
+      method: 'POST',
+      path: `/v2/process-instances/${instanceKeys[5]}/deletion`,
+      status: 204,
+    });
+    await problem('GET', `/v2/process-instances/${instanceKeys[5]}`, 404);
+    await problem('POST', `/v2/process-instances/${instanceKeys[5]}/deletion`, 404);
   });
 
   it('answers the connection checks: topology with the shards as partitions, and status', async () => {

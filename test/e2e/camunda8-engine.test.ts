@@ -1,11 +1,13 @@
-import { ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
+import { ProcessDefinitionKey, ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import { createBatch } from '#domain/creation/create-batch.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
+import { runBatchopsInProcess } from '../cli/run-batchops.ts';
 import { apiClient, DEMO_CREDENTIALS } from '../helpers/api-client.ts';
+import { bpmnFile } from '../helpers/camunda-sdk.ts';
 import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
 import {
   type DynamoFaults,
@@ -261,6 +263,17 @@ describe("the console's and the CLI's reads on a Camunda 8 cluster", () => {
     ).toEqual([...instances].sort());
   });
 
+  it("counts the cluster's instances for the CLI's dry run", async () => {
+    const run = await runBatchopsInProcess(
+      ['create', 'cancel', '--definition', 'c8-reads', '--dry-run', '--json'],
+      { BATCHOPS_URL: runtime.url },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const result = run.json();
+    expect(result).toMatchObject({ countedBy: 'dry-run', total: 3 });
+    expect([...result.sampleProcessInstanceKeys].sort()).toEqual([...instances].sort());
+  });
+
   it('shows a restricted caller only the instances it may read, in the page and the total', async () => {
     const granted = await api.post('/v2/authorizations', {
       ownerId: 'c8-reader',
@@ -283,6 +296,122 @@ describe("the console's and the CLI's reads on a Camunda 8 cluster", () => {
       (await reader.post('/v2/jobs/search', { filter: { type: 'c8-reads-job' } })).body.page.totalItems,
     ).toBe(0);
     expect((await reader.post('/v2/process-definitions/search', {})).body.page.totalItems).toBe(0);
+  });
+});
+
+describe('deletion, migration and modification per item on a Camunda 8 cluster', () => {
+  async function deploy(fixture: string, renames: Record<string, string>): Promise<string> {
+    const deployment = await seeder.createDeployment({ resources: [bpmnFile(fixture, renames)] });
+    return String(deployment.processes[0].processDefinitionKey);
+  }
+  const definitionIdOnCluster = async (key: string) =>
+    (await seeder.getProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(key) }, NOW))
+      .processDefinitionId;
+
+  it("deletes the finished instances' history on the cluster, and fails a running one with the cluster's reason", async () => {
+    // Prepare: four instances, three of them ended (canceled) on the cluster.
+    const keys = await seedInstances(seeder, 'c8-delete', 4);
+    for (const key of keys.slice(0, 3))
+      await seeder.cancelProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(key) });
+
+    // Act
+    const created = await api.post('/v2/process-instances/deletion', {
+      filter: { processDefinitionId: 'c8-delete' },
+    });
+    const batch = await api.finalBatch(created.body.batchOperationKey);
+
+    // Assess
+    expect(batch).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 4,
+      operationsCompletedCount: 3,
+      operationsFailedCount: 1,
+    });
+    const failed = (await itemsOf(created.body.batchOperationKey)).filter((item) => item.state === 'FAILED');
+    expect(failed.map((item) => item.processInstanceKey)).toEqual([keys[3]]);
+    expect(failed[0].errorMessage).toContain('cancel it first');
+    for (const key of keys.slice(0, 3))
+      await expect(stateOnCluster(key)).rejects.toMatchObject({ status: 404 });
+    expect(await stateOnCluster(keys[3])).toBe('ACTIVE');
+  });
+
+  it("migrates the matching instances to another definition of the cluster, checked against the cluster's definitions", async () => {
+    const keys = await seedInstances(seeder, 'c8-migrate-from', 3);
+    const target = await deploy('e2e-payment.bpmn', { 'e2e-payment': 'c8-migrate-to' });
+    const migrationPlan = {
+      targetProcessDefinitionKey: target,
+      mappingInstructions: [{ sourceElementId: 'charge-card', targetElementId: 'charge-card' }],
+    };
+    // A plan naming an element the cluster's target lacks is refused at creation, from its BPMN.
+    const refused = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionId: 'c8-migrate-from' },
+      migrationPlan: {
+        ...migrationPlan,
+        mappingInstructions: [{ sourceElementId: 'charge-card', targetElementId: 'no-such-task' }],
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain("target element 'no-such-task' does not exist");
+
+    const created = await api.post('/v2/process-instances/migration', {
+      filter: { processDefinitionId: 'c8-migrate-from' },
+      migrationPlan,
+    });
+    expect(created.status).toBe(200);
+
+    expect(await api.finalBatch(created.body.batchOperationKey)).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 3,
+      operationsCompletedCount: 3,
+      operationsFailedCount: 0,
+    });
+    expect(await Promise.all(keys.map(definitionIdOnCluster))).toEqual(keys.map(() => 'c8-migrate-to'));
+  });
+
+  it('moves the tokens of the matching instances on the cluster', async () => {
+    const definition = await deploy('e2e-order.bpmn', { 'e2e-order': 'c8-modify' });
+    const keys: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const created = await seeder.createProcessInstance({
+        processDefinitionKey: ProcessDefinitionKey.assumeExists(definition),
+      });
+      keys.push(String(created.processInstanceKey));
+    }
+
+    const created = await api.post('/v2/process-instances/modification', {
+      filter: { processDefinitionId: 'c8-modify' },
+      moveInstructions: [{ sourceElementId: 'check-stock', targetElementId: 'ship' }],
+    });
+    expect(created.status).toBe(200);
+
+    expect(await api.finalBatch(created.body.batchOperationKey)).toMatchObject({
+      state: 'COMPLETED',
+      operationsTotalCount: 3,
+      operationsCompletedCount: 3,
+      operationsFailedCount: 0,
+    });
+    // Every token now waits at `ship` (the element statistics of the definition on the cluster).
+    const statistics = await seeder.getProcessDefinitionStatistics(
+      { processDefinitionKey: ProcessDefinitionKey.assumeExists(definition) },
+      NOW,
+    );
+    expect(statistics.items.filter((element) => element.active > 0)).toEqual([
+      expect.objectContaining({ elementId: 'ship', active: keys.length }),
+    ]);
+  });
+
+  it('refuses suspension and resumption at creation, with the reason, and stores no batch', async () => {
+    const before = (await api.post('/v2/batch-operations/search', {})).body.page.totalItems;
+    for (const operation of ['suspension', 'resumption']) {
+      const refused = await api.post(`/v2/process-instances/${operation}`, {
+        filter: { processDefinitionId: 'c8-delete' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toMatch(
+        /official Camunda client .* has no per-instance (suspension|resumption)/,
+      );
+    }
+    expect((await api.post('/v2/batch-operations/search', {})).body.page.totalItems).toBe(before);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   type BatchOperationState,
   type BatchShard,
   CLAIM_LAPSED,
+  type EngineWait,
   type InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
@@ -122,6 +123,13 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (!found) return;
       if (stalledSince) found.batch.stalledSince = stalledSince;
       else delete found.batch.stalledSince;
+    },
+
+    async reportEngineWait(batchOperationKey: string, wait: EngineWait | undefined): Promise<void> {
+      const found = stored.get(batchOperationKey);
+      if (!found) return;
+      if (wait) found.batch.engineWait = { ...wait };
+      else delete found.batch.engineWait;
     },
 
     async transitionBatch(batchOperationKey, change): Promise<BatchTransition> {

@@ -49,6 +49,8 @@ export interface BatchOperation {
   errors: BatchError[];
   itemErrorSummary?: { errorMessage: string; count: number }[];
   stalledSince?: string;
+  /** Extension: the engine is out of reach; the batch's chunks are held and sent again after a back-off. */
+  waitingForEngine?: { reason: string; since: string; attempts: number };
   /** Extension: the batch's rate limit. */
   itemsPerSecond?: number;
   parameters?: Record<string, unknown>;

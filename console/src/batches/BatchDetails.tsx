@@ -100,6 +100,16 @@ function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?:
                 <dd>{formatDate(batch.stalledSince)}</dd>
               </>
             )}
+            {batch.waitingForEngine && (
+              <>
+                <dt>Waiting for the engine</dt>
+                <dd data-testid="batch-engine-wait">
+                  since {formatDate(batch.waitingForEngine.since)}, {batch.waitingForEngine.attempts}{' '}
+                  {batch.waitingForEngine.attempts === 1 ? 'attempt' : 'attempts'}:{' '}
+                  {batch.waitingForEngine.reason}
+                </dd>
+              </>
+            )}
           </dl>
         </div>
         <div>

@@ -4,6 +4,7 @@ import {
   ProcessDefinitionKey,
   ProcessInstanceKey,
 } from '@camunda8/orchestration-cluster-api';
+import { EngineDefinitions } from '#adapters/engine-definitions.ts';
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import { narrowToScope } from '#domain/authorization/scope-filter.ts';
 import { InvalidArgumentError } from '#domain/errors.ts';
@@ -33,9 +34,6 @@ import { READ_NOW } from './item-operations.ts';
 export type ServiceCall = <T>(
   op: () => Promise<T>,
 ) => Promise<{ ok: true; value: T } | ({ ok: false } & Extract<ClusterAnswer, { kind: 'refused' }>)>;
-
-/** Definitions read per page when a caller's tenants must be checked here (Camunda's largest page). */
-const DEFINITIONS_PAGE = 1000;
 
 interface SearchRequest {
   filter?: unknown;
@@ -75,10 +73,8 @@ export class Camunda8Reads implements EngineReads {
     const tenant = request.filter?.tenantId;
     const tenants = scope.tenantIds;
     if (tenants !== '*' && typeof tenant !== 'string' && !(tenant === undefined && tenants.length === 1))
-      return await searchProcessDefinitions(
-        { listDefinitions: (page) => this.definitionPage(page) },
-        request,
-        (definition) => tenants.includes(definition.tenantId),
+      return await searchProcessDefinitions(new EngineDefinitions(this), request, (definition) =>
+        tenants.includes(definition.tenantId),
       );
     const filter = narrowToScope(
       { ...request.filter, ...(tenants !== '*' && tenant === undefined ? { tenantId: tenants[0] } : {}) },
@@ -176,23 +172,6 @@ export class Camunda8Reads implements EngineReads {
       this.client.searchJobs(clusterRequest(request, filter) as never, READ_NOW),
     );
     return { items: found.items, page: found.page };
-  }
-
-  /** Every definition of the cluster, a page at a time (cursor paging), as the built-in store lists its own. */
-  private async definitionPage(page: { cursor?: string; limit: number }) {
-    const found = await this.read(() =>
-      this.client.searchProcessDefinitions(
-        { page: { limit: DEFINITIONS_PAGE, ...(page.cursor ? { after: page.cursor } : {}) } } as never,
-        READ_NOW,
-      ),
-    );
-    const definitions = found.items.map(definitionResult).map(({ name, versionTag, ...definition }) => ({
-      ...definition,
-      ...(name === null ? {} : { name }),
-      ...(versionTag === null ? {} : { versionTag }),
-    }));
-    const last = found.items.length < DEFINITIONS_PAGE || !found.page.endCursor;
-    return { definitions, ...(last ? {} : { cursor: String(found.page.endCursor) }) };
   }
 
   /** A read's value; the cluster's refusal of the request (a field it does not know) as the caller's 400. */

@@ -41,6 +41,7 @@ export function toBatchOperation(record: StoredRecord): BatchOperation {
       endDate: record.endDate as string | undefined,
       executionArn: record.executionArn as string | undefined,
       stalledSince: record.stalledSince as string | undefined,
+      engineWait: record.engineWait as BatchOperation['engineWait'],
       suspensions: record.suspensions as number | undefined,
       failureReason: record.failureReason as string | undefined,
       cancelRequestedAt: record.cancelRequestedAt as string | undefined,

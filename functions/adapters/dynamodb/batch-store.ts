@@ -13,6 +13,7 @@ import {
   type BatchOperationType,
   type BatchShard,
   CLAIM_LAPSED,
+  type EngineWait,
   type InFlightCounts,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
@@ -210,13 +211,23 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
+  reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
+    return this.setOrRemove(batchOperationKey, 'stalledSince', stalledSince);
+  }
+
+  reportEngineWait(batchOperationKey: string, wait: EngineWait | undefined): Promise<void> {
+    return this.setOrRemove(batchOperationKey, 'engineWait', wait);
+  }
+
+  /** Sets one attribute of the batch's record, or removes it (undefined). */
+  private async setOrRemove(batchOperationKey: string, attribute: string, value: unknown): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.batchesTable,
         Key: { batchOperationKey, record: BATCH_RECORD },
-        UpdateExpression: stalledSince ? 'SET stalledSince = :since' : 'REMOVE stalledSince',
-        ExpressionAttributeValues: stalledSince ? { ':since': stalledSince } : undefined,
+        UpdateExpression: value === undefined ? 'REMOVE #attribute' : 'SET #attribute = :value',
+        ExpressionAttributeNames: { '#attribute': attribute },
+        ExpressionAttributeValues: value === undefined ? undefined : { ':value': value },
       }),
     );
   }

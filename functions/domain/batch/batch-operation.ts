@@ -100,6 +100,21 @@ export const cancellationOptionsSchema = z.object({
 export type CancellationOptions = z.infer<typeof cancellationOptionsSchema>;
 
 /** The batch as stored: the command, the items it acts on, and its lifecycle dates. */
+/**
+ * Why and since when a batch waits for its engine: a worker that could not reach the engine with a
+ * chunk (beyond the engine's own retries) holds the chunk pending instead of failing it, and the
+ * batch's poll sends it again after a back-off; the first chunk that runs again clears it.
+ */
+export interface EngineWait {
+  /** The engine's last answer (or the lack of one). */
+  reason: string;
+  since: string;
+  /** Deliveries held back since the wait began; the back-off grows with them. */
+  attempts: number;
+  /** When the last chunk was held, until the poll sends the held chunks again (then absent). */
+  heldAt?: string;
+}
+
 export interface BatchOperation extends BatchControls {
   batchOperationKey: string;
   batchOperationType: BatchOperationType;
@@ -134,6 +149,8 @@ export interface BatchOperation extends BatchControls {
   executionArn?: string;
   /** Set by the watchdog while the batch makes no progress: the time of its last progress. */
   stalledSince?: string;
+  /** Set while the engine cannot take the batch's work (an outage): its chunks are held, not dead-lettered. */
+  engineWait?: EngineWait;
   /**
    * How often the batch was suspended. Chunks skipped or dropped while it was suspended are sent again
    * once it is not (see `checkProgress`), under a message id of their own per suspension.

@@ -1,9 +1,16 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkSender } from '#ports/chunk-sender.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
-import { type BatchShard, isShardFinished, isShardIdle, progressOf } from '../batch/batch-operation.ts';
+import {
+  type BatchShard,
+  type EngineWait,
+  isShardFinished,
+  isShardIdle,
+  progressOf,
+} from '../batch/batch-operation.ts';
 import type { BatchExecutionInput } from '../creation/start-batch.ts';
 import { NotFoundError } from '../errors.ts';
+import type { QueryRetrySettings } from '../initialization/item-provider/query-retry-policy.ts';
 import { dispatchChunks } from './dispatch-chunks.ts';
 
 /** The poll backs off to this interval: a long batch costs few transitions, a short one ends soon. */
@@ -30,6 +37,8 @@ export async function checkProgress(
     queue: ChunkSender;
     now: () => Date;
     stallSeconds: number;
+    /** The back-off of chunks held for an engine outage (the query retry policy's delays, without its limit). */
+    engineRetry: QueryRetrySettings;
   },
   input: BatchExecutionInput,
 ) {
@@ -52,6 +61,7 @@ export async function checkProgress(
         finished,
         suspended: false,
         stalled: false,
+        engineRetried: false,
         redispatched: 0,
         batchOperationType,
       };
@@ -68,6 +78,7 @@ export async function checkProgress(
       finished,
       suspended: true,
       stalled: false,
+      engineRetried: false,
       redispatched: 0,
       batchOperationType,
     };
@@ -80,10 +91,12 @@ export async function checkProgress(
     await deps.batches.reportStall(input.batchOperationKey, progress.since);
   if (moved && found.batch.stalledSince) await deps.batches.reportStall(input.batchOperationKey, undefined);
   const missedSuspension = !finished && suspensions > input.suspensionsSeen;
+  const engineRetryDue =
+    !finished && !ending && engineRetryIsDue(found.batch.engineWait, deps.engineRetry, now);
   let redispatched = 0;
-  if (stalled || missedSuspension) {
-    // A stall is re-sent under a fresh id; a missed suspension under its own (a repeat is dropped).
-    const redispatch = stalled ? `r${now.getTime()}` : undefined;
+  if (stalled || missedSuspension || engineRetryDue) {
+    // A stall or a held chunk is re-sent under a fresh id; a missed suspension under its own (a repeat is dropped).
+    const redispatch = stalled || engineRetryDue ? `r${now.getTime()}` : undefined;
     for (const shard of found.shards.filter((candidate) => !isShardFinished(candidate))) {
       const sent = await dispatchChunks(
         deps,
@@ -98,6 +111,11 @@ export async function checkProgress(
     }
   }
   if (stalled) progress = { done, since: now.toISOString() };
+  if (engineRetryDue && found.batch.engineWait) {
+    // Still waiting (visibly) until a chunk runs again; the next hold starts the next back-off.
+    const { heldAt: _sent, ...wait } = found.batch.engineWait;
+    await deps.batches.reportEngineWait(input.batchOperationKey, wait);
+  }
   return {
     ...input,
     suspensionsSeen: suspensions,
@@ -106,9 +124,27 @@ export async function checkProgress(
     finished,
     suspended: false,
     stalled,
+    engineRetried: engineRetryDue,
     redispatched,
     batchOperationType,
   };
+}
+
+/**
+ * Whether the chunks held for an engine outage are due to be sent again: the back-off after the
+ * wait's `attempts`-th hold (initial delay × factor^(attempts − 1), capped) has passed since it.
+ */
+export function engineRetryIsDue(
+  wait: EngineWait | undefined,
+  settings: QueryRetrySettings,
+  now: Date,
+): boolean {
+  if (!wait?.heldAt) return false;
+  const delayMs = Math.min(
+    settings.initialDelayMs * settings.backoffFactor ** Math.max(wait.attempts - 1, 0),
+    settings.maxDelayMs,
+  );
+  return now.getTime() - Date.parse(wait.heldAt) >= delayMs;
 }
 
 /** Items finished plus shards past initialization: any movement here is progress. */

@@ -16,6 +16,7 @@ import {
   tallyOf,
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { TransientEngineError } from '../errors.ts';
 import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
@@ -68,12 +69,19 @@ export type ChunkExecution =
   /** Suspended (or not yet started): the chunk stays pending; resumption sends it again. */
   | { status: 'duplicate' | 'batch-suspended' | 'unknown-batch' }
   /** The invocation ran out of time (or the runtime is stopping): the chunk stays pending, sent again later. */
-  | { status: 'abandoned' };
+  | { status: 'abandoned' }
+  /**
+   * The engine could not take the work (an outage, beyond its own retries): the chunk stays pending,
+   * the batch shows why it waits, and its poll sends the chunk again after a back-off, so an outage
+   * however long holds the chunk instead of dead-lettering it.
+   */
+  | { status: 'engine-unavailable'; reason: string };
 
 /** What a worker does with a chunk, given its batch as read now. */
 type Verdict =
   | { run: true }
   | { run: false; hold: 'batch-suspended' | 'abandoned' }
+  | { run: false; hold: 'engine-unavailable'; reason: string }
   | { run: false; disposition: Disposition };
 
 function verdictOf(batch: BatchOperation): Verdict {
@@ -145,7 +153,15 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
       if (!watch.proceed(0)) return items;
     }
     if (!watch.proceed(pending.length)) return items;
-    const executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
+    let executed: Awaited<ReturnType<typeof executeItems>>;
+    try {
+      executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
+    } catch (error) {
+      // The group's items stay pending (what was sent is recorded as sent) and no group starts after it.
+      if (!(error instanceof TransientEngineError)) throw error;
+      watch.hold(error.message);
+      return items;
+    }
     appliedHere ||= executed.length > 0;
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
@@ -165,6 +181,8 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const tally = tallyOf(outcomes);
   const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
+  // The engine took work again: the batch no longer waits for it.
+  if (found.batch.engineWait) await deps.batches.reportEngineWait(id.batchOperationKey, undefined);
   return {
     status: 'executed',
     batchOperationType,
@@ -189,7 +207,15 @@ async function stopChunk(
 ): Promise<ChunkExecution> {
   if ('hold' in verdict) {
     await deps.batches.releaseShard(id, appliedCounts(chunk.items));
-    return { status: verdict.hold };
+    if (verdict.hold !== 'engine-unavailable') return { status: verdict.hold };
+    const now = deps.now().toISOString();
+    await deps.batches.reportEngineWait(id.batchOperationKey, {
+      reason: verdict.reason,
+      since: batch.engineWait?.since ?? now,
+      attempts: (batch.engineWait?.attempts ?? 0) + 1,
+      heldAt: now,
+    });
+    return { status: 'engine-unavailable', reason: verdict.reason };
   }
   const accounted = await accountUnprocessedChunk(deps, id, batch, verdict.disposition, chunk);
   return accounted.status === 'accounted' ? { ...accounted, status: 'canceled' } : { status: 'duplicate' };
@@ -251,6 +277,10 @@ function batchWatch(
         reading = read();
       }
       return true;
+    },
+    /** Stops the chunk for an engine that cannot take its work: no further group starts. */
+    hold(reason: string): void {
+      stopped ??= { run: false, hold: 'engine-unavailable', reason };
     },
     /** Waits for the read in flight, so the chunk ends on the latest answer and leaves nothing running. */
     async settle(): Promise<void> {

@@ -15,6 +15,17 @@ import { startTestDynamo, type TestDynamo } from '../../../helpers/dynamodb.ts';
 
 /** The progress poll as the batch's watchdog, against DynamoDB Local and fauxqs. */
 const STALL_SECONDS = 600;
+/** Chunks held for the engine come again 2 s, 4 s, 8 s (at most) after each hold. */
+const ENGINE_RETRY = { maxRetries: 3, initialDelayMs: 2000, maxDelayMs: 8000, backoffFactor: 2 };
+/** The poll's dependencies at a second of the test's clock. */
+const depsAt = (seconds: number) => ({
+  batches,
+  chunks,
+  queue,
+  now: at(seconds),
+  stallSeconds: STALL_SECONDS,
+  engineRetry: ENGINE_RETRY,
+});
 let dynamo: TestDynamo;
 let sqs: SQSClient;
 let batches: DynamoBatchStore;
@@ -96,7 +107,7 @@ describe('progress poll after a suspension', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const deps = { batches, chunks, queue, now: at(1), stallSeconds: STALL_SECONDS };
+    const deps = depsAt(1);
     await batches.transitionBatch('702', { from: ['ACTIVE'], to: 'SUSPENDED' });
     await batches.transitionBatch('702', { from: ['SUSPENDED'], to: 'ACTIVE' });
     // Act
@@ -135,24 +146,12 @@ describe('progress poll as watchdog', () => {
       suspensionsSeen: 0,
     };
     // Act
-    const first = await checkProgress(
-      { batches, chunks, queue, now: at(0), stallSeconds: STALL_SECONDS },
-      input,
-    );
-    const quiet = await checkProgress(
-      { batches, chunks, queue, now: at(STALL_SECONDS - 1), stallSeconds: STALL_SECONDS },
-      first,
-    );
+    const first = await checkProgress(depsAt(0), input);
+    const quiet = await checkProgress(depsAt(STALL_SECONDS - 1), first);
     const beforeStall = await drain();
-    const stalled = await checkProgress(
-      { batches, chunks, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
-      quiet,
-    );
+    const stalled = await checkProgress(depsAt(STALL_SECONDS), quiet);
     const resent = await drain();
-    const again = await checkProgress(
-      { batches, chunks, queue, now: at(2 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
-      stalled,
-    );
+    const again = await checkProgress(depsAt(2 * STALL_SECONDS), stalled);
     const resentAgain = await drain();
     // Assess
     expect([first.stalled, quiet.stalled, stalled.stalled, again.stalled]).toEqual([
@@ -177,10 +176,7 @@ describe('progress poll as watchdog', () => {
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
       { completed: 1, failed: 0, errors: {} },
     );
-    await checkProgress(
-      { batches, chunks, queue, now: at(2 * STALL_SECONDS + 1), stallSeconds: STALL_SECONDS },
-      again,
-    );
+    await checkProgress(depsAt(2 * STALL_SECONDS + 1), again);
     expect((await batches.getBatch('700'))?.batch.stalledSince).toBeUndefined();
   });
 
@@ -194,30 +190,59 @@ describe('progress poll as watchdog', () => {
       dispatchRound: 0,
       suspensionsSeen: 0,
     };
-    const first = await checkProgress(
-      { batches, chunks, queue, now: at(0), stallSeconds: STALL_SECONDS },
-      input,
-    );
+    const first = await checkProgress(depsAt(0), input);
     await chunks.completeChunk(
       { batchOperationKey: '701', shard: 0, chunk: 0 },
       [{ ...pendingItem('00'), state: 'COMPLETED' }],
       { completed: 1, failed: 0, errors: {} },
     );
-    const moved = await checkProgress(
-      { batches, chunks, queue, now: at(STALL_SECONDS), stallSeconds: STALL_SECONDS },
-      first,
-    );
+    const moved = await checkProgress(depsAt(STALL_SECONDS), first);
     expect(moved).toMatchObject({
       stalled: false,
       redispatched: 0,
       progress: { since: at(STALL_SECONDS)().toISOString() },
     });
     await batches.finishBatch('701', 'COMPLETED', at(STALL_SECONDS)().toISOString());
-    const ended = await checkProgress(
-      { batches, chunks, queue, now: at(10 * STALL_SECONDS), stallSeconds: STALL_SECONDS },
-      moved,
-    );
+    const ended = await checkProgress(depsAt(10 * STALL_SECONDS), moved);
     expect(ended).toMatchObject({ finished: true, stalled: false, redispatched: 0 });
     expect(await drain()).toEqual([]);
+  });
+});
+
+describe('progress poll while the engine is out', () => {
+  it("sends the held chunks again once the hold's back-off has passed, once, and keeps the wait visible", async () => {
+    // Prepare: the worker held a chunk for the second time at second 0 (back-off 4 s).
+    await executingBatch('705');
+    const wait = { reason: 'connect ECONNREFUSED 127.0.0.1:8088', since: at(0)().toISOString(), attempts: 2 };
+    await batches.reportEngineWait('705', { ...wait, heldAt: at(0)().toISOString() });
+    const input = {
+      batchOperationKey: '705',
+      shards: [0, 1],
+      pollSeconds: 5,
+      progress: { done: 5, since: at(0)().toISOString() },
+      dispatchRound: 0,
+      suspensionsSeen: 0,
+    };
+    const poll = (seconds: number, from = input) => checkProgress(depsAt(seconds), from);
+
+    // Act
+    const early = await poll(3);
+    const sentEarly = await drain();
+    const due = await poll(4, early);
+    const sent = await drain();
+    const after = await poll(5, due);
+    const sentAfter = await drain();
+
+    // Assess: shard 0's pending chunks once, at the back-off; still waiting until a chunk runs.
+    expect(early).toMatchObject({ engineRetried: false, redispatched: 0 });
+    expect(sentEarly).toEqual([]);
+    expect(due).toMatchObject({ engineRetried: true, redispatched: 2, stalled: false });
+    expect(sent.map((body) => JSON.parse(body))).toEqual([
+      { batchOperationKey: '705', shard: 0, chunk: 0 },
+      { batchOperationKey: '705', shard: 0, chunk: 1 },
+    ]);
+    expect(after).toMatchObject({ engineRetried: false, redispatched: 0 });
+    expect(sentAfter).toEqual([]);
+    expect((await batches.getBatch('705'))?.batch.engineWait).toEqual(wait);
   });
 });
