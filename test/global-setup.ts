@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { pythonTool } from '../checks/python-venv.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { startSqsEmulator } from '../local/sqs-emulator.ts';
@@ -19,12 +20,15 @@ declare module 'vitest' {
 
 /**
  * Synthesizes the stack once per run (each end-to-end file's runtime takes the same definition), builds
- * the Operaton test engine when needed and starts the emulators the files share; they stop when the run ends.
+ * the Operaton test engine and the checks' Python tools when needed and starts the emulators the files share; they stop when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('stateMachineDefinition', synthesizedWithoutValidation());
   // The Camunda 7 adapter's engine: built once (skipped while the jar is newer than its sources).
   buildOperatonEngineIfNeeded();
+  // Moto's server, the Secrets Manager emulator (test/helpers/secrets-manager.ts): its pinned virtual
+  // environment made here once, before test files could race to make it.
+  pythonTool('moto_server');
   const [dynamodb, sqs] = await Promise.all([
     startDynamoDbLocal({ databasePerAccessKey: true }),
     startSqsEmulator(),

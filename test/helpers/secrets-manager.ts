@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { pythonTool } from '../../checks/python-venv.ts';
 import { stopChild, waitUntilReady } from '../../local/child-process.ts';
 import { freePort } from '../../local/free-port.ts';
 
 /**
- * An AWS Secrets Manager emulator on 127.0.0.1: moto's server (Python, installed on the machine) in a
+ * An AWS Secrets Manager emulator on 127.0.0.1: moto's server (pinned in checks/requirements.txt, made by the test setup) in a
  * child process, speaking Secrets Manager's own JSON protocol to the real SDK client.
  */
 export class SecretsManagerEmulator {
@@ -15,7 +16,9 @@ export class SecretsManagerEmulator {
 
   static async start(): Promise<SecretsManagerEmulator> {
     const port = await freePort();
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const child = spawn(pythonTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: 'ignore',
+    });
     const emulator = new SecretsManagerEmulator(child, `http://127.0.0.1:${port}`);
     await waitUntilReady(
       'moto_server (Secrets Manager)',
