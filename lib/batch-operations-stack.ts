@@ -34,9 +34,11 @@ export class BatchOperationsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     // The engine's connection reaches every function, as the shard count does (docs/engines.md, "On AWS").
-    const environment = { ...settingsFromContext(this), ...new EngineConnection(this, 'Engine').environment };
+    const engine = new EngineConnection(this, 'Engine');
+    const environment = { ...settingsFromContext(this), ...engine.environment };
     const warm = this.node.tryGetContext('warmThroughput');
     const { tables } = new Tables(this, 'Tables', { warmThroughput: warm === true || warm === 'true' });
+    engine.rememberEngineIdsIn(tables.keySequences);
     const chunkQueue = new ChunkQueue(this, 'ChunkQueue', {
       tables,
       environment,

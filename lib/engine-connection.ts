@@ -1,4 +1,5 @@
 import { ArnFormat, Aspects, CfnParameter, type IAspect, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IConstruct } from 'constructs';
@@ -6,6 +7,7 @@ import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-c
 import { camunda8ConnectionFromEnvironment } from '#adapters/camunda8/camunda8-config.ts';
 import { readConfig } from '#commons/config.ts';
 import { engineSecretVariable } from '#commons/engine-secret.ts';
+import { tableSchemas } from '#resources/table-schema.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /** CDK context keys of the engine's connection and the variables they become (docs/engines.md, "On AWS"). */
@@ -86,6 +88,21 @@ export class EngineConnection extends Construct {
     }
     const network = networkFromContext(this);
     Aspects.of(stack).add(new EngineAccess(secretArn, network));
+  }
+
+  /**
+   * A Camunda 7 engine's string ids reach Camunda 8's key fields as surrogate keys remembered in the
+   * key-sequences table (functions/adapters/camunda7/engine-keys.ts): every function that may read or
+   * select the engine's records writes and reads them there. Other engines need nothing.
+   */
+  rememberEngineIdsIn(keySequences: ITable): void {
+    if (this.environment.ENGINE !== 'camunda7') return;
+    Aspects.of(Stack.of(this)).add({
+      visit(node: IConstruct) {
+        if (node instanceof ServiceFunction)
+          node.bindTable(tableSchemas.keySequences, keySequences, 'readWrite');
+      },
+    });
   }
 }
 

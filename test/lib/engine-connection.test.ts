@@ -91,6 +91,22 @@ describe("the engine's connection on AWS", () => {
     expect(Object.keys(template.Resources).length).toBeLessThan(490);
   });
 
+  it("lets every function of a Camunda 7 deployment keep the engine's ids in the key-sequences table; others not", () => {
+    const keyTableAccess = (context: Record<string, unknown>) => {
+      const { functions, variables } = synthesized(context);
+      const withTable = variables.filter((vars) => vars.KEY_SEQUENCES_TABLE !== undefined).length;
+      return { functions: functions.length, withTable };
+    };
+    const camunda7 = keyTableAccess({
+      engine: 'camunda7',
+      camunda7RestUrl: 'http://10.0.1.7:8080/engine-rest',
+      camunda7Username: 'batchops',
+    });
+    expect(camunda7.withTable).toBe(camunda7.functions);
+    const camunda8 = keyTableAccess(CLUSTER);
+    expect(camunda8.withTable).toBeLessThan(camunda8.functions);
+  });
+
   it('refuses to synthesize a connection the adapter would refuse, or half a network, naming what is missing', () => {
     expect(() => synthesized({ ...CLUSTER, camundaRestAddress: undefined })).toThrow(/CAMUNDA_REST_ADDRESS/);
     expect(() => synthesized({ ...CLUSTER, camundaClientId: undefined })).toThrow(/CAMUNDA_CLIENT_ID/);
