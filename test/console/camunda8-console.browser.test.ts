@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
-import { launchChromium, openPage } from './helpers/browser.ts';
-import { ConsolePage } from './helpers/console-page.ts';
+import { launchChromium } from './helpers/browser.ts';
+import { type ConsolePage, openSignedInConsole } from './helpers/console-page.ts';
 
 /**
  * The web console of a service that drives a Camunda 8 cluster (ENGINE=camunda8; a second embedded
@@ -16,7 +16,6 @@ let target: Camunda8Target;
 let runtime: EmbeddedRuntime;
 let browser: Browser;
 let page: Page;
-let errors: string[];
 let closePage: () => Promise<void>;
 let console_: ConsolePage;
 let instances: string[];
@@ -37,14 +36,9 @@ afterAll(async () => {
   await target?.dispose();
 });
 beforeEach(async () => {
-  ({ page, errors, close: closePage } = await openPage(browser));
-  console_ = new ConsolePage(page, runtime.url);
-  await console_.signIn();
+  ({ page, console: console_, close: closePage } = await openSignedInConsole(browser, runtime.url));
 });
-afterEach(async () => {
-  await closePage();
-  expect(errors, 'no console error in the browser').toEqual([]);
-});
+afterEach(() => closePage());
 
 const text = (selector: ReturnType<Page['locator']>) => () => selector.textContent();
 

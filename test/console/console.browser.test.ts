@@ -6,8 +6,8 @@ import { services } from '../../functions/commons/services.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { processInstance } from '../helpers/process-instances.ts';
-import { launchChromium, openPage, seriousAccessibilityViolations } from './helpers/browser.ts';
-import { ConsolePage } from './helpers/console-page.ts';
+import { launchChromium, seriousAccessibilityViolations } from './helpers/browser.ts';
+import { type ConsolePage, openSignedInConsole } from './helpers/console-page.ts';
 import { screenshotFolder } from './helpers/screenshots.ts';
 
 /**
@@ -22,7 +22,6 @@ let runtime: EmbeddedRuntime;
 let api: ReturnType<typeof apiClient>;
 let browser: Browser;
 let page: Page;
-let errors: string[];
 let closePage: () => Promise<void>;
 let console_: ConsolePage;
 let nextSequence = 70_000;
@@ -43,14 +42,9 @@ afterAll(async () => {
   screenshots.discard();
 });
 beforeEach(async () => {
-  ({ page, errors, close: closePage } = await openPage(browser));
-  console_ = new ConsolePage(page, runtime.url);
-  await console_.signIn();
+  ({ page, console: console_, close: closePage } = await openSignedInConsole(browser, runtime.url));
 });
-afterEach(async () => {
-  await closePage();
-  expect(errors, 'no console error in the browser').toEqual([]);
-});
+afterEach(() => closePage());
 
 /** Instances of a definition of their own, straight into the store; `completed` of them already finished. */
 async function seed(count: number, completed = 0) {

@@ -5,8 +5,8 @@ import { apiClient } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { createThresholdBatch, MIN_PROCESSED_ITEMS, thresholdBound } from '../helpers/failure-threshold.ts';
 import { processInstance } from '../helpers/process-instances.ts';
-import { launchChromium, openPage } from './helpers/browser.ts';
-import { ConsolePage } from './helpers/console-page.ts';
+import { launchChromium } from './helpers/browser.ts';
+import { type ConsolePage, openSignedInConsole } from './helpers/console-page.ts';
 import { screenshotFolder } from './helpers/screenshots.ts';
 
 /**
@@ -39,14 +39,9 @@ afterAll(async () => {
   screenshots.discard();
 });
 beforeEach(async () => {
-  ({ page, errors, close: closePage } = await openPage(browser));
-  console_ = new ConsolePage(page, runtime.url);
-  await console_.signIn();
+  ({ page, errors, console: console_, close: closePage } = await openSignedInConsole(browser, runtime.url));
 });
-afterEach(async () => {
-  await closePage();
-  expect(errors, 'no console error in the browser').toEqual([]);
-});
+afterEach(() => closePage());
 
 /** Instances of a definition of their own, straight into the store; `completed` of them already finished. */
 async function seed(count: number, completed = 0) {

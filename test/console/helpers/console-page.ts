@@ -1,4 +1,6 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { openPage } from './browser.ts';
 
 /**
  * The console as an operator uses it: locators by role and label, and intent methods (sign in,
@@ -56,4 +58,23 @@ export class ConsolePage {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: confirm, exact: true }).click();
   }
+}
+
+/**
+ * A fresh page signed in to the console at `url`; its `close` fails the test on any console error or
+ * uncaught exception the page recorded (a test may first drop the errors it provoked from `errors`).
+ */
+export async function openSignedInConsole(browser: Browser, url: string) {
+  const { page, errors, close } = await openPage(browser);
+  const console = new ConsolePage(page, url);
+  await console.signIn();
+  return {
+    page,
+    errors,
+    console,
+    close: async () => {
+      await close();
+      expect(errors, 'no console error in the browser').toEqual([]);
+    },
+  };
 }
