@@ -89,6 +89,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   SuspendBatchOperation: { tables: { batches: 'readWrite' } },
   ResumeBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
+  // A live change of a batch's controls: one conditional write on its record, one audit entry.
+  UpdateBatchOperation: { tables: { batches: 'readWrite' } },
   SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
   // Reads what Initialization reads, writes nothing and starts nothing.
   // Modification and migration plans are checked against the definitions, as at creation.

@@ -5,6 +5,8 @@ import type {
   BatchOperationType,
   BatchShard,
   InFlightCounts,
+  LiveControls,
+  RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 
@@ -51,6 +53,11 @@ export interface BatchStore {
   unfinishedBatches(): AsyncIterable<BatchOperation>;
   /** Every batch's record (without its shards), newest first. Streamed; for batch search. */
   listBatches(): AsyncIterable<BatchOperation>;
+  /**
+   * Changes the live controls of a batch that has not ended and is not being canceled (the fields
+   * given; the others stay). False when it has ended or is canceling.
+   */
+  changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean>;
   /** Marks the batch stalled since the given time, or clears the mark (undefined). */
   reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
   /**
@@ -75,14 +82,16 @@ export interface BatchStore {
   ): Promise<BatchTransition>;
   /**
    * Claims the chunk's shard for a worker until `until`: only while the batch is ACTIVE with no
-   * cancellation or suspension requested (false otherwise). Completing the chunk releases it.
+   * cancellation or suspension requested (false otherwise). Completing the chunk releases it. The
+   * shard's recent rate, when its worker has measured one, is recorded with the claim.
    */
-  claimShard(id: ChunkId, until: string): Promise<boolean>;
+  claimShard(id: ChunkId, until: string, recentRate?: RecentRate): Promise<boolean>;
   /**
    * The running chunk's items applied so far, on the shard's claim (one write, not one per item);
-   * nothing when the chunk no longer holds the claim (completed or released).
+   * nothing when the chunk no longer holds the claim (completed or released). The shard's recent rate
+   * goes with it.
    */
-  reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void>;
+  reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void>;
   /** Releases a claim this chunk holds without completing it (the worker stopped half-way). */
   releaseShard(id: ChunkId): Promise<void>;
   /**

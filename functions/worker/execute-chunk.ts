@@ -6,9 +6,12 @@ import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
 import { engine, now, services } from '#commons/services.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
+import { rateMeters } from '#domain/execution/rate-meter.ts';
 
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
 const processor = new SqsFifoPartialProcessorAsync();
+/** Each shard's recent rate as this process measures it, across the chunks it runs. */
+const meters = rateMeters();
 
 const skipReasons = {
   duplicate: 'Chunk already recorded: redelivery ignored',
@@ -31,6 +34,7 @@ async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promis
       now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       remainingTimeMs: lambdaContext && (() => lambdaContext.getRemainingTimeInMillis()),
+      meters,
     },
     chunk,
   );

@@ -4,6 +4,8 @@ import type {
   BatchOperationState,
   BatchShard,
   InFlightCounts,
+  LiveControls,
+  RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 import type {
@@ -116,6 +118,17 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       for (const { batch } of newestFirst) yield copy(batch);
     },
 
+    async changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      const open =
+        batch !== undefined &&
+        ['CREATED', 'ACTIVE', 'SUSPENDED'].includes(batch.state) &&
+        batch.cancelRequestedAt === undefined &&
+        batch.failureRequested === undefined;
+      if (open) Object.assign(batch, changes);
+      return open;
+    },
+
     async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
       const found = stored.get(batchOperationKey);
       if (!found) return;
@@ -190,7 +203,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       };
     },
 
-    async claimShard(id: ChunkId, until: string): Promise<boolean> {
+    async claimShard(id: ChunkId, until: string, recentRate?: RecentRate): Promise<boolean> {
       const batch = stored.get(id.batchOperationKey)?.batch;
       const free =
         batch?.state === 'ACTIVE' &&
@@ -198,13 +211,17 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
         batch.suspendRequestedAt === undefined &&
         batch.failureRequested === undefined;
       if (!free) return false;
-      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until };
+      const shard = shardOf(id.batchOperationKey, id.shard);
+      shard.running = { chunk: id.chunk, until };
+      if (recentRate) shard.recentRate = recentRate;
       return true;
     },
 
-    async reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void> {
+    async reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void> {
       const shard = shardOf(id.batchOperationKey, id.shard);
-      if (shard.running?.chunk === id.chunk) shard.running = { ...shard.running, ...counts };
+      if (shard.running?.chunk !== id.chunk) return;
+      shard.running = { ...shard.running, ...counts };
+      if (recentRate) shard.recentRate = recentRate;
     },
 
     async releaseShard(id: ChunkId): Promise<void> {

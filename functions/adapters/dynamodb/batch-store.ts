@@ -13,6 +13,8 @@ import type {
   BatchOperationType,
   BatchShard,
   InFlightCounts,
+  LiveControls,
+  RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 import type {
@@ -209,6 +211,29 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
+  changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+        ConditionExpression: `#state IN (:created, :active, :suspended) AND ${NOT_CANCELING} AND attribute_not_exists(failureRequested)`,
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          ...Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':created': 'CREATED',
+          ':active': 'ACTIVE',
+          ':suspended': 'SUSPENDED',
+          ...Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+        },
+      }),
+    );
+  }
+
   async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
     await this.db.send(
       new UpdateCommand({
@@ -314,7 +339,7 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async claimShard(id: ChunkId, until: string): Promise<boolean> {
+  async claimShard(id: ChunkId, until: string, recentRate?: RecentRate): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -333,8 +358,11 @@ export class DynamoBatchStore implements BatchStore {
               Update: {
                 TableName: this.batchesTable,
                 Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-                UpdateExpression: 'SET running = :running',
-                ExpressionAttributeValues: { ':running': { chunk: id.chunk, until } },
+                UpdateExpression: `SET running = :running${recentRate ? ', recentRate = :rate' : ''}`,
+                ExpressionAttributeValues: {
+                  ':running': { chunk: id.chunk, until },
+                  ...(recentRate ? { ':rate': recentRate } : {}),
+                },
               },
             },
           ],
@@ -351,18 +379,19 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void> {
+  async reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void> {
     await updateIfConditionHolds(
       this.db,
       new UpdateCommand({
         TableName: this.batchesTable,
         Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-        UpdateExpression: 'SET running.completed = :completed, running.failed = :failed',
+        UpdateExpression: `SET running.completed = :completed, running.failed = :failed${recentRate ? ', recentRate = :rate' : ''}`,
         ConditionExpression: 'running.chunk = :chunk',
         ExpressionAttributeValues: {
           ':chunk': id.chunk,
           ':completed': counts.completed,
           ':failed': counts.failed,
+          ...(recentRate ? { ':rate': recentRate } : {}),
         },
       }),
     );

@@ -98,11 +98,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       ...request.actor,
       ...(request.scope ? { scope: request.scope } : {}),
       ...(parameters ? { parameters } : {}),
-      // Only the known controls: a body spread into `controls` must not smuggle other fields onto the batch.
-      ...(request.controls?.itemsPerSecond !== undefined
-        ? { itemsPerSecond: request.controls.itemsPerSecond }
-        : {}),
-      ...(request.controls?.failureThreshold ? { failureThreshold: request.controls.failureThreshold } : {}),
+      ...knownControls(request.controls, now),
     },
     request.idempotencyKey
       ? {
@@ -137,6 +133,25 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
     throw error;
   }
   return { batchOperationKey, batchOperationType: request.batchOperationType, replayed: false };
+}
+
+/**
+ * Only the known controls: a body spread into `controls` must not smuggle other fields onto the
+ * batch. A start time is kept in UTC, and must lie ahead.
+ */
+function knownControls(controls: BatchControls | undefined, now: Date): BatchControls {
+  const startAt = controls?.startAt === undefined ? undefined : new Date(controls.startAt);
+  if (startAt && startAt.getTime() <= now.getTime())
+    throw new InvalidArgumentError(
+      `startAt must lie in the future (it is ${controls?.startAt}, now is ${now.toISOString()}); leave it out to start now`,
+    );
+  return {
+    ...(controls?.itemsPerSecond !== undefined ? { itemsPerSecond: controls.itemsPerSecond } : {}),
+    ...(controls?.failureThreshold ? { failureThreshold: controls.failureThreshold } : {}),
+    ...(controls?.priority !== undefined ? { priority: controls.priority } : {}),
+    ...(startAt ? { startAt: startAt.toISOString() } : {}),
+    ...(controls?.windows ? { windows: controls.windows } : {}),
+  };
 }
 
 /** A retry's source must exist and have ended: only then are its failed items known. */
