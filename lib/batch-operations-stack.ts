@@ -26,6 +26,8 @@ const CONTEXT_SETTINGS = {
   queryRetryInitialDelay: 'QUERY_RETRY_INITIAL_DELAY_MS',
   queryRetryMaxDelay: 'QUERY_RETRY_MAX_DELAY_MS',
   queryRetryBackoffFactor: 'QUERY_RETRY_BACKOFF_FACTOR',
+  // The engine's capacity shared by every running batch (docs/configuration.md); 0: no shared budget.
+  engineMaxItemsPerSecond: 'ENGINE_MAX_ITEMS_PER_SECOND',
 } as const;
 
 /** The whole service: tables, chunk queue and worker, the batch state machine, and the HTTP API. */

@@ -29,6 +29,11 @@ const configSchema = z.object({
   QUERY_RETRY_BACKOFF_FACTOR: z.coerce.number().min(1).max(10).default(2),
   /** Instance commands in flight per chunk: tens, bounded, so one shard's worker keeps the table busy. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  /**
+   * The most items per second all running batches together send to the engine, shared by priority
+   * (functions/domain/execution/engine-budget.ts); 0: no shared budget, each batch paces itself alone.
+   */
+  ENGINE_MAX_ITEMS_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(0),
   /** Seconds between progress checks of the execution phase on AWS (backed off from here). */
   PROGRESS_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
   /** A batch whose finished-item count has not moved for this long is reported stalled (metric + alarm). */

@@ -5,6 +5,7 @@ import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
+import { DynamoEngineBudget } from '#adapters/dynamodb/engine-budget.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
@@ -15,6 +16,7 @@ import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { Engine } from '#ports/engine.ts';
+import type { EngineBudget } from '#ports/engine-budget.ts';
 import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 
@@ -120,4 +122,18 @@ function itemProvider(): ItemProviderDeps {
     queryRetry: queryRetrySettings(config),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
+}
+
+let cachedBudget: EngineBudget | undefined;
+
+/** The engine's capacity shared by every running batch, when ENGINE_MAX_ITEMS_PER_SECOND sets one. */
+export function engineBudget(): EngineBudget | undefined {
+  const { config } = services();
+  if (!config.ENGINE_MAX_ITEMS_PER_SECOND) return undefined;
+  cachedBudget ??= new DynamoEngineBudget(
+    dynamoDocumentClient(),
+    config.BATCHES_TABLE,
+    config.ENGINE_MAX_ITEMS_PER_SECOND,
+  );
+  return cachedBudget;
 }

@@ -4,7 +4,7 @@ import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
-import { engine, now, services } from '#commons/services.ts';
+import { engine, engineBudget, now, services } from '#commons/services.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
 import { rateMeters } from '#domain/execution/rate-meter.ts';
 
@@ -35,6 +35,7 @@ async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promis
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       remainingTimeMs: lambdaContext && (() => lambdaContext.getRemainingTimeInMillis()),
       meters,
+      budget: engineBudget(),
     },
     chunk,
   );

@@ -15,7 +15,8 @@ let nextSequence = 70_000;
 beforeAll(async () => {
   runtime = await startRuntime({
     port: 0,
-    config: { SHARD_COUNT: '2', CHUNK_SIZE: '10' },
+    // Every batch here goes through the engine's shared budget, far above their own rates.
+    config: { SHARD_COUNT: '2', CHUNK_SIZE: '10', ENGINE_MAX_ITEMS_PER_SECOND: '500' },
     pollIntervalMs: 100,
   });
   api = apiClient(runtime.url);

@@ -1,6 +1,7 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
 import type { Engine, EngineBatch, EngineItem, EngineItemResult } from '#ports/engine.ts';
+import type { EngineBudget } from '#ports/engine-budget.ts';
 import { authorizeItems } from '../authorization/authorize-items.ts';
 import {
   type BatchOperation,
@@ -16,9 +17,11 @@ import {
   tallyOf,
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { TransientEngineError } from '../errors.ts';
 import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
+import { type BudgetGate, budgetGate } from './budget-gate.ts';
 import { inFlightCounter, readCheckingThreshold } from './in-flight.ts';
 import type { RateMeters } from './rate-meter.ts';
 
@@ -52,6 +55,8 @@ export interface ExecuteChunkDeps {
   remainingTimeMs?: () => number;
   /** This process's measure of each shard's recent rate, reported with the claim and in-flight counts. */
   meters?: RateMeters;
+  /** The engine's capacity shared by every running batch (ENGINE_MAX_ITEMS_PER_SECOND), when there is one. */
+  budget?: EngineBudget;
 }
 
 export type { ItemErrorClass };
@@ -131,7 +136,13 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
   const inFlight = inFlightCounter();
-  const watch = batchWatch(deps, id, found.batch, inFlight, pace);
+  const gate = budgetGate(
+    deps.budget,
+    found.batch,
+    chunk.items.filter((item) => item.state === 'ACTIVE').length,
+    deps.now,
+  );
+  const watch = batchWatch(deps, id, found.batch, inFlight, pace, gate);
   const messageBytes = errorMessageBudget(chunk.items.length);
   // A write operation's items go in groups, one batched request each, and so do an external engine's
   // (one record of the group as sent); an engine step, or a paced batch (slow by request, nothing to
@@ -152,8 +163,20 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
       // A new rate (the watch read it) plans the wait afresh; otherwise the time slept is taken off.
       wait = tuning === pace.tuning ? wait - step : pace.wait(last);
     }
+    // Then the engine's shared budget: the group starts once its lease is due.
+    for (let wait = await gate.acquire(pending.length); wait > 0; wait -= CHECK_EVERY_MS) {
+      await deps.sleep(Math.min(wait, CHECK_EVERY_MS));
+      if (!watch.proceed(0)) return items;
+    }
     if (!watch.proceed(pending.length)) return items;
-    const executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
+    const executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes).catch(
+      async (error: unknown) => {
+        // The engine is overloaded: every batch slows down, and this chunk is tried again later.
+        if (error instanceof TransientEngineError)
+          await deps.budget?.reportBackpressure(deps.now().getTime());
+        throw error;
+      },
+    );
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     }
@@ -213,6 +236,7 @@ function batchWatch(
   batch: BatchOperation,
   inFlight: ReturnType<typeof inFlightCounter>,
   pace: Pacing,
+  gate: BudgetGate,
 ) {
   const { batchOperationKey } = id;
   let stopped: Exclude<Verdict, { run: true }> | undefined;
@@ -230,7 +254,10 @@ function batchWatch(
         : await deps.batches.getBatchRecord(batchOperationKey);
       const verdict: Verdict = current ? verdictOf(current) : { run: false, hold: 'batch-suspended' };
       // A rate changed while the batch runs takes effect from the next group on.
-      if (current) pace.retune(current.itemsPerSecond);
+      if (current) {
+        pace.retune(current.itemsPerSecond);
+        gate.retune(current);
+      }
       if (!verdict.run) stopped ??= verdict;
     } catch (error) {
       // Thrown to the next lane that asks, so the invocation fails and the chunk comes again.
