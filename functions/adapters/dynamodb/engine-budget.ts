@@ -28,7 +28,7 @@ export class DynamoEngineBudget implements EngineBudget {
     private readonly maxItemsPerSecond: number,
   ) {}
 
-  async lease(request: LeaseRequest): Promise<Lease> {
+  lease(request: LeaseRequest): Promise<Lease> {
     return this.change(request.now, (state) => leaseFrom(state, this.maxItemsPerSecond, request));
   }
 
