@@ -10,6 +10,7 @@ import { ChunkQueue, workerMaxConcurrency } from './chunk-queue.ts';
 import { ConsoleHosting } from './console.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recovery } from './recovery.ts';
+import { BatchSchedules } from './schedules.ts';
 import { ServiceFunction } from './service-function.ts';
 import { Tables } from './tables.ts';
 import { BatchWorkflow, type WorkflowFunctions } from './workflow.ts';
@@ -90,6 +91,11 @@ export class BatchOperationsStack extends Stack {
       failBatch: fn(workflowTasks.failBatch).function,
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
+    const schedules = new BatchSchedules(this, 'BatchSchedules', {
+      batchesTable: tables.batches,
+      stateMachine,
+      environment,
+    });
     const auth = new ApiAuth(this, 'Auth', {
       cognito: this.node.tryGetContext('cognito') === 'true' || this.node.tryGetContext('cognito') === true,
     });
@@ -98,6 +104,7 @@ export class BatchOperationsStack extends Stack {
       stateMachine,
       environment: { ...environment, ...auth.environment },
       jwt: auth,
+      schedules,
     });
     new ConsoleHosting(this, 'Console', { httpApi: api.httpApi });
     const recovery = new Recovery(this, 'Recovery', {
@@ -105,6 +112,9 @@ export class BatchOperationsStack extends Stack {
       stateMachine,
       environment,
     });
+    // The recovery sets a scheduled batch's schedule again; a worker schedules a window's opening.
+    schedules.bind(recovery.sweep.function);
+    schedules.bind(chunkQueue.worker.function);
     new Monitoring(this, 'Monitoring', {
       stateMachine,
       queue: chunkQueue.queue,

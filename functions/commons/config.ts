@@ -58,6 +58,10 @@ const configSchema = z.object({
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
   AUTH_TENANTS_CLAIM: z.string().min(1).default('tenants'),
   CHUNK_QUEUE_URL: z.string().default(''),
+  /** EventBridge Scheduler: the group of the batches' one-time schedules, their target and its role. */
+  SCHEDULE_GROUP_NAME: z.string().default(''),
+  SCHEDULED_ACTION_ARN: z.string().default(''),
+  SCHEDULER_ROLE_ARN: z.string().default(''),
   STATE_MACHINE_ARN: z.string().default(''),
 });
 

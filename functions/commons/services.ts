@@ -11,13 +11,15 @@ import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
+import { EventBridgeBatchScheduler } from '#adapters/scheduler/eventbridge-scheduler.ts';
 import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
+import type { BatchScheduler } from '#ports/batch-scheduler.ts';
 import type { Engine } from '#ports/engine.ts';
 import type { EngineBudget } from '#ports/engine-budget.ts';
-import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
+import { dynamoDocumentClient, scheduler, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 
 /**
@@ -136,4 +138,25 @@ export function engineBudget(): EngineBudget | undefined {
     config.ENGINE_MAX_ITEMS_PER_SECOND,
   );
   return cachedBudget;
+}
+
+let cachedScheduler: BatchScheduler | undefined;
+
+/**
+ * The one-time schedules of scheduled starts and maintenance windows: EventBridge Scheduler on AWS,
+ * unless the embedded runtime put its timer in place (`setBatchScheduler`).
+ */
+export function batchScheduler(): BatchScheduler {
+  const { config } = services();
+  cachedScheduler ??= new EventBridgeBatchScheduler(scheduler(), {
+    groupName: config.SCHEDULE_GROUP_NAME,
+    targetArn: config.SCHEDULED_ACTION_ARN,
+    roleArn: config.SCHEDULER_ROLE_ARN,
+  });
+  return cachedScheduler;
+}
+
+/** The embedded runtime's scheduler (a timer on the service's clock) in place of EventBridge's. */
+export function setBatchScheduler(next: BatchScheduler): void {
+  cachedScheduler = next;
 }

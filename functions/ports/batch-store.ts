@@ -58,6 +58,19 @@ export interface BatchStore {
    * given; the others stay). False when it has ended or is canceling.
    */
   changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean>;
+  /**
+   * The batch is outside all its maintenance windows: a suspension requested by the batch itself
+   * (`windowPausedAt`), in effect as a user's once drained. False when it is not ACTIVE, or a
+   * suspension, cancellation or failure was requested already (another worker paused it first).
+   * Resuming it, by the next window or by hand, clears the mark.
+   */
+  requestWindowPause(batchOperationKey: string, at: string): Promise<boolean>;
+  /**
+   * A scheduled batch is to start now (its time came, or a user asked): removes its `startAt`, so
+   * exactly one of the schedule and the user starts it. False when it is not a scheduled CREATED
+   * batch (started already, canceled, never scheduled).
+   */
+  takeSchedule(batchOperationKey: string): Promise<boolean>;
   /** Marks the batch stalled since the given time, or clears the mark (undefined). */
   reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
   /**
@@ -71,7 +84,7 @@ export interface BatchStore {
   /**
    * A user's lifecycle command as conditional writes, taking the token of an execution waiting for
    * resumption where one is stored. Cancel records `cancelRequestedAt` (the state is kept until the
-   * execution has drained the batch); suspend moves a CREATED batch to SUSPENDED at once and records
+   * execution has drained the batch; a scheduled batch, which has no execution yet, is CANCELED at once); suspend moves a CREATED batch to SUSPENDED at once and records
    * `suspendRequestedAt` on an ACTIVE one; resume moves SUSPENDED to ACTIVE, or withdraws a suspension
    * request not yet in effect. Refused once a cancellation was requested (except a repeated cancel).
    */

@@ -201,6 +201,15 @@ export const apiRoutes: readonly ApiRoute[] = [
     access: permission('BATCH', 'UPDATE'),
     anyEngine: true,
   },
+  // Extension: a scheduled batch started before its time.
+  {
+    id: 'StartBatchOperation',
+    method: 'POST',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/start',
+    entry: 'functions/api/start-batch-operation.ts',
+    access: permission('BATCH', 'UPDATE'),
+    anyEngine: true,
+  },
   {
     id: 'SearchBatchOperationItems',
     method: 'POST',

@@ -4,7 +4,7 @@ import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
-import { engine, engineBudget, now, services } from '#commons/services.ts';
+import { batchScheduler, engine, engineBudget, now, services } from '#commons/services.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
 import { rateMeters } from '#domain/execution/rate-meter.ts';
 
@@ -22,7 +22,7 @@ const skipReasons = {
 
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promise<void> {
-  const { batches, chunks, config } = services();
+  const { batches, chunks, config, audit } = services();
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
   const result = await executeChunk(
@@ -36,6 +36,7 @@ async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promis
       remainingTimeMs: lambdaContext && (() => lambdaContext.getRemainingTimeInMillis()),
       meters,
       budget: engineBudget(),
+      windows: { scheduler: batchScheduler(), audit },
     },
     chunk,
   );

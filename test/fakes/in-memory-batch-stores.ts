@@ -118,6 +118,28 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       for (const { batch } of newestFirst) yield copy(batch);
     },
 
+    async requestWindowPause(batchOperationKey: string, at: string): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      const running =
+        batch?.state === 'ACTIVE' &&
+        batch.cancelRequestedAt === undefined &&
+        batch.suspendRequestedAt === undefined &&
+        batch.failureRequested === undefined;
+      if (!running) return false;
+      batch.suspendRequestedAt = at;
+      batch.windowPausedAt = at;
+      batch.suspensions = (batch.suspensions ?? 0) + 1;
+      return true;
+    },
+
+    async takeSchedule(batchOperationKey: string): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      const scheduled =
+        batch?.state === 'CREATED' && batch.startAt !== undefined && batch.cancelRequestedAt === undefined;
+      if (scheduled) delete batch.startAt;
+      return scheduled;
+    },
+
     async changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean> {
       const batch = stored.get(batchOperationKey)?.batch;
       const open =
@@ -167,13 +189,20 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
           ...(resumptionToken ? { resumptionToken } : {}),
         };
       };
+      if (command === 'cancel' && batch.state === 'CREATED' && batch.startAt !== undefined) {
+        batch.state = 'CANCELED';
+        batch.endDate = at;
+        batch.cancelRequestedAt ??= at;
+        delete batch.startAt;
+        return changed();
+      }
       if (command === 'cancel' && NOT_ENDED.includes(batch.state)) {
         batch.cancelRequestedAt ??= at;
         delete batch.suspendRequestedAt;
         return changed();
       }
       if (command === 'suspend' && !canceling) {
-        if (batch.state === 'CREATED') {
+        if (batch.state === 'CREATED' && batch.startAt === undefined) {
           batch.state = 'SUSPENDED';
           batch.suspensions = (batch.suspensions ?? 0) + 1;
           return changed();
@@ -189,10 +218,12 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (command === 'resume' && !canceling) {
         if (batch.state === 'SUSPENDED') {
           batch.state = 'ACTIVE';
+          delete batch.windowPausedAt;
           return changed();
         }
         if (batch.state === 'ACTIVE' && batch.suspendRequestedAt !== undefined) {
           delete batch.suspendRequestedAt;
+          delete batch.windowPausedAt;
           return { outcome: 'changed', batchOperationType: batch.batchOperationType };
         }
       }

@@ -234,6 +234,34 @@ export class DynamoBatchStore implements BatchStore {
     );
   }
 
+  requestWindowPause(batchOperationKey: string, at: string): Promise<boolean> {
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET suspendRequestedAt = :at, windowPausedAt = :at ADD suspensions :one',
+        ConditionExpression: `#state = :active AND ${NOT_CANCELING} AND attribute_not_exists(suspendRequestedAt) AND attribute_not_exists(failureRequested)`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':active': 'ACTIVE', ':at': at, ':one': 1 },
+      }),
+    );
+  }
+
+  takeSchedule(batchOperationKey: string): Promise<boolean> {
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'REMOVE startAt',
+        ConditionExpression: `#state = :created AND attribute_exists(startAt) AND ${NOT_CANCELING}`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':created': 'CREATED' },
+      }),
+    );
+  }
+
   async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
     await this.db.send(
       new UpdateCommand({
@@ -486,6 +514,7 @@ interface LifecycleAttempt {
 }
 
 const STATE_VALUES = {
+  ':canceled': 'CANCELED',
   ':created': 'CREATED',
   ':active': 'ACTIVE',
   ':suspended': 'SUSPENDED',
@@ -496,6 +525,12 @@ const NOT_CANCELING = 'attribute_not_exists(cancelRequestedAt)';
 /** Each command's conditional writes, tried in order until one holds. */
 const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
   cancel: [
+    // A scheduled batch has no execution yet: it ends CANCELED at once, and its schedule finds it so.
+    {
+      condition: '#state = :created AND attribute_exists(startAt)',
+      update:
+        'SET #state = :canceled, endDate = :at, cancelRequestedAt = if_not_exists(cancelRequestedAt, :at) REMOVE startAt',
+    },
     {
       condition: '#state IN (:created, :active, :suspended)',
       update:
@@ -503,9 +538,10 @@ const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
     },
   ],
   suspend: [
-    // No worker runs before the batch is ACTIVE: suspended at once.
+    // No worker runs before the batch is ACTIVE: suspended at once (not a scheduled one: it is
+    // canceled or started, nothing would start it after a resumption).
     {
-      condition: `#state = :created AND ${NOT_CANCELING}`,
+      condition: `#state = :created AND ${NOT_CANCELING} AND attribute_not_exists(startAt)`,
       update: 'SET #state = :suspended REMOVE resumptionToken ADD suspensions :one',
     },
     {
@@ -516,12 +552,12 @@ const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
   resume: [
     {
       condition: `#state = :suspended AND ${NOT_CANCELING}`,
-      update: 'SET #state = :active REMOVE resumptionToken',
+      update: 'SET #state = :active REMOVE resumptionToken, windowPausedAt',
     },
     // A suspension requested but not yet in effect is withdrawn.
     {
       condition: `#state = :active AND ${NOT_CANCELING} AND attribute_exists(suspendRequestedAt)`,
-      update: 'REMOVE suspendRequestedAt',
+      update: 'REMOVE suspendRequestedAt, windowPausedAt',
     },
   ],
 };

@@ -17,6 +17,7 @@ import {
   tallyOf,
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { isOutsideWindows, pauseOutsideWindows, type WindowDeps } from '../controls/maintenance-windows.ts';
 import { TransientEngineError } from '../errors.ts';
 import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
@@ -57,6 +58,8 @@ export interface ExecuteChunkDeps {
   meters?: RateMeters;
   /** The engine's capacity shared by every running batch (ENGINE_MAX_ITEMS_PER_SECOND), when there is one. */
   budget?: EngineBudget;
+  /** What a batch outside its maintenance windows pauses itself with (none: windows are not watched). */
+  windows?: Omit<WindowDeps, 'batches' | 'now'>;
 }
 
 export type { ItemErrorClass };
@@ -94,6 +97,17 @@ function verdictOf(batch: BatchOperation): Verdict {
   return { run: true };
 }
 
+/**
+ * The verdict, and a batch that may run but is outside all its maintenance windows pauses itself
+ * instead: its chunk waits, as a suspended batch's does, for the next window's opening.
+ */
+async function windowedVerdict(deps: ExecuteChunkDeps, batch: BatchOperation): Promise<Verdict> {
+  const verdict = verdictOf(batch);
+  if (!(verdict.run && deps.windows && isOutsideWindows(batch, deps.now()))) return verdict;
+  await pauseOutsideWindows({ ...deps.windows, batches: deps.batches, now: deps.now }, batch);
+  return { run: false, hold: 'batch-suspended' };
+}
+
 const endedBefore = (state: string): Disposition => ({
   state: 'CANCELED',
   errorMessage: `The batch ended ${state} before this item was processed`,
@@ -119,7 +133,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   if (!found) return { status: 'unknown-batch' };
   if (!chunk || chunk.state === 'DONE') return { status: 'duplicate' };
   const { batchOperationType } = found.batch;
-  let verdict = verdictOf(found.batch);
+  let verdict = await windowedVerdict(deps, found.batch);
   // The claim tells the execution a chunk is in flight; it holds only while nothing was requested.
   const claimUntil = new Date(deps.now().getTime() + (deps.remainingTimeMs?.() ?? DEFAULT_CLAIM_MS));
   const claimed =
@@ -252,7 +266,9 @@ function batchWatch(
       const current = batch.failureThreshold
         ? await readCheckingThreshold(deps.batches, batch)
         : await deps.batches.getBatchRecord(batchOperationKey);
-      const verdict: Verdict = current ? verdictOf(current) : { run: false, hold: 'batch-suspended' };
+      const verdict: Verdict = current
+        ? await windowedVerdict(deps, current)
+        : { run: false, hold: 'batch-suspended' };
       // A rate changed while the batch runs takes effect from the next group on.
       if (current) {
         pace.retune(current.itemsPerSecond);
