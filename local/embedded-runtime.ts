@@ -212,7 +212,9 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       handler: await loadHandler('functions/worker/execute-chunk.ts'),
       functionName: 'Worker',
       batchSize: WORKER_BATCH_SIZE,
-      concurrency: config.SHARD_COUNT,
+      // Two invocations per shard, as the stack caps the worker on AWS (lib/chunk-queue.ts): two
+      // batches run side by side, so a later batch of higher priority is not queued behind another.
+      concurrency: 2 * config.SHARD_COUNT,
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     });
