@@ -1,8 +1,8 @@
-import { callerContext } from '#commons/authorization.ts';
+import { auditCallerAction } from '#commons/audit.ts';
 import { json, jsonApi } from '#commons/http.ts';
 import { batchKeyParameter } from '#commons/key-parameter.ts';
 import { logger } from '#commons/logger.ts';
-import { batchScheduler, now, services } from '#commons/services.ts';
+import { batchScheduler, services } from '#commons/services.ts';
 import { startNow } from '#domain/controls/start-scheduled-batch.ts';
 
 /**
@@ -12,15 +12,11 @@ import { startNow } from '#domain/controls/start-scheduled-batch.ts';
  */
 export const handler = jsonApi(async (event) => {
   const key = batchKeyParameter(event);
-  const { batches, workflow, audit } = services();
+  const { batches, workflow } = services();
   await startNow({ batches, workflow, scheduler: batchScheduler() }, key);
-  const { caller } = callerContext(event);
-  await audit.record({
+  await auditCallerAction(event, {
     batchOperationKey: key,
     action: 'START',
-    actorType: caller.actorType,
-    actorId: caller.actorId,
-    timestamp: now().toISOString(),
     reason: 'Started before its scheduled time',
   });
   logger.info('Scheduled batch started now', { batchOperationKey: key });

@@ -1,8 +1,8 @@
-import { callerContext } from '#commons/authorization.ts';
+import { auditCallerAction } from '#commons/audit.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { batchKeyParameter } from '#commons/key-parameter.ts';
 import { logger } from '#commons/logger.ts';
-import { now, services } from '#commons/services.ts';
+import { services } from '#commons/services.ts';
 import { liveControlsSchema } from '#domain/batch/batch-operation.ts';
 import { changeLiveControls } from '#domain/controls/change-live-controls.ts';
 
@@ -14,17 +14,9 @@ import { changeLiveControls } from '#domain/controls/change-live-controls.ts';
 export const handler = jsonApi(async (event) => {
   const key = batchKeyParameter(event);
   const requested = parseBody(liveControlsSchema.strict(), event.body);
-  const { batches, audit, config } = services();
+  const { batches, config } = services();
   const changes = await changeLiveControls({ batches, chunkSize: config.CHUNK_SIZE }, key, requested);
-  const { caller } = callerContext(event);
-  await audit.record({
-    batchOperationKey: key,
-    action: 'UPDATE',
-    actorType: caller.actorType,
-    actorId: caller.actorId,
-    timestamp: now().toISOString(),
-    changes,
-  });
+  await auditCallerAction(event, { batchOperationKey: key, action: 'UPDATE', changes });
   logger.info('Batch controls changed', { batchOperationKey: key, changes });
   return json(200, { batchOperationKey: key, ...changes });
 });
