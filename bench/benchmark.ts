@@ -6,7 +6,7 @@ import { services } from '#commons/services.ts';
 import { WRITE_GROUP_SIZE } from '#domain/execution/execute-chunk.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import { synthesizedStateMachineDefinition } from '../lib/synthesize.ts';
-import { startEmbeddedRuntime } from '../local/embedded-runtime.ts';
+import { type EmbeddedRuntime, startEmbeddedRuntime } from '../local/embedded-runtime.ts';
 import { observeInvocations } from '../local/lambda-runtime.ts';
 import { type CodeVersion, codeVersion } from './code-version.ts';
 import {
@@ -29,7 +29,7 @@ import { DEMO_AUTHORIZATION, runNaiveBaseline } from './naive-baseline.ts';
 import { ProcessUsage } from './process-usage.ts';
 import { isDynamoWrite, RequestCounter, type RequestCounts } from './request-counter.ts';
 import { type Seed, seedInstances, seedKey } from './seed.ts';
-import { PHASES, type Phase, StateMachineEvents } from './state-machine-events.ts';
+import { type ExecutionFigures, PHASES, type Phase, StateMachineEvents } from './state-machine-events.ts';
 
 export interface BenchmarkOptions {
   instances: number;
@@ -202,21 +202,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const apiFunctions = new Set(apiRoutes.map((route) => route.id));
     const n = options.instances;
 
-    // A batch cancelling every instance of one process, as a user would: one call, then a progress
-    // read a second until a final state, then the execution's end.
-    const cancelAll = async (processDefinitionId: string) => {
-      const creation = await post(runtime.url, '/v2/process-instances/cancellation', {
-        filter: { processDefinitionId },
-      });
-      const batchKey = creation.batchOperationKey as string;
-      let batch: Record<string, unknown>;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, options.progressPollMs ?? 1000));
-        batch = await get(runtime.url, `/v2/batch-operations/${batchKey}`);
-      } while (!FINAL_STATES.has(batch.state as string));
-      await runtime.stepFunctions.idle();
-      return { batchKey, batch };
-    };
+    const cancelAll = (processDefinitionId: string) =>
+      cancelToEnd(runtime, { filter: { processDefinitionId } }, options.progressPollMs);
 
     // Warm-up and seeding: not part of any figure but their own.
     const warmUpSeed: Seed = {
@@ -246,14 +233,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const execution = events.of(batchKey);
     if (!execution?.endedAt) throw new Error(`No execution events for batch ${batchKey}`);
     const endToEndMs = execution.endedAt - started;
-    const phasesMs = Object.fromEntries(
-      PHASES.map((phase) => {
-        const span = execution.phases[phase];
-        // Creation starts with the API call, before the execution exists.
-        const from = phase === 'Creation' ? started : (span?.entered ?? 0);
-        return [phase, span?.exited ? span.exited - from : 0];
-      }),
-    ) as Record<Phase, number>;
+    const phasesMs = phaseTimes(execution, started);
     const awsPollLoop = awsPollLoopTransitions(phasesMs.Execution / 1000, config.PROGRESS_POLL_SECONDS);
     const fixedTransitions = execution.transitions - execution.pollLoopTransitions;
     const batchCost = costOf({
@@ -393,7 +373,38 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   }
 }
 
-function requestFigures(byOperation: RequestCounts, items: number): RequestFigures {
+/**
+ * A batch cancelling what `request` names, as a user would: one call, then a progress read every
+ * `pollMs` (a second) until a final state, then the execution's end.
+ */
+export async function cancelToEnd(
+  runtime: Pick<EmbeddedRuntime, 'url' | 'stepFunctions'>,
+  request: Record<string, unknown>,
+  pollMs = 1000,
+): Promise<{ batchKey: string; batch: Record<string, unknown> }> {
+  const creation = await post(runtime.url, '/v2/process-instances/cancellation', request);
+  const batchKey = creation.batchOperationKey as string;
+  let batch: Record<string, unknown>;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    batch = await get(runtime.url, `/v2/batch-operations/${batchKey}`);
+  } while (!FINAL_STATES.has(batch.state as string));
+  await runtime.stepFunctions.idle();
+  return { batchKey, batch };
+}
+
+/** Each top-level state's time from its events; Creation starts with the API call, before the execution exists. */
+export function phaseTimes(execution: ExecutionFigures, started: number): Record<Phase, number> {
+  return Object.fromEntries(
+    PHASES.map((phase) => {
+      const span = execution.phases[phase];
+      const from = phase === 'Creation' ? started : (span?.entered ?? 0);
+      return [phase, span?.exited ? span.exited - from : 0];
+    }),
+  ) as Record<Phase, number>;
+}
+
+export function requestFigures(byOperation: RequestCounts, items: number): RequestFigures {
   const perItem = Object.fromEntries(
     Object.entries(byOperation).map(([operation, count]) => [operation, count.requests / items]),
   );
@@ -416,20 +427,20 @@ function requestFigures(byOperation: RequestCounts, items: number): RequestFigur
   };
 }
 
-function chunkDurationsIn(document: EmfDocument): number[] {
+export function chunkDurationsIn(document: EmfDocument): number[] {
   const value = document[MetricName.ChunkDuration];
   if (value === undefined) return [];
   return ([] as unknown[]).concat(value).map(Number);
 }
 
-function percentiles(values: number[]) {
+export function percentiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) =>
     sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-function rate(items: number, ms: number): number {
+export function rate(items: number, ms: number): number {
   return ms > 0 ? Math.round((items / ms) * 1000) : 0;
 }
 
@@ -437,7 +448,7 @@ function round(value: number | undefined): number | undefined {
   return value === undefined ? undefined : Math.round(value);
 }
 
-function machine() {
+export function machine() {
   return {
     cpus: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),

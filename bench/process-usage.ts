@@ -10,7 +10,12 @@ const ROLES: [RegExp, string][] = [
   [/DynamoDBLocal/, 'DynamoDB Local (Java)'],
   [/dynamodb-local-process/, 'DynamoDB Local guardian (Node)'],
   [/fauxqs-process/, 'SQS emulator (fauxqs)'],
+  // An engine benchmark's target: a second runtime (local/runtime-process.ts) or the Operaton engine.
+  [/bin\/start\.ts/, 'runtime (Node)'],
+  [/operaton-test-engine\.jar/, 'Operaton engine (Java)'],
 ];
+/** A second runtime's processes, its emulators included, are the target's: named apart from the service's. */
+const TARGET_RUNTIME = /bin\/start\.ts/;
 
 /** What every process of the run used in one measured window, per role. */
 export interface WindowUsage {
@@ -119,14 +124,22 @@ function descendants(root: number): TrackedProcess[] {
   const found: TrackedProcess[] = [];
   for (const pid of parents.keys()) {
     if (!below(pid)) continue;
-    let commandLine = '';
-    try {
-      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
+    const commandLine = commandLineOf(pid);
     const role = ROLES.find(([pattern]) => pattern.test(commandLine))?.[1];
-    if (role) found.push({ pid, role });
+    if (!role) continue;
+    let inTarget = false;
+    for (let at: number | undefined = pid; at !== undefined && at !== root; at = parents.get(at))
+      inTarget ||= TARGET_RUNTIME.test(commandLineOf(at));
+    found.push({ pid, role: inTarget ? `target ${role}` : role });
   }
   return found;
+}
+
+/** A process's command line, '' once it ended. */
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }

@@ -138,13 +138,11 @@ export function formatReport(result: BenchmarkResult, smaller?: BenchmarkResult)
 }
 
 /**
- * Writes the result as JSON: to `output`, a path from the working directory as any command-line path
- * is, or by default under bench/results/, named after the operation and the instance count.
+ * Writes a result as JSON: to `output`, a path from the working directory as any command-line path
+ * is, or by default to bench/results/<name>.json (the operation and the instance count, e.g. `cancel-20000`).
  */
-export function writeResult(result: BenchmarkResult, output?: string): string {
-  const file = output
-    ? resolve(output)
-    : resolve(import.meta.dirname, 'results', `${result.options.operation}-${result.options.instances}.json`);
+export function writeResult(result: object, output: string | undefined, name: string): string {
+  const file = output ? resolve(output) : resolve(import.meta.dirname, 'results', `${name}.json`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;

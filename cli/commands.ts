@@ -351,9 +351,10 @@ function controlCommand(
   };
 }
 
+// A Camunda 7 engine's items show the ids its users know, which the answers carry beside the numeric keys.
 const ITEM_COLUMNS = [
-  { header: 'ITEM', value: (item: Json) => item.itemKey },
-  { header: 'INSTANCE', value: (item: Json) => item.processInstanceKey },
+  { header: 'ITEM', value: (item: Json) => item.itemEngineId ?? item.itemKey },
+  { header: 'INSTANCE', value: (item: Json) => item.processInstanceEngineId ?? item.processInstanceKey },
   { header: 'STATE', value: (item: Json) => item.state },
   { header: 'PROCESSED', value: (item: Json) => item.processedDate },
   { header: 'ERROR', value: (item: Json) => item.errorMessage },

@@ -82,6 +82,9 @@ export interface FilterFlags {
   jobType?: string;
 }
 
+/** A Camunda 7 id: the engine's UUIDs, or ids of its other id generators (letters, digits, `-_.:`). */
+const CAMUNDA7_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
 /** The selection part of a creation request: `filter` and/or `processInstanceKeys`. */
 export interface Selection {
   filter?: Record<string, unknown>;
@@ -116,8 +119,11 @@ export function selectionFrom(flags: FilterFlags): Selection {
     filter.variables = [...((filter.variables as unknown[] | undefined) ?? []), ...variables];
   }
   const keys = flags.instance ?? [];
+  // A Camunda 8 key is digits; a Camunda 7 engine's instance id a string (a UUID by default): the
+  // service checks which its engine takes.
   for (const key of keys) {
-    if (!/^\d{1,19}$/.test(key)) throw new UsageError(`--instance takes a key (digits), got '${key}'`);
+    if (!/^\d{1,19}$/.test(key) && !CAMUNDA7_ID.test(key))
+      throw new UsageError(`--instance takes a key (digits) or a Camunda 7 instance id, got '${key}'`);
   }
   if (Object.keys(filter).length === 0 && keys.length === 0) {
     throw new UsageError(

@@ -27,6 +27,8 @@ export interface FilterForm {
   processInstanceKeys: string;
   /** Job operations only: the job type. */
   jobType: string;
+  /** On a Camunda 7 engine: the engine's own query as JSON text (the body of its query endpoint). */
+  camunda7Query: string;
 }
 
 export const emptyFilterForm = (): FilterForm => ({
@@ -42,10 +44,11 @@ export const emptyFilterForm = (): FilterForm => ({
   variables: [],
   processInstanceKeys: '',
   jobType: '',
+  camunda7Query: '',
 });
 
 export type FilterResult =
-  | { filter: Record<string, unknown>; problem?: undefined }
+  | { filter: Record<string, unknown>; processInstanceKeys?: string[]; problem?: undefined }
   | { filter?: undefined; problem: string };
 
 export const instanceKeys = (text: string) =>
@@ -110,14 +113,54 @@ export function buildFilter(form: FilterForm, selects: 'instances' | 'jobs' = 'i
   return { filter };
 }
 
+/**
+ * On a Camunda 7 engine: the engine's own query (a JSON object, as its query endpoint takes it) and
+ * listed instance ids, which the engine unions; or why they cannot be sent. Ids are the engine's
+ * strings, not digits; a job or external-task batch names its items by the query alone.
+ */
+export function buildCamunda7Selection(
+  form: FilterForm,
+  selects: 'instances' | 'jobs' = 'instances',
+): FilterResult {
+  const keys = selects === 'instances' ? [...new Set(instanceKeys(form.processInstanceKeys))] : [];
+  let query: unknown;
+  if (form.camunda7Query.trim()) {
+    try {
+      query = JSON.parse(form.camunda7Query);
+    } catch {
+      return { problem: 'The query must be JSON, e.g. {"processDefinitionKey": "order"}' };
+    }
+    if (!query || typeof query !== 'object' || Array.isArray(query) || Object.keys(query).length === 0)
+      return { problem: 'The query must be a JSON object with at least one condition' };
+  }
+  if (!query && keys.length === 0)
+    return {
+      problem:
+        selects === 'instances'
+          ? 'Name the instances: a Camunda 7 query, instance ids, or both'
+          : 'Name the items by a Camunda 7 query',
+    };
+  return {
+    filter: (query ?? {}) as Record<string, unknown>,
+    ...(keys.length > 0 ? { processInstanceKeys: keys } : {}),
+  };
+}
+
 /** A datetime-local value (the browser's local time) as an ISO instant. */
 function toIso(local: string): string {
   const date = new Date(local);
   return Number.isNaN(date.getTime()) ? local : date.toISOString();
 }
 
-/** The body of the creation request (and of its dry run): the filter and the operation's fields. */
-export const requestBody = (filter: Record<string, unknown>, parameters: Record<string, unknown>) => ({
-  filter,
+/**
+ * The body of the creation request (and of its dry run): the filter (left out when empty, a Camunda 7
+ * batch of listed ids alone), the listed instance ids where any, and the operation's fields.
+ */
+export const requestBody = (
+  selection: Extract<FilterResult, { filter: object }>,
+  parameters: Record<string, unknown>,
+) => ({
+  ...(Object.keys(selection.filter).length > 0 ? { filter: selection.filter } : {}),
+  ...(selection.processInstanceKeys ? { processInstanceKeys: selection.processInstanceKeys } : {}),
   ...parameters,
 });

@@ -4,7 +4,7 @@
  * Pure functions only, so the wizard's rules are unit-tested without a browser.
  */
 
-import type { Limits } from './api/types.ts';
+import type { Limits, ProcessDefinition } from './api/types.ts';
 
 export type OperationType =
   | 'CANCEL_PROCESS_INSTANCE'
@@ -199,6 +199,27 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
 ];
 
+/**
+ * What a Camunda 7 engine's adapter runs, and the query of the engine each type's filter is the body
+ * of (docs/engines.md): the wizard offers only these on such an engine.
+ */
+export const CAMUNDA7_QUERIES: Partial<Record<OperationType, string>> = {
+  CANCEL_PROCESS_INSTANCE: 'POST /process-instance',
+  SUSPEND_PROCESS_INSTANCE: 'POST /process-instance',
+  RESUME_PROCESS_INSTANCE: 'POST /process-instance',
+  MIGRATE_PROCESS_INSTANCE: 'POST /process-instance',
+  MODIFY_PROCESS_INSTANCE: 'POST /process-instance',
+  SET_VARIABLES: 'POST /process-instance',
+  DELETE_PROCESS_INSTANCE: 'POST /history/process-instance',
+  RESTART_PROCESS_INSTANCE: 'POST /history/process-instance',
+  SET_JOB_RETRIES: 'POST /job',
+  SET_EXTERNAL_TASK_RETRIES: 'POST /external-task',
+};
+
+/** The operations the configured engine runs: every one, or a Camunda 7 engine's. */
+export const operationsOn = (engine: string | undefined): readonly OperationSpec[] =>
+  engine === 'camunda7' ? OPERATIONS.filter((operation) => operation.type in CAMUNDA7_QUERIES) : OPERATIONS;
+
 export const operationSpec = (type: OperationType | ''): OperationSpec | undefined =>
   OPERATIONS.find((operation) => operation.type === type);
 
@@ -368,4 +389,30 @@ function variablesProblem(text: string): string | undefined {
     return `The variables are not valid JSON (${(error as Error).message})`;
   }
   return undefined;
+}
+
+/**
+ * What the source's instances may migrate to: a definition of the same tenant (a migration never
+ * crosses tenants) other than the source, in two groups: the source's own other versions (newest
+ * first), then other processes by id and version. Stable: the order depends on nothing else.
+ */
+export function migrationTargets(definitions: readonly ProcessDefinition[], source: ProcessDefinition) {
+  const candidates = definitions
+    .filter(
+      (definition) =>
+        definition.tenantId === source.tenantId &&
+        definition.processDefinitionKey !== source.processDefinitionKey,
+    )
+    .sort(
+      (a, b) =>
+        a.processDefinitionId.localeCompare(b.processDefinitionId) ||
+        b.version - a.version ||
+        a.processDefinitionKey.localeCompare(b.processDefinitionKey),
+    );
+  return {
+    versions: candidates.filter(
+      (definition) => definition.processDefinitionId === source.processDefinitionId,
+    ),
+    others: candidates.filter((definition) => definition.processDefinitionId !== source.processDefinitionId),
+  };
 }

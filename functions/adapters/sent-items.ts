@@ -15,9 +15,20 @@ export async function sentItemOutcomes(
   send: (item: EngineItem) => Promise<SentItemResult>,
   applied: (item: EngineItem) => Promise<boolean>,
 ): Promise<EngineItemResult[]> {
-  return await mapWithConcurrency(items, concurrency, async (item): Promise<EngineItemResult> => {
-    const { uncertain, ...result } = await send(item);
-    if (result.state === 'FAILED' && uncertain && (await applied(item))) return { state: 'COMPLETED' };
-    return result;
-  });
+  return await mapWithConcurrency(items, concurrency, async (item) =>
+    settledOutcome(await send(item), () => applied(item)),
+  );
+}
+
+/**
+ * An item's outcome from what its calls saw: a refusal after an attempt that may have landed is the
+ * item's own change when the item shows the operation's effect.
+ */
+export async function settledOutcome(
+  sent: SentItemResult,
+  applied: () => Promise<boolean>,
+): Promise<EngineItemResult> {
+  const { uncertain, ...result } = sent;
+  if (result.state === 'FAILED' && uncertain && (await applied())) return { state: 'COMPLETED' };
+  return result;
 }

@@ -7,13 +7,16 @@ import { shardCountOn } from '#domain/initialization/item-provider/shard-items.t
  * GET /v2/extensions/limits: the limits creation enforces that depend on this deployment's settings,
  * so that the console and the CLI state them and refuse a value before the operator has gone through
  * the rest (the lowest rate follows from a new batch's shard count, which the engine decides, and the
- * chunk size).
+ * chunk size), and which engine the batches act on (`engine`: the console offers that engine's
+ * operation types and query form).
  */
 // biome-ignore lint/suspicious/useAwait: middy's handler type wants a promise
 export const handler = jsonApi(async () => {
   const { SHARD_COUNT, CHUNK_SIZE } = services().config;
-  const shardCount = shardCountOn(engine(), SHARD_COUNT);
+  const configured = engine();
+  const shardCount = shardCountOn(configured, SHARD_COUNT);
   return json(200, {
+    engine: configured.kind,
     shardCount,
     chunkSize: CHUNK_SIZE,
     itemsPerSecondMinimum: minimumItemsPerSecond(shardCount, CHUNK_SIZE),

@@ -1,17 +1,15 @@
-import { visibleTo } from '#commons/authorization.ts';
+import { scopeOf } from '#commons/authorization.ts';
+import { reads } from '#commons/engine-routes.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
-import { services } from '#commons/services.ts';
-import { jobSearchSchema, searchJobs } from '#domain/job/search-jobs.ts';
+import { jobSearchSchema } from '#domain/job/search-jobs.ts';
 
 /** POST /v2/jobs/search: only the jobs of instances the caller may read, in the page and the total. */
-export const handler = jsonApi(async (event) => {
-  const { jobs, engineStore, instances } = services();
-  return json(
+export const handler = jsonApi(async (event) =>
+  json(
     200,
-    await searchJobs(
-      { jobs, engine: engineStore, instances },
+    await reads(event).searchJobs(
       parseBody(jobSearchSchema, event.body),
-      visibleTo(event, 'READ_PROCESS_INSTANCE'),
+      scopeOf(event, 'READ_PROCESS_INSTANCE'),
     ),
-  );
-});
+  ),
+);

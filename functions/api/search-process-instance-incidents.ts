@@ -1,8 +1,8 @@
-import { visibleTo } from '#commons/authorization.ts';
+import { scopeOf } from '#commons/authorization.ts';
+import { reads } from '#commons/engine-routes.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
-import { readableInstance } from '#commons/instance-read.ts';
-import { services } from '#commons/services.ts';
-import { incidentSearchSchema, searchIncidents } from '#domain/incident/search-incidents.ts';
+import { readableByKey } from '#commons/key-parameter.ts';
+import { incidentSearchSchema } from '#domain/incident/search-incidents.ts';
 
 /**
  * POST /v2/process-instances/{processInstanceKey}/incidents/search: the instance's incidents, sorted
@@ -10,14 +10,20 @@ import { incidentSearchSchema, searchIncidents } from '#domain/incident/search-i
  * the body is accepted and not applied.
  */
 export const handler = jsonApi(async (event) => {
-  const instance = await readableInstance(event);
+  const engine = reads(event);
+  const instance = await readableByKey(
+    event,
+    'processInstanceKey',
+    'Process instance',
+    'READ_PROCESS_INSTANCE',
+    (key) => engine.getProcessInstance(key),
+  );
   const { sort, page } = parseBody(incidentSearchSchema, event.body);
   return json(
     200,
-    await searchIncidents(
-      services().engineStore,
+    await engine.searchIncidents(
       { filter: { processInstanceKey: instance.processInstanceKey }, sort, page },
-      visibleTo(event, 'READ_PROCESS_INSTANCE'),
+      scopeOf(event, 'READ_PROCESS_INSTANCE'),
     ),
   );
 });

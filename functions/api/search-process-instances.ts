@@ -1,21 +1,15 @@
-import { visibleTo } from '#commons/authorization.ts';
+import { scopeOf } from '#commons/authorization.ts';
+import { reads } from '#commons/engine-routes.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
-import { services } from '#commons/services.ts';
-import {
-  processInstanceSearchSchema,
-  searchProcessInstances,
-} from '#domain/instance/search-process-instances.ts';
+import { processInstanceSearchSchema } from '#domain/instance/search-process-instances.ts';
 
 /** POST /v2/process-instances/search */
-export const handler = jsonApi(async (event) => {
-  const { instances, config } = services();
-  return json(
+export const handler = jsonApi(async (event) =>
+  json(
     200,
-    await searchProcessInstances(
-      instances,
-      config.SHARD_COUNT,
+    await reads(event).searchProcessInstances(
       parseBody(processInstanceSearchSchema, event.body),
-      visibleTo(event, 'READ_PROCESS_INSTANCE'),
+      scopeOf(event, 'READ_PROCESS_INSTANCE'),
     ),
-  );
-});
+  ),
+);

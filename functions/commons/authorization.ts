@@ -2,6 +2,7 @@ import type middy from '@middy/core';
 import {
   type Caller,
   grantsOf,
+  type InstanceScope,
   instanceScopeOf,
   isGranted,
   isInScope,
@@ -195,12 +196,17 @@ function scalarClaims(claims: Record<string, unknown>): CallerContext['claims'] 
   return stored;
 }
 
+/** The definition ids and tenants the caller may read or act on under the permission. */
+export function scopeOf(event: HttpEvent, permission: PermissionType): InstanceScope {
+  return instanceScopeOf(callerContext(event).permissions, permission);
+}
+
 /** Whether the caller may see a record of a process definition (its id and tenant) under the permission. */
 export function visibleTo(
   event: HttpEvent,
   permission: PermissionType,
 ): (record: { processDefinitionId: string; tenantId: string }) => boolean {
-  const scope = instanceScopeOf(callerContext(event).permissions, permission);
+  const scope = scopeOf(event, permission);
   return (record) => isInScope(scope, record);
 }
 

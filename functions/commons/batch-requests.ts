@@ -33,13 +33,19 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
   // The filter's own limits first (they name the field at fault), then what the batch would store.
   validateSelectionOn(engine(), operation, selection);
   validateStoredRequestSize(selection, parameters);
-  // Checked against the definitions the caller may act on: another's definition reads as unknown.
-  const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);
-  await operation.creation.validate?.(
-    { definitions: definitionsInScope(services().definitions, scope) },
-    selection.filter,
-    parameters,
-  );
+  const target = engine();
+  if (target.validateParameters) {
+    // An engine with definitions of its own checks the parameters against them.
+    await target.validateParameters(operation.type, parameters);
+  } else {
+    // Checked against the definitions the caller may act on: another's definition reads as unknown.
+    const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);
+    await operation.creation.validate?.(
+      { definitions: definitionsInScope(services().definitions, scope) },
+      selection.filter,
+      parameters,
+    );
+  }
   return {
     batchOperationType: operation.type,
     selection,

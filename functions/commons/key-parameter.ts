@@ -3,11 +3,26 @@ import { InvalidArgumentError, NotFoundError } from '#domain/errors.ts';
 import { isKey } from '#domain/keys.ts';
 import { visibleTo } from './authorization.ts';
 import { type HttpEvent, pathParameter } from './http.ts';
+import { engine } from './services.ts';
 
 /** A key path parameter (a string of digits), or 400 naming it. */
 export function keyParameter(event: HttpEvent, name: string): string {
   const key = pathParameter(event, name);
   if (!isKey(key)) throw new InvalidArgumentError(`${name} must be a key (a string of digits), got '${key}'`);
+  return key;
+}
+
+/**
+ * Whether a path parameter has the shape of a key of the engine's records: a string of digits, or on
+ * a Camunda 7 engine, whose records the read routes name by its string ids (`order:2:…`, UUIDs), any id.
+ */
+const isEngineKey = (key: string) => (engine().kind === 'camunda7' ? key.length > 0 : isKey(key));
+
+/** A key path parameter of the engine's records (see isEngineKey), or 400 naming it. */
+export function engineKeyParameter(event: HttpEvent, name: string): string {
+  const key = pathParameter(event, name);
+  if (!isEngineKey(key))
+    throw new InvalidArgumentError(`${name} must be a key (a string of digits), got '${key}'`);
   return key;
 }
 
@@ -41,8 +56,9 @@ export const batchKeyParameter = (event: HttpEvent) =>
   knownKeyParameter(event, 'batchOperationKey', 'Batch operation');
 
 /**
- * As `foundByKey`, for a record of a process definition: one the caller may not read under the
- * permission is the same 404, word for word, as an unknown key, so that keys are no existence oracle.
+ * As `foundByKey`, for an engine's record of a process definition (its key of the engine's shape, see
+ * isEngineKey): one the caller may not read under the permission is the same 404, word for word, as an
+ * unknown key, so that keys are no existence oracle.
  */
 export async function readableByKey<T extends { processDefinitionId: string; tenantId: string }>(
   event: HttpEvent,
@@ -51,7 +67,8 @@ export async function readableByKey<T extends { processDefinitionId: string; ten
   permission: PermissionType,
   read: (key: string) => Promise<T | undefined>,
 ): Promise<T> {
-  const found = await foundByKey(event, name, what, read);
-  if (!visibleTo(event, permission)(found)) throw notFound(what, pathParameter(event, name));
+  const key = pathParameter(event, name);
+  const found = isEngineKey(key) ? await read(key) : undefined;
+  if (found === undefined || !visibleTo(event, permission)(found)) throw notFound(what, key);
   return found;
 }

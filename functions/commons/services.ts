@@ -1,11 +1,13 @@
 import { BuiltinEngine } from '#adapters/builtin/builtin-engine.ts';
-import { camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
-import { camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
+import { BuiltinEngineReads } from '#adapters/builtin/builtin-reads.ts';
+import { Camunda7Engine, camunda7EngineFromEnvironment } from '#adapters/camunda7/camunda7-engine.ts';
+import { Camunda8Engine, camunda8EngineFromEnvironment } from '#adapters/camunda8/camunda8-engine.ts';
 import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store.ts';
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import { DynamoEngineBudget } from '#adapters/dynamodb/engine-budget.ts';
+import { DynamoEngineIdMap } from '#adapters/dynamodb/engine-id-map.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
 import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
@@ -19,6 +21,7 @@ import type { EngineDeps } from '#domain/instance/engine-step.ts';
 import type { BatchScheduler } from '#ports/batch-scheduler.ts';
 import type { Engine } from '#ports/engine.ts';
 import type { EngineBudget } from '#ports/engine-budget.ts';
+import type { EngineReads } from '#ports/engine-reads.ts';
 import { dynamoDocumentClient, scheduler, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 
@@ -109,9 +112,42 @@ export function engine(): Engine {
       ? // Its connection from the official client's own CAMUNDA_* variables (docs/engines.md).
         camunda8EngineFromEnvironment(process.env, external)
       : config.ENGINE === 'camunda7'
-        ? camunda7EngineFromEnvironment(process.env, external)
+        ? // Its ids' surrogate keys beside the key counters (functions/adapters/camunda7/engine-keys.ts).
+          camunda7EngineFromEnvironment(
+            process.env,
+            external,
+            new DynamoEngineIdMap(dynamoDocumentClient(), config.KEY_SEQUENCES_TABLE),
+          )
         : new BuiltinEngine({ ...engineDeps(), ...itemProvider() });
   return cachedEngine;
+}
+
+let cachedReads: EngineReads | null | undefined;
+
+/**
+ * The reads the console and the CLI make of the configured engine's records (definitions, their BPMN,
+ * instances, incidents, jobs; functions/ports/engine-reads.ts), wired once per process beside
+ * `engine()`; undefined for an engine without them, whose read routes then answer 501
+ * (functions/commons/engine-routes.ts). An adapter plugs in with one more case here.
+ */
+export function engineReads(): EngineReads | undefined {
+  if (cachedReads === undefined) {
+    const { config, definitions, instances, jobs, engineStore } = services();
+    const configured = engine();
+    cachedReads =
+      configured instanceof BuiltinEngine
+        ? new BuiltinEngineReads({
+            definitions,
+            instances,
+            jobs,
+            engine: engineStore,
+            shardCount: config.SHARD_COUNT,
+          })
+        : configured instanceof Camunda8Engine || configured instanceof Camunda7Engine
+          ? configured.reads()
+          : null;
+  }
+  return cachedReads ?? undefined;
 }
 
 /** What reads a filter's matching instances or jobs in the built-in engine: one set of query settings. */

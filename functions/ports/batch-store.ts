@@ -95,18 +95,23 @@ export interface BatchStore {
   ): Promise<BatchTransition>;
   /**
    * Claims the chunk's shard for a worker until `until`: only while the batch is ACTIVE with no
-   * cancellation or suspension requested (false otherwise). Completing the chunk releases it. The
+   * cancellation or suspension requested (false otherwise). Completing the chunk releases it.
+   * `counts`: the chunk's items an earlier delivery applied and held (ChunkStore.holdChunk). The
    * shard's recent rate, when its worker has measured one, is recorded with the claim.
    */
-  claimShard(id: ChunkId, until: string, recentRate?: RecentRate): Promise<boolean>;
+  claimShard(id: ChunkId, until: string, counts?: InFlightCounts, recentRate?: RecentRate): Promise<boolean>;
   /**
    * The running chunk's items applied so far, on the shard's claim (one write, not one per item);
-   * nothing when the chunk no longer holds the claim (completed or released). The shard's recent rate
-   * goes with it.
+   * nothing when another chunk holds the claim or none does (the chunk was recorded). The shard's
+   * recent rate goes with it.
    */
   reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void>;
-  /** Releases a claim this chunk holds without completing it (the worker stopped half-way). */
-  releaseShard(id: ChunkId): Promise<void>;
+  /**
+   * Ends a claim this chunk holds without completing it (the worker stopped half-way and held the
+   * chunk): the claim lapses with the chunk's items applied so far, counted until the chunk is
+   * recorded, as its held outcomes are kept.
+   */
+  releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void>;
   /**
    * The failure threshold was exceeded: records the reason on an ACTIVE batch, which then ends FAILED
    * once drained. False when it was recorded already, or the batch is no longer ACTIVE or is canceling.

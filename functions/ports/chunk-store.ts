@@ -27,6 +27,13 @@ export interface ChunkStore {
    */
   recordSent(id: ChunkId, itemKeys: readonly string[]): Promise<void>;
   /**
+   * Keeps the outcomes a delivery reached before it stopped (a suspension, the invocation's time) on
+   * the chunk, which stays pending, in one write: a later delivery, or the accounting of a canceled
+   * batch, applies only the items still pending and keeps the others with their processed dates
+   * instead of dating them when it finds them applied. Nothing when the chunk is no longer pending.
+   */
+  holdChunk(id: ChunkId, items: readonly ItemOutcome[]): Promise<void>;
+  /**
    * Records a chunk's item outcomes and adds its tally to the shard's counters in one transaction,
    * exactly once: returns false when the chunk was already recorded (a redelivery).
    */

@@ -79,6 +79,12 @@ export interface Engine {
     type: BatchOperationType,
     selection: Omit<EngineSelection, 'batchOperationType'>,
   ): Omit<EngineSelection, 'batchOperationType'>;
+  /**
+   * Checks an operation's parameters against the engine's own process definitions (a migration's
+   * target) and throws InvalidArgumentError naming what is wrong. Present when the engine's definitions
+   * are not the built-in store's, which the operations' own creation checks read otherwise.
+   */
+  validateParameters?(type: BatchOperationType, parameters: Record<string, unknown>): Promise<void>;
   /** Why the engine cannot run this operation type per item; undefined when it can. Checked at creation. */
   unsupported(type: BatchOperationType): Promise<string | undefined>;
   /** How a read of this engine's items is split: per shard, or once for the whole batch. */
@@ -92,6 +98,16 @@ export interface Engine {
     part: SelectionPart,
     stats: SelectionStats,
   ): AsyncIterable<EngineItem>;
+  /**
+   * How many items a selection holds and its `sampleSize` smallest item keys, by the engine's own
+   * counts instead of reading every item (the dry run of an engine read whole). Each item once, as
+   * `selectItems` yields them. Absent where the engine has no counts.
+   */
+  countItems?(
+    selection: EngineSelection,
+    sampleSize: number,
+    stats: SelectionStats,
+  ): Promise<{ total: number; sample: string[] }>;
   /**
    * Applies the batch's operation to a group of its items and returns each item's outcome in the
    * order of the items. Exactly once per batch and item when `marksItems`. Throws TransientEngineError
@@ -107,6 +123,12 @@ export interface Engine {
    * chunk and by the accounting of a chunk without its worker alike, so the two cannot disagree.
    */
   appliedBy(batch: EngineBatch, items: readonly EngineItem[]): Promise<boolean[]>;
+  /**
+   * The engine's own ids of keys it handed out, in their order, where its ids are not Camunda 8's
+   * numeric keys (Camunda 7's strings): shown beside the keys, e.g. in the batch item search. Absent
+   * where the keys are the engine's own.
+   */
+  engineIdsOf?(keys: readonly string[]): Promise<string[]>;
   /** The definition and tenant of each existing instance among the keys (absent ones left out), in as few requests as the engine allows. */
   describeInstances(processInstanceKeys: readonly string[]): Promise<Map<string, InstanceRef>>;
 }

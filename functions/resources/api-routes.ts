@@ -63,6 +63,12 @@ export interface ApiRoute {
    * engine to call instead (functions/commons/engine-routes.ts).
    */
   readonly anyEngine?: true;
+  /**
+   * A read of the engine's records that goes through the engine's read port
+   * (functions/ports/engine-reads.ts): served on every engine that has the reads, with the service's
+   * own authorization checks.
+   */
+  readonly engineReads?: true;
 }
 
 /**
@@ -100,6 +106,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-instances/search',
     entry: 'functions/api/search-process-instances.ts',
     access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'CancelProcessInstance',
@@ -143,6 +150,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-instances/{processInstanceKey}',
     entry: 'functions/api/get-process-instance.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'SearchBatchOperations',
@@ -231,6 +239,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/jobs/search',
     entry: 'functions/api/search-jobs.ts',
     access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'CompleteJob',
@@ -259,6 +268,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/incidents/search',
     entry: 'functions/api/search-incidents.ts',
     access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'ResolveIncident',
@@ -273,6 +283,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/search',
     entry: 'functions/api/search-process-definitions.ts',
     access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
+    engineReads: true,
   },
   {
     id: 'GetProcessDefinition',
@@ -280,6 +291,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}',
     entry: 'functions/api/get-process-definition.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
+    engineReads: true,
   },
   {
     id: 'GetProcessDefinitionXml',
@@ -287,6 +299,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}/xml',
     entry: 'functions/api/get-process-definition-xml.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_DEFINITION'),
+    engineReads: true,
   },
   // The reads an operator makes around a batch (Operate's diagram, incidents, hierarchy).
   {
@@ -295,6 +308,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/incidents/{incidentKey}',
     entry: 'functions/api/get-incident.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'SearchProcessInstanceIncidents',
@@ -302,6 +316,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-instances/{processInstanceKey}/incidents/search',
     entry: 'functions/api/search-process-instance-incidents.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'GetProcessInstanceStatistics',
@@ -330,6 +345,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-definitions/{processDefinitionKey}/statistics/element-instances',
     entry: 'functions/api/get-process-definition-statistics.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   // Variables: what instances carry, to pick a filter's values from.
   {

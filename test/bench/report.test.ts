@@ -17,7 +17,7 @@ describe('the benchmark JSON', () => {
 
   it('goes to --output as a path from the working directory, creating its folder', () => {
     const wanted = join(directory, 'results', 'cancel-1000000.json');
-    const written = writeResult(result, relative(process.cwd(), wanted));
+    const written = writeResult(result, relative(process.cwd(), wanted), 'cancel-3');
     expect(written).toBe(wanted);
     expect(JSON.parse(readFileSync(wanted, 'utf8'))).toEqual(result);
   });

@@ -39,7 +39,15 @@ describe('selectionFrom', () => {
     expect(() => selectionFrom({})).toThrow(UsageError);
     expect(() => selectionFrom({ filter: [1] })).toThrow('the filter must be a JSON object');
     expect(() => selectionFrom({ var: ['region'] })).toThrow("--var takes name=value, got 'region'");
-    expect(() => selectionFrom({ instance: ['abc'] })).toThrow("--instance takes a key (digits), got 'abc'");
+    expect(() => selectionFrom({ instance: ['a/b'] })).toThrow(
+      "--instance takes a key (digits) or a Camunda 7 instance id, got 'a/b'",
+    );
+  });
+
+  it("takes a Camunda 7 engine's instance ids as they are", () => {
+    expect(selectionFrom({ instance: ['5c7a2f6e-f1f3-11f1-beac-02fc00000001'] })).toEqual({
+      processInstanceKeys: ['5c7a2f6e-f1f3-11f1-beac-02fc00000001'],
+    });
   });
 });
 

@@ -1,6 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { services } from '../../functions/commons/services.ts';
@@ -9,16 +8,14 @@ import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.
 import { processInstance } from '../helpers/process-instances.ts';
 import { launchChromium, openPage, seriousAccessibilityViolations } from './helpers/browser.ts';
 import { ConsolePage } from './helpers/console-page.ts';
+import { screenshotFolder } from './helpers/screenshots.ts';
 
 /**
  * The web console in Debian's Chromium against the embedded runtime: the wizard creates a batch and
  * the view follows it to its end; suspend, resume, failures by cause and the retry of failed items.
  * Screenshots for the documentation are taken on the way (docs/images).
  */
-// Taken on every run; kept in docs/images (the documentation's) only with UPDATE_SCREENSHOTS=1.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? resolve(import.meta.dirname, '../../docs/images')
-  : mkdtempSync(join(tmpdir(), 'console-screenshots-'));
+const screenshots = screenshotFolder();
 const DEADLINE = 60_000;
 
 let runtime: EmbeddedRuntime;
@@ -39,12 +36,11 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   api = apiClient(runtime.url);
-  mkdirSync(SCREENSHOTS, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
   await runtime?.stop();
-  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true });
+  screenshots.discard();
 });
 beforeEach(async () => {
   ({ page, errors, close: closePage } = await openPage(browser));
@@ -119,7 +115,7 @@ describe('the wizard', { timeout: 120_000 }, () => {
       filter: { processDefinitionId, state: 'ACTIVE' },
       reason: 'faulty release 1.4',
     });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'console-wizard-confirm.png'), fullPage: true });
+    await screenshots.take(page, 'console-wizard-confirm.png');
 
     await page.getByRole('button', { name: 'Create the batch for 24 instances' }).click();
     const link = page.getByRole('link', { name: /^Open batch \d+$/ });
@@ -134,7 +130,7 @@ describe('the wizard', { timeout: 120_000 }, () => {
     await expect.poll(text(page.getByTestId('batch-counts'))).toBe('24 total, 24 completed, 0 failed');
     await expect.poll(() => page.getByRole('progressbar').first().getAttribute('aria-valuenow')).toBe('100');
     await page.getByRole('table', { name: 'Items of the batch' }).waitFor();
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'console-batch-details.png'), fullPage: true });
+    await screenshots.take(page, 'console-batch-details.png');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     const canceled = await api.get(`/v2/process-instances/${instances[0].processInstanceKey}`);
@@ -181,7 +177,7 @@ describe('the wizard', { timeout: 120_000 }, () => {
     await diagram.locator('g.djs-element[data-element-id="ship"]').click();
     await expect.poll(() => page.getByLabel('Source element 1').inputValue()).toBe('check-stock');
     await expect.poll(() => page.getByLabel('Target element 1').inputValue()).toBe('ship');
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'console-wizard-diagram.png'), fullPage: true });
+    await screenshots.take(page, 'console-wizard-diagram.png');
 
     await console_.nextButton.click();
     await expect.poll(() => page.getByLabel('Process definition id').inputValue()).toBe('e2e-order');
@@ -221,7 +217,7 @@ describe('the batch view', { timeout: 120_000 }, () => {
         },
       )
       .toBeGreaterThan(0);
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'console-batch-running.png'), fullPage: true });
+    await screenshots.take(page, 'console-batch-running.png');
     await console_.act('Cancel batch', 'Cancel the batch');
     await console_.batchState('CANCELED').waitFor({ timeout: DEADLINE });
   });
@@ -311,6 +307,6 @@ describe('the batch view', { timeout: 120_000 }, () => {
     const row = finished.locator(`tr[data-batch-key="${created.body.batchOperationKey}"]`);
     await row.waitFor({ timeout: DEADLINE });
     await expect.poll(text(row)).toContain('Completed');
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'console-batch-list.png'), fullPage: true });
+    await screenshots.take(page, 'console-batch-list.png');
   });
 });

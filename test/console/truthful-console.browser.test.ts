@@ -3,9 +3,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { services } from '../../functions/commons/services.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
+import { createThresholdBatch, MIN_PROCESSED_ITEMS, thresholdBound } from '../helpers/failure-threshold.ts';
 import { processInstance } from '../helpers/process-instances.ts';
 import { launchChromium, openPage } from './helpers/browser.ts';
 import { ConsolePage } from './helpers/console-page.ts';
+import { screenshotFolder } from './helpers/screenshots.ts';
 
 /**
  * The console tells the truth at every moment: the tenant of a picked definition reaches the filter,
@@ -24,6 +26,7 @@ let errors: string[];
 let closePage: () => Promise<void>;
 let console_: ConsolePage;
 let nextSequence = 90_000;
+const screenshots = screenshotFolder();
 
 beforeAll(async () => {
   runtime = await startRuntime({ port: 0, config: CONFIG, pollIntervalMs: 100 });
@@ -33,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await runtime?.stop();
+  screenshots.discard();
 });
 beforeEach(async () => {
   ({ page, errors, close: closePage } = await openPage(browser));
@@ -95,28 +99,49 @@ async function createFromConfirmation(): Promise<string> {
 }
 
 describe('the migration wizard', { timeout: 180_000 }, () => {
-  it("carries the picked source definition's tenant into the filter, the count and the REST call, and offers only targets of that tenant", async () => {
+  it("carries the picked source definition's tenant into the filter, the count and the REST call, offers only targets of that tenant, grouped, and maps on both diagrams", async () => {
     const acmeV1 = await deployed('e2e-shipping-v1.bpmn', 'acme');
     const acmeV2 = await deployed('e2e-shipping-v2.bpmn', 'acme');
     const globexV1 = await deployed('e2e-shipping-v1.bpmn', 'globex');
-    const globexV2 = await deployed('e2e-shipping-v2.bpmn', 'globex');
+    await deployed('e2e-shipping-v2.bpmn', 'globex');
     await startInstances(acmeV1, 3);
     await startInstances(globexV1, 2);
+
+    const acmeOrder = await deployed('e2e-order.bpmn', 'acme');
 
     await console_.openWizard();
     await console_.chooseOperation('Migrate process instances');
     await page.getByLabel('Migrate from definition').selectOption(acmeV1);
-    const targets = page.getByLabel('Target definition and version').locator('option');
-    const offered = await targets.evaluateAll((options) =>
-      options.map((option) => option.getAttribute('value')),
-    );
-    expect(offered).toContain(acmeV2);
-    expect(offered).not.toContain(globexV1);
-    expect(offered).not.toContain(globexV2);
-    expect(offered).not.toContain(acmeV1);
+    // The source's other versions of its tenant, then the tenant's other processes, each group apart.
+    const groups = page.getByLabel('Target definition and version').locator('optgroup');
+    await expect
+      .poll(() =>
+        groups.evaluateAll((found) =>
+          found.map((group) => ({
+            label: group.getAttribute('label'),
+            keys: [...group.querySelectorAll('option')].map((option) => option.getAttribute('value')),
+          })),
+        ),
+      )
+      .toEqual([
+        { label: 'Other versions of e2e-shipping', keys: [acmeV2] },
+        { label: 'Other processes (element ids must be mapped)', keys: [acmeOrder] },
+      ]);
     await page.getByLabel('Target definition and version').selectOption(acmeV2);
-    await page.getByLabel('Source element 1').fill('pack');
-    await page.getByLabel('Target element 1').fill('pack-parcel');
+    // Both diagrams drawn: the source's element on its own, and one that exists only in the target.
+    const source = page.getByRole('region', { name: /^Diagram of the source definition/ });
+    const target = page.getByRole('region', { name: /^Diagram of the target definition/ });
+    await target.locator('g.djs-element[data-element-id="pack-parcel"]').waitFor({ timeout: DEADLINE });
+    expect(await source.locator('g.djs-element[data-element-id="pack-parcel"]').count()).toBe(0);
+    await source.locator('g.djs-element[data-element-id="pack"]').click();
+    await target.locator('g.djs-element[data-element-id="pack-parcel"]').click();
+    await expect.poll(() => page.getByLabel('Source element 1').inputValue()).toBe('pack');
+    await expect.poll(() => page.getByLabel('Target element 1').inputValue()).toBe('pack-parcel');
+    await page
+      .getByRole('region', { name: 'Source process diagram' })
+      .getByText('Active instances: pack 3')
+      .waitFor({ timeout: DEADLINE });
+    await screenshots.take(page, 'console-wizard-migration.png');
     await console_.nextButton.click();
 
     await expect.poll(() => page.getByLabel('Tenant id').inputValue()).toBe('acme');
@@ -212,6 +237,81 @@ describe('a finished batch', { timeout: 120_000 }, () => {
     await row.waitFor({ timeout: DEADLINE });
     await expect.poll(text(finished.getByRole('columnheader').nth(6))).toBe('Not processed');
     expect(await row.textContent()).not.toMatch(/Loading|pending/);
+  });
+});
+
+/** The batch view's counts and rate as an operator reads them. */
+async function shownProgress() {
+  const counts = (await page.getByTestId('batch-counts').textContent()) ?? '';
+  const rate = (await page.locator('dl[aria-label="Progress"] dd').nth(1).textContent()) ?? '';
+  return {
+    completed: Number(counts.match(/(\d+) completed/)?.[1]),
+    failed: Number(counts.match(/(\d+) failed/)?.[1]),
+    itemsPerSecond: Number(rate.match(/^([\d.]+) items\/s/)?.[1] ?? 0),
+    active: (await console_.batchState('ACTIVE').count()) === 1,
+  };
+}
+
+describe('a running batch', { timeout: 120_000 }, () => {
+  it("shows its counts moving inside its chunks at a rate limit, never a rate above the batch's own", async () => {
+    // Prepare: 60 items at the lowest rate, 3 items/s: each shard's ~30 items are one chunk of 10 s and more.
+    const { processDefinitionId } = await seed(60);
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId },
+      itemsPerSecond: 3,
+    });
+    const key = created.body.batchOperationKey as string;
+
+    // Act: the batch view as it refreshes, until it shows items done.
+    await console_.openBatch(key);
+    const seen: Awaited<ReturnType<typeof shownProgress>>[] = [];
+    await expect
+      .poll(
+        async () => {
+          seen.push(await shownProgress());
+          return seen[seen.length - 1].completed;
+        },
+        { timeout: DEADLINE },
+      )
+      .toBeGreaterThan(0);
+    const first = seen[seen.length - 1];
+    const { body } = await api.get(`/v2/batch-operations/${key}`);
+
+    // Assess: the first count shown came from inside the running chunks (before, nothing moved until
+    // a shard's whole chunk was done), and no rate shown was above 3 items/s.
+    const smallestShard = Math.min(
+      ...body.shards.map((shard: { operationsTotalCount: number }) => shard.operationsTotalCount),
+    );
+    expect(first.active).toBe(true);
+    expect(first.completed).toBeLessThan(smallestShard);
+    expect(Math.max(...seen.map((shown) => shown.itemsPerSecond))).toBeLessThanOrEqual(3);
+    expect((await api.post(`/v2/batch-operations/${key}/cancellation`, {})).status).toBe(204);
+    await api.finalBatch(key);
+  });
+
+  it("ends FAILED within its failure threshold's bound and says why, with the failures in red", async () => {
+    // Prepare: 2 shards of ~100 items, each in a chunk of 90 and one of the rest.
+    const { processDefinitionId } = await seed(200);
+    const key = await createThresholdBatch(api, processDefinitionId);
+
+    // Act
+    await console_.openBatch(key);
+    await console_.batchState('FAILED').waitFor({ timeout: DEADLINE });
+
+    // Assess: within the bound docs/limits.md states (before, it was checked when a chunk of 90 ended).
+    const shown = await shownProgress();
+    expect(shown.completed).toBe(0);
+    expect(shown.failed).toBeGreaterThanOrEqual(MIN_PROCESSED_ITEMS);
+    expect(shown.failed).toBeLessThanOrEqual(thresholdBound(2));
+    await expect
+      .poll(text(page.getByTestId('batch-counts')))
+      .toBe(`200 total, 0 completed, ${shown.failed} failed, ${200 - shown.failed} not processed`);
+    await expect
+      .poll(text(page.getByRole('alert').filter({ hasText: 'Batch:' })))
+      .toContain(`Failure threshold exceeded`);
+    const bar = page.getByRole('progressbar', { name: 'Progress', exact: true });
+    expect(await cssOf(bar.locator('.counts-bar__failed'), 'backgroundColor')).toBe('rgb(218, 30, 40)');
+    await screenshots.take(page, 'console-batch-failed.png');
   });
 });
 

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchOperation } from '../../console/src/api/types.ts';
-import { buildFilter, emptyFilterForm, requestBody } from '../../console/src/filter.ts';
+import type { BatchOperation, ProcessDefinition } from '../../console/src/api/types.ts';
 import {
+  buildCamunda7Selection,
+  buildFilter,
+  emptyFilterForm,
+  requestBody,
+} from '../../console/src/filter.ts';
+import {
+  CAMUNDA7_QUERIES,
   emptyOperationForm,
   firstOperationProblem,
+  migrationTargets,
   OPERATIONS,
   type OperationForm,
   operationParameters,
+  operationsOn,
 } from '../../console/src/operations.ts';
 import { checkPreview } from '../../console/src/preview-check.ts';
 import { addSample, countsOf, phaseOf, rateOf } from '../../console/src/progress.ts';
@@ -163,9 +171,49 @@ describe('the filter step', () => {
         variables: [{ name: 'region', value: '"EU"' }],
       },
     });
-    expect(requestBody(result.filter as Record<string, unknown>, { reason: 'r' })).toMatchObject({
+    expect(requestBody({ filter: result.filter ?? {} }, { reason: 'r' })).toEqual({
+      filter: result.filter,
       reason: 'r',
     });
+  });
+
+  it("on a Camunda 7 engine, sends the engine's own query and the listed ids as they are", () => {
+    const result = buildCamunda7Selection({
+      ...emptyFilterForm(),
+      camunda7Query: '{"processDefinitionKey": "order", "businessKeyLike": "A-%"}',
+      processInstanceKeys: '5c7a2f6e-f1f3-11f1-beac-02fc00000001, 5c7a2f6e-f1f3-11f1-beac-02fc00000001 x-2',
+    });
+    expect(requestBody(result as { filter: Record<string, unknown> }, { reason: 'r' })).toEqual({
+      filter: { processDefinitionKey: 'order', businessKeyLike: 'A-%' },
+      processInstanceKeys: ['5c7a2f6e-f1f3-11f1-beac-02fc00000001', 'x-2'],
+      reason: 'r',
+    });
+    expect(
+      requestBody(
+        buildCamunda7Selection({ ...emptyFilterForm(), processInstanceKeys: 'a b' }) as {
+          filter: Record<string, unknown>;
+        },
+        {},
+      ),
+    ).toEqual({ processInstanceKeys: ['a', 'b'] });
+    expect(buildCamunda7Selection(emptyFilterForm()).problem).toBe(
+      'Name the instances: a Camunda 7 query, instance ids, or both',
+    );
+    expect(buildCamunda7Selection({ ...emptyFilterForm(), camunda7Query: '{"a":' }).problem).toMatch(
+      /^The query must be JSON/,
+    );
+    expect(buildCamunda7Selection({ ...emptyFilterForm(), processInstanceKeys: 'a' }, 'jobs').problem).toBe(
+      'Name the items by a Camunda 7 query',
+    );
+  });
+
+  it("offers a Camunda 7 engine's operations only, each with the query its filter is the body of", () => {
+    const types = operationsOn('camunda7').map((operation) => operation.type);
+    expect(types).not.toContain('RESOLVE_INCIDENT');
+    expect(types).not.toContain('UPDATE_JOB');
+    expect(types).toHaveLength(10);
+    expect(types.every((type) => CAMUNDA7_QUERIES[type] !== undefined)).toBe(true);
+    expect(operationsOn('camunda8')).toBe(OPERATIONS);
   });
 
   it('refuses a filter that would match everything, a bad key, a variable value that is not JSON, or a reversed range', () => {
@@ -253,5 +301,41 @@ describe('the preview check', () => {
       removed: 10,
       message: '10 instances changed since the preview: the batch holds 4990, the preview counted 5000.',
     });
+  });
+});
+
+describe('the migration targets', () => {
+  const definition = (key: string, processDefinitionId: string, version: number, tenantId = 'acme') =>
+    ({
+      processDefinitionKey: key,
+      processDefinitionId,
+      name: null,
+      version,
+      versionTag: null,
+      tenantId,
+    }) satisfies ProcessDefinition;
+
+  it("offers the source's other versions newest first, then other processes of its tenant, in an order that does not depend on the list's", () => {
+    // Prepare
+    const source = definition('1', 'order', 1);
+    const deployed = [
+      definition('7', 'billing', 1),
+      definition('2', 'order', 2),
+      source,
+      definition('5', 'order', 2, 'globex'),
+      definition('3', 'order', 3),
+      definition('6', 'archive', 4),
+      definition('8', 'billing', 2),
+    ];
+    // Act
+    const offered = migrationTargets(deployed, source);
+    const shuffled = migrationTargets([...deployed].reverse(), source);
+    // Assess
+    const keys = ({ versions, others }: typeof offered) => ({
+      versions: versions.map((target) => target.processDefinitionKey),
+      others: others.map((target) => target.processDefinitionKey),
+    });
+    expect(keys(offered)).toEqual({ versions: ['3', '2'], others: ['6', '8', '7'] });
+    expect(keys(shuffled)).toEqual(keys(offered));
   });
 });

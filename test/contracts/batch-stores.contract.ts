@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BatchOperation, progressOf } from '#domain/batch/batch-operation.ts';
+import { type BatchOperation, isShardIdle, progressOf } from '#domain/batch/batch-operation.ts';
 import { type Chunk, pendingItem, tallyOf } from '#domain/batch/chunk.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
@@ -228,6 +228,49 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       await expect(chunks.recordSent(id, ['23'])).rejects.toThrow();
     });
 
+    it('keeps the outcomes of a held chunk, still pending with its sent marks, and counts them once when the chunk is recorded', async () => {
+      // Prepare: a chunk of three whose first delivery applied two items, then was held.
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      const id = { batchOperationKey: key, shard: 0, chunk: 0 };
+      await chunks.putChunks([chunk(key, 0, 0, ['31', '32', '33'])]);
+      await chunks.finishShardInitialization(key, 0, { totalCount: 3, chunkCount: 1 });
+      await chunks.recordSent(id, ['31', '32', '33']);
+      const held = [
+        { ...pendingItem('31'), state: 'COMPLETED' as const, processedDate: '2026-01-01T00:00:01.000Z' },
+        {
+          ...pendingItem('32'),
+          state: 'FAILED' as const,
+          processedDate: '2026-01-01T00:00:02.000Z',
+          errorMessage: 'no',
+        },
+        pendingItem('33'),
+      ];
+      // Act
+      await chunks.holdChunk(id, held);
+      const pending = await chunks.getChunk(id);
+      const listed = [];
+      for await (const pendingId of chunks.pendingChunks(key, 0)) listed.push(pendingId);
+      const outcomes = [
+        held[0],
+        held[1],
+        { ...pendingItem('33'), state: 'COMPLETED' as const, processedDate: '2026-01-01T00:00:03.000Z' },
+      ];
+      await chunks.completeChunk(id, outcomes, tallyOf(outcomes));
+      await chunks.holdChunk(id, held);
+      // Assess
+      expect(pending).toMatchObject({ state: 'PENDING', items: held });
+      expect(pending?.sentItemKeys?.sort()).toEqual(['31', '32', '33']);
+      expect(listed).toEqual([id]);
+      expect(await chunks.getChunk(id)).toMatchObject({ state: 'DONE', items: outcomes });
+      expect((await batches.getBatch(key))?.shards[0]).toMatchObject({
+        chunksDone: 1,
+        completedCount: 2,
+        failedCount: 1,
+      });
+    });
+
     it("shows the running chunk's items applied so far on its shard until the chunk's counters replace them, never both", async () => {
       // Prepare: an ACTIVE batch whose shard 0 runs its one chunk.
       const created = batch();
@@ -258,6 +301,40 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       await batches.reportInFlight(id, { completed: 2, failed: 1 });
       expect(await counts()).toMatchObject({ operationsCompletedCount: 2, operationsFailedCount: 1 });
       expect((await batches.getBatch(key))?.shards[0].running).toBeUndefined();
+    });
+
+    it("keeps a released claim's counts, the shard idle, until the chunk is recorded; a new claim starts at the counts it is given", async () => {
+      // Prepare: shard 0's one chunk claimed, two items reported, then the claim released (held).
+      const created = batch();
+      await batches.createBatch(created);
+      const key = created.batchOperationKey;
+      const id = { batchOperationKey: key, shard: 0, chunk: 0 };
+      await chunks.putChunks([chunk(key, 0, 0, ['41', '42', '43'])]);
+      await chunks.finishShardInitialization(key, 0, { totalCount: 3, chunkCount: 1 });
+      await batches.activateBatch(key, 'arn:test');
+      await batches.claimShard(id, '2099-01-01T00:00:00.000Z');
+      await batches.reportInFlight(id, { completed: 1, failed: 0 });
+      const shardZero = async () => (await batches.getBatch(key))?.shards[0];
+      const now = new Date('2026-01-01T00:00:00.000Z');
+      // Act and assess: released with what the chunk holds, more than its last report.
+      await batches.releaseShard(id, { completed: 1, failed: 1 });
+      const released = await shardZero();
+      expect(released && isShardIdle(released, now)).toBe(true);
+      expect(released && progressOf([released])).toMatchObject({
+        operationsCompletedCount: 1,
+        operationsFailedCount: 1,
+      });
+      expect(await batches.claimShard(id, '2099-01-01T00:00:00.000Z', { completed: 1, failed: 1 })).toBe(
+        true,
+      );
+      const claimed = await shardZero();
+      expect(claimed && isShardIdle(claimed, now)).toBe(false);
+      expect(claimed?.running).toEqual({
+        chunk: 0,
+        until: '2099-01-01T00:00:00.000Z',
+        completed: 1,
+        failed: 1,
+      });
     });
 
     it('drops chunks an interrupted initialization left beyond the final count', async () => {

@@ -5,7 +5,7 @@ import { dynamoDocumentClient } from '#commons/clients.ts';
 import { services } from '#commons/services.ts';
 import { createBatch } from '#domain/creation/create-batch.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
-import { apiClient } from '../helpers/api-client.ts';
+import { apiClient, DEMO_CREDENTIALS } from '../helpers/api-client.ts';
 import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
 import {
   type DynamoFaults,
@@ -137,11 +137,152 @@ describe('a cancellation batch on a Camunda 8 cluster', () => {
     expect((await api.post('/v2/batch-operations/search', {})).body.page.totalItems).toBe(before);
   });
 
-  it("answers the built-in engine's own routes with a problem naming the configured engine", async () => {
-    const response = await api.post('/v2/process-instances/search', {});
-    expect(response.status).toBe(501);
-    expect(response.body).toMatchObject({ title: 'NOT_SUPPORTED_BY_ENGINE' });
-    expect(response.body.detail).toContain('ENGINE=camunda8');
+  it("answers the built-in engine's own commands (deployments, instance creation, job activation) with a problem naming the configured engine", async () => {
+    for (const [path, body] of [
+      ['/v2/deployments', {}],
+      ['/v2/process-instances', { processDefinitionId: 'c8-service-cancel' }],
+      ['/v2/jobs/activation', { type: 'x', maxJobsToActivate: 1, timeout: 1000 }],
+    ] as const) {
+      const response = await api.post(path, body);
+      expect(response.status).toBe(501);
+      expect(response.body).toMatchObject({ title: 'NOT_SUPPORTED_BY_ENGINE' });
+      expect(response.body.detail).toContain('ENGINE=camunda8');
+    }
+  });
+});
+
+describe("the console's and the CLI's reads on a Camunda 8 cluster", () => {
+  let instances: string[];
+  let others: string[];
+  let processDefinitionKey: string;
+  let incidentInstance: string;
+
+  beforeAll(async () => {
+    // Three instances of c8-reads (one with an incident: its job failed without retries), two of c8-reads-other.
+    instances = await seedInstances(seeder, 'c8-reads', 3);
+    others = await seedInstances(seeder, 'c8-reads-other', 2);
+    const [job] = (
+      await seeder.activateJobs({
+        type: 'c8-reads-job',
+        maxJobsToActivate: 1,
+        timeout: 60_000,
+        worker: 'test',
+      })
+    ).jobs;
+    await seeder.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'card declined' });
+    incidentInstance = String(job.processInstanceKey);
+    const { body } = await api.post('/v2/process-definitions/search', {
+      filter: { processDefinitionId: 'c8-reads' },
+    });
+    processDefinitionKey = body.items[0].processDefinitionKey;
+  });
+
+  it("lists the cluster's process definitions and serves one with its BPMN", async () => {
+    const found = await api.post('/v2/process-definitions/search', {
+      filter: { processDefinitionId: { $like: 'c8-reads*' } },
+      sort: [{ field: 'processDefinitionId', order: 'ASC' }],
+    });
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((item: { processDefinitionId: string }) => item.processDefinitionId)).toEqual(
+      ['c8-reads', 'c8-reads-other'],
+    );
+    expect(found.body.page.totalItems).toBe(2);
+
+    const one = await api.get(`/v2/process-definitions/${processDefinitionKey}`);
+    expect(one.body).toMatchObject({ processDefinitionKey, processDefinitionId: 'c8-reads', version: 1 });
+    const xml = await fetch(`${runtime.url}/v2/process-definitions/${processDefinitionKey}/xml`, {
+      headers: { authorization: DEMO_CREDENTIALS },
+    });
+    expect(xml.status).toBe(200);
+    expect(xml.headers.get('content-type')).toContain('text/xml');
+    expect(await xml.text()).toContain('<bpmn:process id="c8-reads"');
+    expect((await api.get('/v2/process-definitions/9007199254740991')).status).toBe(404);
+  });
+
+  it("counts the definition's element instances for the diagram", async () => {
+    const statistics = await api.post(
+      `/v2/process-definitions/${processDefinitionKey}/statistics/element-instances`,
+      { filter: { state: 'ACTIVE' } },
+    );
+    expect(statistics.status).toBe(200);
+    expect(statistics.body.items).toEqual([
+      { elementId: 'charge-card', active: 2, canceled: 0, incidents: 1, completed: 0 },
+    ]);
+  });
+
+  it("searches the cluster's instances page by page with its cursors, and gets one", async () => {
+    const request = { filter: { processDefinitionId: 'c8-reads' }, page: { limit: 2 } };
+    const first = await api.post('/v2/process-instances/search', request);
+    expect(first.status).toBe(200);
+    expect(first.body.page.totalItems).toBe(3);
+    const second = await api.post('/v2/process-instances/search', {
+      ...request,
+      page: { limit: 2, after: first.body.page.endCursor },
+    });
+    const keys = [...first.body.items, ...second.body.items].map(
+      (item: { processInstanceKey: string }) => item.processInstanceKey,
+    );
+    expect(keys.sort()).toEqual([...instances].sort());
+
+    const one = await api.get(`/v2/process-instances/${instances[1]}`);
+    expect(one.body).toMatchObject({
+      processInstanceKey: instances[1],
+      processDefinitionId: 'c8-reads',
+      state: 'ACTIVE',
+    });
+  });
+
+  it("searches the cluster's incidents and jobs", async () => {
+    const incidents = await api.post('/v2/incidents/search', {
+      filter: { processDefinitionId: 'c8-reads', state: 'ACTIVE' },
+    });
+    expect(incidents.status).toBe(200);
+    expect(incidents.body.items).toHaveLength(1);
+    expect(incidents.body.items[0]).toMatchObject({
+      processInstanceKey: incidentInstance,
+      errorType: 'JOB_NO_RETRIES',
+      errorMessage: 'card declined',
+    });
+    const incidentKey = incidents.body.items[0].incidentKey;
+    expect((await api.get(`/v2/incidents/${incidentKey}`)).body).toMatchObject({
+      incidentKey,
+      state: 'ACTIVE',
+    });
+    const ofInstance = await api.post(`/v2/process-instances/${incidentInstance}/incidents/search`, {});
+    expect(ofInstance.body.items.map((item: { incidentKey: string }) => item.incidentKey)).toEqual([
+      incidentKey,
+    ]);
+
+    const jobs = await api.post('/v2/jobs/search', { filter: { type: 'c8-reads-job' } });
+    expect(jobs.status).toBe(200);
+    expect(jobs.body.page.totalItems).toBe(3);
+    expect(
+      jobs.body.items.map((job: { processInstanceKey: string }) => job.processInstanceKey).sort(),
+    ).toEqual([...instances].sort());
+  });
+
+  it('shows a restricted caller only the instances it may read, in the page and the total', async () => {
+    const granted = await api.post('/v2/authorizations', {
+      ownerId: 'c8-reader',
+      ownerType: 'USER',
+      resourceType: 'PROCESS_DEFINITION',
+      resourceId: 'c8-reads-other',
+      permissionTypes: ['READ_PROCESS_INSTANCE'],
+    });
+    expect(granted.status).toBe(201);
+    const token = await api.post('/v2/extensions/auth/token', { claims: { sub: 'c8-reader' } });
+    const reader = apiClient(runtime.url, `Bearer ${token.body.access_token}`);
+
+    const found = await reader.post('/v2/process-instances/search', {});
+    expect(found.body.page.totalItems).toBe(2);
+    expect(
+      found.body.items.map((item: { processInstanceKey: string }) => item.processInstanceKey).sort(),
+    ).toEqual([...others].sort());
+    expect((await reader.get(`/v2/process-instances/${instances[0]}`)).status).toBe(404);
+    expect(
+      (await reader.post('/v2/jobs/search', { filter: { type: 'c8-reads-job' } })).body.page.totalItems,
+    ).toBe(0);
+    expect((await reader.post('/v2/process-definitions/search', {})).body.page.totalItems).toBe(0);
   });
 });
 

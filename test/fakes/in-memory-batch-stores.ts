@@ -1,11 +1,12 @@
-import type {
-  BatchError,
-  BatchOperation,
-  BatchOperationState,
-  BatchShard,
-  InFlightCounts,
-  LiveControls,
-  RecentRate,
+import {
+  type BatchError,
+  type BatchOperation,
+  type BatchOperationState,
+  type BatchShard,
+  CLAIM_LAPSED,
+  type InFlightCounts,
+  type LiveControls,
+  type RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 import type {
@@ -234,7 +235,12 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       };
     },
 
-    async claimShard(id: ChunkId, until: string, recentRate?: RecentRate): Promise<boolean> {
+    async claimShard(
+      id: ChunkId,
+      until: string,
+      counts?: InFlightCounts,
+      recentRate?: RecentRate,
+    ): Promise<boolean> {
       const batch = stored.get(id.batchOperationKey)?.batch;
       const free =
         batch?.state === 'ACTIVE' &&
@@ -243,7 +249,7 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
         batch.failureRequested === undefined;
       if (!free) return false;
       const shard = shardOf(id.batchOperationKey, id.shard);
-      shard.running = { chunk: id.chunk, until };
+      shard.running = { chunk: id.chunk, until, ...counts };
       if (recentRate) shard.recentRate = recentRate;
       return true;
     },
@@ -255,9 +261,10 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (recentRate) shard.recentRate = recentRate;
     },
 
-    async releaseShard(id: ChunkId): Promise<void> {
+    async releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void> {
       const shard = shardOf(id.batchOperationKey, id.shard);
-      if (shard.running?.chunk === id.chunk) delete shard.running;
+      if (shard.running?.chunk === id.chunk)
+        shard.running = { chunk: id.chunk, until: CLAIM_LAPSED, ...counts };
     },
 
     async requestFailure(batchOperationKey: string, reason: string): Promise<boolean> {
@@ -341,6 +348,11 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       const chunk = chunkRecords.get(chunkKey(id));
       if (chunk?.state !== 'PENDING') throw new Error(`Chunk ${chunkKey(id)} is not pending`);
       chunk.sentItemKeys = [...new Set([...(chunk.sentItemKeys ?? []), ...itemKeys])];
+    },
+
+    async holdChunk(id: ChunkId, items: readonly ItemOutcome[]): Promise<void> {
+      const chunk = chunkRecords.get(chunkKey(id));
+      if (chunk?.state === 'PENDING') chunk.items = copy([...items]);
     },
 
     async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {

@@ -3,8 +3,10 @@ import type { QueryPlan } from '#domain/filter/plan-query.ts';
 import type { InstanceCommand } from '#domain/instance/instance-command.ts';
 import type { ProcessInstance } from '#domain/instance/process-instance.ts';
 import { keyFromSequence, shardOf } from '#domain/keys.ts';
+import { surrogateKey } from '#domain/surrogate-key.ts';
 import type { BatchExecutions } from '#ports/batch-executions.ts';
 import type { ChunkSender } from '#ports/chunk-sender.ts';
+import { EngineIdCollisionError, type EngineIdMap } from '#ports/engine-id-map.ts';
 import type { JobStore } from '#ports/job-store.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
 import type {
@@ -156,3 +158,24 @@ export class RecordingExecutions implements BatchExecutions {
 
 /** A job store without jobs: for flows over process instances, which never read jobs in bulk. */
 export const NO_JOBS: JobStore = { scanJobs: () => Promise.resolve({ jobs: [] }) };
+
+/** Engine ids by surrogate key in memory, refusing a key bound to another id as the DynamoDB adapter does. */
+export class InMemoryEngineIdMap implements EngineIdMap {
+  readonly ids = new Map<string, string>();
+
+  async keysOf(kind: string, ids: readonly string[]): Promise<string[]> {
+    return await Promise.all(
+      ids.map((id) => {
+        const key = surrogateKey(kind, id);
+        const bound = this.ids.get(key);
+        if (bound !== undefined && bound !== id) throw new EngineIdCollisionError(key, bound, id);
+        this.ids.set(key, id);
+        return key;
+      }),
+    );
+  }
+
+  async idsOf(keys: readonly string[]): Promise<Map<string, string>> {
+    return new Map(keys.flatMap((key) => (this.ids.has(key) ? [[key, this.ids.get(key) as string]] : [])));
+  }
+}

@@ -188,6 +188,18 @@ export class OperatonEngine {
     return ids;
   }
 
+  /** Opens an incident of a custom type (`review-failed`) on the instance's execution at the activity. */
+  async createIncident(processInstanceId: string, activityId: string, message: string): Promise<void> {
+    const [execution] = await this.call<{ id: string }[]>('POST', '/execution', {
+      processInstanceId,
+      activityId,
+    });
+    await this.call('POST', `/execution/${execution.id}/create-incident`, {
+      incidentType: 'review-failed',
+      message,
+    });
+  }
+
   private fetch(method: string, path: string, body?: unknown): Promise<Response> {
     return fetch(`${this.restUrl}${path}`, {
       method,

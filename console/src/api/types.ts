@@ -85,6 +85,9 @@ export interface BatchItem {
   batchOperationKey: string;
   itemKey: string;
   processInstanceKey: string;
+  /** A Camunda 7 engine's own ids beside the numeric keys (docs/engines.md). */
+  itemEngineId?: string;
+  processInstanceEngineId?: string;
   state: ItemState;
   processedDate: string | null;
   errorMessage: string | null;
@@ -124,6 +127,8 @@ export interface CreatedBatch {
 
 export interface ProcessDefinition {
   processDefinitionKey: string;
+  /** A Camunda 7 engine's definition id (`order:2:…`) beside the numeric key. */
+  processDefinitionEngineId?: string;
   processDefinitionId: string;
   name: string | null;
   version: number;
@@ -133,6 +138,8 @@ export interface ProcessDefinition {
 
 export interface ProcessInstance {
   processInstanceKey: string;
+  /** A Camunda 7 engine's instance id beside the numeric key. */
+  processInstanceEngineId?: string;
   processDefinitionId: string;
   processDefinitionName: string;
   processDefinitionVersion: number;
@@ -147,6 +154,8 @@ export interface ProcessInstance {
 
 /** Extension: GET /v2/extensions/limits, the deployment's limits creation enforces. */
 export interface Limits {
+  /** The engine the deployment's batches act on (the wizard offers its types and query form). */
+  engine?: 'builtin' | 'camunda8' | 'camunda7';
   shardCount: number;
   chunkSize: number;
   itemsPerSecondMinimum: number;

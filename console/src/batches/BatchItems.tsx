@@ -85,7 +85,7 @@ export function BatchItems({ batchOperationKey, live }: { batchOperationKey: str
                 <TableRow key={item.itemKey}>
                   <TableCell>
                     <Link href={href({ view: 'instance', key: item.processInstanceKey })}>
-                      {item.processInstanceKey}
+                      {item.processInstanceEngineId ?? item.processInstanceKey}
                     </Link>
                   </TableCell>
                   <TableCell>

@@ -24,7 +24,7 @@ export function InstanceView({ processInstanceKey }: { processInstanceKey: strin
         </Link>
       </p>
       <h1 id="instance-heading" className="page-heading">
-        Process instance {processInstanceKey}
+        Process instance {instance.data?.processInstanceEngineId ?? processInstanceKey}
       </h1>
       {instance.isPending && <InlineLoading description="Reading the instance…" />}
       {instance.isError && (

@@ -9,16 +9,40 @@ const DiagramView = lazy(() =>
   import('../bpmn/DiagramView.tsx').then((module) => ({ default: module.DiagramView })),
 );
 
+/** Which end of the last row a click on a diagram sets: one of them, or either by a switch. */
+export type DiagramPicks = 'source' | 'target' | 'either';
+
+const LABELS: Record<DiagramPicks, { section: string; diagram: string }> = {
+  either: {
+    section: 'Process diagram',
+    diagram: 'Diagram of the process definition, with the number of active instances on each element',
+  },
+  source: {
+    section: 'Source process diagram',
+    diagram: 'Diagram of the source definition, with the number of active instances on each element',
+  },
+  target: {
+    section: 'Target process diagram',
+    diagram: 'Diagram of the target definition: a click sets the target element',
+  },
+};
+
 /**
- * The chosen definition's diagram with the active instances per element; a click sets the source
- * or the target of the last row. When the API serves no BPMN, the operator may open the file.
+ * A definition's diagram with the active instances per element; a click sets the source or the
+ * target of the last row: the side `picks` names (a migration draws its source and its target, each
+ * setting its own side), or, for one definition, either side by a switch. Its elements are offered
+ * as the datalist `listId`. When the API serves no BPMN, the operator may open the file.
  */
 export function DefinitionDiagram({
   processDefinitionKey,
+  picks,
+  listId,
   pairs,
   onPairsChange,
 }: {
   processDefinitionKey: string;
+  picks: DiagramPicks;
+  listId: string;
   pairs: ElementPair[];
   onPairsChange: (pairs: ElementPair[]) => void;
 }) {
@@ -26,7 +50,8 @@ export function DefinitionDiagram({
   const [opened, setOpened] = useState<{ key: string; xml: string }>();
   const xml = served.data ?? (opened?.key === processDefinitionKey ? opened.xml : undefined);
   const [elements, setElements] = useState<FlowNode[]>([]);
-  const [picking, setPicking] = useState<'source' | 'target'>('source');
+  const [switched, setSwitched] = useState<'source' | 'target'>('source');
+  const picking = picks === 'either' ? switched : picks;
   const elementIds = useMemo(() => elements.map((element) => element.id), [elements]);
   const counts = useActiveElementCounts(processDefinitionKey, elementIds);
 
@@ -35,19 +60,19 @@ export function DefinitionDiagram({
     const last = pairs.length - 1;
     const field = picking === 'source' ? 'sourceElementId' : 'targetElementId';
     onPairsChange(pairs.map((pair, index) => (index === last ? { ...pair, [field]: elementId } : pair)));
-    setPicking(picking === 'source' ? 'target' : 'source');
+    setSwitched(picking === 'source' ? 'target' : 'source');
   };
   const picked = useMemo(
     () =>
       pairs.flatMap((pair) => [
-        { id: pair.sourceElementId, marker: 'picked-source' as const },
-        { id: pair.targetElementId, marker: 'picked-target' as const },
+        ...(picks !== 'target' ? [{ id: pair.sourceElementId, marker: 'picked-source' as const }] : []),
+        ...(picks !== 'source' ? [{ id: pair.targetElementId, marker: 'picked-target' as const }] : []),
       ]),
-    [pairs],
+    [pairs, picks],
   );
 
   return (
-    <section aria-label="Process diagram">
+    <section aria-label={LABELS[picks].section}>
       {served.isPending && <InlineLoading description="Loading the diagram…" />}
       {!xml && served.isError && (
         <div className="empty-state">
@@ -71,15 +96,23 @@ export function DefinitionDiagram({
       )}
       {xml && (
         <>
-          <RadioButtonGroup
-            legendText="A click on the diagram sets the last row's"
-            name="diagram-picks"
-            valueSelected={picking}
-            onChange={(value) => setPicking(value as 'source' | 'target')}
-          >
-            <RadioButton id="pick-source" labelText="source element" value="source" />
-            <RadioButton id="pick-target" labelText="target element" value="target" />
-          </RadioButtonGroup>
+          {picks === 'either' ? (
+            <RadioButtonGroup
+              legendText="A click on the diagram sets the last row's"
+              name="diagram-picks"
+              valueSelected={picking}
+              onChange={(value) => setSwitched(value as 'source' | 'target')}
+            >
+              <RadioButton id="pick-source" labelText="source element" value="source" />
+              <RadioButton id="pick-target" labelText="target element" value="target" />
+            </RadioButtonGroup>
+          ) : (
+            <p className="cds--label">
+              {picks === 'source'
+                ? "Source: a click sets the last row's source element"
+                : "Target: a click sets the last row's target element"}
+            </p>
+          )}
           <Suspense fallback={<InlineLoading description="Loading the diagram viewer…" />}>
             <DiagramView
               xml={xml}
@@ -87,7 +120,7 @@ export function DefinitionDiagram({
               picked={picked}
               onElementClick={onElementClick}
               onElements={onElements}
-              label="Diagram of the process definition, with the number of active instances on each element"
+              label={LABELS[picks].diagram}
             />
           </Suspense>
           <p aria-live="polite">
@@ -101,7 +134,7 @@ export function DefinitionDiagram({
           </p>
         </>
       )}
-      <datalist id="diagram-elements">
+      <datalist id={listId}>
         {elements.map((element) => (
           <option key={element.id} value={element.id}>
             {element.name ?? element.type}

@@ -3,8 +3,8 @@ import { Add, TrashCan } from '@carbon/react/icons';
 import { useEffect } from 'react';
 import { ProblemNotification } from '../components/ProblemNotification.tsx';
 import { type FilterForm, INSTANCE_STATES } from '../filter.ts';
-import type { OperationSpec } from '../operations.ts';
-import { useDryRun } from '../queries/wizard.ts';
+import { CAMUNDA7_QUERIES, type OperationSpec } from '../operations.ts';
+import { useDryRun, useLimits } from '../queries/wizard.ts';
 import { useDebounced } from './useDebounced.ts';
 
 /** Step 2: the filter, with the number of matching instances (a dry run) following every change. */
@@ -35,7 +35,29 @@ export function FilterStep({
   else if (dryRun.data?.total === 0) reason = 'No instance matches this filter';
   useEffect(() => onReadyChange(reason), [reason, onReadyChange]);
 
-  return (
+  const camunda7 = useLimits().data?.engine === 'camunda7';
+  return camunda7 ? (
+    <Stack gap={6}>
+      <TextArea
+        id="filter-camunda7-query"
+        labelText={`Camunda 7 query (the body of ${CAMUNDA7_QUERIES[spec.type] ?? "the engine's query"})`}
+        helperText={`The engine selects the items, e.g. {"processDefinitionKey": "order", "businessKeyLike": "A-%"}; paging and sorting are the service's own.`}
+        rows={5}
+        value={form.camunda7Query}
+        onChange={(event) => set({ camunda7Query: event.target.value })}
+      />
+      {!jobs && (
+        <TextArea
+          id="filter-camunda7-ids"
+          labelText="Process instance ids (in union with the query)"
+          rows={2}
+          value={form.processInstanceKeys}
+          onChange={(event) => set({ processInstanceKeys: event.target.value })}
+        />
+      )}
+      <MatchCount spec={spec} body={body} dryRun={dryRun} settled={settled} />
+    </Stack>
+  ) : (
     <Stack gap={6}>
       <div className="two-columns">
         <TextInput
@@ -180,23 +202,40 @@ export function FilterStep({
         onChange={(event) => set({ processInstanceKeys: event.target.value })}
       />
 
-      <section aria-label="Matching instances" className="wizard__count">
-        {!spec.dryRun ? (
-          <p>This operation has no dry run: the count is known once the batch runs.</p>
-        ) : !body ? (
-          <p>Narrow the filter down to see how many instances match.</p>
-        ) : dryRun.isError ? (
-          <ProblemNotification error={dryRun.error} context="Dry run" />
-        ) : dryRun.data && settled && !dryRun.isFetching ? (
-          <output aria-live="polite" data-testid="match-count">
-            {dryRun.data.total.toLocaleString()} matching instance{dryRun.data.total === 1 ? '' : 's'}
-          </output>
-        ) : (
-          <InlineLoading
-            description={dryRun.data ? `${dryRun.data.total} matching… counting again` : 'Counting…'}
-          />
-        )}
-      </section>
+      <MatchCount spec={spec} body={body} dryRun={dryRun} settled={settled} />
     </Stack>
+  );
+}
+
+/** How many instances the filter matches: the dry run's count, its refusal, or that it is counting. */
+function MatchCount({
+  spec,
+  body,
+  dryRun,
+  settled,
+}: {
+  spec: OperationSpec;
+  body: Record<string, unknown> | undefined;
+  dryRun: ReturnType<typeof useDryRun>;
+  settled: boolean;
+}) {
+  return (
+    <section aria-label="Matching instances" className="wizard__count">
+      {!spec.dryRun ? (
+        <p>This operation has no dry run: the count is known once the batch runs.</p>
+      ) : !body ? (
+        <p>Narrow the filter down to see how many instances match.</p>
+      ) : dryRun.isError ? (
+        <ProblemNotification error={dryRun.error} context="Dry run" />
+      ) : dryRun.data && settled && !dryRun.isFetching ? (
+        <output aria-live="polite" data-testid="match-count">
+          {dryRun.data.total.toLocaleString()} matching instance{dryRun.data.total === 1 ? '' : 's'}
+        </output>
+      ) : (
+        <InlineLoading
+          description={dryRun.data ? `${dryRun.data.total} matching… counting again` : 'Counting…'}
+        />
+      )}
+    </section>
   );
 }

@@ -1,12 +1,23 @@
-import { Button, Checkbox, NumberInput, Select, SelectItem, Stack, TextArea, TextInput } from '@carbon/react';
+import {
+  Button,
+  Checkbox,
+  NumberInput,
+  Select,
+  SelectItem,
+  SelectItemGroup,
+  Stack,
+  TextArea,
+  TextInput,
+} from '@carbon/react';
 import { Add, TrashCan } from '@carbon/react/icons';
 import type { ProcessDefinition } from '../api/types.ts';
 import {
   type ElementPair,
-  OPERATIONS,
+  migrationTargets,
   type OperationForm,
   operationProblems,
   operationSpec,
+  operationsOn,
   wholeRateMinimum,
 } from '../operations.ts';
 import { useLimits, useProcessDefinitions } from '../queries/wizard.ts';
@@ -17,25 +28,33 @@ const definitionLabel = (definition: ProcessDefinition) =>
     definition.tenantId && definition.tenantId !== '<default>' ? ` (${definition.tenantId})` : ''
   }`;
 
-/**
- * What the source's instances may migrate to: a definition of the same tenant (a migration never
- * crosses tenants) other than the source; the source's own other versions first (newest first),
- * then the others by id and version.
- */
-function migrationTargets(definitions: readonly ProcessDefinition[], source: ProcessDefinition) {
-  return definitions
-    .filter(
-      (definition) =>
-        definition.tenantId === source.tenantId &&
-        definition.processDefinitionKey !== source.processDefinitionKey,
-    )
-    .sort(
-      (a, b) =>
-        Number(b.processDefinitionId === source.processDefinitionId) -
-          Number(a.processDefinitionId === source.processDefinitionId) ||
-        a.processDefinitionId.localeCompare(b.processDefinitionId) ||
-        b.version - a.version,
-    );
+function TargetOptions({
+  definitions,
+  source,
+}: {
+  definitions: readonly ProcessDefinition[];
+  source: ProcessDefinition;
+}) {
+  const { versions, others } = migrationTargets(definitions, source);
+  const option = (definition: ProcessDefinition) => (
+    <SelectItem
+      key={definition.processDefinitionKey}
+      value={definition.processDefinitionKey}
+      text={definitionLabel(definition)}
+    />
+  );
+  return (
+    <>
+      <SelectItemGroup label={`Other versions of ${source.processDefinitionId}`}>
+        {versions.length > 0 ? versions.map(option) : <SelectItem value="" text="None deployed" disabled />}
+      </SelectItemGroup>
+      {others.length > 0 && (
+        <SelectItemGroup label="Other processes (element ids must be mapped)">
+          {others.map(option)}
+        </SelectItemGroup>
+      )}
+    </>
+  );
 }
 
 /** Step 1: the operation and its own fields; the diagram for modification and migration. */
@@ -54,7 +73,8 @@ export function OperationStep({
   const set = (patch: Partial<OperationForm>) => onChange({ ...form, ...patch });
   const needsDefinition = spec?.fields.includes('moveInstructions') || spec?.fields.includes('migrationPlan');
   const definitions = useProcessDefinitions();
-  const pairsField = spec?.fields.includes('migrationPlan') ? 'mappingInstructions' : 'moveInstructions';
+  const migration = spec?.type === 'MIGRATE_PROCESS_INSTANCE';
+  const pairsField = migration ? 'mappingInstructions' : 'moveInstructions';
   const pairs = form[pairsField];
   const setPairs = (next: ElementPair[]) => set({ [pairsField]: next });
   const source = definitions.data?.find(
@@ -71,7 +91,7 @@ export function OperationStep({
         helperText={spec?.description ?? 'What every matching instance gets done to it.'}
       >
         <SelectItem value="" text="Choose an operation" />
-        {OPERATIONS.map((operation) => (
+        {operationsOn(limits.data?.engine).map((operation) => (
           <SelectItem key={operation.type} value={operation.type} text={operation.label} />
         ))}
       </Select>
@@ -152,9 +172,7 @@ export function OperationStep({
         <>
           <Select
             id="operation-source-definition"
-            labelText={
-              spec?.type === 'MIGRATE_PROCESS_INSTANCE' ? 'Migrate from definition' : 'Process definition'
-            }
+            labelText={migration ? 'Migrate from definition' : 'Process definition'}
             value={form.sourceDefinitionKey}
             onChange={(event) => {
               const definition = definitions.data?.find(
@@ -176,7 +194,7 @@ export function OperationStep({
               />
             ))}
           </Select>
-          {spec?.type === 'MIGRATE_PROCESS_INSTANCE' && (
+          {migration && (
             <Select
               id="operation-target-definition"
               labelText="Target definition and version"
@@ -184,27 +202,30 @@ export function OperationStep({
               onChange={(event) => set({ targetProcessDefinitionKey: event.target.value })}
             >
               <SelectItem value="" text={source ? 'Choose the target' : 'Choose the source first'} />
-              {(source ? migrationTargets(definitions.data ?? [], source) : []).map((definition) => (
-                <SelectItem
-                  key={definition.processDefinitionKey}
-                  value={definition.processDefinitionKey}
-                  text={definitionLabel(definition)}
-                />
-              ))}
+              {source && <TargetOptions definitions={definitions.data ?? []} source={source} />}
             </Select>
           )}
           {form.sourceDefinitionKey && (
             <DefinitionDiagram
               processDefinitionKey={form.sourceDefinitionKey}
+              picks={migration ? 'source' : 'either'}
+              listId="source-elements"
+              pairs={pairs}
+              onPairsChange={setPairs}
+            />
+          )}
+          {migration && form.targetProcessDefinitionKey && (
+            <DefinitionDiagram
+              processDefinitionKey={form.targetProcessDefinitionKey}
+              picks="target"
+              listId="target-elements"
               pairs={pairs}
               onPairsChange={setPairs}
             />
           )}
           <fieldset>
             <legend className="cds--label">
-              {spec?.type === 'MIGRATE_PROCESS_INSTANCE'
-                ? 'Element mappings (source → target)'
-                : 'Move instructions (source → target)'}
+              {migration ? 'Element mappings (source → target)' : 'Move instructions (source → target)'}
             </legend>
             {pairs.map((pair, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions in the list the operator edits
@@ -212,7 +233,7 @@ export function OperationStep({
                 <TextInput
                   id={`pair-source-${index}`}
                   labelText={`Source element ${index + 1}`}
-                  list="diagram-elements"
+                  list="source-elements"
                   value={pair.sourceElementId}
                   onChange={(event) =>
                     setPairs(
@@ -225,7 +246,7 @@ export function OperationStep({
                 <TextInput
                   id={`pair-target-${index}`}
                   labelText={`Target element ${index + 1}`}
-                  list="diagram-elements"
+                  list={migration ? 'target-elements' : 'source-elements'}
                   value={pair.targetElementId}
                   onChange={(event) =>
                     setPairs(

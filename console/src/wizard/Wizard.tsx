@@ -1,7 +1,13 @@
 import { Button, ProgressIndicator, ProgressStep } from '@carbon/react';
 import { useState } from 'react';
 import type { CreatedBatch, DryRunResult } from '../api/types.ts';
-import { buildFilter, emptyFilterForm, type FilterForm, requestBody } from '../filter.ts';
+import {
+  buildCamunda7Selection,
+  buildFilter,
+  emptyFilterForm,
+  type FilterForm,
+  requestBody,
+} from '../filter.ts';
 import {
   emptyOperationForm,
   firstOperationProblem,
@@ -35,10 +41,12 @@ export function Wizard() {
   const [created, setCreated] = useState<{ batch?: CreatedBatch; error?: unknown; preview: Preview }>();
 
   const spec = operationSpec(operation.type);
-  const filter = buildFilter(filterForm, spec?.selects);
-  const body = spec && filter.filter ? requestBody(filter.filter, operationParameters(operation)) : undefined;
-
   const limits = useLimits();
+  // A Camunda 7 engine's batches name their items in its own query language.
+  const camunda7 = limits.data?.engine === 'camunda7';
+  const filter = (camunda7 ? buildCamunda7Selection : buildFilter)(filterForm, spec?.selects);
+  const body = spec && filter.filter ? requestBody(filter, operationParameters(operation)) : undefined;
+
   const operationProblem = firstOperationProblem(operation, limits.data);
   const blocked = step === 0 ? operationProblem : step === 1 ? (filter.problem ?? filterReady) : undefined;
 
@@ -72,12 +80,23 @@ export function Wizard() {
           // A definition picked by key becomes the filter's definition, its tenant included: an id and
           // version alone match every tenant's deployment of it, which the plan does not fit.
           onDefinitionPicked={(definition) =>
-            setFilterForm((current) => ({
-              ...current,
-              processDefinitionId: definition.processDefinitionId,
-              processDefinitionVersion: String(definition.version),
-              tenantId: definition.tenantId,
-            }))
+            setFilterForm((current) =>
+              camunda7
+                ? // Camunda 7's process instance query names one definition version by its id.
+                  {
+                    ...current,
+                    camunda7Query: JSON.stringify({
+                      processDefinitionId:
+                        definition.processDefinitionEngineId ?? definition.processDefinitionKey,
+                    }),
+                  }
+                : {
+                    ...current,
+                    processDefinitionId: definition.processDefinitionId,
+                    processDefinitionVersion: String(definition.version),
+                    tenantId: definition.tenantId,
+                  },
+            )
           }
         />
       )}

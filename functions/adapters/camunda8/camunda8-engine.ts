@@ -18,11 +18,13 @@ import type {
   SelectionPart,
   SelectionStats,
 } from '#ports/engine.ts';
+import type { EngineReads } from '#ports/engine-reads.ts';
 import {
   type Camunda8Connection,
   camunda8Client,
   camunda8ConnectionFromEnvironment,
 } from './camunda8-config.ts';
+import { Camunda8Reads } from './camunda8-reads.ts';
 import { type ClusterAnswer, classifyClusterError } from './cluster-answers.ts';
 import { ITEM_OPERATIONS, type ItemOperation, READ_NOW, WHY_NOT_PER_ITEM } from './item-operations.ts';
 import { recordingRequests } from './request-records.ts';
@@ -165,6 +167,11 @@ export class Camunda8Engine implements Engine {
         { processDefinitionId: String(instance.processDefinitionId), tenantId: String(instance.tenantId) },
       ]),
     );
+  }
+
+  /** The console's and the CLI's reads of the cluster's records, through this adapter's client and retries. */
+  reads(): EngineReads {
+    return new Camunda8Reads(this.client, (op) => this.call('service', op));
   }
 
   /** Whether the item shows the operation's effect; a read the cluster refuses (say 403) shows none. */

@@ -6,15 +6,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  BatchLifecycleCommand,
-  BatchOperation,
-  BatchOperationState,
-  BatchOperationType,
-  BatchShard,
-  InFlightCounts,
-  LiveControls,
-  RecentRate,
+import {
+  type BatchLifecycleCommand,
+  type BatchOperation,
+  type BatchOperationState,
+  type BatchOperationType,
+  type BatchShard,
+  CLAIM_LAPSED,
+  type InFlightCounts,
+  type LiveControls,
+  type RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 import type {
@@ -367,7 +368,12 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async claimShard(id: ChunkId, until: string, recentRate?: RecentRate): Promise<boolean> {
+  async claimShard(
+    id: ChunkId,
+    until: string,
+    counts?: InFlightCounts,
+    recentRate?: RecentRate,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -388,7 +394,7 @@ export class DynamoBatchStore implements BatchStore {
                 Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
                 UpdateExpression: `SET running = :running${recentRate ? ', recentRate = :rate' : ''}`,
                 ExpressionAttributeValues: {
-                  ':running': { chunk: id.chunk, until },
+                  ':running': { chunk: id.chunk, until, ...counts },
                   ...(recentRate ? { ':rate': recentRate } : {}),
                 },
               },
@@ -425,15 +431,22 @@ export class DynamoBatchStore implements BatchStore {
     );
   }
 
-  async releaseShard(id: ChunkId): Promise<void> {
+  async releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void> {
     await updateIfConditionHolds(
       this.db,
       new UpdateCommand({
         TableName: this.batchesTable,
         Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-        UpdateExpression: 'REMOVE running',
+        UpdateExpression:
+          'SET running.#until = :lapsed, running.completed = :completed, running.failed = :failed',
         ConditionExpression: 'running.chunk = :chunk',
-        ExpressionAttributeValues: { ':chunk': id.chunk },
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: {
+          ':chunk': id.chunk,
+          ':lapsed': CLAIM_LAPSED,
+          ':completed': counts.completed,
+          ':failed': counts.failed,
+        },
       }),
     );
   }

@@ -160,6 +160,22 @@ export class DynamoChunkStore implements ChunkStore {
     );
   }
 
+  async holdChunk(id: ChunkId, items: readonly ItemOutcome[]): Promise<void> {
+    const { sets, removes, names, values } = packedItemsUpdate(packItems(items));
+    await updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.itemsTable,
+        Key: { batchOperationKey: id.batchOperationKey, chunk: chunkSortKey(id.shard, id.chunk) },
+        // The sent marks stay: the items still pending may have been sent.
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { ...names, '#state': 'state' },
+        ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+      }),
+    );
+  }
+
   async completeChunk(id: ChunkId, items: readonly ItemOutcome[], tally: ChunkTally): Promise<boolean> {
     try {
       await this.db.send(
@@ -264,24 +280,39 @@ export class DynamoChunkStore implements ChunkStore {
  * still pending: the marker that makes the recording, and the counters moved with it, happen once.
  */
 function recordedChunk(packed: PackedItems) {
-  const names: Record<string, string> = { '#state': 'state', '#items': 'items' };
-  const values: Record<string, unknown> = {
-    ':done': 'DONE',
-    ':pending': 'PENDING',
-    ':expiresAt': Math.floor(Date.now() / 1000) + BATCH_ITEMS_RETENTION_DAYS * 86_400,
+  const { sets, removes, names, values } = packedItemsUpdate(packed);
+  return {
+    // The sent marks served the pending chunk only: its outcomes are recorded now.
+    UpdateExpression: `SET #state = :done, expiresAt = :expiresAt, ${sets.join(', ')} REMOVE ${[...removes, 'sentItemKeys'].join(', ')}`,
+    ConditionExpression: '#state = :pending',
+    ExpressionAttributeNames: { ...names, '#state': 'state' },
+    ExpressionAttributeValues: {
+      ...values,
+      ':done': 'DONE',
+      ':pending': 'PENDING',
+      ':expiresAt': Math.floor(Date.now() / 1000) + BATCH_ITEMS_RETENTION_DAYS * 86_400,
+    },
   };
-  const sets = ['#state = :done', 'expiresAt = :expiresAt'];
+}
+
+/** The packed fields that may be absent (a chunk without errors, dates or job items). */
+const OPTIONAL_PACKED_FIELDS = ['instanceKeys', 'dates', 'dateOf', 'errors'] as const;
+
+/**
+ * The parts of an update that write a chunk's items packed: the fields present are set, the optional
+ * ones absent removed (an earlier write of the record, a hold, may have had them).
+ */
+function packedItemsUpdate(packed: PackedItems) {
+  const names: Record<string, string> = { '#items': 'items' };
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
   for (const [field, value] of Object.entries(packed)) {
     names[`#${field}`] = field;
     values[`:${field}`] = value;
     sets.push(`#${field} = :${field}`);
   }
-  return {
-    // A record written before packing loses its unpacked list.
-    // The sent marks served the pending chunk only: its outcomes are recorded now.
-    UpdateExpression: `SET ${sets.join(', ')} REMOVE #items, sentItemKeys`,
-    ConditionExpression: '#state = :pending',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
+  const absent = OPTIONAL_PACKED_FIELDS.filter((field) => !(field in packed));
+  for (const field of absent) names[`#${field}`] = field;
+  // A record written before packing loses its unpacked list.
+  return { sets, removes: ['#items', ...absent.map((field) => `#${field}`)], names, values };
 }

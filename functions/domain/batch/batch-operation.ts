@@ -229,7 +229,8 @@ export interface BatchShard {
   error?: BatchError;
   /**
    * The chunk a worker is applying now, and until when its claim holds (a worker that died lets it
-   * lapse at its timeout). A suspension is complete only when no shard holds a live claim.
+   * lapse at its timeout; one that held its chunk ends it at once, CLAIM_LAPSED, keeping the counts).
+   * A suspension is complete only when no shard holds a live claim.
    */
   running?: { chunk: number; until: string } & Partial<InFlightCounts>;
   /** The shard's recent rate as its worker measured it (items finished per second), and when. */
@@ -250,6 +251,9 @@ export interface InFlightCounts {
   completed: number;
   failed: number;
 }
+
+/** A released claim's end: long past, so the shard reads idle while the claim's counts stay. */
+export const CLAIM_LAPSED = new Date(0).toISOString();
 
 /** No worker is applying a chunk of this shard now (or the one that was has outlived its timeout). */
 export function isShardIdle(shard: BatchShard, now: Date): boolean {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
+import type { Engine } from '#ports/engine.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { searchPageSchema, TOTAL_COUNT_CAP } from '../search-page.ts';
@@ -57,6 +58,29 @@ interface FoundItem extends ItemOutcome {
  * pins the batches (`batchOperationKey` as a value, `$eq` or `$in`): across all batches it would read
  * every item the service ever processed.
  */
+/**
+ * A page of items with the engine's own ids beside their keys (`itemEngineId`,
+ * `processInstanceEngineId`, extension fields) where the engine's ids are not the keys: one read of
+ * the engine's id map for the page.
+ */
+export async function withEngineIds<Item extends { itemKey: string; processInstanceKey: string }>(
+  engine: Pick<Engine, 'engineIdsOf'>,
+  result: { items: Item[] },
+) {
+  if (!engine.engineIdsOf || result.items.length === 0) return result;
+  const ids = await engine.engineIdsOf(
+    result.items.flatMap((item) => [item.itemKey, item.processInstanceKey]),
+  );
+  return {
+    ...result,
+    items: result.items.map((item, i) => ({
+      ...item,
+      itemEngineId: ids[2 * i],
+      processInstanceEngineId: ids[2 * i + 1],
+    })),
+  };
+}
+
 export async function searchBatchItems(
   { batches, chunks }: { batches: BatchStore; chunks: ChunkStore },
   request: BatchItemSearch,

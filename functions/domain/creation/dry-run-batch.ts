@@ -14,7 +14,10 @@ export const DRY_RUN_SAMPLE_SIZE = 10;
 const VISIBILITY_GROUP = 100;
 
 export interface DryRunDeps {
-  engine: Pick<Engine, 'selectionSplit' | 'selectItems' | 'describeInstances' | 'validateSelection'>;
+  engine: Pick<
+    Engine,
+    'selectionSplit' | 'selectItems' | 'describeInstances' | 'validateSelection' | 'countItems'
+  >;
   /** The configured shard count (an engine read whole has one shard). */
   shardCount: number;
 }
@@ -42,6 +45,20 @@ export async function dryRunBatch(
     ...validateSelectionOn(deps.engine, operation, request),
   };
   const shardCount = shardCountOn(deps.engine, deps.shardCount);
+  const sampleKey = source.noun === 'job' ? 'sampleJobKeys' : 'sampleProcessInstanceKeys';
+  // An engine with counts (read whole, one shard) counts without reading every item, unless the
+  // caller's scope makes each item's instance worth checking.
+  if (deps.engine.countItems && shardCount === 1 && isUnrestricted(request.readScope)) {
+    const { total, sample } = await deps.engine.countItems(selection, DRY_RUN_SAMPLE_SIZE, {
+      queryRetries: 0,
+    });
+    return {
+      batchOperationType: request.batchOperationType,
+      total,
+      shards: shardIds(1).map((shard) => ({ shard, count: total })),
+      [sampleKey]: sample,
+    };
+  }
   const shards = await Promise.all(
     shardIds(shardCount).map(async (shard) => {
       let count = 0;
@@ -68,7 +85,7 @@ export async function dryRunBatch(
     batchOperationType: request.batchOperationType,
     total: shards.reduce((total, { count }) => total + count, 0),
     shards: shards.map(({ shard, count }) => ({ shard, count })),
-    ...(source.noun === 'job' ? { sampleJobKeys: sample } : { sampleProcessInstanceKeys: sample }),
+    [sampleKey]: sample,
   };
 }
 

@@ -40,6 +40,8 @@ export async function accountUnprocessedChunk(
   const found = chunk ?? (await deps.chunks.getChunk(id));
   if (!found) return { status: 'unknown-chunk' };
   if (found.state === 'DONE') return { status: 'already-recorded' };
+  // Items a delivery applied before it was held keep their dates (holdChunk); one that died took its
+  // dates with it, and when an item was found applied is the best time known of it.
   const processedDate = deps.now().toISOString();
   const unprocessed: Disposition = disposition.errorMessage
     ? {

@@ -23,7 +23,7 @@ import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
 import { type BudgetGate, budgetGate } from './budget-gate.ts';
-import { inFlightCounter, readCheckingThreshold } from './in-flight.ts';
+import { appliedCounts, inFlightCounter, readCheckingThreshold } from './in-flight.ts';
 import type { RateMeters } from './rate-meter.ts';
 
 /** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
@@ -123,7 +123,8 @@ const endedBefore = (state: string): Disposition => ({
  * While it runs, the worker claims its shard (the execution completes a suspension only when no shard
  * is claimed) and reads the batch between small groups of items: once a cancellation, suspension or
  * failure was requested it starts no further item, lets the started ones finish, and then records
- * the chunk (canceled: the rest become CANCELED) or leaves it pending (suspended).
+ * the chunk (canceled: the rest become CANCELED) or leaves it pending (suspended) with the outcomes
+ * so far, each dated when it was applied.
  */
 export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise<ChunkExecution> {
   const [found, chunk] = await Promise.all([
@@ -136,9 +137,15 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   let verdict = await windowedVerdict(deps, found.batch);
   // The claim tells the execution a chunk is in flight; it holds only while nothing was requested.
   const claimUntil = new Date(deps.now().getTime() + (deps.remainingTimeMs?.() ?? DEFAULT_CLAIM_MS));
+  const inFlight = inFlightCounter(chunk.items);
   const claimed =
     verdict.run &&
-    (await deps.batches.claimShard(id, claimUntil.toISOString(), deps.meters?.rate(id, deps.now())));
+    (await deps.batches.claimShard(
+      id,
+      claimUntil.toISOString(),
+      inFlight.counts,
+      deps.meters?.rate(id, deps.now()),
+    ));
   if (verdict.run && !claimed) {
     const again = await deps.batches.getBatch(id.batchOperationKey);
     verdict = again ? verdictOf(again.batch) : { run: false, hold: 'batch-suspended' };
@@ -149,7 +156,6 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
-  const inFlight = inFlightCounter();
   const gate = budgetGate(
     deps.budget,
     found.batch,
@@ -164,6 +170,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const grouped = (handler.kind === 'write' || !deps.engine.marksItems) && !found.batch.itemsPerSecond;
   const groups = groupsOf(chunk.items, grouped ? WRITE_GROUP_SIZE : 1);
   const sent = new Set(chunk.sentItemKeys);
+  let appliedHere = false;
   const applied = await mapWithConcurrency(groups, deps.concurrency, async ({ first, items }) => {
     const pending = items.filter((item) => item.state === 'ACTIVE');
     if (pending.length === 0) return items;
@@ -191,6 +198,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
         throw error;
       },
     );
+    appliedHere ||= executed.length > 0;
     for (const { errorClass } of executed) {
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     }
@@ -202,7 +210,11 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   await watch.settle();
   const outcomes = applied.flat();
   // Stopped between items: the items started have finished; the rest wait or are accounted for.
-  if (watch.stopped) return stopChunk(deps, id, { ...chunk, items: outcomes }, found.batch, watch.stopped);
+  if (watch.stopped) {
+    // Held back, the chunk keeps what this delivery did, with each item's processed date.
+    if (appliedHere && 'hold' in watch.stopped) await deps.chunks.holdChunk(id, outcomes);
+    return stopChunk(deps, id, { ...chunk, items: outcomes }, found.batch, watch.stopped);
+  }
   const tally = tallyOf(outcomes);
   const recorded = await deps.chunks.completeChunk(id, outcomes, tally);
   if (!recorded) return { status: 'duplicate' };
@@ -229,7 +241,7 @@ async function stopChunk(
   verdict: Exclude<Verdict, { run: true }>,
 ): Promise<ChunkExecution> {
   if ('hold' in verdict) {
-    await deps.batches.releaseShard(id);
+    await deps.batches.releaseShard(id, appliedCounts(chunk.items));
     return { status: verdict.hold };
   }
   const accounted = await accountUnprocessedChunk(deps, id, batch, verdict.disposition, chunk);
@@ -396,6 +408,8 @@ async function executeItems(
     (refused): EngineItemResult =>
       refused ? { state: 'FAILED', errorMessage: refused, errorClass: 'NOT_AUTHORIZED' } : applied[next++],
   );
+  // When the engine answered for the group. An item a delivery that died had applied is known only
+  // as found applied now: that is the best date left of it.
   const processedDate = deps.now().toISOString();
   return results.map((result, index) => {
     const item = items[index];

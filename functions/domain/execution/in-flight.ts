@@ -11,15 +11,19 @@ import type { ItemOutcome } from '../batch/chunk.ts';
  * shard's claim only when it changed: readers see progress every second or so while a long (paced)
  * chunk runs, at one write per report instead of one per item.
  */
-export function inFlightCounter() {
-  const counts: InFlightCounts = { completed: 0, failed: 0 };
-  let reported = 0;
+export function inFlightCounter(held: readonly ItemOutcome[]) {
+  // A resumed chunk's items an earlier delivery held: on the claim from its start (claimShard).
+  const counts = appliedCounts(held);
+  let reported = counts.completed + counts.failed;
   return {
     add(outcomes: readonly ItemOutcome[]): void {
-      for (const { state } of outcomes) {
-        if (state === 'COMPLETED') counts.completed++;
-        else if (state === 'FAILED') counts.failed++;
-      }
+      const added = appliedCounts(outcomes);
+      counts.completed += added.completed;
+      counts.failed += added.failed;
+    },
+    /** The counts so far. */
+    get counts(): InFlightCounts {
+      return { ...counts };
     },
     /** The counts so far, reported or not. */
     current(): InFlightCounts {
@@ -32,6 +36,16 @@ export function inFlightCounter() {
       return { ...counts };
     },
   };
+}
+
+/** The items of a chunk's outcomes applied so far, as a shard's claim counts them. */
+export function appliedCounts(outcomes: readonly ItemOutcome[]): InFlightCounts {
+  const counts: InFlightCounts = { completed: 0, failed: 0 };
+  for (const { state } of outcomes) {
+    if (state === 'COMPLETED') counts.completed++;
+    else if (state === 'FAILED') counts.failed++;
+  }
+  return counts;
 }
 
 /**

@@ -68,7 +68,7 @@ export function toProcessDefinitionResult(definition: DefinitionSummary) {
  * (without its BPMN), then filtered, sorted (then by key) and paged.
  */
 export async function searchProcessDefinitions(
-  store: ProcessDefinitionStore,
+  store: Pick<ProcessDefinitionStore, 'listDefinitions'>,
   request: ProcessDefinitionSearch,
   /** Only what the caller may read counts, in the page and in the total. */
   visible: (definition: DefinitionSummary) => boolean = () => true,

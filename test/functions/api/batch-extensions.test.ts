@@ -463,6 +463,7 @@ describe('GET /v2/extensions/limits', () => {
     // Assess
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({
+      engine: 'builtin',
       shardCount: SHARDS,
       chunkSize: 100,
       itemsPerSecondMinimum: 5,

@@ -23,9 +23,9 @@ afterAll(() => {
 
 describe('routes of the built-in engine with another engine configured', () => {
   it("refuses a route on the built-in engine's records with a problem naming the engine", async () => {
-    const handler = await load('search-process-instances');
+    const handler = await load('create-process-instance');
     const response = await handler(
-      httpEvent({ method: 'POST', path: '/v2/process-instances/search', body: {} }),
+      httpEvent({ method: 'POST', path: '/v2/process-instances', body: {} }),
       context,
     );
     expect(response.statusCode).toBe(501);

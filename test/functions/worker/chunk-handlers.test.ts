@@ -4,7 +4,12 @@ import type { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import type { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
 import type { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import { MAX_CHUNK_SIZE } from '#commons/config.ts';
-import type { BatchControls, BatchOperation } from '#domain/batch/batch-operation.ts';
+import {
+  type BatchControls,
+  type BatchOperation,
+  isShardIdle,
+  progressOf,
+} from '#domain/batch/batch-operation.ts';
 import {
   boundedErrorMessage,
   errorMessageBudget,
@@ -278,6 +283,94 @@ describe('chunk worker', () => {
     expect(inShard.length).toBeGreaterThan(1);
     expect(result).toMatchObject({ status: 'executed', completed: inShard.length });
     expect(waits).toEqual(inShard.slice(1).map((_, index) => (index + 1) * 100));
+  });
+
+  /**
+   * Shard 0's chunk of a paced batch (20 items/s: one every 100 ms per shard) on a clock that each
+   * paced wait moves, until a suspension requested after its third item stops it.
+   */
+  async function heldBySuspension() {
+    const batch = await initializedBatch(40, { itemsPerSecond: 20 });
+    const id = { batchOperationKey: batch.batchOperationKey, shard: 0, chunk: 0 };
+    let clock = Date.UTC(2026, 0, 1);
+    let waits = 0;
+    const deps = {
+      engine: engine(),
+      batches,
+      chunks,
+      concurrency: 1,
+      now: () => new Date(clock),
+      sleep: async (ms: number) => {
+        clock += ms;
+        if (++waits === 3)
+          await batches.requestChange(id.batchOperationKey, 'suspend', new Date(clock).toISOString());
+      },
+    };
+    const held = await executeChunk(deps, id);
+    const chunk = await chunks.getChunk(id);
+    const applied = chunk?.items.filter((item) => item.state === 'COMPLETED') ?? [];
+    // Some items were applied before the suspension was noticed (a read a second in): they are kept.
+    expect(applied.length).toBeGreaterThan(1);
+    return { ...batch, id, deps, held, chunk, applied, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('keeps the items a suspension stopped mid-chunk, each dated when it was applied, on the pending chunk and in the counts', async () => {
+    // Act
+    const { batchOperationKey, held, chunk, applied, inShard } = await heldBySuspension();
+    // Assess: applied every 100 ms from the chunk's start; the rest still pending.
+    expect(held).toEqual({ status: 'batch-suspended' });
+    expect(chunk?.state).toBe('PENDING');
+    expect(applied.length).toBeLessThan(inShard.length);
+    expect(applied.map((item) => item.processedDate)).toEqual(
+      applied.map((_, index) => new Date(Date.UTC(2026, 0, 1) + index * 100).toISOString()),
+    );
+    expect(chunk?.items.slice(applied.length).map((item) => item.state)).toEqual(
+      inShard.slice(applied.length).map(() => 'ACTIVE'),
+    );
+    // The shard is idle (the suspension may complete) and still counts the held items.
+    const shard = await shardZero(batchOperationKey);
+    expect(shard && isShardIdle(shard, new Date())).toBe(true);
+    expect(shard && progressOf([shard]).operationsCompletedCount).toBe(applied.length);
+  });
+
+  it('cancels a held chunk keeping the dates its items were applied at, not the moment of accounting', async () => {
+    // Prepare
+    const { batchOperationKey, id, deps, chunk, applied, advance } = await heldBySuspension();
+    await batches.requestChange(batchOperationKey, 'cancel', new Date().toISOString());
+    const accountedAt = new Date(advance(60_000)).toISOString();
+    // Act
+    const result = await executeChunk(deps, id);
+    // Assess
+    expect(result).toMatchObject({ status: 'canceled', completed: applied.length, failed: 0 });
+    expect((await chunks.getChunk(id))?.items).toEqual(
+      chunk?.items.map((item, index) =>
+        index < applied.length ? applied[index] : { ...item, state: 'CANCELED', processedDate: accountedAt },
+      ),
+    );
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: applied.length,
+    });
+  });
+
+  it('resumes a held chunk with its pending items only: those applied before keep their dates', async () => {
+    // Prepare
+    const { batchOperationKey, id, deps, applied, inShard, advance } = await heldBySuspension();
+    await batches.requestChange(batchOperationKey, 'resume', new Date().toISOString());
+    const resumedAt = new Date(advance(60_000)).toISOString();
+    // Act
+    const result = await executeChunk(deps, id);
+    // Assess
+    expect(result).toMatchObject({ status: 'executed', completed: inShard.length, failed: 0 });
+    const recorded = await chunks.getChunk(id);
+    expect(recorded?.items.slice(0, applied.length)).toEqual(applied);
+    expect(
+      recorded?.items.slice(applied.length).every((item) => (item.processedDate ?? '') >= resumedAt),
+    ).toBe(true);
+    expect(await shardZero(batchOperationKey)).toMatchObject({
+      chunksDone: 1,
+      completedCount: inShard.length,
+    });
   });
 
   it('leaves the chunk of a suspended batch pending and its instances untouched', async () => {

@@ -1,13 +1,26 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
 import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
+import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import type { EngineBatch, EngineItem, EngineSelection } from '#ports/engine.ts';
+import { InMemoryEngineIdMap } from '../../../fakes/in-memory-ports.ts';
 import { OperatonEngine } from '../../../helpers/operaton-engine.ts';
 
 /** The adapter against a real Operaton engine on loopback (test/engines/operaton), one engine for the file. */
 let operaton: OperatonEngine;
 const RETRY = { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 10, backoffFactor: 1 };
+/** The keys the adapters hand out, one map for the file, as one table serves a deployment. */
+const keys = new InMemoryEngineIdMap();
+
+/** The engine id of a key an adapter handed out. */
+function id(key: string): string {
+  const found = keys.ids.get(key);
+  if (found === undefined) throw new Error(`no adapter handed out key ${key}`);
+  return found;
+}
 
 beforeAll(async () => {
   operaton = await OperatonEngine.start();
@@ -16,12 +29,18 @@ afterAll(async () => {
   await operaton?.dispose();
 });
 
-function adapter(options: { password?: string; pageSize?: number } = {}): Camunda7Engine {
-  return new Camunda7Engine(camunda7ConnectionFromEnvironment(operaton.environment(options.password)), {
-    retry: RETRY,
-    concurrency: 4,
-    pageSize: options.pageSize ?? 3,
-  });
+function adapter(options: { password?: string; pageSize?: number; restUrl?: string } = {}): Camunda7Engine {
+  const environment = operaton.environment(options.password);
+  if (options.restUrl) environment.CAMUNDA7_REST_URL = options.restUrl;
+  return new Camunda7Engine(
+    camunda7ConnectionFromEnvironment(environment),
+    {
+      retry: RETRY,
+      concurrency: 4,
+      pageSize: options.pageSize ?? 3,
+    },
+    keys,
+  );
 }
 
 async function selected(engine: Camunda7Engine, selection: EngineSelection): Promise<EngineItem[]> {
@@ -56,9 +75,10 @@ describe('selection on a Camunda 7 engine', () => {
       filter: { processDefinitionKey: 'c7-select' },
     });
 
-    // Assess
-    expect(items.map((item) => item.itemKey)).toEqual([...matching].sort());
+    // Assess: numeric keys, as Camunda 8's key fields have them, each standing for its instance id.
+    expect(items.map((item) => id(item.itemKey))).toEqual([...matching].sort());
     expect(items.every((item) => item.itemKey === item.processInstanceKey)).toBe(true);
+    expect(items.every((item) => CAMUNDA_KEY_PATTERN.test(item.itemKey))).toBe(true);
   });
 
   it('unions listed ids with the query, listed first and each instance once', async () => {
@@ -68,17 +88,59 @@ describe('selection on a Camunda 7 engine', () => {
     const matching = await operaton.startInstances('c7-union', 4);
     const [other] = await operaton.startInstances('c7-union-other', 1);
 
-    // Act: one listed id matches the query too, one does not.
+    const [listedByKey] = await keys.keysOf('camunda7', [matching[2]]);
+
+    // Act: one listed instance (by the key this service answered for it) matches the query too, one
+    // (by its engine id) does not.
     const items = await selected(adapter(), {
       batchOperationType: 'CANCEL_PROCESS_INSTANCE',
       filter: { processDefinitionKey: 'c7-union' },
-      processInstanceKeys: [matching[2], other],
+      processInstanceKeys: [listedByKey, other],
     });
 
     // Assess
-    const keys = items.map((item) => item.itemKey);
-    expect(keys.slice(0, 2)).toEqual([matching[2], other]);
-    expect([...keys].sort()).toEqual([...matching, other].sort());
+    const ids = items.map((item) => id(item.itemKey));
+    expect(items[0].itemKey).toBe(listedByKey);
+    expect(ids.slice(0, 2)).toEqual([matching[2], other]);
+    expect([...ids].sort()).toEqual([...matching, other].sort());
+  });
+
+  it("counts the union of a query and listed ids by the engine's /count endpoints, each item once, as selection reads it", async () => {
+    // Prepare: 5 instances match; of the 3 listed ids one matches too, one is of another process, one does not exist.
+    await operaton.deploy('c7-review.bpmn', 'c7-count');
+    await operaton.deploy('c7-review.bpmn', 'c7-count-other');
+    const matching = await operaton.startInstances('c7-count', 5);
+    const [other] = await operaton.startInstances('c7-count-other', 1);
+    const selection: EngineSelection = {
+      batchOperationType: 'CANCEL_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-count' },
+      processInstanceKeys: [matching[3], other, 'no-such-instance'],
+    };
+    const engine = adapter();
+
+    // Act
+    const counted = await engine.countItems(selection, 4, { queryRetries: 0 });
+
+    // Assess: 5 + 3 - 1, and the 4 smallest keys of that union.
+    const read = (await selected(engine, selection)).map((item) => id(item.itemKey));
+    expect(counted.total).toBe(7);
+    expect(read).toHaveLength(7);
+    expect(counted.sample).toEqual([...read].sort().slice(0, 4));
+  });
+
+  it('counts the jobs of a job query, listed ids naming no job', async () => {
+    await operaton.deploy('c7-review.bpmn', 'c7-count-jobs');
+    await operaton.startInstances('c7-count-jobs', 3);
+    const selection: EngineSelection = {
+      batchOperationType: 'SET_JOB_RETRIES',
+      filter: { processDefinitionKey: 'c7-count-jobs' },
+    };
+    const engine = adapter();
+    const counted = await engine.countItems(selection, 10, { queryRetries: 0 });
+    expect(counted).toEqual({
+      total: 3,
+      sample: (await selected(engine, selection)).map((item) => id(item.itemKey)),
+    });
   });
 
   it('selects jobs by a job query, each item a job of its instance', async () => {
@@ -94,7 +156,7 @@ describe('selection on a Camunda 7 engine', () => {
     });
 
     // Assess
-    expect(items.map((item) => item.processInstanceKey).sort()).toEqual([...instances].sort());
+    expect(items.map((item) => id(item.processInstanceKey)).sort()).toEqual([...instances].sort());
     expect(items.every((item) => item.itemKey !== item.processInstanceKey)).toBe(true);
   });
 });
@@ -112,7 +174,7 @@ describe('operations on a Camunda 7 engine', () => {
       filter: { processDefinitionKey: 'c7-cancel' },
     });
     const [gone] = items;
-    await operaton.call('DELETE', `/process-instance/${gone.itemKey}`);
+    await operaton.call('DELETE', `/process-instance/${id(gone.itemKey)}`);
 
     // Act
     const results = await engine.applyItems(
@@ -124,7 +186,7 @@ describe('operations on a Camunda 7 engine', () => {
     expect(results[0]).toEqual({
       state: 'FAILED',
       errorClass: 'NOT_FOUND',
-      errorMessage: expect.stringContaining(gone.itemKey),
+      errorMessage: expect.stringContaining(id(gone.itemKey)),
     });
     expect(results.slice(1)).toEqual(items.slice(1).map(() => ({ state: 'COMPLETED' })));
     expect(await running('c7-cancel')).toEqual([]);
@@ -150,7 +212,7 @@ describe('operations on a Camunda 7 engine', () => {
       batchOperationType: 'DELETE_PROCESS_INSTANCE',
       filter: { processDefinitionKey: 'c7-delete' },
     });
-    expect(items.map((item) => item.itemKey).sort()).toEqual([...instances].sort());
+    expect(items.map((item) => id(item.itemKey)).sort()).toEqual([...instances].sort());
     const deleteBatch = batch('DELETE_PROCESS_INSTANCE');
     expect(await engine.appliedBy(deleteBatch, items)).toEqual(items.map(() => false));
 
@@ -158,7 +220,7 @@ describe('operations on a Camunda 7 engine', () => {
     const results = await engine.applyItems(deleteBatch, items);
 
     // Assess
-    const byId = new Map(items.map((item, i) => [item.itemKey, results[i]]));
+    const byId = new Map(items.map((item, i) => [id(item.itemKey), results[i]]));
     for (const id of instances.slice(0, 3)) expect(byId.get(id)).toEqual({ state: 'COMPLETED' });
     expect(byId.get(instances[3])).toMatchObject({
       state: 'FAILED',
@@ -281,9 +343,228 @@ describe('operations on a Camunda 7 engine', () => {
     ]);
   });
 
+  it('migrates exactly the selected instances per source definition, failing each refused one with the engine reason', async () => {
+    // Prepare: 5 instances on version 1 of a process; after selection one is deleted and one moved
+    // to an activity the plan does not map; 1 instance of another process.
+    const v1 = await operaton.deploy('c7-review.bpmn', 'c7-migrate');
+    await operaton.startInstances('c7-migrate', 5);
+    const v2 = await operaton.deploy('c7-review.bpmn', 'c7-migrate');
+    await operaton.deploy('c7-review.bpmn', 'c7-migrate-other');
+    const [other] = await operaton.startInstances('c7-migrate-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'MIGRATE_PROCESS_INSTANCE',
+      filter: { processDefinitionId: v1.id },
+    });
+    const [, gone, unmapped] = items;
+    await operaton.call('DELETE', `/process-instance/${id(gone.itemKey)}`);
+    await operaton.call('POST', `/process-instance/${id(unmapped.itemKey)}/modification`, {
+      instructions: [
+        { type: 'startBeforeActivity', activityId: 'review' },
+        { type: 'cancel', activityId: 'wait' },
+      ],
+    });
+    const migration = batch('MIGRATE_PROCESS_INSTANCE', {
+      migrationPlan: {
+        // The target by the key a read of the definitions answered: the engine gets its id.
+        targetProcessDefinitionKey: (await keys.keysOf('camunda7', [v2.id]))[0],
+        mappingInstructions: [{ sourceElementId: 'wait', targetElementId: 'wait' }],
+      },
+    });
+
+    // Act: the definition's group is refused as a whole (for the unmapped one), then sent one by one.
+    const results = await engine.applyItems(migration, items);
+
+    // Assess
+    expect(results[1]).toEqual({
+      state: 'FAILED',
+      errorClass: 'NOT_FOUND',
+      errorMessage: `Process instance with id ${id(gone.itemKey)} does not exist`,
+    });
+    expect(results[2]).toEqual({
+      state: 'FAILED',
+      errorClass: 'INVALID_STATE',
+      errorMessage: expect.stringMatching(
+        new RegExp(
+          `^ENGINE-23004 Cannot migrate process instance '${id(unmapped.itemKey)}'.*There is no migration instruction for this instance's activity`,
+          's',
+        ),
+      ),
+    });
+    expect([results[0], ...results.slice(3)]).toEqual([0, 3, 4].map(() => ({ state: 'COMPLETED' })));
+    const definitionOf = async (id: string) =>
+      (await operaton.call<{ definitionId: string }>('GET', `/process-instance/${id}`)).definitionId;
+    for (const i of [0, 3, 4]) expect(await definitionOf(id(items[i].itemKey))).toBe(v2.id);
+    expect(await definitionOf(id(unmapped.itemKey))).toBe(v1.id);
+    expect(await definitionOf(other)).not.toBe(v2.id);
+    expect(await engine.appliedBy(migration, items)).toEqual([true, false, false, true, true]);
+  });
+
+  it('refuses a migration whose target the engine does not know at creation, with its message', async () => {
+    await expect(
+      adapter().validateParameters('MIGRATE_PROCESS_INSTANCE', {
+        migrationPlan: { targetProcessDefinitionKey: 'c7-nothing:1:x', mappingInstructions: [] },
+      }),
+    ).rejects.toThrow(/targetProcessDefinitionKey .*c7-nothing:1:x/);
+  });
+
+  it('moves the tokens of exactly the selected instances, and fails one that ended meanwhile with the engine reason', async () => {
+    // Prepare: 3 instances wait at the timer, one is deleted after selection.
+    await operaton.deploy('c7-review.bpmn', 'c7-modify');
+    await operaton.startInstances('c7-modify', 3);
+    await operaton.deploy('c7-review.bpmn', 'c7-modify-other');
+    const [other] = await operaton.startInstances('c7-modify-other', 1);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'MODIFY_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-modify' },
+    });
+    const [gone] = items;
+    await operaton.call('DELETE', `/process-instance/${id(gone.itemKey)}`);
+    const modification = batch('MODIFY_PROCESS_INSTANCE', {
+      moveInstructions: [{ sourceElementId: 'wait', targetElementId: 'review' }],
+    });
+
+    // Act
+    const results = await engine.applyItems(modification, items);
+
+    // Assess: each moved instance holds one token, at the target.
+    expect(results).toEqual([
+      {
+        state: 'FAILED',
+        errorClass: 'NOT_FOUND',
+        errorMessage: `Process instance with id ${id(gone.itemKey)} does not exist`,
+      },
+      { state: 'COMPLETED' },
+      { state: 'COMPLETED' },
+    ]);
+    const tokens = async (id: string) =>
+      (
+        await operaton.call<{ childActivityInstances: { activityId: string }[] }>(
+          'GET',
+          `/process-instance/${id}/activity-instances`,
+        )
+      ).childActivityInstances.map((child) => child.activityId);
+    for (const item of items.slice(1)) expect(await tokens(id(item.itemKey))).toEqual(['review']);
+    expect(await tokens(other)).toEqual(['wait']);
+    expect(await engine.appliedBy(modification, items)).toEqual([false, true, true]);
+
+    // Act again: an instance with no token at the source is refused, not given a second token.
+    expect(await engine.applyItems(modification, items.slice(1, 2))).toEqual([
+      {
+        state: 'FAILED',
+        errorClass: 'INVALID_STATE',
+        errorMessage: `Process instance '${id(items[1].itemKey)}' has no active activity instance at any source element ('wait') to move a token from`,
+      },
+    ]);
+    expect(await tokens(id(items[1].itemKey))).toEqual(['review']);
+  });
+
+  it('restarts exactly the selected finished instances once, and fails a running one with the engine reason', async () => {
+    // Prepare: 3 finished (canceled) instances and 1 running, of one process.
+    const definition = await operaton.deploy('c7-review.bpmn', 'c7-restart');
+    const instances = await operaton.startInstances('c7-restart', 4);
+    const finished = instances.slice(0, 3);
+    for (const id of finished) await operaton.call('DELETE', `/process-instance/${id}`);
+    const engine = adapter();
+    const items = await selected(engine, {
+      batchOperationType: 'RESTART_PROCESS_INSTANCE',
+      filter: { processDefinitionKey: 'c7-restart', finished: true },
+      processInstanceKeys: [instances[3]],
+    });
+    expect(items.map((item) => id(item.itemKey)).sort()).toEqual([...instances].sort());
+    const restart = batch('RESTART_PROCESS_INSTANCE', { startInstructions: [{ elementId: 'wait' }] });
+    expect(await engine.appliedBy(restart, items)).toEqual([false, false, false, false]);
+
+    // Act: the definition's group is refused as a whole (one instance runs), then sent one by one.
+    const results = await engine.applyItems(restart, items);
+
+    // Assess: one new instance per finished one, started at the timer.
+    const byId = new Map(items.map((item, i) => [id(item.itemKey), results[i]]));
+    for (const id of finished) expect(byId.get(id)).toEqual({ state: 'COMPLETED' });
+    expect(byId.get(instances[3])).toEqual({
+      state: 'FAILED',
+      errorClass: 'INVALID_STATE',
+      errorMessage: `ENGINE-13040 Historic process instance '${instances[3]}' cannot be restarted. It is not completed or terminated.`,
+    });
+    const history = await operaton.call<{ restartedProcessInstanceId: string | null; state: string }[]>(
+      'POST',
+      '/history/process-instance',
+      { processDefinitionId: definition.id, active: true },
+    );
+    expect(history.map((entry) => entry.restartedProcessInstanceId).sort()).toEqual(
+      [null, ...finished].sort(),
+    );
+    expect(await engine.appliedBy(restart, items)).toEqual(
+      items.map((item) => finished.includes(id(item.itemKey))),
+    );
+  });
+
   it('refuses the types it cannot run per item at creation, naming them', async () => {
     expect(await adapter().unsupported('CANCEL_PROCESS_INSTANCE')).toBeUndefined();
-    expect(await adapter().unsupported('MIGRATE_PROCESS_INSTANCE')).toContain('not MIGRATE_PROCESS_INSTANCE');
+    expect(await adapter().unsupported('RESOLVE_INCIDENT')).toContain('not RESOLVE_INCIDENT');
+  });
+});
+
+/**
+ * A network fault in front of the real engine: requests pass through, but the answer to the first one
+ * `lose` picks is dropped (the connection closed) after the engine has done it.
+ */
+async function answerLosingProxy(lose: (method: string, path: string) => boolean) {
+  let lost = 0;
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const path = String(request.url).replace(/^\/engine-rest/, '');
+    const answer = await fetch(`${operaton.restUrl}${path}`, {
+      method: request.method,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => ['authorization', 'content-type'].includes(name)),
+      ) as Record<string, string>,
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+    });
+    const body = Buffer.from(await answer.arrayBuffer());
+    if (lost === 0 && lose(String(request.method), path)) {
+      lost++;
+      request.socket.destroy();
+      return;
+    }
+    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    restUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/engine-rest`,
+    lost: () => lost,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('an answer lost after the engine did the call', () => {
+  it('is not sent again once the item shows the effect: a restart starts one instance, not two', async () => {
+    // Prepare: a finished instance; the answer to its restart is lost on the way back.
+    const definition = await operaton.deploy('c7-review.bpmn', 'c7-lost-answer');
+    const [instance] = await operaton.startInstances('c7-lost-answer', 1);
+    await operaton.call('DELETE', `/process-instance/${instance}`);
+    const proxy = await answerLosingProxy((method, path) => method === 'POST' && path.endsWith('/restart'));
+    const engine = adapter({ restUrl: proxy.restUrl });
+
+    // Act
+    const results = await engine.applyItems(
+      batch('RESTART_PROCESS_INSTANCE', { startInstructions: [{ elementId: 'wait' }] }),
+      [{ itemKey: instance, processInstanceKey: instance }],
+    );
+    await proxy.close();
+
+    // Assess: a second call would have started a second instance (Camunda 7's restart is not idempotent).
+    expect(proxy.lost()).toBe(1);
+    expect(results).toEqual([{ state: 'COMPLETED' }]);
+    const restarted = await operaton.call<{ restartedProcessInstanceId: string | null }[]>(
+      'POST',
+      '/history/process-instance',
+      { processDefinitionId: definition.id, active: true },
+    );
+    expect(restarted.map((entry) => entry.restartedProcessInstanceId)).toEqual([instance]);
   });
 });
 
