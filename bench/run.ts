@@ -14,6 +14,12 @@ import type { BenchmarkResult } from './benchmark.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// A scenario of its own (bench/<scenario>.ts) takes its own flags.
+if (process.argv[2] === 'priority-share') {
+  const { runPriorityShare } = await import('./priority-share.ts');
+  console.log(`\nJSON: ${await runPriorityShare(process.argv.slice(3))}`);
+  process.exit(0);
+}
 // Imported after the environment is set: the Powertools singletons read it when they load.
 const { runBenchmark } = await import('./benchmark.ts');
 const { formatReport, writeResult } = await import('./report.ts');

@@ -36,6 +36,10 @@ export class ApiClient {
     return this.request('POST', path, { ...options, body });
   }
 
+  patch<T = Json>(path: string, body: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return this.request('PATCH', path, { ...options, body });
+  }
+
   /** A raw response (the report streams), after the same error handling. */
   async stream(path: string, headers: Record<string, string>): Promise<Response> {
     const response = await this.send('GET', path, undefined, headers);

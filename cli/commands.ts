@@ -5,8 +5,16 @@ import type { ApiClient, Json } from './api-client.ts';
 import { CliError, EXIT, UsageError } from './errors.ts';
 import { FILTER_OPTIONS, type FilterFlags, selectionFrom } from './filter.ts';
 import type { CliIo } from './io.ts';
-import { CREATE_OPTIONS, controlsFrom, OPERATIONS, type OperationSpec } from './operations.ts';
-import { integerArg, type OptionSpec } from './option-spec.ts';
+import {
+  CREATE_OPTIONS,
+  controlsFrom,
+  FAILURE_THRESHOLD_OPTION,
+  liveControlsFrom,
+  OPERATIONS,
+  type OperationSpec,
+  PRIORITY_OPTION,
+} from './operations.ts';
+import { integerArg, numberArg, type OptionSpec } from './option-spec.ts';
 import type { CommandResult, Output } from './render.ts';
 import { DEFAULT_SEED_CONCURRENCY, DEFAULT_SEED_COUNT, seedDemoData } from './seed.ts';
 import { showSeedProgress } from './seed-progress.ts';
@@ -82,7 +90,11 @@ function checkKey(key: string): string {
 }
 
 /** The batch as a person reads it (`show`, and the end of `watch`). */
-function batchRecord(batch: Json): Output {
+/**
+ * A batch as a record; `withControls` adds how it runs (schedule, priority, rates, windows), for
+ * `show` and the commands that change them (a watch's summary stays short).
+ */
+function batchRecord(batch: Json, withControls = false): Output {
   const processed = Number(batch.operationsCompletedCount) + Number(batch.operationsFailedCount);
   return {
     view: 'record',
@@ -104,6 +116,7 @@ function batchRecord(batch: Json): Output {
         batch.waitingForEngine &&
           `since ${batch.waitingForEngine.since} (${batch.waitingForEngine.attempts} attempts): ${batch.waitingForEngine.reason}`,
       ],
+      ...(withControls ? controlRows(batch) : []),
       ...(batch.errors ?? []).map(
         (error: Json) =>
           [`Error (shard ${error.partitionId})`, `${error.type}: ${error.message}`] as [string, unknown],
@@ -113,6 +126,30 @@ function batchRecord(batch: Json): Output {
       ),
     ],
   };
+}
+
+/** How a batch runs: its schedule, priority, rate limit and measured rate, estimated end, windows. */
+function controlRows(batch: Json): [string, unknown][] {
+  return [
+    ['Scheduled for', batch.scheduledFor],
+    ['Priority', batch.priority],
+    ['Rate limit', batch.itemsPerSecond === undefined ? undefined : `${batch.itemsPerSecond} items/s`],
+    [
+      'Current rate',
+      batch.currentItemsPerSecond === null || batch.currentItemsPerSecond === undefined
+        ? undefined
+        : `${batch.currentItemsPerSecond} items/s`,
+    ],
+    ['Estimated end', batch.estimatedEndDate],
+    ...(batch.windows ?? []).map(
+      (window: Json) =>
+        ['Window', `${window.days.join(',')} ${window.from}-${window.to} ${window.timeZone}`] as [
+          string,
+          unknown,
+        ],
+    ),
+    ['Paused by its window since', batch.windowPausedAt],
+  ];
 }
 
 /** Exit code of a watched batch: 0 only when it COMPLETED (and, with --fail-on-failed-items, none failed). */
@@ -203,14 +240,20 @@ function confirmOrRefuse(context: CommandContext, flags: Flags, question: string
   return context.confirm(question);
 }
 
+/** A flag's long name (`--start-at`), by which an operation's own flag takes the place of a common one. */
+const longName = (option: OptionSpec) => /--[\w-]+/.exec(option.flags)?.[0];
+
 function createCommand(operation: OperationSpec): CommandSpec {
+  const own = new Set(operation.options.map(longName));
+  // Restart's own --start-at names its start elements: a restart is not scheduled from the CLI.
+  const common = CREATE_OPTIONS.filter((option) => !own.has(longName(option)));
   return {
     name: operation.name,
     summary: `${operation.summary} [${operation.batchOperationType}]`,
     options: [
       ...FILTER_OPTIONS[operation.filterKind],
       ...operation.options,
-      ...CREATE_OPTIONS,
+      ...common,
       FAIL_ON_FAILED_ITEMS,
       WATCH_INTERVAL,
     ],
@@ -219,7 +262,11 @@ function createCommand(operation: OperationSpec): CommandSpec {
       if (operation.filterKind === 'job' && selection.processInstanceKeys) {
         throw new UsageError(`create ${operation.name} selects jobs by filter only`);
       }
-      const body = { ...selection, ...controlsFrom(flags), ...operation.parameters(flags) };
+      const body = {
+        ...selection,
+        ...controlsFrom(flags, !own.has('--start-at')),
+        ...operation.parameters(flags),
+      };
       await checkRate(context.api, flags);
       const needsCount = flags.dryRun === true || flags.yes !== true;
       const count = needsCount ? await countFor(context.api, operation, body) : undefined;
@@ -380,7 +427,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'show',
     summary: 'show one batch operation: state, counts, errors',
     args: [KEY_ARG],
-    run: async (context, [key]) => ({ output: batchRecord((await context.api.get(batchPath(key))).body) }),
+    run: async (context, [key]) => ({
+      output: batchRecord((await context.api.get(batchPath(key))).body, true),
+    }),
   },
   {
     name: 'items',
@@ -471,15 +520,47 @@ export const COMMANDS: readonly CommandSpec[] = [
   ),
   controlCommand('cancel', 'cancellation', ['CANCELED'], 'cancel a batch operation (asks first)'),
   {
+    name: 'set',
+    summary: 'change a running batch live: its rate, priority or failure threshold (no suspension)',
+    args: [KEY_ARG],
+    options: [
+      {
+        flags: '--rate <n>',
+        description: 'new rate limit of the whole batch, items per second',
+        parse: numberArg('--rate'),
+      },
+      PRIORITY_OPTION,
+      FAILURE_THRESHOLD_OPTION,
+    ],
+    examples: ['batchops set 2251799813685373 --rate 50 --priority 40'],
+    run: async (context, [key], flags) => {
+      checkKey(key);
+      const changes = liveControlsFrom(flags);
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('batchops set takes at least one of --rate, --priority, --failure-threshold');
+      await context.api.patch(`/v2/extensions/batch-operations/${key}`, changes);
+      context.io.stderr.write(`Batch ${key} changed: ${JSON.stringify(changes)}.\n`);
+      return { output: batchRecord((await context.api.get(batchPath(key))).body, true) };
+    },
+  },
+  {
+    name: 'start',
+    summary: 'start a scheduled batch now instead of at its --start-at time',
+    args: [KEY_ARG],
+    run: async (context, [key]) => {
+      checkKey(key);
+      await context.api.post(`/v2/extensions/batch-operations/${key}/start`);
+      context.io.stderr.write(`Batch ${key} started.\n`);
+      return { output: batchRecord((await context.api.get(batchPath(key))).body, true) };
+    },
+  },
+  {
     name: 'retry-failed',
     summary: "create a new batch over a finished batch's FAILED items (asks first)",
     args: [KEY_ARG],
     options: [
-      CREATE_OPTIONS[0],
-      CREATE_OPTIONS[1],
-      CREATE_OPTIONS[2],
-      CREATE_OPTIONS[3],
-      CREATE_OPTIONS[5],
+      // Every creation flag but the dry run, which a retry does not have.
+      ...CREATE_OPTIONS.filter((option) => !option.flags.startsWith('--dry-run')),
       FAIL_ON_FAILED_ITEMS,
       WATCH_INTERVAL,
     ],

@@ -301,6 +301,21 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
 ];
 
+export const FAILURE_THRESHOLD_OPTION: OptionSpec = {
+  flags: '--failure-threshold <percent[:min]>',
+  description: 'end FAILED once more than percent % of at least min processed items failed',
+};
+export const PRIORITY_OPTION: OptionSpec = {
+  flags: '--priority <n>',
+  description:
+    "share of the engine's budget (ENGINE_MAX_ITEMS_PER_SECOND) against other running batches: 1-100, default 10",
+  parse: (value: string) => {
+    const priority = integerArg('--priority', 1)(value);
+    if (priority > 100) throw new UsageError(`--priority must be at most 100, got '${value}'`);
+    return priority;
+  },
+};
+
 /** Flags every creation takes: how the batch runs (extensions of the request) and how the CLI acts. */
 export const CREATE_OPTIONS: readonly OptionSpec[] = [
   {
@@ -309,9 +324,18 @@ export const CREATE_OPTIONS: readonly OptionSpec[] = [
       "rate limit of the whole batch; at least the deployment's minimum (shards × chunk size / 60 s, refused with exit 2; GET /v2/extensions/limits)",
     parse: numberArg('--items-per-second'),
   },
+  FAILURE_THRESHOLD_OPTION,
+  PRIORITY_OPTION,
   {
-    flags: '--failure-threshold <percent[:min]>',
-    description: 'end FAILED once more than percent % of at least min processed items failed',
+    flags: '--start-at <time>',
+    description:
+      'start at this ISO 8601 date-time with an offset (e.g. 2031-01-04T22:00:00+01:00) instead of now; waits CREATED until then',
+  },
+  {
+    flags: '--window <"DAYS FROM-TO ZONE">',
+    description:
+      'run only inside this maintenance window, e.g. "SAT,SUN 22:00-05:00 Europe/Berlin" (repeatable); outside every one it pauses itself',
+    parse: collect,
   },
   {
     flags: '--idempotency-key <key>',
@@ -322,10 +346,33 @@ export const CREATE_OPTIONS: readonly OptionSpec[] = [
   { flags: '-w, --watch', description: 'follow the batch to its end (exit code by final state)' },
 ];
 
-/** The controls part of a creation request from the common flags. */
-export function controlsFrom(flags: Flags): Record<string, unknown> {
+/**
+ * The controls part of a creation request from the common flags; `scheduled`: the command's
+ * `--start-at` is the start time (restart's own `--start-at` names its start elements instead).
+ */
+export function controlsFrom(flags: Flags, scheduled = true): Record<string, unknown> {
+  const controls: Record<string, unknown> = liveControlsFrom(flags);
+  if (scheduled && flags.startAt !== undefined) controls.startAt = flags.startAt;
+  if (flags.window !== undefined) controls.windows = (flags.window as string[]).map(windowFrom);
+  return controls;
+}
+
+/** `SAT,SUN 22:00-05:00 Europe/Berlin` as the API's window. */
+function windowFrom(text: string) {
+  const match = /^\s*([A-Za-z,]+)\s+(\d\d:\d\d)-(\d\d:\d\d)\s+(\S+)\s*$/.exec(text);
+  if (!match)
+    throw new UsageError(
+      `--window takes "DAYS FROM-TO ZONE", e.g. "SAT,SUN 22:00-05:00 Europe/Berlin", got '${text}'`,
+    );
+  return { days: match[1].toUpperCase().split(','), from: match[2], to: match[3], timeZone: match[4] };
+}
+
+/** The controls a running batch takes too (`batchops set`): rate, priority, failure threshold. */
+export function liveControlsFrom(flags: Flags): Record<string, unknown> {
   const controls: Record<string, unknown> = {};
   if (flags.itemsPerSecond !== undefined) controls.itemsPerSecond = flags.itemsPerSecond;
+  if (flags.rate !== undefined) controls.itemsPerSecond = flags.rate;
+  if (flags.priority !== undefined) controls.priority = flags.priority;
   if (flags.failureThreshold !== undefined) {
     const match = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(String(flags.failureThreshold));
     if (!match || Number(match[1]) > 100) {

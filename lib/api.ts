@@ -10,6 +10,7 @@ import { OPERATIONS } from '#domain/operations/registry.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
 import { ApiStageProtection } from './api-stage.ts';
+import type { BatchSchedules } from './schedules.ts';
 import { ServiceFunction, serviceLogGroup } from './service-function.ts';
 import { STREAMING_ROUTE_TIMEOUT, StreamingRoute } from './streaming-route.ts';
 import type { TableName } from './tables.ts';
@@ -20,6 +21,7 @@ export interface ApiProps {
   readonly environment: Record<string, string>;
   /** The issuer and audiences of the bearer tokens the JWT authorizer accepts (lib/api-auth.ts). */
   readonly jwt: { issuer: string; audience: string[] };
+  readonly schedules: BatchSchedules;
 }
 
 /** What one route's function may touch: tables it reads or writes, and whether it starts batches. */
@@ -30,6 +32,8 @@ export interface RouteAccess {
   readonly startsBatches?: boolean;
   /** Wakes a batch's execution waiting for resumption (SendTaskSuccess). */
   readonly wakesBatches?: boolean;
+  /** Creates or deletes a batch's one-time schedules (a scheduled start). */
+  readonly schedulesBatches?: boolean;
 }
 
 /**
@@ -47,6 +51,7 @@ function creationAccess(): Record<string, RouteAccess> {
           ...(operation.creation.validate ? { processDefinitions: 'read' } : {}),
         },
         startsBatches: true,
+        schedulesBatches: true,
       } satisfies RouteAccess,
     ]),
   );
@@ -85,10 +90,15 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   RetryFailedItems: {
     tables: { batches: 'readWrite', keySequences: 'readWrite' },
     startsBatches: true,
+    schedulesBatches: true,
   },
   SuspendBatchOperation: { tables: { batches: 'readWrite' } },
   ResumeBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
   CancelBatchOperation: { tables: { batches: 'readWrite' }, wakesBatches: true },
+  // A scheduled batch started before its time: takes its schedule, starts its execution.
+  StartBatchOperation: { tables: { batches: 'readWrite' }, startsBatches: true, schedulesBatches: true },
+  // A live change of a batch's controls: one conditional write on its record, one audit entry.
+  UpdateBatchOperation: { tables: { batches: 'readWrite' } },
   SearchBatchOperationItems: { tables: { batches: 'read', batchItems: 'read' } },
   // Reads what Initialization reads, writes nothing and starts nothing.
   // Modification and migration plans are checked against the definitions, as at creation.
@@ -206,7 +216,7 @@ export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly functions: IFunction[] = [];
 
-  constructor(scope: Construct, id: string, { tables, stateMachine, environment, jwt }: ApiProps) {
+  constructor(scope: Construct, id: string, { tables, stateMachine, schedules, environment, jwt }: ApiProps) {
     super(scope, id);
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       defaultAuthorizer: new HttpJwtAuthorizer('JwtAuthorizer', jwt.issuer, { jwtAudience: jwt.audience }),
@@ -246,6 +256,7 @@ export class Api extends Construct {
       }
       if (access.startsBatches) stateMachine.grantStartExecution(fn.function);
       if (access.wakesBatches) stateMachine.grantTaskResponse(fn.function);
+      if (access.schedulesBatches) schedules.bind(fn.function);
       this.functions.push(fn.function);
       if (route.streaming) {
         new StreamingRoute(this, `${route.id}Route`, { route, function: fn.function });

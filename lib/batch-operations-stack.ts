@@ -11,6 +11,7 @@ import { ConsoleHosting } from './console.ts';
 import { EngineConnection } from './engine-connection.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recovery } from './recovery.ts';
+import { BatchSchedules } from './schedules.ts';
 import { ServiceFunction } from './service-function.ts';
 import { Tables } from './tables.ts';
 import { BatchWorkflow, type WorkflowFunctions } from './workflow.ts';
@@ -27,6 +28,8 @@ const CONTEXT_SETTINGS = {
   queryRetryInitialDelay: 'QUERY_RETRY_INITIAL_DELAY_MS',
   queryRetryMaxDelay: 'QUERY_RETRY_MAX_DELAY_MS',
   queryRetryBackoffFactor: 'QUERY_RETRY_BACKOFF_FACTOR',
+  // The engine's capacity shared by every running batch (docs/configuration.md); 0: no shared budget.
+  engineMaxItemsPerSecond: 'ENGINE_MAX_ITEMS_PER_SECOND',
 } as const;
 
 /** The whole service: tables, chunk queue and worker, the batch state machine, and the HTTP API. */
@@ -92,6 +95,11 @@ export class BatchOperationsStack extends Stack {
       failBatch: fn(workflowTasks.failBatch).function,
     };
     const { stateMachine } = new BatchWorkflow(this, 'Workflow', { functions, stateMachineName });
+    const schedules = new BatchSchedules(this, 'BatchSchedules', {
+      batchesTable: tables.batches,
+      stateMachine,
+      environment,
+    });
     const auth = new ApiAuth(this, 'Auth', {
       cognito: this.node.tryGetContext('cognito') === 'true' || this.node.tryGetContext('cognito') === true,
     });
@@ -100,6 +108,7 @@ export class BatchOperationsStack extends Stack {
       stateMachine,
       environment: { ...environment, ...auth.environment },
       jwt: auth,
+      schedules,
     });
     new ConsoleHosting(this, 'Console', { httpApi: api.httpApi });
     const recovery = new Recovery(this, 'Recovery', {
@@ -107,6 +116,9 @@ export class BatchOperationsStack extends Stack {
       stateMachine,
       environment,
     });
+    // The recovery sets a scheduled batch's schedule again; a worker schedules a window's opening.
+    schedules.bind(recovery.sweep.function);
+    schedules.bind(chunkQueue.worker.function);
     new Monitoring(this, 'Monitoring', {
       stateMachine,
       queue: chunkQueue.queue,

@@ -12,6 +12,7 @@ import { SQS_CLIENT_CONFIG, withClientPlugins } from '#commons/clients.ts';
 import { readConfig } from '#commons/config.ts';
 import { logger } from '#commons/logger.ts';
 import { setMetricsSink } from '#commons/metrics.ts';
+import { now, setBatchScheduler } from '#commons/services.ts';
 import { apiRoutes } from '#resources/api-routes.ts';
 import {
   CHUNK_DLQ_NAME,
@@ -49,6 +50,7 @@ import {
   type StepFunctionsEmulatorOptions,
   startStepFunctionsEmulator,
 } from './step-functions-emulator.ts';
+import { TimerScheduler } from './timer-scheduler.ts';
 
 export interface EmbeddedRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -143,6 +145,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
     pollers: { stop(): Promise<void>; running(): boolean }[];
     sqs?: SQSClient;
     sweeps?: NodeJS.Timeout;
+    scheduler?: TimerScheduler;
     server?: Server;
   } = { emulators: [], pollers: [] };
   let state: 'starting' | 'ready' | 'stopping' | 'stopped' = 'starting';
@@ -153,6 +156,7 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       // 1. No new work: the API, the sweep, the executions (aborted: no Catch, no FailBatch), the pollers.
       if (parts.server) await closeServer(parts.server).catch(() => undefined);
       clearInterval(parts.sweeps);
+      parts.scheduler?.stop();
       await parts.stepFunctions?.stop().catch(() => undefined);
       abandonInvocations();
       await Promise.all(parts.pollers.map((poller) => poller.stop().catch(() => undefined)));
@@ -208,7 +212,9 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       handler: await loadHandler('functions/worker/execute-chunk.ts'),
       functionName: 'Worker',
       batchSize: WORKER_BATCH_SIZE,
-      concurrency: config.SHARD_COUNT,
+      // Two invocations per shard, as the stack caps the worker on AWS (lib/chunk-queue.ts): two
+      // batches run side by side, so a later batch of higher priority is not queued behind another.
+      concurrency: 2 * config.SHARD_COUNT,
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     });
@@ -224,6 +230,15 @@ export async function startEmbeddedRuntime(options: EmbeddedRuntimeOptions): Pro
       timeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
     });
     parts.pollers.push(poller, deadChunkPoller);
+
+    // EventBridge Scheduler's stand-in: one-time schedules fired on the service's clock.
+    const runScheduledAction = await loadHandler('functions/scheduler/run-scheduled-action.ts');
+    const scheduler = new TimerScheduler(now, (event) =>
+      invoke(runScheduledAction, event, 'RunScheduledAction', 60_000),
+    );
+    setBatchScheduler(scheduler);
+    parts.scheduler = scheduler;
+    scheduler.start();
 
     // As the scheduled sweep does on AWS: batches whose execution died with an earlier run go on.
     const recoverBatches = await loadHandler('functions/workflow/recover-batches.ts');

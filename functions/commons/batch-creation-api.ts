@@ -8,7 +8,7 @@ import { readBatchRequest } from './batch-requests.ts';
 import { type HttpEvent, type HttpResult, header, json, jsonApi } from './http.ts';
 import { logger } from './logger.ts';
 import { MetricName, recordMetrics } from './metrics.ts';
-import { engine, services } from './services.ts';
+import { batchScheduler, engine, now, services } from './services.ts';
 
 /**
  * Creates a batch for an API request: the caller's claims and Idempotency-Key come from the request,
@@ -32,10 +32,11 @@ export async function createBatchForRequest(
       batches,
       keys,
       workflow,
+      scheduler: batchScheduler(),
       engine: engine(),
       shardCount: config.SHARD_COUNT,
       chunkSize: config.CHUNK_SIZE,
-      now: () => new Date(),
+      now,
     },
     {
       batchOperationType,
@@ -53,7 +54,7 @@ export async function createBatchForRequest(
     return json(200, created);
   }
   logger.info('Batch created', created);
-  const entry = { actorType: caller.actorType, actorId: caller.actorId, timestamp: new Date().toISOString() };
+  const entry = { actorType: caller.actorType, actorId: caller.actorId, timestamp: now().toISOString() };
   const source = 'failedItemsOf' in items ? items.failedItemsOf : undefined;
   await Promise.all([
     audit.record({

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -80,4 +81,11 @@ export function sqs(): SQSClient {
 export function stepFunctions(): SFNClient {
   sfnClient ??= withClientPlugins(tracer.captureAWSv3Client(new SFNClient({})));
   return sfnClient;
+}
+
+let schedulerClient: SchedulerClient | undefined;
+
+export function scheduler(): SchedulerClient {
+  schedulerClient ??= withClientPlugins(tracer.captureAWSv3Client(new SchedulerClient({})));
+  return schedulerClient;
 }

@@ -29,6 +29,11 @@ const configSchema = z.object({
   QUERY_RETRY_BACKOFF_FACTOR: z.coerce.number().min(1).max(10).default(2),
   /** Instance commands in flight per chunk: tens, bounded, so one shard's worker keeps the table busy. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  /**
+   * The most items per second all running batches together send to the engine, shared by priority
+   * (functions/domain/execution/engine-budget.ts); 0: no shared budget, each batch paces itself alone.
+   */
+  ENGINE_MAX_ITEMS_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(0),
   /** Seconds between progress checks of the execution phase on AWS (backed off from here). */
   PROGRESS_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
   /** A batch whose finished-item count has not moved for this long is reported stalled (metric + alarm). */
@@ -53,6 +58,10 @@ const configSchema = z.object({
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
   AUTH_TENANTS_CLAIM: z.string().min(1).default('tenants'),
   CHUNK_QUEUE_URL: z.string().default(''),
+  /** EventBridge Scheduler: the group of the batches' one-time schedules, their target and its role. */
+  SCHEDULE_GROUP_NAME: z.string().default(''),
+  SCHEDULED_ACTION_ARN: z.string().default(''),
+  SCHEDULER_ROLE_ARN: z.string().default(''),
   STATE_MACHINE_ARN: z.string().default(''),
 });
 

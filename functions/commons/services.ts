@@ -6,6 +6,7 @@ import { DynamoAuthorizationStore } from '#adapters/dynamodb/authorization-store
 import { DynamoBatchAuditLog } from '#adapters/dynamodb/batch-audit-log.ts';
 import { DynamoBatchStore } from '#adapters/dynamodb/batch-store.ts';
 import { DynamoChunkStore } from '#adapters/dynamodb/chunk-store.ts';
+import { DynamoEngineBudget } from '#adapters/dynamodb/engine-budget.ts';
 import { DynamoEngineIdMap } from '#adapters/dynamodb/engine-id-map.ts';
 import { DynamoEngineStore } from '#adapters/dynamodb/engine-store.ts';
 import { DynamoJobStore } from '#adapters/dynamodb/job-store.ts';
@@ -13,14 +14,17 @@ import { DynamoKeyGenerator } from '#adapters/dynamodb/key-generator.ts';
 import { DynamoProcessDefinitionStore } from '#adapters/dynamodb/process-definition-store.ts';
 import { DynamoProcessInstanceStore } from '#adapters/dynamodb/process-instance-store.ts';
 import { EngineDefinitions } from '#adapters/engine-definitions.ts';
+import { EventBridgeBatchScheduler } from '#adapters/scheduler/eventbridge-scheduler.ts';
 import { StepFunctionsBatchWorkflow } from '#adapters/sfn/batch-workflow.ts';
 import { SqsChunkQueue } from '#adapters/sqs/chunk-queue.ts';
 import type { ItemProviderDeps } from '#domain/initialization/item-provider/matching-instance-keys.ts';
 import type { EngineDeps } from '#domain/instance/engine-step.ts';
+import type { BatchScheduler } from '#ports/batch-scheduler.ts';
 import type { Engine } from '#ports/engine.ts';
+import type { EngineBudget } from '#ports/engine-budget.ts';
 import type { EngineReads } from '#ports/engine-reads.ts';
 import type { ProcessDefinitionStore } from '#ports/process-definition-store.ts';
-import { dynamoDocumentClient, sqs, stepFunctions } from './clients.ts';
+import { dynamoDocumentClient, scheduler, sqs, stepFunctions } from './clients.ts';
 import { type Config, queryRetrySettings, readConfig } from './config.ts';
 import { readEngineSecret } from './engine-secret.ts';
 
@@ -175,4 +179,39 @@ function itemProvider(): ItemProviderDeps {
     queryRetry: queryRetrySettings(config),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
+}
+
+let cachedBudget: EngineBudget | undefined;
+
+/** The engine's capacity shared by every running batch, when ENGINE_MAX_ITEMS_PER_SECOND sets one. */
+export function engineBudget(): EngineBudget | undefined {
+  const { config } = services();
+  if (!config.ENGINE_MAX_ITEMS_PER_SECOND) return undefined;
+  cachedBudget ??= new DynamoEngineBudget(
+    dynamoDocumentClient(),
+    config.BATCHES_TABLE,
+    config.ENGINE_MAX_ITEMS_PER_SECOND,
+  );
+  return cachedBudget;
+}
+
+let cachedScheduler: BatchScheduler | undefined;
+
+/**
+ * The one-time schedules of scheduled starts and maintenance windows: EventBridge Scheduler on AWS,
+ * unless the embedded runtime put its timer in place (`setBatchScheduler`).
+ */
+export function batchScheduler(): BatchScheduler {
+  const { config } = services();
+  cachedScheduler ??= new EventBridgeBatchScheduler(scheduler(), {
+    groupName: config.SCHEDULE_GROUP_NAME,
+    targetArn: config.SCHEDULED_ACTION_ARN,
+    roleArn: config.SCHEDULER_ROLE_ARN,
+  });
+  return cachedScheduler;
+}
+
+/** The embedded runtime's scheduler (a timer on the service's clock) in place of EventBridge's. */
+export function setBatchScheduler(next: BatchScheduler): void {
+  cachedScheduler = next;
 }

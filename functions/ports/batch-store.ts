@@ -6,6 +6,8 @@ import type {
   BatchShard,
   EngineWait,
   InFlightCounts,
+  LiveControls,
+  RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 
@@ -52,6 +54,24 @@ export interface BatchStore {
   unfinishedBatches(): AsyncIterable<BatchOperation>;
   /** Every batch's record (without its shards), newest first. Streamed; for batch search. */
   listBatches(): AsyncIterable<BatchOperation>;
+  /**
+   * Changes the live controls of a batch that has not ended and is not being canceled (the fields
+   * given; the others stay). False when it has ended or is canceling.
+   */
+  changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean>;
+  /**
+   * The batch is outside all its maintenance windows: a suspension requested by the batch itself
+   * (`windowPausedAt`), in effect as a user's once drained. False when it is not ACTIVE, or a
+   * suspension, cancellation or failure was requested already (another worker paused it first).
+   * Resuming it, by the next window or by hand, clears the mark.
+   */
+  requestWindowPause(batchOperationKey: string, at: string): Promise<boolean>;
+  /**
+   * A scheduled batch is to start now (its time came, or a user asked): removes its `startAt`, so
+   * exactly one of the schedule and the user starts it. False when it is not a scheduled CREATED
+   * batch (started already, canceled, never scheduled).
+   */
+  takeSchedule(batchOperationKey: string): Promise<boolean>;
   /** Marks the batch stalled since the given time, or clears the mark (undefined). */
   reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void>;
   /** Records why and since when the batch waits for its engine, or clears it (undefined). */
@@ -67,7 +87,7 @@ export interface BatchStore {
   /**
    * A user's lifecycle command as conditional writes, taking the token of an execution waiting for
    * resumption where one is stored. Cancel records `cancelRequestedAt` (the state is kept until the
-   * execution has drained the batch); suspend moves a CREATED batch to SUSPENDED at once and records
+   * execution has drained the batch; a scheduled batch, which has no execution yet, is CANCELED at once); suspend moves a CREATED batch to SUSPENDED at once and records
    * `suspendRequestedAt` on an ACTIVE one; resume moves SUSPENDED to ACTIVE, or withdraws a suspension
    * request not yet in effect. Refused once a cancellation was requested (except a repeated cancel).
    */
@@ -79,14 +99,16 @@ export interface BatchStore {
   /**
    * Claims the chunk's shard for a worker until `until`: only while the batch is ACTIVE with no
    * cancellation or suspension requested (false otherwise). Completing the chunk releases it.
-   * `counts`: the chunk's items an earlier delivery applied and held (ChunkStore.holdChunk).
+   * `counts`: the chunk's items an earlier delivery applied and held (ChunkStore.holdChunk). The
+   * shard's recent rate, when its worker has measured one, is recorded with the claim.
    */
-  claimShard(id: ChunkId, until: string, counts?: InFlightCounts): Promise<boolean>;
+  claimShard(id: ChunkId, until: string, counts?: InFlightCounts, recentRate?: RecentRate): Promise<boolean>;
   /**
    * The running chunk's items applied so far, on the shard's claim (one write, not one per item);
-   * nothing when another chunk holds the claim or none does (the chunk was recorded).
+   * nothing when another chunk holds the claim or none does (the chunk was recorded). The shard's
+   * recent rate goes with it.
    */
-  reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void>;
+  reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void>;
   /**
    * Ends a claim this chunk holds without completing it (the worker stopped half-way and held the
    * chunk): the claim lapses with the chunk's items applied so far, counted until the chunk is

@@ -207,6 +207,24 @@ export const apiRoutes: readonly ApiRoute[] = [
     access: anyBatchCreation,
     anyEngine: true,
   },
+  // Extension: live changes of a running batch (rate, priority, failure threshold).
+  {
+    id: 'UpdateBatchOperation',
+    method: 'PATCH',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}',
+    entry: 'functions/api/update-batch-operation.ts',
+    access: permission('BATCH', 'UPDATE'),
+    anyEngine: true,
+  },
+  // Extension: a scheduled batch started before its time.
+  {
+    id: 'StartBatchOperation',
+    method: 'POST',
+    path: '/v2/extensions/batch-operations/{batchOperationKey}/start',
+    entry: 'functions/api/start-batch-operation.ts',
+    access: permission('BATCH', 'UPDATE'),
+    anyEngine: true,
+  },
   {
     id: 'SearchBatchOperationItems',
     method: 'POST',

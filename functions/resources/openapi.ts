@@ -4,7 +4,7 @@ import {
   authorizationRequestSchema,
   authorizationSearchSchema,
 } from '#domain/authorization/manage-authorizations.ts';
-import { batchControlsSchema } from '#domain/batch/batch-operation.ts';
+import { batchControlsSchema, liveControlsSchema } from '#domain/batch/batch-operation.ts';
 import { batchItemSearchSchema } from '#domain/batch/search-batch-items.ts';
 import { batchOperationSearchSchema } from '#domain/batch/search-batch-operations.ts';
 import { lowestItemsPerSecond } from '#domain/creation/rate-limit.ts';
@@ -64,6 +64,7 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   FailJob: failJobRequestSchema,
   UpdateJob: updateJobRequestSchema,
   RetryFailedItems: batchControlsSchema.strict(),
+  UpdateBatchOperation: liveControlsSchema.strict(),
   SearchProcessInstanceIncidents: incidentSearchSchema,
   GetProcessDefinitionStatistics: definitionStatisticsSchema,
   ThrowJobError: jobErrorSchema,

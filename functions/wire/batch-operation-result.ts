@@ -1,8 +1,12 @@
-import { progressOf, shardCompleted, shardFailed } from '#domain/batch/batch-operation.ts';
+import { DEFAULT_PRIORITY, progressOf, shardCompleted, shardFailed } from '#domain/batch/batch-operation.ts';
+import { currentItemsPerSecond, estimatedEndDate, shardStateAsRead } from '#domain/batch/batch-view.ts';
 import type { BatchWithShards } from '#ports/batch-store.ts';
 
-/** A batch as Camunda 8's BatchOperationResponse shows it: counts are the sum of its shards. */
-export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
+/**
+ * A batch as Camunda 8's BatchOperationResponse shows it: counts are the sum of its shards. `now` is
+ * the time its rate and estimated end are read at.
+ */
+export function toBatchOperationResult({ batch, shards }: BatchWithShards, now: Date) {
   const progress = progressOf(shards);
   const errors = batch.failureReason
     ? [...progress.errors, { partitionId: -1, type: 'UNKNOWN' as const, message: batch.failureReason }]
@@ -38,7 +42,7 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     // Extension: each shard's progress (Camunda shows only the sums), for progress per shard.
     shards: shards.map((shard) => ({
       shard: shard.shard,
-      state: shard.state,
+      state: shardStateAsRead(batch, shard),
       operationsTotalCount: shard.totalCount,
       operationsCompletedCount: shardCompleted(shard),
       operationsFailedCount: shardFailed(shard),
@@ -48,6 +52,15 @@ export function toBatchOperationResult({ batch, shards }: BatchWithShards) {
     ...(batch.suspendRequestedAt ? { suspendRequestedAt: batch.suspendRequestedAt } : {}),
     // Extension: the batch's rate limit, so that a client never shows a faster rate than it allows.
     ...(batch.itemsPerSecond ? { itemsPerSecond: batch.itemsPerSecond } : {}),
+    // Extensions: how fast it goes now and when it ends at that pace (null once it has ended).
+    currentItemsPerSecond: currentItemsPerSecond(batch, shards, now),
+    estimatedEndDate: estimatedEndDate(batch, shards, now),
+    // Extensions: its share of the engine's budget, its scheduled start and its maintenance windows.
+    priority: batch.priority ?? DEFAULT_PRIORITY,
+    scheduledFor: batch.state === 'CREATED' && batch.startAt ? batch.startAt : null,
+    ...(batch.windows ? { windows: batch.windows } : {}),
+    ...(batch.windowPausedAt ? { windowPausedAt: batch.windowPausedAt } : {}),
+    ...(batch.failureThreshold ? { failureThreshold: batch.failureThreshold } : {}),
     // Extension: the operation's own request fields (e.g. a cancellation's reason, the retries to set).
     ...(batch.parameters ? { parameters: batch.parameters } : {}),
   };

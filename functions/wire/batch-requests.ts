@@ -46,10 +46,13 @@ export function operationRequestSchema<Shape extends z.ZodRawShape>(parameters: 
 /** Splits a parsed creation body into its instances, its controls and the operation's parameters. */
 export function splitOperationRequest<T extends InstanceSelection & BatchControls>(body: T) {
   const { selection, rest } = selectionOf(body);
-  const { itemsPerSecond, failureThreshold, ...parameters } = rest;
+  const { itemsPerSecond, failureThreshold, priority, startAt, windows, ...parameters } = rest;
   const controls: BatchControls = {
     ...(itemsPerSecond !== undefined ? { itemsPerSecond } : {}),
     ...(failureThreshold !== undefined ? { failureThreshold } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
+    ...(windows !== undefined ? { windows } : {}),
   };
   return { selection, controls, parameters };
 }

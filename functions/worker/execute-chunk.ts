@@ -4,11 +4,14 @@ import { parseChunkMessage } from '#adapters/sqs/chunk-queue.ts';
 import { logger } from '#commons/logger.ts';
 import { MetricName, recordMetrics } from '#commons/metrics.ts';
 import { observed } from '#commons/observed.ts';
-import { engine, now, services } from '#commons/services.ts';
+import { batchScheduler, engine, engineBudget, now, services } from '#commons/services.ts';
 import { executeChunk } from '#domain/execution/execute-chunk.ts';
+import { rateMeters } from '#domain/execution/rate-meter.ts';
 
 // FIFO: once a message fails, the rest of the batch is reported failed too, so order is kept.
 const processor = new SqsFifoPartialProcessorAsync();
+/** Each shard's recent rate as this process measures it, across the chunks it runs. */
+const meters = rateMeters();
 
 const skipReasons = {
   duplicate: 'Chunk already recorded: redelivery ignored',
@@ -21,7 +24,7 @@ const skipReasons = {
 
 /** One chunk: one log line and one set of metrics per chunk, never per item. */
 async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promise<void> {
-  const { batches, chunks, config } = services();
+  const { batches, chunks, config, audit } = services();
   const chunk = parseChunkMessage(record.body);
   const started = Date.now();
   const result = await executeChunk(
@@ -33,6 +36,9 @@ async function recordHandler(record: SQSRecord, lambdaContext?: Context): Promis
       now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       remainingTimeMs: lambdaContext && (() => lambdaContext.getRemainingTimeInMillis()),
+      meters,
+      budget: engineBudget(),
+      windows: { scheduler: batchScheduler(), audit },
     },
     chunk,
   );

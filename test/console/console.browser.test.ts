@@ -216,6 +216,36 @@ describe('the batch view', { timeout: 120_000 }, () => {
     await console_.batchState('CANCELED').waitFor({ timeout: DEADLINE });
   });
 
+  it('shows a scheduled batch with its windows and priority, changes it live and starts it now', async () => {
+    const { processDefinitionId } = await seed(6);
+    const startAt = new Date(Date.now() + 3_600_000).toISOString();
+    const windows = [{ days: ['SAT', 'SUN'], from: '22:00', to: '05:00', timeZone: 'Europe/Berlin' }];
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId },
+      startAt,
+      windows,
+    });
+    expect(created.status).toBe(200);
+    const key = created.body.batchOperationKey as string;
+    await console_.openBatch(key);
+    const controls = page.getByRole('region', { name: 'Schedule, windows and live controls' });
+    await expect.poll(text(page.getByTestId('batch-windows'))).toBe('SAT,SUN 22:00–05:00 Europe/Berlin');
+    expect(await page.getByTestId('batch-priority').textContent()).toBe('10');
+    expect(await page.getByTestId('batch-scheduled-for').textContent()).not.toContain('not scheduled');
+
+    await controls.getByLabel('Priority (1–100)').fill('40');
+    await controls.getByRole('button', { name: 'Apply without suspending' }).click();
+    await controls.getByRole('status').filter({ hasText: 'Applied' }).waitFor();
+    await expect.poll(text(page.getByTestId('batch-priority'))).toBe('40');
+    expect((await api.get(`/v2/batch-operations/${key}`)).body.priority).toBe(40);
+
+    await controls.getByRole('button', { name: 'Start now' }).click();
+    await expect
+      .poll(async () => (await api.get(`/v2/batch-operations/${key}`)).body.scheduledFor)
+      .toBeNull();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
   it("shows a failed item's message, its group with the count, and retries the failed items", async () => {
     // 3 of 8 instances already finished: canceling them fails.
     const { processDefinitionId, instances } = await seed(8, 3);

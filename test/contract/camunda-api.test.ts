@@ -401,6 +401,42 @@ describe('the Camunda 8 contract on the embedded runtime', () => {
     expect(canceled).toMatchObject({ state: 'CANCELED', endDate: expect.stringMatching(ISO_DATE_TIME) });
   });
 
+  it("reads a batch carrying the operator controls' extension fields as Camunda's schemas do", async () => {
+    // Extensions: a scheduled start, a maintenance window and a priority; the batch waits CREATED.
+    const created = await api.post('/v2/process-instances/cancellation', {
+      filter: { processDefinitionId: 'e2e-payment', state: 'ACTIVE' },
+      priority: 40,
+      startAt: '2099-01-01T00:00:00Z',
+      windows: [{ days: ['SAT', 'SUN'], from: '22:00', to: '05:00', timeZone: 'Europe/Berlin' }],
+    });
+    expect(created.status).toBe(200);
+    const key = created.body.batchOperationKey;
+    const batch = await exchange({
+      method: 'GET',
+      path: `/v2/batch-operations/${key}`,
+      status: 200,
+      response: camunda.batchOperationSchema,
+    });
+    expect(batch).toMatchObject({
+      state: 'CREATED',
+      priority: 40,
+      scheduledFor: '2099-01-01T00:00:00.000Z',
+      currentItemsPerSecond: null,
+      estimatedEndDate: null,
+    });
+    await exchange({
+      method: 'POST',
+      path: '/v2/batch-operations/search',
+      request: {
+        schema: camunda.queryBatchOperationsRequestBodySchema,
+        body: { filter: { batchOperationKey: key } },
+      },
+      status: 200,
+      response: camunda.queryBatchOperationsResponseBodySchema,
+    });
+    await exchange({ method: 'POST', path: `/v2/batch-operations/${key}/cancellation`, status: 204 });
+  });
+
   it('deviates where documented: a failure threshold reason is an UNKNOWN error Camunda 8.10 lacks', async () => {
     // Extension: every finished instance fails the cancel rule, so the threshold ends the batch.
     const created = await api.post('/v2/process-instances/cancellation', {

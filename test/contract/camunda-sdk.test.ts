@@ -183,9 +183,17 @@ describe.each(clients)('the official Camunda client %s', (_, makeClient, suffix)
     const response = await fetch(`${runtime.url}/v2/process-instances/cancellation`, {
       method: 'POST',
       headers: { authorization: DEMO_CREDENTIALS, 'content-type': 'application/json' },
-      body: JSON.stringify({ filter: { processDefinitionKey, state: 'ACTIVE' }, itemsPerSecond: 0.1 }),
+      // Extension fields on the batch (priority, current rate, estimated end) pass strict validation.
+      body: JSON.stringify({
+        filter: { processDefinitionKey, state: 'ACTIVE' },
+        itemsPerSecond: 0.1,
+        priority: 40,
+      }),
     });
     const { batchOperationKey } = (await response.json()) as { batchOperationKey: string };
+    expect((await client.getBatchOperation({ batchOperationKey }, NOW)).batchOperationKey).toBe(
+      batchOperationKey,
+    );
     await client.suspendBatchOperation({ batchOperationKey }, NOW);
     await client.resumeBatchOperation({ batchOperationKey }, NOW);
     await client.cancelBatchOperation({ batchOperationKey }, NOW);

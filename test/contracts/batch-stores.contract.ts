@@ -107,6 +107,59 @@ export function batchStoresContract(name: string, setup: () => Promise<BatchStor
       expect(listed).not.toContain(completed.batchOperationKey);
     });
 
+    it('changes the live controls of a batch that has not ended, and of no other', async () => {
+      const running = batch();
+      await batches.createBatch(running);
+      await batches.activateBatch(running.batchOperationKey, 'arn:execution');
+      expect(
+        await batches.changeControls(running.batchOperationKey, { itemsPerSecond: 40, priority: 70 }),
+      ).toBe(true);
+      expect(await batches.getBatchRecord(running.batchOperationKey)).toMatchObject({
+        itemsPerSecond: 40,
+        priority: 70,
+      });
+      await batches.finishBatch(running.batchOperationKey, 'COMPLETED', '2026-01-01T00:01:00.000Z');
+      expect(await batches.changeControls(running.batchOperationKey, { priority: 5 })).toBe(false);
+      expect((await batches.getBatchRecord(running.batchOperationKey))?.priority).toBe(70);
+    });
+
+    it('lets a scheduled batch be started once, canceled at once while it waits, and not suspended', async () => {
+      const [first, second] = [
+        { ...batch(), startAt: '2030-01-01T00:00:00.000Z' },
+        { ...batch(), startAt: '2030-01-01T00:00:00.000Z' },
+      ];
+      await batches.createBatch(first);
+      await batches.createBatch(second);
+      expect((await batches.requestChange(first.batchOperationKey, 'suspend', 'x')).outcome).toBe('refused');
+      expect(await batches.takeSchedule(first.batchOperationKey)).toBe(true);
+      expect(await batches.takeSchedule(first.batchOperationKey)).toBe(false);
+      expect((await batches.getBatchRecord(first.batchOperationKey))?.startAt).toBeUndefined();
+      const at = '2026-01-01T00:02:00.000Z';
+      expect((await batches.requestChange(second.batchOperationKey, 'cancel', at)).outcome).toBe('changed');
+      expect(await batches.getBatchRecord(second.batchOperationKey)).toMatchObject({
+        state: 'CANCELED',
+        endDate: at,
+      });
+      expect(await batches.takeSchedule(second.batchOperationKey)).toBe(false);
+    });
+
+    it("pauses an ACTIVE batch for its window once, and a resumption clears the window's mark", async () => {
+      const running = batch();
+      await batches.createBatch(running);
+      await batches.activateBatch(running.batchOperationKey, 'arn:execution');
+      const at = '2026-01-01T00:03:00.000Z';
+      expect(await batches.requestWindowPause(running.batchOperationKey, at)).toBe(true);
+      expect(await batches.requestWindowPause(running.batchOperationKey, at)).toBe(false);
+      expect(await batches.getBatchRecord(running.batchOperationKey)).toMatchObject({
+        suspendRequestedAt: at,
+        windowPausedAt: at,
+      });
+      expect((await batches.requestChange(running.batchOperationKey, 'resume', at)).outcome).toBe('changed');
+      const resumed = await batches.getBatchRecord(running.batchOperationKey);
+      expect(resumed?.windowPausedAt).toBeUndefined();
+      expect(resumed?.suspendRequestedAt).toBeUndefined();
+    });
+
     it('moves a batch to a final state once', async () => {
       const created = batch();
       await batches.createBatch(created);

@@ -6,6 +6,8 @@ import {
   CLAIM_LAPSED,
   type EngineWait,
   type InFlightCounts,
+  type LiveControls,
+  type RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { Chunk, ChunkId, ChunkTally, ItemOutcome } from '#domain/batch/chunk.ts';
 import type {
@@ -118,6 +120,39 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       for (const { batch } of newestFirst) yield copy(batch);
     },
 
+    async requestWindowPause(batchOperationKey: string, at: string): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      const running =
+        batch?.state === 'ACTIVE' &&
+        batch.cancelRequestedAt === undefined &&
+        batch.suspendRequestedAt === undefined &&
+        batch.failureRequested === undefined;
+      if (!running) return false;
+      batch.suspendRequestedAt = at;
+      batch.windowPausedAt = at;
+      batch.suspensions = (batch.suspensions ?? 0) + 1;
+      return true;
+    },
+
+    async takeSchedule(batchOperationKey: string): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      const scheduled =
+        batch?.state === 'CREATED' && batch.startAt !== undefined && batch.cancelRequestedAt === undefined;
+      if (scheduled) delete batch.startAt;
+      return scheduled;
+    },
+
+    async changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean> {
+      const batch = stored.get(batchOperationKey)?.batch;
+      const open =
+        batch !== undefined &&
+        ['CREATED', 'ACTIVE', 'SUSPENDED'].includes(batch.state) &&
+        batch.cancelRequestedAt === undefined &&
+        batch.failureRequested === undefined;
+      if (open) Object.assign(batch, changes);
+      return open;
+    },
+
     async reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
       const found = stored.get(batchOperationKey);
       if (!found) return;
@@ -163,13 +198,20 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
           ...(resumptionToken ? { resumptionToken } : {}),
         };
       };
+      if (command === 'cancel' && batch.state === 'CREATED' && batch.startAt !== undefined) {
+        batch.state = 'CANCELED';
+        batch.endDate = at;
+        batch.cancelRequestedAt ??= at;
+        delete batch.startAt;
+        return changed();
+      }
       if (command === 'cancel' && NOT_ENDED.includes(batch.state)) {
         batch.cancelRequestedAt ??= at;
         delete batch.suspendRequestedAt;
         return changed();
       }
       if (command === 'suspend' && !canceling) {
-        if (batch.state === 'CREATED') {
+        if (batch.state === 'CREATED' && batch.startAt === undefined) {
           batch.state = 'SUSPENDED';
           batch.suspensions = (batch.suspensions ?? 0) + 1;
           return changed();
@@ -185,10 +227,12 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       if (command === 'resume' && !canceling) {
         if (batch.state === 'SUSPENDED') {
           batch.state = 'ACTIVE';
+          delete batch.windowPausedAt;
           return changed();
         }
         if (batch.state === 'ACTIVE' && batch.suspendRequestedAt !== undefined) {
           delete batch.suspendRequestedAt;
+          delete batch.windowPausedAt;
           return { outcome: 'changed', batchOperationType: batch.batchOperationType };
         }
       }
@@ -199,7 +243,12 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
       };
     },
 
-    async claimShard(id: ChunkId, until: string, counts?: InFlightCounts): Promise<boolean> {
+    async claimShard(
+      id: ChunkId,
+      until: string,
+      counts?: InFlightCounts,
+      recentRate?: RecentRate,
+    ): Promise<boolean> {
       const batch = stored.get(id.batchOperationKey)?.batch;
       const free =
         batch?.state === 'ACTIVE' &&
@@ -207,13 +256,17 @@ export function inMemoryBatchStores(now: () => Date = () => new Date()): {
         batch.suspendRequestedAt === undefined &&
         batch.failureRequested === undefined;
       if (!free) return false;
-      shardOf(id.batchOperationKey, id.shard).running = { chunk: id.chunk, until, ...counts };
+      const shard = shardOf(id.batchOperationKey, id.shard);
+      shard.running = { chunk: id.chunk, until, ...counts };
+      if (recentRate) shard.recentRate = recentRate;
       return true;
     },
 
-    async reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void> {
+    async reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void> {
       const shard = shardOf(id.batchOperationKey, id.shard);
-      if (shard.running?.chunk === id.chunk) shard.running = { ...shard.running, ...counts };
+      if (shard.running?.chunk !== id.chunk) return;
+      shard.running = { ...shard.running, ...counts };
+      if (recentRate) shard.recentRate = recentRate;
     },
 
     async releaseShard(id: ChunkId, counts: InFlightCounts): Promise<void> {

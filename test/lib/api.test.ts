@@ -105,7 +105,7 @@ describe('the HTTP API functions', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'PATCH /v2/jobs/{jobKey}' });
   });
 
-  it('let only the batch creation routes start executions of the state machine', () => {
+  it('let only the batch creation routes (and the start of a scheduled batch) start executions of the state machine', () => {
     // Act
     const starters = apiRoutes.filter((route) =>
       [...grantsOf(route.id).byResource.values()].some((actions) => actions.has('states:StartExecution')),
@@ -125,6 +125,7 @@ describe('the HTTP API functions', () => {
         'SetExternalTaskRetriesBatch',
         'SetJobRetriesBatch',
         'SetVariablesBatch',
+        'StartBatchOperation',
         'SuspendProcessInstancesBatch',
         'UpdateJobsBatch',
       ].sort(),

@@ -51,6 +51,8 @@ const OWN_RESOURCE_TYPES = new Set([
   'AWS::StepFunctions::StateMachine',
   'AWS::Lambda::Function',
   'AWS::Logs::LogGroup',
+  'AWS::Scheduler::ScheduleGroup',
+  'AWS::IAM::Role',
 ]);
 
 describe('AWS posture', () => {

@@ -94,8 +94,9 @@ describe('BatchOperationsStack', () => {
 
   it('runs every function on Node 22 and arm64 with active tracing', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // API routes, workflow tasks, the worker, the recovery sweep and the dead-chunk accounting.
-    expect(functions.length).toBe(apiRoutes.length + Object.keys(workflowTasks).length + 3);
+    // API routes, workflow tasks, the worker, the recovery sweep, the dead-chunk accounting and the
+    // runner of the batches' one-time schedules.
+    expect(functions.length).toBe(apiRoutes.length + Object.keys(workflowTasks).length + 4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -56,12 +56,28 @@ export interface BatchOperation {
   parameters?: Record<string, unknown>;
   /** Extension: each shard's progress. */
   shards?: ShardProgress[];
+  /** Extensions: the rate its workers measured lately and when it ends at that pace (null once ended). */
+  currentItemsPerSecond?: number | null;
+  estimatedEndDate?: string | null;
+  /** Extensions: its share of the engine's budget, its scheduled start, its maintenance windows. */
+  priority?: number;
+  scheduledFor?: string | null;
+  windows?: MaintenanceWindow[];
+  windowPausedAt?: string;
   [field: string]: unknown;
+}
+
+export interface MaintenanceWindow {
+  days: string[];
+  from: string;
+  to: string;
+  timeZone: string;
 }
 
 export interface ShardProgress {
   shard: number;
-  state: 'INITIALIZING' | 'EXECUTING' | 'FAILED';
+  /** A final state once the shard (or its batch) has ended. */
+  state: 'INITIALIZING' | 'EXECUTING' | 'COMPLETED' | 'CANCELED' | 'FAILED';
   operationsTotalCount: number;
   operationsCompletedCount: number;
   operationsFailedCount: number;

@@ -30,6 +30,7 @@ import { href } from '../router.ts';
 import { BatchActions } from './BatchActions.tsx';
 import { BatchItems } from './BatchItems.tsx';
 import { BatchProgress, CountsBar } from './BatchProgress.tsx';
+import { OperatorControls } from './OperatorControls.tsx';
 
 /** One batch, live until it ends: facts, progress with rate and ETA, errors, actions, items. */
 export function BatchDetails({ batchOperationKey }: { batchOperationKey: string }) {
@@ -144,6 +145,7 @@ function Loaded({ batch, refreshError }: { batch: BatchOperation; refreshError?:
         </p>
       )}
       <BatchActions batch={batch} />
+      <OperatorControls batch={batch} />
 
       <h2 className="section-heading">Shards</h2>
       {errors.length === 0 ? (

@@ -5,8 +5,10 @@ import { resumeBatchOperation } from '../api/resumeBatchOperation.ts';
 import { retryFailedItems } from '../api/retryFailedItems.ts';
 import { type BatchItemSearch, searchBatchOperationItems } from '../api/searchBatchOperationItems.ts';
 import { type BatchOperationSearch, searchBatchOperations } from '../api/searchBatchOperations.ts';
+import { startBatchOperation } from '../api/startBatchOperation.ts';
 import { suspendBatchOperation } from '../api/suspendBatchOperation.ts';
 import { type BatchOperation, type BatchState, isFinal } from '../api/types.ts';
+import { type LiveControls, updateBatchOperation } from '../api/updateBatchOperation.ts';
 import { LIVE_POLL_MS, queryKeys } from './keys.ts';
 
 /** How often a list with nothing running looks for batches created elsewhere (a script, the CLI). */
@@ -92,5 +94,22 @@ export function useRetryFailedItems(batchOperationKey: string) {
   return useMutation({
     mutationFn: () => retryFailedItems(batchOperationKey),
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.batches }),
+  });
+}
+
+/**
+ * A live change of a running batch (rate, priority), or a scheduled batch started now: the batch is
+ * read again at once, and the lists too.
+ */
+export function useBatchControl(batchOperationKey: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (change: { start: true } | { controls: LiveControls }) => {
+      if ('start' in change) await startBatchOperation(batchOperationKey);
+      else await updateBatchOperation(batchOperationKey, change.controls);
+      return getBatchOperation(batchOperationKey);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.batches }),
+    onSuccess: (batch) => client.setQueryData(queryKeys.batch(batchOperationKey), batch),
   });
 }

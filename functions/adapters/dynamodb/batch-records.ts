@@ -52,6 +52,10 @@ export function toBatchOperation(record: StoredRecord): BatchOperation {
       actorType: record.actorType as BatchOperation['actorType'],
       actorId: record.actorId as string | undefined,
       scope: record.scope as BatchOperation['scope'],
+      priority: record.priority as number | undefined,
+      startAt: record.startAt as string | undefined,
+      windows: record.windows as BatchOperation['windows'],
+      windowPausedAt: record.windowPausedAt as string | undefined,
     }),
   };
 }
@@ -69,6 +73,7 @@ export function toBatchShard(record: StoredRecord): BatchShard {
       itemErrors: record.itemErrors as Record<string, number> | undefined,
       error: record.error as BatchShard['error'],
       running: record.running as BatchShard['running'],
+      recentRate: record.recentRate as BatchShard['recentRate'],
     }),
   };
 }

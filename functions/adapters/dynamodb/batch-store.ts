@@ -15,6 +15,8 @@ import {
   CLAIM_LAPSED,
   type EngineWait,
   type InFlightCounts,
+  type LiveControls,
+  type RecentRate,
 } from '#domain/batch/batch-operation.ts';
 import type { ChunkId } from '#domain/batch/chunk.ts';
 import type {
@@ -211,6 +213,57 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
+  changeControls(batchOperationKey: string, changes: LiveControls): Promise<boolean> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+        ConditionExpression: `#state IN (:created, :active, :suspended) AND ${NOT_CANCELING} AND attribute_not_exists(failureRequested)`,
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          ...Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':created': 'CREATED',
+          ':active': 'ACTIVE',
+          ':suspended': 'SUSPENDED',
+          ...Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+        },
+      }),
+    );
+  }
+
+  requestWindowPause(batchOperationKey: string, at: string): Promise<boolean> {
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'SET suspendRequestedAt = :at, windowPausedAt = :at ADD suspensions :one',
+        ConditionExpression: `#state = :active AND ${NOT_CANCELING} AND attribute_not_exists(suspendRequestedAt) AND attribute_not_exists(failureRequested)`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':active': 'ACTIVE', ':at': at, ':one': 1 },
+      }),
+    );
+  }
+
+  takeSchedule(batchOperationKey: string): Promise<boolean> {
+    return updateIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.batchesTable,
+        Key: { batchOperationKey, record: BATCH_RECORD },
+        UpdateExpression: 'REMOVE startAt',
+        ConditionExpression: `#state = :created AND attribute_exists(startAt) AND ${NOT_CANCELING}`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':created': 'CREATED' },
+      }),
+    );
+  }
+
   reportStall(batchOperationKey: string, stalledSince: string | undefined): Promise<void> {
     return this.setOrRemove(batchOperationKey, 'stalledSince', stalledSince);
   }
@@ -326,7 +379,12 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async claimShard(id: ChunkId, until: string, counts?: InFlightCounts): Promise<boolean> {
+  async claimShard(
+    id: ChunkId,
+    until: string,
+    counts?: InFlightCounts,
+    recentRate?: RecentRate,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -345,8 +403,11 @@ export class DynamoBatchStore implements BatchStore {
               Update: {
                 TableName: this.batchesTable,
                 Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-                UpdateExpression: 'SET running = :running',
-                ExpressionAttributeValues: { ':running': { chunk: id.chunk, until, ...counts } },
+                UpdateExpression: `SET running = :running${recentRate ? ', recentRate = :rate' : ''}`,
+                ExpressionAttributeValues: {
+                  ':running': { chunk: id.chunk, until, ...counts },
+                  ...(recentRate ? { ':rate': recentRate } : {}),
+                },
               },
             },
           ],
@@ -363,18 +424,19 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  async reportInFlight(id: ChunkId, counts: InFlightCounts): Promise<void> {
+  async reportInFlight(id: ChunkId, counts: InFlightCounts, recentRate?: RecentRate): Promise<void> {
     await updateIfConditionHolds(
       this.db,
       new UpdateCommand({
         TableName: this.batchesTable,
         Key: { batchOperationKey: id.batchOperationKey, record: shardRecord(id.shard) },
-        UpdateExpression: 'SET running.completed = :completed, running.failed = :failed',
+        UpdateExpression: `SET running.completed = :completed, running.failed = :failed${recentRate ? ', recentRate = :rate' : ''}`,
         ConditionExpression: 'running.chunk = :chunk',
         ExpressionAttributeValues: {
           ':chunk': id.chunk,
           ':completed': counts.completed,
           ':failed': counts.failed,
+          ...(recentRate ? { ':rate': recentRate } : {}),
         },
       }),
     );
@@ -476,6 +538,7 @@ interface LifecycleAttempt {
 }
 
 const STATE_VALUES = {
+  ':canceled': 'CANCELED',
   ':created': 'CREATED',
   ':active': 'ACTIVE',
   ':suspended': 'SUSPENDED',
@@ -486,6 +549,12 @@ const NOT_CANCELING = 'attribute_not_exists(cancelRequestedAt)';
 /** Each command's conditional writes, tried in order until one holds. */
 const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
   cancel: [
+    // A scheduled batch has no execution yet: it ends CANCELED at once, and its schedule finds it so.
+    {
+      condition: '#state = :created AND attribute_exists(startAt)',
+      update:
+        'SET #state = :canceled, endDate = :at, cancelRequestedAt = if_not_exists(cancelRequestedAt, :at) REMOVE startAt',
+    },
     {
       condition: '#state IN (:created, :active, :suspended)',
       update:
@@ -493,9 +562,10 @@ const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
     },
   ],
   suspend: [
-    // No worker runs before the batch is ACTIVE: suspended at once.
+    // No worker runs before the batch is ACTIVE: suspended at once (not a scheduled one: it is
+    // canceled or started, nothing would start it after a resumption).
     {
-      condition: `#state = :created AND ${NOT_CANCELING}`,
+      condition: `#state = :created AND ${NOT_CANCELING} AND attribute_not_exists(startAt)`,
       update: 'SET #state = :suspended REMOVE resumptionToken ADD suspensions :one',
     },
     {
@@ -506,12 +576,12 @@ const lifecycleAttempts: Record<BatchLifecycleCommand, LifecycleAttempt[]> = {
   resume: [
     {
       condition: `#state = :suspended AND ${NOT_CANCELING}`,
-      update: 'SET #state = :active REMOVE resumptionToken',
+      update: 'SET #state = :active REMOVE resumptionToken, windowPausedAt',
     },
     // A suspension requested but not yet in effect is withdrawn.
     {
       condition: `#state = :active AND ${NOT_CANCELING} AND attribute_exists(suspendRequestedAt)`,
-      update: 'REMOVE suspendRequestedAt',
+      update: 'REMOVE suspendRequestedAt, windowPausedAt',
     },
   ],
 };

@@ -65,10 +65,47 @@ export interface AuthorizationClaims {
  */
 export const MAX_ITEMS_PER_SECOND = 1_000_000;
 
-/** Extensions of the creation request: optional limits on how a batch runs. */
-export const batchControlsSchema = z.object({
+/** A batch's share of the engine's budget, as S3 Batch Operations' job priority: 1 to 100. */
+export const DEFAULT_PRIORITY = 10;
+export const MAX_PRIORITY = 100;
+
+export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** A wall-clock time of day, 00:00 to 23:59 (24:00 for the end of a day). */
+const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+/**
+ * A maintenance window: on each of `days`, from `from` to `to` in `timeZone` (an IANA name). A window
+ * whose `to` is not after its `from` runs over midnight into the next day.
+ */
+export const maintenanceWindowSchema = z
+  .object({
+    days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
+    from: z.string().regex(TIME_OF_DAY, 'a time of day HH:MM'),
+    to: z.string().regex(TIME_OF_DAY, 'a time of day HH:MM'),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+  })
+  .strict();
+export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Most maintenance windows on one batch: each is checked before every group of items. */
+export const MAX_WINDOWS = 20;
+
+/** The controls a running batch takes live (PATCH /v2/extensions/batch-operations/{key}). */
+export const liveControlsSchema = z.object({
   /** At most this many items per second for the whole batch, spread evenly over its shards. */
   itemsPerSecond: z.number().positive().max(MAX_ITEMS_PER_SECOND).optional(),
+  /** Its weight in the engine's shared budget (ENGINE_MAX_ITEMS_PER_SECOND): 1 to 100, 10 when absent. */
+  priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
   /** The batch ends FAILED once more than `percentage` % of at least `minProcessedItems` processed items failed. */
   failureThreshold: z
     .object({
@@ -82,6 +119,15 @@ export const batchControlsSchema = z.object({
     })
     .strict()
     .optional(),
+});
+export type LiveControls = z.infer<typeof liveControlsSchema>;
+
+/** Extensions of the creation request: optional limits on how and when a batch runs. */
+export const batchControlsSchema = liveControlsSchema.extend({
+  /** Starts the batch at this time (ISO 8601 with an offset) instead of now; it waits CREATED until then. */
+  startAt: z.iso.datetime({ offset: true }).optional(),
+  /** Runs only inside one of these windows: outside every one it pauses, inside one it resumes. */
+  windows: z.array(maintenanceWindowSchema).min(1).max(MAX_WINDOWS).optional(),
 });
 export type BatchControls = z.infer<typeof batchControlsSchema>;
 
@@ -173,6 +219,11 @@ export interface BatchOperation extends BatchControls {
    * once every chunk is accounted for.
    */
   failureRequested?: string;
+  /**
+   * The batch paused itself because the time was outside all its `windows` (the suspension it then
+   * requested is its own): the next window's opening resumes it, a user's suspension never is.
+   */
+  windowPausedAt?: string;
 }
 
 export const SHARD_STATES = ['INITIALIZING', 'EXECUTING', 'FAILED'] as const;
@@ -199,6 +250,13 @@ export interface BatchShard {
    * A suspension is complete only when no shard holds a live claim.
    */
   running?: { chunk: number; until: string } & Partial<InFlightCounts>;
+  /** The shard's recent rate as its worker measured it (items finished per second), and when. */
+  recentRate?: RecentRate;
+}
+
+export interface RecentRate {
+  itemsPerSecond: number;
+  at: string;
 }
 
 /**

@@ -104,7 +104,7 @@ function sortValue(batch: BatchOperation, field: SortField): SortValue {
  * filter is matched here, only the requested page is kept in sort order (then by key), and only that
  * page's batches are read whole (their shards carry the counts).
  */
-export async function searchBatchOperations(batches: BatchStore, request: BatchOperationSearch) {
+export async function searchBatchOperations(batches: BatchStore, request: BatchOperationSearch, now: Date) {
   const filter = request.filter ?? {};
   const sort = [...(request.sort ?? []), { field: 'batchOperationKey' as const, order: 'ASC' as const }];
   const selection = new PageSelection<string>(
@@ -129,7 +129,9 @@ export async function searchBatchOperations(batches: BatchStore, request: BatchO
   const found = await mapWithConcurrency(values, BATCH_READS_IN_FLIGHT, (key) => batches.getBatch(key));
   return {
     // A batch is never deleted, so every selected key is still there.
-    items: found.filter((batch): batch is BatchWithShards => batch !== undefined).map(toBatchOperationResult),
+    items: found
+      .filter((batch): batch is BatchWithShards => batch !== undefined)
+      .map((batch) => toBatchOperationResult(batch, now)),
     page,
   };
 }

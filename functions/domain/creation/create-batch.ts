@@ -1,4 +1,5 @@
 import type { BatchExecutions } from '#ports/batch-executions.ts';
+import type { BatchScheduler } from '#ports/batch-scheduler.ts';
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { Engine } from '#ports/engine.ts';
 import type { KeyGenerator } from '#ports/key-generator.ts';
@@ -31,6 +32,8 @@ export interface CreateBatchDeps {
   batches: BatchStore;
   keys: KeyGenerator;
   workflow: BatchExecutions;
+  /** Where a batch with a `startAt` waits for its time, holding no execution (none: no scheduled starts). */
+  scheduler?: BatchScheduler;
   /** The engine the batch will act on: whether it can run the type, and how its items are split. */
   engine: Pick<Engine, 'kind' | 'selectionSplit' | 'unsupported' | 'validateSelection'>;
   /** The configured shard count (an engine read whole has one shard). */
@@ -81,8 +84,11 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
   const shardCount = source?.shardCount ?? shardCountOn(deps.engine, deps.shardCount);
   const parameters = request.parameters ?? source?.parameters;
   validateRate(request.controls?.itemsPerSecond, shardCount, deps.chunkSize);
-  const [batchOperationKey] = await deps.keys.nextKeys(1);
   const now = deps.now();
+  const controls = knownControls(request.controls, now);
+  if (controls.startAt && !deps.scheduler)
+    throw new InvalidArgumentError('startAt is not available here: this caller has no scheduler');
+  const [batchOperationKey] = await deps.keys.nextKeys(1);
   const creation = await deps.batches.createBatch(
     {
       batchOperationKey,
@@ -98,11 +104,7 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
       ...request.actor,
       ...(request.scope ? { scope: request.scope } : {}),
       ...(parameters ? { parameters } : {}),
-      // Only the known controls: a body spread into `controls` must not smuggle other fields onto the batch.
-      ...(request.controls?.itemsPerSecond !== undefined
-        ? { itemsPerSecond: request.controls.itemsPerSecond }
-        : {}),
-      ...(request.controls?.failureThreshold ? { failureThreshold: request.controls.failureThreshold } : {}),
+      ...controls,
     },
     request.idempotencyKey
       ? {
@@ -125,7 +127,9 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
     };
   }
   try {
-    await deps.workflow.start(batchOperationKey);
+    if (controls.startAt && deps.scheduler)
+      await deps.scheduler.schedule({ batchOperationKey, action: 'start' }, new Date(controls.startAt));
+    else await deps.workflow.start(batchOperationKey);
   } catch (error) {
     // The batch must not sit in CREATED without an execution: record why it never started.
     await deps.batches.finishBatch(
@@ -137,6 +141,25 @@ export async function createBatch(deps: CreateBatchDeps, request: CreateBatchReq
     throw error;
   }
   return { batchOperationKey, batchOperationType: request.batchOperationType, replayed: false };
+}
+
+/**
+ * Only the known controls: a body spread into `controls` must not smuggle other fields onto the
+ * batch. A start time is kept in UTC, and must lie ahead.
+ */
+function knownControls(controls: BatchControls | undefined, now: Date): BatchControls {
+  const startAt = controls?.startAt === undefined ? undefined : new Date(controls.startAt);
+  if (startAt && startAt.getTime() <= now.getTime())
+    throw new InvalidArgumentError(
+      `startAt must lie in the future (it is ${controls?.startAt}, now is ${now.toISOString()}); leave it out to start now`,
+    );
+  return {
+    ...(controls?.itemsPerSecond !== undefined ? { itemsPerSecond: controls.itemsPerSecond } : {}),
+    ...(controls?.failureThreshold ? { failureThreshold: controls.failureThreshold } : {}),
+    ...(controls?.priority !== undefined ? { priority: controls.priority } : {}),
+    ...(startAt ? { startAt: startAt.toISOString() } : {}),
+    ...(controls?.windows ? { windows: controls.windows } : {}),
+  };
 }
 
 /** A retry's source must exist and have ended: only then are its failed items known. */

@@ -1,6 +1,7 @@
 import type { BatchStore } from '#ports/batch-store.ts';
 import type { ChunkStore } from '#ports/chunk-store.ts';
 import type { Engine, EngineBatch, EngineItem, EngineItemResult } from '#ports/engine.ts';
+import type { EngineBudget } from '#ports/engine-budget.ts';
 import { authorizeItems } from '../authorization/authorize-items.ts';
 import {
   type BatchOperation,
@@ -16,11 +17,14 @@ import {
   tallyOf,
 } from '../batch/chunk.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { isOutsideWindows, pauseOutsideWindows, type WindowDeps } from '../controls/maintenance-windows.ts';
 import { TransientEngineError } from '../errors.ts';
 import type { ItemErrorClass } from '../operations/operation-handler.ts';
 import { operationHandlerFor } from '../operations/registry.ts';
 import { accountUnprocessedChunk, type Disposition } from './account-unprocessed-chunk.ts';
+import { type BudgetGate, budgetGate } from './budget-gate.ts';
 import { appliedCounts, inFlightCounter, readCheckingThreshold } from './in-flight.ts';
+import type { RateMeters } from './rate-meter.ts';
 
 /** Items started between two reads of the batch: a cancellation or suspension is noticed this soon. */
 export const CHECK_EVERY_ITEMS = 100;
@@ -50,6 +54,12 @@ export interface ExecuteChunkDeps {
   sleep: (ms: number) => Promise<void>;
   /** The invocation's remaining time (Lambda's `getRemainingTimeInMillis`). */
   remainingTimeMs?: () => number;
+  /** This process's measure of each shard's recent rate, reported with the claim and in-flight counts. */
+  meters?: RateMeters;
+  /** The engine's capacity shared by every running batch (ENGINE_MAX_ITEMS_PER_SECOND), when there is one. */
+  budget?: EngineBudget;
+  /** What a batch outside its maintenance windows pauses itself with (none: windows are not watched). */
+  windows?: Omit<WindowDeps, 'batches' | 'now'>;
 }
 
 export type { ItemErrorClass };
@@ -94,6 +104,17 @@ function verdictOf(batch: BatchOperation): Verdict {
   return { run: true };
 }
 
+/**
+ * The verdict, and a batch that may run but is outside all its maintenance windows pauses itself
+ * instead: its chunk waits, as a suspended batch's does, for the next window's opening.
+ */
+async function windowedVerdict(deps: ExecuteChunkDeps, batch: BatchOperation): Promise<Verdict> {
+  const verdict = verdictOf(batch);
+  if (!(verdict.run && deps.windows && isOutsideWindows(batch, deps.now()))) return verdict;
+  await pauseOutsideWindows({ ...deps.windows, batches: deps.batches, now: deps.now }, batch);
+  return { run: false, hold: 'batch-suspended' };
+}
+
 const endedBefore = (state: string): Disposition => ({
   state: 'CANCELED',
   errorMessage: `The batch ended ${state} before this item was processed`,
@@ -120,11 +141,19 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   if (!found) return { status: 'unknown-batch' };
   if (!chunk || chunk.state === 'DONE') return { status: 'duplicate' };
   const { batchOperationType } = found.batch;
-  let verdict = verdictOf(found.batch);
+  let verdict = await windowedVerdict(deps, found.batch);
   // The claim tells the execution a chunk is in flight; it holds only while nothing was requested.
   const claimUntil = new Date(deps.now().getTime() + (deps.remainingTimeMs?.() ?? DEFAULT_CLAIM_MS));
   const inFlight = inFlightCounter(chunk.items);
-  if (verdict.run && !(await deps.batches.claimShard(id, claimUntil.toISOString(), inFlight.counts))) {
+  const claimed =
+    verdict.run &&
+    (await deps.batches.claimShard(
+      id,
+      claimUntil.toISOString(),
+      inFlight.counts,
+      deps.meters?.rate(id, deps.now()),
+    ));
+  if (verdict.run && !claimed) {
     const again = await deps.batches.getBatch(id.batchOperationKey);
     verdict = again ? verdictOf(again.batch) : { run: false, hold: 'batch-suspended' };
     if (verdict.run) verdict = { run: false, hold: 'batch-suspended' };
@@ -134,7 +163,13 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const handler = operationHandlerFor(batchOperationType);
   const failedByClass: Partial<Record<ItemErrorClass, number>> = {};
   const pace = pacing(deps, found.batch);
-  const watch = batchWatch(deps, id, found.batch, inFlight);
+  const gate = budgetGate(
+    deps.budget,
+    found.batch,
+    chunk.items.filter((item) => item.state === 'ACTIVE').length,
+    deps.now,
+  );
+  const watch = batchWatch(deps, id, found.batch, inFlight, pace, gate);
   const messageBytes = errorMessageBudget(chunk.items.length);
   // A write operation's items go in groups, one batched request each, and so do an external engine's
   // (one record of the group as sent); an engine step, or a paced batch (slow by request, nothing to
@@ -146,9 +181,18 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   const applied = await mapWithConcurrency(groups, deps.concurrency, async ({ first, items }) => {
     const pending = items.filter((item) => item.state === 'ACTIVE');
     if (pending.length === 0) return items;
-    // A paced wait is cut in steps, so a slow rate does not delay noticing a request; a group starts
-    // no earlier than its last item is due, so the rate is never exceeded.
-    for (let wait = pace(first + items.length - 1); wait > 0; wait -= CHECK_EVERY_MS) {
+    // A paced wait is cut in steps, so a slow rate does not delay noticing a request (or a new
+    // rate); a group starts no earlier than its last item is due, so the rate is never exceeded.
+    const last = first + items.length - 1;
+    for (let wait = pace.wait(last), tuning = pace.tuning; wait > 0; tuning = pace.tuning) {
+      const step = Math.min(wait, CHECK_EVERY_MS);
+      await deps.sleep(step);
+      if (!watch.proceed(0)) return items;
+      // A new rate (the watch read it) plans the wait afresh; otherwise the time slept is taken off.
+      wait = tuning === pace.tuning ? wait - step : pace.wait(last);
+    }
+    // Then the engine's shared budget: the group starts once its lease is due.
+    for (let wait = await gate.acquire(pending.length); wait > 0; wait -= CHECK_EVERY_MS) {
       await deps.sleep(Math.min(wait, CHECK_EVERY_MS));
       if (!watch.proceed(0)) return items;
     }
@@ -157,8 +201,10 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     try {
       executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
     } catch (error) {
-      // The group's items stay pending (what was sent is recorded as sent) and no group starts after it.
+      // The group's items stay pending (what was sent is recorded as sent) and no group starts after
+      // it; the engine is overloaded, so every batch slows down (the shared budget).
       if (!(error instanceof TransientEngineError)) throw error;
+      await deps.budget?.reportBackpressure(deps.now().getTime());
       watch.hold(error.message);
       return items;
     }
@@ -167,6 +213,7 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
       if (errorClass) failedByClass[errorClass] = (failedByClass[errorClass] ?? 0) + 1;
     }
     inFlight.add(executed.map(({ outcome }) => outcome));
+    deps.meters?.record(id, executed.length, deps.now());
     const byKey = new Map(executed.map(({ outcome }) => [outcome.itemKey, outcome]));
     return items.map((item) => byKey.get(item.itemKey) ?? item);
   });
@@ -234,6 +281,8 @@ function batchWatch(
   id: ChunkId,
   batch: BatchOperation,
   inFlight: ReturnType<typeof inFlightCounter>,
+  pace: Pacing,
+  gate: BudgetGate,
 ) {
   const { batchOperationKey } = id;
   let stopped: Exclude<Verdict, { run: true }> | undefined;
@@ -243,12 +292,20 @@ function batchWatch(
   let reading: Promise<void> | undefined;
   const read = async () => {
     try {
-      const counts = inFlight.takeReport();
-      if (counts) await deps.batches.reportInFlight(id, counts);
+      const rate = deps.meters?.rate(id, deps.now());
+      const counts = inFlight.takeReport() ?? (rate && inFlight.current());
+      if (counts) await deps.batches.reportInFlight(id, counts, rate);
       const current = batch.failureThreshold
         ? await readCheckingThreshold(deps.batches, batch)
         : await deps.batches.getBatchRecord(batchOperationKey);
-      const verdict: Verdict = current ? verdictOf(current) : { run: false, hold: 'batch-suspended' };
+      const verdict: Verdict = current
+        ? await windowedVerdict(deps, current)
+        : { run: false, hold: 'batch-suspended' };
+      // A rate changed while the batch runs takes effect from the next group on.
+      if (current) {
+        pace.retune(current.itemsPerSecond);
+        gate.retune(current);
+      }
       if (!verdict.run) stopped ??= verdict;
     } catch (error) {
       // Thrown to the next lane that asks, so the invocation fails and the chunk comes again.
@@ -292,15 +349,38 @@ function batchWatch(
 
 /**
  * The batch's rate limit, shared evenly by its shards (one chunk per shard runs at a time): item
- * `index` of the chunk starts no earlier than `index / rate` seconds after the chunk began. Returns
- * how long (ms) item `index` has yet to wait.
+ * `index` of the chunk starts no earlier than `index / rate` seconds after the chunk began, or after
+ * the rate last changed (`retune`, from the batch as the watch reads it). `wait` tells how long (ms)
+ * item `index` has yet to wait.
  */
 function pacing(deps: ExecuteChunkDeps, batch: BatchOperation) {
-  if (!batch.itemsPerSecond) return (_index: number) => 0;
-  const perShard = batch.itemsPerSecond / batch.shardCount;
-  const started = deps.now().getTime();
-  return (index: number) => started + (index * 1000) / perShard - deps.now().getTime();
+  let perShard = batch.itemsPerSecond ? batch.itemsPerSecond / batch.shardCount : undefined;
+  let anchor = { at: deps.now().getTime(), index: 0 };
+  let highest = -1;
+  let tuning = 0;
+  return {
+    /** How often the rate changed: a wait planned before a change is planned again. */
+    get tuning() {
+      return tuning;
+    },
+    wait(index: number): number {
+      highest = Math.max(highest, index);
+      if (!perShard) return 0;
+      return anchor.at + ((index - anchor.index) * 1000) / perShard - deps.now().getTime();
+    },
+    retune(itemsPerSecond: number | undefined): void {
+      const next = itemsPerSecond ? itemsPerSecond / batch.shardCount : undefined;
+      if (next === perShard) return;
+      // The items not yet due go on from the position due now, at the new rate: no burst, no gap.
+      const at = deps.now().getTime();
+      const due = perShard ? anchor.index + ((at - anchor.at) * perShard) / 1000 : highest;
+      perShard = next;
+      anchor = { at, index: due };
+      tuning++;
+    },
+  };
 }
+type Pacing = ReturnType<typeof pacing>;
 
 /**
  * Ends the batch FAILED once more than the threshold's share of its processed items failed (and at

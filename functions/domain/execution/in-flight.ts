@@ -25,6 +25,10 @@ export function inFlightCounter(held: readonly ItemOutcome[]) {
     get counts(): InFlightCounts {
       return { ...counts };
     },
+    /** The counts so far, reported or not. */
+    current(): InFlightCounts {
+      return { ...counts };
+    },
     /** The counts to report, or undefined when nothing finished since the last report. */
     takeReport(): InFlightCounts | undefined {
       if (counts.completed + counts.failed === reported) return undefined;
