@@ -34,12 +34,12 @@ export async function readBatchRequest(operation: OperationHandler, event: HttpE
   validateSelectionOn(engine(), operation, selection);
   validateStoredRequestSize(selection, parameters);
   const target = engine();
+  // Checked against the definitions the caller may act on: another's definition reads as unknown.
+  const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);
   if (target.validateParameters) {
     // An engine with definitions of its own checks the parameters against them.
-    await target.validateParameters(operation.type, parameters);
+    await target.validateParameters(operation.type, parameters, scope);
   } else {
-    // Checked against the definitions the caller may act on: another's definition reads as unknown.
-    const scope = instanceScopeOf(callerContext(event).permissions, operation.itemPermission);
     await operation.creation.validate?.(
       { definitions: definitionsInScope(engineDefinitions(), scope) },
       selection.filter,

@@ -82,9 +82,14 @@ export interface Engine {
   /**
    * Checks an operation's parameters against the engine's own process definitions (a migration's
    * target) and throws InvalidArgumentError naming what is wrong. Present when the engine's definitions
-   * are not the built-in store's, which the operations' own creation checks read otherwise.
+   * are not the built-in store's, which the operations' own creation checks read otherwise. A target
+   * outside the creator's `scope` reads as unknown, as the built-in checks treat another's definition.
    */
-  validateParameters?(type: BatchOperationType, parameters: Record<string, unknown>): Promise<void>;
+  validateParameters?(
+    type: BatchOperationType,
+    parameters: Record<string, unknown>,
+    scope: InstanceScope,
+  ): Promise<void>;
   /** Why the engine cannot run this operation type per item; undefined when it can. Checked at creation. */
   unsupported(type: BatchOperationType): Promise<string | undefined>;
   /** How a read of this engine's items is split: per shard, or once for the whole batch. */

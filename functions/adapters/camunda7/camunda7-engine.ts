@@ -1,4 +1,5 @@
 import { type SentItemResult, settledOutcome } from '#adapters/sent-items.ts';
+import { type InstanceScope, isInScope } from '#domain/authorization/permissions.ts';
 import type { BatchOperationType } from '#domain/batch/batch-operation.ts';
 import { mapWithConcurrency } from '#domain/concurrency.ts';
 import { EngineUnavailableError, InvalidArgumentError, TransientEngineError } from '#domain/errors.ts';
@@ -146,22 +147,30 @@ export class Camunda7Engine implements Engine {
 
   /**
    * A migration's target is a process definition id of the engine: one it does not know is a 400 with
-   * its own message. The other types' parameters name activities, which the engine checks per item.
+   * its own message, and so is one outside the creator's scope (its definition id or tenant), which
+   * the creator may not move instances into. The other types' parameters name activities, which the
+   * engine checks per item.
    */
-  async validateParameters(type: BatchOperationType, parameters: Record<string, unknown>): Promise<void> {
+  async validateParameters(
+    type: BatchOperationType,
+    parameters: Record<string, unknown>,
+    scope: InstanceScope,
+  ): Promise<void> {
     if (type !== 'MIGRATE_PROCESS_INSTANCE') return;
-    const target = await this.keys.idOf(
-      migrationParametersSchema.parse(parameters).migrationPlan.targetProcessDefinitionKey,
-    );
+    const targetKey = migrationParametersSchema.parse(parameters).migrationPlan.targetProcessDefinitionKey;
+    const target = await this.keys.idOf(targetKey);
     const outcome = await this.call('service', {
       method: 'GET',
       path: `/process-definition/${encodeURIComponent(target)}`,
     });
-    if (!outcome.ok) {
-      throw new InvalidArgumentError(
-        `migrationPlan.targetProcessDefinitionKey must be the id of a process definition on the Camunda 7 engine (such as 'order:2:8f3c…'): ${outcome.detail}`,
+    const invalid = (why: string) =>
+      new InvalidArgumentError(
+        `migrationPlan.targetProcessDefinitionKey must be the id of a process definition on the Camunda 7 engine (such as 'order:2:8f3c…'): ${why}`,
       );
-    }
+    if (!outcome.ok) throw invalid(outcome.detail);
+    const definition = await this.reads().getProcessDefinition(targetKey);
+    if (!definition || !isInScope(scope, definition))
+      throw invalid(`no process definition '${targetKey}' that you may migrate instances into exists`);
   }
 
   /**

@@ -3,11 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camunda7ConnectionFromEnvironment } from '#adapters/camunda7/camunda7-config.ts';
 import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
+import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
 import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import type { EngineBatch, EngineItem, EngineSelection } from '#ports/engine.ts';
 import { InMemoryEngineIdMap } from '../../../fakes/in-memory-ports.ts';
 import { OperatonEngine } from '../../../helpers/operaton-engine.ts';
+
+/** A creator who may act on every definition in every tenant. */
+const EVERYWHERE: InstanceScope = {
+  permission: 'UPDATE_PROCESS_INSTANCE',
+  processDefinitionIds: '*',
+  tenantIds: '*',
+};
 
 /** The adapter against a real Operaton engine on loopback (test/engines/operaton), one engine for the file. */
 let operaton: OperatonEngine;
@@ -402,10 +410,24 @@ describe('operations on a Camunda 7 engine', () => {
 
   it('refuses a migration whose target the engine does not know at creation, with its message', async () => {
     await expect(
-      adapter().validateParameters('MIGRATE_PROCESS_INSTANCE', {
-        migrationPlan: { targetProcessDefinitionKey: 'c7-nothing:1:x', mappingInstructions: [] },
-      }),
+      adapter().validateParameters(
+        'MIGRATE_PROCESS_INSTANCE',
+        { migrationPlan: { targetProcessDefinitionKey: 'c7-nothing:1:x', mappingInstructions: [] } },
+        EVERYWHERE,
+      ),
     ).rejects.toThrow(/targetProcessDefinitionKey .*c7-nothing:1:x/);
+  });
+
+  it("refuses a migration into a definition outside the creator's scope, and takes one inside it", async () => {
+    const target = await operaton.deploy('c7-review.bpmn', 'c7-scope-target');
+    const plan = { migrationPlan: { targetProcessDefinitionKey: target.id, mappingInstructions: [] } };
+    const only = (processDefinitionIds: string[]) => ({ ...EVERYWHERE, processDefinitionIds });
+    await expect(
+      adapter().validateParameters('MIGRATE_PROCESS_INSTANCE', plan, only(['c7-scope-elsewhere'])),
+    ).rejects.toThrow(/that you may migrate instances into/);
+    await expect(
+      adapter().validateParameters('MIGRATE_PROCESS_INSTANCE', plan, only(['c7-scope-target'])),
+    ).resolves.toBeUndefined();
   });
 
   it('moves the tokens of exactly the selected instances, and fails one that ended meanwhile with the engine reason', async () => {
