@@ -3,7 +3,7 @@ import { json, jsonApi, parseBody } from '#commons/http.ts';
 import { batchKeyParameter } from '#commons/key-parameter.ts';
 import { logger } from '#commons/logger.ts';
 import { services } from '#commons/services.ts';
-import { liveControlsSchema } from '#domain/batch/batch-operation.ts';
+import { liveChangeSchema } from '#domain/batch/batch-operation.ts';
 import { changeLiveControls } from '#domain/controls/change-live-controls.ts';
 
 /**
@@ -13,7 +13,7 @@ import { changeLiveControls } from '#domain/controls/change-live-controls.ts';
  */
 export const handler = jsonApi(async (event) => {
   const key = batchKeyParameter(event);
-  const requested = parseBody(liveControlsSchema.strict(), event.body);
+  const requested = parseBody(liveChangeSchema, event.body);
   const { batches, config } = services();
   const changes = await changeLiveControls({ batches, chunkSize: config.CHUNK_SIZE }, key, requested);
   await auditCallerAction(event, { batchOperationKey: key, action: 'UPDATE', changes });

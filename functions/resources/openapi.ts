@@ -4,7 +4,7 @@ import {
   authorizationRequestSchema,
   authorizationSearchSchema,
 } from '#domain/authorization/manage-authorizations.ts';
-import { batchControlsSchema, liveControlsSchema } from '#domain/batch/batch-operation.ts';
+import { batchControlsSchema, liveChangeSchema } from '#domain/batch/batch-operation.ts';
 import { batchItemSearchSchema } from '#domain/batch/search-batch-items.ts';
 import { batchOperationSearchSchema } from '#domain/batch/search-batch-operations.ts';
 import { lowestItemsPerSecond } from '#domain/creation/rate-limit.ts';
@@ -64,7 +64,7 @@ const requestBodies: Readonly<Record<string, z.ZodType>> = {
   FailJob: failJobRequestSchema,
   UpdateJob: updateJobRequestSchema,
   RetryFailedItems: batchControlsSchema.strict(),
-  UpdateBatchOperation: liveControlsSchema.strict(),
+  UpdateBatchOperation: liveChangeSchema,
   SearchProcessInstanceIncidents: incidentSearchSchema,
   GetProcessDefinitionStatistics: definitionStatisticsSchema,
   ThrowJobError: jobErrorSchema,
@@ -198,9 +198,13 @@ function operationOf(route: ApiRoute) {
         },
       };
   const bodySchema = body ? withDeploymentBounds(jsonSchemaOf(body)) : { type: 'object' };
-  // A body with a required field is required: null or no body would be refused.
+  // A body with a required field (or needing one at least) is required: null or no body would be refused.
   const bodyRequired =
-    created || route.id === 'CreateDeployment' || 'required' in bodySchema || 'anyOf' in bodySchema;
+    created ||
+    route.id === 'CreateDeployment' ||
+    'required' in bodySchema ||
+    'anyOf' in bodySchema ||
+    'minProperties' in bodySchema;
   const requestMediaType =
     route.id === 'CreateDeployment'
       ? { 'multipart/form-data': { schema: deploymentForm } }

@@ -83,7 +83,12 @@ export const maintenanceWindowSchema = z
     days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
     from: z.string().regex(TIME_OF_DAY, 'a time of day HH:MM'),
     to: z.string().regex(TIME_OF_DAY, 'a time of day HH:MM'),
-    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+    // Any name the runtime's time zone data takes (aliases too); the schema lists the canonical ones,
+    // so that a client generating requests from it sends a valid one.
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin')
+      .meta({ enum: ['UTC', ...Intl.supportedValuesOf('timeZone')] }),
   })
   .strict();
 export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;
@@ -121,6 +126,14 @@ export const liveControlsSchema = z.object({
     .optional(),
 });
 export type LiveControls = z.infer<typeof liveControlsSchema>;
+
+/** A live change's body: the live controls, at least one of them (an empty change is a 400). */
+export const liveChangeSchema = liveControlsSchema
+  .strict()
+  .refine((change) => Object.keys(change).length > 0, {
+    message: 'Name at least one of itemsPerSecond, priority and failureThreshold to change',
+  })
+  .meta({ minProperties: 1 });
 
 /** Extensions of the creation request: optional limits on how and when a batch runs. */
 export const batchControlsSchema = liveControlsSchema.extend({
