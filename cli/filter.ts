@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { JOB_RESULT_STATES } from '#domain/job/job-result.ts';
 import { UsageError } from './errors.ts';
 import { collect, integerArg, jsonArg, looseJson, type OptionSpec, pairs } from './option-spec.ts';
 
@@ -51,17 +52,7 @@ export const FILTER_OPTIONS: Record<FilterKind, readonly OptionSpec[]> = {
     {
       flags: '--state <state>',
       description: 'job state',
-      // Camunda's JobStateEnum.
-      choices: [
-        'CANCELED',
-        'COMPLETED',
-        'CREATED',
-        'ERROR_THROWN',
-        'FAILED',
-        'MIGRATED',
-        'RETRIES_UPDATED',
-        'TIMED_OUT',
-      ],
+      choices: [...JOB_RESULT_STATES],
     },
     { flags: '--tenant <id>', description: 'tenantId' },
     { flags: '--job-type <type>', description: 'job type' },

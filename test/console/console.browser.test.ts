@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { services } from '../../functions/commons/services.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
-import { processInstance } from '../helpers/process-instances.ts';
 import { launchChromium, seriousAccessibilityViolations } from './helpers/browser.ts';
 import { type ConsolePage, openSignedInConsole } from './helpers/console-page.ts';
 import { screenshotFolder } from './helpers/screenshots.ts';
+import { instanceSeeder } from './helpers/seed-instances.ts';
 
 /**
  * The web console in Debian's Chromium against the embedded runtime: the wizard creates a batch and
@@ -24,7 +23,6 @@ let browser: Browser;
 let page: Page;
 let closePage: () => Promise<void>;
 let console_: ConsolePage;
-let nextSequence = 70_000;
 
 beforeAll(async () => {
   // One after the other: the emulators' start-up is the slow part on a busy machine.
@@ -46,18 +44,7 @@ beforeEach(async () => {
 });
 afterEach(() => closePage());
 
-/** Instances of a definition of their own, straight into the store; `completed` of them already finished. */
-async function seed(count: number, completed = 0) {
-  const processDefinitionId = `console-${nextSequence}`;
-  const instances = Array.from({ length: count }, (_, index) =>
-    processInstance(nextSequence++, {
-      processDefinitionId,
-      ...(index < completed ? { state: 'COMPLETED' as const, endDate: new Date().toISOString() } : {}),
-    }),
-  );
-  await services().instances.putInstances(instances);
-  return { processDefinitionId, instances };
-}
+const seed = instanceSeeder('console', 70_000);
 
 const text = (selector: ReturnType<Page['locator']>) => () => selector.textContent();
 

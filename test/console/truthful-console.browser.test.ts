@@ -1,13 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { services } from '../../functions/commons/services.ts';
 import { apiClient } from '../helpers/api-client.ts';
 import { type EmbeddedRuntime, startRuntime } from '../helpers/embedded-runtime.ts';
 import { createThresholdBatch, MIN_PROCESSED_ITEMS, thresholdBound } from '../helpers/failure-threshold.ts';
-import { processInstance } from '../helpers/process-instances.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { type ConsolePage, openSignedInConsole } from './helpers/console-page.ts';
 import { screenshotFolder } from './helpers/screenshots.ts';
+import { instanceSeeder } from './helpers/seed-instances.ts';
 
 /**
  * The console tells the truth at every moment: the tenant of a picked definition reaches the filter,
@@ -25,7 +24,6 @@ let page: Page;
 let errors: string[];
 let closePage: () => Promise<void>;
 let console_: ConsolePage;
-let nextSequence = 90_000;
 const screenshots = screenshotFolder();
 
 beforeAll(async () => {
@@ -43,18 +41,7 @@ beforeEach(async () => {
 });
 afterEach(() => closePage());
 
-/** Instances of a definition of their own, straight into the store; `completed` of them already finished. */
-async function seed(count: number, completed = 0) {
-  const processDefinitionId = `truthful-${nextSequence}`;
-  const instances = Array.from({ length: count }, (_, index) =>
-    processInstance(nextSequence++, {
-      processDefinitionId,
-      ...(index < completed ? { state: 'COMPLETED' as const, endDate: new Date().toISOString() } : {}),
-    }),
-  );
-  await services().instances.putInstances(instances);
-  return { processDefinitionId, instances };
-}
+const seed = instanceSeeder('truthful', 90_000);
 
 const text = (selector: ReturnType<Page['locator']>) => () => selector.textContent();
 
