@@ -4,7 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readConfig } from './config.ts';
-import { tracer } from './tracer.ts';
+import { traced } from './tracer.ts';
 
 /**
  * AWS clients, created once per process. The SDK reads `AWS_ENDPOINT_URL` (and the per-service
@@ -56,7 +56,7 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
   const maxSockets = dynamoMaxSockets();
   documentClient = DynamoDBDocumentClient.from(
     withClientPlugins(
-      tracer.captureAWSv3Client(
+      traced(
         new DynamoDBClient({
           maxAttempts: 8,
           requestHandler: { httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
@@ -74,18 +74,18 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export const SQS_CLIENT_CONFIG = { useQueueUrlAsEndpoint: false };
 
 export function sqs(): SQSClient {
-  sqsClient ??= withClientPlugins(tracer.captureAWSv3Client(new SQSClient(SQS_CLIENT_CONFIG)));
+  sqsClient ??= withClientPlugins(traced(new SQSClient(SQS_CLIENT_CONFIG)));
   return sqsClient;
 }
 
 export function stepFunctions(): SFNClient {
-  sfnClient ??= withClientPlugins(tracer.captureAWSv3Client(new SFNClient({})));
+  sfnClient ??= withClientPlugins(traced(new SFNClient({})));
   return sfnClient;
 }
 
 let schedulerClient: SchedulerClient | undefined;
 
 export function scheduler(): SchedulerClient {
-  schedulerClient ??= withClientPlugins(tracer.captureAWSv3Client(new SchedulerClient({})));
+  schedulerClient ??= withClientPlugins(traced(new SchedulerClient({})));
   return schedulerClient;
 }

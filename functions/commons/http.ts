@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -10,7 +9,7 @@ import { authorization } from './authorization.ts';
 import { engineRoutes } from './engine-routes.ts';
 import { logger } from './logger.ts';
 import { ProblemError, problemOf } from './problems.ts';
-import { tracer } from './tracer.ts';
+import { tracedHandler } from './tracer.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -131,7 +130,7 @@ type RouteHandler = (event: HttpEvent & { body: unknown }, context: Context) => 
 export function jsonApi(handler: RouteHandler) {
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(tracedHandler())
     .use(problemDetails())
     .use(authorization())
     .use(engineRoutes())
@@ -143,7 +142,7 @@ export function jsonApi(handler: RouteHandler) {
 export function multipartApi(handler: RouteHandler) {
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(tracedHandler())
     .use(problemDetails())
     .use(authorization())
     .use(engineRoutes())

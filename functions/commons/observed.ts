@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.ts';
-import { tracer } from './tracer.ts';
+import { tracedHandler } from './tracer.ts';
 
 /**
  * A workflow or worker entry point with its cross-cutting concerns in one line: the request id and
@@ -12,6 +11,6 @@ import { tracer } from './tracer.ts';
 export function observed<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
   return middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(tracedHandler())
     .handler(handler);
 }

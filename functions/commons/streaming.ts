@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { NotFoundError } from '#domain/errors.ts';
@@ -9,7 +8,7 @@ import { authorization } from './authorization.ts';
 import { type HttpEvent, type HttpResult, problemDetails } from './http.ts';
 import { logger } from './logger.ts';
 import { ProblemError } from './problems.ts';
-import { tracer } from './tracer.ts';
+import { tracedHandler } from './tracer.ts';
 
 /** A response whose body is produced while it is sent. */
 export interface StreamedResult {
@@ -48,7 +47,7 @@ export function streamingApi(routeId: string, handler: StreamingHandler) {
     middy<HttpEvent, HttpResult | StreamedResult>({ streamifyResponse: inLambda })
       .use(injectLambdaContext(logger, { resetKeys: true }))
       // The response is a stream: it must not be serialized into the trace segment.
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(tracedHandler({ captureResponse: false }))
       .use(problemDetails())
       .use(routedByPath(route))
       .use(authorization(route))
