@@ -1,5 +1,6 @@
 import createCamundaClient, { type CamundaClient } from '@camunda8/orchestration-cluster-api';
 import { z } from 'zod';
+import { BackpressurePace, pacedFetch } from './backpressure-pace.ts';
 import { observingFetch } from './request-records.ts';
 
 const required = (name: string) => z.string({ error: `${name} is required` }).min(1, `${name} is required`);
@@ -70,12 +71,13 @@ export function camunda8ConnectionFromEnvironment(
 /**
  * The official client for the connection, reading its own settings from the given variables only
  * (never the process environment as a whole). Its logger is silent unless CAMUNDA_SDK_LOG_LEVEL asks:
- * the adapter reports what the cluster said through its results and errors. `base` is the platform's
- * fetch (a test puts faults beneath the client there).
+ * the adapter reports what the cluster said through its results and errors. Its requests keep the
+ * pace the cluster's backpressure sets (backpressure-pace.ts). `base` is the platform's fetch (a test
+ * puts faults beneath the client there).
  */
 export function camunda8Client(connection: Camunda8Connection, base: typeof fetch = fetch): CamundaClient {
   return createCamundaClient({
     env: { CAMUNDA_SDK_LOG_LEVEL: 'silent', ...connection.clientEnv },
-    fetch: observingFetch(base),
+    fetch: observingFetch(pacedFetch(base, new BackpressurePace())),
   });
 }

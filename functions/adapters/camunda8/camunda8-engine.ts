@@ -294,5 +294,10 @@ export function camunda8EngineFromEnvironment(
   settings: Camunda8EngineSettings,
 ): Camunda8Engine {
   const connection = camunda8ConnectionFromEnvironment(env);
-  return new Camunda8Engine(camunda8Client(connection), connection, settings);
+  // The client lets 16 calls through at a time unless told otherwise; the worker's concurrency is meant.
+  const clientEnv = {
+    CAMUNDA_SDK_BACKPRESSURE_INITIAL_MAX: String(settings.concurrency),
+    ...connection.clientEnv,
+  };
+  return new Camunda8Engine(camunda8Client({ ...connection, clientEnv }), connection, settings);
 }

@@ -33,6 +33,12 @@ export const CHECK_EVERY_ITEMS = 100;
  * (25 statements), each still its own conditional write.
  */
 export const WRITE_GROUP_SIZE = 25;
+/**
+ * An external engine's items are recorded as sent this many at a time (a multiple of
+ * WRITE_GROUP_SIZE), ahead of the groups that send them: a chunk of 1,000 takes 10 writes, not 40,
+ * and a redelivery asks the engine about at most the windows begun but not finished.
+ */
+export const SENT_MARK_WINDOW = 4 * WRITE_GROUP_SIZE;
 /** ... or this soon (ms) when items are paced or slow. */
 export const CHECK_EVERY_MS = 1000;
 /**
@@ -176,9 +182,15 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
   // amortize), goes item by item.
   const grouped = (handler.kind === 'write' || !deps.engine.marksItems) && !found.batch.itemsPerSecond;
   const groups = groupsOf(chunk.items, grouped ? WRITE_GROUP_SIZE : 1);
-  const sent = new Set(chunk.sentItemKeys);
+  // An external engine's group sends its items at once: as many groups as keep the worker's
+  // concurrency in flight, and one more to cover each group's slowest item.
+  const lanes =
+    grouped && !deps.engine.marksItems
+      ? Math.ceil(deps.concurrency / WRITE_GROUP_SIZE) + 1
+      : deps.concurrency;
+  const marks = sentMarks(deps, id, chunk);
   let appliedHere = false;
-  const applied = await mapWithConcurrency(groups, deps.concurrency, async ({ first, items }) => {
+  const applied = await mapWithConcurrency(groups, lanes, async ({ first, items }) => {
     const pending = items.filter((item) => item.state === 'ACTIVE');
     if (pending.length === 0) return items;
     // A paced wait is cut in steps, so a slow rate does not delay noticing a request (or a new
@@ -199,7 +211,13 @@ export async function executeChunk(deps: ExecuteChunkDeps, id: ChunkId): Promise
     if (!watch.proceed(pending.length)) return items;
     let executed: Awaited<ReturnType<typeof executeItems>>;
     try {
-      executed = await executeItems(deps, found.batch, id, pending, sent, messageBytes);
+      executed = await executeItems(
+        deps,
+        found.batch,
+        pending,
+        { sent: marks.sent, mark: () => marks.before(first) },
+        messageBytes,
+      );
     } catch (error) {
       // The group's items stay pending (what was sent is recorded as sent) and no group starts after
       // it; the engine is overloaded, so every batch slows down (the shared budget).
@@ -412,9 +430,8 @@ function groupsOf(items: readonly ItemOutcome[], size: number) {
 async function executeItems(
   deps: ExecuteChunkDeps,
   batch: BatchOperation,
-  id: ChunkId,
   items: readonly ItemOutcome[],
-  sent: ReadonlySet<string>,
+  marks: GroupMarks,
   messageBytes: number,
 ): Promise<{ outcome: ItemOutcome; errorClass?: ItemErrorClass }[]> {
   // The creator's scope first: a refused item is not touched (an unrestricted batch reads nothing).
@@ -426,7 +443,7 @@ async function executeItems(
   const allowed = items
     .filter((_, index) => !refusals[index])
     .map(({ itemKey, processInstanceKey }) => ({ itemKey, processInstanceKey }));
-  const applied = await applyOnce(deps, batch, id, allowed, sent);
+  const applied = await applyOnce(deps, batch, allowed, marks);
   let next = 0;
   const results = refusals.map(
     (refused): EngineItemResult =>
@@ -450,18 +467,49 @@ async function executeItems(
   });
 }
 
+/** A group's sent marks: those of earlier deliveries, and the write that marks the group's window now. */
+interface GroupMarks {
+  sent: ReadonlySet<string>;
+  mark: () => Promise<void>;
+}
+
+/**
+ * The sent marks of one delivery of a chunk, for an engine that does not mark its items: what earlier
+ * deliveries recorded, and `before(first)`, the one write (shared by the window's groups) that marks
+ * the pending items of the window of SENT_MARK_WINDOW items holding item `first`.
+ */
+function sentMarks(deps: ExecuteChunkDeps, id: ChunkId, chunk: Chunk) {
+  const sent: ReadonlySet<string> = new Set(chunk.sentItemKeys);
+  const writes = new Map<number, Promise<void>>();
+  return {
+    sent,
+    before(first: number): Promise<void> {
+      const window = Math.floor(first / SENT_MARK_WINDOW);
+      let write = writes.get(window);
+      if (!write) {
+        const keys = chunk.items
+          .slice(window * SENT_MARK_WINDOW, (window + 1) * SENT_MARK_WINDOW)
+          .filter((item) => item.state === 'ACTIVE' && !sent.has(item.itemKey))
+          .map((item) => item.itemKey);
+        write = deps.chunks.recordSent(id, keys);
+        writes.set(window, write);
+      }
+      return write;
+    },
+  };
+}
+
 /**
  * Applies the batch's operation to items exactly once. An engine that marks its items refuses a
  * repeat by the same batch itself. For one that cannot (an external engine), the items are recorded
- * as sent before they are sent, and an item an earlier delivery already sent is asked about first:
- * if the operation took effect it is done, otherwise it is sent again. Results in the items' order.
+ * as sent before they are sent (`mark`), and an item an earlier delivery already sent is asked about
+ * first: if the operation took effect it is done, otherwise it is sent again. Results in the items' order.
  */
 async function applyOnce(
   deps: ExecuteChunkDeps,
   batch: BatchOperation,
-  id: ChunkId,
   items: readonly EngineItem[],
-  sent: ReadonlySet<string>,
+  marks: GroupMarks,
 ): Promise<EngineItemResult[]> {
   const engineBatch: EngineBatch = {
     batchOperationKey: batch.batchOperationKey,
@@ -471,14 +519,11 @@ async function applyOnce(
   };
   if (items.length === 0) return [];
   if (deps.engine.marksItems) return deps.engine.applyItems(engineBatch, items);
-  const resent = items.filter((item) => sent.has(item.itemKey));
+  const resent = items.filter((item) => marks.sent.has(item.itemKey));
   const applied = resent.length > 0 ? await deps.engine.appliedBy(engineBatch, resent) : [];
   const done = new Set(resent.filter((_, index) => applied[index]).map((item) => item.itemKey));
   const toSend = items.filter((item) => !done.has(item.itemKey));
-  await deps.chunks.recordSent(
-    id,
-    toSend.filter((item) => !sent.has(item.itemKey)).map((item) => item.itemKey),
-  );
+  await marks.mark();
   const results = toSend.length > 0 ? await deps.engine.applyItems(engineBatch, toSend) : [];
   const byKey = new Map(toSend.map((item, index) => [item.itemKey, results[index]]));
   return items.map((item): EngineItemResult => byKey.get(item.itemKey) ?? { state: 'COMPLETED' });
