@@ -47,6 +47,9 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// Started by another process over IPC (local/runtime-process.ts: a test's or the benchmark's target),
+// it stops when that process goes, however it went: nothing is left running behind a killed run.
+process.on('disconnect', () => onSignal('SIGTERM'));
 
 async function stop(running: EmbeddedRuntime) {
   try {

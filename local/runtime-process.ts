@@ -58,7 +58,8 @@ export class RuntimeProcess {
     if (this.child) throw new Error(`${this.name} is running already`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
       cwd: repositoryRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // The IPC channel is only a lifeline: the runtime stops when this process goes (bin/start.ts).
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: {
         ...process.env,
         PORT: String(this.port),
@@ -69,6 +70,8 @@ export class RuntimeProcess {
       },
     });
     this.child = child;
+    // The channel alone keeps no parent waiting.
+    child.channel?.unref();
     let errors = '';
     child.stderr?.on('data', (data: Buffer) => {
       errors = (errors + data.toString()).slice(-4000);
