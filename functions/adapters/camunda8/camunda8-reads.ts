@@ -17,9 +17,9 @@ import {
 import type { ProcessInstanceSearch } from '#domain/instance/search-process-instances.ts';
 import type { VariableSearch } from '#domain/instance/variables.ts';
 import type { JobSearch } from '#domain/job/search-jobs.ts';
-import { isKey } from '#domain/keys.ts';
 import { emptySearchResult } from '#domain/search-page.ts';
 import type { StringFilter } from '#domain/search-support.ts';
+import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import type {
   EngineReads,
   IncidentResult,
@@ -238,7 +238,7 @@ export class Camunda8Reads implements EngineReads {
 
   async getVariable(variableKey: string) {
     // A key of another shape names no variable: unknown (404), as for the built-in engine, not refused.
-    if (!isKey(variableKey)) return undefined;
+    if (!CAMUNDA_KEY_PATTERN.test(variableKey)) return undefined;
     const found = await this.readOne(() =>
       this.client.getVariable({ variableKey: VariableKey.assumeExists(variableKey) }, READ_NOW),
     );
