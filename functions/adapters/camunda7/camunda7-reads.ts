@@ -505,8 +505,10 @@ export class Camunda7Reads implements EngineReads {
   }
 
   processInstanceSequenceFlows(_processInstanceKey: string): Promise<{ items: SequenceFlowResult[] }> {
-    throw new NotSupportedByEngineError(
-      "GET /v2/process-instances/{processInstanceKey}/sequence-flows: a Camunda 7 engine's history records the activities an instance passed, not the sequence flows it took, so this deployment (ENGINE=camunda7) cannot name them; read the instance's activities with POST /v2/process-instances/{processInstanceKey}/statistics/element-instances",
+    return Promise.reject(
+      new NotSupportedByEngineError(
+        "GET /v2/process-instances/{processInstanceKey}/sequence-flows: a Camunda 7 engine's history records the activities an instance passed, not the sequence flows it took, so this deployment (ENGINE=camunda7) cannot name them; read the activities it passed with GET /v2/process-instances/{processInstanceKey}/statistics/element-instances",
+      ),
     );
   }
 
