@@ -540,8 +540,10 @@ export class Camunda7Reads implements EngineReads {
         `a Camunda 7 engine searches the variables of one process at a time, and this caller may read the instances of ${narrowed.keys?.join(', ')}: search as a caller of one process or of all`,
       );
     }
-    const like = typeof name === 'object' ? name.$like : undefined;
-    const names = like === undefined ? equalValues('name', name) : undefined;
+    const { $like: like, ...besidesLike } = typeof name === 'object' ? name : {};
+    // A pattern alone, or equality (equalValues refuses any other condition by name).
+    const names =
+      like === undefined || Object.keys(besidesLike).length > 0 ? equalValues('name', name) : undefined;
     const instances = await this.idsIn('processInstanceKey', processInstanceKey);
     const query: Camunda7Dto['HistoricVariableInstanceQueryDto'] = {
       ...(names ? { variableNameIn: names } : {}),

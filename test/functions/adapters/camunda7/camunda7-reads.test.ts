@@ -271,6 +271,9 @@ describe('variables of a Camunda 7 engine', () => {
     expect(await reads.getVariable('4026742180350563191')).toBeUndefined();
     const byName = await reads.searchVariables({ filter: { name: { $like: 'ord*' } } }, ANYTHING, true);
     expect(byName.items.map((variable) => variable.value)).toEqual(['"A-1"']);
+    await expect(
+      reads.searchVariables({ filter: { name: { $like: 'ord*', $neq: 'order' } } }, ANYTHING, true),
+    ).rejects.toThrow(/filter.name: a Camunda 7 engine is searched by equality/);
   });
 
   it("count only the caller's process, and refuse a caller of several processes by name", async () => {
