@@ -1,23 +1,20 @@
-import { visibleTo } from '#commons/authorization.ts';
+import { scopeOf } from '#commons/authorization.ts';
+import { reads } from '#commons/engine-routes.ts';
 import { json, jsonApi, parseBody } from '#commons/http.ts';
-import { services } from '#commons/services.ts';
 import { InvalidArgumentError } from '#domain/errors.ts';
-import { searchVariables, variableSearchSchema } from '#domain/instance/variables.ts';
+import { variableSearchSchema } from '#domain/instance/variables.ts';
 
-/** POST /v2/variables/search[?truncateValues=false]: values longer than Camunda's threshold are cut unless asked not to. */
+/** POST /v2/variables/search[?truncateValues=false]: values longer than the engine's threshold are cut unless asked not to. */
 export const handler = jsonApi(async (event) => {
   const truncateValues = event.queryStringParameters?.truncateValues ?? 'true';
   if (truncateValues !== 'true' && truncateValues !== 'false')
     throw new InvalidArgumentError(`truncateValues must be true or false, got '${truncateValues}'`);
-  const { instances, config } = services();
   return json(
     200,
-    await searchVariables(
-      instances,
-      config.SHARD_COUNT,
+    await reads(event).searchVariables(
       parseBody(variableSearchSchema, event.body),
+      scopeOf(event, 'READ_PROCESS_INSTANCE'),
       truncateValues === 'true',
-      visibleTo(event, 'READ_PROCESS_INSTANCE'),
     ),
   );
 });

@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   InvalidStateError,
   NotFoundError,
+  NotSupportedByEngineError,
   TransientEngineError,
 } from '#domain/errors.ts';
 
@@ -37,5 +38,7 @@ export function problemOf(error: unknown): { status: number; title: string } | u
   if (error instanceof EngineUnavailableError) return { status: 502, title: 'ENGINE_UNAVAILABLE' };
   // The engine asked to slow down or could not be reached for now: try again later (Camunda's 503).
   if (error instanceof TransientEngineError) return { status: 503, title: 'RESOURCE_EXHAUSTED' };
+  // As a route the configured engine cannot serve (engine-routes.ts), for one read it cannot answer.
+  if (error instanceof NotSupportedByEngineError) return { status: 501, title: 'NOT_SUPPORTED_BY_ENGINE' };
   return undefined;
 }

@@ -36,3 +36,6 @@ export class TransientEngineError extends Error {}
  * can succeed until its configuration is fixed. The API answers it as a problem naming the engine.
  */
 export class EngineUnavailableError extends Error {}
+
+/** The configured engine has no way to answer the request at all (a read its API does not offer). */
+export class NotSupportedByEngineError extends Error {}

@@ -1,12 +1,14 @@
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
 import type { toIncidentResult } from '#domain/incident/incident.ts';
 import type { IncidentSearch } from '#domain/incident/search-incidents.ts';
+import type { CallHierarchyEntry } from '#domain/instance/call-hierarchy.ts';
 import type { ElementStatistics } from '#domain/instance/element-statistics.ts';
 import type {
   ProcessDefinitionSearch,
   toProcessDefinitionResult,
 } from '#domain/instance/search-process-definitions.ts';
 import type { ProcessInstanceSearch } from '#domain/instance/search-process-instances.ts';
+import type { VariableSearch, VariableSearchItem } from '#domain/instance/variables.ts';
 import type { JobSearch } from '#domain/job/search-jobs.ts';
 import type { pageResult } from '#domain/search-page.ts';
 import type { toProcessInstanceResult } from '#wire/process-instance-result.ts';
@@ -62,6 +64,23 @@ export interface JobSearchItem {
   tenantId: string;
 }
 
+/** Camunda 8's ProcessInstanceSequenceFlowResult: a sequence flow an instance's token took. */
+export interface SequenceFlowResult {
+  sequenceFlowId: string;
+  processInstanceKey: string;
+  rootProcessInstanceKey: string | null;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  elementId: string;
+  tenantId: string;
+}
+/** Camunda 8's VariableSearchResult (a search's item: its value cut unless asked whole). */
+export type VariableSearchResult = Omit<VariableSearchItem, 'rootProcessInstanceKey'> & {
+  rootProcessInstanceKey: string | null;
+};
+/** Camunda 8's VariableResult (a get's answer: the full value). */
+export type VariableResult = Omit<VariableSearchResult, 'isTruncated'>;
+
 /** Camunda 8's search answer: one page of items and the `page` object (totals, cursors). */
 export interface SearchResult<T> {
   items: T[];
@@ -114,4 +133,31 @@ export interface EngineReads {
   getIncident(incidentKey: string): Promise<IncidentResult | undefined>;
   /** POST /v2/jobs/search (scope under READ_PROCESS_INSTANCE). */
   searchJobs(request: JobSearch, scope: InstanceScope): Promise<SearchResult<JobSearchItem>>;
+  /*
+   * The reads about one instance below take the key of an instance the route has read (getProcessInstance)
+   * and found readable: no scope. One the engine no longer has reads as empty.
+   */
+  /** GET /v2/process-instances/{processInstanceKey}/statistics/element-instances: the instance's counts per element. */
+  processInstanceElementStatistics(processInstanceKey: string): Promise<{ items: ElementStatistics[] }>;
+  /** GET /v2/process-instances/{processInstanceKey}/sequence-flows: the flows its tokens took. */
+  processInstanceSequenceFlows(processInstanceKey: string): Promise<{ items: SequenceFlowResult[] }>;
+  /**
+   * GET /v2/process-instances/{processInstanceKey}/call-hierarchy: from the root instance down to this
+   * one, empty for a root (ancestors named whatever the caller may read, as Camunda does).
+   */
+  processInstanceCallHierarchy(processInstanceKey: string): Promise<CallHierarchyEntry[]>;
+  /**
+   * POST /v2/variables/search (scope under READ_PROCESS_INSTANCE: the variables of the instances the
+   * caller may read); values longer than the engine's threshold cut unless `truncateValues` is false.
+   */
+  searchVariables(
+    request: VariableSearch,
+    scope: InstanceScope,
+    truncateValues: boolean,
+  ): Promise<SearchResult<VariableSearchResult>>;
+  /**
+   * GET /v2/variables/{variableKey}: its full value; undefined for a key of any shape that names none
+   * (the route reads the variable's instance to check the caller may read it).
+   */
+  getVariable(variableKey: string): Promise<VariableResult | undefined>;
 }

@@ -331,6 +331,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-instances/{processInstanceKey}/statistics/element-instances',
     entry: 'functions/api/get-process-instance-statistics.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'GetProcessInstanceSequenceFlows',
@@ -338,6 +339,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-instances/{processInstanceKey}/sequence-flows',
     entry: 'functions/api/get-process-instance-sequence-flows.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'GetProcessInstanceCallHierarchy',
@@ -345,6 +347,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/process-instances/{processInstanceKey}/call-hierarchy',
     entry: 'functions/api/get-process-instance-call-hierarchy.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'GetProcessDefinitionStatistics',
@@ -361,6 +364,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/variables/search',
     entry: 'functions/api/search-variables.ts',
     access: filtered('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'GetVariable',
@@ -368,6 +372,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: '/v2/variables/{variableKey}',
     entry: 'functions/api/get-variable.ts',
     access: permission('PROCESS_DEFINITION', 'READ_PROCESS_INSTANCE'),
+    engineReads: true,
   },
   {
     id: 'ThrowJobError',

@@ -430,6 +430,39 @@ describe("the engine's records through the service's read routes, on a Camunda 7
   });
 });
 
+describe("one instance's reads and variables through the service's routes, on a Camunda 7 engine", () => {
+  it('serves activity counts, the call hierarchy and variables that a strict Camunda 8 client takes, and answers 501 for sequence flows', async () => {
+    // Prepare: one instance waiting at its timer, with a variable.
+    await operaton.deploy('c7-review.bpmn', 'c7-e2e-variables');
+    const [instance] = await operaton.startInstances('c7-e2e-variables', 1, { order: 'A-1' });
+    const strict = strictCamundaClient(runtime.url);
+    const processInstanceKey = (await api.get(`/v2/process-instances/${instance}`)).body.processInstanceKey;
+
+    // Act
+    const statistics = await strict.getProcessInstanceStatistics({ processInstanceKey }, NOW);
+    const hierarchy = await strict.getProcessInstanceCallHierarchy({ processInstanceKey }, NOW);
+    const variables = await strict.searchVariables({ filter: { processInstanceKey } }, NOW);
+    const variable = await strict.getVariable({ variableKey: variables.items[0].variableKey }, NOW);
+    const flows = await api.get(`/v2/process-instances/${processInstanceKey}/sequence-flows`);
+
+    // Assess
+    expect(statistics.items).toEqual([
+      { elementId: 'start', active: 0, canceled: 0, incidents: 0, completed: 1 },
+      { elementId: 'wait', active: 1, canceled: 0, incidents: 0, completed: 0 },
+    ]);
+    expect(hierarchy).toEqual([]);
+    expect(variables.items).toEqual([
+      expect.objectContaining({ name: 'order', value: '"A-1"', isTruncated: false, processInstanceKey }),
+    ]);
+    expect(variable).toMatchObject({ name: 'order', value: '"A-1"', processInstanceKey });
+    expect((await api.get('/v2/variables/4026742180350563191')).status).toBe(404);
+    expect((await api.get('/v2/process-instances/4026742180350563191/call-hierarchy')).status).toBe(404);
+    expect(flows.status).toBe(501);
+    expect(flows.body).toMatchObject({ title: 'NOT_SUPPORTED_BY_ENGINE' });
+    expect(flows.body.detail).toContain('ENGINE=camunda7');
+  });
+});
+
 describe('the CLI on a Camunda 7 engine', () => {
   it("creates a batch from a Camunda 7 query and an engine id, counted by the engine's counts", async () => {
     // Prepare: 3 instances match the query; one of another process is listed.

@@ -7,7 +7,7 @@ import { createBatch } from '#domain/creation/create-batch.ts';
 import { EngineUnavailableError } from '#domain/errors.ts';
 import { runBatchopsInProcess } from '../cli/run-batchops.ts';
 import { apiClient, DEMO_CREDENTIALS } from '../helpers/api-client.ts';
-import { bpmnFile } from '../helpers/camunda-sdk.ts';
+import { bpmnFile, strictCamundaClient } from '../helpers/camunda-sdk.ts';
 import { Camunda8Target, seedInstances } from '../helpers/camunda8-target.ts';
 import {
   type DynamoFaults,
@@ -274,6 +274,69 @@ describe("the console's and the CLI's reads on a Camunda 8 cluster", () => {
     expect([...result.sampleProcessInstanceKeys].sort()).toEqual([...instances].sort());
   });
 
+  it("serves an instance's element statistics, taken sequence flows and call hierarchy from the cluster", async () => {
+    // The official client with strict response validation, pointed at the service (not the cluster).
+    const sdk = strictCamundaClient(runtime.url);
+    const processInstanceKey = ProcessInstanceKey.assumeExists(incidentInstance);
+    expect(await sdk.getProcessInstanceStatistics({ processInstanceKey }, NOW)).toEqual({
+      items: [{ elementId: 'charge-card', active: 0, canceled: 0, incidents: 1, completed: 0 }],
+    });
+    const flows = await sdk.getProcessInstanceSequenceFlows({ processInstanceKey }, NOW);
+    expect(flows.items).toEqual([
+      {
+        sequenceFlowId: 'p1',
+        processInstanceKey: incidentInstance,
+        rootProcessInstanceKey: null,
+        processDefinitionKey,
+        processDefinitionId: 'c8-reads',
+        elementId: 'p1',
+        tenantId: '<default>',
+      },
+    ]);
+    expect(await sdk.getProcessInstanceCallHierarchy({ processInstanceKey }, NOW)).toEqual([]);
+    // What the cluster itself answers, passed through.
+    expect(await sdk.getProcessInstanceSequenceFlows({ processInstanceKey }, NOW)).toEqual(
+      await seeder.getProcessInstanceSequenceFlows({ processInstanceKey }, NOW),
+    );
+    for (const path of ['statistics/element-instances', 'sequence-flows', 'call-hierarchy']) {
+      expect((await api.get(`/v2/process-instances/2251799813999999/${path}`)).status).toBe(404);
+      expect((await api.get(`/v2/process-instances/abc/${path}`)).status).toBe(404);
+    }
+  });
+
+  it("searches the cluster's variables and reads one whole by its key", async () => {
+    const sdk = strictCamundaClient(runtime.url);
+    const created = await seeder.createProcessInstance({
+      processDefinitionKey: ProcessDefinitionKey.assumeExists(processDefinitionKey),
+      variables: { order: 'A-1', note: 'x'.repeat(9000) },
+    });
+    const processInstanceKey = String(created.processInstanceKey);
+    const found = await sdk.searchVariables(
+      { filter: { processInstanceKey }, sort: [{ field: 'name', order: 'ASC' }] } as never,
+      NOW,
+    );
+    expect(found.page.totalItems).toBe(2);
+    expect(found.items.map(({ name, isTruncated }) => ({ name, isTruncated }))).toEqual([
+      { name: 'note', isTruncated: true },
+      { name: 'order', isTruncated: false },
+    ]);
+    expect(found.items[1]).toMatchObject({
+      value: '"A-1"',
+      processInstanceKey,
+      scopeKey: processInstanceKey,
+    });
+    const whole = await api.post('/v2/variables/search?truncateValues=false', {
+      filter: { processInstanceKey, name: 'note' },
+    });
+    expect(whole.body.items[0]).toMatchObject({ value: `"${'x'.repeat(9000)}"`, isTruncated: false });
+
+    const variableKey = found.items[0].variableKey;
+    const one = await sdk.getVariable({ variableKey }, NOW);
+    expect(one).toMatchObject({ name: 'note', value: `"${'x'.repeat(9000)}"`, processInstanceKey });
+    expect((await api.get('/v2/variables/2251799813999999')).status).toBe(404);
+    expect((await api.get('/v2/variables/not-a-key')).status).toBe(404);
+  });
+
   it('shows a restricted caller only the instances it may read, in the page and the total', async () => {
     const granted = await api.post('/v2/authorizations', {
       ownerId: 'c8-reader',
@@ -296,6 +359,42 @@ describe("the console's and the CLI's reads on a Camunda 8 cluster", () => {
       (await reader.post('/v2/jobs/search', { filter: { type: 'c8-reads-job' } })).body.page.totalItems,
     ).toBe(0);
     expect((await reader.post('/v2/process-definitions/search', {})).body.page.totalItems).toBe(0);
+
+    // Variables carry no definition on Camunda 8: a restricted caller names the instances, checked against its scope.
+    const variables = async (processInstanceKey: string) => {
+      const { body } = await reader.post('/v2/variables/search', { filter: { processInstanceKey } });
+      return body;
+    };
+    expect((await variables(instances[0])).page.totalItems).toBe(0);
+    const otherDefinition = (
+      await api.post('/v2/process-definitions/search', { filter: { processDefinitionId: 'c8-reads-other' } })
+    ).body.items[0].processDefinitionKey;
+    const mine = await seeder.createProcessInstance({
+      processDefinitionKey: ProcessDefinitionKey.assumeExists(otherDefinition),
+      variables: { mine: true },
+    });
+    const own = await variables(String(mine.processInstanceKey));
+    expect(own.items.map((item: { name: string; value: string }) => [item.name, item.value])).toEqual([
+      ['mine', 'true'],
+    ]);
+    const refused = await reader.post('/v2/variables/search', {});
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain('filter.processInstanceKey');
+    const seeded = await seeder.createProcessInstance({
+      processDefinitionKey: ProcessDefinitionKey.assumeExists(processDefinitionKey),
+      variables: { secret: 1 },
+    });
+    const [secret] = (
+      await api.post('/v2/variables/search', {
+        filter: { processInstanceKey: String(seeded.processInstanceKey) },
+      })
+    ).body.items;
+    expect(secret).toMatchObject({ name: 'secret', value: '1' });
+    expect((await api.get(`/v2/variables/${secret.variableKey}`)).status).toBe(200);
+    expect((await reader.get(`/v2/variables/${secret.variableKey}`)).status).toBe(404);
+    expect(
+      (await reader.get(`/v2/process-instances/${seeded.processInstanceKey}/call-hierarchy`)).status,
+    ).toBe(404);
   });
 });
 

@@ -1,12 +1,15 @@
 import { type InstanceScope, isInScope } from '#domain/authorization/permissions.ts';
 import { decodeCursor, encodeCursor } from '#domain/cursor.ts';
-import { InvalidArgumentError } from '#domain/errors.ts';
+import { InvalidArgumentError, NotSupportedByEngineError } from '#domain/errors.ts';
 import type { IncidentSearch } from '#domain/incident/search-incidents.ts';
+import { callHierarchyOf } from '#domain/instance/call-hierarchy.ts';
+import type { ElementStatistics } from '#domain/instance/element-statistics.ts';
 import {
   type ProcessDefinitionSearch,
   searchProcessDefinitions,
 } from '#domain/instance/search-process-definitions.ts';
 import type { ProcessInstanceSearch } from '#domain/instance/search-process-instances.ts';
+import { VARIABLE_TRUNCATION_LENGTH, type VariableSearch } from '#domain/instance/variables.ts';
 import type { JobSearch } from '#domain/job/search-jobs.ts';
 import { emptySearchResult, pageResult, type SearchPage } from '#domain/search-page.ts';
 import type {
@@ -16,6 +19,8 @@ import type {
   ProcessDefinitionResult,
   ProcessInstanceResult,
   SearchResult,
+  SequenceFlowResult,
+  VariableSearchResult,
 } from '#ports/engine-reads.ts';
 import type { DefinitionSummary } from '#ports/process-definition-store.ts';
 import type { Camunda7Keys } from './engine-keys.ts';
@@ -469,6 +474,133 @@ export class Camunda7Reads implements EngineReads {
     };
   }
 
+  /**
+   * Counts from the instance's activity history: an activity instance that ended canceled is
+   * `canceled`, one that ended otherwise `completed`, a running one `incidents` when its execution
+   * has an open incident and `active` otherwise.
+   */
+  async processInstanceElementStatistics(processInstanceKey: string) {
+    const id = encodeURIComponent(await this.keys.idOf(processInstanceKey));
+    const [activities, incidents] = await Promise.all([
+      this.value<Camunda7Dto['HistoricActivityInstanceDto'][]>({
+        method: 'GET',
+        path: `/history/activity-instance?processInstanceId=${id}&sortBy=activityId&sortOrder=asc`,
+      }),
+      this.value<Camunda7Dto['IncidentDto'][]>({ method: 'GET', path: `/incident?processInstanceId=${id}` }),
+    ]);
+    const failing = new Set(incidents.map((incident) => `${incident.activityId}/${incident.executionId}`));
+    const counts = new Map<string, ElementStatistics>();
+    for (const activity of activities) {
+      const elementId = String(activity.activityId);
+      let count = counts.get(elementId);
+      if (!count) {
+        count = { elementId, active: 0, canceled: 0, incidents: 0, completed: 0 };
+        counts.set(elementId, count);
+      }
+      if (activity.endTime) count[activity.canceled ? 'canceled' : 'completed']++;
+      else if (failing.has(`${elementId}/${activity.executionId}`)) count.incidents++;
+      else count.active++;
+    }
+    return { items: [...counts.values()] };
+  }
+
+  processInstanceSequenceFlows(_processInstanceKey: string): Promise<{ items: SequenceFlowResult[] }> {
+    return Promise.reject(
+      new NotSupportedByEngineError(
+        "GET /v2/process-instances/{processInstanceKey}/sequence-flows: a Camunda 7 engine's history records the activities an instance passed, not the sequence flows it took, so this deployment (ENGINE=camunda7) cannot name them; read the activities it passed with GET /v2/process-instances/{processInstanceKey}/statistics/element-instances",
+      ),
+    );
+  }
+
+  /** From the history's super process instances: root first, named by their definitions. */
+  async processInstanceCallHierarchy(processInstanceKey: string) {
+    const start = await this.historicInstance(await this.keys.idOf(processInstanceKey));
+    if (!start) return [];
+    const chain = await callHierarchyOf({ getInstance: (id) => this.historicInstance(id) }, start);
+    return await this.keys.keyed(chain);
+  }
+
+  /**
+   * The history's variables: by `name` (a value, `$eq`, `$in`, `$like`), `processInstanceKey` and
+   * `tenantId`, in the scope's definition (one: the engine's variable query names one
+   * process) and tenants. Values are shown as Camunda 8 does, as JSON text.
+   */
+  async searchVariables(
+    request: VariableSearch,
+    scope: InstanceScope,
+    truncateValues: boolean,
+  ): Promise<SearchResult<VariableSearchResult>> {
+    const { name, processInstanceKey, tenantId, ...other } = request.filter ?? {};
+    // A variable by its key is GET /v2/variables/{variableKey}: the engine's query has no id condition.
+    refuseOthers(other, 'name, processInstanceKey, tenantId');
+    const narrowed = scoped(undefined, equalValues('tenantId', tenantId), scope);
+    if (!narrowed) return emptySearchResult();
+    if ((narrowed.keys?.length ?? 0) > 1) {
+      throw new InvalidArgumentError(
+        `a Camunda 7 engine searches the variables of one process at a time, and this caller may read the instances of ${narrowed.keys?.join(', ')}: search as a caller of one process or of all`,
+      );
+    }
+    const { $like: like, ...besidesLike } = typeof name === 'object' ? name : {};
+    // A pattern alone, or equality (equalValues refuses any other condition by name).
+    const names =
+      like === undefined || Object.keys(besidesLike).length > 0 ? equalValues('name', name) : undefined;
+    const instances = await this.idsIn('processInstanceKey', processInstanceKey);
+    const query: Camunda7Dto['HistoricVariableInstanceQueryDto'] = {
+      ...(names ? { variableNameIn: names } : {}),
+      // Camunda 8's `*` and `?` wildcards as the engine's SQL LIKE's.
+      ...(like !== undefined ? { variableNameLike: like.replaceAll('*', '%').replaceAll('?', '_') } : {}),
+      ...(instances ? { processInstanceIdIn: instances } : {}),
+      ...(narrowed.keys ? { processDefinitionKey: narrowed.keys[0] } : {}),
+      ...tenantCondition<Camunda7Dto['HistoricVariableInstanceQueryDto']>(narrowed.tenants, () => {
+        throw new InvalidArgumentError(
+          `filter.tenantId: a Camunda 7 engine's variable search takes tenant ids or the records of no tenant ('${DEFAULT_TENANT}'), not both`,
+        );
+      }),
+    };
+    const { first, limit } = pageWindow(request.page);
+    const sorting = [...(request.sort ?? []), { field: 'processInstanceKey', order: 'asc' }].map(
+      ({ field, order }) => {
+        const sortBy = VARIABLE_SORT[field];
+        if (!sortBy)
+          throw new InvalidArgumentError(`sort: a Camunda 7 engine cannot sort variables by ${field}`);
+        return { sortBy, sortOrder: String(order ?? 'asc').toLowerCase() };
+      },
+    );
+    const [page, count] = await Promise.all([
+      this.value<Camunda7Dto['HistoricVariableInstanceDto'][]>({
+        method: 'POST',
+        path: `/history/variable-instance?firstResult=${first}&maxResults=${limit}&deserializeValues=false`,
+        body: { ...query, sorting },
+      }),
+      this.value<Camunda7Dto['CountResultDto']>({
+        method: 'POST',
+        path: '/history/variable-instance/count',
+        body: query,
+      }),
+    ]);
+    return {
+      items: await this.keys.keyed(page.map((variable) => variableResult(variable, truncateValues))),
+      page: pageOf(count.count ?? 0, first, page.length),
+    };
+  }
+
+  async getVariable(variableKey: string) {
+    const found = await this.one<Camunda7Dto['HistoricVariableInstanceDto']>(
+      `/history/variable-instance/${encodeURIComponent(await this.keys.idOf(variableKey))}?deserializeValues=false`,
+    );
+    if (!found) return undefined;
+    const { isTruncated: _, ...variable } = variableResult(found, false);
+    return await this.keyedOne(variable);
+  }
+
+  /** A history instance by its engine id, its keys the engine's ids (the call hierarchy keys them at once). */
+  private async historicInstance(id: string) {
+    const found = await this.one<Camunda7Dto['HistoricProcessInstanceDto']>(
+      `/history/process-instance/${encodeURIComponent(id)}`,
+    );
+    return found && instanceResult(found, false);
+  }
+
   /** A definition search whose `processDefinitionKey` (a value, `$eq` or `$in`) names keys, as the keyed definitions carry. */
   private async definitionKeysIn(request: ProcessDefinitionSearch): Promise<ProcessDefinitionSearch> {
     const asked = request.filter?.processDefinitionKey;
@@ -577,6 +709,42 @@ function instanceResult(
     tags: [],
     // Camunda 8.10's business id is what Camunda 7 calls the business key.
     businessId: instance.businessKey ?? null,
+  };
+}
+
+const VARIABLE_SORT: Record<string, string> = {
+  name: 'variableName',
+  processInstanceKey: 'instanceId',
+  tenantId: 'tenantId',
+};
+
+/**
+ * A Camunda 7 variable's value as Camunda 8 shows one, JSON text: a JSON or object variable's
+ * serialized value as it is, any other value (`deserializeValues=false` keeps them as the engine has
+ * them) as JSON.
+ */
+function variableValue(variable: Camunda7Dto['HistoricVariableInstanceDto']): string {
+  const { type, value } = variable as { type?: string | null; value?: unknown };
+  if ((type === 'Json' || type === 'Object') && typeof value === 'string') return value;
+  return JSON.stringify(value ?? null);
+}
+
+function variableResult(
+  variable: Camunda7Dto['HistoricVariableInstanceDto'],
+  truncate: boolean,
+): VariableSearchResult {
+  const value = variableValue(variable);
+  const isTruncated = truncate && value.length > VARIABLE_TRUNCATION_LENGTH;
+  return {
+    name: String(variable.name),
+    value: isTruncated ? value.slice(0, VARIABLE_TRUNCATION_LENGTH) : value,
+    isTruncated,
+    tenantId: variable.tenantId ?? DEFAULT_TENANT,
+    variableKey: String(variable.id),
+    // A process-level variable's activity instance is its process instance.
+    scopeKey: String(variable.activityInstanceId ?? variable.processInstanceId),
+    processInstanceKey: String(variable.processInstanceId),
+    rootProcessInstanceKey: variable.rootProcessInstanceId ?? null,
   };
 }
 

@@ -13,6 +13,8 @@ export const KEY_FIELDS = [
   'incidentKey',
   'jobKey',
   'elementInstanceKey',
+  'variableKey',
+  'scopeKey',
 ] as const;
 
 /** `processInstanceKey` → `processInstanceEngineId`: where the engine's own id stands next to its key. */

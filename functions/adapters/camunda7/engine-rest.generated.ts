@@ -391,6 +391,123 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/history/activity-instance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get List
+     * @description Queries for historic activity instances that fulfill the given parameters.
+     *     The size of the result set can be retrieved by using the
+     *     [Get Historic Activity Instance Count](https://docs.camunda.org/manual/7.22/reference/rest/history/activity-instance/get-activity-instance-query-count/) method.
+     */
+    get: operations['getHistoricActivityInstances'];
+    put?: never;
+    /**
+     * Get List (POST)
+     * @description Queries for historic activity instances that fulfill the given parameters.
+     *     The size of the result set can be retrieved by using the
+     *     [Get Historic Activity Instance Count](https://docs.camunda.org/manual/7.22/reference/rest/history/activity-instance/get-activity-instance-query-count/) method.
+     */
+    post: operations['queryHistoricActivityInstances'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/history/variable-instance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Variable Instances
+     * @description Queries for historic variable instances that fulfill the given parameters.
+     *     The size of the result set can be retrieved by using the
+     *     [Get Variable Instance Count](https://docs.camunda.org/manual/7.22/reference/rest/history/variable-instance/get-variable-instance-query-count/)
+     *     method.
+     */
+    get: operations['getHistoricVariableInstances'];
+    put?: never;
+    /**
+     * Get Variable Instances (POST)
+     * @description Queries for historic variable instances that fulfill the given parameters.
+     *     This method is slightly more powerful than the
+     *     [Get Variable Instances](https://docs.camunda.org/manual/7.22/reference/rest/history/variable-instance/get-variable-instance-query/)
+     *     method because it allows filtering by variable values of the different
+     *     types `String`, `Number` or `Boolean`.
+     */
+    post: operations['queryHistoricVariableInstances'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/history/variable-instance/count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Variable Instance Count
+     * @description Queries for the number of historic variable instances that fulfill the given
+     *     parameters.
+     *     Takes the same parameters as the
+     *     [Get Variable Instances](https://docs.camunda.org/manual/7.22/reference/rest/history/variable-instance/get-variable-instance-query/)
+     *     method.
+     */
+    get: operations['getHistoricVariableInstancesCount'];
+    put?: never;
+    /**
+     * Get Variable Instance Count (POST)
+     * @description Queries for historic variable instances that fulfill the given parameters.
+     *     This method takes the same message body as the
+     *     [Get Variable Instances (POST)](https://docs.camunda.org/manual/7.22/reference/rest/history/variable-instance/post-variable-instance-query/)
+     *     method and therefore it is more powerful regarding variable values
+     *     than the
+     *     [Get Variable Instance Count](https://docs.camunda.org/manual/7.22/reference/rest/history/variable-instance/get-variable-instance-query-count/)
+     *     method.
+     */
+    post: operations['queryHistoricVariableInstancesCount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/history/variable-instance/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Variable Instance
+     * @description Retrieves a historic variable by id.
+     */
+    get: operations['getHistoricVariableInstance'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete Variable Instance
+     * @description Deletes a historic variable instance by id.
+     */
+    delete: operations['deleteHistoricVariableInstance'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/job': {
     parameters: {
       query?: never;
@@ -1457,6 +1574,294 @@ export interface components {
       state?: 'ACTIVE' | 'SUSPENDED' | 'COMPLETED' | 'EXTERNALLY_TERMINATED' | 'INTERNALLY_TERMINATED' | null;
       /** @description The id of the original process instance which was restarted. */
       restartedProcessInstanceId?: string | null;
+    };
+    HistoricActivityInstanceDto: {
+      /** @description The id of the activity instance. */
+      id?: string | null;
+      /** @description The id of the parent activity instance, for example a sub process instance. */
+      parentActivityInstanceId?: string | null;
+      /** @description The id of the activity that this object is an instance of. */
+      activityId?: string | null;
+      /** @description The name of the activity that this object is an instance of. */
+      activityName?: string | null;
+      /** @description The type of the activity that this object is an instance of. */
+      activityType?: string | null;
+      /** @description The key of the process definition that this activity instance belongs to. */
+      processDefinitionKey?: string | null;
+      /** @description The id of the process definition that this activity instance belongs to. */
+      processDefinitionId?: string | null;
+      /** @description The id of the process instance that this activity instance belongs to. */
+      processInstanceId?: string | null;
+      /** @description The id of the execution that executed this activity instance. */
+      executionId?: string | null;
+      /** @description The id of the task that is associated to this activity instance. Is only set if the activity is a user task. */
+      taskId?: string | null;
+      /** @description The assignee of the task that is associated to this activity instance. Is only set if the activity is a user task. */
+      assignee?: string | null;
+      /** @description The id of the called process instance. Is only set if the activity is a call activity and the called instance a process instance. */
+      calledProcessInstanceId?: string | null;
+      /** @description The id of the called case instance. Is only set if the activity is a call activity and the called instance a case instance. */
+      calledCaseInstanceId?: string | null;
+      /**
+       * Format: date-time
+       * @description The time the instance was started. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      startTime?: string | null;
+      /**
+       * Format: date-time
+       * @description The time the instance ended. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      endTime?: string | null;
+      /**
+       * Format: int64
+       * @description The time the instance took to finish (in milliseconds).
+       */
+      durationInMillis?: number | null;
+      /** @description If `true`, this activity instance is canceled. */
+      canceled?: boolean | null;
+      /** @description If `true`, this activity instance did complete a BPMN 2.0 scope. */
+      completeScope?: boolean | null;
+      /** @description The tenant id of the activity instance. */
+      tenantId?: string | null;
+      /**
+       * Format: date-time
+       * @description The time after which the activity instance should be removed by the History Cleanup job. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      removalTime?: string | null;
+      /** @description The process instance id of the root process instance that initiated the process containing this activity instance. */
+      rootProcessInstanceId?: string | null;
+    };
+    /** @description A historic activity instance query which defines a group of historic activity instances */
+    HistoricActivityInstanceQueryDto: {
+      /** @description Filter by activity instance id. */
+      activityInstanceId?: string | null;
+      /** @description Filter by process instance id. */
+      processInstanceId?: string | null;
+      /** @description Filter by process definition id. */
+      processDefinitionId?: string | null;
+      /** @description Filter by the id of the execution that executed the activity instance. */
+      executionId?: string | null;
+      /** @description Filter by the activity id (according to BPMN 2.0 XML). */
+      activityId?: string | null;
+      /** @description Filter by the activity name (according to BPMN 2.0 XML). */
+      activityName?: string | null;
+      /** @description Filter by activity type. */
+      activityType?: string | null;
+      /** @description Only include activity instances that are user tasks and assigned to a given user. */
+      taskAssignee?: string | null;
+      /**
+       * @description Only include finished activity instances.
+       *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+       */
+      finished?: boolean | null;
+      /**
+       * @description Only include unfinished activity instances.
+       *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+       */
+      unfinished?: boolean | null;
+      /**
+       * @description Only include canceled activity instances.
+       *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+       */
+      canceled?: boolean | null;
+      /**
+       * @description Only include activity instances which completed a scope.
+       *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+       */
+      completeScope?: boolean | null;
+      /**
+       * Format: date-time
+       * @description Restrict to instances that were started before the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      startedBefore?: string | null;
+      /**
+       * Format: date-time
+       * @description Restrict to instances that were started after the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      startedAfter?: string | null;
+      /**
+       * Format: date-time
+       * @description Restrict to instances that were finished before the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      finishedBefore?: string | null;
+      /**
+       * Format: date-time
+       * @description Restrict to instances that were finished after the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+       *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+       */
+      finishedAfter?: string | null;
+      /** @description Must be a JSON array of Strings. An activity instance must have one of the given tenant ids. */
+      tenantIdIn?: string[] | null;
+      /** @description Only include historic activity instances that belong to no tenant. Value may only be `true`, as `false` is the default behavior. */
+      withoutTenantId?: boolean | null;
+      /** @description Apply sorting of the result */
+      sorting?:
+        | {
+            /**
+             * @description Sort the results lexicographically by a given criterion.
+             *     Must be used in conjunction with the sortOrder parameter.
+             * @enum {string|null}
+             */
+            sortBy?:
+              | 'activityInstanceId'
+              | 'instanceId'
+              | 'executionId'
+              | 'activityId'
+              | 'activityName'
+              | 'activityType'
+              | 'startTime'
+              | 'endTime'
+              | 'duration'
+              | 'definitionId'
+              | 'occurrence'
+              | 'tenantId'
+              | null;
+            /**
+             * @description Sort the results in a given order. Values may be `asc` for ascending order or `desc` for
+             *     descending order. Must be used in conjunction with the sortBy parameter.
+             * @enum {string|null}
+             */
+            sortOrder?: 'asc' | 'desc' | null;
+          }[]
+        | null;
+    };
+    HistoricVariableInstanceDto: {
+      /** @description The id of the variable instance. */
+      id?: string | null;
+      /** @description The name of the variable instance. */
+      name?: string | null;
+      /** @description The key of the process definition the variable instance belongs to. */
+      processDefinitionKey?: string | null;
+      /** @description The id of the process definition the variable instance belongs to. */
+      processDefinitionId?: string | null;
+      /** @description The process instance id the variable instance belongs to. */
+      processInstanceId?: string | null;
+      /** @description The execution id the variable instance belongs to. */
+      executionId?: string | null;
+      /** @description The id of the activity instance in which the variable is valid. */
+      activityInstanceId?: string | null;
+      /** @description The key of the case definition the variable instance belongs to. */
+      caseDefinitionKey?: string | null;
+      /** @description The id of the case definition the variable instance belongs to. */
+      caseDefinitionId?: string | null;
+      /** @description The case instance id the variable instance belongs to. */
+      caseInstanceId?: string | null;
+      /** @description The case execution id the variable instance belongs to. */
+      caseExecutionId?: string | null;
+      /** @description The id of the task the variable instance belongs to. */
+      taskId?: string | null;
+      /** @description The id of the tenant that this variable instance belongs to. */
+      tenantId?: string | null;
+      /** @description An error message in case a Java Serialized Object could not be de-serialized. */
+      errorMessage?: string | null;
+      /** @description The current state of the variable. Can be 'CREATED' or 'DELETED'. */
+      state?: string | null;
+      /**
+       * Format: date-time
+       * @description The time the variable was inserted. [Default format](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/) `yyyy-MM-dd'T'HH:mm:ss.SSSZ`.
+       */
+      createTime?: string | null;
+      /**
+       * Format: date-time
+       * @description The time after which the variable should be removed by the History Cleanup job.
+       *     [Default format](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/) `yyyy-MM-dd'T'HH:mm:ss.SSSZ`.
+       */
+      removalTime?: string | null;
+      /**
+       * @description The process instance id of the root process instance that initiated the process
+       *     containing this variable.
+       */
+      rootProcessInstanceId?: string | null;
+    } & components['schemas']['VariableValueDto'];
+    /** @description A Historic Variable Instance instance query which defines a list of Historic Variable Instance instances */
+    HistoricVariableInstanceQueryDto: {
+      /** @description Filter by variable name. */
+      variableName?: string | null;
+      /** @description Restrict to variables with a name like the parameter. */
+      variableNameLike?: string | null;
+      /** @description Filter by variable value. May be `String`, `Number` or `Boolean`. */
+      variableValue?: Record<string, never>;
+      /**
+       * @description Match the variable name provided in `variableName` and `variableNameLike` case-
+       *     insensitively. If set to `true` **variableName** and **variablename** are
+       *     treated as equal.
+       */
+      variableNamesIgnoreCase?: boolean | null;
+      /**
+       * @description Match the variable value provided in `variableValue` case-insensitively. If set to `true`
+       *     **variableValue** and **variablevalue** are treated as equal.
+       */
+      variableValuesIgnoreCase?: boolean | null;
+      /**
+       * @description Only include historic variable instances which belong to one of the passed and comma-
+       *     separated variable types. A list of all supported variable types can be found
+       *     [here](https://docs.camunda.org/manual/7.22/user-guide/process-engine/variables/#supported-variable-values).
+       *     **Note:** All non-primitive variables are associated with the type
+       *     'serializable'.
+       */
+      variableTypeIn?: string[] | null;
+      /** @description Include variables that has already been deleted during the execution. */
+      includeDeleted?: boolean | null;
+      /** @description Filter by the process instance the variable belongs to. */
+      processInstanceId?: string | null;
+      /** @description Only include historic variable instances which belong to one of the passed  process instance ids. */
+      processInstanceIdIn?: string[] | null;
+      /** @description Filter by the process definition the variable belongs to. */
+      processDefinitionId?: string | null;
+      /** @description Filter by a key of the process definition the variable belongs to. */
+      processDefinitionKey?: string | null;
+      /** @description Only include historic variable instances which belong to one of the passed and  execution ids. */
+      executionIdIn?: string[] | null;
+      /** @description Filter by the case instance the variable belongs to. */
+      caseInstanceId?: string | null;
+      /** @description Only include historic variable instances which belong to one of the passed and  case execution ids. */
+      caseExecutionIdIn?: string[] | null;
+      /** @description Only include historic variable instances which belong to one of the passed and  case activity ids. */
+      caseActivityIdIn?: string[] | null;
+      /** @description Only include historic variable instances which belong to one of the passed and  task ids. */
+      taskIdIn?: string[] | null;
+      /** @description Only include historic variable instances which belong to one of the passed and  activity instance ids. */
+      activityInstanceIdIn?: string[] | null;
+      /**
+       * @description Only include historic variable instances which belong to one of the passed and comma-
+       *     separated tenant ids.
+       */
+      tenantIdIn?: string[] | null;
+      /**
+       * @description Only include historic variable instances that belong to no tenant. Value may only be
+       *     `true`, as `false` is the default behavior.
+       */
+      withoutTenantId?: boolean | null;
+      /** @description Only include historic variable instances which belong to one of the passed  variable names. */
+      variableNameIn?: string[] | null;
+      /**
+       * @description An array of criteria to sort the result by. Each element of the array is
+       *                          an object that specifies one ordering. The position in the array
+       *                          identifies the rank of an ordering, i.e., whether it is primary, secondary,
+       *                          etc. Sorting has no effect for `count` endpoints
+       */
+      sorting?:
+        | {
+            /**
+             * @description Sort the results lexicographically by a given criterion.
+             *     Must be used in conjunction with the sortOrder parameter.
+             * @enum {string|null}
+             */
+            sortBy?: 'instanceId' | 'variableName' | 'tenantId' | null;
+            /**
+             * @description Sort the results in a given order. Values may be `asc` for ascending order or `desc` for
+             *     descending order. Must be used in conjunction with the sortBy parameter.
+             * @enum {string|null}
+             */
+            sortOrder?: 'asc' | 'desc' | null;
+          }[]
+        | null;
     };
     JobDto: {
       /** @description The id of the job. */
@@ -3542,6 +3947,595 @@ export interface operations {
       /**
        * @description Not found
        *     Historic process instance with given id does not exist.
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getHistoricActivityInstances: {
+    parameters: {
+      query?: {
+        /**
+         * @description Sort the results lexicographically by a given criterion.
+         *     Must be used in conjunction with the sortOrder parameter.
+         */
+        sortBy?:
+          | 'activityInstanceId'
+          | 'instanceId'
+          | 'executionId'
+          | 'activityId'
+          | 'activityName'
+          | 'activityType'
+          | 'startTime'
+          | 'endTime'
+          | 'duration'
+          | 'definitionId'
+          | 'occurrence'
+          | 'tenantId';
+        /**
+         * @description Sort the results in a given order. Values may be asc for ascending order or desc for descending order.
+         *     Must be used in conjunction with the sortBy parameter.
+         */
+        sortOrder?: 'asc' | 'desc';
+        /** @description Pagination of results. Specifies the index of the first result to return. */
+        firstResult?: number;
+        /**
+         * @description Pagination of results. Specifies the maximum number of results to return.
+         *     Will return less results if there are no more results left.
+         */
+        maxResults?: number;
+        /** @description Filter by activity instance id. */
+        activityInstanceId?: string;
+        /** @description Filter by process instance id. */
+        processInstanceId?: string;
+        /** @description Filter by process definition id. */
+        processDefinitionId?: string;
+        /** @description Filter by the id of the execution that executed the activity instance. */
+        executionId?: string;
+        /** @description Filter by the activity id (according to BPMN 2.0 XML). */
+        activityId?: string;
+        /** @description Filter by the activity name (according to BPMN 2.0 XML). */
+        activityName?: string;
+        /** @description Filter by activity type. */
+        activityType?: string;
+        /** @description Only include activity instances that are user tasks and assigned to a given user. */
+        taskAssignee?: string;
+        /**
+         * @description Only include finished activity instances.
+         *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+         */
+        finished?: boolean;
+        /**
+         * @description Only include unfinished activity instances.
+         *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+         */
+        unfinished?: boolean;
+        /**
+         * @description Only include canceled activity instances.
+         *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+         */
+        canceled?: boolean;
+        /**
+         * @description Only include activity instances which completed a scope.
+         *     Value may only be `true`, as `false` behaves the same as when the property is not set.
+         */
+        completeScope?: boolean;
+        /**
+         * @description Restrict to instances that were started before the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+         *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        startedBefore?: string;
+        /**
+         * @description Restrict to instances that were started after the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+         *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        startedAfter?: string;
+        /**
+         * @description Restrict to instances that were finished before the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+         *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        finishedBefore?: string;
+        /**
+         * @description Restrict to instances that were finished after the given date. By [default](https://docs.camunda.org/manual/7.22/reference/rest/overview/date-format/),
+         *     the date must have the format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g., `2013-01-23T14:42:45.000+0200`.
+         */
+        finishedAfter?: string;
+        /** @description Filter by a comma-separated list of ids. An activity instance must have one of the given tenant ids. */
+        tenantIdIn?: string;
+        /** @description Only include historic activity instances that belong to no tenant. Value may only be `true`, as `false` is the default behavior. */
+        withoutTenantId?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoricActivityInstanceDto'][];
+        };
+      };
+      /**
+       * @description Bad Request
+       *     Returned if some of the query parameters are invalid, for example if a sortOrder parameter is supplied, but no sortBy.
+       *     See the [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling) for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  queryHistoricActivityInstances: {
+    parameters: {
+      query?: {
+        /** @description Pagination of results. Specifies the index of the first result to return. */
+        firstResult?: number;
+        /**
+         * @description Pagination of results. Specifies the maximum number of results to return.
+         *     Will return less results if there are no more results left.
+         */
+        maxResults?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['HistoricActivityInstanceQueryDto'];
+      };
+    };
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoricActivityInstanceDto'][];
+        };
+      };
+      /**
+       * @description Bad Request
+       *     Returned if some of the query parameters are invalid, for example if a sortOrder parameter is supplied, but no sortBy.
+       *     See the [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling) for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getHistoricVariableInstances: {
+    parameters: {
+      query?: {
+        /** @description Filter by variable name. */
+        variableName?: string;
+        /** @description Restrict to variables with a name like the parameter. */
+        variableNameLike?: string;
+        /** @description Filter by variable value. Is treated as a `String` object on server side. */
+        variableValue?: Record<string, never>;
+        /**
+         * @description Match the variable name provided in `variableName` and `variableNameLike` case-
+         *     insensitively. If set to `true` **variableName** and **variablename** are
+         *     treated as equal.
+         */
+        variableNamesIgnoreCase?: boolean;
+        /**
+         * @description Match the variable value provided in `variableValue` case-insensitively. If set to `true`
+         *     **variableValue** and **variablevalue** are treated as equal.
+         */
+        variableValuesIgnoreCase?: boolean;
+        /**
+         * @description Only include historic variable instances which belong to one of the passed and comma-
+         *     separated variable types. A list of all supported variable types can be found
+         *     [here](https://docs.camunda.org/manual/7.22/user-guide/process-engine/variables/#supported-variable-values).
+         *     **Note:** All non-primitive variables are associated with the type
+         *     'serializable'.
+         */
+        variableTypeIn?: string;
+        /** @description Include variables that has already been deleted during the execution. */
+        includeDeleted?: boolean;
+        /** @description Filter by the process instance the variable belongs to. */
+        processInstanceId?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and comma-separated process instance ids. */
+        processInstanceIdIn?: string;
+        /** @description Filter by the process definition the variable belongs to. */
+        processDefinitionId?: string;
+        /** @description Filter by a key of the process definition the variable belongs to. */
+        processDefinitionKey?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated execution ids. */
+        executionIdIn?: string;
+        /** @description Filter by the case instance the variable belongs to. */
+        caseInstanceId?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated case execution ids. */
+        caseExecutionIdIn?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated case activity ids. */
+        caseActivityIdIn?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated task ids. */
+        taskIdIn?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated activity instance ids. */
+        activityInstanceIdIn?: string;
+        /**
+         * @description Only include historic variable instances which belong to one of the passed and comma-
+         *     separated tenant ids.
+         */
+        tenantIdIn?: string;
+        /**
+         * @description Only include historic variable instances that belong to no tenant. Value may only be
+         *     `true`, as `false` is the default behavior.
+         */
+        withoutTenantId?: boolean;
+        /** @description Only include historic variable instances which belong to one of the passed and comma-separated variable names. */
+        variableNameIn?: string;
+        /**
+         * @description Sort the results lexicographically by a given criterion.
+         *     Must be used in conjunction with the sortOrder parameter.
+         */
+        sortBy?: 'instanceId' | 'variableName' | 'tenantId';
+        /**
+         * @description Sort the results in a given order. Values may be asc for ascending order or desc for descending order.
+         *     Must be used in conjunction with the sortBy parameter.
+         */
+        sortOrder?: 'asc' | 'desc';
+        /** @description Pagination of results. Specifies the index of the first result to return. */
+        firstResult?: number;
+        /**
+         * @description Pagination of results. Specifies the maximum number of results to return.
+         *     Will return less results if there are no more results left.
+         */
+        maxResults?: number;
+        /**
+         * @description Determines whether serializable variable values (typically variables that
+         *     store custom Java objects) should be deserialized on server side (default
+         *     `true`).
+         *
+         *     If set to `true`, a serializable variable will be deserialized on server side
+         *     and transformed to JSON using
+         *     [Jackson's](https://github.com/FasterXML/jackson) POJO/bean property
+         *     introspection feature. Note that this requires the Java classes of the
+         *     variable value to be on the REST API's classpath.
+         *
+         *     If set to `false`, a serializable variable will be returned in its serialized
+         *     format. For example, a variable that is serialized as XML will be returned as
+         *     a JSON string containing XML.
+         *
+         *     **Note:** While `true` is the default value for reasons of backward
+         *     compatibility, we recommend setting this parameter to `false` when developing
+         *     web applications that are independent of the Java process applications
+         *     deployed to the engine.
+         */
+        deserializeValues?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoricVariableInstanceDto'][];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid, for example if a `sortOrder`
+       *     parameter is supplied, but no `sortBy`. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  queryHistoricVariableInstances: {
+    parameters: {
+      query?: {
+        /** @description Pagination of results. Specifies the index of the first result to return. */
+        firstResult?: number;
+        /**
+         * @description Pagination of results. Specifies the maximum number of results to return.
+         *     Will return less results if there are no more results left.
+         */
+        maxResults?: number;
+        /**
+         * @description Determines whether serializable variable values (typically variables that
+         *     store custom Java objects) should be deserialized on server side (default
+         *     `true`).
+         *
+         *     If set to `true`, a serializable variable will be deserialized on server side
+         *     and transformed to JSON using
+         *     [Jackson's](https://github.com/FasterXML/jackson) POJO/bean property
+         *     introspection feature. Note that this requires the Java classes of the
+         *     variable value to be on the REST API's classpath.
+         *
+         *     If set to `false`, a serializable variable will be returned in its serialized
+         *     format. For example, a variable that is serialized as XML will be returned as
+         *     a JSON string containing XML.
+         *
+         *     **Note:** While `true` is the default value for reasons of backward
+         *     compatibility, we recommend setting this parameter to `false` when developing
+         *     web applications that are independent of the Java process applications
+         *     deployed to the engine.
+         */
+        deserializeValues?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['HistoricVariableInstanceQueryDto'];
+      };
+    };
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoricVariableInstanceDto'][];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid, for example if a `sortOrder`
+       *     parameter is supplied, but no `sortBy`. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getHistoricVariableInstancesCount: {
+    parameters: {
+      query?: {
+        /** @description Filter by variable name. */
+        variableName?: string;
+        /** @description Restrict to variables with a name like the parameter. */
+        variableNameLike?: string;
+        /** @description Filter by variable value. Is treated as a `String` object on server side. */
+        variableValue?: Record<string, never>;
+        /**
+         * @description Match the variable name provided in `variableName` and `variableNameLike` case-
+         *     insensitively. If set to `true` **variableName** and **variablename** are
+         *     treated as equal.
+         */
+        variableNamesIgnoreCase?: boolean;
+        /**
+         * @description Match the variable value provided in `variableValue` case-insensitively. If set to `true`
+         *     **variableValue** and **variablevalue** are treated as equal.
+         */
+        variableValuesIgnoreCase?: boolean;
+        /**
+         * @description Only include historic variable instances which belong to one of the passed and comma-
+         *     separated variable types. A list of all supported variable types can be found
+         *     [here](https://docs.camunda.org/manual/7.22/user-guide/process-engine/variables/#supported-variable-values).
+         *     **Note:** All non-primitive variables are associated with the type
+         *     'serializable'.
+         */
+        variableTypeIn?: string;
+        /** @description Include variables that has already been deleted during the execution. */
+        includeDeleted?: boolean;
+        /** @description Filter by the process instance the variable belongs to. */
+        processInstanceId?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and comma-separated process instance ids. */
+        processInstanceIdIn?: string;
+        /** @description Filter by the process definition the variable belongs to. */
+        processDefinitionId?: string;
+        /** @description Filter by a key of the process definition the variable belongs to. */
+        processDefinitionKey?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated execution ids. */
+        executionIdIn?: string;
+        /** @description Filter by the case instance the variable belongs to. */
+        caseInstanceId?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated case execution ids. */
+        caseExecutionIdIn?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated case activity ids. */
+        caseActivityIdIn?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated task ids. */
+        taskIdIn?: string;
+        /** @description Only include historic variable instances which belong to one of the passed and and comma-separated activity instance ids. */
+        activityInstanceIdIn?: string;
+        /**
+         * @description Only include historic variable instances which belong to one of the passed and comma-
+         *     separated tenant ids.
+         */
+        tenantIdIn?: string;
+        /**
+         * @description Only include historic variable instances that belong to no tenant. Value may only be
+         *     `true`, as `false` is the default behavior.
+         */
+        withoutTenantId?: boolean;
+        /** @description Only include historic variable instances which belong to one of the passed and comma-separated variable names. */
+        variableNameIn?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CountResultDto'];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  queryHistoricVariableInstancesCount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['HistoricVariableInstanceQueryDto'];
+      };
+    };
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CountResultDto'];
+        };
+      };
+      /**
+       * @description Returned if some of the query parameters are invalid. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  getHistoricVariableInstance: {
+    parameters: {
+      query?: {
+        /**
+         * @description Determines whether serializable variable values (typically variables that
+         *     store custom Java objects) should be deserialized on server side (default
+         *     `true`).
+         *
+         *     If set to `true`, a serializable variable will be deserialized on server side
+         *     and transformed to JSON using
+         *     [Jackson's](https://github.com/FasterXML/jackson) POJO/bean property
+         *     introspection feature. Note that this requires the Java classes of the
+         *     variable value to be on the REST API's classpath.
+         *
+         *     If set to `false`, a serializable variable will be returned in its serialized
+         *     format. For example, a variable that is serialized as XML will be returned as
+         *     a JSON string containing XML.
+         *
+         *     **Note:** While `true` is the default value for reasons of backward
+         *     compatibility, we recommend setting this parameter to `false` when developing
+         *     web applications that are independent of the Java process applications
+         *     deployed to the engine.
+         */
+        deserializeValues?: boolean;
+      };
+      header?: never;
+      path: {
+        /** @description The id of the variable instance. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoricVariableInstanceDto'];
+        };
+      };
+      /**
+       * @description Variable with given id does not exist. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExceptionDto'];
+        };
+      };
+    };
+  };
+  deleteHistoricVariableInstance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id of the variable instance. */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request successful. This method returns no content. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description Variable with given id does not exist. See the
+       *     [Introduction](https://docs.camunda.org/manual/7.22/reference/rest/overview/#error-handling)
+       *     for the error response format.
        */
       404: {
         headers: {

@@ -3,6 +3,7 @@ import {
   IncidentKey,
   ProcessDefinitionKey,
   ProcessInstanceKey,
+  VariableKey,
 } from '@camunda8/orchestration-cluster-api';
 import { EngineDefinitions } from '#adapters/engine-definitions.ts';
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
@@ -14,8 +15,11 @@ import {
   searchProcessDefinitions,
 } from '#domain/instance/search-process-definitions.ts';
 import type { ProcessInstanceSearch } from '#domain/instance/search-process-instances.ts';
+import type { VariableSearch } from '#domain/instance/variables.ts';
 import type { JobSearch } from '#domain/job/search-jobs.ts';
 import { emptySearchResult } from '#domain/search-page.ts';
+import type { StringFilter } from '#domain/search-support.ts';
+import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import type {
   EngineReads,
   IncidentResult,
@@ -23,6 +27,7 @@ import type {
   ProcessDefinitionResult,
   ProcessInstanceResult,
   SearchResult,
+  VariableSearchResult,
 } from '#ports/engine-reads.ts';
 import type { ClusterAnswer } from './cluster-answers.ts';
 import { READ_NOW } from './item-operations.ts';
@@ -174,6 +179,101 @@ export class Camunda8Reads implements EngineReads {
     return { items: found.items, page: found.page };
   }
 
+  async processInstanceElementStatistics(processInstanceKey: string) {
+    const found = await this.readOne(() =>
+      this.client.getProcessInstanceStatistics(
+        { processInstanceKey: instanceKey(processInstanceKey) },
+        READ_NOW,
+      ),
+    );
+    return { items: (found?.items ?? []).map((item) => ({ ...item, elementId: String(item.elementId) })) };
+  }
+
+  async processInstanceSequenceFlows(processInstanceKey: string) {
+    const found = await this.readOne(() =>
+      this.client.getProcessInstanceSequenceFlows(
+        { processInstanceKey: instanceKey(processInstanceKey) },
+        READ_NOW,
+      ),
+    );
+    return {
+      items: (found?.items ?? []).map((flow) => ({
+        ...flow,
+        processInstanceKey: String(flow.processInstanceKey),
+        rootProcessInstanceKey: flow.rootProcessInstanceKey ?? null,
+        processDefinitionKey: String(flow.processDefinitionKey),
+        processDefinitionId: String(flow.processDefinitionId),
+        elementId: String(flow.elementId),
+        tenantId: String(flow.tenantId),
+      })),
+    };
+  }
+
+  async processInstanceCallHierarchy(processInstanceKey: string) {
+    const found = await this.readOne(() =>
+      this.client.getProcessInstanceCallHierarchy(
+        { processInstanceKey: instanceKey(processInstanceKey) },
+        READ_NOW,
+      ),
+    );
+    return (found ?? []).map((entry) => ({
+      processInstanceKey: String(entry.processInstanceKey),
+      processDefinitionKey: String(entry.processDefinitionKey),
+      processDefinitionName: entry.processDefinitionName,
+    }));
+  }
+
+  async searchVariables(
+    request: VariableSearch,
+    scope: InstanceScope,
+    truncateValues: boolean,
+  ): Promise<SearchResult<VariableSearchResult>> {
+    const filter = await this.variableFilterIn(request.filter, scope);
+    if (!filter) return emptySearchResult();
+    const found = await this.read(() =>
+      this.client.searchVariables({ ...clusterRequest(request, filter), truncateValues } as never, READ_NOW),
+    );
+    return { items: found.items.map(variableResult), page: found.page };
+  }
+
+  async getVariable(variableKey: string) {
+    // A key of another shape names no variable: unknown (404), as for the built-in engine, not refused.
+    if (!CAMUNDA_KEY_PATTERN.test(variableKey)) return undefined;
+    const found = await this.readOne(() =>
+      this.client.getVariable({ variableKey: VariableKey.assumeExists(variableKey) }, READ_NOW),
+    );
+    return found && variableResult(found);
+  }
+
+  /**
+   * A variable filter narrowed to the caller's scope. Camunda 8's variable filter names no process
+   * definition and at most one tenant, so a restricted caller searches the variables of the instances
+   * it names (`processInstanceKey`: a value, `$eq` or `$in`), kept to those the cluster finds within
+   * the scope in one instance search. Undefined when the caller may read none of them.
+   */
+  private async variableFilterIn(
+    filter: VariableSearch['filter'],
+    scope: InstanceScope,
+  ): Promise<Record<string, unknown> | undefined> {
+    if (scope.processDefinitionIds === '*' && scope.tenantIds === '*') return filter ?? {};
+    const named = namedKeys(filter?.processInstanceKey);
+    if (!named) {
+      throw new InvalidArgumentError(
+        'filter.processInstanceKey: on a Camunda 8 engine, a caller allowed to read the instances of some process definitions or tenants only names the instances whose variables it searches (a value, $eq or $in), since Camunda 8 searches variables by neither',
+      );
+    }
+    const instances = narrowToScope({ processInstanceKey: { $in: named } }, scope);
+    if (!instances || named.length === 0) return undefined;
+    const readable = await this.read(() =>
+      this.client.searchProcessInstances(
+        { filter: instances, page: { limit: named.length } } as never,
+        READ_NOW,
+      ),
+    );
+    const keys = readable.items.map((instance) => String(instance.processInstanceKey));
+    return keys.length > 0 ? { ...filter, processInstanceKey: { $in: keys } } : undefined;
+  }
+
   /** A read's value; the cluster's refusal of the request (a field it does not know) as the caller's 400. */
   private async read<T>(op: () => Promise<T>): Promise<T> {
     const outcome = await this.call(op);
@@ -204,6 +304,31 @@ function instanceResult(instance: ClusterInstance): ProcessInstanceResult {
     suspendedDate: null,
     ...instance,
     processDefinitionName: instance.processDefinitionName ?? String(instance.processDefinitionId),
+  };
+}
+
+const instanceKey = (key: string) => ProcessInstanceKey.assumeExists(key);
+
+/** The keys a filter's key condition names by equality (a value, `$eq`, `$in`); undefined for any other condition. */
+function namedKeys(condition: StringFilter | undefined): string[] | undefined {
+  if (typeof condition === 'string') return [condition];
+  const { $eq, $in, ...other } = condition ?? {};
+  if (Object.keys(other).length > 0 || ($eq === undefined) === ($in === undefined)) return undefined;
+  return $eq === undefined ? $in : [$eq];
+}
+
+/** The cluster's variable as the service's wire shows one (an 8.9 cluster's root key may be absent). */
+function variableResult<T extends Awaited<ReturnType<CamundaClient['getVariable']>>>(variable: T) {
+  return {
+    ...variable,
+    tenantId: String(variable.tenantId),
+    variableKey: String(variable.variableKey),
+    scopeKey: String(variable.scopeKey),
+    processInstanceKey: String(variable.processInstanceKey),
+    rootProcessInstanceKey:
+      variable.rootProcessInstanceKey === undefined || variable.rootProcessInstanceKey === null
+        ? null
+        : String(variable.rootProcessInstanceKey),
   };
 }
 

@@ -1,4 +1,3 @@
-import type { ProcessInstanceStore } from '#ports/process-instance-store.ts';
 import type { ProcessInstance } from './process-instance.ts';
 
 /** Call hierarchies deeper than this are a cycle in the stored parents, not a real hierarchy. */
@@ -11,15 +10,24 @@ export interface CallHierarchyEntry {
   processDefinitionName: string;
 }
 
+/** What the walk reads of an instance: the built-in store's, or another engine's as it names them. */
+type HierarchyMember = Pick<
+  ProcessInstance,
+  'processInstanceKey' | 'processDefinitionKey' | 'processDefinitionId'
+> & {
+  processDefinitionName?: string | null;
+  parentProcessInstanceKey?: string | null;
+};
+
 /**
  * The call hierarchy of an instance as Camunda answers it: from the root instance down to the instance
  * itself, or empty for a root instance. Ancestors are named whatever the caller may read (Camunda
  * reads them without authorization too: a breadcrumb, not their data); one that is gone ends the
  * walk up.
  */
-export async function callHierarchyOf(
-  instances: Pick<ProcessInstanceStore, 'getInstance'>,
-  instance: ProcessInstance,
+export async function callHierarchyOf<T extends HierarchyMember>(
+  instances: { getInstance(processInstanceKey: string): Promise<T | undefined> },
+  instance: T,
 ): Promise<CallHierarchyEntry[]> {
   const chain = [instance];
   let parentKey = instance.parentProcessInstanceKey;

@@ -73,7 +73,8 @@ function toVariableResult(instance: ProcessInstance, name: string, truncate: boo
     rootProcessInstanceKey: null,
   };
 }
-type VariableResult = ReturnType<typeof toVariableResult>;
+/** A variable search's item (VariableSearchResult) as the built-in engine answers it. */
+export type VariableSearchItem = ReturnType<typeof toVariableResult>;
 
 const SORT_FIELDS = ['value', 'name', 'tenantId', 'variableKey', 'scopeKey', 'processInstanceKey'] as const;
 
@@ -113,11 +114,11 @@ export async function searchVariables(
   const filter = request.filter ?? {};
   const pinned = equalityOf(filter.processInstanceKey) ?? equalityOf(filter.scopeKey);
   const sort = [...(request.sort ?? []), { field: 'variableKey' as const, order: 'ASC' as const }];
-  const selection = new PageSelection<VariableResult>(
+  const selection = new PageSelection<VariableSearchItem>(
     request.page,
     sort.map((entry) => isDescending(entry.order)),
   );
-  const sortKey = (variable: VariableResult): SortValue[] => sort.map(({ field }) => variable[field]);
+  const sortKey = (variable: VariableSearchItem): SortValue[] => sort.map(({ field }) => variable[field]);
   // A pinned key of another shape names no instance: nothing matches (a search refuses no key's shape).
   if (pinned !== undefined && !isKey(pinned)) return { items: [], page: selection.result().page };
   await forEachMatchingInstance(

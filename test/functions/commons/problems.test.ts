@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   InvalidStateError,
   NotFoundError,
+  NotSupportedByEngineError,
   TransientEngineError,
   TransientStoreError,
 } from '#domain/errors.ts';
@@ -19,6 +20,7 @@ describe('problemOf', () => {
     [new ProblemError(406, 'NOT_ACCEPTABLE', 'no such media type'), 406, 'NOT_ACCEPTABLE'],
     [new EngineUnavailableError('wrong credentials'), 502, 'ENGINE_UNAVAILABLE'],
     [new TransientEngineError('slow down'), 503, 'RESOURCE_EXHAUSTED'],
+    [new NotSupportedByEngineError('no such history'), 501, 'NOT_SUPPORTED_BY_ENGINE'],
   ])('maps %s to its status and Camunda title', (error, status, title) => {
     expect(problemOf(error)).toEqual({ status, title });
   });

@@ -4,7 +4,7 @@ import { Camunda7Engine } from '#adapters/camunda7/camunda7-engine.ts';
 import type { Camunda7Reads } from '#adapters/camunda7/camunda7-reads.ts';
 import { engineIdField, KEY_FIELDS } from '#adapters/camunda7/engine-keys.ts';
 import type { InstanceScope } from '#domain/authorization/permissions.ts';
-import { InvalidArgumentError } from '#domain/errors.ts';
+import { InvalidArgumentError, NotSupportedByEngineError } from '#domain/errors.ts';
 import { CAMUNDA_KEY_PATTERN } from '#domain/surrogate-key.ts';
 import { InMemoryEngineIdMap } from '../../../fakes/in-memory-ports.ts';
 import { type DeployedProcess, OperatonEngine } from '../../../helpers/operaton-engine.ts';
@@ -188,5 +188,106 @@ describe('incidents and jobs of a Camunda 7 engine', () => {
     );
     expect(jobs.items.every((job) => job.processDefinitionId === 'c7-reads' && job.retries === 3)).toBe(true);
     expect(jobs.page.totalItems).toBe(2);
+  });
+});
+
+describe("one instance's reads on a Camunda 7 engine", () => {
+  it('count its activities from the history: ended, canceled, and waiting with or without an incident', async () => {
+    // instances[0] waits at the timer with an incident (above); instances[2] was deleted there.
+    const [waiting] = await operaton.startInstances('c7-reads', 1);
+    const count = async (id: string) => (await reads.processInstanceElementStatistics(id)).items;
+    expect(await count(instances[0])).toEqual([
+      { elementId: 'start', active: 0, canceled: 0, incidents: 0, completed: 1 },
+      { elementId: 'wait', active: 0, canceled: 0, incidents: 1, completed: 0 },
+    ]);
+    expect(await count(instances[2])).toEqual([
+      { elementId: 'start', active: 0, canceled: 0, incidents: 0, completed: 1 },
+      { elementId: 'wait', active: 0, canceled: 1, incidents: 0, completed: 0 },
+    ]);
+    expect(await count(waiting)).toEqual([
+      { elementId: 'start', active: 0, canceled: 0, incidents: 0, completed: 1 },
+      { elementId: 'wait', active: 1, canceled: 0, incidents: 0, completed: 0 },
+    ]);
+  });
+
+  it('name their call hierarchy from the root down, empty for a root', async () => {
+    const caller = await operaton.deploy('c7-caller.bpmn', 'c7-caller');
+    const [root] = await operaton.startInstances('c7-caller', 1);
+    const [called] = await operaton.call<{ id: string }[]>(
+      'GET',
+      `/process-instance?superProcessInstance=${root}`,
+    );
+
+    const hierarchy = await reads.processInstanceCallHierarchy(called.id);
+
+    expectNumericKeys(hierarchy);
+    expect(
+      hierarchy.map((entry) => [
+        engineIdOf(entry, 'processInstance'),
+        engineIdOf(entry, 'processDefinition'),
+        entry.processDefinitionName,
+      ]),
+    ).toEqual([
+      [root, caller.id, 'Caller'],
+      [called.id, review.id, 'c7-reads'],
+    ]);
+    expect(await reads.processInstanceCallHierarchy(root)).toEqual([]);
+  });
+
+  it('refuse the taken sequence flows, which the history does not record, as not supported by the engine', async () => {
+    await expect(reads.processInstanceSequenceFlows(instances[0])).rejects.toThrow(NotSupportedByEngineError);
+    await expect(reads.processInstanceSequenceFlows(instances[0])).rejects.toThrow(/ENGINE=camunda7/);
+  });
+});
+
+describe('variables of a Camunda 7 engine', () => {
+  it('are searched from the history as JSON text, cut unless asked whole, and one is read by its key', async () => {
+    // The engine keeps a String of at most 4000 characters: control characters, 6 each as JSON text
+    // (`\u0001`), make one whose JSON is longer than the 8191 a search shows.
+    const long = '\u0001'.repeat(1500);
+    const [carrier] = await operaton.startInstances('c7-reads-other', 1, { order: 'A-1', note: long });
+
+    const found = await reads.searchVariables(
+      { filter: { processInstanceKey: carrier }, sort: [{ field: 'name', order: 'ASC' }] },
+      ANYTHING,
+      true,
+    );
+
+    expectNumericKeys(found.items);
+    expect(found.page.totalItems).toBe(2);
+    expect(found.items.map(({ name, value, isTruncated }) => [name, value.length, isTruncated])).toEqual([
+      ['note', 8191, true],
+      ['order', 5, false],
+    ]);
+    expect(found.items[1]).toMatchObject({
+      value: '"A-1"',
+      tenantId: '<default>',
+      processInstanceEngineId: carrier,
+      scopeEngineId: carrier,
+    });
+    const whole = await reads.getVariable(found.items[0].variableKey);
+    expect(whole).toMatchObject({ name: 'note', value: JSON.stringify(long) });
+    expect(whole && 'isTruncated' in whole).toBe(false);
+    expect(await reads.getVariable('4026742180350563191')).toBeUndefined();
+    const byName = await reads.searchVariables({ filter: { name: { $like: 'ord*' } } }, ANYTHING, true);
+    expect(byName.items.map((variable) => variable.value)).toEqual(['"A-1"']);
+    await expect(
+      reads.searchVariables({ filter: { name: { $like: 'ord*', $neq: 'order' } } }, ANYTHING, true),
+    ).rejects.toThrow(/filter.name: a Camunda 7 engine is searched by equality/);
+  });
+
+  it("count only the caller's process, and refuse a caller of several processes by name", async () => {
+    const only = (ids: string[]): InstanceScope => ({ ...ANYTHING, processDefinitionIds: ids });
+    expect(
+      (await reads.searchVariables({ filter: { name: 'order' } }, only(['c7-reads']), true)).page.totalItems,
+    ).toBe(0);
+    expect(
+      (await reads.searchVariables({ filter: { name: 'order' } }, only(['c7-reads-other']), true)).page
+        .totalItems,
+    ).toBe(1);
+    expect((await reads.searchVariables({}, only([]), true)).items).toEqual([]);
+    await expect(reads.searchVariables({}, only(['c7-reads', 'c7-reads-other']), true)).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 });
