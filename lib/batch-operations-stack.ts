@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { readConfig } from '#commons/config.ts';
 import { tableSchemas } from '#resources/table-schema.ts';
-import { workflowTasks } from '#resources/workflow-tasks.ts';
+import { TASK_TIMEOUT_SECONDS, type WorkflowTask, workflowTasks } from '#resources/workflow-tasks.ts';
 import { Api } from './api.ts';
 import { ApiAuth } from './api-auth.ts';
 import { ChunkQueue, workerMaxConcurrency } from './chunk-queue.ts';
@@ -48,13 +48,13 @@ export class BatchOperationsStack extends Stack {
       workerMaxConcurrency: workerMaxConcurrency(Number(environment.SHARD_COUNT)),
     });
 
-    const fn = (task: (typeof workflowTasks)[keyof typeof workflowTasks], timeout = Duration.minutes(1)) =>
-      new ServiceFunction(this, task.id, { entry: task.entry, environment, timeout }).bindTable(
-        tableSchemas.batches,
-        tables.batches,
-        'readWrite',
-      );
-    const initializeShard = fn(workflowTasks.initializeShard, Duration.minutes(15))
+    const fn = (task: WorkflowTask) =>
+      new ServiceFunction(this, task.id, {
+        entry: task.entry,
+        environment,
+        timeout: Duration.seconds(task.timeoutSeconds ?? TASK_TIMEOUT_SECONDS),
+      }).bindTable(tableSchemas.batches, tables.batches, 'readWrite');
+    const initializeShard = fn(workflowTasks.initializeShard)
       .bindTable(tableSchemas.processInstances, tables.processInstances, 'read')
       .bindTable(tableSchemas.processDefinitions, tables.processDefinitions, 'read')
       // A job batch's items are jobs (UPDATE_JOB): each shard scans its segment of them.

@@ -1,10 +1,16 @@
-import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { PROGRESS_WAIT_STATE, type WorkflowTask, workflowTasks } from '#resources/workflow-tasks.ts';
+import {
+  PARK_SECONDS,
+  PROGRESS_WAIT_STATE,
+  TASK_TIMEOUT_SECONDS,
+  type WorkflowTask,
+  workflowTasks,
+} from '#resources/workflow-tasks.ts';
 import { CDK_ROLE_DEPENDENCY, ignoreCfnLintChecks } from './cfn-lint.ts';
 
 export type WorkflowFunctions = Record<keyof typeof workflowTasks, IFunction>;
@@ -43,6 +49,8 @@ export class BatchWorkflow extends Construct {
         payload: sfn.TaskInput.fromObject(payload),
         ...(result === 'discard' ? { resultPath: sfn.JsonPath.DISCARD } : {}),
         retryOnServiceExceptions: true,
+        // Stated, as the function's: aws-local-stepfunctions would otherwise end any task after 60 s.
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(task.timeoutSeconds ?? TASK_TIMEOUT_SECONDS)),
       });
     const batchKey = { batchOperationKey: sfn.JsonPath.stringAt('$.batchOperationKey') };
 
@@ -90,7 +98,16 @@ export class BatchWorkflow extends Construct {
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ ...batchKey, taskToken: sfn.JsonPath.taskToken }),
       resultPath: sfn.JsonPath.DISCARD,
-    }).next(dispatch);
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(PARK_SECONDS)),
+    });
+    // However long the suspension, the wait ends only by resumption or cancellation: past its
+    // timeout the execution parks again with a fresh token (the handler stores it, or wakes the
+    // execution at once if the batch was resumed meanwhile).
+    awaitResumption.addCatch(awaitResumption, {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    awaitResumption.next(dispatch);
 
     const waitForWorkers = new sfn.Wait(this, PROGRESS_WAIT_STATE, {
       time: sfn.WaitTime.secondsPath('$.pollSeconds'),

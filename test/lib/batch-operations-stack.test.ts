@@ -6,7 +6,12 @@ import {
   CHUNK_VISIBILITY_TIMEOUT_SECONDS,
 } from '#resources/chunk-queue-settings.ts';
 import { BATCHES_BY_START_DATE_INDEX, tableSchemas } from '#resources/table-schema.ts';
-import { workflowTasks } from '#resources/workflow-tasks.ts';
+import {
+  PARK_SECONDS,
+  TASK_TIMEOUT_SECONDS,
+  type WorkflowTask,
+  workflowTasks,
+} from '#resources/workflow-tasks.ts';
 import { routeAccess } from '../../lib/api.ts';
 import { synthesizeTemplate } from '../../lib/synthesize.ts';
 
@@ -162,6 +167,37 @@ describe('BatchOperationsStack', () => {
     );
     expect(states['Await resumption'].Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
     expect(states['Await resumption'].Next).toBe('Dispatch chunks');
+  });
+
+  it('bounds every Lambda task by its function timeout, and parks a suspension again past its wait', () => {
+    const timeouts: Record<string, number> = {};
+    const collect = (states: Record<string, Record<string, unknown>>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Task') timeouts[name] = state.TimeoutSeconds as number;
+        for (const branch of (state.Branches ?? []) as { States: typeof states }[]) collect(branch.States);
+        if (state.ItemProcessor) collect((state.ItemProcessor as { States: typeof states }).States);
+      }
+    };
+    collect(stateMachineDefinition().States);
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const functionTimeout = (task: WorkflowTask) =>
+      functions.find(([logicalId]) => logicalId.startsWith(`${task.id}Function`))?.[1].Properties.Timeout;
+
+    const expected = Object.fromEntries(
+      Object.values(workflowTasks).map((task: WorkflowTask) => [
+        task.stateName,
+        task.waitsForTaskToken ? PARK_SECONDS : (task.timeoutSeconds ?? TASK_TIMEOUT_SECONDS),
+      ]),
+    );
+    expect(timeouts).toEqual(expected);
+    for (const task of Object.values(workflowTasks) as WorkflowTask[])
+      if (!task.waitsForTaskToken) expect(functionTimeout(task)).toBe(timeouts[task.stateName]);
+    const branch = stateMachineDefinition().States.Execution.Branches as {
+      States: Record<string, { Catch?: { ErrorEquals: string[]; Next: string }[] }>;
+    }[];
+    expect(branch[0].States['Await resumption'].Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Await resumption' },
+    ]);
   });
 
   it('logs every state machine transition without execution data, with tracing on', () => {
