@@ -41,6 +41,11 @@ export async function openPage(
 /** Accessibility violations that fail a test (axe's critical and serious), as readable lines. */
 export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
   const { default: AxeBuilder } = await import('@axe-core/playwright');
+  // Colours as they settle: axe reads computed styles, and a Carbon button caught in its colour
+  // transition (a view re-rendered by a poll) has a contrast that is neither state's.
+  await page.addStyleTag({
+    content: '*, *::before, *::after { transition: none !important; animation: none !important; }',
+  });
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
