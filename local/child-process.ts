@@ -40,3 +40,51 @@ export async function waitUntilReady(
   }
   throw new Error(`${what} did not become ready within ${timeoutMs} ms: ${String(lastError)}`);
 }
+
+/**
+ * A server in a child process that can be stopped and started again (a test's engine, the benchmark's
+ * target): the tail of its output kept for the error of a start that does not become ready, which is
+ * stopped rather than left running.
+ */
+export class ChildServer {
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  constructor(
+    private readonly name: string,
+    private readonly graceMs: number,
+  ) {}
+
+  /** The child's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Spawns the child (`launch`) and waits until `ready` succeeds, at most `timeoutMs`. */
+  async start(launch: () => ChildProcess, ready: () => Promise<void>, timeoutMs: number): Promise<void> {
+    if (this.child) throw new Error(`${this.name} is running already`);
+    const child = launch();
+    this.child = child;
+    this.output = '';
+    const keep = (data: Buffer) => {
+      this.output = (this.output + data.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    try {
+      await waitUntilReady(this.name, ready, timeoutMs, () =>
+        child.exitCode === null ? undefined : `it exited with ${child.exitCode}`,
+      );
+    } catch (error) {
+      await this.stop();
+      throw new Error(`${(error as Error).message} (its last output: ${this.output})`);
+    }
+  }
+
+  /** Stops the child (SIGTERM, SIGKILL after the grace) and waits until it is gone. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child) await stopChild(child, this.graceMs);
+  }
+}

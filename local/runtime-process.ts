@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { stopChild, waitUntilReady } from './child-process.ts';
+import { ChildServer } from './child-process.ts';
 import { freePort } from './free-port.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '..');
@@ -23,14 +23,16 @@ const STOP_GRACE_MS = 30_000;
  * whatever the parent process set, plus the given environment (users, API_RATE_LIMIT_PER_SECOND, ...).
  */
 export class RuntimeProcess {
-  private child: ChildProcess | undefined;
+  private readonly server: ChildServer;
 
   private constructor(
     readonly port: number,
     readonly dataDir: string,
     private readonly env: Record<string, string>,
-    private readonly name: string,
-  ) {}
+    name: string,
+  ) {
+    this.server = new ChildServer(name, STOP_GRACE_MS);
+  }
 
   /** Starts a runtime with the given extra environment and waits until it is ready; `name` names it in errors. */
   static async start(name: string, env: Record<string, string> = {}): Promise<RuntimeProcess> {
@@ -50,53 +52,41 @@ export class RuntimeProcess {
 
   /** The child's process id while it runs. */
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.server.pid;
   }
 
   /** Starts the runtime (again) on the same port and DATA_DIR and waits until its readiness answers 200. */
-  async restart(): Promise<void> {
-    if (this.child) throw new Error(`${this.name} is running already`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
-      cwd: repositoryRoot,
-      // The IPC channel is only a lifeline: the runtime stops when this process goes (bin/start.ts).
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
-        PORT: String(this.port),
-        DATA_DIR: this.dataDir,
-        LOG_LEVEL: 'ERROR',
-        ENGINE: 'builtin',
-        ...this.env,
+  restart(): Promise<void> {
+    return this.server.start(
+      () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
+          cwd: repositoryRoot,
+          // The IPC channel is only a lifeline: the runtime stops when this process goes (bin/start.ts).
+          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+          env: {
+            ...process.env,
+            PORT: String(this.port),
+            DATA_DIR: this.dataDir,
+            LOG_LEVEL: 'ERROR',
+            ENGINE: 'builtin',
+            ...this.env,
+          },
+        });
+        // The channel alone keeps no parent waiting.
+        child.channel?.unref();
+        return child;
       },
-    });
-    this.child = child;
-    // The channel alone keeps no parent waiting.
-    child.channel?.unref();
-    let errors = '';
-    child.stderr?.on('data', (data: Buffer) => {
-      errors = (errors + data.toString()).slice(-4000);
-    });
-    try {
-      await waitUntilReady(
-        this.name,
-        async () => {
-          const response = await fetch(`${this.url}/v2/extensions/health/readiness`);
-          if (response.status !== 200) throw new Error(`readiness answered ${response.status}`);
-        },
-        START_TIMEOUT_MS,
-        () => (child.exitCode === null ? undefined : `it exited with ${child.exitCode}`),
-      );
-    } catch (error) {
-      await this.stop();
-      throw new Error(`${(error as Error).message} (its last output: ${errors})`);
-    }
+      async () => {
+        const response = await fetch(`${this.url}/v2/extensions/health/readiness`);
+        if (response.status !== 200) throw new Error(`readiness answered ${response.status}`);
+      },
+      START_TIMEOUT_MS,
+    );
   }
 
   /** Stops the runtime in order (SIGTERM), keeping its DATA_DIR for a restart. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child) await stopChild(child, STOP_GRACE_MS);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   /** Stops the runtime and removes its data. */

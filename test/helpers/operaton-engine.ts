@@ -1,8 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { stopChild, waitUntilReady } from '../../local/child-process.ts';
+import { ChildServer } from '../../local/child-process.ts';
 import { freePort } from '../../local/free-port.ts';
 
 /** The Maven module of the test engine: Operaton's REST starter on Spring Boot with H2 (its pom.xml says what). */
@@ -56,8 +56,7 @@ export interface DeployedProcess {
  * database in a file so that a restart finds its data again.
  */
 export class OperatonEngine {
-  private child: ChildProcess | undefined;
-  private output = '';
+  private readonly server = new ChildServer('The Operaton engine', STOP_GRACE_MS);
 
   private constructor(
     readonly port: number,
@@ -89,7 +88,6 @@ export class OperatonEngine {
 
   /** Starts the engine (again, on the same port and database file) and waits until its REST API answers. */
   async restart(): Promise<void> {
-    if (this.child) throw new Error('The Operaton engine is running already');
     if (!existsSync(JAR)) throw new Error(`${JAR} is missing: the test suite's global setup builds it`);
     const args = [
       // The engine's start is mostly class loading and startup code: C1 alone starts it sooner.
@@ -102,34 +100,18 @@ export class OperatonEngine {
         ? [`--spring.datasource.url=jdbc:h2:file:${join(this.dataDir, 'engine')};DB_CLOSE_ON_EXIT=FALSE`]
         : []),
     ];
-    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    this.output = '';
-    const keep = (data: Buffer) => {
-      this.output = (this.output + data.toString()).slice(-4000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    try {
-      await waitUntilReady(
-        'The Operaton engine',
-        async () => {
-          const response = await this.fetch('GET', '/engine');
-          if (response.status !== 200) throw new Error(`GET /engine answered ${response.status}`);
-        },
-        START_TIMEOUT_MS,
-        () => (child.exitCode === null ? undefined : `it exited with ${child.exitCode}`),
-      );
-    } catch (error) {
-      await this.stop();
-      throw new Error(`${(error as Error).message} (its last output: ${this.output})`);
-    }
+    await this.server.start(
+      () => spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] }),
+      async () => {
+        const response = await this.fetch('GET', '/engine');
+        if (response.status !== 200) throw new Error(`GET /engine answered ${response.status}`);
+      },
+      START_TIMEOUT_MS,
+    );
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child) await stopChild(child, STOP_GRACE_MS);
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   /** Stops the engine and removes its database file. */
